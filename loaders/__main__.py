@@ -1,0 +1,139 @@
+"""Command line: python -m loaders import|export|demo (a contract for scripts and scheduled jobs).
+
+Exit codes: 0 done; 1 file refused (nothing stored); 2 usage error or unreadable path;
+3 database busy beyond the allowed wait (nothing stored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from data import store
+from loaders import headers
+from loaders.problems import ERREUR
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # French usage errors, exit 2
+        self.print_usage(sys.stderr)
+        print(f"Erreur d'utilisation : {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m loaders", description="Imports, exports et base de démonstration.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    imp = sub.add_parser("import", help="importer un fichier (valeurs, feuille de route ou territoires)")
+    imp.add_argument("file", metavar="FICHIER")
+    imp.add_argument("--db", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
+    imp.add_argument("--kind", choices=headers.KINDS, help="forcer le type de fichier")
+    imp.add_argument("--dry-run", action="store_true", help="valider et compter sans rien enregistrer")
+    imp.add_argument("--user", default=None, help="nom de la personne qui dépose (défaut : utilisateur système)")
+    exp = sub.add_parser("export", help="exporter les valeurs courantes au format de dépôt long")
+    exp.add_argument("--db")
+    exp.add_argument("--out", help="fichier de sortie (défaut : sortie standard pour le CSV)")
+    exp.add_argument("--format", choices=("csv", "xlsx"), default=None)
+    exp.add_argument("--history", action="store_true", help="ajouter toutes les révisions antérieures")
+    demo = sub.add_parser("demo", help="(re)construire la base de démonstration")
+    demo.add_argument("--db")
+    return parser
+
+
+def _default_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "ligne-de-commande"
+
+
+def _os_reason(exc: OSError) -> str:
+    """French reason for the usual file-system errors."""
+    if isinstance(exc, FileNotFoundError):
+        return "fichier ou dossier introuvable"
+    if isinstance(exc, IsADirectoryError):
+        return "c'est un dossier, pas un fichier"
+    if isinstance(exc, PermissionError):
+        return "permission refusée"
+    return f"erreur système ({exc.errno})"
+
+
+def cmd_import(args) -> int:
+    from loaders.importer import import_bytes
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"Impossible de lire le fichier {path} : {_os_reason(exc)}.", file=sys.stderr)
+        return EXIT_USAGE
+    result = import_bytes(data, path.name, args.db, kind=args.kind, user=args.user or _default_user(),
+                          dry_run=args.dry_run)
+    print(f"Type détecté : {result.kind_label}")
+    report = result.report
+    if not report.ok:
+        print(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.")
+        for problem in report.sorted_errors():
+            print(problem.as_line())
+        if report.truncated(ERREUR):
+            print(f"… et {report.truncated(ERREUR)} autres problèmes non listés "
+                  f"(plafond de {report.cap} problèmes par rapport).")
+        return EXIT_REFUSED
+    verb = "Simulation (rien n'a été enregistré)" if args.dry_run else "Enregistré"
+    print(f"{verb} : {result.counts_line()}")
+    if report.warning_count:
+        print(f"{report.warning_count} avertissement(s) :")
+        for problem in report.sorted_warnings():
+            print("  " + problem.as_line())
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from loaders.export import export_values
+
+    fmt = args.format or ("xlsx" if args.out and args.out.lower().endswith(".xlsx") else "csv")
+    if fmt == "xlsx" and not args.out:
+        print("Erreur d'utilisation : --out est obligatoire pour un export xlsx.", file=sys.stderr)
+        return EXIT_USAGE
+    with store.connect(args.db) as con:
+        payload = export_values(con, fmt=fmt, history=args.history)
+    if args.out:
+        try:
+            Path(args.out).write_bytes(payload)
+        except OSError as exc:
+            print(f"Impossible d'écrire {args.out} : {_os_reason(exc)}.", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"Export écrit dans {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(payload)
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from loaders.demo import build_demo
+
+    summary = build_demo(args.db)
+    print(summary)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo}[args.command]
+    try:
+        return handler(args)
+    except store.StoreBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BUSY
+    except store.StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

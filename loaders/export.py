@@ -1,0 +1,83 @@
+"""Exports in the long upload layout (``;``, UTF-8 with BOM, decimal comma, ``2024-T1``), so that
+an export imports back unchanged. Text cells that a spreadsheet would run as a formula are neutralised."""
+
+from __future__ import annotations
+
+import io
+
+import duckdb
+import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+LONG_COLUMNS = ["code_territoire", "indicateur", "trimestre", "valeur", "commentaire", "source"]
+HISTORY_COLUMNS = ["revision", "courante", "enregistre_le", "utilisateur", "depot_id", "remplacee_le"]
+
+
+def neutralise(value):
+    """Prefix text that Excel would read as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def french_number(value) -> str:
+    """1234.5 -> '1234,5' (no thousands separator, so the file re-imports as is)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value)).replace(".", ",")
+
+
+def to_csv_bytes(frame: pd.DataFrame, number_columns: tuple[str, ...] = ()) -> bytes:
+    """French Excel CSV: ``;``, UTF-8 with BOM, CRLF, decimal comma, formulas neutralised."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in number_columns:
+            out[column] = out[column].map(french_number)
+        elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    return out.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "donnees") -> bytes:
+    """An xlsx workbook with one sheet; text cells neutralised, numbers stay numbers."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        out.to_excel(writer, sheet_name=sheet, index=False)
+    return buffer.getvalue()
+
+
+def values_frame(con: duckdb.DuckDBPyConnection, history: bool = False) -> pd.DataFrame:
+    """Current values (and, with ``history``, every former revision) in the long layout."""
+    current = """
+        SELECT territoire AS code_territoire, indicateur, trimestre, valeur, commentaire, source,
+               revision, true AS courante, enregistre_le, utilisateur, depot_id, NULL::TIMESTAMP AS remplacee_le
+        FROM valeur"""
+    if history:
+        current += """
+        UNION ALL
+        SELECT territoire, indicateur, trimestre, valeur, commentaire, source,
+               revision, false, enregistre_le, utilisateur, depot_id, remplacee_le
+        FROM valeur_historique"""
+    frame = con.execute(
+        f"SELECT * FROM ({current}) ORDER BY code_territoire, indicateur, trimestre, revision DESC"
+    ).df()
+    if not history:
+        return frame[LONG_COLUMNS]
+    for column in ("enregistre_le", "remplacee_le"):
+        frame[column] = frame[column].map(lambda t: "" if pd.isna(t) else t.isoformat(sep=" ", timespec="seconds"))
+    frame["courante"] = frame["courante"].map({True: "oui", False: "non"})
+    return frame[LONG_COLUMNS + HISTORY_COLUMNS]
+
+
+def export_values(con: duckdb.DuckDBPyConnection, fmt: str = "csv", history: bool = False) -> bytes:
+    """The export file's bytes."""
+    frame = values_frame(con, history)
+    if fmt == "xlsx":
+        return to_xlsx_bytes(frame)
+    return to_csv_bytes(frame, number_columns=("valeur",))

@@ -1,0 +1,103 @@
+"""Header matching (case, accents, spaces and ``_`` ignored) and detection of the kind of file."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+VALUES = "values"
+ROADMAP = "roadmap"
+TERRITORIES = "territories"
+KINDS = (VALUES, ROADMAP, TERRITORIES)
+KIND_LABELS = {
+    VALUES: "valeurs trimestrielles",
+    ROADMAP: "feuille de route",
+    TERRITORIES: "liste des territoires",
+}
+LONG, WIDE = "longue", "large"
+
+# Required and optional columns of each kind, in canonical spelling.
+COLUMNS = {
+    (VALUES, LONG): (["code_territoire", "indicateur", "trimestre", "valeur"], ["commentaire", "source"]),
+    (VALUES, WIDE): (["code_territoire", "trimestre"], []),
+    (ROADMAP, None): (["code_territoire", "indicateur", "debut", "fin", "cible"],
+                      ["valeur_base", "periode_base", "jalon_an1"]),
+    (TERRITORIES, None): (["code_territoire", "vague"], ["nom", "type", "membres"]),
+}
+
+
+def key(name: str) -> str:
+    """Matching key of a header: lower case, no accents, no spaces, no ``_`` or ``-``."""
+    decomposed = unicodedata.normalize("NFKD", str(name))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in plain.lower() if ch.isalnum())
+
+
+@dataclass
+class Layout:
+    """What the header says: kind, layout, and which position holds which canonical column."""
+
+    kind: str | None
+    layout: str | None
+    positions: dict[str, int]  # canonical column -> position in the header
+    indicator_columns: dict[int, str]  # wide layout: position -> header as written
+    extra: list[int]  # positions of unused columns
+
+
+def _score(keys: set[str], kind: str, layout: str | None) -> int:
+    required, _ = COLUMNS[(kind, layout)]
+    return sum(1 for c in required if key(c) in keys)
+
+
+def detect(header: list[str], forced: str | None = None) -> Layout:
+    """Detect the kind and layout from the header (``forced`` restricts to one kind)."""
+    keys = {key(h) for h in header}
+    candidates = [(k, lay) for (k, lay) in COLUMNS if forced in (None, k)]
+    if forced is None:
+        # Exact signatures first: they cannot be confused.
+        if {"indicateur", "debut", "fin"} <= keys or {"cible"} <= keys:
+            candidates = [(ROADMAP, None)]
+        elif {"indicateur", "trimestre"} <= keys or "valeur" in keys:
+            candidates = [(VALUES, LONG)]
+        elif "trimestre" in keys:
+            candidates = [(VALUES, WIDE)]
+        elif "vague" in keys:
+            candidates = [(TERRITORIES, None)]
+    elif forced == VALUES:
+        candidates = [(VALUES, LONG) if {"indicateur", "valeur"} & keys else (VALUES, WIDE)]
+    kind, layout = max(candidates, key=lambda c: _score(keys, *c))
+    if forced is None and _score(keys, kind, layout) < 2:
+        return Layout(None, None, {}, {}, [])
+    required, optional = COLUMNS[(kind, layout)]
+    wanted = {key(c): c for c in required + optional}
+    positions: dict[str, int] = {}
+    indicator_columns: dict[int, str] = {}
+    extra: list[int] = []
+    for i, name in enumerate(header):
+        canonical = wanted.get(key(name))
+        if canonical and canonical not in positions:
+            positions[canonical] = i
+        elif kind == VALUES and layout == WIDE and not canonical:
+            indicator_columns[i] = name
+        else:
+            extra.append(i)
+    return Layout(kind, layout, positions, indicator_columns, extra)
+
+
+def expected_columns(kind: str, layout: str | None) -> str:
+    """The expected columns of a kind, for messages."""
+    required, optional = COLUMNS[(kind, layout)]
+    text = ", ".join(required)
+    if optional:
+        text += " (facultatives : " + ", ".join(optional) + ")"
+    if kind == VALUES and layout == WIDE:
+        text += " puis une colonne par code d'indicateur"
+    return text
+
+
+def all_expected() -> str:
+    """Expected headers of every kind, for the unknown-file message."""
+    return " ; ".join(
+        f"{KIND_LABELS[k]}{' (' + lay + ')' if lay else ''} : {expected_columns(k, lay)}"
+        for (k, lay) in COLUMNS
+    )

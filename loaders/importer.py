@@ -1,0 +1,148 @@
+"""The one entry point for every upload, from the command line or the browser: read, detect the
+kind, validate, then store all of it or nothing. Bad data never raises: it becomes a report."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from data import store
+from data.roadmaps import apply_roadmap, apply_territories
+from data.uploads import Outcome, UploadMeta, apply_values, record_refused
+from loaders import headers, referentiel
+from loaders.problems import Problem, Report
+from loaders.reading import read_file
+from loaders.roadmap import validate_roadmap
+from loaders.sql_rules import validation_connection
+from loaders.territories import validate_territories
+from loaders.validation import Validated, drop_empty_unnamed_columns, header_problems
+from loaders.values import validate_values
+
+
+@dataclass
+class ImportResult:
+    """What happened to one file."""
+
+    kind: str | None
+    layout: str | None
+    report: Report
+    outcome: Outcome = field(default_factory=Outcome)
+    stored: bool = False
+    dry_run: bool = False
+    row_count: int = 0
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind is None:
+            return "inconnu"
+        label = headers.KIND_LABELS[self.kind]
+        return f"{label} (disposition {self.layout})" if self.layout else label
+
+    def counts_line(self) -> str:
+        o = self.outcome
+        return (f"nouvelles: {o.nouvelles}, révisées: {o.revisees}, inchangées: {o.inchangees}, "
+                f"non renseignées: {o.non_renseignees}")
+
+
+def validate_bytes(
+    data: bytes,
+    name: str,
+    ref: referentiel.Referentiel,
+    *,
+    kind: str | None = None,
+    allowed_territories: set[str] | None = None,
+    today: dt.date | None = None,
+) -> Validated:
+    """Validate a file in a private in-memory database; never touches the store."""
+    con = validation_connection()
+    report = Report()
+    try:
+        raw = read_file(data, name, con)
+        report.extend(raw.problems)
+        if not raw.readable or not raw.header:
+            if not raw.problems:
+                report.add(Problem("fichier-vide"))
+            return Validated(raw, None, None, report)
+        drop_empty_unnamed_columns(raw, con)
+        layout = headers.detect(raw.header, forced=kind)
+        problems = header_problems(raw, layout)
+        report.extend(problems)
+        if layout.kind is None or any(p.code == "colonne-manquante" for p in problems):
+            return Validated(raw, layout.kind, layout.layout, report)
+        if layout.kind == headers.VALUES:
+            if layout.layout == headers.LONG:
+                for i in layout.extra:
+                    if raw.header[i].strip():
+                        report.add(Problem("colonne-ignoree", line=raw.header_line, column=raw.header[i]))
+            return validate_values(raw, layout, ref, con, report, allowed_territories, today)
+        if layout.kind == headers.ROADMAP:
+            return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
+        return validate_territories(raw, layout, con, report, ref.collectivites)
+    finally:
+        con.close()
+
+
+def import_bytes(
+    data: bytes,
+    name: str,
+    db: str | Path | None = None,
+    *,
+    kind: str | None = None,
+    user: str = "inconnu",
+    dry_run: bool = False,
+    allowed_territories: set[str] | None = None,
+    today: dt.date | None = None,
+    con=None,
+) -> ImportResult:
+    """Validate then store ``data``; a refused file is audited and changes nothing else.
+
+    The store is opened briefly for reading the reference data, then again for the write, so that
+    validation never holds the file; a caller doing many imports may pass its own ``con``."""
+    with _store(db, con) as conn:
+        ref = referentiel.from_store(conn, with_collectivites=(kind == headers.TERRITORIES or _looks_territorial(data)))
+    validated = validate_bytes(data, name, ref, kind=kind, allowed_territories=allowed_territories, today=today)
+    result = ImportResult(validated.kind, validated.layout, validated.report, dry_run=dry_run,
+                          row_count=validated.raw.row_count)
+    result.outcome.non_renseignees = validated.non_renseignees
+    meta = UploadMeta(name, validated.raw.sha256, user, validated.kind, validated.layout, validated.raw.row_count)
+    if not validated.ok:
+        if not dry_run:
+            problems = [p.as_dict() for p in validated.report.sorted_errors() + validated.report.sorted_warnings()]
+            with _store(db, con) as conn:
+                record_refused(conn, meta, validated.report.error_count, problems)
+        return result
+    with _store(db, con) as conn:
+        if validated.kind == headers.VALUES:
+            outcome = apply_values(conn, validated.batch, meta, validated.non_renseignees, dry_run=dry_run, today=today)
+        elif validated.kind == headers.ROADMAP:
+            outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
+        else:
+            outcome = apply_territories(conn, validated.batch, meta, dry_run=dry_run)
+    for w in outcome.warnings:
+        validated.report.add(Problem(w["code"], line=w.get("ligne"), column=w.get("colonne"),
+                                     value=w.get("valeur"), params=w.get("params", {})))
+    result.outcome = outcome
+    result.stored = not dry_run
+    return result
+
+
+@contextlib.contextmanager
+def _store(db, con):
+    if con is not None:
+        yield con
+    else:
+        with store.connect(db) as opened:
+            yield opened
+
+
+def _looks_territorial(data: bytes) -> bool:
+    """Cheap look at the first line: only territory files need the 36,000 collectivités."""
+    return data.startswith(b"PK") or b"vague" in data[:400].lower()
+
+
+def import_file(path: str | Path, db: str | Path | None = None, **kwargs) -> ImportResult:
+    """import_bytes on a file of the disk."""
+    path = Path(path)
+    return import_bytes(path.read_bytes(), path.name, db, **kwargs)

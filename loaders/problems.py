@@ -1,0 +1,169 @@
+"""Validation problems, frictionless-style: a stable code, a spreadsheet line (header = 1), a column,
+the value as written, and a French message built from the code's template.
+
+A report never raises for bad data; it lists problems up to PLAFOND_PROBLEMES and counts the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indicators.parametres import PLAFOND_PROBLEMES
+
+ERREUR = "erreur"
+AVERTISSEMENT = "avertissement"
+
+# code -> (severity, French template). Templates use str.format fields given by the validator.
+CODES: dict[str, tuple[str, str]] = {
+    # the file as a whole
+    "fichier-vide": (ERREUR, "Le fichier est vide : il ne contient aucune ligne de données sous l'en-tête."),
+    "fichier-illisible": (ERREUR, "Le fichier n'est pas un texte lisible (ni UTF-8, ni Windows-1252) ni un classeur .xlsx : {detail}."),
+    "fichier-trop-gros": (ERREUR, "Le fichier pèse {taille} Mo ; la limite est de {limite} Mo."),
+    "classeur-refuse": (ERREUR, "Le classeur est refusé : {detail}."),
+    "type-inconnu": (ERREUR, "L'en-tête ne correspond à aucun type de fichier connu. Colonnes attendues : {attendu}."),
+    # the header (line 1)
+    "colonne-manquante": (ERREUR, "La colonne obligatoire « {colonne} » est absente. Colonnes attendues : {attendu}."),
+    "colonne-en-double": (ERREUR, "La colonne « {colonne} » apparaît plusieurs fois dans l'en-tête."),
+    "colonne-inconnue": (ERREUR, "La colonne « {colonne} » n'est pas un indicateur connu : ses valeurs seraient perdues.{suggestion}"),
+    "colonne-vide": (ERREUR, "Une colonne de l'en-tête n'a pas de nom (colonne n° {position})."),
+    "colonne-ignoree": (AVERTISSEMENT, "La colonne « {colonne} » n'est pas utilisée et sera ignorée."),
+    # rows
+    "ligne-longueur": (ERREUR, "La ligne compte {trouve} cellules alors que l'en-tête en compte {attendu}."),
+    "cellule-obligatoire": (ERREUR, "La cellule « {colonne} » est obligatoire."),
+    "territoire-inconnu": (ERREUR, "Le code territoire « {valeur} » n'est pas dans la liste des territoires.{suggestion}"),
+    "territoire-hors-programme": (ERREUR, "« {valeur} » ({nom}) existe mais n'est pas un territoire du programme ; un administrateur national doit d'abord l'ajouter."),
+    "territoire-hors-perimetre": (ERREUR, "Le territoire « {valeur} » est hors de votre périmètre : vous ne pouvez déposer que pour {perimetre}."),
+    "collectivite-inconnue": (ERREUR, "« {valeur} » n'est ni un SIREN d'EPCI ni un code INSEE de commune ou de département connu.{suggestion}"),
+    "indicateur-inconnu": (ERREUR, "L'indicateur « {valeur} » n'existe pas dans le catalogue.{suggestion}"),
+    "indicateur-derive": (ERREUR, "« {valeur} » est un indicateur calculé ({nature}) : il ne se dépose pas. Déposez plutôt {bases}."),
+    "trimestre-invalide": (ERREUR, "Le trimestre « {valeur} » n'est pas reconnu. Formes acceptées : {formes}."),
+    "trimestre-futur": (ERREUR, "Le trimestre {trimestre} n'est pas encore commencé (trimestre en cours : {courant})."),
+    "trimestre-trop-ancien": (ERREUR, "Le trimestre {trimestre} est antérieur à {annee} : il n'est pas accepté."),
+    "valeur-invalide": (ERREUR, "« {valeur} » n'est pas un nombre. Écrivez par exemple 1234 ou 1 234,5 ; laissez vide ou écrivez NC si la valeur n'est pas connue."),
+    "valeur-pourcentage": (ERREUR, "« {valeur} » : les pourcentages ne se déposent pas ; les taux sont calculés à partir de leur numérateur et de leur dénominateur."),
+    "valeur-erreur-formule": (ERREUR, "« {valeur} » est une erreur de formule Excel : corrigez la formule ou laissez la cellule vide."),
+    "valeur-negative": (ERREUR, "« {valeur} » est négatif : un nombre de {unite} ne peut pas être négatif."),
+    "valeur-non-entiere": (ERREUR, "« {valeur} » n'est pas un nombre entier : un nombre de {unite} doit être entier."),
+    "doublon-contradictoire": (ERREUR, "Le même territoire, indicateur et trimestre figure déjà ligne {autre_ligne} avec une autre valeur ({autre_valeur})."),
+    # roadmap
+    "fenetre-invalide": (ERREUR, "La fin ({fin}) doit être postérieure au début ({debut})."),
+    "fenetre-incoherente": (ERREUR, "Toutes les lignes d'un territoire doivent avoir la même période : {debut} – {fin} ici, {autre_debut} – {autre_fin} ligne {autre_ligne}."),
+    "base-manquante": (ERREUR, "La valeur de base est obligatoire pour un indicateur de nature « {nature} »."),
+    "periode-base-manquante": (ERREUR, "La période de la valeur de base est obligatoire pour un indicateur de nature « {nature} »."),
+    "cible-egale-base": (ERREUR, "La cible ({cible}) doit différer de la valeur de base : la progression se mesure de l'une à l'autre."),
+    "cible-baisse-stock": (ERREUR, "Pour un indicateur à faire baisser, la cible ({cible}) doit être inférieure à la valeur de base ({base})."),
+    "pourcentage-hors-bornes": (ERREUR, "« {valeur} » : un pourcentage doit être compris entre 0 et 100."),
+    "doublon-territoire": (ERREUR, "Le même code territoire figure déjà ligne {autre_ligne} avec d'autres informations."),
+    "doublon-feuille": (ERREUR, "Le même territoire et indicateur figure déjà ligne {autre_ligne}."),
+    "jalon-ignore": (AVERTISSEMENT, "Le jalon de fin de première année est ignoré : la feuille de route ne dure que {n} trimestres."),
+    "renouvellement": (AVERTISSEMENT, "La période {debut} – {fin} diffère de la feuille de route en cours ({ancien_debut} – {ancien_fin}) : une nouvelle feuille de route sera créée, l'ancienne est conservée."),
+    # territories
+    "vague-manquante": (ERREUR, "La vague de sélection est obligatoire (par exemple « AMI 1 »)."),
+    "type-territoire-invalide": (ERREUR, "Le type « {valeur} » n'est pas reconnu. Types acceptés : commune, epci, departement, groupement."),
+    "membre-inconnu": (ERREUR, "Le membre « {valeur} » n'est ni un SIREN d'EPCI ni un code INSEE de commune ou de département connu."),
+    # warnings on values
+    "saut-trimestriel": (AVERTISSEMENT, "{valeur} est {sens} par plus de {facteur} par rapport au trimestre précédent ({precedent} au {trimestre_precedent}) : vérifiez la saisie."),
+    "revision-ancienne": (AVERTISSEMENT, "Révision d'une valeur de plus d'un an ({trimestre}) : {ancienne} devient {nouvelle}."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a file. ``line`` is None for a problem of the whole file."""
+
+    code: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def severity(self) -> str:
+        return CODES[self.code][0]
+
+    @property
+    def message(self) -> str:
+        params = {"valeur": self.value, "colonne": self.column, "suggestion": ""} | self.params
+        return CODES[self.code][1].format(**params)
+
+    def as_dict(self) -> dict:
+        """Plain form for JSON, tables and exports."""
+        return {
+            "ligne": self.line,
+            "colonne": self.column,
+            "valeur": self.value,
+            "code": self.code,
+            "gravite": self.severity,
+            "message": self.message,
+        }
+
+    def as_line(self) -> str:
+        """One line for the command line: ``ligne N, colonne « c », valeur « v » : message``."""
+        parts = []
+        if self.line is not None:
+            parts.append(f"ligne {self.line}")
+        if self.column is not None:
+            parts.append(f"colonne « {self.column} »")
+        if self.value is not None:
+            parts.append(f"valeur « {self.value} »")
+        head = ", ".join(parts)
+        return f"{head} : {self.message} [{self.code}]" if head else f"{self.message} [{self.code}]"
+
+
+@dataclass
+class Report:
+    """Problems of one file, capped at ``cap`` listed errors (warnings capped apart)."""
+
+    cap: int = PLAFOND_PROBLEMES
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    error_count: int = 0
+    warning_count: int = 0
+
+    def add(self, problem: Problem) -> None:
+        if problem.severity == ERREUR:
+            self.error_count += 1
+            if len(self.errors) < self.cap:
+                self.errors.append(problem)
+        else:
+            self.warning_count += 1
+            if len(self.warnings) < self.cap:
+                self.warnings.append(problem)
+
+    def extend(self, problems) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    def count_more(self, severity: str, n: int) -> None:
+        """Count problems that were not materialised because the cap was reached."""
+        if severity == ERREUR:
+            self.error_count += n
+        else:
+            self.warning_count += n
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def sorted_errors(self) -> list[Problem]:
+        return sorted(self.errors, key=lambda p: (p.line or 0, p.column or "", p.code))
+
+    def sorted_warnings(self) -> list[Problem]:
+        return sorted(self.warnings, key=lambda p: (p.line or 0, p.column or "", p.code))
+
+    def truncated(self, severity: str = ERREUR) -> int:
+        """How many problems are counted but not listed."""
+        if severity == ERREUR:
+            return self.error_count - len(self.errors)
+        return self.warning_count - len(self.warnings)
+
+    def summary(self) -> str:
+        """French summary: « 3 problèmes sur 2 lignes »."""
+        lines = {p.line for p in self.errors if p.line is not None}
+        n = self.error_count
+        s = "problème" if n == 1 else "problèmes"
+        if not lines:
+            return f"{n} {s}"
+        nl = len(lines)
+        more = "au moins " if self.truncated() else ""
+        return f"{n} {s} sur {more}{nl} ligne{'s' if nl > 1 else ''}"

@@ -1,0 +1,296 @@
+"""Reading an uploaded file into rows of text with their spreadsheet line numbers.
+
+Encodings and separators are detected here, in Python, before DuckDB sees the text: DuckDB cannot
+read cp1252 without a downloaded extension. Good CSV files are then parsed by DuckDB (fast); files
+with ragged rows or quoted line breaks go through Python's csv module, which knows exact lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from indicators.parametres import TAILLE_MAX_FICHIER_MO
+from loaders.problems import Problem
+
+XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAX_UNCOMPRESSED = 300 * 1024 * 1024  # zip-bomb guard
+XLSX_MAX_RATIO = 200
+SEPARATORS = (";", ",", "\t")
+
+
+@dataclass
+class RawTable:
+    """A file read as text cells. ``table`` names a DuckDB table (ligne, c0..cN) in ``con``."""
+
+    name: str
+    sha256: str
+    container: str = "csv"
+    encoding: str | None = None
+    separator: str | None = None
+    header: list[str] = field(default_factory=list)
+    header_line: int = 1
+    problems: list[Problem] = field(default_factory=list)
+    row_count: int = 0
+
+    @property
+    def readable(self) -> bool:
+        return not self.problems or all(p.line is not None for p in self.problems)
+
+
+def file_problem(code: str, **params) -> Problem:
+    return Problem(code, params=params)
+
+
+def decode(data: bytes) -> tuple[str | None, str | None, str | None]:
+    """(text, encoding, error): UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data, tried = data[3:], "utf-8"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", None
+        except UnicodeDecodeError as exc:
+            return None, None, f"UTF-16 invalide ({exc.reason})"
+    else:
+        tried = None
+    if b"\x00" in data:
+        return None, None, "il contient des octets nuls (fichier binaire)"
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        if tried:
+            return None, None, "il commence par une marque UTF-8 mais n'est pas de l'UTF-8 valide"
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError as exc:
+            return None, None, f"octet 0x{data[exc.start]:02X} inconnu en position {exc.start}"
+    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\r\n\t")
+    if controls > 0:
+        return None, None, "il contient des caractères de contrôle (fichier binaire)"
+    return text, encoding, None
+
+
+def detect_separator(header_line: str) -> str:
+    """The separator that splits the header most (``;`` on a tie, as French Excel writes)."""
+    counts = {sep: header_line.count(sep) for sep in SEPARATORS}
+    best = max(SEPARATORS, key=lambda s: (counts[s], s == ";"))
+    return best if counts[best] else ";"
+
+
+def _is_blank(cells) -> bool:
+    return all(c is None or str(c).strip() == "" for c in cells)
+
+
+def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection) -> RawTable:
+    """Read ``data`` into table ``brut`` of ``con``; problems of the file land in ``RawTable.problems``."""
+    raw = RawTable(name=name, sha256=hashlib.sha256(data).hexdigest())
+    limit = TAILLE_MAX_FICHIER_MO * 1024 * 1024
+    if len(data) > limit:
+        raw.problems.append(
+            file_problem("fichier-trop-gros", taille=f"{len(data) / 1048576:.1f}".replace(".", ","),
+                         limite=TAILLE_MAX_FICHIER_MO)
+        )
+        return raw
+    if not data.strip():
+        raw.problems.append(file_problem("fichier-vide"))
+        return raw
+    if data.startswith(XLSX_MAGIC):
+        raw.container = "xlsx"
+        rows = _read_xlsx(data, raw)
+        if rows is None:
+            return raw
+        _rows_to_table(rows, raw, con)
+        return raw
+    text, encoding, error = decode(data)
+    if text is None:
+        raw.problems.append(file_problem("fichier-illisible", detail=error))
+        return raw
+    raw.encoding = encoding
+    _read_csv_text(text, raw, con)
+    return raw
+
+
+def _read_csv_text(text: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> None:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first_nl = text.find("\n")
+    header_text = text if first_nl < 0 else text[:first_nl]
+    raw.separator = detect_separator(header_text)
+    header = next(csv.reader([header_text], delimiter=raw.separator), [])
+    raw.header = [h.strip() for h in header]
+    body = "" if first_nl < 0 else text[first_nl + 1:]
+    if not body.strip():
+        raw.problems.append(file_problem("fichier-vide"))
+        return
+    if not _duckdb_parse(body, raw, con):
+        _python_parse(body, raw, con)
+
+
+def _create_brut(con: duckdb.DuckDBPyConnection, width: int) -> None:
+    cols = ", ".join(f"c{i} VARCHAR" for i in range(width))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE brut (ligne INTEGER, {cols})")
+
+
+def _duckdb_parse(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> bool:
+    """Fast path. Returns False (and leaves nothing) when exact line numbers need Python's csv."""
+    width = len(raw.header)
+    physical_lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    fd, path = tempfile.mkstemp(suffix=".csv", prefix="lda_")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(body)
+        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+        try:
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE brut0 AS
+                SELECT * FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = false,
+                    columns = {columns}, auto_detect = false, store_rejects = true,
+                    strict_mode = true, null_padding = false, new_line = '\\n')
+                """,
+                [path, raw.separator],
+            )
+        except duckdb.Error:
+            return False
+        rejects = con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]
+        n = con.execute("SELECT count(*) FROM brut0").fetchall()[0][0]
+        con.execute("DELETE FROM reject_errors")
+        con.execute("DELETE FROM reject_scans")
+        if rejects or n != physical_lines:
+            return False
+        cells = ", ".join(f"c{i}" for i in range(width))
+        not_blank = " OR ".join(f"coalesce(trim(c{i}), '') <> ''" for i in range(width))
+        _create_brut(con, width)
+        con.execute(
+            f"INSERT INTO brut SELECT CAST(rowid AS INTEGER) + 2 AS ligne, {cells} FROM brut0 WHERE {not_blank}"
+        )
+        con.execute("DROP TABLE brut0")
+        raw.row_count = con.execute("SELECT count(*) FROM brut").fetchall()[0][0]
+        return True
+    finally:
+        os.unlink(path)
+
+
+def _python_parse(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> None:
+    reader = csv.reader(io.StringIO(body), delimiter=raw.separator)
+    rows: list[tuple[int, list[str]]] = []
+    previous_end = 1  # the header is line 1
+    try:
+        for record in reader:
+            line = previous_end + 1
+            previous_end = reader.line_num + 1
+            if _is_blank(record):
+                continue
+            rows.append((line, record))
+    except csv.Error as exc:
+        raw.problems.append(Problem("fichier-illisible", params={"detail": f"CSV mal formé ({exc})"}))
+        return
+    _rows_to_table(rows, raw, con)
+
+
+def _rows_to_table(rows: list[tuple[int, list]], raw: RawTable, con: duckdb.DuckDBPyConnection) -> None:
+    """Store (line, cells) rows as table brut; ragged rows become ``ligne-longueur`` problems."""
+    width = len(raw.header)
+    kept_lines, columns = [], [[] for _ in range(width)]
+    for line, cells in rows:
+        cells = ["" if c is None else str(c) for c in cells]
+        if len(cells) != width:
+            extra = cells[width:]
+            if len(cells) > width and _is_blank(extra) and raw.container == "xlsx":
+                cells = cells[:width]
+            elif len(cells) < width and raw.container == "xlsx":
+                cells = cells + [""] * (width - len(cells))
+            else:
+                raw.problems.append(
+                    Problem("ligne-longueur", line=line, params={"trouve": len(cells), "attendu": width})
+                )
+                continue
+        kept_lines.append(line)
+        for i in range(width):
+            columns[i].append(cells[i] if cells[i] != "" else None)
+    if not kept_lines and not raw.problems:
+        raw.problems.append(file_problem("fichier-vide"))
+    import pyarrow as pa
+
+    table = pa.table(
+        {"ligne": pa.array(kept_lines, pa.int32())}
+        | {f"c{i}": pa.array(columns[i], pa.string()) for i in range(width)}
+    )
+    _create_brut(con, width)
+    con.register("brut_arrow", table)
+    con.execute("INSERT INTO brut SELECT * FROM brut_arrow")
+    con.unregister("brut_arrow")
+    raw.row_count = len(kept_lines)
+
+
+def _xlsx_cell(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(data: bytes, raw: RawTable) -> list[tuple[int, list]] | None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raw.problems.append(file_problem("fichier-illisible", detail="archive .xlsx corrompue"))
+        return None
+    total = sum(i.file_size for i in infos)
+    if total > XLSX_MAX_UNCOMPRESSED or total > XLSX_MAX_RATIO * max(len(data), 1):
+        raw.problems.append(file_problem("classeur-refuse", detail="il se décompresse en un volume anormal (bombe zip)"))
+        return None
+    names = {i.filename.lower() for i in infos}
+    if any(n.endswith("vbaproject.bin") for n in names):
+        raw.problems.append(file_problem("classeur-refuse", detail="il contient des macros ; enregistrez-le en .xlsx sans macros"))
+        return None
+    if any(n.startswith("xl/externallinks/") for n in names):
+        raw.problems.append(file_problem("classeur-refuse", detail="il contient des liaisons vers d'autres classeurs ; copiez les valeurs seules"))
+        return None
+    if "xl/workbook.xml" not in names:
+        raw.problems.append(file_problem("fichier-illisible", detail="archive zip qui n'est pas un classeur .xlsx"))
+        return None
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken workbooks
+        raw.problems.append(file_problem("fichier-illisible", detail=f"classeur illisible ({type(exc).__name__})"))
+        return None
+    sheet = next((ws for ws in book.worksheets if ws.title.strip().lower() == "donnees"), None)
+    sheet = sheet or (book.worksheets[0] if book.worksheets else None)
+    if sheet is None:
+        raw.problems.append(file_problem("fichier-vide"))
+        return None
+    rows: list[tuple[int, list]] = []
+    header_seen = False
+    for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_xlsx_cell(v) for v in values]
+        if _is_blank(cells):
+            continue
+        if not header_seen:
+            while cells and (cells[-1] is None or str(cells[-1]).strip() == ""):
+                cells.pop()
+            raw.header = [str(c).strip() if c is not None else "" for c in cells]
+            raw.header_line = index
+            header_seen = True
+            continue
+        rows.append((index, cells))
+    book.close()
+    if not header_seen or not rows:
+        raw.problems.append(file_problem("fichier-vide"))
+        return None
+    return rows

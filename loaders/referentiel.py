@@ -1,0 +1,75 @@
+"""What validation needs to know of the store, read once before a file is validated, so that
+validation itself runs in a private in-memory database and never holds the store's lock."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+
+@dataclass
+class Referentiel:
+    """Territories and indicators as validation sees them; collectivités looked up on demand."""
+
+    territoires: pd.DataFrame  # code, nom, actif
+    indicateurs: pd.DataFrame  # code, libelle, nature, unite, composantes, numerateur, denominateur
+    collectivites: pd.DataFrame | None = None  # code, niveau, nom (loaded only when needed)
+    roadmaps: pd.DataFrame | None = None  # territoire, debut, fin of current roadmaps
+    _names: dict = field(default_factory=dict)
+
+    def territory_names(self) -> dict[str, str]:
+        if not self._names:
+            self._names = dict(zip(self.territoires["code"], self.territoires["nom"]))
+        return self._names
+
+    def derived_bases(self, code: str) -> str:
+        """The base indicators to send instead of derived ``code``, for messages."""
+        row = self.indicateurs.loc[self.indicateurs["code"] == code].iloc[0]
+        if row["nature"] == "ratio":
+            parts = [row["numerateur"], row["denominateur"]]
+        else:
+            parts = list(row["composantes"])
+        return " et ".join(f"« {p} »" for p in parts)
+
+    def suggest_territory(self, value: str) -> str:
+        """« Vouliez-vous dire … ? » for an unknown territory code (lost leading zero, typo, name)."""
+        names = self.territory_names()
+        text = str(value).strip()
+        found: list[str] = []
+        if text.isdigit():
+            for width in (2, 3, 5, 9):
+                padded = text.zfill(width)
+                if padded in names and padded not in found:
+                    found.append(padded)
+        found += [c for c in difflib.get_close_matches(text, list(names), n=3, cutoff=0.7) if c not in found]
+        by_name = {n.lower(): c for c, n in names.items()}
+        found += [by_name[n] for n in difflib.get_close_matches(text.lower(), list(by_name), n=3, cutoff=0.6)
+                  if by_name[n] not in found]
+        if not found:
+            return ""
+        listed = ", ".join(f"{c} ({names[c]})" for c in found[:3])
+        return f" Vouliez-vous dire : {listed} ?"
+
+    def suggest_indicator(self, value: str) -> str:
+        codes = list(self.indicateurs["code"])
+        close = difflib.get_close_matches(str(value).strip().lower(), codes, n=3, cutoff=0.6)
+        return f" Vouliez-vous dire : {', '.join(close)} ?" if close else ""
+
+
+def from_store(con: duckdb.DuckDBPyConnection, with_collectivites: bool = False) -> Referentiel:
+    """Read the reference data validation needs from an open store connection."""
+    territoires = con.execute("SELECT code, nom, actif FROM territoire ORDER BY code").df()
+    indicateurs = con.execute(
+        "SELECT code, libelle, nature, sens, unite, composantes, numerateur, denominateur FROM indicateur ORDER BY ordre"
+    ).df()
+    roadmaps = con.execute(
+        "SELECT territoire, debut, fin FROM feuille_de_route"
+        " QUALIFY row_number() OVER (PARTITION BY territoire ORDER BY debut DESC, id DESC) = 1"
+    ).df()
+    collectivites = None
+    if with_collectivites:
+        collectivites = con.execute("SELECT code, niveau, nom FROM collectivite WHERE niveau <> 'region'").df()
+    return Referentiel(territoires, indicateurs, collectivites, roadmaps)

