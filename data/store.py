@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from data import migrations, reference
 from data.config import DUCKDB_CONFIG, resolve_db_path
 from indicators.parametres import ATTENTE_BASE_OCCUPEE_S
 
+WAIT_ENV_VAR = "LDA_ATTENTE_BASE_S"
 _WRITE_LOCK = threading.RLock()  # serialises writers inside one process (Streamlit sessions)
 _READY: set[str] = set()  # database files already checked for schema in this process
 _READY_LOCK = threading.Lock()
@@ -72,11 +74,15 @@ def ensure_ready(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextlib.contextmanager
 def connect(
-    db: str | Path | None = None, *, wait_s: float = ATTENTE_BASE_OCCUPEE_S
+    db: str | Path | None = None, *, wait_s: float | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A fresh connection to the store (schema ensured), closed on exit. Never share it across threads."""
+    """A fresh connection to the store (schema ensured), closed on exit. Never share it across threads.
+
+    When another process holds the file, waits up to ``wait_s`` seconds (default: $LDA_ATTENTE_BASE_S,
+    else ATTENTE_BASE_OCCUPEE_S), then raises StoreBusy."""
+    if wait_s is None:
+        wait_s = float(os.environ.get(WAIT_ENV_VAR, ATTENTE_BASE_OCCUPEE_S))
     path = resolve_db_path(db)
-    key = str(path.resolve()) if path.exists() else None
     if not path.parent.exists():
         raise StoreError(f"Le dossier {path.parent} n'existe pas.")
     con = _open(path, wait_s)

@@ -206,7 +206,6 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
         if target.exists():
             target.unlink()
     store.forget_ready(path)
-    rng = random.Random(SEED)
     at = quarters.last_complete(today)
     with store.connect(path) as con:
         territories = con.execute(
@@ -215,6 +214,27 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
         natures = {c: (n, s, list(comp) if comp else [num, den])
                    for c, n, s, comp, num, den in con.execute(
                        "SELECT code, nature, sens, composantes, numerateur, denominateur FROM indicateur").fetchall()}
+    plans, files = demo_files(territories, natures, at)
+    with store.connect(path) as con:
+        for name, user, data in files:
+            _check(import_bytes(data, name, user=user, today=today, con=con))
+    _revise_one(plans, path, today)
+    with store.connect(path) as con:
+        _backdate(con)
+        with store.transaction(con):
+            store.set_meta(con, "demo", "oui")
+            store.set_meta(con, "demo_graine", str(SEED))
+            store.set_meta(con, "demo_trimestre_reference", at)
+        n_values = con.execute("SELECT count(*) FROM valeur").fetchall()[0][0]
+        n_targets = con.execute("SELECT count(*) FROM cible").fetchall()[0][0]
+    return (f"Base de démonstration construite dans {path} : {len(plans)} territoires, "
+            f"{n_targets} objectifs de feuille de route, {n_values} valeurs, {len(files) + 1} dépôts "
+            f"(trimestre de référence {at}). Ces chiffres sont fictifs.")
+
+
+def demo_files(territories, natures, at: str) -> tuple[list[Plan], list[tuple[str, str, bytes]]]:
+    """The demo's plans and upload files (name, user, bytes): a pure function of its inputs and SEED."""
+    rng = random.Random(SEED)
     plans = _plans(territories, rng, at)
     roadmap = [r for plan in plans for r in _roadmap_rows(plan, natures, rng)]
     header = ["code_territoire", "indicateur", "debut", "fin", "valeur_base", "periode_base", "cible", "jalon_an1"]
@@ -243,21 +263,7 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
         files.append((f"historique_{year}.csv", "dihal-demo", _csv(values_header, rows)))
     for (q, code), rows in sorted(latest.items()):
         files.append((f"depot_{code}_{q}.csv", f"coordination-{code}", _csv(values_header, rows)))
-    with store.connect(path) as con:
-        for name, user, data in files:
-            _check(import_bytes(data, name, user=user, today=today, con=con))
-    uploads = len(files)
-    _revise_one(plans, path, today)
-    with store.connect(path) as con:
-        _backdate(con)
-        with store.transaction(con):
-            store.set_meta(con, "demo", "oui")
-            store.set_meta(con, "demo_graine", str(SEED))
-            store.set_meta(con, "demo_trimestre_reference", at)
-        n_values = con.execute("SELECT count(*) FROM valeur").fetchall()[0][0]
-    return (f"Base de démonstration construite dans {path} : {len(plans)} territoires, "
-            f"{len(roadmap)} objectifs de feuille de route, {n_values} valeurs, {uploads + 1} dépôts "
-            f"(trimestre de référence {at}). Ces chiffres sont fictifs.")
+    return plans, files
 
 
 def _revise_one(plans: list[Plan], path: Path, today: dt.date | None) -> None:

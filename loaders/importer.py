@@ -15,7 +15,7 @@ from loaders import headers, referentiel
 from loaders.problems import Problem, Report
 from loaders.reading import read_file
 from loaders.roadmap import validate_roadmap
-from loaders.sql_rules import validation_connection
+from loaders.sql_rules import release, validation_connection
 from loaders.territories import validate_territories
 from loaders.validation import Validated, drop_empty_unnamed_columns, header_problems
 from loaders.values import validate_values
@@ -81,7 +81,7 @@ def validate_bytes(
             return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
         return validate_territories(raw, layout, con, report, ref.collectivites)
     finally:
-        con.close()
+        release(con)
 
 
 def import_bytes(
@@ -108,6 +108,8 @@ def import_bytes(
     result.outcome.non_renseignees = validated.non_renseignees
     meta = UploadMeta(name, validated.raw.sha256, user, validated.kind, validated.layout, validated.raw.row_count)
     if not validated.ok:
+        with _store(db, con) as conn:
+            _explain_unknown_territories(validated.report, conn)
         if not dry_run:
             problems = [p.as_dict() for p in validated.report.sorted_errors() + validated.report.sorted_warnings()]
             with _store(db, con) as conn:
@@ -126,6 +128,23 @@ def import_bytes(
     result.outcome = outcome
     result.stored = not dry_run
     return result
+
+
+def _explain_unknown_territories(report: Report, con) -> None:
+    """An unknown code that is a real commune, EPCI or département gets a more useful message."""
+    unknown = [p for p in report.errors if p.code == "territoire-inconnu"]
+    if not unknown:
+        return
+    codes = sorted({str(p.value).strip() for p in unknown})
+    names = dict(con.execute(
+        "SELECT code, nom FROM collectivite WHERE niveau <> 'region' AND code IN (SELECT unnest(?::VARCHAR[]))",
+        [codes],
+    ).fetchall())
+    for i, p in enumerate(report.errors):
+        code = str(p.value).strip() if p.value is not None else None
+        if p.code == "territoire-inconnu" and code in names:
+            report.errors[i] = Problem("territoire-hors-programme", line=p.line, column=p.column, value=p.value,
+                                       params={"nom": names[code]})
 
 
 @contextlib.contextmanager

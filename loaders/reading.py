@@ -242,6 +242,28 @@ def _xlsx_cell(value) -> str | None:
     return str(value)
 
 
+def _has_formulas(archive: zipfile.ZipFile) -> bool:
+    for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            if b"<f>" in archive.read(info) or b"<f " in archive.read(info):
+                return True
+    return False
+
+
+def _formula_rows(data: bytes, title: str) -> dict[int, list]:
+    """Row number -> formula texts of a sheet (None where a cell holds no formula)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    out: dict[int, list] = {}
+    for index, values in enumerate(book[title].iter_rows(values_only=True), start=1):
+        texts = [v if isinstance(v, str) and v.startswith("=") else None for v in values]
+        if any(texts):
+            out[index] = texts
+    book.close()
+    return out
+
+
 def _read_xlsx(data: bytes, raw: RawTable) -> list[tuple[int, list]] | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -275,10 +297,15 @@ def _read_xlsx(data: bytes, raw: RawTable) -> list[tuple[int, list]] | None:
     if sheet is None:
         raw.problems.append(file_problem("fichier-vide"))
         return None
+    # A formula saved without its result (files written by scripts, not by Excel) reads as empty:
+    # keep its text instead, so it is refused rather than silently taken as "non renseigné".
+    formulas = _formula_rows(data, sheet.title) if _has_formulas(archive) else None
     rows: list[tuple[int, list]] = []
     header_seen = False
     for index, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         cells = [_xlsx_cell(v) for v in values]
+        if formulas and index in formulas:
+            cells = [c if c is not None else f for c, f in zip(cells, formulas[index] + [None] * len(cells))]
         if _is_blank(cells):
             continue
         if not header_seen:

@@ -1,0 +1,47 @@
+"""Guards of the layering of conventions.md: data flows file -> loaders -> data -> indicators -> pages."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def imports_of(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module.split(".")[0]
+
+
+@pytest.mark.parametrize("package,forbidden", [
+    ("indicators", {"streamlit", "loaders", "pages"}),
+    ("loaders", {"streamlit", "pages"}),
+    ("data", {"streamlit", "loaders", "pages"}),
+])
+def test_pure_packages_do_not_import_upper_layers(package, forbidden):
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(set(imports_of(path)) & forbidden)
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_pages_hold_no_sql():
+    for path in (ROOT / "pages").rglob("*.py"):
+        text = path.read_text(encoding="utf-8").upper()
+        assert "SELECT " not in text and "INSERT " not in text, path
+
+
+def test_every_problem_code_has_a_french_template_and_is_used():
+    from loaders.problems import CODES
+
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "loaders").rglob("*.py")
+                      if p.name != "problems.py")
+    sources += (ROOT / "data" / "uploads.py").read_text(encoding="utf-8")
+    unused = [code for code in CODES if f"'{code}'" not in sources and f'"{code}"' not in sources]
+    assert unused == []
