@@ -15,6 +15,7 @@ from indicators import quarters
 from indicators.parametres import (
     ANCIENNETE_REVISION_TRIMESTRES,
     FACTEUR_SAUT_TRIMESTRIEL,
+    PLAFOND_PROBLEMES,
     SEUIL_SAUT_TRIMESTRIEL,
 )
 
@@ -39,7 +40,8 @@ class Outcome:
     revisees: int = 0
     inchangees: int = 0
     non_renseignees: int = 0
-    warnings: list[dict] = field(default_factory=list)  # {code, ligne, colonne, valeur, params}
+    warnings: list[dict] = field(default_factory=list)  # {code, ligne, colonne, valeur, params}, capped
+    warning_count: int = 0  # all warnings, listed or not
     depot_id: int | None = None
     territoires: list[str] = field(default_factory=list)
     data_version: int | None = None
@@ -51,7 +53,7 @@ def _insert_depot(con, meta: UploadMeta, resultat: str, outcome: Outcome, n_erro
         "INSERT INTO depot VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [depot_id, meta.fichier, meta.sha256, meta.type_fichier, meta.disposition, meta.utilisateur,
          dt.datetime.now(), resultat, meta.nb_lignes, outcome.nouvelles, outcome.revisees,
-         outcome.inchangees, outcome.non_renseignees, n_errors, len(outcome.warnings),
+         outcome.inchangees, outcome.non_renseignees, n_errors, max(outcome.warning_count, len(outcome.warnings)),
          outcome.territoires, json.dumps(problems, ensure_ascii=False, default=str)],
     )
     return depot_id
@@ -81,48 +83,50 @@ def tindex(column: str) -> str:
     return f"(CAST(substr({column}, 1, 4) AS INTEGER) * 4 + CAST(substr({column}, 7, 1) AS INTEGER) - 1)"
 
 
-def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None) -> list[dict]:
-    """Quarter-on-quarter jumps and revisions of old values (never blocking)."""
+def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None) -> tuple[list[dict], int]:
+    """Quarter-on-quarter jumps and revisions of old values (never blocking): the first
+    PLAFOND_PROBLEMES of each kind, and the total count."""
     oldest = quarters.shift(quarters.current(today), -ANCIENNETE_REVISION_TRIMESTRES)
-    rows = con.execute(
+    con.execute(
         f"""
-        WITH candidats AS (
-            SELECT territoire, indicateur, {tindex('trimestre')} AS ti, valeur, ligne FROM lot
-        ),
-        prec AS (
-            SELECT c.*, coalesce(lp.valeur, v.valeur) AS precedent,
+        CREATE OR REPLACE TEMP TABLE sauts AS
+        WITH prec AS (
+            SELECT c.ligne, c.valeur, coalesce(lp.valeur, v.valeur) AS precedent,
                    coalesce(lp.trimestre, v.trimestre) AS trimestre_precedent
-            FROM candidats c
-            LEFT JOIN lot lp ON lp.territoire = c.territoire AND lp.indicateur = c.indicateur
-                 AND {tindex('lp.trimestre')} = c.ti - 1
+            FROM lot c
+            LEFT JOIN lot lp ON lp.territoire = c.territoire AND lp.indicateur = c.indicateur AND lp.ti = c.ti - 1
             LEFT JOIN valeur v ON v.territoire = c.territoire AND v.indicateur = c.indicateur
-                 AND v.trimestre = (CAST((c.ti - 1) // 4 AS VARCHAR) || '-T' || CAST((c.ti - 1) % 4 + 1 AS VARCHAR))
+                 AND v.trimestre = c.trimestre_precedent
         )
-        SELECT 'saut-trimestriel' AS code, ligne, valeur, precedent, trimestre_precedent
-        FROM prec
+        SELECT * FROM prec
         WHERE precedent IS NOT NULL AND greatest(valeur, precedent) >= {SEUIL_SAUT_TRIMESTRIEL}
           AND (valeur > {FACTEUR_SAUT_TRIMESTRIEL} * precedent OR valeur * {FACTEUR_SAUT_TRIMESTRIEL} < precedent)
-        ORDER BY ligne
         """
-    ).fetchall()
+    )
+    total = con.execute("SELECT count(*) FROM sauts").fetchall()[0][0]
     warnings = []
-    for code, ligne, valeur, precedent, tprec in rows:
+    for ligne, valeur, precedent, tprec in con.execute(
+        f"SELECT * FROM sauts ORDER BY ligne LIMIT {PLAFOND_PROBLEMES}"
+    ).fetchall():
         warnings.append({
-            "code": code, "ligne": ligne, "valeur": _num(valeur),
+            "code": "saut-trimestriel", "ligne": ligne, "valeur": _num(valeur),
             "params": {"sens": "multipliée" if valeur > precedent else "divisée",
                        "facteur": _num(FACTEUR_SAUT_TRIMESTRIEL), "precedent": _num(precedent),
                        "trimestre_precedent": tprec},
         })
-    old = con.execute(
-        "SELECT ligne, trimestre, ancienne, valeur FROM lot_classe WHERE statut = 'revisee' AND trimestre < ? ORDER BY ligne",
+    total += con.execute(
+        "SELECT count(*) FROM lot_classe WHERE statut = 'revisee' AND trimestre < ?", [oldest]
+    ).fetchall()[0][0]
+    for ligne, trimestre, ancienne, valeur in con.execute(
+        f"SELECT ligne, trimestre, ancienne, valeur FROM lot_classe WHERE statut = 'revisee' AND trimestre < ?"
+        f" ORDER BY ligne LIMIT {PLAFOND_PROBLEMES}",
         [oldest],
-    ).fetchall()
-    for ligne, trimestre, ancienne, valeur in old:
+    ).fetchall():
         warnings.append({
             "code": "revision-ancienne", "ligne": ligne, "valeur": _num(valeur),
             "params": {"trimestre": trimestre, "ancienne": _num(ancienne), "nouvelle": _num(valeur)},
         })
-    return warnings
+    return warnings, total
 
 
 def _num(x: float) -> str:
@@ -147,7 +151,14 @@ def apply_values(
     con.register("lot_arrow", batch)
     try:
         with transaction(con):
-            con.execute("CREATE OR REPLACE TEMP TABLE lot AS SELECT * FROM lot_arrow")
+            ti = tindex("trimestre")
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE lot AS
+                SELECT *, {ti} AS ti,
+                       CAST(({ti} - 1) // 4 AS VARCHAR) || '-T' || CAST(({ti} - 1) % 4 + 1 AS VARCHAR)
+                           AS trimestre_precedent
+                FROM lot_arrow"""
+            )
             _classify_values(con)
             counts = dict(con.execute("SELECT statut, count(*) FROM lot_classe GROUP BY statut").fetchall())
             outcome = Outcome(
@@ -155,7 +166,7 @@ def apply_values(
                 inchangees=counts.get("inchangee", 0), non_renseignees=non_renseignees,
                 territoires=[r[0] for r in con.execute("SELECT DISTINCT territoire FROM lot ORDER BY 1").fetchall()],
             )
-            outcome.warnings = _value_warnings(con, today)
+            outcome.warnings, outcome.warning_count = _value_warnings(con, today)
             if dry_run:
                 raise _DryRun(outcome)
             depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, outcome.warnings)

@@ -125,6 +125,7 @@ def import_bytes(
     for w in outcome.warnings:
         validated.report.add(Problem(w["code"], line=w.get("ligne"), column=w.get("colonne"),
                                      value=w.get("valeur"), params=w.get("params", {})))
+    validated.report.count_more("avertissement", max(outcome.warning_count - len(outcome.warnings), 0))
     result.outcome = outcome
     result.stored = not dry_run
     return result

@@ -92,24 +92,32 @@ def validate_values(
     pos = layout.positions
     col_t, col_q = h[pos["code_territoire"]], h[pos["trimestre"]]
     col_i = h[pos["indicateur"]] if "indicateur" in pos else None
+    # Keys repeat a lot (a few quarters, indicators and territories per file): they are parsed once
+    # per distinct spelling, then joined; only the value is parsed row by row.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE longue AS {_long_sql(raw, layout)}")
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP TABLE chk AS
-        SELECT l.ligne, l.territoire_brut, l.indicateur_brut, l.trimestre_brut, l.valeur_brut,
-               nullif(trim(l.commentaire), '') AS commentaire, nullif(trim(l.source), '') AS source,
-               l.colonne_valeur,
-               trim(l.territoire_brut) AS territoire,
+        WITH q AS (SELECT trimestre_brut, lda_trimestre(trimestre_brut) AS trimestre
+                   FROM (SELECT DISTINCT trimestre_brut FROM longue)),
+             ind AS (SELECT b.indicateur_brut, coalesce(w.code, lower(trim(b.indicateur_brut))) AS indicateur
+                     FROM (SELECT DISTINCT indicateur_brut FROM longue) b
+                     LEFT JOIN ref_wide w ON w.nom = b.indicateur_brut),
+             v AS (SELECT *, trim(valeur_brut) AS v FROM longue)
+        SELECT v.ligne, v.territoire_brut, v.indicateur_brut, v.trimestre_brut, v.valeur_brut,
+               nullif(trim(v.commentaire), '') AS commentaire, nullif(trim(v.source), '') AS source,
+               v.colonne_valeur,
+               trim(v.territoire_brut) AS territoire,
                t.code IS NOT NULL AS territoire_connu,
-               coalesce(w.code, lower(trim(l.indicateur_brut))) AS indicateur,
-               i.nature, i.unite,
-               lda_trimestre(l.trimestre_brut) AS trimestre,
-               lda_nr(l.valeur_brut) AS non_renseigne,
-               lda_nombre(l.valeur_brut) AS valeur,
-               lda_erreur_nombre(l.valeur_brut) AS erreur_valeur
-        FROM ({_long_sql(raw, layout)}) l
-        LEFT JOIN ref_territoire t ON t.code = trim(l.territoire_brut)
-        LEFT JOIN ref_wide w ON w.nom = l.indicateur_brut
-        LEFT JOIN ref_indicateur i ON i.code = coalesce(w.code, lower(trim(l.indicateur_brut)))
+               ind.indicateur, i.nature, i.unite, q.trimestre,
+               lda_nr(v.v) AS non_renseigne,
+               lda_nombre(v.v) AS valeur,
+               CASE WHEN NOT lda_nr(v.v) AND lda_nombre(v.v) IS NULL THEN lda_erreur_nombre(v.v) END AS erreur_valeur
+        FROM v
+        LEFT JOIN q ON q.trimestre_brut IS NOT DISTINCT FROM v.trimestre_brut
+        LEFT JOIN ind ON ind.indicateur_brut IS NOT DISTINCT FROM v.indicateur_brut
+        LEFT JOIN ref_territoire t ON t.code = trim(v.territoire_brut)
+        LEFT JOIN ref_indicateur i ON i.code = ind.indicateur
         """
     )
     allowed = sorted(allowed_territories) if allowed_territories is not None else None
@@ -150,7 +158,6 @@ def validate_values(
             WHERE valeur >= 0 AND valeur <> floor(valeur) AND coalesce(unite, '') <> '%'
         )"""
     names = ref.territory_names()
-    units = dict(zip(ref.indicateurs["code"], ref.indicateurs["unite"]))
     natures = dict(zip(ref.indicateurs["code"], ref.indicateurs["nature"]))
     perimetre = ", ".join(f"{c} ({names.get(c, c)})" for c in (allowed or [])) or "aucun territoire"
     row_units = {}
@@ -180,40 +187,51 @@ def validate_values(
         "SELECT ligne, unite FROM chk WHERE valeur < 0 OR (valeur <> floor(valeur)) LIMIT 1000"
     ).fetchall()
     row_units.update({ln: u or "unités" for ln, u in unit_rows})
-    collect(con, report, sql, make)
-    _duplicates(con, report)
+    current_q, first_q = f"{current}", f"{first_year}-T1"
+    (clean,) = con.execute(
+        f"""
+        SELECT count(*) = 0 FROM chk
+        WHERE territoire_brut IS NULL OR NOT territoire_connu OR nature IS NULL OR nature IN ('somme', 'ratio')
+           OR trimestre IS NULL OR trimestre > '{current_q}' OR trimestre < '{first_q}'
+           OR erreur_valeur IS NOT NULL OR valeur < 0 OR (valeur <> floor(valeur) AND coalesce(unite, '') <> '%')
+           {"OR territoire NOT IN (SELECT code FROM perimetre)" if allowed is not None else ""}
+        """
+    ).fetchall()[0]
+    if not clean:  # the detailed rules run only when some row is wrong
+        collect(con, report, sql, make)
+    # One pass groups the valid rows by key: it yields the batch and reveals contradictory duplicates.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE lot_valide AS
+        SELECT territoire, indicateur, trimestre, arg_min(valeur, ligne) AS valeur,
+               arg_min(commentaire, ligne) AS commentaire, arg_min(source, ligne) AS source,
+               min(ligne) AS ligne, min(valeur) <> max(valeur) AS conflit
+        FROM chk
+        WHERE valeur IS NOT NULL AND territoire_connu AND nature IS NOT NULL AND trimestre IS NOT NULL
+        GROUP BY territoire, indicateur, trimestre
+        """
+    )
+    if con.execute("SELECT count(*) FROM lot_valide WHERE conflit").fetchall()[0][0]:
+        _duplicates(con, report)
     result.non_renseignees = con.execute(
         "SELECT count(*) FROM chk WHERE non_renseigne AND territoire_connu"
     ).fetchall()[0][0]
     if report.ok:
         result.batch = con.sql(
-            """
-            SELECT territoire, indicateur, trimestre, arg_min(valeur, ligne) AS valeur,
-                   arg_min(commentaire, ligne) AS commentaire, arg_min(source, ligne) AS source,
-                   min(ligne) AS ligne
-            FROM chk WHERE NOT non_renseigne
-            GROUP BY territoire, indicateur, trimestre
-            """
+            "SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne FROM lot_valide"
         ).to_arrow_table()
-    del units
     return result
 
 
 def _duplicates(con: duckdb.DuckDBPyConnection, report: Report) -> None:
     sql = """
-        WITH ok AS (
-            SELECT ligne, territoire, indicateur, trimestre, valeur, valeur_brut, colonne_valeur FROM chk
-            WHERE valeur IS NOT NULL AND territoire_connu AND nature IS NOT NULL AND trimestre IS NOT NULL
-        ),
-        firsts AS (
-            SELECT territoire, indicateur, trimestre, min(ligne) AS premiere,
-                   arg_min(valeur, ligne) AS premiere_valeur, arg_min(valeur_brut, ligne) AS premiere_brute
-            FROM ok GROUP BY ALL HAVING count(DISTINCT valeur) > 1
-        )
-        SELECT ok.ligne, ok.colonne_valeur AS colonne, ok.valeur_brut AS valeur, 'doublon-contradictoire' AS code,
-               f.premiere, f.premiere_brute
-        FROM ok JOIN firsts f USING (territoire, indicateur, trimestre)
-        WHERE ok.ligne > f.premiere AND ok.valeur <> f.premiere_valeur
+        SELECT c.ligne, c.colonne_valeur AS colonne, c.valeur_brut AS valeur, 'doublon-contradictoire' AS code,
+               f.ligne AS premiere, p.valeur_brut AS premiere_brute
+        FROM lot_valide f
+        JOIN chk c USING (territoire, indicateur, trimestre)
+        JOIN chk p ON p.ligne = f.ligne AND p.territoire = f.territoire AND p.indicateur = f.indicateur
+                  AND p.trimestre = f.trimestre
+        WHERE f.conflit AND c.ligne > f.ligne AND c.valeur <> f.valeur
     """
     collect(
         con, report, sql,
