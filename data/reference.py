@@ -4,11 +4,13 @@ of programme territories. Also the one function that writes territories, used by
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 
 import duckdb
 
 from data.config import REFERENCE_DIR
+from data.models import CATALOGUE, Indicateur
 
 INDICATEURS_CSV = REFERENCE_DIR / "indicateurs.csv"
 COLLECTIVITES_CSV = REFERENCE_DIR / "collectivites.csv.gz"
@@ -43,8 +45,26 @@ def ensure_loaded(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+def read_catalogue() -> list[Indicateur]:
+    """The indicator catalogue, checked against the Indicateur model (a broken file fails loudly)."""
+    with INDICATEURS_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    for row in rows:
+        row["composantes"] = row["composantes"].split(",") if row["composantes"] else None
+        for key in ("numerateur", "denominateur"):
+            row[key] = row[key] or None
+    catalogue = CATALOGUE.validate_python(rows)
+    codes = {i.code for i in catalogue}
+    for ind in catalogue:
+        refs = (ind.composantes or []) + [r for r in (ind.numerateur, ind.denominateur) if r]
+        if not set(refs) <= codes:
+            raise ValueError(f"{ind.code} : composantes inconnues {sorted(set(refs) - codes)}")
+    return catalogue
+
+
 def load_indicators(con: duckdb.DuckDBPyConnection) -> None:
     """The indicator catalogue of data/reference/indicateurs.csv."""
+    read_catalogue()
     con.execute(
         """
         INSERT INTO indicateur

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from loaders import models
+
 VALUES = "values"
 ROADMAP = "roadmap"
 TERRITORIES = "territories"
@@ -16,13 +18,12 @@ KIND_LABELS = {
 }
 LONG, WIDE = "longue", "large"
 
-# Required and optional columns of each kind, in canonical spelling.
+# Required and optional columns of each kind, in canonical spelling, from the file models.
 COLUMNS = {
-    (VALUES, LONG): (["code_territoire", "indicateur", "trimestre", "valeur"], ["commentaire", "source"]),
-    (VALUES, WIDE): (["code_territoire", "trimestre"], []),
-    (ROADMAP, None): (["code_territoire", "indicateur", "debut", "fin", "cible"],
-                      ["valeur_base", "periode_base", "jalon_an1"]),
-    (TERRITORIES, None): (["code_territoire", "vague"], ["nom", "type", "membres"]),
+    (VALUES, LONG): models.columns(models.LigneValeurLongue),
+    (VALUES, WIDE): models.columns(models.LigneValeurLarge),
+    (ROADMAP, None): models.columns(models.LigneFeuilleDeRoute),
+    (TERRITORIES, None): models.columns(models.LigneTerritoire),
 }
 
 

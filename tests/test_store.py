@@ -248,3 +248,16 @@ def test_threads_write_one_at_a_time(db):
         t.join()
     assert errors == []
     assert rows(db, "SELECT count(*) FROM valeur") == [(4,)]
+
+
+def test_catalogue_matches_the_contract_codes():
+    from data.reference import read_catalogue
+
+    catalogue = read_catalogue()
+    assert len(catalogue) == 32 and len({i.code for i in catalogue}) == 32
+    by_code = {i.code: i for i in catalogue}
+    assert by_code["part_attributions_sans_domicile"].numerateur == "attributions_sans_domicile"
+    assert by_code["acces_logement_sans_domicile"].composantes == ["sorties_rue_logement",
+                                                                    "sorties_hebergement_logement"]
+    assert (by_code["personnes_rue_denombrees"].nature, by_code["personnes_rue_denombrees"].sens) == ("stock", "baisse")
+    assert sum(i.nature in ("flux", "stock") for i in catalogue) == 27
