@@ -3,6 +3,7 @@
 import streamlit as st
 
 from data import queries
+from loaders.headers import KIND_LABELS
 from pages.components.layout import demo_banner, nombre, trimestre
 from pages.components.store import read
 
@@ -26,19 +27,20 @@ else:
     st.dataframe(
         missing.rename(columns={"code": "Code", "nom": "Territoire", "vague": "Vague",
                                 "dernier_trimestre": "Dernier trimestre déposé"}),
-        hide_index=True, use_container_width=True,
+        hide_index=True, width="stretch",
     )
 
 st.subheader("Derniers dépôts")
 uploads = read(queries.latest_uploads, 10)
 uploads = uploads.assign(
     recu_le=uploads["recu_le"].dt.strftime("%d/%m/%Y %H:%M"),
-    resultat=uploads["resultat"].map({"enregistre": "✅ enregistré", "refuse": "❌ refusé"}),
+    resultat=uploads["resultat"].map({"enregistre": "enregistré", "refuse": "refusé"}),
+    type_fichier=uploads["type_fichier"].map(lambda k: KIND_LABELS.get(k, "inconnu")),
 )
 st.dataframe(
     uploads.rename(columns={"recu_le": "Reçu le", "fichier": "Fichier", "type_fichier": "Type",
                             "utilisateur": "Déposé par", "resultat": "Résultat", "territoires": "Territoires",
                             "nb_nouvelles": "Nouvelles", "nb_revisees": "Révisées",
                             "nb_inchangees": "Inchangées", "nb_erreurs": "Erreurs"}),
-    hide_index=True, use_container_width=True,
+    hide_index=True, width="stretch",
 )

@@ -45,7 +45,8 @@ def test_home_page_reads_the_store_and_says_demo(app, demo_db):
     missing, uploads = at.dataframe[0].value, at.dataframe[1].value
     # the demo has late and silent territories: they are listed as missing the last quarter
     assert len(missing) >= 2
-    assert len(uploads) == 10 and set(uploads["Résultat"]) <= {"✅ enregistré", "❌ refusé"}
+    assert len(uploads) == 10 and set(uploads["Résultat"]) <= {"enregistré", "refusé"}
+    assert set(uploads["Type"]) <= {"valeurs trimestrielles", "feuille de route", "liste des territoires"}
 
 
 def test_home_page_without_demo_has_no_banner(db, monkeypatch):
