@@ -285,7 +285,7 @@ def _revise_one(plans: list[Plan], path: Path, today: dt.date | None) -> None:
 
 
 def _backdate(con) -> None:
-    """Give demo uploads plausible dates: each batch arrives 20 to 75 days after its last quarter."""
+    """Give demo uploads plausible dates: each batch arrives 15 to 55 days after its last quarter."""
     with store.transaction(con):
         con.execute(
             """
@@ -297,7 +297,7 @@ def _backdate(con) -> None:
             """
             UPDATE depot d SET recu_le = least(now()::TIMESTAMP,
                 make_date(CAST(substr(x.dernier, 1, 4) AS INTEGER), CAST(substr(x.dernier, 7, 1) AS INTEGER) * 3, 28)::TIMESTAMP
-                + to_days(20 + CAST(hash(d.fichier) % 55 AS INTEGER)))
+                + to_days(15 + CAST(hash(d.fichier) % 40 AS INTEGER)))
             FROM dates_demo x WHERE x.depot_id = d.id
             """
         )
