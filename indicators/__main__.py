@@ -1,0 +1,250 @@
+"""Command line: python -m indicators progress|national|completeness (a contract for scripts).
+
+    python -m indicators progress --territory CODE [--at QUARTER] [--db PATH] [--format table|csv|json]
+    python -m indicators national [--at QUARTER] [--db PATH] [--format table|csv|json]
+    python -m indicators completeness [--at QUARTER] [--db PATH] [--format table|csv|json]
+
+csv: ``;``-separated, UTF-8, decimal point, empty cell where a figure does not exist (for machines);
+json: a list of records; table: French formatting for a terminal (1 234,5 ; 45,6 %).
+Exit codes: 0 done; 1 unknown territory or territory without a roadmap; 2 usage error or
+unreadable database; 3 database busy beyond the allowed wait.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import sys
+
+import pandas as pd
+
+from indicators import completeness, national, progress, quarters, status
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+FORMATS = ("table", "csv", "json")
+
+NATIONAL_COLUMNS = [
+    "indicateur", "nature", "sens", "trimestre", "valeur", "territoires_renseignes", "pour_100000",
+    "territoires_avec_cible", "territoires_avancement", "realise_total", "cible_total",
+    "avancement_national_pct",
+] + [f"nb_{code}" for code in status.STATUTS]
+
+# Headers of the terminal table.
+HEADERS = {
+    "indicateur": "Indicateur", "nature": "Nature", "sens": "Sens", "debut": "Début", "fin": "Fin",
+    "valeur_base": "Base", "cible": "Cible", "realise": "Réalisé", "attendu": "Attendu",
+    "avancement_pct": "Avancement", "statut": "Statut", "projection_fin": "Projection fin",
+    "trimestres_ecoules": "Trim. écoulés", "trimestres_renseignes": "Trim. renseignés",
+    "trimestre": "Trimestre", "valeur": "Valeur nationale", "territoires_renseignes": "Territoires",
+    "pour_100000": "Pour 100 000 hab.", "territoires_avec_cible": "Avec cible",
+    "territoires_avancement": "Comptés", "realise_total": "Réalisé total", "cible_total": "Cible totale",
+    "avancement_national_pct": "Avancement national", "territoire": "Territoire", "nom": "Nom",
+    "attendus": "Attendus", "renseignes": "Renseignés", "taux_completude": "Complétude",
+    "premiere_arrivee": "Première arrivée", "delai_jours": "Délai (jours)",
+    **{f"nb_{code}": label for code, label in status.LIBELLES.items()},
+}
+QUARTER_COLUMNS = {"debut", "fin", "trimestre"}
+PERCENT_COLUMNS = {"avancement_pct", "avancement_national_pct", "taux_completude"}
+
+
+# argparse speaks English; its usage messages are translated here (prefix -> French prefix).
+_ARGPARSE_FR = [
+    ("the following arguments are required: ", "arguments obligatoires manquants : "),
+    ("unrecognized arguments: ", "arguments non reconnus : "),
+    ("invalid choice: ", "choix invalide : "),
+    ("expected one argument", "une valeur est attendue"),
+    ("choose from ", "choisir parmi "),
+    ("argument ", "option "),
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "Utilisation :", 1)
+
+    def format_help(self) -> str:
+        return (super().format_help().replace("usage:", "Utilisation :", 1)
+                .replace("options:", "options :").replace("show this help message and exit", "afficher cette aide"))
+
+    def error(self, message: str):  # French usage errors, exit 2
+        for english, french in _ARGPARSE_FR:
+            message = message.replace(english, french)
+        self.print_usage(sys.stderr)
+        print(f"Erreur d'utilisation : {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _quarter(text: str) -> str:
+    try:
+        return quarters.reference(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (French help and messages)."""
+    parser = _Parser(prog="python -m indicators",
+                     description="Progression, tableau national et complétude des territoires.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                title="commandes", metavar="{progress,national,completeness}")
+    common = _Parser(add_help=False)
+    common.add_argument("--at", type=_quarter, default=None, metavar="TRIMESTRE",
+                        help=f"trimestre de référence ({quarters.ACCEPTED_FORMS}) ; "
+                             "défaut : le dernier trimestre complet")
+    common.add_argument("--db", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
+    common.add_argument("--format", choices=FORMATS, default="table", help="format de sortie (défaut : table)")
+    prog = sub.add_parser("progress", parents=[common], help="progression d'un territoire vers ses cibles")
+    prog.add_argument("--territory", required=True, metavar="CODE", help="code du territoire")
+    sub.add_parser("national", parents=[common], help="chiffres nationaux, avancement et statuts par indicateur")
+    sub.add_parser("completeness", parents=[common], help="complétude et délai de dépôt par territoire")
+    return parser
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+
+
+def _missing(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _plain(value):
+    """A cell as a JSON-ready Python value (None where no figure exists)."""
+    if _missing(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.isoformat(sep=" ", timespec="seconds")
+    return value
+
+
+def _csv_cell(value) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        # six decimals are plenty for counts and percentages, and never an exponent
+        return format(round(value, 6), "f").rstrip("0").rstrip(".")
+    return str(value)
+
+
+def french_number(value, decimals: int = 1, fixed: bool = False) -> str:
+    """1234.5 -> '1 234,5'; whole numbers without decimals unless ``fixed``."""
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, int) and not fixed:
+        return f"{value:,}".replace(",", " ")
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+
+
+def _table_cell(column: str, value) -> str:
+    if _missing(value):
+        return "—"
+    if column == "statut":
+        return status.libelle(value)
+    if column in QUARTER_COLUMNS and isinstance(value, str) and quarters.parse(value) == value:
+        return quarters.label(value)
+    if column in PERCENT_COLUMNS:
+        return french_number(float(value), fixed=True) + " %"
+    if isinstance(value, (dt.datetime, pd.Timestamp)):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, (int, float)) or hasattr(value, "item"):
+        return french_number(value)
+    return str(value)
+
+
+def render(frame: pd.DataFrame, fmt: str) -> str:
+    """The frame as csv, json or a French terminal table."""
+    if fmt == "csv":
+        lines = [";".join(frame.columns)]
+        for row in frame.itertuples(index=False):
+            lines.append(";".join(_csv_cell(v) for v in row))
+        return "\n".join(lines) + "\n"
+    if fmt == "json":
+        records = [{c: _plain(v) for c, v in zip(frame.columns, row)} for row in frame.itertuples(index=False)]
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    header = [HEADERS.get(c, c) for c in frame.columns]
+    body = [[_table_cell(c, v) for c, v in zip(frame.columns, row)] for row in frame.itertuples(index=False)]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, numeric)).rstrip()
+
+    out = [line(header), "  ".join("-" * w for w in widths)] + [line(r) for r in body]
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+
+
+def cmd_progress(con, args, at: str) -> int:
+    """progress --territory CODE: one row per indicator of the territory's roadmap."""
+    code = args.territory.strip()
+    found = con.execute("SELECT nom FROM territoire WHERE code = ?", [code]).fetchall()
+    if not found:
+        print(f"Territoire inconnu : « {code} ». Vérifiez le code (SIREN d'un EPCI, code INSEE "
+              "d'une commune ou d'un département).", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    nom = found[0][0]
+    frame = progress.progress(con, at, [code])
+    if frame.empty:
+        has_roadmap = not progress.roadmap_windows(con, [code]).empty
+        detail = "n'a pas de feuille de route avec des cibles" if has_roadmap else "n'a pas de feuille de route"
+        print(f"Le territoire {nom} ({code}) {detail} : aucune progression à calculer.", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if args.format == "table":
+        debut, fin = frame["debut"].iloc[0], frame["fin"].iloc[0]
+        print(f"Progression de {nom} ({code}) au {quarters.label(at)} — feuille de route "
+              f"{quarters.label(debut)} → {quarters.label(fin)}\n")
+    sys.stdout.write(render(frame[progress.COLUMNS], args.format))
+    return EXIT_OK
+
+
+def cmd_national(con, args, at: str) -> int:
+    """national: per indicator, the national figure, roadmap progress and status counts."""
+    frame = national.national(con, at)
+    if args.format == "table":
+        print(f"Tableau national au {quarters.label(at)} (territoires actifs)\n")
+    sys.stdout.write(render(frame[NATIONAL_COLUMNS], args.format))
+    return EXIT_OK
+
+
+def cmd_completeness(con, args, at: str) -> int:
+    """completeness: per active territory, expected and reported values and the delay."""
+    frame = completeness.completeness(con, at)
+    if args.format == "table":
+        print(f"Complétude des dépôts au {quarters.label(at)} (territoires actifs)\n")
+    sys.stdout.write(render(frame[completeness.COLUMNS], args.format))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    from data import store  # the engine itself never opens a database
+
+    at = args.at or quarters.last_complete()
+    handler = {"progress": cmd_progress, "national": cmd_national, "completeness": cmd_completeness}[args.command]
+    try:
+        with store.connect(args.db) as con:
+            return handler(con, args, at)
+    except store.StoreBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BUSY
+    except store.StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""National aggregation (methodologie.md, "National aggregation"), per indicator and quarter, each
+figure with the number of territories behind it:
+- flux and somme: summed over the territories that reported the quarter;
+- stock: summed over the latest value of each territory at or before the quarter;
+- ratio: sum of numerators / sum of denominators over the territories that reported both;
+- national roadmap progress: sum of realise / sum of C for flux and somme, and the count of
+  territories per status;
+- per 100,000 inhabitants: value x 100000 / population (of the territory, or of the territories
+  behind a national figure).
+
+Only active territories count nationally: a territory that left the programme no longer weighs on
+the programme's totals (its own pages still show its history).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+
+from indicators import derived, progress as progress_mod, quarters, status
+
+TERRITOIRE = "territoire"
+METADONNEE = "metadonnee"
+MILLESIME_POPULATION_CLE = "millesime_population"  # metadonnee key naming the population vintage
+PER = 100_000
+
+_registration = itertools.count(1)
+
+
+def figures_sql() -> str:
+    """SQL of the national figure of every catalogue indicator at every quarter of $quarters (the
+    range from $first to $last)."""
+    return f"""
+    WITH refs AS (SELECT unnest($quarters::VARCHAR[]) AS trimestre),
+    terr AS (SELECT code AS territoire, population FROM {TERRITOIRE} WHERE actif),
+    tagged AS (
+        SELECT v.territoire, c.indicateur, c.nature, c.role, v.trimestre, v.valeur
+        FROM {derived.VALEUR} v
+        JOIN ({derived.components_sql()}) c ON c.composante = v.indicateur
+        -- $first and $last bound $quarters: a constant filter the scan applies at once
+        WHERE c.nature <> 'stock' AND v.trimestre >= $first AND v.trimestre <= $last
+          AND v.territoire IN (SELECT territoire FROM terr)
+    ),
+    trim AS ({derived.quarterly_sql('tagged')}),
+    flows AS (
+        SELECT q.indicateur, q.trimestre,
+               CASE WHEN any_value(q.nature) = 'ratio'
+                    THEN 100 * sum(q.numerateur) / nullif(sum(q.denominateur), 0)
+                    ELSE sum(q.valeur) END AS valeur,
+               sum(q.numerateur) AS numerateur, sum(q.denominateur) AS denominateur,
+               count(*) AS territoires_renseignes, sum(t.population) AS population_couverte,
+               min(q.trimestre) AS trimestre_plus_ancien
+        FROM trim q JOIN terr t USING (territoire)
+        GROUP BY q.indicateur, q.trimestre
+    ),
+    -- a stock value stands until the territory reports the next one: at each quarter, the latest
+    -- value at or before it
+    stock_values AS (
+        SELECT v.territoire, v.indicateur, v.trimestre, v.valeur
+        FROM {derived.VALEUR} v
+        SEMI JOIN {derived.INDICATEUR} i ON i.code = v.indicateur AND i.nature = 'stock'
+        WHERE v.trimestre <= $last AND v.territoire IN (SELECT territoire FROM terr)
+    ),
+    latest AS (
+        SELECT s.territoire, s.indicateur, r.trimestre, arg_max(s.valeur, s.trimestre) AS valeur,
+               max(s.trimestre) AS trimestre_valeur
+        FROM stock_values s JOIN refs r ON s.trimestre <= r.trimestre
+        GROUP BY s.territoire, s.indicateur, r.trimestre
+    ),
+    stocks AS (
+        SELECT s.indicateur, s.trimestre, sum(s.valeur) AS valeur,
+               NULL::DOUBLE AS numerateur, NULL::DOUBLE AS denominateur,
+               count(*) AS territoires_renseignes, sum(t.population) AS population_couverte,
+               min(s.trimestre_valeur) AS trimestre_plus_ancien
+        FROM latest s JOIN terr t USING (territoire)
+        GROUP BY s.indicateur, s.trimestre
+    ),
+    tout AS (SELECT * FROM flows UNION ALL SELECT * FROM stocks)
+    SELECT i.code AS indicateur, i.nature, i.sens, i.unite, r.trimestre, a.valeur,
+           a.numerateur, a.denominateur,
+           coalesce(a.territoires_renseignes, 0) AS territoires_renseignes,
+           a.population_couverte,
+           -- a percentage has no meaning per inhabitant
+           CASE WHEN i.nature <> 'ratio' THEN a.valeur * {PER} / nullif(a.population_couverte, 0) END AS pour_100000,
+           a.trimestre_plus_ancien, i.ordre
+    FROM {derived.INDICATEUR} i CROSS JOIN refs r
+    LEFT JOIN tout a ON a.indicateur = i.code AND a.trimestre = r.trimestre
+    ORDER BY i.ordre, r.trimestre
+    """
+
+
+def figures(con, first: str, last: str | None = None) -> pd.DataFrame:
+    """National figure per indicator and quarter from ``first`` to ``last`` (default: ``first``):
+    valeur, numerateur/denominateur (ratio), territoires_renseignes, population_couverte,
+    pour_100000, trimestre_plus_ancien (for a stock, the oldest latest value summed)."""
+    last = last or first
+    params = {"quarters": quarters.quarter_range(first, last), "first": first, "last": last}
+    return derived.fetch(con, figures_sql(), params)
+
+
+_SUMMARY_COLUMNS = ["indicateur", "nature", "statut", "trimestres_ecoules", "realise", "cible"]
+
+
+def _summary_sql(source: str) -> str:
+    counted = "nature IN ('flux', 'somme') AND trimestres_ecoules > 0 AND realise IS NOT NULL"
+    counts = ",\n".join(
+        f"count(*) FILTER (WHERE statut = '{code}') AS nb_{code}" for code in status.STATUTS
+    )
+    return f"""
+        SELECT indicateur, count(*) AS territoires_avec_cible,
+               -- flux and somme only: a realised count over a target count; territories that
+               -- reported nothing are left out (never read as zero) and counted apart
+               count(*) FILTER (WHERE {counted}) AS territoires_avancement,
+               sum(realise) FILTER (WHERE {counted}) AS realise_total,
+               sum(cible) FILTER (WHERE {counted}) AS cible_total,
+               100 * sum(realise) FILTER (WHERE {counted})
+                   / nullif(sum(cible) FILTER (WHERE {counted}), 0) AS avancement_national_pct,
+               {counts}
+        FROM {source} GROUP BY indicateur
+    """
+
+
+def roadmap_summary(con, at: str | None = None, progress_frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per indicator with targets: territoires_avec_cible, realise_total, cible_total,
+    avancement_national_pct (flux and somme) and nb_<statut> for each status. Reuses
+    ``progress_frame`` (progress.progress() at the same quarter) when given."""
+    if progress_frame is not None:
+        at = quarters.reference(at)
+        if not progress_frame.empty and set(progress_frame["reference"].unique()) != {at}:
+            raise ValueError(f"La progression fournie n'est pas celle du trimestre {at}.")
+        name = f"progression_{next(_registration)}"
+        # only the columns the summary reads: DuckDB scans a frame's text columns slowly
+        con.register(name, progress_frame[_SUMMARY_COLUMNS])
+        try:
+            return derived.fetch(con, _summary_sql(name))
+        finally:
+            con.unregister(name)
+    params = progress_mod.sql_params(con, [quarters.reference(at)], None)
+    return derived.fetch(con, _summary_sql(f"({progress_mod.progress_sql()})"), params)
+
+
+def national(con, at: str | None = None, progress_frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The national picture at quarter ``at``: figures() of that quarter joined with
+    roadmap_summary(), one row per catalogue indicator (status counts 0 where no target)."""
+    at = quarters.reference(at)
+    fig = figures(con, at)
+    summary = roadmap_summary(con, at, progress_frame)
+    out = fig.merge(summary, on="indicateur", how="left")
+    count_columns = ["territoires_avec_cible", "territoires_avancement"] + [f"nb_{c}" for c in status.STATUTS]
+    out[count_columns] = out[count_columns].fillna(0).astype("int64")
+    return out
+
+
+def per_100k(con, debut: str, fin: str | None = None, territoires: list[str] | None = None) -> pd.DataFrame:
+    """Per territory and indicator, the figure over [debut, fin] (one quarter by default) with the
+    territory's population and pour_100000 (empty for ratios), for comparing territories."""
+    sql = f"""
+        WITH tagged AS ({derived.tagged_sql()}), trim AS ({derived.quarterly_sql('tagged')}),
+        periode AS ({derived.period_sql('trim')})
+        SELECT p.territoire, t.nom, t.type, t.population, p.indicateur, p.nature,
+               {derived.period_value_sql('p.nature', 'p.')} AS valeur, p.trimestres_renseignes,
+               CASE WHEN p.nature <> 'ratio'
+                    THEN {derived.period_value_sql('p.nature', 'p.')} * {PER} / nullif(t.population, 0)
+               END AS pour_100000
+        FROM periode p JOIN {TERRITOIRE} t ON t.code = p.territoire
+        WHERE $territoires IS NOT NULL OR t.actif
+        ORDER BY p.territoire, p.indicateur
+    """
+    return derived.fetch(con, sql, derived.params(debut, fin or debut, territoires, None))
+
+
+def population_millesime(con) -> str | None:
+    """The vintage of the population figures, when the store records it (metadonnee)."""
+    # fetchall, not fetchone: leave no unread result behind on the caller's connection
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [METADONNEE]
+    ).fetchall()[0][0]
+    if not exists:
+        return None
+    rows = con.execute(f"SELECT valeur FROM {METADONNEE} WHERE cle = ?", [MILLESIME_POPULATION_CLE]).fetchall()
+    return rows[0][0] if rows else None
