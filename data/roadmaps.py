@@ -7,6 +7,7 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 
+from data import store
 from data.store import transaction
 from data.uploads import Outcome, UploadMeta, _DryRun, _insert_depot
 
@@ -15,7 +16,7 @@ def apply_roadmap(
     con: duckdb.DuckDBPyConnection, batch: pa.Table, meta: UploadMeta, *, dry_run: bool = False
 ) -> Outcome:
     """Store roadmap rows (territoire, indicateur, debut, fin, valeur_base, periode_base, cible, jalon_an1, ligne)."""
-    con.register("lot_arrow", batch)
+    store.register(con, "lot_arrow", batch)
     try:
         with transaction(con):
             now = dt.datetime.now()
@@ -85,7 +86,7 @@ def apply_roadmap(
     except _DryRun as dry:
         outcome = dry.outcome
     finally:
-        con.unregister("lot_arrow")
+        store.unregister(con, "lot_arrow")
     return outcome
 
 
@@ -95,7 +96,7 @@ def apply_territories(
     """Insert or update territories (never deletes); former versions kept in territoire_historique."""
     from data.reference import upsert_territories
 
-    con.register("lot_arrow", batch)
+    store.register(con, "lot_arrow", batch)
     try:
         with transaction(con):
             con.execute("CREATE OR REPLACE TEMP TABLE lot_territoire AS SELECT * EXCLUDE (ligne) FROM lot_arrow")
@@ -114,5 +115,5 @@ def apply_territories(
     except _DryRun as dry:
         outcome = dry.outcome
     finally:
-        con.unregister("lot_arrow")
+        store.unregister(con, "lot_arrow")
     return outcome

@@ -23,6 +23,10 @@ from indicators.parametres import ATTENTE_BASE_OCCUPEE_S
 
 WAIT_ENV_VAR = "LDA_ATTENTE_BASE_S"
 _WRITE_LOCK = threading.RLock()  # serialises writers inside one process (Streamlit sessions)
+# DuckDB 2.0.1: register() on one connection while another thread opens a connection to the same
+# database races on the catalog ("python_arrow_scan does not exist", seen in 5 of 15 runs of 4
+# threads): opening and registering are serialised.
+_REGISTER_LOCK = threading.RLock()
 _READY: set[str] = set()  # database files already checked for schema in this process
 _READY_LOCK = threading.Lock()
 
@@ -52,7 +56,8 @@ def _open(path: Path, wait_s: float) -> duckdb.DuckDBPyConnection:
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path), config=dict(DUCKDB_CONFIG))
+            with _REGISTER_LOCK:  # a new connection re-registers the Python scan functions
+                return duckdb.connect(str(path), config=dict(DUCKDB_CONFIG))
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise StoreError(f"Impossible d'ouvrir la base {path} : {exc}") from exc
@@ -154,3 +159,15 @@ def journal(con: duckdb.DuckDBPyConnection, who: str, action: str, obj: str | No
         "INSERT INTO journal VALUES (nextval('journal_id_seq'), ?, ?, ?, ?, ?)",
         [dt.datetime.now(), who, action, obj, details],
     )
+
+
+def register(con: duckdb.DuckDBPyConnection, name: str, obj) -> None:
+    """con.register, serialised across the threads of this process."""
+    with _REGISTER_LOCK:
+        con.register(name, obj)
+
+
+def unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """con.unregister, serialised across the threads of this process."""
+    with _REGISTER_LOCK:
+        con.unregister(name)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+from data import store
 from data.store import transaction
 from indicators import quarters
 from indicators.parametres import (
@@ -143,7 +144,7 @@ def apply_values(
     today: dt.date | None = None,
 ) -> Outcome:
     """Store a validated values batch (territoire, indicateur, trimestre, valeur, commentaire, source, ligne)."""
-    con.register("lot_arrow", batch)
+    store.register(con, "lot_arrow", batch)
     try:
         with transaction(con):
             ti = quarters.sql_index("trimestre")
@@ -196,7 +197,7 @@ def apply_values(
     except _DryRun as dry:
         outcome = dry.outcome
     finally:
-        con.unregister("lot_arrow")
+        store.unregister(con, "lot_arrow")
     return outcome
 
 

@@ -19,6 +19,7 @@ import itertools
 import pandas as pd
 
 from indicators import derived, progress as progress_mod, quarters, status
+from data import store
 
 TERRITOIRE = "territoire"
 METADONNEE = "metadonnee"
@@ -131,11 +132,11 @@ def roadmap_summary(con, at: str | None = None, progress_frame: pd.DataFrame | N
             raise ValueError(f"La progression fournie n'est pas celle du trimestre {at}.")
         name = f"progression_{next(_registration)}"
         # only the columns the summary reads: DuckDB scans a frame's text columns slowly
-        con.register(name, progress_frame[_SUMMARY_COLUMNS])
+        store.register(con, name, progress_frame[_SUMMARY_COLUMNS])
         try:
             return derived.fetch(con, _summary_sql(name))
         finally:
-            con.unregister(name)
+            store.unregister(con, name)
     params = progress_mod.sql_params(con, [quarters.reference(at)], None)
     return derived.fetch(con, _summary_sql(f"({progress_mod.progress_sql()})"), params)
 
