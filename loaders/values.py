@@ -160,8 +160,6 @@ def validate_values(
     names = ref.territory_names()
     natures = dict(zip(ref.indicateurs["code"], ref.indicateurs["nature"]))
     perimetre = ", ".join(f"{c} ({names.get(c, c)})" for c in (allowed or [])) or "aucun territoire"
-    row_units = {}
-
     def make(r: dict) -> Problem:
         code, value = r["code"], r["valeur"]
         params: dict = {}
@@ -179,14 +177,11 @@ def validate_values(
         elif code in ("trimestre-futur", "trimestre-trop-ancien"):
             params.update(trimestre=quarters.parse(value), courant=current, annee=first_year)
         elif code in ("valeur-negative", "valeur-non-entiere"):
-            params["unite"] = row_units.get(r["ligne"], "unités")
+            units = con.execute("SELECT unite FROM chk WHERE ligne = ? AND colonne_valeur = ?",
+                                [r["ligne"], r["colonne"]]).fetchall()
+            params["unite"] = (units[0][0] if units else None) or "unités"
         return Problem(code, line=r["ligne"], column=r["colonne"], value=value, params=params)
 
-    # units for value messages: one query for the few lines concerned
-    unit_rows = con.execute(
-        "SELECT ligne, unite FROM chk WHERE valeur < 0 OR (valeur <> floor(valeur)) LIMIT 1000"
-    ).fetchall()
-    row_units.update({ln: u or "unités" for ln, u in unit_rows})
     current_q, first_q = f"{current}", f"{first_year}-T1"
     (clean,) = con.execute(
         f"""

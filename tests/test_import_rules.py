@@ -239,3 +239,10 @@ def _import_text(db, text: str, **kwargs):
     from loaders.importer import import_bytes
 
     return import_bytes(text.encode("utf-8"), "saisie.csv", db, user="test", today=TODAY, **kwargs)
+
+
+def test_number_messages_name_the_indicator_unit(db):
+    result = import_file(FILES / "valeurs_nombres_invalides.csv", db, user="test", today=TODAY)
+    by_line = {p.line: p.message for p in result.report.errors}
+    assert "un nombre de ménages ne peut pas être négatif" in by_line[4]
+    assert "un nombre de places doit être entier" in by_line[5]
