@@ -5,8 +5,6 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from indicators import quarters
-
 
 def summary(con: duckdb.DuckDBPyConnection) -> dict:
     """Counts shown on the home page, and whether the data are demo data."""
@@ -65,8 +63,3 @@ def territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         FROM territoire ORDER BY vague, nom
         """
     ).df()
-
-
-def last_complete_quarter() -> str:
-    """The default reference quarter."""
-    return quarters.last_complete()

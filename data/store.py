@@ -171,3 +171,21 @@ def unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """con.unregister, serialised across the threads of this process."""
     with _REGISTER_LOCK:
         con.unregister(name)
+
+
+EXIT_USAGE, EXIT_BUSY = 2, 3
+
+
+def run_command(action) -> int:
+    """Run a command-line action; a busy or unusable store becomes a French message and exit code
+    (3 busy, 2 unusable path) instead of a traceback. Shared by every ``python -m`` command."""
+    import sys
+
+    try:
+        return action()
+    except StoreBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BUSY
+    except StoreError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE

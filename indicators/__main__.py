@@ -235,15 +235,12 @@ def main(argv: list[str] | None = None) -> int:
 
     at = args.at or quarters.last_complete()
     handler = {"progress": cmd_progress, "national": cmd_national, "completeness": cmd_completeness}[args.command]
-    try:
+
+    def action() -> int:
         with store.connect(args.db) as con:
             return handler(con, args, at)
-    except store.StoreBusy as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_BUSY
-    except store.StoreError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_USAGE
+
+    return store.run_command(action)
 
 
 if __name__ == "__main__":

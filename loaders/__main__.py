@@ -125,14 +125,7 @@ def cmd_demo(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo}[args.command]
-    try:
-        return handler(args)
-    except store.StoreBusy as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_BUSY
-    except store.StoreError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_USAGE
+    return store.run_command(lambda: handler(args))
 
 
 if __name__ == "__main__":

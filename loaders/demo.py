@@ -19,7 +19,6 @@ from loaders.export import french_number
 
 SEED = 2026
 DEMO_USER = "demo"
-TODAY = None  # the demo is built relative to the real date
 
 # Quarterly flow per 100,000 inhabitants (national figures of domain.md / 68 M inhabitants / quarter).
 RATE_PER_100K = {
@@ -142,7 +141,6 @@ def _values(plan: Plan, rng: random.Random, at: str) -> dict[tuple[str, str], fl
             total = out[("attributions_total", q)]
             share = 0.055 + (0.08 - 0.055) * ((2 * j - 1) / 8) * perf
             out[("attributions_sans_domicile", q)] = round(total * share)
-    # the Nuit de la Solidarité is counted once a year: keep the level, change it each first quarter
     return out
 
 

@@ -14,9 +14,9 @@ import os
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from indicators.parametres import TAILLE_MAX_FICHIER_MO
 from loaders.problems import Problem
@@ -217,8 +217,6 @@ def _rows_to_table(rows: list[tuple[int, list]], raw: RawTable, con: duckdb.Duck
             columns[i].append(cells[i] if cells[i] != "" else None)
     if not kept_lines and not raw.problems:
         raw.problems.append(file_problem("fichier-vide"))
-    import pyarrow as pa
-
     table = pa.table(
         {"ligne": pa.array(kept_lines, pa.int32())}
         | {f"c{i}": pa.array(columns[i], pa.string()) for i in range(width)}

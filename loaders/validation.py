@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
-from loaders.headers import Layout, all_expected, expected_columns
+from loaders.headers import COLUMNS, Layout, all_expected, expected_columns, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
 
@@ -34,8 +34,6 @@ def header_problems(raw: RawTable, layout: Layout) -> list[Problem]:
     if layout.kind is None:
         return [Problem("type-inconnu", line=raw.header_line, params={"attendu": all_expected()})]
     problems = []
-    from loaders.headers import COLUMNS, key
-
     required, optional = COLUMNS[(layout.kind, layout.layout)]
     for column in required:
         if column not in layout.positions:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from data import queries
+from indicators import quarters
 from loaders.headers import KIND_LABELS
 from pages.components.layout import demo_banner, nombre, trimestre
 from pages.components.store import read
@@ -11,7 +12,7 @@ st.title("Logement d'abord — territoires de mise en œuvre accélérée")
 info = read(queries.summary)
 demo_banner(info["demo"])
 
-quarter = queries.last_complete_quarter()
+quarter = quarters.last_complete()
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Territoires suivis", nombre(info["territoires"]))
 c2.metric("Feuilles de route", nombre(info["feuilles"]))

@@ -3,8 +3,6 @@ dashboard), results cached on the data version so a new upload shows at once."""
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from data import store
@@ -13,7 +11,7 @@ from data.config import resolve_db_path
 
 def db_path() -> str:
     """The database this server reads ($LDA_DB or data/lda.duckdb)."""
-    return str(resolve_db_path(os.environ.get("LDA_DB")))
+    return str(resolve_db_path())
 
 
 def data_version() -> int:
