@@ -39,6 +39,7 @@ test-fast: install
 bench: install
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_indicators.py
+	$(PY) bench/bench_pages.py
 
 reference: install
 	$(PY) scripts/build_reference.py

@@ -63,3 +63,34 @@ def territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         FROM territoire ORDER BY vague, nom
         """
     ).df()
+
+
+def modele_depot(con: duckdb.DuckDBPyConnection, territoire: str, trimestre: str) -> dict:
+    """What an upload template of ``territoire`` for ``trimestre`` needs: the territory's name, the
+    roadmap in force at that quarter (window containing it, else the latest started before it) with
+    its indicator codes (None without a roadmap), and the indicator catalogue."""
+    names = con.execute("SELECT nom FROM territoire WHERE code = ?", [territoire]).fetchall()
+    feuille = con.execute(
+        """
+        SELECT id, debut, fin FROM feuille_de_route
+        WHERE territoire = ? AND debut <= ?
+        ORDER BY (fin >= ?) DESC, debut DESC, id DESC LIMIT 1
+        """,
+        [territoire, trimestre, trimestre],
+    ).fetchall()
+    codes = None
+    if feuille:
+        codes = [r[0] for r in con.execute(
+            "SELECT c.indicateur FROM cible c JOIN indicateur i ON i.code = c.indicateur"
+            " WHERE c.feuille_id = ? ORDER BY i.ordre", [feuille[0][0]]).fetchall()]
+    catalogue = con.execute(
+        """
+        SELECT code, libelle, definition, unite, nature, sens, source, composantes, numerateur, denominateur, ordre
+        FROM indicateur ORDER BY ordre
+        """
+    ).df()
+    return {
+        "territoire": territoire, "nom": names[0][0] if names else territoire, "trimestre": trimestre,
+        "feuille": (feuille[0][1], feuille[0][2]) if feuille else None, "indicateurs": codes,
+        "catalogue": catalogue,
+    }

@@ -27,14 +27,16 @@ LIBELLES: dict[str, str] = {
     ATTEINT: "Atteint",
 }
 
-# Distinct shapes, so the status reads without colour (and in black-and-white prints).
+# Distinct shapes, so the status reads without colour (and in black-and-white prints). Plain text
+# symbols rather than colour emoji: they render in every font (DejaVu, Segoe UI Symbol, Arial
+# Unicode), including offline browsers and projector PCs without an emoji font.
 ICONES: dict[str, str] = {
-    NON_DEMARRE: "⏸",
-    NON_RENSEIGNE: "❔",
-    EN_RETARD: "⛔",
-    A_SURVEILLER: "⚠️",
-    DANS_LA_TRAJECTOIRE: "↗️",
-    ATTEINT: "✅",
+    NON_DEMARRE: "○",
+    NON_RENSEIGNE: "?",
+    EN_RETARD: "✖",
+    A_SURVEILLER: "⚠",
+    DANS_LA_TRAJECTOIRE: "↗",
+    ATTEINT: "✔",
 }
 
 # French State design system (DSFR) colours: grey for "nothing to judge", then error, warning,

@@ -10,11 +10,13 @@ from loaders import models
 VALUES = "values"
 ROADMAP = "roadmap"
 TERRITORIES = "territories"
-KINDS = (VALUES, ROADMAP, TERRITORIES)
+PEOPLE = "personnes"
+KINDS = (VALUES, ROADMAP, TERRITORIES, PEOPLE)
 KIND_LABELS = {
     VALUES: "valeurs trimestrielles",
     ROADMAP: "feuille de route",
     TERRITORIES: "liste des territoires",
+    PEOPLE: "liste des personnes et de leurs rôles",
 }
 LONG, WIDE = "longue", "large"
 
@@ -24,6 +26,8 @@ COLUMNS = {
     (VALUES, WIDE): models.columns(models.LigneValeurLarge),
     (ROADMAP, None): models.columns(models.LigneFeuilleDeRoute),
     (TERRITORIES, None): models.columns(models.LigneTerritoire),
+    # people: email;role;code_territoire[;actif] (the rules are in loaders/personnes.py)
+    (PEOPLE, None): (["email", "role", "code_territoire"], ["actif"]),
 }
 
 
@@ -56,7 +60,9 @@ def detect(header: list[str], forced: str | None = None) -> Layout:
     candidates = [(k, lay) for (k, lay) in COLUMNS if forced in (None, k)]
     if forced is None:
         # Exact signatures first: they cannot be confused.
-        if {"indicateur", "debut", "fin"} <= keys or {"cible"} <= keys:
+        if {"email", "role"} <= keys:
+            candidates = [(PEOPLE, None)]
+        elif {"indicateur", "debut", "fin"} <= keys or {"cible"} <= keys:
             candidates = [(ROADMAP, None)]
         elif {"indicateur", "trimestre"} <= keys or "valeur" in keys:
             candidates = [(VALUES, LONG)]

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data import store
+from data.personnes import apply_people
 from data.roadmaps import apply_roadmap, apply_territories
 from data.uploads import Outcome, UploadMeta, apply_values, record_refused
-from loaders import headers, referentiel
+from loaders import headers, personnes, referentiel
 from loaders.problems import Problem, Report
 from loaders.reading import read_file
 from loaders.roadmap import validate_roadmap
@@ -79,6 +80,8 @@ def validate_bytes(
             return validate_values(raw, layout, ref, con, report, allowed_territories, today)
         if layout.kind == headers.ROADMAP:
             return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
+        if layout.kind == headers.PEOPLE:
+            return personnes.validate_people(raw, layout, ref, con, report)
         return validate_territories(raw, layout, con, report, ref.collectivites)
     finally:
         release(con)
@@ -95,11 +98,14 @@ def import_bytes(
     allowed_territories: set[str] | None = None,
     today: dt.date | None = None,
     con=None,
+    actor=None,
 ) -> ImportResult:
     """Validate then store ``data``; a refused file is audited and changes nothing else.
 
     The store is opened briefly for reading the reference data, then again for the write, so that
-    validation never holds the file; a caller doing many imports may pass its own ``con``."""
+    validation never holds the file; a caller doing many imports may pass its own ``con``.
+    A people file is stored with ``actor`` (a data.access.Personne) as author; without one, only an
+    unrestricted import (the command line) may store it, acting as national (loaders/personnes.py)."""
     with _store(db, con) as conn:
         ref = referentiel.from_store(conn, with_collectivites=(kind == headers.TERRITORIES or _looks_territorial(data)))
     validated = validate_bytes(data, name, ref, kind=kind, allowed_territories=allowed_territories, today=today)
@@ -107,6 +113,8 @@ def import_bytes(
                           row_count=validated.raw.row_count)
     result.outcome.non_renseignees = validated.non_renseignees
     meta = UploadMeta(name, validated.raw.sha256, user, validated.kind, validated.layout, validated.raw.row_count)
+    if validated.kind == headers.PEOPLE:
+        actor = personnes.actor_for(actor, user, allowed_territories, validated.report)
     if not validated.ok:
         with _store(db, con) as conn:
             _explain_unknown_territories(validated.report, conn)
@@ -120,6 +128,8 @@ def import_bytes(
             outcome = apply_values(conn, validated.batch, meta, validated.non_renseignees, dry_run=dry_run, today=today)
         elif validated.kind == headers.ROADMAP:
             outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
+        elif validated.kind == headers.PEOPLE:
+            outcome = apply_people(conn, actor, personnes.rows_of(validated.batch), meta, dry_run=dry_run)
         else:
             outcome = apply_territories(conn, validated.batch, meta, dry_run=dry_run)
     for w in outcome.warnings:

@@ -61,6 +61,15 @@ CODES: dict[str, tuple[str, str]] = {
     "vague-manquante": (ERREUR, "La vague de sélection est obligatoire (par exemple « AMI 1 »)."),
     "type-territoire-invalide": (ERREUR, "Le type « {valeur} » n'est pas reconnu. Types acceptés : commune, epci, departement, groupement."),
     "membre-inconnu": (ERREUR, "Le membre « {valeur} » n'est ni un SIREN d'EPCI ni un code INSEE de commune ou de département connu."),
+    # people (email;role;code_territoire)
+    "email-invalide": (ERREUR, "« {valeur} » n'est pas une adresse électronique valide (forme attendue : prenom.nom@domaine.fr)."),
+    "role-inconnu": (ERREUR, "Le rôle « {valeur} » n'existe pas. Rôles possibles : {roles}."),
+    "territoire-requis": (ERREUR, "Le rôle « {role} » exige un code territoire : indiquez le territoire de la personne."),
+    "territoire-superflu": (ERREUR, "Le rôle « {role} » ne se rattache à aucun territoire : laissez la cellule vide."),
+    "territoire-inactif": (ERREUR, "Le territoire « {valeur} » ({nom}) n'est plus actif dans le programme."),
+    "actif-invalide": (ERREUR, "« {valeur} » : écrivez oui ou non (vide vaut oui)."),
+    "doublon-personne": (ERREUR, "La même adresse électronique figure déjà ligne {autre_ligne}."),
+    "personnes-non-autorise": (ERREUR, "Seule l'équipe nationale (rôle national) peut importer des personnes : le fichier est refusé."),
     # warnings on values
     "saut-trimestriel": (AVERTISSEMENT, "{valeur} est {sens} par plus de {facteur} par rapport au trimestre précédent ({precedent} au {trimestre_precedent}) : vérifiez la saisie."),
     "revision-ancienne": (AVERTISSEMENT, "Révision d'une valeur de plus d'un an ({trimestre}) : {ancienne} devient {nouvelle}."),

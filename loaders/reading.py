@@ -114,8 +114,21 @@ def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection) -> RawTabl
         raw.problems.append(file_problem("fichier-illisible", detail=error))
         return raw
     raw.encoding = encoding
-    _read_csv_text(text, raw, con)
+    try:
+        _read_csv_text(text, raw, con)
+    except csv.Error as exc:  # e.g. a cell longer than the csv module accepts (131 072 characters)
+        raw.header = []
+        raw.problems.append(file_problem(
+            "fichier-illisible", detail=f"structure de tableau CSV invalide ({_csv_reason(exc)})"))
     return raw
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """French reason for the csv module's errors."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return "une cellule dépasse la longueur maximale permise"
+    return "lecture impossible"
 
 
 def _read_csv_text(text: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> None:

@@ -246,3 +246,13 @@ def test_number_messages_name_the_indicator_unit(db):
     by_line = {p.line: p.message for p in result.report.errors}
     assert "un nombre de ménages ne peut pas être négatif" in by_line[4]
     assert "un nombre de places doit être entier" in by_line[5]
+
+
+def test_a_giant_cell_is_a_french_file_problem_not_a_traceback(db):
+    from loaders.importer import import_bytes
+
+    data = ("code_territoire;indicateur;trimestre;valeur" + "x" * 200_000 + "\n69123;sorties_rue_logement;2024-T1;3\n").encode()
+    result = import_bytes(data, "geant.csv", db, user="test")
+    codes = [p.code for p in result.report.errors]
+    assert codes == ["fichier-illisible"]
+    assert "longueur maximale" in result.report.errors[0].message and result.stored is False

@@ -54,10 +54,214 @@ def test_home_page_without_demo_has_no_banner(db, monkeypatch):
     at = AppTest.from_file(str(ROOT / "pages/accueil.py"), default_timeout=30)
     at.run()
     assert not at.exception
-    assert not any("démonstration" in w.value for w in at.warning)
+    assert not any("Données de démonstration" in w.value for w in at.warning)
     assert at.subheader[0].value.endswith(quarters.label(quarters.last_complete()))
 
 
 def test_app_routes_to_home(app):
     at = app("app.py")
     assert "Logement d'abord" in at.title[0].value
+
+
+# --- Dashboard pages (issue 4) --------------------------------------------------------------------
+
+import json  # noqa: E402
+
+from data.access import Personne  # noqa: E402
+from indicators import status as status_mod  # noqa: E402
+from indicators.progress import progress as progress_fn  # noqa: E402
+
+
+def _progress(demo_db):
+    with store.connect(demo_db) as con:
+        frame = progress_fn(con, quarters.last_complete())
+        names = dict(con.execute("SELECT code, nom FROM territoire WHERE actif").fetchall())
+        labels = dict(con.execute("SELECT code, libelle FROM indicateur").fetchall())
+    return frame, names, labels
+
+
+def _figures(at):
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def _array(value):
+    """A Plotly 7 array: a list, or a typed array {"dtype", "bdata" (base64)}."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)
+
+
+def test_national_page_lists_every_territory_with_its_statuses(app, demo_db):
+    at = app("pages/pilotage.py")
+    frame, names, labels = _progress(demo_db)
+    matrix = next(d.value for d in at.dataframe if "Territoire" in d.value.columns and "Fiche" in d.value.columns)
+    assert sorted(matrix["code"]) == sorted(frame["territoire"].unique())
+    assert set(matrix["Territoire"]) == {names[c] for c in frame["territoire"].unique()}
+    # a known late (territory, indicator) of the demo reads "En retard", with its icon, in the matrix
+    late = frame[frame["statut"] == "en_retard"].iloc[0]
+    cell = matrix.set_index("code").loc[late["territoire"], labels[late["indicateur"]]]
+    assert cell == status_mod.affichage("en_retard") and "En retard" in cell
+    # every cell is a status shown as icon + text, or empty when not in that roadmap
+    cells = matrix[[labels[i] for i in frame["indicateur"].unique()]].stack().dropna()
+    assert set(cells) <= {status_mod.affichage(s) for s in status_mod.STATUTS}
+    assert matrix.set_index("code").loc[late["territoire"], "En retard"] == (
+        (frame["territoire"] == late["territoire"]) & (frame["statut"] == "en_retard")).sum()
+    # the link column opens the territory page
+    assert set(matrix["Fiche"]) == {f"territoire?territoire={c}" for c in matrix["code"]}
+    # status counts: one row per status, summing to the number of roadmap objectives
+    counts = next(d.value for d in at.dataframe if list(d.value.columns) == ["Statut", "Nombre"])
+    assert counts["Nombre"].sum() == len(frame)
+    assert dict(zip(counts["Statut"], counts["Nombre"]))[status_mod.affichage("en_retard")] == (
+        frame["statut"] == "en_retard").sum()
+
+
+def test_national_page_filters_by_wave_and_shows_national_totals(app, demo_db):
+    at = app("pages/pilotage.py")
+    frame, names, _ = _progress(demo_db)
+    with store.connect(demo_db) as con:
+        ami1 = {c for (c,) in con.execute("SELECT code FROM territoire WHERE actif AND vague = 'AMI 1'").fetchall()}
+    at.multiselect(key="f_vague").set_value(["AMI 1"]).run()
+    assert not at.exception
+    matrix = next(d.value for d in at.dataframe if "Fiche" in d.value.columns)
+    assert set(matrix["code"]) == ami1 & set(frame["territoire"])
+    totals = next(d.value for d in at.dataframe if "Valeur nationale" in d.value.columns)
+    with store.connect(demo_db) as con:
+        expected = con.execute(
+            "SELECT sum(valeur) FROM valeur v JOIN territoire t ON t.code = v.territoire "
+            "WHERE t.actif AND indicateur = 'sorties_rue_logement' AND trimestre = ?",
+            [quarters.last_complete()]).fetchall()[0][0]
+    row = totals[totals["Indicateur"] == "Personnes passées directement de la rue au logement"].iloc[0]
+    assert row["Valeur nationale"] == expected
+    assert len(totals) == 32
+
+
+def test_national_page_completeness_heat_map_and_map(app, demo_db):
+    at = app("pages/pilotage.py")
+    figures = _figures(at)
+    heat = next(f for f in figures if f["data"] and f["data"][0]["type"] == "heatmap")
+    assert len(heat["data"][0]["x"]) == 8 and heat["data"][0]["x"][-1] == quarters.label(quarters.last_complete())
+    assert heat["layout"]["separators"] == ", "
+    # the map: no geographic trace at all (they fetch shapes from a CDN), only plain scatter shapes
+    types = {t["type"] for f in figures for t in f["data"]}
+    assert not types & {"scattergeo", "choropleth", "choroplethmap", "scattermap", "choroplethmapbox"}
+
+
+def test_territory_page_reads_the_url_and_charts_the_target(app, demo_db, monkeypatch):
+    frame, names, labels = _progress(demo_db)
+    code = frame[frame["statut"] == "en_retard"]["territoire"].iloc[0]
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "pages/territoire.py"), default_timeout=30)
+    at.query_params["territoire"] = code
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == names[code]
+    mine = frame[frame["territoire"] == code].sort_values("ordre")
+    # one card per roadmap indicator, each with its status badge
+    badges = [el.proto.text_alert.body if hasattr(el.proto, "text_alert") else "" for el in at.get("badge")]
+    md = " ".join(m.value for m in at.markdown)
+    for row in mine.itertuples():
+        assert f"**{labels[row.indicateur]}**" in md
+    assert md.count(status_mod.affichage("en_retard")) + len(badges) >= 1
+    # the trajectory chart of the first indicator contains its target and expected path
+    first = mine.iloc[0]
+    traj = next(f for f in _figures(at) if f["layout"].get("title", {}).get("text") == labels[first["indicateur"]])
+    names_in_chart = {t.get("name") for t in traj["data"]}
+    assert {"Cible", "Chemin attendu"} <= names_in_chart
+    target = next(t for t in traj["data"] if t.get("name") == "Cible")
+    assert _array(target["y"]) == [first["cible"], first["cible"]]
+    realised = next(t for t in traj["data"] if str(t.get("name", "")).startswith("Réalisé"))
+    assert [y for y in _array(realised["y"]) if y == y and y is not None][-1] == pytest.approx(first["realise"])
+    assert at.query_params["territoire"] == [code] or at.query_params["territoire"] == code
+
+
+def test_territory_page_hides_upload_history_outside_the_scope(demo_db):
+    from data import lectures
+
+    with store.connect(demo_db) as con:
+        codes = [c for (c,) in con.execute("SELECT code FROM territoire WHERE actif ORDER BY code LIMIT 2").fetchall()]
+        mine = Personne("coord@exemple.fr", "coordinateur", codes[0])
+        assert len(lectures.depots_territoire(con, codes[0], mine)) > 0
+        with pytest.raises(lectures.DetailRefuse, match="réservé"):
+            lectures.depots_territoire(con, codes[1], mine)
+        with pytest.raises(lectures.DetailRefuse):
+            lectures.valeurs_territoire(con, codes[1], Personne("lecteur@exemple.fr", "lecteur"))
+
+
+def test_methodology_page_shows_the_constants_the_engine_applies(app, demo_db):
+    from indicators.parametres import PARAMETRES_AFFICHES, TOLERANCE_RETARD
+
+    at = app("pages/methode.py")
+    catalogue, statuses, params = (d.value for d in at.dataframe)
+    with store.connect(demo_db) as con:
+        codes = [c for (c,) in con.execute("SELECT code FROM indicateur ORDER BY ordre").fetchall()]
+    assert list(catalogue["Code"]) == codes
+    ratio = catalogue.set_index("Code").loc["part_attributions_sans_domicile", "Formule"]
+    assert "attributions_sans_domicile" in ratio and "attributions_total" in ratio
+    assert list(statuses["Code"]) == list(status_mod.STATUTS)
+    assert list(params["Paramètre"]) == [p[0] for p in PARAMETRES_AFFICHES]
+    text = " ".join(m.value for m in at.markdown)
+    assert f"TOLERANCE_RETARD = {str(TOLERANCE_RETARD).replace('.', ',')}" in text
+
+
+def test_home_page_headline_figures_match_the_engine(app, demo_db):
+    from indicators import national
+
+    at = app("pages/accueil.py")
+    q = quarters.last_complete()
+    with store.connect(demo_db) as con:
+        figs = national.figures(con, quarters.shift(q, -1), q)
+    fig = figs[figs["indicateur"] == "sorties_rue_logement"].set_index("trimestre")["valeur"]
+    metric = next(m for m in at.metric if m.label == "De la rue au logement")
+    assert "Personnes passées directement de la rue au logement" in metric.help
+    assert metric.value.replace("\u202f", "") == str(int(fig[q]))
+    change = int(fig[q] - fig[quarters.shift(q, -1)])
+    assert metric.delta.replace("\u202f", "").startswith(("+" if change >= 0 else "") + str(change))
+
+
+@pytest.mark.parametrize("page", ["pages/accueil.py", "pages/pilotage.py", "pages/territoire.py", "pages/methode.py"])
+def test_every_table_comes_with_csv_and_xlsx_downloads(app, page):
+    at = app(page)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert len(at.dataframe) >= 2
+    assert labels.count("Télécharger (CSV)") == len(at.dataframe)
+    assert labels.count("Télécharger (Excel)") == len(at.dataframe)
+
+
+def test_table_exports_are_french_excel_and_neutralised():
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from pages.components.tables import exports
+
+    frame = pd.DataFrame({"Territoire": ["=HYPERLINK(\"x\")", "Lyon"], "Valeur": [1234.5, 2.0],
+                          "Commentaire": ["+33 1 23", "@SOMME(A1)"]})
+    csv_bytes, xlsx_bytes = exports(frame)
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")
+    text = csv_bytes.decode("utf-8-sig").splitlines()
+    assert text[0] == "Territoire;Valeur;Commentaire"
+    assert text[1] == "\"'=HYPERLINK(\"\"x\"\")\";1234,5;'+33 1 23"  # CSV quoting doubles the quotes
+    assert text[2] == "Lyon;2;'@SOMME(A1)"
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes)).active
+    assert sheet["A2"].value == "'=HYPERLINK(\"x\")" and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == 1234.5
+
+
+def test_latest_uploads_are_limited_to_the_persons_scope(demo_db):
+    from data import lectures
+
+    with store.connect(demo_db) as con:
+        code = con.execute("SELECT code FROM territoire WHERE actif ORDER BY code LIMIT 1").fetchall()[0][0]
+        everything = lectures.derniers_depots(con, Personne("n@dihal.gouv.fr", "national"), 1000)
+        mine = lectures.derniers_depots(con, Personne("c@t.fr", "coordinateur", code), 1000)
+        none = lectures.derniers_depots(con, Personne("l@dihal.gouv.fr", "lecteur"), 1000)
+        total = con.execute("SELECT count(*) FROM depot").fetchall()[0][0]
+        concerning = con.execute("SELECT count(*) FROM depot WHERE list_contains(territoires, ?)", [code]).fetchall()[0][0]
+    assert len(everything) == total
+    assert len(mine) == concerning > 0 and set(mine["territoires"]) == {code}
+    assert none.empty

@@ -322,4 +322,4 @@ def test_status_rule_is_the_only_place_for_thresholds():
     assert status.LIBELLES["a_surveiller"] == "À surveiller"
     assert len(set(status.ICONES.values())) == len(status.STATUTS)
     assert len(set(status.COULEURS.values())) == len(status.STATUTS)
-    assert status.affichage("atteint") == "✅ Atteint"
+    assert status.affichage("atteint") == "✔ Atteint"

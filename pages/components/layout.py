@@ -19,7 +19,7 @@ def demo_banner(is_demo: bool) -> None:
 
 def nombre(x, decimals: int = 0) -> str:
     """French number: 1 234,5 (narrow no-break space for thousands)."""
-    if x is None:
+    if x is None or x != x:  # None or NaN: no figure
         return "–"
     text = f"{x:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
     return text
@@ -28,3 +28,192 @@ def nombre(x, decimals: int = 0) -> str:
 def trimestre(q: str | None) -> str:
     """2024-T1 shown as T1 2024."""
     return quarters.label(q) if q else "–"
+
+
+def pourcentage(x, decimals: int = 1) -> str:
+    """French percentage: 45,6 %."""
+    if x is None or x != x:
+        return "–"
+    return f"{nombre(x, decimals)}\u202f%"
+
+
+# Column formats: Streamlit's "localized" number format follows the browser's locale (fr-FR for
+# the users), so 1 234,5 is shown the French way while the figures stay numbers (sortable). A printf
+# format would print a decimal point: percentages say "(%)" in their header instead.
+def colonnes_nombres() -> dict:
+    """Number columns of the national table, with their definitions."""
+    return {
+        "Valeur nationale": st.column_config.NumberColumn(
+            help="Flux : somme des territoires ayant déposé le trimestre ; stock : somme de la dernière "
+                 "valeur connue de chaque territoire ; taux : rapport des sommes (jamais une moyenne de taux).",
+            format="localized"),
+        "Territoires renseignés": st.column_config.NumberColumn(help="Nombre de territoires derrière le chiffre."),
+        "Pour 100 000 hab.": st.column_config.NumberColumn(
+            help="Valeur × 100 000 / population des territoires ayant déposé.", format="localized"),
+        "Réalisé (feuilles de route)": st.column_config.NumberColumn(
+            help="Somme des réalisés des territoires ayant une cible sur l'indicateur.", format="localized"),
+        "Cibles cumulées": st.column_config.NumberColumn(help="Somme de leurs cibles.", format="localized"),
+        "Avancement national (%)": st.column_config.NumberColumn(
+            help="Réalisé cumulé / cibles cumulées (flux et sommes).", format="localized"),
+    }
+
+
+AIDE_TOTAUX = ("Chaque chiffre national est accompagné du nombre de territoires qui le composent. "
+               "Les statuts comptent les territoires ayant une cible sur l'indicateur.")
+
+
+def chiffres_pilotage(resume: dict) -> None:
+    """Headline metrics of the national page (indicators.tableaux.resume)."""
+    from indicators import status
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Territoires", nombre(resume["territoires"]),
+              help="Territoires actifs ayant une feuille de route, après filtres.")
+    c2.metric("Objectifs suivis", nombre(resume["objectifs"]), help="Couples territoire × indicateur avec une cible.")
+    c3.metric(status.affichage(status.EN_RETARD), nombre(resume["en_retard"]), help=status.DEFINITIONS[status.EN_RETARD])
+    c4.metric("Territoires sans aucun dépôt sur la fenêtre", nombre(resume["silencieux"]),
+              help=status.DEFINITIONS[status.NON_RENSEIGNE])
+
+
+def avec_lien(matrice):
+    """The matrix with a link column to each territory's page (relative URL: works behind a prefix)."""
+    out = matrice.copy()
+    out.insert(1, "Fiche", "territoire?territoire=" + out["code"].astype(str))
+    return out
+
+
+def colonnes_matrice(matrice, catalogue) -> dict:
+    """Column settings of the status matrix: link, and each indicator's definition as help."""
+    config = {
+        "code": st.column_config.TextColumn("Code", help="Code INSEE / SIREN du territoire."),
+        "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir", help="Ouvrir la page du territoire."),
+        "En retard": st.column_config.NumberColumn("En retard", help="Nombre d'indicateurs en retard."),
+    }
+    for row in catalogue.itertuples():
+        if row.libelle in matrice.columns:
+            config[row.libelle] = st.column_config.TextColumn(row.libelle, help=f"{row.definition} ({row.unite})")
+    return config
+
+
+def ouvrir_selection(event, matrice) -> None:
+    """A row selected in the matrix opens that territory's page."""
+    rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
+    if rows:
+        st.switch_page("pages/territoire.py", query_params={"territoire": str(matrice.iloc[rows[0]]["code"])})
+
+
+def tableau_carte(points):
+    """The map's figures as a table."""
+    from indicators import status
+
+    return points.assign(
+        statut=points["statut"].map(status.affichage),
+    ).rename(columns={"code": "Code", "nom": "Territoire", "type": "Type", "membres": "Membres",
+                      "statut": "Statut dominant", "avancement_pct": "Avancement moyen (%)",
+                      "nb_en_retard": "Indicateurs en retard", "nb_indicateurs": "Indicateurs suivis"})
+
+
+def date_fr(value) -> str:
+    """A date as 31/01/2026 ('' when missing)."""
+    import pandas as pd
+
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def tableau_completude(frame):
+    """The completeness heat map as a table."""
+    return frame.assign(trimestre=frame["libelle"], premiere_arrivee=frame["premiere_arrivee"].map(date_fr)).rename(columns={
+        "territoire": "Code", "nom": "Territoire", "trimestre": "Trimestre", "attendus": "Attendus",
+        "renseignes": "Déposés", "taux_completude": "Complétude (%)",
+        "premiere_arrivee": "Première valeur reçue le", "delai_jours": "Délai (jours après la fin du trimestre)",
+    }).drop(columns=["libelle"])
+
+
+def presentation_territoire(info, millesime: str | None) -> str:
+    """One line under the territory's name: type, wave, population (with its vintage), départements."""
+    from data.lectures import TYPES_TERRITOIRE
+
+    pop = f"{nombre(info['population'])} habitants" + (f" (population légale {millesime})" if millesime else "")
+    parts = [TYPES_TERRITOIRE.get(info["type"], info["type"]), info["vague"], pop,
+             f"département(s) {info['departements']}"]
+    if info["membres"]:
+        parts.append(f"membres : {info['membres']}")
+    return " · ".join(parts)
+
+
+def fenetre(prog) -> str:
+    """The roadmap window of the progress rows."""
+    first = prog.iloc[0]
+    return (f"Feuille de route de {trimestre(first['debut'])} à {trimestre(first['fin'])} "
+            f"({int(first['trimestres_fenetre'])} trimestres) ; {int(first['trimestres_ecoules'])} trimestre(s) écoulé(s).")
+
+
+def colonnes_localisees(frame) -> dict:
+    """Every numeric column shown in the browser's (French) number format."""
+    import pandas as pd
+
+    return {c: st.column_config.NumberColumn(c, format="localized") for c in frame.columns
+            if pd.api.types.is_numeric_dtype(frame[c])}
+
+
+def titre_comparaison(row, at: str) -> str:
+    """Title of the comparison chart."""
+    what = "taux (%)" if row["nature"] == "ratio" else "pour 100 000 habitants"
+    return f"{row['libelle']} — {what}, de {trimestre(row['debut'])} à {trimestre(at)}"
+
+
+def tableau_comparaison(comp):
+    """The comparison chart's figures as a table."""
+    return comp.drop(columns=["nature"]).rename(columns={
+        "territoire": "Code", "nom": "Territoire", "population": "Population", "valeur": "Valeur sur la période",
+        "trimestres_renseignes": "Trimestres renseignés", "pour_100000": "Pour 100 000 hab. (ou taux)"})
+
+
+def tableau_depots(uploads):
+    """A list of uploads (depot rows) in French: dates, outcomes and kinds spelt out."""
+    from loaders.headers import KIND_LABELS
+
+    return uploads.assign(
+        recu_le=uploads["recu_le"].dt.strftime("%d/%m/%Y %H:%M"),
+        resultat=uploads["resultat"].map({"enregistre": "enregistré", "refuse": "refusé"}),
+        type_fichier=uploads["type_fichier"].map(lambda k: KIND_LABELS.get(k, "inconnu")),
+    ).rename(columns={"recu_le": "Reçu le", "fichier": "Fichier", "type_fichier": "Type",
+                      "utilisateur": "Déposé par", "resultat": "Résultat", "territoires": "Territoires",
+                      "nb_nouvelles": "Nouvelles", "nb_revisees": "Révisées",
+                      "nb_inchangees": "Inchangées", "nb_erreurs": "Erreurs"})
+
+
+def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
+    """The national headline metrics: the quarter's figure, its change on the previous quarter, the
+    total since the first roadmap started, and the definition in the help."""
+    from indicators.tableaux import LIBELLES_COURTS
+
+    defs = catalogue.set_index("code")
+    columns = st.columns(len(cles))
+    for col, row in zip(columns, cles.itertuples()):
+        d = defs.loc[row.indicateur]
+        delta = None if row.evolution != row.evolution else f"{'+' if row.evolution >= 0 else ''}{nombre(row.evolution)} sur un trimestre"
+        col.metric(
+            LIBELLES_COURTS[row.indicateur], nombre(row.valeur), delta=delta,
+            delta_color="off" if d["sens"] == "neutre" else "normal",
+            help=f"**{d['libelle']}** : {d['definition']} ({d['unite']}). Somme des {row.territoires_renseignes} territoires ayant déposé "
+                 f"le {trimestre(quarter)}.", border=True,
+        )
+        if depuis:
+            col.caption(f"Depuis le {trimestre(depuis)} : **{nombre(row.cumul)}** {d['unite']}")
+
+
+def tableau_manquants(missing):
+    """Territories without any value for the quarter, in French."""
+    return missing.assign(dernier_trimestre=missing["dernier_trimestre"].map(trimestre)).rename(
+        columns={"code": "Code", "nom": "Territoire", "vague": "Vague", "dernier_trimestre": "Dernier trimestre déposé"})
+
+
+def aide_statuts() -> None:
+    """A popover with the definition of every status and the thresholds applied."""
+    from indicators import status
+
+    with st.popover("Définition des statuts", icon=":material/help:"):
+        for code in status.STATUTS:
+            st.markdown(f"**{status.affichage(code)}** — {status.DEFINITIONS[code]}")
+        st.markdown("[Méthode complète et seuils appliqués](methode)")

@@ -1,12 +1,21 @@
-"""How pages read the store: a short connection per read (so imports can run beside the
-dashboard), results cached on the data version so a new upload shows at once."""
+"""How pages read the store: short connections (so imports can run beside the dashboard), results
+cached on the data version so a new upload shows at once and nothing else is recomputed.
+
+app.py calls ``begin_run()`` once per script run: the store is opened once to read the data version,
+and every ``read()`` of that run uses it. A page that writes calls ``refresh_version()`` afterwards so
+its own run shows the new figures. A page run on its own (tests) reads the version per call.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import streamlit as st
 
 from data import store
 from data.config import resolve_db_path
+
+_VERSION_KEY = "_lda_version_donnees"
 
 
 def db_path() -> str:
@@ -14,16 +23,32 @@ def db_path() -> str:
     return str(resolve_db_path())
 
 
-def data_version() -> int:
+def _read_version() -> int:
     """Opens the store briefly to read the data version (about 15 ms)."""
     with store.connect(db_path()) as con:
         return store.data_version(con)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _cached(path: str, version: int, fn_name: str, module: str, args: tuple):
-    import importlib
+def begin_run() -> None:
+    """Read the data version once for this run (called by app.py before any page)."""
+    st.session_state[_VERSION_KEY] = (db_path(), _read_version())
 
+
+def refresh_version() -> None:
+    """After a write: the rest of this run reads the new data."""
+    begin_run()
+
+
+def data_version() -> int:
+    """The data version of this run."""
+    found = st.session_state.get(_VERSION_KEY)
+    if found is not None and found[0] == db_path():
+        return found[1]
+    return _read_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(path: str, version: int, fn_name: str, module: str, args: tuple):
     fn = getattr(importlib.import_module(module), fn_name)
     with store.connect(path) as con:
         return fn(con, *args)

@@ -1,0 +1,109 @@
+"""Benchmark of the dashboard pages on the scale database (not a test; prints ratios).
+
+The scale database of bench_indicators.py (every EPCI and département registered: 1,354
+territories x 27 base indicators x 32 quarters). Each page runs server-side under Streamlit's
+AppTest through app.py (navigation, national demo persona), as the server runs it; the baseline is a trivial page (a title and a
+line of text) run the same way in the same process. Two figures per page:
+- "premier affichage": the first run after a data change (the cache keyed on the data version is
+  empty, every figure is computed);
+- "affichage suivant": a later run with unchanged data (what every other visitor gets).
+Goal of the dashboard issue: the national page under 10x the trivial page.
+
+    .venv/bin/python bench/bench_pages.py [--db PATH] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_indicators import build  # noqa: E402
+from data import store  # noqa: E402
+
+GOAL = 10.0
+PAGES = {  # name: (script, query parameters, expected title)
+    "Accueil": ("pages/accueil.py", {}, "Logement d'abord — territoires de mise en œuvre accélérée"),
+    "Pilotage national": ("pages/pilotage.py", {}, "Pilotage national"),
+    "Mon territoire": ("pages/territoire.py", {"territoire": "200046977"}, "Métropole de Lyon"),
+    "Indicateurs et méthode": ("pages/methode.py", {}, "Indicateurs et méthode"),
+}
+TRIVIAL = """
+import streamlit as st
+st.title("Page triviale")
+st.write("Bonjour")
+"""
+
+
+def run_page(path: str, params: dict, title: str) -> float:
+    """One run of the page through app.py, as the server runs it (navigation, demo persona)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(path)  # only records the page: the run below is the measured one
+    start = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - start
+    if at.exception:
+        raise SystemExit(f"{path} : exception {[e.value for e in at.exception]}")
+    if not at.title or at.title[0].value != title:  # the page measured is the page meant
+        raise SystemExit(f"{path} : titre inattendu {[t.value for t in at.title]}")
+    return elapsed
+
+
+def run_trivial() -> float:
+    at = AppTest.from_string(TRIVIAL, default_timeout=60)
+    start = time.perf_counter()
+    at.run()
+    return time.perf_counter() - start
+
+
+def median(fn, repeat: int) -> float:
+    fn()
+    return statistics.median(fn() for _ in range(repeat))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="database file (default: a temporary one)")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or Path(tmp) / "bench.duckdb"
+        with store.connect(path) as con:
+            if not con.execute("SELECT count(*) FROM valeur").fetchall()[0][0]:
+                start = time.perf_counter()
+                print(f"base construite en {time.perf_counter() - start:.1f} s : {build(con)}")
+        os.environ["LDA_DB"] = str(path)
+        trivial = median(run_trivial, args.repeat * 2)
+        print(f"page triviale                               {trivial * 1000:8.1f} ms")
+        for name, (page, params, title) in PAGES.items():
+            firsts = []
+            for _ in range(max(2, args.repeat // 2)):
+                st.cache_data.clear()
+                firsts.append(run_page(page, params, title))
+            first = statistics.median(firsts)
+            warm = median(lambda: run_page(page, params, title), args.repeat)
+            trivial = min(trivial, median(run_trivial, args.repeat))  # baseline again, same noise
+            print(f"{name:28s} premier affichage {first * 1000:8.1f} ms ({first / trivial:5.1f}x) ; "
+                  f"affichage suivant {warm * 1000:8.1f} ms ({warm / trivial:5.1f}x)")
+            if name == "Pilotage national":
+                national = (first, warm)
+        print(f"RATIO page nationale / page triviale : {national[1] / trivial:.1f}x (affichage suivant), "
+              f"{national[0] / trivial:.1f}x (premier affichage) ; objectif < {GOAL:.0f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,312 @@
+"""What an upload of values would change, and storing exactly that; the upload history of a
+territory; undoing an upload. No Streamlit here: the page and the tests call the same functions.
+
+The preview and the confirmation are tied by a fingerprint of the affected keys (their current
+revision, 0 when absent): if another upload changed one of them in between, nothing is stored and
+the caller gets the fresh preview to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from data import store
+from data.access import Personne
+from data.store import transaction
+from data.uploads import Outcome, UploadMeta, _classify_values, _insert_depot, apply_values
+
+ANNULATION = "annulation"  # type_fichier of the depot row written by an undo
+ACTION_ANNULATION = "depot.annulation"  # journal action of an undo
+STATUTS = {"nouvelle": "nouvelle", "revisee": "révisée", "inchangee": "inchangée"}
+
+
+class DepotRefuse(Exception):
+    """An action on uploads that this person may not do, or that cannot be done (French message)."""
+
+
+@dataclass
+class Apercu:
+    """Every value of a validated batch against the store, and the fingerprint of the keys."""
+
+    lignes: pd.DataFrame  # statut, territoire, indicateur, trimestre, ligne, ancienne, nouvelle, ...
+    empreinte: str
+    non_renseignees: int = 0
+
+    def compte(self, statut: str) -> int:
+        return int((self.lignes["statut"] == statut).sum()) if len(self.lignes) else 0
+
+    @property
+    def territoires(self) -> list[str]:
+        return sorted(self.lignes["territoire"].unique()) if len(self.lignes) else []
+
+
+def _classify(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> pd.DataFrame:
+    """The same classification as the write (uploads._classify_values), on temp tables."""
+    store.register(con, "apercu_arrow", batch)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE lot AS SELECT * FROM apercu_arrow")
+        _classify_values(con)
+        frame = con.execute(
+            """
+            SELECT statut, territoire, indicateur, trimestre, ligne, ancienne, valeur AS nouvelle,
+                   ancienne_revision, ancien_utilisateur, ancien_le, commentaire
+            FROM lot_classe ORDER BY territoire, indicateur, trimestre
+            """
+        ).df()
+        con.execute("DROP TABLE IF EXISTS lot_classe")
+        con.execute("DROP TABLE IF EXISTS lot")
+    finally:
+        store.unregister(con, "apercu_arrow")
+    return frame
+
+
+def _fingerprint(frame: pd.DataFrame) -> str:
+    keys = sorted(
+        f"{t}|{i}|{q}|{0 if pd.isna(r) else int(r)}"
+        for t, i, q, r in zip(frame["territoire"], frame["indicateur"], frame["trimestre"],
+                              frame["ancienne_revision"])
+    )
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()
+
+
+def apercu(con: duckdb.DuckDBPyConnection, batch: pa.Table, non_renseignees: int = 0) -> Apercu:
+    """Preview of a validated values batch: new, revised (former value, who, when), unchanged."""
+    frame = _classify(con, batch)
+    return Apercu(frame, _fingerprint(frame), non_renseignees)
+
+
+@dataclass
+class Enregistrement:
+    """Result of a confirmation: stored (with its outcome), or refused with the fresh preview."""
+
+    stored: bool
+    outcome: Outcome | None = None
+    apercu: Apercu | None = None
+    message: str | None = None
+
+
+def enregistrer_apercu(
+    con: duckdb.DuckDBPyConnection,
+    batch: pa.Table,
+    meta: UploadMeta,
+    non_renseignees: int,
+    empreinte: str,
+    personne: Personne,
+    *,
+    today: dt.date | None = None,
+) -> Enregistrement:
+    """Store ``batch`` only if the affected keys are as when ``empreinte`` was taken, and only if
+    ``personne`` may upload for every territory in it.
+
+    The check and the write run under the store's write lock on this connection: DuckDB lets no
+    other process open the file meanwhile and every writer of this process takes the same lock, so
+    no upload can land between them."""
+    territories = sorted(set(batch.column("territoire").to_pylist()))
+    refused = [t for t in territories if not personne.peut_deposer(t)]
+    if refused:
+        raise DepotRefuse(f"Vous ne pouvez pas déposer de données pour {', '.join(refused)}.")
+    with store._WRITE_LOCK:
+        fresh = apercu(con, batch, non_renseignees)
+        if fresh.empreinte != empreinte:
+            return Enregistrement(
+                False, apercu=fresh,
+                message=("Un autre dépôt a modifié certaines de ces valeurs depuis l'aperçu : rien n'a été "
+                         "enregistré. L'aperçu ci-dessous est à jour ; vérifiez-le puis confirmez à nouveau."),
+            )
+        outcome = apply_values(con, batch, meta, non_renseignees, today=today)
+    return Enregistrement(True, outcome=outcome, apercu=fresh)
+
+
+def enregistrer_refus(con: duckdb.DuckDBPyConnection, meta: UploadMeta, n_errors: int, problems: list[dict],
+                      territoires: list[str]) -> int:
+    """Audit a refused upload with the territories it was about (so it shows in their history)."""
+    with transaction(con):
+        return _insert_depot(con, meta, "refuse", Outcome(territoires=sorted(territoires)), n_errors, problems)
+
+
+# ------------------------------------------------------------------ history and detail
+
+
+def _scope_clause(personne: Personne, territoire: str | None) -> tuple[str, list]:
+    if territoire is not None:
+        if not personne.peut_voir_detail(territoire):
+            raise DepotRefuse("Vous ne pouvez pas consulter les dépôts de ce territoire.")
+        return "list_contains(d.territoires, ?)", [territoire]
+    if personne.est_national:
+        return "true", []
+    raise DepotRefuse("Choisissez votre territoire pour consulter ses dépôts.")
+
+
+def historique(con: duckdb.DuckDBPyConnection, personne: Personne, territoire: str | None = None,
+               limit: int = 500) -> pd.DataFrame:
+    """Uploads of ``territoire`` (all of them for a national user without one), newest first,
+    with who undid each one and when. Outside the national team, an upload that also touched other
+    territories lists only the person's own."""
+    where, params = _scope_clause(personne, territoire)
+    scope = personne.perimetre
+    return con.execute(
+        f"""
+        SELECT d.id, d.recu_le, d.utilisateur, d.fichier, d.type_fichier, d.resultat,
+               array_to_string(CASE WHEN ? THEN d.territoires
+                                    ELSE list_intersect(d.territoires, ?::VARCHAR[]) END, ', ') AS territoires,
+               d.nb_lignes, d.nb_nouvelles, d.nb_revisees, d.nb_inchangees, d.nb_non_renseignees,
+               d.nb_erreurs, d.nb_avertissements, j.qui AS annule_par, j.quand AS annule_le
+        FROM depot d
+        LEFT JOIN journal j ON j.action = ? AND j.objet = CAST(d.id AS VARCHAR)
+        WHERE {where}
+        ORDER BY d.recu_le DESC, d.id DESC LIMIT ?
+        """,
+        [scope is None, scope or [], ACTION_ANNULATION, *params, limit],
+    ).df()
+
+
+@dataclass
+class DetailDepot:
+    """One upload: its audit row, the values it stored, the revisions it made, its problems."""
+
+    depot: dict
+    valeurs: pd.DataFrame  # values it stored (current or replaced since)
+    revisions: pd.DataFrame  # former -> new for the values it revised
+    problemes: list[dict] = field(default_factory=list)
+
+
+def detail(con: duckdb.DuckDBPyConnection, depot_id: int, personne: Personne) -> DetailDepot:
+    """The detail of one upload. Outside the national team: only its values and revisions of the
+    person's territory, and its problems only if it touched no other territory."""
+    rows = con.execute("SELECT * FROM depot WHERE id = ?", [depot_id]).df()
+    if rows.empty:
+        raise DepotRefuse(f"Le dépôt n° {depot_id} n'existe pas.")
+    depot = rows.iloc[0].to_dict()
+    territoires = list(depot["territoires"])
+    mine = [t for t in territoires if personne.peut_voir_detail(t)]
+    if not personne.est_national and not mine:
+        raise DepotRefuse("Vous ne pouvez pas consulter ce dépôt.")
+    scope = None if personne.est_national else mine
+    valeurs = con.execute(
+        """
+        SELECT * FROM (
+            SELECT territoire, indicateur, trimestre, valeur, revision, true AS courante FROM valeur WHERE depot_id = ?
+            UNION ALL
+            SELECT territoire, indicateur, trimestre, valeur, revision, false FROM valeur_historique WHERE depot_id = ?)
+        WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], territoire)
+        ORDER BY territoire, indicateur, trimestre
+        """,
+        [depot_id, depot_id, scope, scope],
+    ).df()
+    revisions = con.execute(
+        """
+        SELECT h.territoire, h.indicateur, h.trimestre, h.valeur AS ancienne, n.valeur AS nouvelle,
+               h.utilisateur AS ancien_utilisateur, h.enregistre_le AS ancien_le
+        FROM valeur_historique h
+        JOIN (SELECT territoire, indicateur, trimestre, valeur, revision, depot_id FROM valeur
+              UNION ALL SELECT territoire, indicateur, trimestre, valeur, revision, depot_id FROM valeur_historique) n
+          ON (n.territoire, n.indicateur, n.trimestre) = (h.territoire, h.indicateur, h.trimestre)
+         AND n.revision = h.revision + 1 AND n.depot_id = ?
+        WHERE h.remplacee_par_depot = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], h.territoire))
+        ORDER BY 1, 2, 3
+        """,
+        [depot_id, depot_id, scope, scope],
+    ).df()
+    problems = json.loads(depot["problemes"]) if depot.get("problemes") else []
+    if scope is not None and len(mine) < len(territoires):
+        problems = []  # they may name other territories' rows
+        depot["territoires"] = mine
+    return DetailDepot(depot, valeurs, revisions, problems if isinstance(problems, list) else [problems])
+
+
+# ------------------------------------------------------------------ undo
+
+
+@dataclass
+class Annulation:
+    """What undoing an upload did."""
+
+    depot_annule: int
+    depot_id: int  # the audit row of the undo
+    restaurees: int  # values put back to their former value (new revisions)
+    conservees: int  # values first created by the undone upload: kept (nothing is erased)
+    modifiees_depuis: int  # values changed by a later upload: left as they are
+    territoires: list[str] = field(default_factory=list)
+
+
+def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne) -> Annulation:
+    """Undo a values upload: each value it revised and that is still current gets a new revision
+    restoring the former value. Values it created are kept (there was no former value and nothing
+    is ever erased); values changed since by another upload are left as they are. One transaction,
+    with an audit row in ``depot`` and a ``depot.annulation`` journal entry. Administrators only."""
+    if not actor.peut_administrer:
+        raise DepotRefuse("Seul un administrateur national peut annuler un dépôt.")
+    with transaction(con):
+        rows = con.execute(
+            "SELECT type_fichier, resultat, territoires FROM depot WHERE id = ?", [depot_id]
+        ).fetchall()
+        if not rows:
+            raise DepotRefuse(f"Le dépôt n° {depot_id} n'existe pas.")
+        kind, resultat, territoires = rows[0]
+        if resultat != "enregistre":
+            raise DepotRefuse("Ce dépôt a été refusé : il n'a rien enregistré, il n'y a rien à annuler.")
+        if kind == ANNULATION:
+            raise DepotRefuse("Une annulation ne s'annule pas : déposez à nouveau les valeurs voulues.")
+        if kind != "values":
+            raise DepotRefuse("Seuls les dépôts de valeurs trimestrielles s'annulent ici.")
+        done = con.execute(
+            "SELECT qui, quand FROM journal WHERE action = ? AND objet = ?", [ACTION_ANNULATION, str(depot_id)]
+        ).fetchall()
+        if done:
+            raise DepotRefuse(f"Ce dépôt a déjà été annulé par {done[0][0]} le {done[0][1]:%d/%m/%Y %H:%M}.")
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE a_restaurer AS
+            SELECT h.territoire, h.indicateur, h.trimestre, h.valeur, h.commentaire, h.source
+            FROM valeur_historique h
+            JOIN valeur v USING (territoire, indicateur, trimestre)
+            WHERE h.remplacee_par_depot = ? AND v.depot_id = ? AND h.revision = v.revision - 1
+            """,
+            [depot_id, depot_id],
+        )
+        restaurees = con.execute("SELECT count(*) FROM a_restaurer").fetchall()[0][0]
+        conservees = con.execute(
+            """SELECT count(*) FROM valeur v WHERE v.depot_id = ? AND NOT EXISTS (
+                   SELECT 1 FROM valeur_historique h WHERE h.remplacee_par_depot = ?
+                   AND (h.territoire, h.indicateur, h.trimestre) = (v.territoire, v.indicateur, v.trimestre))""",
+            [depot_id, depot_id],
+        ).fetchall()[0][0]
+        modifiees = con.execute(
+            """SELECT count(DISTINCT (h.territoire, h.indicateur, h.trimestre)) FROM valeur_historique h
+               JOIN valeur v USING (territoire, indicateur, trimestre)
+               WHERE h.remplacee_par_depot = ? AND v.depot_id IS DISTINCT FROM ?""",
+            [depot_id, depot_id],
+        ).fetchall()[0][0]
+        now = dt.datetime.now()
+        details = {"depot_annule": depot_id, "restaurees": restaurees, "conservees": conservees,
+                   "modifiees_depuis": modifiees}
+        meta = UploadMeta(f"annulation du dépôt n° {depot_id}", "", actor.email, ANNULATION, None, 0)
+        new_id = _insert_depot(con, meta, "enregistre", Outcome(revisees=restaurees, territoires=list(territoires)),
+                               0, [details])
+        con.execute(
+            """
+            INSERT INTO valeur_historique
+            SELECT v.*, ?, ? FROM valeur v JOIN a_restaurer USING (territoire, indicateur, trimestre)
+            """,
+            [now, new_id],
+        )
+        con.execute(
+            """
+            UPDATE valeur v SET valeur = a.valeur, commentaire = a.commentaire, source = a.source,
+                   revision = v.revision + 1, depot_id = ?, utilisateur = ?, enregistre_le = ?
+            FROM a_restaurer a
+            WHERE (v.territoire, v.indicateur, v.trimestre) = (a.territoire, a.indicateur, a.trimestre)
+            """,
+            [new_id, actor.email, now],
+        )
+        con.execute("DROP TABLE a_restaurer")
+        store.journal(con, actor.email, ACTION_ANNULATION, str(depot_id),
+                      json.dumps(details | {"depot_annulation": new_id}, ensure_ascii=False))
+    return Annulation(depot_id, new_id, restaurees, conservees, modifiees, list(territoires))

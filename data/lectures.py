@@ -1,0 +1,114 @@
+"""Reads of the dashboard pages (catalogue, territories with names, a territory's detail).
+
+Detail reads (values with comments, upload history) take the reading ``Personne`` and refuse a
+territory outside their scope: the rule is enforced where the data are read, not only by the page.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from data.access import Personne
+
+TYPES_TERRITOIRE = {
+    "epci": "Intercommunalité (EPCI)",
+    "departement": "Département",
+    "commune": "Commune",
+    "groupement": "Candidature conjointe",
+}
+
+
+class DetailRefuse(PermissionError):
+    """The person may not read this territory's detail."""
+
+
+def exiger_detail(person: Personne, territoire: str) -> None:
+    """Raise DetailRefuse (French message) unless ``person`` may read ``territoire``'s detail."""
+    if not person.peut_voir_detail(territoire):
+        raise DetailRefuse(
+            "Le détail de ce territoire (valeurs déposées, commentaires, dépôts) est réservé à sa "
+            "coordination, aux services de l'État du territoire et à l'équipe nationale."
+        )
+
+
+def catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The indicator catalogue in display order, with the formula of derived indicators."""
+    return con.execute(
+        """
+        SELECT code, libelle, definition, unite, nature, sens, axe, priorite, source,
+               array_to_string(composantes, ' + ') AS composantes, numerateur, denominateur, ordre
+        FROM indicateur ORDER BY ordre
+        """
+    ).df()
+
+
+def territoires(con: duckdb.DuckDBPyConnection, actifs_seulement: bool = True) -> pd.DataFrame:
+    """Territories with their type, wave, population, département codes and région names."""
+    return con.execute(
+        """
+        SELECT t.code, t.nom, t.type, t.vague, t.population, t.actif,
+               array_to_string(t.membres, ', ') AS membres,
+               array_to_string(t.departements, ', ') AS departements,
+               coalesce((SELECT string_agg(r.nom, ', ' ORDER BY r.nom) FROM collectivite r
+                         WHERE r.niveau = 'region' AND list_contains(t.regions, r.code)), '') AS region
+        FROM territoire t
+        WHERE t.actif OR NOT ?
+        ORDER BY t.nom
+        """,
+        [actifs_seulement],
+    ).df()
+
+
+def valeurs_territoire(con: duckdb.DuckDBPyConnection, territoire: str, person: Personne) -> pd.DataFrame:
+    """The current values of a territory, with comment, source, revision, who and when (detail)."""
+    exiger_detail(person, territoire)
+    return con.execute(
+        """
+        SELECT v.indicateur, v.trimestre, v.valeur, v.commentaire, v.source, v.revision,
+               v.utilisateur, v.enregistre_le
+        FROM valeur v WHERE v.territoire = ? ORDER BY v.indicateur, v.trimestre
+        """,
+        [territoire],
+    ).df()
+
+
+def depots_territoire(con: duckdb.DuckDBPyConnection, territoire: str, person: Personne,
+                      limit: int = 50) -> pd.DataFrame:
+    """The uploads that concerned a territory, newest first (detail)."""
+    exiger_detail(person, territoire)
+    return con.execute(
+        """
+        SELECT d.recu_le, d.fichier, d.type_fichier, d.utilisateur, d.resultat,
+               d.nb_nouvelles, d.nb_revisees, d.nb_inchangees, d.nb_erreurs
+        FROM depot d WHERE list_contains(d.territoires, ?)
+        ORDER BY d.recu_le DESC, d.id DESC LIMIT ?
+        """,
+        [territoire, limit],
+    ).df()
+
+
+def premier_debut(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The earliest roadmap start (when the programme's figures begin to count)."""
+    return con.execute(
+        "SELECT min(f.debut) FROM feuille_de_route f JOIN territoire t ON t.code = f.territoire WHERE t.actif"
+    ).fetchall()[0][0]
+
+
+def derniers_depots(con: duckdb.DuckDBPyConnection, person: Personne, limit: int = 10) -> pd.DataFrame:
+    """The most recent uploads this person may see: all for the national team, those concerning
+    their territory for a coordinator or a State service (other territories left out of the list),
+    none for a reader (upload history is detail)."""
+    perimetre = person.perimetre
+    return con.execute(
+        """
+        SELECT d.recu_le, d.fichier, d.type_fichier, d.utilisateur, d.resultat,
+               array_to_string(CASE WHEN $p IS NULL THEN d.territoires
+                                    ELSE list_intersect(d.territoires, $p) END, ', ') AS territoires,
+               d.nb_nouvelles, d.nb_revisees, d.nb_inchangees, d.nb_erreurs
+        FROM depot d
+        WHERE $p IS NULL OR len(list_intersect(d.territoires, $p)) > 0
+        ORDER BY d.recu_le DESC, d.id DESC LIMIT $n
+        """,
+        {"p": perimetre, "n": limit},
+    ).df()

@@ -1,0 +1,274 @@
+"""What the pages show, shaped once: headline figures, the status matrix, filters, status counts,
+a territory's cards and chart series. Pure pandas over the engine's frames (no Streamlit)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from data import lectures
+from data.lectures import TYPES_TERRITOIRE
+from indicators import completeness, derived, national, progress, quarters, status
+
+# Headline figures of the home page (people housed, allocations, evictions prevented), with the
+# short label of their card (the catalogue's full label goes in the card's help).
+LIBELLES_COURTS = {
+    "acces_logement_sans_domicile": "Sans-domicile logés",
+    "sorties_rue_logement": "De la rue au logement",
+    "attributions_sans_domicile": "Attributions aux sans-domicile",
+    "expulsions_evitees": "Expulsions évitées",
+}
+CHIFFRES_CLES = tuple(LIBELLES_COURTS)
+
+
+def formule(row) -> str:
+    """French formula of a derived indicator ('' for a base one)."""
+    if row["nature"] == "somme" and isinstance(row.get("composantes"), str) and row["composantes"]:
+        return "somme de : " + row["composantes"]
+    if row["nature"] == "ratio" and row.get("numerateur"):
+        return f"100 × {row['numerateur']} / {row['denominateur']} (rapport des sommes)"
+    return ""
+
+
+def chiffres_cles(con, at: str, depuis: str | None) -> pd.DataFrame:
+    """National headline figures at quarter ``at``: the quarter's value, the previous quarter's, the
+    change, and the total since ``depuis`` (the first roadmap start), with territories reporting."""
+    first = min(depuis or at, quarters.shift(at, -1))
+    figs = national.figures(con, first, at)
+    figs = figs[figs["indicateur"].isin(CHIFFRES_CLES)]
+    rows = []
+    previous = quarters.shift(at, -1)
+    for code in CHIFFRES_CLES:
+        f = figs[figs["indicateur"] == code].set_index("trimestre")
+        if f.empty:
+            rows.append({"indicateur": code, "valeur": math.nan, "precedent": math.nan, "evolution": math.nan,
+                         "cumul": math.nan, "territoires_renseignes": 0})
+            continue
+        now = f["valeur"].get(at, math.nan)
+        before = f["valeur"].get(previous, math.nan)
+        since = f.loc[f.index >= (depuis or at), "valeur"]
+        rows.append({
+            "indicateur": code, "valeur": now, "precedent": before,
+            "evolution": now - before if not (pd.isna(now) or pd.isna(before)) else math.nan,
+            "cumul": since.sum(min_count=1),
+            "territoires_renseignes": int(f["territoires_renseignes"].get(at, 0) or 0),
+        })
+    return pd.DataFrame(rows)
+
+
+def progression(con, at: str) -> pd.DataFrame:
+    """progress() of every active territory at ``at``, with the territory's name, type, wave and
+    région, the indicator's label, axe and priority."""
+    p = progress.progress(con, at)
+    cat = lectures.catalogue(con).rename(columns={"code": "indicateur"})[["indicateur", "libelle", "axe", "priorite"]]
+    terr = lectures.territoires(con).rename(columns={"code": "territoire"})[
+        ["territoire", "nom", "type", "vague", "region", "population"]]
+    return p.merge(terr, on="territoire", how="left").merge(cat, on="indicateur", how="left")
+
+
+def filtrer(frame: pd.DataFrame, *, vagues=(), types=(), regions=(), axes=(), priorites=(),
+            indicateurs=()) -> pd.DataFrame:
+    """Rows matching every non-empty filter (a région filter keeps territories spanning it)."""
+    keep = pd.Series(True, index=frame.index)
+    if vagues:
+        keep &= frame["vague"].isin(vagues)
+    if types:
+        keep &= frame["type"].isin(types)
+    if regions:
+        keep &= frame["region"].fillna("").map(lambda r: any(x in r.split(", ") for x in regions))
+    if axes:
+        keep &= frame["axe"].isin(axes)
+    if priorites:
+        keep &= frame["priorite"].isin(priorites)
+    if indicateurs:
+        keep &= frame["indicateur"].isin(indicateurs)
+    return frame[keep]
+
+
+def matrice(frame: pd.DataFrame, libelles: dict[str, str]) -> pd.DataFrame:
+    """Territory x roadmap indicator: each cell the status as icon and text ("✖ En retard"), empty
+    where the indicator is not in the territory's roadmap; plus the count of late indicators, for
+    sorting. Columns are the indicators' labels in catalogue order."""
+    if frame.empty:
+        return pd.DataFrame(columns=["code", "Territoire", "Vague", "Type", "Région", "En retard"])
+    cells = frame.assign(cellule=frame["statut"].map(status.affichage))
+    wide = cells.pivot_table(index="territoire", columns="indicateur", values="cellule", aggfunc="first")
+    order = (frame.drop_duplicates("indicateur").sort_values("ordre")["indicateur"])
+    wide = wide.reindex(columns=list(order)).rename(columns=libelles)
+    info = (frame.drop_duplicates("territoire").set_index("territoire")[["nom", "vague", "type", "region"]])
+    late = frame["statut"].eq(status.EN_RETARD).groupby(frame["territoire"]).sum().astype(int)
+    out = info.join(late.rename("En retard")).join(wide)
+    out = out.reset_index().rename(columns={"territoire": "code", "nom": "Territoire", "vague": "Vague",
+                                            "type": "Type", "region": "Région"})
+    out["Type"] = out["Type"].map(lambda t: TYPES_TERRITOIRE.get(t, t))
+    return out.sort_values(["En retard", "Territoire"], ascending=[False, True]).reset_index(drop=True)
+
+
+def comptes_statuts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Number of (territory, indicator) pairs per status, every status listed in display order."""
+    counts = frame["statut"].value_counts()
+    return pd.DataFrame({
+        "statut": list(status.STATUTS),
+        "Statut": [status.affichage(s) for s in status.STATUTS],
+        "Nombre": [int(counts.get(s, 0)) for s in status.STATUTS],
+    })
+
+
+def statut_global(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per territory for the map: the dominant status of its roadmap (late when at least a
+    quarter of its indicators are late, else the most frequent judged status, the worse one on a
+    tie) and its mean progress (each indicator capped at 150 %)."""
+    judged = [status.EN_RETARD, status.A_SURVEILLER, status.DANS_LA_TRAJECTOIRE, status.ATTEINT]
+    if frame.empty:
+        return pd.DataFrame(columns=["territoire", "statut", "avancement_pct", "nb_en_retard", "nb_indicateurs"])
+    counts = pd.crosstab(frame["territoire"], frame["statut"]).reindex(columns=list(status.STATUTS), fill_value=0)
+    total = counts.sum(axis=1)
+    late = counts[status.EN_RETARD]
+    best_judged = counts[judged].idxmax(axis=1)  # first maximum in `judged` order: the worse on a tie
+    unjudged = counts[status.NON_DEMARRE].gt(0).map({True: status.NON_DEMARRE, False: status.NON_RENSEIGNE})
+    dominant = best_judged.where(counts[judged].sum(axis=1) > 0, unjudged)
+    dominant = dominant.where(~(late >= (total / 4).clip(lower=1)), status.EN_RETARD)
+    mean = frame.assign(a=frame["avancement_pct"].clip(upper=150)).groupby("territoire")["a"].mean()
+    return pd.DataFrame({
+        "territoire": counts.index, "statut": dominant.values, "avancement_pct": mean.reindex(counts.index).values,
+        "nb_en_retard": late.values.astype(int), "nb_indicateurs": total.values.astype(int),
+    }).reset_index(drop=True)
+
+
+def trajectoire(history: pd.DataFrame, values: pd.DataFrame, at: str) -> pd.DataFrame:
+    """Chart series of one roadmap indicator of one territory: per quarter of the window, the
+    expected path, the achieved figure (up to ``at``), the quarterly value, the target, the milestone
+    and the projection at the window's end. ``history`` is progress_history() for that indicator
+    over its window; ``values`` the derived.quarterly() rows of that indicator."""
+    h = history.sort_values("reference").copy()
+    h = h[h["reference"] <= h["fin"]]
+    quarterly = values.set_index("trimestre")["valeur"] if not values.empty else pd.Series(dtype=float)
+    h["valeur_trimestre"] = h["reference"].map(quarterly)
+    h["realise_affiche"] = h["realise"].where((h["reference"] <= at) & (h["trimestres_renseignes"] > 0))
+    h["libelle"] = h["reference"].map(quarters.label)
+    return h[["reference", "libelle", "attendu", "realise_affiche", "valeur_trimestre", "cible",
+              "jalon_an1", "projection_fin", "valeur_base", "nature", "sens", "debut", "fin"]]
+
+
+def totaux_nationaux(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The national table of a quarter (national.national()) with French column names: figure,
+    territories behind it, per 100,000, roadmap progress and the count of territories per status."""
+    lib = catalogue.set_index("code")["libelle"]
+    out = pd.DataFrame({
+        "Indicateur": frame["indicateur"].map(lib),
+        "Unité": frame["unite"],
+        "Valeur nationale": frame["valeur"],
+        "Territoires renseignés": frame["territoires_renseignes"],
+        "Pour 100 000 hab.": frame["pour_100000"],
+        "Territoires avec cible": frame["territoires_avec_cible"],
+        "Réalisé (feuilles de route)": frame["realise_total"],
+        "Cibles cumulées": frame["cible_total"],
+        "Avancement national (%)": frame["avancement_national_pct"],
+    })
+    for code in status.STATUTS:
+        out[status.LIBELLES[code]] = frame[f"nb_{code}"]
+    return out.reset_index(drop=True)
+
+
+def completude(con, first: str, last: str) -> pd.DataFrame:
+    """Completeness of every active territory for each quarter from ``first`` to ``last``, with the
+    quarter's label ("T1 2024") for the heat map."""
+    frame = completeness.completeness_history(con, first, last)
+    return frame.assign(libelle=frame["trimestre"].map(quarters.label))
+
+
+def carte_territoires(frame: pd.DataFrame, territoires: pd.DataFrame) -> pd.DataFrame:
+    """One row per territory for the map: code, nom, type, membres, statut, avancement_pct."""
+    summary = statut_global(frame).rename(columns={"territoire": "code"})
+    out = territoires[["code", "nom", "type", "membres"]].merge(summary, on="code", how="inner")
+    return out
+
+
+def progression_territoire(con, territoire: str, at: str) -> pd.DataFrame:
+    """progress() of one territory at ``at`` with each indicator's label, unit and definition,
+    in catalogue order."""
+    p = progress.progress(con, at, [territoire])
+    cat = lectures.catalogue(con).rename(columns={"code": "indicateur"})[
+        ["indicateur", "libelle", "unite", "definition"]]
+    return p.merge(cat, on="indicateur", how="left").sort_values("ordre").reset_index(drop=True)
+
+
+def serie_indicateur(con, territoire: str, indicateur: str, debut: str, fin: str, at: str) -> pd.DataFrame:
+    """trajectoire() of one roadmap indicator over its window [debut, fin]."""
+    history = progress.progress_history(con, [territoire], debut, fin)
+    # a renewal may apply to some of these quarters: keep this roadmap's rows only
+    history = history[(history["indicateur"] == indicateur) & (history["debut"] == debut) & (history["fin"] == fin)]
+    values = derived.quarterly(con, debut=debut, fin=fin, territoires=[territoire], indicateurs=[indicateur])
+    return trajectoire(history, values, at)
+
+
+def tableau_serie(series: pd.DataFrame) -> pd.DataFrame:
+    """The figures of a trajectory chart as a table."""
+    return pd.DataFrame({
+        "Trimestre": series["libelle"],
+        "Valeur du trimestre": series["valeur_trimestre"],
+        "Réalisé": series["realise_affiche"],
+        "Chemin attendu": series["attendu"],
+        "Cible": series["cible"],
+    })
+
+
+def comparaison(con, territoire: str, indicateur: str, debut: str, at: str) -> pd.DataFrame:
+    """The indicator over [debut, at] for every active territory of the same type as ``territoire``:
+    per 100,000 inhabitants (for a ratio, the rate itself, in the same column)."""
+    terr = lectures.territoires(con)
+    kind = terr.loc[terr["code"] == territoire, "type"]
+    same = terr[terr["type"].isin(kind)]["code"].tolist()
+    if territoire not in same:
+        same.append(territoire)
+    f = national.per_100k(con, debut, at, same)
+    f = f[f["indicateur"] == indicateur].copy()
+    ratio = (f["nature"] == "ratio")
+    f.loc[ratio, "pour_100000"] = f.loc[ratio, "valeur"]
+    return f[["territoire", "nom", "population", "valeur", "trimestres_renseignes", "pour_100000", "nature"]]
+
+
+def completude_territoire(con, territoire: str, first: str, last: str) -> pd.DataFrame:
+    """Completeness of one territory per quarter, with the quarter's label."""
+    frame = completeness.completeness_history(con, first, last, [territoire])
+    return frame.assign(libelle=frame["trimestre"].map(quarters.label))
+
+
+def resume(frame: pd.DataFrame) -> dict:
+    """Headline counts of the national page for the (filtered) progress rows."""
+    per_territory = frame.assign(silent=frame["statut"] == status.NON_RENSEIGNE).groupby("territoire")["silent"].all()
+    return {
+        "territoires": int(frame["territoire"].nunique()),
+        "objectifs": int(len(frame)),
+        "en_retard": int((frame["statut"] == status.EN_RETARD).sum()),
+        "silencieux": int(per_territory.sum()),
+    }
+
+
+def options_filtres(p: pd.DataFrame) -> dict:
+    """The values each national filter can take, from the (unfiltered) progress rows."""
+    regions = sorted({r for rs in p["region"].dropna() for r in rs.split(", ") if r})
+    ind = p.drop_duplicates("indicateur").sort_values("ordre")
+    return {
+        "vagues": sorted(p["vague"].dropna().unique()), "regions": regions,
+        "axes": sorted(int(a) for a in ind["axe"].unique()), "priorites": sorted(ind["priorite"].unique()),
+        "indicateurs": dict(zip(ind["indicateur"], ind["libelle"])),
+    }
+
+
+def pilotage(con, at: str, filtres: tuple = ()) -> dict:
+    """Everything the national page shows for quarter ``at`` and the filters (a tuple of
+    (name, values) pairs, hashable so the result can be cached): the headline counts, the status
+    counts, the status matrix, one row per territory for the map, and the values each filter can
+    take (from the unfiltered rows: call it first without filters, the result is the same)."""
+    everything = progression(con, at)
+    frame = filtrer(everything, **{k: list(v) for k, v in filtres})
+    cat = lectures.catalogue(con)
+    return {
+        "options": options_filtres(everything),
+        "resume": resume(frame),
+        "comptes": comptes_statuts(frame),
+        "matrice": matrice(frame, dict(zip(cat["code"], cat["libelle"]))),
+        "carte": carte_territoires(frame, lectures.territoires(con)),
+    }

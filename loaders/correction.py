@@ -1,0 +1,197 @@
+"""Fixing a refused file in place: its rows with their spreadsheet line numbers, the rejected ones as
+a grid, and the file rebuilt from the grid's edits as a CSV of the same columns, to be validated
+again by the one validation (importer.validate_bytes / import_bytes). Line numbers of the rebuilt
+file are mapped back to the original file's, so messages keep pointing at the lines the user knows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from indicators.parametres import TAILLE_MAX_FICHIER_MO
+from loaders.problems import Problem, Report
+from loaders.reading import XLSX_MAGIC, RawTable, _read_xlsx, decode, detect_separator
+
+LIGNE = "ligne"  # grid column holding the original line number (None for a row added in the grid)
+# A cell that a spreadsheet would run as a formula; a plain signed number (+5, -3,5) is not one.
+_SIGNED_NUMBER = re.compile(r"^[+-][\d\s\u00a0\u202f.,]*$")
+
+
+@dataclass
+class Fichier:
+    """A file's header and every non-blank row, with spreadsheet line numbers (header = line 1
+    for a CSV; the header's row for a workbook)."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    container: str = "csv"
+    separator: str = ";"
+    header_line: int = 1
+    extra_cells: set[int] = field(default_factory=set)  # lines whose extra cells the grid cannot show
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+
+def lire(data: bytes, name: str) -> Fichier | None:
+    """The rows of a readable file, or None (unreadable files are not fixable in place)."""
+    if len(data) > TAILLE_MAX_FICHIER_MO * 1024 * 1024:
+        return None
+    try:
+        return _lire(data, name)
+    except (csv.Error, ValueError):
+        return None
+
+
+def _lire(data: bytes, name: str) -> Fichier | None:
+    if data.startswith(XLSX_MAGIC):
+        raw = RawTable(name=name, sha256="", container="xlsx")
+        rows = _read_xlsx(data, raw)
+        if rows is None:
+            return None
+        fichier = Fichier(name, raw.header, [], "xlsx", ";", raw.header_line)
+    else:
+        text, _encoding, error = decode(data)
+        if text is None:
+            return None
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        first_nl = text.find("\n")
+        header_text = text if first_nl < 0 else text[:first_nl]
+        sep = detect_separator(header_text)
+        header = [h.strip() for h in next(csv.reader([header_text], delimiter=sep), [])]
+        body = "" if first_nl < 0 else text[first_nl + 1:]
+        rows, previous_end = [], 1
+        reader = csv.reader(io.StringIO(body), delimiter=sep)
+        for record in reader:  # the same line arithmetic as loaders.reading
+            line = previous_end + 1
+            previous_end = reader.line_num + 1
+            if all(not c.strip() for c in record):
+                continue
+            rows.append((line, record))
+        fichier = Fichier(name, header, [], "csv", sep, 1)
+    # Excel writes trailing separators: unnamed trailing header cells are dropped as reading does.
+    while fichier.header and not fichier.header[-1].strip():
+        fichier.header.pop()
+    width = fichier.width
+    for line, cells in rows:
+        cells = ["" if c is None else str(c) for c in cells]
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            fichier.extra_cells.add(line)
+        fichier.rows.append((line, (cells + [""] * width)[:width]))
+    return fichier
+
+
+def fixable(report: Report, fichier: Fichier | None) -> bool:
+    """Whether every error sits on a data row of the file (not on the file or its header), so that
+    editing rows can fix it, and the header's names can be grid columns."""
+    if fichier is None or not fichier.header or report.truncated():
+        return False
+    if len({h.strip().lower() for h in fichier.header}) != fichier.width or LIGNE in fichier.header:
+        return False
+    lines = {line for line, _ in fichier.rows}
+    return bool(report.errors) and all(p.line in lines for p in report.errors)
+
+
+def grille(fichier: Fichier, lines: set[int]) -> pd.DataFrame:
+    """The rows at ``lines`` as a text grid: ``ligne`` then the file's columns as written."""
+    data = [[line, *cells] for line, cells in fichier.rows if line in lines]
+    frame = pd.DataFrame(data, columns=[LIGNE, *fichier.header])
+    frame[LIGNE] = frame[LIGNE].astype("Int64")
+    for column in fichier.header:
+        frame[column] = frame[column].astype(object)
+    return frame
+
+
+def _cell(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    text = str(value).replace("\r", "")
+    if text.startswith(("=", "@", "\t")) or (text[:1] in "+-" and text[:1] and not _SIGNED_NUMBER.match(text)):
+        return "'" + text  # what the user types must not become a formula in the downloaded file
+    return text
+
+
+@dataclass
+class Reconstruit:
+    """A file rebuilt from the grid: CSV bytes and, for each line of it, the original line
+    (None for a row added in the grid)."""
+
+    data: bytes
+    name: str
+    lines: dict[int, int | None]
+
+    @property
+    def renumbered(self) -> bool:
+        """True when some line of the rebuilt file differs from the original one."""
+        return any(new != old for new, old in self.lines.items())
+
+
+def reconstruire(fichier: Fichier, edited: pd.DataFrame, edited_lines: set[int]) -> Reconstruit:
+    """The file with the rows at ``edited_lines`` replaced by ``edited`` (rows removed from the grid
+    are dropped, rows added to it go at the end), as UTF-8 CSV (with BOM) in the same columns and
+    separator (``;`` for a workbook)."""
+    by_line: dict[int, list[str]] = {}
+    added: list[list[str]] = []
+    for _, row in edited.iterrows():
+        cells = [_cell(row.get(column)) for column in fichier.header]
+        line = row.get(LIGNE)
+        if line is None or pd.isna(line):
+            if any(c.strip() for c in cells):
+                added.append(cells)
+        else:
+            by_line[int(line)] = cells
+    records: list[tuple[int | None, list[str]]] = []
+    for line, cells in fichier.rows:
+        if line in edited_lines:
+            if line in by_line:
+                records.append((line, by_line[line]))
+        else:
+            records.append((line, [_cell(c) for c in cells]))
+    records += [(None, cells) for cells in added]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=fichier.separator, lineterminator="\r\n")
+    writer.writerow(fichier.header)
+    lines: dict[int, int | None] = {}
+    current = 2
+    for original, cells in records:
+        writer.writerow(cells)
+        lines[current] = original
+        current += 1 + sum(c.count("\n") for c in cells)
+    stem = fichier.name.rsplit(".", 1)[0] if "." in fichier.name else fichier.name
+    return Reconstruit(out.getvalue().encode("utf-8-sig"), f"{stem}_corrige.csv", lines)
+
+
+PROBLEM_COLUMNS = ["Ligne", "Colonne", "Valeur", "Problème", "Code"]
+
+
+def problemes(problems: list[Problem], lines: dict[int, int | None] | None = None) -> pd.DataFrame:
+    """Problems as a table (ligne / colonne / valeur / problème / code); with ``lines``, the line of a
+    rebuilt file is shown as the original file's line (« ajoutée » for a row added in the grid)."""
+    rows = []
+    for p in problems:
+        line = p.line
+        if lines is not None and line is not None:
+            original = lines.get(line, line)
+            line = "ajoutée" if original is None else original
+        rows.append([("" if line is None else str(line)), p.column or "", "" if p.value is None else str(p.value),
+                     p.message, p.code])
+    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+
+
+def lignes_en_erreur(problems: list[Problem], lines: dict[int, int | None] | None = None) -> set[int]:
+    """Original line numbers of the rows with an error."""
+    found = set()
+    for p in problems:
+        if p.line is None:
+            continue
+        original = lines.get(p.line, p.line) if lines is not None else p.line
+        if original is not None:
+            found.add(original)
+    return found

@@ -1,0 +1,126 @@
+"""Upload templates for a territory: the long layout of format-depot.md pre-filled with the
+territory's code, the indicators of its roadmap (their base indicators for a derived one) and the
+quarter to report, as xlsx (sheet ``donnees`` plus a ``notice`` sheet) or CSV (French Excel)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font
+
+from indicators import quarters
+from indicators.parametres import TAILLE_MAX_FICHIER_MO
+from loaders import models
+from loaders.export import LONG_COLUMNS, neutralise, to_csv_bytes
+from loaders.sql_rules import NON_RENSEIGNE
+
+BASE_NATURES = ("flux", "stock")
+
+
+def indicateurs_a_deposer(modele: dict) -> list[str]:
+    """Base indicator codes to report: the roadmap's, a derived one replaced by its components,
+    in catalogue order; without a roadmap, every base indicator of the catalogue."""
+    catalogue = modele["catalogue"]
+    by_code = {r["code"]: r for r in catalogue.to_dict("records")}
+    wanted = modele.get("indicateurs")
+    if not wanted:
+        return [r["code"] for r in catalogue.to_dict("records") if r["nature"] in BASE_NATURES]
+    codes: set[str] = set()
+    for code in wanted:
+        row = by_code.get(code)
+        if row is None:
+            continue
+        if row["nature"] == "ratio":
+            codes.update([row["numerateur"], row["denominateur"]])
+        elif row["nature"] == "somme":
+            codes.update(list(row["composantes"]))
+        else:
+            codes.add(code)
+    return [c for c in by_code if c in codes]
+
+
+def donnees(modele: dict) -> pd.DataFrame:
+    """The template's rows (long layout, ``valeur`` empty)."""
+    codes = indicateurs_a_deposer(modele)
+    return pd.DataFrame({
+        "code_territoire": [modele["territoire"]] * len(codes), "indicateur": codes,
+        "trimestre": [modele["trimestre"]] * len(codes), "valeur": [""] * len(codes),
+        "commentaire": [""] * len(codes), "source": [""] * len(codes),
+    })[LONG_COLUMNS]
+
+
+def nom_fichier(modele: dict, extension: str) -> str:
+    return f"modele_depot_{modele['territoire']}_{modele['trimestre']}.{extension}"
+
+
+def csv_bytes(modele: dict) -> bytes:
+    """The template as a French Excel CSV (``;``, UTF-8 with BOM)."""
+    return to_csv_bytes(donnees(modele))
+
+
+def _notice_rows(modele: dict) -> list[list]:
+    field_help = {name: f.description for name, f in models.LigneValeurLongue.model_fields.items()}
+    required, _ = models.columns(models.LigneValeurLongue)
+    feuille = modele.get("feuille")
+    scope = (f"les indicateurs de la feuille de route {quarters.label(feuille[0])} – {quarters.label(feuille[1])}"
+             " (pour un indicateur calculé, ses composantes)" if feuille and modele.get("indicateurs")
+             else "tous les indicateurs de base du catalogue (le territoire n'a pas de feuille de route)")
+    nr = ", ".join(v or "cellule vide" for v in NON_RENSEIGNE)
+    rows: list[list] = [
+        [f"Modèle de dépôt trimestriel — {modele['nom']} ({modele['territoire']}), "
+         f"{quarters.label(modele['trimestre'])}"],
+        [f"Ce modèle contient {scope}. Remplissez la colonne « valeur » de la feuille « donnees », "
+         "puis déposez le fichier sur la page « Déposer des données » du tableau de bord."],
+        [f"Taille maximale d'un fichier : {TAILLE_MAX_FICHIER_MO} Mo. Formats acceptés : .xlsx (sans macros) ou "
+         "CSV (séparateur ; ou , ; virgule décimale acceptée)."],
+        [f"Valeur non connue : laissez la cellule vide ou écrivez {nr} — rien n'est enregistré, ce n'est jamais "
+         "compté comme 0. Une valeur déjà enregistrée et différente devient une révision (l'ancienne est "
+         "conservée)."],
+        [],
+        ["Colonne", "Obligatoire", "Contenu"],
+    ]
+    for column in LONG_COLUMNS:
+        rows.append([column, "oui" if column in required else "non", field_help.get(column, "")])
+    rows += [[], ["Indicateur (code)", "Libellé", "Définition", "Unité", "Nature", "Source"]]
+    catalogue = modele["catalogue"].set_index("code")
+    for code in indicateurs_a_deposer(modele):
+        r = catalogue.loc[code]
+        rows.append([code, r["libelle"], r["definition"], r["unite"], r["nature"], r["source"]])
+    return rows
+
+
+def xlsx_bytes(modele: dict) -> bytes:
+    """The template as a workbook: ``donnees`` (to fill) and ``notice`` (columns, indicators, rules)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "donnees"
+    frame = donnees(modele)
+    labels = dict(zip(modele["catalogue"]["code"], modele["catalogue"]["libelle"]))
+    sheet.append(LONG_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in frame.itertuples(index=False):
+        sheet.append([neutralise(v) if v != "" else None for v in values])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.number_format = "@"  # codes keep their leading zeros, quarters stay text
+        row[3].number_format = "General"
+        row[1].comment = Comment(labels.get(row[1].value, ""), "Dihal")
+    for letter, width in zip("ABCDEF", (16, 34, 12, 12, 30, 20)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    notice = book.create_sheet("notice")
+    for values in _notice_rows(modele):
+        notice.append([neutralise(v) for v in values])
+    for letter, width in zip("ABCDEF", (34, 40, 90, 14, 10, 22)):
+        notice.column_dimensions[letter].width = width
+    for row in notice.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    notice["A1"].font = Font(bold=True, size=13)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

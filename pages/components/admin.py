@@ -1,0 +1,124 @@
+"""Pieces of the administration page: the person form, deactivation, the people import and the audit
+trail's filters. Writes go through data.personnes (which checks the actor again) in callbacks, so the
+tables drawn after them in the same run already show the change. Session keys start with ``adm_``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from data import personnes, store
+from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
+from loaders.headers import PEOPLE
+from pages.components.store import db_path, read, refresh_version
+
+_MESSAGE = "adm_message"
+ACTIONS = {
+    personnes.AJOUT: "Ajout d'une personne",
+    personnes.ROLE: "Changement de rôle ou de territoire",
+    personnes.DESACTIVATION: "Désactivation d'une personne",
+    personnes.REACTIVATION: "Réactivation d'une personne",
+    "depot.enregistre": "Dépôt enregistré",
+    "depot.refuse": "Dépôt refusé",
+}
+COLONNES_PERSONNES = {"email": "Adresse électronique", "libelle_role": "Rôle", "territoire": "Code territoire",
+                      "territoire_nom": "Territoire", "actif": "Actif", "modifie_par": "Modifié par",
+                      "modifie_le": "Modifié le"}
+COLONNES_JOURNAL = {"quand": "Quand", "qui": "Qui", "action": "Action", "objet": "Objet", "details": "Détails"}
+
+
+def flash() -> None:
+    """The outcome of the last write (set by a callback), shown once."""
+    kind, text = st.session_state.pop(_MESSAGE, (None, None))
+    if kind:
+        getattr(st, kind)(text)
+
+
+def _write(fn, *args) -> None:
+    try:
+        with store.connect(db_path()) as con:
+            done = fn(con, *args)
+    except (personnes.AccesRefuse, personnes.SaisieInvalide) as exc:
+        st.session_state[_MESSAGE] = ("error", str(exc))
+        return
+    refresh_version()  # the tables drawn in this run show the change
+    st.session_state[_MESSAGE] = ("success", done) if done else ("info", "Aucun changement : rien n'a été enregistré.")
+
+
+def _save(actor: Personne) -> None:
+    s = st.session_state
+    email, role, terr, actif = s["adm_email"], s["adm_role"], s["adm_territoire"], s["adm_actif"]
+
+    def save(con, *_):
+        action = personnes.save(con, actor, email, role, terr if role in ROLES_AVEC_TERRITOIRE else None, actif)
+        return action and f"Enregistré ({ACTIONS[action].lower()}) : {personnes.normalise_email(email)}."
+    _write(save)
+
+
+def person_form(actor: Personne, territories: dict[str, str]) -> None:
+    """Add a person, or change the role, territory or status of an existing one (same e-mail)."""
+    with st.form("adm_form", clear_on_submit=False):
+        st.text_input("Adresse électronique", key="adm_email", placeholder="prenom.nom@exemple.gouv.fr")
+        c1, c2 = st.columns(2)
+        c1.selectbox("Rôle", ROLES, format_func=LIBELLES_ROLES.get, key="adm_role")
+        c2.selectbox("Territoire (coordination et services de l'État seulement)", [None, *territories],
+                     format_func=lambda c: "(aucun)" if c is None else f"{territories[c]} ({c})", key="adm_territoire")
+        st.checkbox("Actif", value=True, key="adm_actif")
+        st.form_submit_button("Enregistrer la personne", type="primary", on_click=_save, args=(actor,))
+
+
+def deactivation(actor: Personne, active_emails: list[str]) -> None:
+    """Deactivate a person (never deleted: they stay in the journal)."""
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    email = c1.selectbox("Personne à désactiver", active_emails, index=None, key="adm_desactiver",
+                         placeholder="Choisir une adresse")
+
+    def done(con, who):
+        return personnes.deactivate(con, actor, who) and f"{who} est désactivée : elle n'a plus accès au tableau de bord."
+    c2.button("Désactiver", disabled=email is None, on_click=_write, args=(done, email), key="adm_bouton_desactiver")
+
+
+def people_import(actor: Personne) -> None:
+    """A people file (email;role;code_territoire[;actif]) through the same loader as the command line."""
+    from loaders.importer import import_bytes
+    from pages.components.tables import tableau
+
+    upload = st.file_uploader("Fichier des personnes (CSV ou xlsx : email;role;code_territoire, colonne actif facultative)",
+                              type=["csv", "xlsx"], key="adm_fichier")
+    if upload is None or not st.button("Importer les personnes", key="adm_importer"):
+        return
+    result = import_bytes(upload.getvalue(), upload.name, db_path(), kind=PEOPLE, user=actor.email, actor=actor)
+    refresh_version()  # accepted or refused, the file is now in the audit trail
+    if result.report.ok:
+        o = result.outcome
+        st.session_state[_MESSAGE] = ("success", f"Import de {upload.name} enregistré : {o.nouvelles} personne(s) "
+                                                 f"ajoutée(s), {o.revisees} modifiée(s), {o.inchangees} inchangée(s).")
+        st.rerun()  # the people table above is drawn again with the imported rows
+    st.error(f"Fichier refusé : {result.report.summary()}. Rien n'a été enregistré.")
+    problems = pd.DataFrame([p.as_dict() for p in result.report.sorted_errors()])
+    tableau(problems.drop(columns=["gravite"]), "problemes import personnes", key="adm_problemes")
+
+
+def audit_filters() -> dict:
+    """Filters of the audit trail: since a day, one action (or family), part of the author."""
+    c1, c2, c3 = st.columns(3)
+    since = c1.date_input("Depuis le", value=None, format="DD/MM/YYYY", key="adm_depuis")
+    actions = read(personnes.audit_actions)
+    action = c2.selectbox("Action", actions, index=None, format_func=lambda a: ACTIONS.get(a, a),
+                          placeholder="Toutes les actions", key="adm_action")
+    who = c3.text_input("Auteur (tout ou partie)", key="adm_qui").strip() or None
+    return {"since": since, "action": action, "who": who}
+
+
+def audit_frame(filters: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(shown, exported) audit trail: French headers, dates as dd/mm/yyyy hh:mm:ss on screen."""
+    frame = read(personnes.audit_trail, filters["since"], filters["action"], filters["who"])
+    frame = frame.assign(action=frame["action"].map(lambda a: ACTIONS.get(a, a)))
+    shown = frame.assign(quand=frame["quand"].map(lambda t: t.strftime("%d/%m/%Y %H:%M:%S")))
+    return shown.rename(columns=COLONNES_JOURNAL), frame.rename(columns=COLONNES_JOURNAL)
+
+
+def since_label(since: dt.date | None) -> str:
+    return f" depuis le {since:%d/%m/%Y}" if since else ""

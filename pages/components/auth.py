@@ -1,0 +1,151 @@
+"""Who is using the dashboard.
+
+With an ``[auth]`` table in .streamlit/secrets.toml, identity comes from Streamlit's OpenID Connect
+login (st.login, e.g. ProConnect) and the role from the ``personne`` table; an e-mail with no active
+role sees a French message and no data. Without it the app runs in demonstration mode: a clearly
+labelled persona selector in the sidebar (national by default). The selector cannot appear when auth
+is configured: ``auth_configured()`` decides, nothing else (no URL parameter, no session flag).
+See docs/authentification.md.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data import access, queries
+from data.access import Personne
+from pages.components.store import read
+
+_SESSION_KEY = "lda_personne"
+DEMO_TITLE = "Mode démonstration"
+DEMO_EMAIL = {
+    "national": "demo.national@dihal.gouv.fr",
+    "coordinateur": "demo.coordination@territoire.fr",
+    "services_etat": "demo.ddets@territoire.gouv.fr",
+    "lecteur": "demo.lecture@dihal.gouv.fr",
+}
+
+
+def auth_configured() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] table (production)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _provider() -> str | None:
+    """The named provider of ``[auth.NAME]`` (e.g. proconnect) if there is one, else None (the
+    provider's settings are directly in ``[auth]``)."""
+    for name, value in st.secrets["auth"].items():
+        if hasattr(value, "get") and value.get("client_id"):
+            return name
+    return None
+
+
+def _lookup(con, email: str):
+    return access.lookup(con, email)
+
+
+def _only_page(render, url_path: str) -> None:
+    """End the run on a single hidden page drawn by ``render``. The navigation matters: a run
+    without st.navigation falls back to Streamlit's automatic listing of pages/, which would offer
+    every page (and run it without app.py) to a signed-out visitor."""
+    st.navigation([st.Page(render, title="Connexion", url_path=url_path, default=True)],
+                  position="hidden").run()
+    st.stop()
+
+
+def _sign_in_page() -> None:
+    st.title("Logement d'abord — tableau de bord")
+    st.info("Connectez-vous avec votre compte professionnel (ProConnect) pour accéder au tableau de bord.")
+    if st.button("Se connecter", type="primary", key="auth_login"):
+        st.login(_provider())
+
+
+def _no_role_page() -> None:
+    email = _signed_in_email()
+    st.title("Logement d'abord — tableau de bord")
+    st.error(
+        f"Le compte {email or '(sans adresse électronique)'} n'a pas de rôle actif dans le tableau de "
+        "bord. Demandez à l'équipe nationale de la Dihal de vous l'attribuer, puis reconnectez-vous."
+    )
+    if st.button("Se déconnecter", key="auth_logout_unknown"):
+        st.logout()
+
+
+def _signed_in_email() -> str:
+    """The e-mail claim of the identity token ('' when the provider sent none)."""
+    return str(st.user.get("email") or "").strip()
+
+
+def _signed_in_person() -> Personne:
+    """Production: the OIDC identity, then the role from the database; stops the run otherwise."""
+    if not st.user.is_logged_in:
+        _only_page(_sign_in_page, "connexion")
+    email = _signed_in_email()
+    person = read(_lookup, email) if email else None
+    if person is None:
+        _only_page(_no_role_page, "acces-refuse")
+    with st.sidebar:
+        st.caption(f"Connecté : **{person.email}** — {person.libelle_role}"
+                   + (f" ({person.territoire})" if person.territoire else ""))
+        if st.button("Se déconnecter", key="auth_logout"):
+            st.logout()
+    return person
+
+
+def _demo_person() -> Personne:
+    """Demonstration: the persona chosen in the sidebar (national by default)."""
+    terr = read(queries.territories)
+    terr = terr[terr["actif"]]
+    labels = dict(zip(terr["code"], terr["nom"]))
+    with st.sidebar:
+        st.warning(
+            f"**{DEMO_TITLE}** — aucune authentification n'est configurée : choisissez le profil "
+            "avec lequel parcourir l'outil. En production, la connexion passe par ProConnect.",
+            icon=":material/theater_comedy:",
+        )
+        role = st.selectbox(
+            "Profil de démonstration", access.ROLES, format_func=access.LIBELLES_ROLES.get,
+            key="demo_role",
+        )
+        territoire = None
+        if role in access.ROLES_AVEC_TERRITOIRE and labels:
+            territoire = st.selectbox(
+                "Territoire du profil", list(labels), format_func=lambda c: f"{labels[c]} ({c})",
+                key="demo_territoire",
+            )
+        elif role in access.ROLES_AVEC_TERRITOIRE:  # no territory yet: this profile cannot exist
+            st.caption("Aucun territoire actif : profil national utilisé.")
+            role = "national"
+    return Personne(DEMO_EMAIL[role], role, territoire)
+
+
+def current_person() -> Personne:
+    """The person using this session (called once per run by app.py; pages read it back with
+    ``person()``)."""
+    person = _signed_in_person() if auth_configured() else _demo_person()
+    st.session_state[_SESSION_KEY] = person
+    return person
+
+
+def _hors_navigation() -> None:
+    """Streamlit starts in its legacy multipage mode because a pages/ folder sits beside app.py:
+    until app.py has called st.navigation once in the process, a first request for /pilotage
+    runs pages/pilotage.py alone (no sign-in, no navigation). Leave that mode and run again:
+    app.py then runs, signs the person in and opens the page asked for."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def person() -> Personne:
+    """The person of this run, as decided by app.py."""
+    _hors_navigation()
+    found = st.session_state.get(_SESSION_KEY)
+    if found is None:  # a page run on its own (tests): decide here
+        return current_person()
+    return found

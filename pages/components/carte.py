@@ -1,0 +1,268 @@
+"""The offline map of France of the national page: every territory coloured by status or by
+progress, the overseas départements in insets, a click on a territory gives its code.
+
+Drawn with filled Scatter traces on hidden plain axes (geometry from data.geo): no geo or map
+trace, so the browser never asks Plotly's CDN for a world map and the map draws offline.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.colors import sample_colorscale
+
+from data import geo
+from indicators import status
+from pages.components.layout import pourcentage
+
+COULEURS_CARTE = ("statut", "avancement")
+FOND = "#EEEEEE"
+TRAIT_FOND = "#A6A6A6"
+TRAIT_TERRITOIRE = "#FFFFFF"
+GRIS_SANS_VALEUR = "#CECECE"
+SANS_AVANCEMENT = "Avancement non disponible"
+# Hatched, so "no figure" never reads as a pale "little progress".
+MOTIF_SANS_VALEUR = dict(shape="/", fgcolor="#666666", bgcolor=GRIS_SANS_VALEUR, size=6)
+# Progress scale: light to dark blue of the French State palette; 100 % (target reached) and
+# beyond take the darkest shade.
+ECHELLE_AVANCEMENT = [[0.0, "#ECECFE"], [0.5, "#8585F6"], [1.0, "#000091"]]
+AVANCEMENT_MAX = 100.0
+POLICE = dict(family="Marianne, Arial, sans-serif", size=16, color="#161616")
+CONFIG = {"displaylogo": False, "displayModeBar": False, "scrollZoom": False, "doubleClick": False}
+HAUTEUR = 560
+
+
+def _survol(row) -> str:
+    avancement = row.avancement_pct
+    texte = "non disponible" if avancement is None or pd.isna(avancement) else pourcentage(avancement, 1)
+    return (f"<b>{row.nom}</b> ({row.code})<br>Statut : {status.libelle(row.statut)}"
+            f"<br>Avancement : {texte}")
+
+
+PAS_AVANCEMENT = 5.0  # progress colours change by steps of 5 points
+
+
+def _palier(value: float) -> float:
+    """The progress step a value is coloured with (0 to AVANCEMENT_MAX)."""
+    return min(max(float(value), 0.0), AVANCEMENT_MAX) // PAS_AVANCEMENT * PAS_AVANCEMENT
+
+
+# Drawing layers, larger kinds of territory first.
+COUCHES = {"groupement": 0, "departement": 1, "epci": 2}
+
+
+def _couche(row, shapes) -> int:
+    """The layer of a territory: by kind, or for an unknown kind by size (large first)."""
+    kind = getattr(row, "type", None)
+    if kind in COUCHES:
+        return COUCHES[kind]
+    return 0 if _aire(shapes[row.code]) > 1.0 else len(COUCHES)
+
+
+def _couleur_avancement(value) -> str:
+    if value is None or pd.isna(value):
+        return GRIS_SANS_VALEUR
+    return sample_colorscale(ECHELLE_AVANCEMENT, [min(max(value, 0.0), AVANCEMENT_MAX) / AVANCEMENT_MAX])[0]
+
+
+def _contour(shapes: list, *, nom: str, couleur: str, groupe: str, legende: bool, rang: int,
+             motif: dict | None = None) -> go.Scatter:
+    """The filled rings of some territories of one colour, separated by gaps (not hoverable: their
+    click targets carry the hover text)."""
+    gap = np.array([np.nan], dtype=np.float32)
+    x = np.concatenate([part for sh in shapes for part in (sh.x, gap)][:-1])
+    y = np.concatenate([part for sh in shapes for part in (sh.y, gap)][:-1])
+    return go.Scatter(
+        x=x, y=y, mode="lines", fill="toself", fillcolor=couleur, name=nom,
+        line=dict(color=TRAIT_TERRITOIRE, width=0.8), hoverinfo="skip", legendgroup=groupe,
+        showlegend=legende, legendrank=rang, fillpattern=motif)
+
+
+def _cibles(rows, shapes, *, nom: str, couleur: str, groupe: str) -> go.Scatter:
+    """Invisible click targets (customdata = territory code) carrying the hover text. Targets are
+    all the same small size: Plotly measures hover distance from a marker's edge, so a large
+    marker would lose to a small neighbour even under the pointer."""
+    n = [shapes[r.code].cibles_x.size for r in rows]
+    return go.Scatter(
+        x=np.concatenate([shapes[r.code].cibles_x for r in rows]),
+        y=np.concatenate([shapes[r.code].cibles_y for r in rows]),
+        mode="markers", name=nom, legendgroup=groupe, showlegend=False,
+        marker=dict(size=6, color=couleur, opacity=0),
+        customdata=np.repeat(np.array([r.code for r in rows], dtype=object), n),
+        text=np.repeat(np.array([_survol(r) for r in rows], dtype=object), n),
+        hovertemplate="%{text}<extra></extra>",
+        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)))
+
+
+def _communes(rows, shapes, *, nom: str, couleur: str, groupe: str, legende: bool, rang: int) -> list:
+    """Commune markers (not hoverable themselves) and their targets, on top of everything."""
+    marker = go.Scatter(
+        x=[shapes[r.code].centre[0] for r in rows], y=[shapes[r.code].centre[1] for r in rows],
+        mode="markers", name=nom, legendgroup=groupe, showlegend=legende, legendrank=rang,
+        marker=dict(size=15, color=couleur, line=dict(color="#161616", width=1.5)),
+        customdata=[r.code for r in rows], hoverinfo="skip",
+        selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
+    return [marker, _cibles(rows, shapes, nom=nom, couleur=couleur, groupe=groupe)]
+
+
+def _barre_avancement() -> dict:
+    ticks = [0, 25, 50, 75, 100]
+    labels = [pourcentage(t, 0) for t in ticks]
+    labels[-1] = f"{labels[-1]} et plus"
+    return dict(showscale=True, colorbar=dict(
+        title=dict(text="Avancement"), tickvals=ticks, ticktext=labels, len=0.6, thickness=18,
+        x=1.0, xanchor="left", y=0.62, yanchor="middle", tickfont=dict(size=15)))
+
+
+def figure_carte(frame: pd.DataFrame, *, couleur: str = "statut", hauteur: int = HAUTEUR,
+                 titre: str | None = None) -> go.Figure:
+    """Map of France with one shape (or point, for a commune) per territory of ``frame`` (columns
+    code, nom, type, membres, statut, avancement_pct), coloured by status (legend with the French
+    labels) or by progress (colour bar); the overseas départements in framed insets."""
+    if couleur not in COULEURS_CARTE:
+        raise ValueError(f"couleur doit être l'une de {COULEURS_CARTE}, pas {couleur!r}")
+    frame = _normaliser(frame)
+    shapes = geo.territory_shapes(frame).shapes
+    rows = [r for r in frame.itertuples(index=False) if r.code in shapes]
+    # Larger shapes first, so smaller territories inside them (an EPCI in its département) stay on top.
+    rows.sort(key=lambda r: -_aire(shapes[r.code]))
+    bx, by = geo.departement_outlines()
+    fig = go.Figure(go.Scatter(
+        x=bx, y=by, mode="lines", fill="toself", fillcolor=FOND, line=dict(color=TRAIT_FOND, width=0.6),
+        hoverinfo="skip", showlegend=False, name="Départements"))
+    # Colour groups, in legend order: (group, legend name or None, colour, hatching, territories).
+    if couleur == "statut":
+        groups = [(c, status.libelle(c), status.couleur(c), None, [r for r in rows if r.statut == c])
+                  for c in status.STATUTS]
+    else:
+        # progress in steps of PAS_AVANCEMENT: a few traces even for a thousand territories
+        by_step: dict[float, list] = {}
+        for r in rows:
+            if not pd.isna(r.avancement_pct):
+                by_step.setdefault(_palier(r.avancement_pct), []).append(r)
+        groups = [(f"avancement-{step:g}", None, _couleur_avancement(step), None, by_step[step])
+                  for step in sorted(by_step)]
+        groups.append(("sans", SANS_AVANCEMENT, GRIS_SANS_VALEUR, MOTIF_SANS_VALEUR,
+                       [r for r in rows if pd.isna(r.avancement_pct)]))
+    groups = [g for g in groups if g[4]]
+    of = {r.code: (rang, g) for rang, g in enumerate(groups) for r in g[4]}
+    legend_done = set()
+    # One filled trace per layer and colour (a few traces, even for every EPCI of France): the
+    # layers go from larger to smaller kinds of territory, so an EPCI inside its département stays
+    # on top; territories of one layer do not overlap (départements, EPCI each tile France).
+    batches: dict[tuple[int, int], list] = {}
+    for r in rows:
+        if not shapes[r.code].is_point:
+            batches.setdefault((_couche(r, shapes), of[r.code][0]), []).append(r)
+    for (_layer, rang), members in sorted(batches.items()):
+        groupe, nom, teinte, motif, _all = groups[rang]
+        fig.add_trace(_contour([shapes[r.code] for r in members], nom=nom or members[0].nom, couleur=teinte,
+                               groupe=groupe, legende=nom is not None and groupe not in legend_done,
+                               rang=rang, motif=motif))
+        legend_done.add(groupe)
+    # Targets of shapes, then communes: Plotly gives a tie (pointer within 3 pixels of two
+    # targets) to the later trace, so a commune wins over the EPCI around it.
+    for groupe, nom, teinte, _motif, members in groups:
+        surfaces = [r for r in members if not shapes[r.code].is_point]
+        if surfaces:
+            fig.add_trace(_cibles(surfaces, shapes, nom=nom or members[0].nom, couleur=teinte, groupe=groupe))
+    for rang, (groupe, nom, teinte, _motif, members) in enumerate(groups):
+        communes = [r for r in members if shapes[r.code].is_point]
+        if communes:
+            fig.add_traces(_communes(communes, shapes, nom=nom or members[0].nom, couleur=teinte,
+                                     groupe=groupe, rang=rang,
+                                     legende=nom is not None and groupe not in legend_done))
+    if couleur == "avancement":
+        # The colour bar rides on an invisible point: present even when every value is missing.
+        centre = geo.metropole_bounds()
+        fig.add_trace(go.Scatter(x=[centre[0]], y=[centre[1]], mode="markers", showlegend=False,
+                                 hoverinfo="skip", name="Avancement",
+                                 marker=dict(size=1, opacity=0, color=[0], colorscale=ECHELLE_AVANCEMENT,
+                                             cmin=0, cmax=AVANCEMENT_MAX, **_barre_avancement())))
+    _cadre(fig, hauteur, titre, legende_titre="Statut" if couleur == "statut" else None)
+    if couleur == "avancement":  # under the colour bar
+        fig.update_layout(legend=dict(yanchor="top", y=0.22))
+    return fig
+
+
+def _normaliser(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codes as text; a missing or unknown status reads "non renseigné" (never dropped from the map)."""
+    out = frame.assign(code=frame["code"].astype(str))
+    if "avancement_pct" not in out:
+        out["avancement_pct"] = float("nan")
+    out["avancement_pct"] = pd.to_numeric(out["avancement_pct"], errors="coerce")
+    statut = out["statut"] if "statut" in out else pd.Series(None, index=out.index, dtype=object)
+    out["statut"] = statut.where(statut.isin(status.STATUTS), status.NON_RENSEIGNE)
+    out["nom"] = out["nom"].where(out["nom"].notna(), out["code"]) if "nom" in out else out["code"]
+    return out
+
+
+def _aire(shape: geo.Shape) -> float:
+    b = shape.bounds
+    return (b[2] - b[0]) * (b[3] - b[1])
+
+
+def _cadre(fig: go.Figure, hauteur: int, titre: str | None, legende_titre: str | None) -> None:
+    for e in geo.encarts():
+        fig.add_shape(type="rect", x0=e.x0, y0=e.y0, x1=e.x1, y1=e.y1, layer="below",
+                      line=dict(color="#929292", width=1), fillcolor="rgba(0,0,0,0)")
+        fig.add_annotation(x=(e.x0 + e.x1) / 2, y=e.y1, text=e.nom, showarrow=False, yanchor="top",
+                           yshift=-2, font=dict(size=14, color="#3A3A3A"))
+    x0, y0, x1, y1 = geo.map_bounds()
+    pad = 0.2
+    axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
+    fig.update_layout(
+        separators=", ", font=POLICE, height=hauteur, title=titre, template="none",
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="closest",
+        margin=dict(l=0, r=0, t=50 if titre else 10, b=0), dragmode=False,
+        hoverlabel=dict(font=dict(size=15)),
+        legend=dict(title=dict(text=legende_titre, font=dict(size=16)) if legende_titre else None,
+                    font=dict(size=16),
+                    yanchor="middle", y=0.5, xanchor="left", x=1.0, itemclick="toggle",
+                    bgcolor="rgba(255,255,255,0.6)"),
+        xaxis=dict(axis, range=[x0 - pad, x1 + pad]),
+        yaxis=dict(axis, range=[y0 - pad, y1 + pad], scaleanchor="x", scaleratio=1),
+    )
+
+
+def code_selectionne(event, codes) -> str | None:
+    """The territory code of the first clicked point of a plotly_chart selection event, if it is
+    one of ``codes``."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    codes = set(codes)
+    for point in points or []:
+        value = point.get("customdata")
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value is not None and str(value) in codes:
+            return str(value)
+    return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _figure_en_cache(frame: pd.DataFrame, couleur: str, hauteur: int) -> dict:
+    # the frame comes from a read cached on the data version: same data, same figure, not rebuilt
+    # (a resource: the plain dict is shared read-only, not copied at every run)
+    return figure_carte(frame, couleur=couleur, hauteur=hauteur).to_dict()
+
+
+def afficher_carte(frame: pd.DataFrame, *, couleur: str = "statut", key: str = "carte",
+                   hauteur: int = HAUTEUR) -> str | None:
+    """Show the map (a click selects a territory) and return the code of the clicked territory."""
+    fig = _figure_en_cache(frame, couleur, hauteur)
+    event = st.plotly_chart(
+        fig, key=key, on_select="rerun", selection_mode="points", width="stretch", config=CONFIG,
+        alt="Carte de France des territoires du programme (outre-mer en encarts) ; "
+            "les mêmes informations figurent dans le tableau des territoires.")
+    frame = _normaliser(frame)
+    missing = geo.territory_shapes(frame).missing
+    if missing:
+        noms = frame.set_index("code")["nom"]
+        st.caption("Sans contour connu, absents de la carte : "
+                   + ", ".join(f"{noms.get(c, c)} ({c})" for c in missing))
+    return code_selectionne(event, frame["code"])

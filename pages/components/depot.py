@@ -1,0 +1,285 @@
+"""The pieces of the « Déposer des données » page: templates, drop and report, fix in place, preview
+and confirmation, upload history with detail and undo. This module owns the ``depot_*`` keys of
+st.session_state. The work itself is in loaders.depot, loaders.correction, loaders.modeles and
+data.apercu (no Streamlit there)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from data import apercu as apercu_data
+from data import queries, store
+from data.access import Personne
+from indicators import quarters
+from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
+from loaders import correction, modeles
+from loaders.depot import Preparation, auditer_refus, confirmer, preparer
+from pages.components.layout import nombre, trimestre
+from pages.components.store import db_path, read, refresh_version
+from pages.components.tables import tableau
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TOUS = "__tous__"
+_MAX_PREPARATIONS = 8
+
+
+def _compte(n: int, singulier: str, pluriel: str) -> str:
+    return f"{nombre(n)} {singulier if n <= 1 else pluriel}"
+
+
+def _date(value) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return pd.Timestamp(value).strftime("%d/%m/%Y %H:%M")
+
+
+def _territory_labels() -> dict[str, str]:
+    terr = read(queries.territories)
+    terr = terr[terr["actif"]]
+    return dict(zip(terr["code"], terr["nom"]))
+
+
+def _territory_choice(person: Personne, key: str, *, allow_all: bool = False) -> str | None:
+    """National users choose a territory; others get theirs."""
+    if not person.est_national:
+        return person.territoire
+    labels = _territory_labels()
+    options = ([TOUS] if allow_all else []) + sorted(labels, key=lambda c: labels[c])
+    return st.selectbox(
+        "Territoire", options, key=key,
+        format_func=lambda c: "Tous les territoires" if c == TOUS else f"{labels[c]} ({c})",
+    )
+
+
+# ------------------------------------------------------------------ 1. templates
+
+
+def modeles_section(person: Personne) -> None:
+    st.subheader("1. Télécharger un modèle")
+    territoire = _territory_choice(person, "depot_modele_territoire")
+    quarter = quarters.last_complete()
+    m = read(queries.modele_depot, territoire, quarter)
+    scope = ("les indicateurs de sa feuille de route" if m["indicateurs"]
+             else "tous les indicateurs de base (pas de feuille de route)")
+    st.caption(f"Modèle pré-rempli pour **{m['nom']}** ({territoire}), trimestre **{trimestre(quarter)}**, "
+               f"avec {scope}. Le classeur contient une feuille « notice » qui explique chaque colonne et "
+               "chaque indicateur.")
+    c1, c2, _ = st.columns([1, 1, 2])
+    c1.download_button("Modèle Excel", lambda: modeles.xlsx_bytes(m), file_name=modeles.nom_fichier(m, "xlsx"),
+                       mime=XLSX_MIME, key="depot_modele_xlsx", icon=":material/download:", on_click="ignore")
+    c2.download_button("Modèle CSV", lambda: modeles.csv_bytes(m), file_name=modeles.nom_fichier(m, "csv"),
+                       mime="text/csv", key="depot_modele_csv", icon=":material/download:", on_click="ignore")
+
+
+# ------------------------------------------------------------------ 2. drop, report, fix
+
+
+def _prepare(data: bytes, name: str, person: Personne) -> Preparation:
+    """preparer() once per file content in this session (the preview stays the one shown, until a
+    confirmation finds it outdated)."""
+    cache: dict = st.session_state.setdefault("depot_preparations", {})
+    key = (hashlib.sha256(data).hexdigest(), name, person)
+    if key not in cache:
+        with st.spinner("Vérification du fichier…"):
+            cache[key] = preparer(data, name, db_path(), personne=person)
+        while len(cache) > _MAX_PREPARATIONS:
+            cache.pop(next(iter(cache)))
+    return cache[key]
+
+
+def _replace_preparation(prep: Preparation, person: Personne, fresh) -> None:
+
+    cache: dict = st.session_state.setdefault("depot_preparations", {})
+    prep.apercu = fresh
+    cache[(hashlib.sha256(prep.data).hexdigest(), prep.name, person)] = prep
+
+
+def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
+    report = prep.report
+    if report.errors:
+        table = correction.problemes(report.sorted_errors(), lines)
+        tableau(table, "problemes-depot", key=key)
+        if report.truncated():
+            st.caption(f"Seuls les {PLAFOND_PROBLEMES} premiers problèmes sont détaillés ; "
+                       f"{nombre(report.truncated())} autres sont comptés.")
+    if report.warnings:
+        st.markdown("**Avertissements** (ils n'empêchent pas l'enregistrement) :")
+        st.dataframe(correction.problemes(report.sorted_warnings(), lines), hide_index=True, width="stretch",
+                     key=f"{key}-avert")
+
+
+def depot_section(person: Personne) -> None:
+    st.subheader("2. Déposer le fichier")
+    st.caption(f"Fichier CSV (Excel, séparateur « ; », virgule décimale, Windows-1252 ou UTF-8) ou classeur "
+               f".xlsx sans macros, **{TAILLE_MAX_FICHIER_MO} Mo au plus**. Rien n'est enregistré avant votre "
+               "confirmation.")
+    if done := st.session_state.pop("depot_succes", None):
+        _success(done)
+    n = st.session_state.setdefault("depot_n", 0)
+    upload = st.file_uploader("Fichier de valeurs trimestrielles", type=["csv", "txt", "xlsx", "xlsm", "xls"],
+                              key=f"depot_fichier_{n}")
+    if upload is None:
+        return
+    data, name = upload.getvalue(), upload.name
+    prep = _prepare(data, name, person)
+    if not prep.ok:
+        audited: set = st.session_state.setdefault("depot_audites", set())
+        if prep.sha256 not in audited:
+            auditer_refus(prep, db_path(), personne=person)
+            audited.add(prep.sha256)
+            refresh_version()  # the history below shows this refusal
+    if prep.message:
+        st.error(prep.message)
+        return
+    candidate, lines = prep, None
+    if not prep.report.ok:
+        st.error(f"**Fichier refusé : {prep.report.summary()}.** Rien n'a été enregistré.")
+        _show_problems(prep, key="depot_problemes")
+        candidate, lines = _fix_in_place(prep, person, n)
+    elif prep.report.warnings:
+        _show_problems(prep, key="depot_problemes")
+    if candidate is not None and candidate.ok:
+        _preview(candidate, person, n, lines)
+
+
+def _edits(key: str) -> bool:
+    state = st.session_state.get(key)
+    return bool(state) and any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
+
+
+def _fix_in_place(prep: Preparation, person: Personne, n: int):
+    """The rejected rows in an editable grid; the file rebuilt from it and validated again."""
+    fichier = correction.lire(prep.data, prep.name)
+    if not correction.fixable(prep.report, fichier):
+        st.info("Ces problèmes portent sur le fichier lui-même ou sur son en-tête : corrigez le fichier, "
+                "puis déposez-le à nouveau.")
+        return None, None
+    st.markdown("#### Corriger ici")
+    st.caption("Les lignes refusées sont ci-dessous : corrigez les cellules (ou supprimez une ligne), le fichier est "
+               "vérifié à nouveau à chaque modification, sans le redéposer. Les numéros de ligne restent ceux de "
+               "votre fichier ; une ligne ajoutée dans la grille est notée « ajoutée ».")
+    lines_in_error = correction.lignes_en_erreur(prep.report.errors)
+    base = correction.grille(fichier, lines_in_error)
+    key = f"depot_grille_{n}"
+    edited = st.data_editor(
+        base, key=key, hide_index=True, num_rows="dynamic", disabled=[correction.LIGNE], width="stretch",
+        column_config={correction.LIGNE: st.column_config.NumberColumn("ligne", format="%d")}
+        | {c: st.column_config.TextColumn(c) for c in fichier.header},
+    )
+    if fichier.extra_cells:
+        st.caption("Lignes " + ", ".join(map(str, sorted(fichier.extra_cells)))
+                   + " : les cellules au-delà des colonnes de l'en-tête ne sont pas reprises.")
+    if not _edits(key):
+        return None, None
+    rebuilt = correction.reconstruire(fichier, edited, lines_in_error)
+    fixed = _prepare(rebuilt.data, rebuilt.name, person)
+    if fixed.report.ok:
+        st.success("Le fichier corrigé ne contient plus d'erreur.")
+        if fixed.report.warnings:
+            _show_problems(fixed, rebuilt.lines, key="depot_problemes_corrige")
+    else:
+        st.warning(f"Il reste {fixed.report.summary()} dans le fichier corrigé.")
+        _show_problems(fixed, rebuilt.lines, key="depot_problemes_corrige")
+    note = (" Ses lignes sont renumérotées (lignes vides retirées) : les messages ci-dessus donnent les numéros de "
+            "votre fichier d'origine." if rebuilt.renumbered else "")
+    st.download_button("Télécharger le fichier corrigé (CSV)", rebuilt.data, file_name=rebuilt.name,
+                       mime="text/csv", key=f"depot_corrige_{n}", icon=":material/download:", on_click="ignore")
+    st.caption("Le fichier corrigé est un CSV (UTF-8, mêmes colonnes)." + note)
+    return fixed, rebuilt.lines
+
+
+# ------------------------------------------------------------------ 3. preview and confirmation
+
+
+def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
+    frame = ap.lignes.copy()
+    if lines is not None:
+        frame["ligne"] = frame["ligne"].map(lambda x: lines.get(int(x), x))
+    shown = pd.DataFrame({
+        "Ligne": frame["ligne"].map(lambda x: "ajoutée" if x is None or pd.isna(x) else str(int(x))),
+        "Territoire": frame["territoire"], "Indicateur": frame["indicateur"],
+        "Trimestre": frame["trimestre"].map(trimestre),
+        "Valeur enregistrée": frame["ancienne"].map(lambda x: "" if pd.isna(x) else nombre(x, 0 if float(x).is_integer() else 2)),
+        "Nouvelle valeur": frame["nouvelle"].map(lambda x: nombre(x, 0 if float(x).is_integer() else 2)),
+        "Enregistrée par": frame["ancien_utilisateur"].fillna(""),
+        "Le": frame["ancien_le"].map(_date),
+    })
+    statut = frame["statut"]
+    revised = shown[statut == "revisee"]
+    if len(revised):
+        st.markdown(f"**Révisions** ({nombre(len(revised))}) : la valeur enregistrée sera remplacée et conservée "
+                    "dans l'historique.")
+        tableau(revised, "apercu-revisions", key="depot_apercu_revisions")
+    new = shown[statut == "nouvelle"].drop(columns=["Valeur enregistrée", "Enregistrée par", "Le"])
+    if len(new):
+        st.markdown(f"**Nouvelles valeurs** ({nombre(len(new))})")
+        tableau(new, "apercu-nouvelles", key="depot_apercu_nouvelles")
+    same = shown[statut == "inchangee"]
+    if len(same):
+        with st.expander(f"Valeurs inchangées ({nombre(len(same))}) : rien ne sera modifié"):
+            st.dataframe(same, hide_index=True, width="stretch", key="depot_apercu_inchangees")
+
+
+def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
+    st.subheader("3. Vérifier puis confirmer")
+    if alert := st.session_state.pop("depot_alerte", None):
+        st.warning(alert)
+    ap = prep.apercu
+    c = st.columns(4)
+    c[0].metric("Nouvelles", nombre(ap.compte("nouvelle")))
+    c[1].metric("Révisées", nombre(ap.compte("revisee")))
+    c[2].metric("Inchangées", nombre(ap.compte("inchangee")))
+    c[3].metric("Non renseignées", nombre(ap.non_renseignees))
+    _preview_tables(ap, lines)
+    if ap.compte("nouvelle") + ap.compte("revisee") == 0:
+        st.info("Ce fichier ne change aucune valeur enregistrée.")
+    st.caption("Rien n'est enregistré tant que vous n'avez pas confirmé. La confirmation enregistre exactement cet "
+               "aperçu, en une fois ; si un autre dépôt a modifié ces valeurs entre-temps, rien n'est enregistré et "
+               "l'aperçu est actualisé.")
+    if st.button("Confirmer l'enregistrement", type="primary", key=f"depot_confirmer_{n}"):
+        try:
+            done = confirmer(prep.data, prep.name, db_path(), personne=person, empreinte=ap.empreinte)
+        except apercu_data.DepotRefuse as exc:
+            st.error(str(exc))
+            return
+        except store.StoreBusy as exc:
+            st.error(str(exc))
+            return
+        if done.stored:
+            o = done.outcome
+            st.session_state["depot_succes"] = {
+                "depot_id": o.depot_id, "nouvelles": o.nouvelles, "revisees": o.revisees,
+                "inchangees": o.inchangees, "non_renseignees": o.non_renseignees, "territoires": o.territoires,
+                "fichier": prep.name,
+            }
+            st.session_state["depot_n"] = n + 1
+            st.session_state.pop("depot_examiner", None)  # the history opens on the new upload
+        elif done.apercu is not None:
+            _replace_preparation(prep, person, done.apercu)
+            st.session_state["depot_alerte"] = done.message
+        else:
+            st.error(done.message)
+            return
+        st.rerun()
+
+
+def _success(done: dict) -> None:
+    st.success(
+        f"**Dépôt n° {done['depot_id']} enregistré** ({done['fichier']}) : "
+        f"{_compte(done['nouvelles'], 'nouvelle', 'nouvelles')}, {_compte(done['revisees'], 'révisée', 'révisées')}, "
+        f"{_compte(done['inchangees'], 'inchangée', 'inchangées')}, "
+        f"{_compte(done['non_renseignees'], 'non renseignée', 'non renseignées')}. Les pages du tableau de bord "
+        "affichent déjà ces chiffres.",
+        icon=":material/check_circle:",
+    )
+    labels = _territory_labels()
+    for code in done["territoires"]:
+        label = f"Voir {labels.get(code, code)} ({code})"
+        try:
+            st.page_link("pages/territoire.py", label=label, query_params={"territoire": code},
+                         icon=":material/location_city:")
+        except Exception:  # the territory page is not registered (page run on its own)
+            st.markdown(f"[{label}](/territoire?territoire={code})")

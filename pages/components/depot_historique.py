@@ -1,0 +1,122 @@
+"""The upload history of the « Déposer des données » page: who, when, file, counts, outcome; the
+detail of one upload; its undo by an administrator. Owns the ``depot_examiner`` and
+``depot_annul*`` keys of st.session_state; the work is in data.apercu."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data import apercu as apercu_data
+from data import store
+from data.access import Personne
+from loaders.headers import KIND_LABELS
+from pages.components.depot import TOUS, _compte, _date, _territory_choice
+from pages.components.layout import nombre
+from pages.components.store import db_path, read
+from pages.components.tables import tableau
+
+
+
+def _history_frame(hist: pd.DataFrame) -> pd.DataFrame:
+    def outcome(row) -> str:
+        if row["resultat"] == "refuse":
+            return "refusé"
+        if row["type_fichier"] == apercu_data.ANNULATION:
+            return "annulation"
+        if isinstance(row["annule_par"], str):
+            return f"annulé le {_date(row['annule_le'])} par {row['annule_par']}"
+        return "enregistré"
+
+    kinds = KIND_LABELS | {apercu_data.ANNULATION: "annulation"}
+    return pd.DataFrame({
+        "N°": hist["id"].astype(int), "Reçu le": hist["recu_le"].map(_date), "Déposé par": hist["utilisateur"],
+        "Fichier": hist["fichier"], "Type": hist["type_fichier"].map(lambda k: kinds.get(k, "inconnu")),
+        "Territoires": hist["territoires"],
+        "Résultat": [outcome(r) for r in hist.to_dict("records")],
+        "Nouvelles": hist["nb_nouvelles"], "Révisées": hist["nb_revisees"], "Inchangées": hist["nb_inchangees"],
+        "Non renseignées": hist["nb_non_renseignees"], "Erreurs": hist["nb_erreurs"],
+        "Avertissements": hist["nb_avertissements"],
+    })
+
+
+def historique_section(person: Personne) -> None:
+    st.subheader("Historique des dépôts")
+    territoire = _territory_choice(person, "depot_historique_territoire", allow_all=True)
+    territoire = None if territoire == TOUS else territoire
+    hist = read(apercu_data.historique, person, territoire)
+    if hist.empty:
+        st.info("Aucun dépôt pour l'instant.")
+        return
+    tableau(_history_frame(hist), "historique-depots", key="depot_historique")
+    ids = [int(i) for i in hist["id"]]
+    files = dict(zip(ids, hist["fichier"]))
+    chosen = st.selectbox("Examiner un dépôt", ids, key="depot_examiner",
+                          format_func=lambda i: f"n° {i} — {files[i]}")
+    _detail(person, int(chosen), hist[hist["id"] == chosen].iloc[0])
+
+
+def _detail(person: Personne, depot_id: int, row) -> None:
+    try:
+        det = read(apercu_data.detail, depot_id, person)
+    except apercu_data.DepotRefuse as exc:
+        st.error(str(exc))
+        return
+    if len(det.revisions):
+        st.markdown(f"**Révisions faites par ce dépôt** ({nombre(len(det.revisions))})")
+        frame = det.revisions.assign(ancien_le=det.revisions["ancien_le"].map(_date))
+        frame.columns = ["Territoire", "Indicateur", "Trimestre", "Ancienne valeur", "Nouvelle valeur",
+                         "Enregistrée par", "Le"]
+        tableau(frame, f"depot-{depot_id}-revisions", key="depot_detail_revisions")
+    if len(det.valeurs):
+        st.markdown(f"**Valeurs enregistrées par ce dépôt** ({nombre(len(det.valeurs))})")
+        frame = det.valeurs.assign(courante=det.valeurs["courante"].map({True: "oui", False: "non (remplacée)"}))
+        frame.columns = ["Territoire", "Indicateur", "Trimestre", "Valeur", "Révision", "Courante"]
+        tableau(frame, f"depot-{depot_id}-valeurs", key="depot_detail_valeurs")
+    problems = [p for p in det.problemes if isinstance(p, dict) and p.get("message")]
+    if problems:
+        st.markdown(f"**Problèmes et avertissements** ({nombre(len(problems))})")
+        frame = pd.DataFrame([[p.get("ligne"), p.get("colonne"), p.get("valeur"), p.get("message")] for p in problems],
+                             columns=["Ligne", "Colonne", "Valeur", "Problème"])
+        st.dataframe(frame, hide_index=True, width="stretch", key="depot_detail_problemes")
+    if row["type_fichier"] == apercu_data.ANNULATION and det.problemes:
+        d = det.problemes[0]
+        st.info(f"Annulation du dépôt n° {d.get('depot_annule')} : "
+                f"{_compte(d.get('restaurees', 0), 'valeur restaurée', 'valeurs restaurées')}, "
+                f"{_compte(d.get('conservees', 0), 'conservée', 'conservées')} (créées par ce dépôt), "
+                f"{_compte(d.get('modifiees_depuis', 0), 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
+    undoable = (row["resultat"] == "enregistre" and row["type_fichier"] == "values"
+                and not isinstance(row["annule_par"], str))
+    if person.peut_administrer and undoable:
+        _undo(person, depot_id)
+
+
+def _undo(person: Personne, depot_id: int) -> None:
+    with st.expander(f"Annuler le dépôt n° {depot_id}"):
+        st.markdown(
+            "L'annulation crée de **nouvelles révisions qui remettent les valeurs antérieures** à ce dépôt ; rien "
+            "n'est effacé, l'historique garde tout. Les valeurs que ce dépôt a **créées** (sans valeur antérieure) "
+            "sont **conservées** : il n'y a pas de valeur à remettre, et une valeur n'est jamais supprimée — "
+            "déposez une valeur corrigée si besoin. Les valeurs modifiées depuis par un autre dépôt ne sont pas "
+            "touchées."
+        )
+        sure = st.checkbox("Je confirme l'annulation de ce dépôt", key=f"depot_annuler_ok_{depot_id}")
+        if st.button("Annuler ce dépôt", key=f"depot_annuler_{depot_id}", disabled=not sure):
+            try:
+                with store.connect(db_path()) as con:
+                    done = apercu_data.annuler_depot(con, depot_id, person)
+            except apercu_data.DepotRefuse as exc:
+                st.error(str(exc))
+                return
+            st.session_state["depot_annulation"] = (
+                f"Dépôt n° {depot_id} annulé (annulation n° {done.depot_id}) : "
+                f"{_compte(done.restaurees, 'valeur restaurée', 'valeurs restaurées')}, "
+                f"{_compte(done.conservees, 'conservée', 'conservées')} (créées par ce dépôt), "
+                f"{_compte(done.modifiees_depuis, 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
+            st.session_state.pop("depot_examiner", None)
+            st.rerun()
+
+
+def annulation_message() -> None:
+    if msg := st.session_state.pop("depot_annulation", None):
+        st.success(msg)

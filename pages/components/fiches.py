@@ -1,0 +1,61 @@
+"""The territory page's pieces: the territory chooser (remembered in the URL) and the cards of the
+roadmap indicators."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data.access import Personne
+from indicators import quarters, status
+from pages.components.layout import nombre, pourcentage
+
+BADGE = {
+    status.NON_DEMARRE: "gray", status.NON_RENSEIGNE: "gray", status.EN_RETARD: "red",
+    status.A_SURVEILLER: "orange", status.DANS_LA_TRAJECTOIRE: "blue", status.ATTEINT: "green",
+}
+
+
+def choix_territoire(territoires: pd.DataFrame, person: Personne) -> str | None:
+    """Territory chosen in a list, remembered in the URL (?territoire=CODE) so that a link can
+    be sent by e-mail; by default the person's own territory."""
+    codes = list(territoires["code"])
+    if not codes:
+        return None
+    names = dict(zip(territoires["code"], territoires["nom"]))
+    wanted = st.query_params.get("territoire") or person.territoire
+    if wanted and wanted not in names:
+        st.warning(f"Le territoire « {wanted} » n'est pas suivi par le programme ; choisissez-en un dans la liste.")
+    index = codes.index(wanted) if wanted in names else 0
+    code = st.selectbox("Territoire", codes, index=index, format_func=lambda c: f"{names[c]} ({c})",
+                        key="territoire_choisi")
+    st.query_params["territoire"] = code
+    return code
+
+
+def cartes(progress: pd.DataFrame, *, par_ligne: int = 3) -> None:
+    """One card per roadmap indicator: status (icon, text and colour), achieved vs target,
+    progress bar, expected to date, projection at the window's end."""
+    rows = list(progress.itertuples())
+    for start in range(0, len(rows), par_ligne):
+        columns = st.columns(par_ligne)
+        for col, row in zip(columns, rows[start:start + par_ligne]):
+            with col.container(border=True):
+                st.markdown(f"**{row.libelle}**", help=f"{row.definition} ({row.unite})")
+                st.badge(status.affichage(row.statut), color=BADGE[row.statut], help=status.DEFINITIONS[row.statut])
+                unit = row.unite if row.unite != "%" else "%"
+                st.markdown(f"Réalisé : **{nombre(row.realise, _dec(row.realise))}** / cible "
+                            f"**{nombre(row.cible, _dec(row.cible))}** {unit}")
+                pct = row.avancement_pct
+                if pd.notna(pct):
+                    st.progress(min(max(float(pct), 0.0), 100.0) / 100, text=f"Avancement : {pourcentage(pct)}")
+                st.caption(
+                    f"Attendu à ce jour : {nombre(row.attendu, _dec(row.attendu))} — projection en fin de "
+                    f"fenêtre ({quarters.label(row.fin)}) : {nombre(row.projection_fin, _dec(row.projection_fin))} — "
+                    f"{row.trimestres_renseignes} trimestre(s) renseigné(s) sur {row.trimestres_ecoules} écoulé(s)"
+                )
+
+
+def _dec(x) -> int:
+    """Whole numbers without decimals, others with one."""
+    return 0 if x is None or pd.isna(x) or float(x).is_integer() or abs(x) >= 1000 else 1

@@ -1,0 +1,49 @@
+"""Inputs shared by the pages: the reference quarter and the national filters. Each component owns
+its session-state keys."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data.lectures import TYPES_TERRITOIRE
+from indicators import quarters
+
+
+def trimestre_reference(premier: str | None, *, key: str = "trimestre") -> str:
+    """Reference quarter (default: the last complete quarter), remembered in the URL (?t=2026-T3)."""
+    last = quarters.last_complete()
+    options = quarters.quarter_range(min(premier or last, last), last)[::-1]
+    wanted = st.query_params.get("t")
+    index = options.index(wanted) if wanted in options else 0
+    chosen = st.selectbox(
+        "Trimestre de référence", options, index=index, format_func=quarters.label, key=key,
+        help="Par défaut, le dernier trimestre civil complet. Les trimestres postérieurs à la fin "
+             "d'une feuille de route sont ramenés à sa fin (méthodologie).",
+    )
+    if chosen != last:
+        st.query_params["t"] = chosen
+    elif "t" in st.query_params:
+        del st.query_params["t"]
+    return chosen
+
+
+def filtres_nationaux(options: dict) -> tuple:
+    """Filters by wave, territory type, région, axe, priority and indicator (``options`` from
+    indicators.tableaux.options_filtres); returns them as a hashable tuple of (name, values)."""
+    labels = options["indicateurs"]
+    with st.expander("Filtres", expanded=False, icon=":material/filter_list:"):
+        c1, c2, c3 = st.columns(3)
+        vagues = c1.multiselect("Vague", options["vagues"], key="f_vague", placeholder="Toutes")
+        types = c2.multiselect("Type de territoire", list(TYPES_TERRITOIRE), format_func=TYPES_TERRITOIRE.get,
+                               key="f_type", placeholder="Tous")
+        regions = c3.multiselect("Région", options["regions"], key="f_region", placeholder="Toutes")
+        c4, c5, c6 = st.columns([1, 1, 2])
+        axes = c4.multiselect("Axe du plan", options["axes"], key="f_axe", placeholder="Tous",
+                              format_func=lambda a: f"Axe {a}")
+        priorites = c5.multiselect("Priorité", options["priorites"], key="f_priorite", placeholder="Toutes",
+                                   format_func=lambda p: f"Priorité {p}")
+        indicateurs = c6.multiselect("Indicateur", list(labels), format_func=labels.get, key="f_indicateur",
+                                     placeholder="Tous les indicateurs des feuilles de route")
+    chosen = dict(vagues=vagues, types=types, regions=regions, axes=axes, priorites=priorites,
+                  indicateurs=indicateurs)
+    return tuple((k, tuple(v)) for k, v in chosen.items() if v)

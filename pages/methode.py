@@ -1,0 +1,35 @@
+"""Indicateurs et méthode: the catalogue and the methodology, generated from the engine's constants."""
+
+import streamlit as st
+
+from data import lectures
+from indicators import methode
+from pages.components import auth, tables
+from pages.components.store import read
+
+auth.person()  # first: decides who this is even if the page runs without app.py
+st.title("Indicateurs et méthode")
+st.markdown("Tous les chiffres du tableau de bord suivent les règles ci-dessous ; les seuils affichés "
+            "sont ceux que le calcul applique (ils sont lus dans le code, pas recopiés).")
+
+st.header("Catalogue des indicateurs")
+catalogue = read(lectures.catalogue)
+axes = st.multiselect("Filtrer par axe du plan", sorted(catalogue["axe"].unique()), placeholder="Tous les axes",
+                      format_func=lambda a: f"Axe {a}", key="axe_catalogue")
+shown = catalogue[catalogue["axe"].isin(axes)] if axes else catalogue
+tables.tableau(methode.catalogue_affiche(shown), "catalogue-indicateurs", key="catalogue",
+               column_config={"Définition": st.column_config.TextColumn(width="large")})
+with st.expander("Natures et sens des indicateurs"):
+    for nature, text in methode.NATURES.items():
+        st.markdown(f"- **{nature}** — {text}")
+
+st.header("Méthode de calcul de l'avancement")
+for titre, texte in methode.sections():
+    st.subheader(titre)
+    st.markdown(texte)
+
+st.header("Statuts")
+tables.tableau(methode.statuts(), "statuts", key="statuts_methode")
+
+st.header("Paramètres appliqués")
+tables.tableau(methode.parametres(), "parametres", key="parametres")

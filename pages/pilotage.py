@@ -1,0 +1,55 @@
+"""Pilotage national: every territory x roadmap indicator, national totals, the map, completeness."""
+
+import streamlit as st
+
+from data import lectures, queries
+from indicators import national, quarters, tableaux
+from pages.components import auth, carte, filtres, graphiques, layout, tables
+from pages.components.store import read
+
+auth.person()  # first: decides who this is even if the page runs without app.py
+st.title("Pilotage national")
+layout.demo_banner(read(queries.summary)["demo"])
+at = filtres.trimestre_reference(read(lectures.premier_debut))
+catalogue = read(lectures.catalogue)
+choix = filtres.filtres_nationaux(read(tableaux.pilotage, at, ())["options"])
+vue = read(tableaux.pilotage, at, choix)
+layout.chiffres_pilotage(vue["resume"])
+
+st.header("Statuts des indicateurs des feuilles de route")
+layout.aide_statuts()
+col_graph, col_table = st.columns([3, 2])
+with col_graph:
+    graphiques.afficher(graphiques.barres_statuts(vue["comptes"]), key="statuts")
+with col_table:
+    tables.tableau(vue["comptes"][["Statut", "Nombre"]], f"statuts-{at}", key="t_statuts")
+
+st.subheader(f"Matrice territoires × indicateurs — {quarters.label(at)}")
+st.caption("Cliquez sur une ligne (ou sur « Ouvrir ») pour ouvrir la fiche du territoire. "
+           "Cliquez sur un en-tête pour trier ; survolez-le pour la définition de l'indicateur.")
+matrice = vue["matrice"]
+choisi = tables.tableau(
+    layout.avec_lien(matrice), f"matrice-statuts-{at}", key="matrice", export=matrice,
+    column_config=layout.colonnes_matrice(matrice, catalogue), on_select="rerun", selection_mode="single-row",
+)
+layout.ouvrir_selection(choisi, matrice)
+
+st.header("Carte des territoires")
+couleur = st.segmented_control("Colorer selon", ["statut", "avancement"], default="statut", key="couleur",
+                               format_func={"statut": "Statut dominant", "avancement": "Avancement moyen"}.get)
+clic = carte.afficher_carte(vue["carte"], couleur=couleur or "statut", key="carte")
+if clic:
+    st.switch_page("pages/territoire.py", query_params={"territoire": clic})
+tables.tableau(layout.tableau_carte(vue["carte"]), f"carte-{at}", key="t_carte")
+
+st.header(f"Totaux nationaux — {quarters.label(at)}")
+st.caption(layout.AIDE_TOTAUX)
+tables.tableau(tableaux.totaux_nationaux(read(national.national, at), catalogue), f"totaux-nationaux-{at}",
+               key="totaux", column_config=layout.colonnes_nombres())
+
+st.header("Complétude des dépôts")
+premier = quarters.shift(at, -7)
+completude = read(tableaux.completude, premier, at)
+st.caption("Part des indicateurs attendus (ceux des feuilles de route) déposés pour chaque trimestre.")
+graphiques.afficher(graphiques.figure(graphiques.carte_completude, completude), key="completude")
+tables.tableau(layout.tableau_completude(completude), f"completude-{premier}-{at}", key="t_completude")

@@ -1,0 +1,56 @@
+"""Mon territoire: progress toward each roadmap target, trajectories, comparison, reporting."""
+
+import streamlit as st
+
+from data import lectures, queries
+from indicators import national, quarters, tableaux
+from pages.components import auth, fiches, filtres, graphiques, layout, tables
+from pages.components.store import read
+
+person = auth.person()  # first: decides who this is even if the page runs without app.py
+layout.demo_banner(read(queries.summary)["demo"])
+territoires = read(lectures.territoires)
+code = fiches.choix_territoire(territoires, person)
+if code is None:
+    st.info("Aucun territoire n'est encore enregistré.")
+    st.stop()
+info = territoires.set_index("code").loc[code]
+st.title(info["nom"])
+st.caption(layout.presentation_territoire(info, read(national.population_millesime)))
+at = filtres.trimestre_reference(read(lectures.premier_debut))
+prog = read(tableaux.progression_territoire, code, at)
+if prog.empty:
+    st.info("Ce territoire n'a pas encore de feuille de route enregistrée : aucun objectif à suivre.")
+    st.stop()
+st.header(f"Objectifs de la feuille de route — {quarters.label(at)}")
+st.caption(layout.fenetre(prog))
+layout.aide_statuts()
+fiches.cartes(prog)
+
+st.header("Trajectoire d'un indicateur")
+labels = dict(zip(prog["indicateur"], prog["libelle"]))
+indicateur = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="indicateur_detail")
+row = prog.set_index("indicateur").loc[indicateur]
+serie = read(tableaux.serie_indicateur, code, indicateur, row["debut"], row["fin"], at)
+st.caption(f"{row['definition']} ({row['unite']}).")
+graphiques.afficher(graphiques.trajectoire(serie, row["libelle"], row["unite"]), key="trajectoire")
+tables.tableau(tableaux.tableau_serie(serie), f"trajectoire-{code}-{indicateur}", key="t_trajectoire",
+               column_config=layout.colonnes_localisees(tableaux.tableau_serie(serie)))
+
+st.header("Comparaison avec les territoires du même type")
+comp = read(tableaux.comparaison, code, indicateur, row["debut"], at)
+titre = layout.titre_comparaison(row, at)
+graphiques.afficher(graphiques.barres_comparaison(comp, code, titre), key="comparaison")
+tables.tableau(layout.tableau_comparaison(comp), f"comparaison-{code}-{indicateur}", key="t_comparaison")
+
+st.header("Dépôts et complétude")
+completude = read(tableaux.completude_territoire, code, row["debut"], at)
+graphiques.afficher(graphiques.courbe_completude(completude), key="completude_territoire")
+tables.tableau(layout.tableau_completude(completude), f"completude-{code}", key="t_completude_territoire")
+if person.peut_voir_detail(code):
+    st.subheader("Historique des dépôts")
+    tables.tableau(layout.tableau_depots(read(lectures.depots_territoire, code, person)), f"depots-{code}",
+                   key="t_depots")
+else:
+    st.info("L'historique des dépôts, les commentaires et les révisions de ce territoire sont réservés "
+            "à sa coordination, aux services de l'État du territoire et à l'équipe nationale.")

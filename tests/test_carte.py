@@ -1,0 +1,198 @@
+"""The national map (pages/components/carte.py): French legend and hover text, the territory code
+on every clickable point, no geographic trace (nothing fetched from a CDN), a fast build, and the
+chart as Streamlit sends it."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data import queries, store
+from indicators import status
+from pages.components import carte
+
+NNBSP = "\u202f"
+
+
+def small_frame() -> pd.DataFrame:
+    return pd.DataFrame([
+        ("246300701", "Clermont Auvergne Métropole et Puy-de-Dôme", "groupement", "63", "en_retard", 45.63),
+        ("974", "La Réunion", "departement", "", "atteint", 112.0),
+        ("200040715", "Grenoble-Alpes-Métropole", "epci", "", "en_retard", 12.0),
+        ("75056", "Paris", "commune", "", "a_surveiller", math.nan),
+        ("31555", "Toulouse", "commune", "", "dans_la_trajectoire", 80.0),
+    ], columns=["code", "nom", "type", "membres", "statut", "avancement_pct"])
+
+
+def clickable_codes(fig) -> set[str]:
+    return {str(c) for t in fig.data if t.customdata is not None for c in t.customdata}
+
+
+def legend(traces) -> list[str]:
+    """Legend entries as shown: Plotly orders them by legendrank, not by trace order."""
+    shown = [t for t in traces if t.get("showlegend")]
+    return [t["name"] for t in sorted(shown, key=lambda t: t.get("legendrank", 1000))]
+
+
+def hover_texts(fig) -> set[str]:
+    return {str(s) for t in fig.data if t.text is not None and not isinstance(t.text, str) for s in t.text}
+
+
+def test_status_legend_has_one_french_entry_per_status_present():
+    fig = carte.figure_carte(small_frame(), couleur="statut")
+    assert legend(fig.to_plotly_json()["data"]) == ["En retard", "À surveiller", "Dans la trajectoire",
+                                                   "Atteint"]  # STATUTS order
+    by_name = {t.name: t for t in fig.data if t.showlegend}
+    assert by_name["En retard"].fillcolor == status.COULEURS["en_retard"]
+    assert by_name["À surveiller"].marker.color == status.COULEURS["a_surveiller"]  # Paris: a point
+    assert fig.layout.legend.title.text == "Statut"
+
+
+def test_hover_text_is_french_with_comma_decimals():
+    fig = carte.figure_carte(small_frame())
+    texts = hover_texts(fig)
+    assert (f"<b>Clermont Auvergne Métropole et Puy-de-Dôme</b> (246300701)<br>Statut : En retard"
+            f"<br>Avancement : 45,6{NNBSP}%") in texts
+    assert f"<b>Paris</b> (75056)<br>Statut : À surveiller<br>Avancement : non disponible" in texts
+    assert f"<b>La Réunion</b> (974)<br>Statut : Atteint<br>Avancement : 112,0{NNBSP}%" in texts
+    assert not any("45.6" in t or "nan" in t.lower() for t in texts)
+    assert all(t.hovertemplate == "%{text}<extra></extra>" for t in fig.data if t.text is not None)
+
+
+def test_every_territory_is_clickable_and_nothing_geographic_is_drawn(db):
+    with store.connect(db) as con:
+        territories = queries.territories(con)
+    frame = territories.assign(statut=[status.STATUTS[i % 6] for i in range(len(territories))],
+                               avancement_pct=[float(i * 3) for i in range(len(territories))])
+    for couleur in carte.COULEURS_CARTE:
+        fig = carte.figure_carte(frame, couleur=couleur)
+        assert clickable_codes(fig) == set(territories["code"])
+        assert {t.type for t in fig.data} == {"scatter"}
+        spec = fig.to_json()
+        for forbidden in ("scattergeo", "choropleth", "mapbox", "scattermap", '"geo"'):
+            assert forbidden not in spec
+        assert fig.layout.separators == ", "
+        assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+        assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio == 1
+        assert fig.layout.xaxis.fixedrange and fig.layout.yaxis.fixedrange
+    # five framed insets with their names
+    assert [a.text for a in fig.layout.annotations] == ["Guadeloupe", "Martinique", "Guyane", "La Réunion",
+                                                        "Mayotte"]
+    assert len(fig.layout.shapes) == 5
+
+
+def test_progress_colouring_has_a_french_colour_bar_and_a_hatched_no_value_entry():
+    fig = carte.figure_carte(small_frame(), couleur="avancement")
+    bars = [t for t in fig.data if t.marker is not None and t.marker.showscale]
+    assert len(bars) == 1
+    bar = bars[0].marker.colorbar
+    assert bar.title.text == "Avancement"
+    assert list(bar.ticktext) == [f"0{NNBSP}%", f"25{NNBSP}%", f"50{NNBSP}%", f"75{NNBSP}%",
+                                  f"100{NNBSP}% et plus"]
+    assert legend(fig.to_plotly_json()["data"]) == ["Avancement non disponible"]  # Paris
+    fills = {t.legendgroup: t.fillcolor for t in fig.data if t.fill == "toself" and t.legendgroup}
+    # darker when further along: Réunion (112 %, capped at 100) darker than Grenoble (12 %, the
+    # 10-15 step)
+    assert fills["avancement-100"] == "rgb(0, 0, 145)"
+    assert sum(int(v) for v in fills["avancement-10"][4:-1].split(",")) > 3 * 145
+
+
+def test_missing_status_or_unknown_code_never_breaks_the_map():
+    frame = small_frame()
+    frame.loc[1, "statut"] = None
+    frame.loc[len(frame)] = ("000000000", "Inconnu", "epci", "", "en_retard", 10.0)
+    fig = carte.figure_carte(frame)
+    assert "974" in clickable_codes(fig) and "000000000" not in clickable_codes(fig)
+    assert "Non renseigné" in [t.name for t in fig.data if t.showlegend]
+    with pytest.raises(ValueError):
+        carte.figure_carte(frame, couleur="population")
+
+
+def test_clicked_code_is_read_from_the_selection_event():
+    codes = ["974", "75056"]
+    event = {"selection": {"points": [{"curve_number": 3, "point_number": 7, "point_index": 7, "x": -7.2,
+                                       "y": 49.3, "customdata": "974"}],
+                           "point_indices": [7], "box": [], "lasso": []}}
+    assert carte.code_selectionne(event, codes) == "974"
+    event["selection"]["points"][0]["customdata"] = ["75056"]
+    assert carte.code_selectionne(event, codes) == "75056"
+    event["selection"]["points"][0]["customdata"] = "200040715"  # not on this map
+    assert carte.code_selectionne(event, codes) is None
+    assert carte.code_selectionne({"selection": {"points": []}}, codes) is None
+    assert carte.code_selectionne(None, codes) is None
+
+
+def test_figure_builds_fast_once_geometry_is_cached():
+    frame = small_frame()
+    carte.figure_carte(frame)  # cold: reads and simplifies the geometry once per process
+    start = time.perf_counter()
+    for couleur in ("statut", "avancement", "statut"):
+        carte.figure_carte(frame, couleur=couleur)
+    assert (time.perf_counter() - start) / 3 < 0.25
+
+
+def _carte_script():
+    import pandas as pd
+    import streamlit as st
+
+    from pages.components import carte
+
+    frame = pd.DataFrame([
+        ("974", "La Réunion", "departement", "", "atteint", 112.0),
+        ("75056", "Paris", "commune", "", "en_retard", 45.63),
+        ("000000000", "Territoire sans contour", "epci", "", "en_retard", 10.0),
+    ], columns=["code", "nom", "type", "membres", "statut", "avancement_pct"])
+    clic = carte.afficher_carte(frame, couleur="statut", key="carte")
+    st.write(f"clic : {clic}")
+
+
+def test_afficher_carte_sends_an_offline_clickable_chart():
+    at = AppTest.from_function(_carte_script, default_timeout=30).run()
+    assert not at.exception
+    chart = at.get("plotly_chart")[0].proto
+    spec = json.loads(chart.spec)
+    assert {t["type"] for t in spec["data"]} == {"scatter"}
+    assert spec["layout"]["separators"] == ", "
+    assert legend(spec["data"]) == ["En retard", "Atteint"]
+    codes = {c for t in spec["data"] for c in t.get("customdata") or []}
+    assert codes == {"974", "75056"}
+    assert any(f"Avancement : 45,6{NNBSP}%" in s for t in spec["data"] for s in t.get("text") or [])
+    config = json.loads(chart.config)
+    assert config["displaylogo"] is False and config["displayModeBar"] is False
+    assert len(chart.selection_mode) == 1  # points only: a click, no box or lasso
+    assert "topojson" not in chart.spec
+    captions = [c.value for c in at.caption]
+    assert captions == ["Sans contour connu, absents de la carte : Territoire sans contour (000000000)"]
+    assert at.markdown[-1].value == "clic : None"
+
+
+def test_smaller_territories_are_drawn_over_larger_ones_whatever_their_status():
+    frame = pd.DataFrame([
+        ("200033579", "Communauté urbaine d'Arras", "epci", "", "en_retard", 10.0),
+        ("62", "Pas-de-Calais", "departement", "", "atteint", 100.0),
+    ], columns=["code", "nom", "type", "membres", "statut", "avancement_pct"])
+    for couleur in carte.COULEURS_CARTE:
+        fig = carte.figure_carte(frame, couleur=couleur)
+        fills = [t.legendgroup for t in fig.data if t.fill == "toself" and t.name != "Départements"]
+        expected = ["atteint", "en_retard"] if couleur == "statut" else ["avancement-100", "avancement-10"]
+        assert fills == expected
+
+
+def test_a_commune_wins_the_click_over_the_epci_around_it():
+    frame = pd.DataFrame([
+        ("37261", "Tours", "commune", "", "atteint", 10.0),
+        ("243700754", "Tours Métropole Val de Loire", "epci", "", "en_retard", 100.0),
+    ], columns=["code", "nom", "type", "membres", "statut", "avancement_pct"])
+    fig = carte.figure_carte(frame)
+    targets = [i for i, t in enumerate(fig.data) if t.hovertemplate]
+    owners = [{str(c) for c in fig.data[i].customdata} for i in targets]
+    # Plotly gives a tie (pointer within 3 pixels of two targets) to the later trace
+    assert owners == [{"243700754"}, {"37261"}]
+    assert len({fig.data[i].marker.size for i in targets}) == 1
+    visible = [t for t in fig.data if t.mode == "markers" and t.marker.opacity is None]
+    assert [list(t.customdata) for t in visible] == [["37261"]] and visible[0].hoverinfo == "skip"

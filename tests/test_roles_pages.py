@@ -1,0 +1,232 @@
+"""Roles in the pages: AppTest per role, with Streamlit's login simulated (at.user, always with
+is_logged_in) and an [auth] table in at.secrets; demonstration mode without it."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data import personnes, store
+from data.access import Personne
+from tests.conftest import ROOT
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "secret-de-test-" + "y" * 24,
+    "client_id": "tableau-de-bord",
+    "client_secret": "secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",  # never called here
+}
+ADMIN_PAGE = "pages/administration.py"
+REFUSAL = "Accès refusé : cette page est réservée à l'équipe nationale de la Dihal (rôle national)."
+
+
+@pytest.fixture
+def people(demo_db, monkeypatch):
+    """The demo database with one registered person per role (e-mail -> Personne)."""
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    with store.connect(demo_db) as con:
+        territoire = list(personnes.active_territories(con))[0]
+        registered = {
+            "national": Personne("admin@dihal.gouv.fr", "national"),
+            "coordinateur": Personne("coord@ville.fr", "coordinateur", territoire),
+            "services_etat": Personne("ddets@ddets.gouv.fr", "services_etat", territoire),
+            "lecteur": Personne("lecture@dihal.gouv.fr", "lecteur"),
+        }
+        for p in registered.values():
+            personnes.save(con, Personne("installation", "national"), p.email, p.role, p.territoire)
+    return registered
+
+
+def run(page: str = "app.py", *, user: dict | None = None, auth: bool = True, demo_role: str | None = None) -> AppTest:
+    """A first run of ``page``. Only a first run of app.py is a faithful one under AppTest: it resets
+    Streamlit's pages-folder flag before every run, so later runs execute the page alone (legacy
+    multipage mode); each persona therefore gets its own AppTest."""
+    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
+    if demo_role:
+        at.session_state["demo_role"] = demo_role
+    if auth:
+        at.secrets["auth"] = dict(AUTH)
+    if user is not None:
+        at.user = user
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def signed_in(email: str) -> dict:
+    return {"is_logged_in": True, "email": email, "name": "Agent de test"}
+
+
+def can_open(at: AppTest, page: str) -> bool:
+    """Whether app.py's navigation registered ``page`` in this run."""
+    try:
+        at.switch_page(page)
+    except ValueError:
+        return False
+    return True
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "header", "markdown", "caption", "info", "warning", "error", "success")
+             for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+# ------------------------------------------------------------------ demonstration mode
+
+
+def test_without_auth_the_persona_selector_is_shown_national_by_default(people):
+    at = run(auth=False)
+    assert any("Mode démonstration" in w.value for w in at.sidebar.warning)
+    selector = at.selectbox(key="demo_role")
+    assert selector.label == "Profil de démonstration" and selector.value == "national"
+    assert can_open(at, ADMIN_PAGE)
+
+
+@pytest.mark.parametrize("role", ["coordinateur", "services_etat", "lecteur"])
+def test_other_demo_personas_do_not_administer(people, role):
+    at = run(auth=False, demo_role=role)
+    assert any("Mode démonstration" in w.value for w in at.sidebar.warning)
+    assert at.selectbox(key="demo_role").value == role
+    assert ("demo_territoire" in [s.key for s in at.selectbox]) == (role != "lecteur")
+    assert not can_open(at, ADMIN_PAGE)
+
+
+# ------------------------------------------------------------------ auth configured
+
+
+def test_with_auth_there_is_no_persona_selector_and_signed_out_sees_no_data(people):
+    at = run(user={"is_logged_in": False})
+    assert "Mode démonstration" not in texts(at)
+    assert not any(s.key in ("demo_role", "demo_territoire") for s in at.selectbox)
+    assert [b.label for b in at.button] == ["Se connecter"]
+    assert "Connectez-vous avec votre compte professionnel" in at.info[0].value
+    assert len(at.dataframe) == 0 and len(at.metric) == 0
+    assert not can_open(at, "pages/accueil.py")  # nothing but the sign-in page is registered
+
+
+def test_unknown_email_gets_a_french_message_and_no_data(people):
+    at = run(user=signed_in("inconnu@ailleurs.fr"))
+    assert at.error[0].value.startswith("Le compte inconnu@ailleurs.fr n'a pas de rôle actif dans le tableau de bord.")
+    assert [b.label for b in at.button] == ["Se déconnecter"]
+    assert len(at.dataframe) == 0 and len(at.metric) == 0
+    assert "Mode démonstration" not in texts(at)
+    assert not can_open(at, "pages/accueil.py") and not can_open(at, ADMIN_PAGE)
+
+
+def test_a_deactivated_person_is_treated_as_unknown(people, demo_db):
+    with store.connect(demo_db) as con:
+        personnes.deactivate(con, people["national"], "lecture@dihal.gouv.fr")
+    at = run(user=signed_in("lecture@dihal.gouv.fr"))
+    assert "n'a pas de rôle actif" in at.error[0].value
+    assert len(at.metric) == 0
+
+
+def test_national_sees_administration_and_adds_a_person(people, demo_db):
+    at = run(user=signed_in("Admin@Dihal.gouv.fr"))  # e-mail case does not matter
+    assert "Connecté : **admin@dihal.gouv.fr** — Équipe nationale (Dihal)" in at.sidebar.caption[0].value
+    assert "Mode démonstration" not in texts(at)
+    assert can_open(at, ADMIN_PAGE)
+    at.run()
+    assert not at.exception
+    assert [h.value for h in at.header] == ["Personnes", "Journal d'audit"]
+    table = at.dataframe[0].value
+    assert set(table["Adresse électronique"]) == {p.email for p in people.values()}
+    assert set(table["Rôle"]) == {"Équipe nationale (Dihal)", "Coordination territoriale",
+                                  "Services de l'État du territoire", "Lecture (agrégats nationaux)"}
+
+    at.text_input(key="adm_email").input("Nouvelle.Personne@dihal.gouv.fr")
+    at.selectbox(key="adm_role").select("lecteur")
+    at.button(key="FormSubmitter:adm_form-Enregistrer la personne").click()
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Enregistré (ajout d'une personne) : nouvelle.personne@dihal.gouv.fr."]
+    assert "nouvelle.personne@dihal.gouv.fr" in set(at.dataframe[0].value["Adresse électronique"])
+    journal = at.dataframe[-1].value
+    assert journal.iloc[0][["Qui", "Action", "Objet", "Détails"]].tolist() == [
+        "admin@dihal.gouv.fr", "Ajout d'une personne", "nouvelle.personne@dihal.gouv.fr", "(aucun) -> lecteur"]
+    with store.connect(demo_db) as con:
+        assert con.execute("SELECT role, utilisateur FROM personne WHERE email = ?",
+                           ["nouvelle.personne@dihal.gouv.fr"]).fetchall() == [("lecteur", "admin@dihal.gouv.fr")]
+
+
+def test_national_form_errors_are_french_and_store_nothing(people, demo_db):
+    at = run(ADMIN_PAGE, user=signed_in("admin@dihal.gouv.fr"))
+    at.text_input(key="adm_email").input("pas-une-adresse")
+    at.selectbox(key="adm_role").select("coordinateur")
+    at.button(key="FormSubmitter:adm_form-Enregistrer la personne").click()
+    at.run()
+    assert [e.value for e in at.error] == [
+        "« pas-une-adresse » n'est pas une adresse électronique valide (forme attendue : prenom.nom@domaine.fr). "
+        "Le rôle « Coordination territoriale » exige un territoire."]
+    with store.connect(demo_db) as con:
+        assert con.execute("SELECT count(*) FROM personne").fetchall() == [(4,)]
+
+
+def test_national_deactivates_a_person(people, demo_db):
+    at = run(ADMIN_PAGE, user=signed_in("admin@dihal.gouv.fr"))
+    at.selectbox(key="adm_desactiver").select("coord@ville.fr")
+    at.run()
+    at.button(key="adm_bouton_desactiver").click()
+    at.run()
+    assert [s.value for s in at.success] == [
+        "coord@ville.fr est désactivée : elle n'a plus accès au tableau de bord."]
+    table = at.dataframe[0].value.set_index("Adresse électronique")
+    assert not table.loc["coord@ville.fr", "Actif"]
+    with store.connect(demo_db) as con:
+        assert personnes.fiche(con, "coord@ville.fr").actif is False
+
+
+def test_national_imports_a_people_file_with_the_same_loader(people, demo_db):
+    at = run(ADMIN_PAGE, user=signed_in("admin@dihal.gouv.fr"))
+    at.file_uploader(key="adm_fichier").set_value(
+        ("personnes.csv", "email;role;code_territoire\nimport@dihal.gouv.fr;lecteur;\n".encode(), "text/csv"))
+    at.run()
+    at.button(key="adm_importer").click()
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        "Import de personnes.csv enregistré : 1 personne(s) ajoutée(s), 0 modifiée(s), 0 inchangée(s)."]
+    with store.connect(demo_db) as con:
+        assert personnes.fiche(con, "import@dihal.gouv.fr").role == "lecteur"
+
+    at.file_uploader(key="adm_fichier").set_value(
+        ("erreurs.csv", "email;role;code_territoire\nfaux;lecteur;\n".encode(), "text/csv"))
+    at.run()
+    at.button(key="adm_importer").click()
+    at.run()
+    assert at.error[0].value == "Fichier refusé : 1 problème sur 1 ligne. Rien n'a été enregistré."
+    problems = at.dataframe[1].value
+    assert problems[["ligne", "colonne", "valeur", "code"]].values.tolist() == [[2, "email", "faux", "email-invalide"]]
+
+
+def test_audit_trail_filters_by_action(people):
+    at = run(ADMIN_PAGE, user=signed_in("admin@dihal.gouv.fr"))
+    at.selectbox(key="adm_action").select(personnes.AJOUT)
+    at.run()
+    journal = at.dataframe[-1].value
+    assert len(journal) == 4 and set(journal["Action"]) == {"Ajout d'une personne"}
+    assert set(journal["Qui"]) == {"installation"}
+
+
+@pytest.mark.parametrize("role", ["coordinateur", "services_etat", "lecteur"])
+def test_other_roles_have_no_administration_and_are_refused_on_the_page(people, demo_db, role):
+    person = people[role]
+    at = run(user=signed_in(person.email))
+    assert f"Connecté : **{person.email}**" in at.sidebar.caption[0].value
+    assert "Mode démonstration" not in texts(at)
+    assert not can_open(at, ADMIN_PAGE)
+
+    page = run(ADMIN_PAGE, user=signed_in(person.email))
+    assert [e.value for e in page.error] == [REFUSAL]
+    assert len(page.dataframe) == 0 and len(page.text_input) == 0 and len(page.file_uploader) == 0
+
+
+@pytest.mark.parametrize("role", ["coordinateur", "services_etat", "lecteur"])
+def test_demo_persona_decided_by_app_is_refused_on_the_page(people, role):
+    at = AppTest.from_file(str(ROOT / ADMIN_PAGE), default_timeout=30)
+    at.session_state["lda_personne"] = people[role]  # what app.py decided for this run
+    at.run()
+    assert [e.value for e in at.error] == [REFUSAL]
+    assert len(at.dataframe) == 0

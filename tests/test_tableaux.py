@@ -1,0 +1,128 @@
+"""The shapes the pages show (indicators/tableaux.py, indicators/methode.py), with hand-computed
+expectations on small in-memory stores."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from indicators import methode, status, tableaux
+from tests import engine_fixtures as ef
+
+
+@pytest.fixture
+def con():
+    c = ef.connect()
+    ef.add_territory(c, "A", nom="Alpha", population=200_000, vague="AMI 1", type_="epci")
+    ef.add_territory(c, "B", nom="Bêta", population=100_000, vague="AMI 2", type_="departement")
+    ef.add_territory(c, "C", nom="Gamma", population=50_000, vague="AMI 2", type_="epci")
+    # A: 8-quarter window from 2025-T1, target 80 (10 a quarter expected); reported 10, 10, 30
+    ef.add_roadmap(c, "A", "2025-T1", "2026-T4", {"sorties_rue_logement": (0, 80, None),
+                                                  "expulsions_evitees": (0, 40)})
+    ef.add_values(c, "A", "sorties_rue_logement", {"2025-T1": 10, "2025-T2": 10, "2025-T3": 30})
+    ef.add_values(c, "A", "expulsions_evitees", {"2025-T1": 1, "2025-T2": 1, "2025-T3": 1})
+    # B: same window, target 800, reported 20 a quarter: far behind
+    ef.add_roadmap(c, "B", "2025-T1", "2026-T4", {"sorties_rue_logement": (0, 800)})
+    ef.add_values(c, "B", "sorties_rue_logement", {"2025-T1": 20, "2025-T2": 20, "2025-T3": 20})
+    ef.add_values(c, "C", "sorties_rue_logement", {"2025-T2": 5, "2025-T3": 7})
+    return c
+
+
+def test_progression_matrix_and_counts(con):
+    frame = tableaux.progression(con, "2025-T3")
+    by = frame.set_index(["territoire", "indicateur"])["statut"]
+    # A: realised 50 >= expected 30 -> dans la trajectoire; 3 of 20 expected -> en retard
+    assert by[("A", "sorties_rue_logement")] == status.DANS_LA_TRAJECTOIRE
+    assert by[("A", "expulsions_evitees")] == status.EN_RETARD
+    assert by[("B", "sorties_rue_logement")] == status.EN_RETARD
+    assert set(frame["nom"]) == {"Alpha", "Bêta"}
+    labels = {"sorties_rue_logement": "Rue", "expulsions_evitees": "Expulsions"}
+    m = tableaux.matrice(frame, labels)
+    assert list(m["code"]) == ["A", "B"]  # same count of late indicators (1): sorted by name
+    assert list(m.columns[-2:]) == ["Rue", "Expulsions"]  # catalogue order
+    assert m.set_index("code").loc["B", "Rue"] == status.affichage(status.EN_RETARD)
+    assert pd.isna(m.set_index("code").loc["B", "Expulsions"])  # not in B's roadmap
+    assert m.set_index("code").loc["A", "Type"] == "Intercommunalité (EPCI)"
+    counts = tableaux.comptes_statuts(frame).set_index("statut")["Nombre"]
+    assert counts[status.EN_RETARD] == 2 and counts[status.DANS_LA_TRAJECTOIRE] == 1 and counts.sum() == 3
+
+
+def test_filters(con):
+    frame = tableaux.progression(con, "2025-T3")
+    assert set(tableaux.filtrer(frame, vagues=["AMI 2"])["territoire"]) == {"B"}
+    assert set(tableaux.filtrer(frame, types=["epci"])["territoire"]) == {"A"}
+    assert set(tableaux.filtrer(frame, indicateurs=["expulsions_evitees"])["territoire"]) == {"A"}
+    assert set(tableaux.filtrer(frame, axes=[12])["indicateur"]) == {"expulsions_evitees"}
+    assert tableaux.filtrer(frame, vagues=["AMI 2"], axes=[12]).empty
+
+
+def test_dominant_status_for_the_map(con):
+    frame = tableaux.progression(con, "2025-T3")
+    g = tableaux.statut_global(frame).set_index("territoire")
+    # A has 1 late indicator out of 2 (>= a quarter): the map shows it late
+    assert g.loc["A", "statut"] == status.EN_RETARD and g.loc["A", "nb_en_retard"] == 1
+    # mean progress capped at 150 %: A = (62.5 + 7.5) / 2
+    assert g.loc["A", "avancement_pct"] == pytest.approx((50 / 80 * 100 + 3 / 40 * 100) / 2)
+    assert g.loc["B", "avancement_pct"] == pytest.approx(60 / 800 * 100)
+
+
+def test_headline_figures_change_and_total(con):
+    cles = tableaux.chiffres_cles(con, "2025-T3", "2025-T1").set_index("indicateur")
+    rue = cles.loc["sorties_rue_logement"]
+    assert rue["valeur"] == 30 + 20 + 7 and rue["precedent"] == 10 + 20 + 5
+    assert rue["evolution"] == 57 - 35
+    assert rue["cumul"] == (10 + 10 + 30) + 60 + 12
+    assert rue["territoires_renseignes"] == 3
+    assert math.isnan(cles.loc["attributions_sans_domicile", "valeur"])
+
+
+def test_trajectory_series(con):
+    s = tableaux.serie_indicateur(con, "A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3")
+    assert list(s["reference"]) == [f"{y}-T{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)]
+    assert list(s["attendu"]) == [10, 20, 30, 40, 50, 60, 70, 80]
+    assert list(s["realise_affiche"].iloc[:3]) == [10, 20, 50] and s["realise_affiche"].iloc[3:].isna().all()
+    assert list(s["valeur_trimestre"].iloc[:3]) == [10, 10, 30]
+    assert s["projection_fin"].iloc[-1] == pytest.approx(50 / 3 * 8)
+    assert s["libelle"].iloc[0] == "T1 2025"
+
+
+def test_comparison_same_type_per_100k(con):
+    comp = tableaux.comparaison(con, "A", "sorties_rue_logement", "2025-T1", "2025-T3").set_index("territoire")
+    assert set(comp.index) == {"A", "C"}  # B is a département
+    assert comp.loc["A", "pour_100000"] == pytest.approx(50 * 100_000 / 200_000)
+    assert comp.loc["C", "pour_100000"] == pytest.approx(12 * 100_000 / 50_000)
+
+
+def test_national_table_has_french_columns_and_every_status(con):
+    from indicators import national
+
+    cat = con.execute("SELECT code, libelle FROM indicateur").df()
+    t = tableaux.totaux_nationaux(national.national(con, "2025-T3"), cat)
+    row = t.set_index("Indicateur").loc[cat.set_index("code").loc["sorties_rue_logement", "libelle"]]
+    assert row["Valeur nationale"] == 57 and row["Territoires renseignés"] == 3
+    assert row["En retard"] == 1 and row["Dans la trajectoire"] == 1
+    assert row["Avancement national (%)"] == pytest.approx(100 * 110 / 880)
+
+
+def test_methodology_is_generated_from_the_constants(monkeypatch):
+    text = " ".join(t for _, t in methode.sections())
+    assert "TOLERANCE_RETARD = 0,8" in text and "TOLERANCE_DEPASSEMENT = 1,2" in text
+    monkeypatch.setattr(methode, "TOLERANCE_RETARD", 0.75)
+    assert "TOLERANCE_RETARD = 0,75" in " ".join(t for _, t in methode.sections())
+    st = methode.statuts()
+    assert list(st["Code"]) == list(status.STATUTS) and st["Statut"].iloc[2] == status.affichage("en_retard")
+    p = methode.parametres().set_index("Paramètre")
+    assert p.loc["TOLERANCE_RETARD", "Valeur"] == "0,8" and p.loc["PLAFOND_PROBLEMES", "Valeur"] == "200"
+
+
+def test_formula_of_derived_indicators(con):
+    from data import lectures
+
+    cat = methode.catalogue_affiche(lectures.catalogue(con)).set_index("Code")
+    assert cat.loc["acces_logement_sans_domicile", "Formule"] == (
+        "somme de : sorties_rue_logement + sorties_hebergement_logement")
+    assert cat.loc["part_attributions_sans_domicile", "Formule"].startswith("100 × attributions_sans_domicile / attributions_total")
+    assert cat.loc["sorties_rue_logement", "Formule"] == ""
+    assert cat.loc["personnes_rue_denombrees", "Sens"] == "à réduire"
