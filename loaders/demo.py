@@ -218,6 +218,8 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
             _check(import_bytes(data, name, user=user, today=today, con=con))
     _revise_one(plans, path, today)
     with store.connect(path) as con:
+        _check(import_bytes(_people_file([p.code for p in plans]), "personnes_demo.csv", user="dihal-demo",
+                            today=today, con=con))
         _backdate(con)
         with store.transaction(con):
             store.set_meta(con, "demo", "oui")
@@ -225,9 +227,21 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
             store.set_meta(con, "demo_trimestre_reference", at)
         n_values = con.execute("SELECT count(*) FROM valeur").fetchall()[0][0]
         n_targets = con.execute("SELECT count(*) FROM cible").fetchall()[0][0]
+        n_uploads = con.execute("SELECT count(*) FROM depot").fetchall()[0][0]
+        n_people = con.execute("SELECT count(*) FROM personne").fetchall()[0][0]
     return (f"Base de démonstration construite dans {path} : {len(plans)} territoires, "
-            f"{n_targets} objectifs de feuille de route, {n_values} valeurs, {len(files) + 1} dépôts "
+            f"{n_targets} objectifs de feuille de route, {n_values} valeurs, {n_uploads} dépôts, "
+            f"{n_people} personnes (une par rôle) "
             f"(trimestre de référence {at}). Ces chiffres sont fictifs.")
+
+
+def _people_file(codes: list[str]) -> bytes:
+    """Demo people, one of each role, so the administration page and the audit trail show them."""
+    first = sorted(codes)[:3]
+    rows = ["email;role;code_territoire", "admin.demo@dihal.gouv.fr;national;", "lecture.demo@dihal.gouv.fr;lecteur;"]
+    rows += [f"coordination.{c.lower()}@territoire-demo.fr;coordinateur;{c}" for c in first]
+    rows += [f"ddets.{first[0].lower()}@demo.gouv.fr;services_etat;{first[0]}"]
+    return ("\r\n".join(rows) + "\r\n").encode("utf-8")
 
 
 def demo_files(territories, natures, at: str) -> tuple[list[Plan], list[tuple[str, str, bytes]]]:
