@@ -46,7 +46,8 @@ def test_home_page_reads_the_store_and_says_demo(app, demo_db):
     # the demo has late and silent territories: they are listed as missing the last quarter
     assert len(missing) >= 2
     assert len(uploads) == 10 and set(uploads["Résultat"]) <= {"enregistré", "refusé"}
-    assert set(uploads["Type"]) <= {"valeurs trimestrielles", "feuille de route", "liste des territoires"}
+    assert set(uploads["Type"]) <= {"valeurs trimestrielles", "feuille de route", "liste des territoires",
+                                    "liste des personnes et de leurs rôles"}
 
 
 def test_home_page_without_demo_has_no_banner(db, monkeypatch):
