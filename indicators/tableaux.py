@@ -168,6 +168,7 @@ def totaux_nationaux(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
     })
     for code in status.STATUTS:
         out[status.LIBELLES[code]] = frame[f"nb_{code}"]
+    out["Définition"] = frame["indicateur"].map(catalogue.set_index("code")["definition"]) if "definition" in catalogue else ""
     return out.reset_index(drop=True)
 
 
@@ -176,6 +177,17 @@ def completude(con, first: str, last: str) -> pd.DataFrame:
     quarter's label ("T1 2024") for the heat map."""
     frame = completeness.completeness_history(con, first, last)
     return frame.assign(libelle=frame["trimestre"].map(quarters.label))
+
+
+def moins_complets(frame: pd.DataFrame, limite: int) -> tuple[pd.DataFrame, int]:
+    """The rows of the ``limite`` territories with the lowest mean completeness over the period
+    (all of them when there are fewer), least complete first; and the number of territories."""
+    mean = frame.groupby("territoire")["taux_completude"].mean().sort_values(kind="stable")
+    keep = list(mean.index[:limite])
+    order = {code: i for i, code in enumerate(keep)}
+    kept = frame[frame["territoire"].isin(keep)]
+    kept = kept.assign(_o=kept["territoire"].map(order)).sort_values(["_o", "trimestre"]).drop(columns="_o")
+    return kept, len(mean)
 
 
 def carte_territoires(frame: pd.DataFrame, territoires: pd.DataFrame) -> pd.DataFrame:

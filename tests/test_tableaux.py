@@ -126,3 +126,14 @@ def test_formula_of_derived_indicators(con):
     assert cat.loc["part_attributions_sans_domicile", "Formule"].startswith("100 × attributions_sans_domicile / attributions_total")
     assert cat.loc["sorties_rue_logement", "Formule"] == ""
     assert cat.loc["personnes_rue_denombrees", "Sens"] == "à réduire"
+
+
+def test_least_complete_territories_first_and_capped():
+    frame = pd.DataFrame({
+        "territoire": ["A", "A", "B", "B", "C", "C"], "trimestre": ["2025-T1", "2025-T2"] * 3,
+        "taux_completude": [100.0, 50.0, 20.0, 40.0, 100.0, 100.0],
+    })
+    kept, total = tableaux.moins_complets(frame, 2)
+    assert total == 3 and list(kept["territoire"]) == ["B", "B", "A", "A"]
+    every, _ = tableaux.moins_complets(frame, 60)
+    assert list(every["territoire"].unique()) == ["B", "A", "C"]

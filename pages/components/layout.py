@@ -217,3 +217,15 @@ def aide_statuts() -> None:
         for code in status.STATUTS:
             st.markdown(f"**{status.affichage(code)}** — {status.DEFINITIONS[code]}")
         st.markdown("[Méthode complète et seuils appliqués](methode)")
+
+
+LIGNES_CARTE_CHALEUR = 60  # territories drawn in the completeness heat map (the table has them all)
+
+
+def legende_completude(shown: int, total: int) -> str:
+    """Caption of the completeness heat map."""
+    text = "Part des indicateurs attendus (ceux des feuilles de route) déposés pour chaque trimestre"
+    if shown < total:
+        return (f"{text} : les {shown} territoires les moins complets sur {nombre(total)}, du moins complet "
+                "au plus complet ; le tableau ci-dessous les donne tous.")
+    return f"{text}, du territoire le moins complet au plus complet."
