@@ -25,7 +25,7 @@ demo: install
 	$(PY) -m loaders demo --db $(DB)
 
 run: install $(DB)
-	LDA_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
+	TZ=$${TZ:-Europe/Paris} LDA_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }

@@ -231,16 +231,18 @@ class Annulation:
     depot_annule: int
     depot_id: int  # the audit row of the undo
     restaurees: int  # values put back to their former value (new revisions)
-    conservees: int  # values first created by the undone upload: kept (nothing is erased)
+    retirees: int  # values first created by the undone upload: withdrawn, kept in the history
     modifiees_depuis: int  # values changed by a later upload: left as they are
     territoires: list[str] = field(default_factory=list)
 
 
 def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne) -> Annulation:
     """Undo a values upload: each value it revised and that is still current gets a new revision
-    restoring the former value. Values it created are kept (there was no former value and nothing
-    is ever erased); values changed since by another upload are left as they are. One transaction,
-    with an audit row in ``depot`` and a ``depot.annulation`` journal entry. Administrators only."""
+    restoring the former value; each value it created and that is still current is withdrawn (no
+    longer current, like before the upload) and kept in valeur_historique, replaced by the undo:
+    nothing is erased. Values changed since by another upload are left as they are. One
+    transaction, with an audit row in ``depot`` and a ``depot.annulation`` journal entry.
+    Administrators only."""
     if not actor.peut_administrer:
         raise DepotRefuse("Seul un administrateur national peut annuler un dépôt.")
     with transaction(con):
@@ -272,12 +274,14 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
             [depot_id, depot_id],
         )
         restaurees = con.execute("SELECT count(*) FROM a_restaurer").fetchall()[0][0]
-        conservees = con.execute(
-            """SELECT count(*) FROM valeur v WHERE v.depot_id = ? AND NOT EXISTS (
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE a_retirer AS
+               SELECT v.territoire, v.indicateur, v.trimestre FROM valeur v WHERE v.depot_id = ? AND NOT EXISTS (
                    SELECT 1 FROM valeur_historique h WHERE h.remplacee_par_depot = ?
                    AND (h.territoire, h.indicateur, h.trimestre) = (v.territoire, v.indicateur, v.trimestre))""",
             [depot_id, depot_id],
-        ).fetchall()[0][0]
+        )
+        retirees = con.execute("SELECT count(*) FROM a_retirer").fetchall()[0][0]
         modifiees = con.execute(
             """SELECT count(DISTINCT (h.territoire, h.indicateur, h.trimestre)) FROM valeur_historique h
                JOIN valeur v USING (territoire, indicateur, trimestre)
@@ -285,7 +289,7 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
             [depot_id, depot_id],
         ).fetchall()[0][0]
         now = dt.datetime.now()
-        details = {"depot_annule": depot_id, "restaurees": restaurees, "conservees": conservees,
+        details = {"depot_annule": depot_id, "restaurees": restaurees, "retirees": retirees,
                    "modifiees_depuis": modifiees}
         meta = UploadMeta(f"annulation du dépôt n° {depot_id}", "", actor.email, ANNULATION, None, 0)
         new_id = _insert_depot(con, meta, "enregistre", Outcome(revisees=restaurees, territoires=list(territoires)),
@@ -306,7 +310,20 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
             """,
             [new_id, actor.email, now],
         )
+        # withdrawn: the current row goes to the history, replaced by this undo, then leaves valeur
+        con.execute(
+            """
+            INSERT INTO valeur_historique
+            SELECT v.*, ?, ? FROM valeur v JOIN a_retirer USING (territoire, indicateur, trimestre)
+            """,
+            [now, new_id],
+        )
+        con.execute(
+            """DELETE FROM valeur v USING a_retirer r
+               WHERE (v.territoire, v.indicateur, v.trimestre) = (r.territoire, r.indicateur, r.trimestre)"""
+        )
         con.execute("DROP TABLE a_restaurer")
+        con.execute("DROP TABLE a_retirer")
         store.journal(con, actor.email, ACTION_ANNULATION, str(depot_id),
                       json.dumps(details | {"depot_annulation": new_id}, ensure_ascii=False))
-    return Annulation(depot_id, new_id, restaurees, conservees, modifiees, list(territoires))
+    return Annulation(depot_id, new_id, restaurees, retirees, modifiees, list(territoires))

@@ -296,11 +296,17 @@ def audit_trail(con: duckdb.DuckDBPyConnection, since: dt.date | dt.datetime | N
     return frame.drop(columns="source")
 
 
+# Upload kinds in the audit trail's words (the loaders name them in English).
+TYPES_DEPOT = {"values": "valeurs trimestrielles", "roadmap": "feuille de route", "territories": "liste des territoires",
+               "personnes": "liste des personnes", "annulation": "annulation d'un dépôt"}
+
+
 def _depot_text(raw: str) -> str:
     d = json.loads(raw)
+    kind = TYPES_DEPOT.get(d.get("type"), d.get("type") or "type inconnu")
     if d.get("erreurs"):
-        return f"{d.get('type') or 'type inconnu'} : refusé, {d['erreurs']} problème(s) sur {d['lignes']} ligne(s)"
-    text = (f"{d.get('type') or 'type inconnu'} : {d['lignes']} ligne(s) ; nouvelles {d['nouvelles']}, "
+        return f"{kind} : refusé, {d['erreurs']} problème(s) sur {d['lignes']} ligne(s)"
+    text = (f"{kind} : {d['lignes']} ligne(s) ; nouvelles {d['nouvelles']}, "
             f"révisées {d['revisees']}, inchangées {d['inchangees']}")
     if d.get("territoires"):
         shown = ", ".join(d["territoires"][:5]) + (" …" if len(d["territoires"]) > 5 else "")

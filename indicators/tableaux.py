@@ -91,7 +91,7 @@ def matrice(frame: pd.DataFrame, libelles: dict[str, str]) -> pd.DataFrame:
     where the indicator is not in the territory's roadmap; plus the count of late indicators, for
     sorting. Columns are the indicators' labels in catalogue order."""
     if frame.empty:
-        return pd.DataFrame(columns=["code", "Territoire", "Vague", "Type", "Région", "En retard"])
+        return pd.DataFrame(columns=["Territoire", "Code", "Vague", "Type", "Région", "En retard"])
     cells = frame.assign(cellule=frame["statut"].map(status.affichage))
     wide = cells.pivot_table(index="territoire", columns="indicateur", values="cellule", aggfunc="first")
     order = (frame.drop_duplicates("indicateur").sort_values("ordre")["indicateur"])
@@ -99,9 +99,12 @@ def matrice(frame: pd.DataFrame, libelles: dict[str, str]) -> pd.DataFrame:
     info = (frame.drop_duplicates("territoire").set_index("territoire")[["nom", "vague", "type", "region"]])
     late = frame["statut"].eq(status.EN_RETARD).groupby(frame["territoire"]).sum().astype(int)
     out = info.join(late.rename("En retard")).join(wide)
-    out = out.reset_index().rename(columns={"territoire": "code", "nom": "Territoire", "vague": "Vague",
+    out = out.reset_index().rename(columns={"territoire": "Code", "nom": "Territoire", "vague": "Vague",
                                             "type": "Type", "region": "Région"})
     out["Type"] = out["Type"].map(lambda t: TYPES_TERRITOIRE.get(t, t))
+    out = out[["Territoire", "Code"] + [c for c in out.columns if c not in ("Territoire", "Code")]]
+    labels = [c for c in out.columns if c not in ("Territoire", "Code", "Vague", "Type", "Région", "En retard")]
+    out[labels] = out[labels].fillna("")  # not in that territory's roadmap
     return out.sort_values(["En retard", "Territoire"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -238,6 +241,10 @@ def comparaison(con, territoire: str, indicateur: str, debut: str, at: str) -> p
     f = f[f["indicateur"] == indicateur].copy()
     ratio = (f["nature"] == "ratio")
     f.loc[ratio, "pour_100000"] = f.loc[ratio, "valeur"]
+    # territories do not report the same number of quarters: compare flows per reported quarter
+    flow = f["nature"].isin(["flux", "somme"])
+    f.loc[flow, "pour_100000"] = f.loc[flow, "pour_100000"] / f.loc[flow, "trimestres_renseignes"].where(
+        f.loc[flow, "trimestres_renseignes"] > 0)
     return f[["territoire", "nom", "population", "valeur", "trimestres_renseignes", "pour_100000", "nature"]]
 
 

@@ -15,6 +15,7 @@ st.markdown("Tous les chiffres du tableau de bord suivent les règles ci-dessous
 st.header("Catalogue des indicateurs")
 catalogue = read(lectures.catalogue)
 axes = st.multiselect("Filtrer par axe du plan", sorted(catalogue["axe"].unique()), placeholder="Tous les axes",
+                      select_all=False,
                       format_func=lambda a: f"Axe {a}", key="axe_catalogue")
 shown = catalogue[catalogue["axe"].isin(axes)] if axes else catalogue
 tables.tableau(methode.catalogue_affiche(shown), "catalogue-indicateurs", key="catalogue",

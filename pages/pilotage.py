@@ -30,7 +30,8 @@ st.caption("Cliquez sur une ligne (ou sur « Ouvrir ») pour ouvrir la fiche du 
 matrice = vue["matrice"]
 choisi = tables.tableau(
     layout.avec_lien(matrice), f"matrice-statuts-{at}", key="matrice", export=matrice,
-    column_config=layout.colonnes_matrice(matrice, catalogue), on_select="rerun", selection_mode="single-row",
+    column_config=layout.colonnes_matrice(matrice, catalogue), styles=layout.styles_statuts(matrice),
+    on_select="rerun", selection_mode="single-row",
 )
 layout.ouvrir_selection(choisi, matrice)
 

@@ -101,7 +101,7 @@ def test_refused_drop_is_audited_for_the_coordinator_territory(demo_db):
         assert detail(con, depot_id, COORD_LYON).problemes[0]["code"] == "valeur-invalide"
 
 
-def test_undo_restores_former_values_with_new_revisions_and_keeps_created_ones(demo_db):
+def test_undo_restores_former_values_and_withdraws_created_ones_keeping_their_history(demo_db):
     old = current(demo_db, "sorties_rue_logement", "2026-T3")
     data = csv(f"{LYON};sorties_rue_logement;2026-T3;{int(old[0]) + 5}", f"{LYON};cfp_accordes;2026-T4;3")
     prep = preparer(data, "lyon.csv", demo_db, personne=COORD_LYON, today=TODAY)
@@ -116,7 +116,10 @@ def test_undo_restores_former_values_with_new_revisions_and_keeps_created_ones(d
     assert current(demo_db, "sorties_rue_logement", "2026-T3")[0] == old[0] + 5
     with store.connect(demo_db) as con:
         undo = annuler_depot(con, depot_id, NATIONAL)
-        assert (undo.restaurees, undo.conservees, undo.modifiees_depuis) == (1, 1, 0)
+        assert (undo.restaurees, undo.retirees, undo.modifiees_depuis) == (1, 1, 0)
+        withdrawn = con.execute(
+            "SELECT valeur, depot_id, remplacee_par_depot FROM valeur_historique WHERE territoire = ? "
+            "AND indicateur = 'cfp_accordes' AND trimestre = '2026-T4'", [LYON]).fetchall()
         history = con.execute(
             "SELECT valeur, revision FROM valeur_historique WHERE territoire = ? AND indicateur = ? AND trimestre = ?"
             " ORDER BY revision", [LYON, "sorties_rue_logement", "2026-T3"]).fetchall()
@@ -126,7 +129,8 @@ def test_undo_restores_former_values_with_new_revisions_and_keeps_created_ones(d
             annuler_depot(con, depot_id, NATIONAL)
     assert current(demo_db, "sorties_rue_logement", "2026-T3") == (old[0], old[1] + 2, NATIONAL.email)
     assert history == [(old[0], old[1]), (old[0] + 5, old[1] + 1)]  # nothing erased
-    assert current(demo_db, "cfp_accordes", "2026-T4")[0] == 3.0  # created by the upload: kept
+    assert current(demo_db, "cfp_accordes", "2026-T4") is None  # created by the upload: withdrawn...
+    assert withdrawn == [(3.0, depot_id, undo.depot_id)]  # ...and kept in the history
     assert journal == [(NATIONAL.email, str(depot_id))]
     undone = hist[hist["id"] == depot_id].iloc[0]
     assert undone["annule_par"] == NATIONAL.email

@@ -90,8 +90,9 @@ def test_good_file_preview_then_confirm_stores_it(page, demo_db):
     assert metrics(at) == {"Nouvelles": "1", "Révisées": "1", "Inchangées": "0", "Non renseignées": "1"}
     revisions = tables(at, "Valeur enregistrée")[0]
     row = revisions.iloc[0]
-    assert (row["Indicateur"], row["Nouvelle valeur"], row["Enregistrée par"]) == (
+    assert (row["Code indicateur"], row["Nouvelle valeur"], row["Enregistrée par"]) == (
         "sorties_rue_logement", str(int(old[0]) + 3), old[2])
+    assert row["Indicateur"] == "Personnes passées directement de la rue au logement"
     assert value(demo_db, "cfp_accordes", "2026-T4") is None  # nothing before confirmation
     confirm_button(at)[0].click()
     at.run()

@@ -100,19 +100,19 @@ def test_national_page_lists_every_territory_with_its_statuses(app, demo_db):
     at = app("pages/pilotage.py")
     frame, names, labels = _progress(demo_db)
     matrix = next(d.value for d in at.dataframe if "Territoire" in d.value.columns and "Fiche" in d.value.columns)
-    assert sorted(matrix["code"]) == sorted(frame["territoire"].unique())
+    assert sorted(matrix["Code"]) == sorted(frame["territoire"].unique())
     assert set(matrix["Territoire"]) == {names[c] for c in frame["territoire"].unique()}
     # a known late (territory, indicator) of the demo reads "En retard", with its icon, in the matrix
     late = frame[frame["statut"] == "en_retard"].iloc[0]
-    cell = matrix.set_index("code").loc[late["territoire"], labels[late["indicateur"]]]
+    cell = matrix.set_index("Code").loc[late["territoire"], labels[late["indicateur"]]]
     assert cell == status_mod.affichage("en_retard") and "En retard" in cell
     # every cell is a status shown as icon + text, or empty when not in that roadmap
-    cells = matrix[[labels[i] for i in frame["indicateur"].unique()]].stack().dropna()
-    assert set(cells) <= {status_mod.affichage(s) for s in status_mod.STATUTS}
-    assert matrix.set_index("code").loc[late["territoire"], "En retard"] == (
+    cells = matrix[[labels[i] for i in frame["indicateur"].unique()]].stack()
+    assert set(cells) <= {status_mod.affichage(s) for s in status_mod.STATUTS} | {""}
+    assert matrix.set_index("Code").loc[late["territoire"], "En retard"] == (
         (frame["territoire"] == late["territoire"]) & (frame["statut"] == "en_retard")).sum()
     # the link column opens the territory page
-    assert set(matrix["Fiche"]) == {f"territoire?territoire={c}" for c in matrix["code"]}
+    assert set(matrix["Fiche"]) == {f"territoire?territoire={c}" for c in matrix["Code"]}
     # status counts: one row per status, summing to the number of roadmap objectives
     counts = next(d.value for d in at.dataframe if list(d.value.columns) == ["Statut", "Nombre"])
     assert counts["Nombre"].sum() == len(frame)
@@ -128,7 +128,7 @@ def test_national_page_filters_by_wave_and_shows_national_totals(app, demo_db):
     at.multiselect(key="f_vague").set_value(["AMI 1"]).run()
     assert not at.exception
     matrix = next(d.value for d in at.dataframe if "Fiche" in d.value.columns)
-    assert set(matrix["code"]) == ami1 & set(frame["territoire"])
+    assert set(matrix["Code"]) == ami1 & set(frame["territoire"])
     totals = next(d.value for d in at.dataframe if "Valeur nationale" in d.value.columns)
     with store.connect(demo_db) as con:
         expected = con.execute(

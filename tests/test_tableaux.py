@@ -40,11 +40,11 @@ def test_progression_matrix_and_counts(con):
     assert set(frame["nom"]) == {"Alpha", "Bêta"}
     labels = {"sorties_rue_logement": "Rue", "expulsions_evitees": "Expulsions"}
     m = tableaux.matrice(frame, labels)
-    assert list(m["code"]) == ["A", "B"]  # same count of late indicators (1): sorted by name
+    assert list(m["Code"]) == ["A", "B"] and list(m.columns[:2]) == ["Territoire", "Code"]  # same count of late indicators (1): sorted by name
     assert list(m.columns[-2:]) == ["Rue", "Expulsions"]  # catalogue order
-    assert m.set_index("code").loc["B", "Rue"] == status.affichage(status.EN_RETARD)
-    assert pd.isna(m.set_index("code").loc["B", "Expulsions"])  # not in B's roadmap
-    assert m.set_index("code").loc["A", "Type"] == "Intercommunalité (EPCI)"
+    assert m.set_index("Code").loc["B", "Rue"] == status.affichage(status.EN_RETARD)
+    assert m.set_index("Code").loc["B", "Expulsions"] == ""  # not in B's roadmap
+    assert m.set_index("Code").loc["A", "Type"] == "Intercommunalité (EPCI)"
     counts = tableaux.comptes_statuts(frame).set_index("statut")["Nombre"]
     assert counts[status.EN_RETARD] == 2 and counts[status.DANS_LA_TRAJECTOIRE] == 1 and counts.sum() == 3
 
@@ -91,8 +91,9 @@ def test_trajectory_series(con):
 def test_comparison_same_type_per_100k(con):
     comp = tableaux.comparaison(con, "A", "sorties_rue_logement", "2025-T1", "2025-T3").set_index("territoire")
     assert set(comp.index) == {"A", "C"}  # B is a département
-    assert comp.loc["A", "pour_100000"] == pytest.approx(50 * 100_000 / 200_000)
-    assert comp.loc["C", "pour_100000"] == pytest.approx(12 * 100_000 / 50_000)
+    # per reported quarter: A reported 3 quarters, C only 2
+    assert comp.loc["A", "pour_100000"] == pytest.approx(50 * 100_000 / 200_000 / 3)
+    assert comp.loc["C", "pour_100000"] == pytest.approx(12 * 100_000 / 50_000 / 2)
 
 
 def test_national_table_has_french_columns_and_every_status(con):

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from data import apercu as apercu_data
-from data import queries, store
+from data import lectures, queries, store
 from data.access import Personne
 from indicators import quarters
 from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
@@ -198,9 +198,12 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     frame = ap.lignes.copy()
     if lines is not None:
         frame["ligne"] = frame["ligne"].map(lambda x: lines.get(int(x), x))
+    frame = frame.sort_values("ligne", kind="stable", na_position="last")
+    libelles = read(lectures.catalogue).set_index("code")["libelle"]
     shown = pd.DataFrame({
         "Ligne": frame["ligne"].map(lambda x: "ajoutée" if x is None or pd.isna(x) else str(int(x))),
-        "Territoire": frame["territoire"], "Indicateur": frame["indicateur"],
+        "Territoire": frame["territoire"], "Indicateur": frame["indicateur"].map(lambda c: libelles.get(c, c)),
+        "Code indicateur": frame["indicateur"],
         "Trimestre": frame["trimestre"].map(trimestre),
         "Valeur enregistrée": frame["ancienne"].map(lambda x: "" if pd.isna(x) else nombre(x, 0 if float(x).is_integer() else 2)),
         "Nouvelle valeur": frame["nouvelle"].map(lambda x: nombre(x, 0 if float(x).is_integer() else 2)),

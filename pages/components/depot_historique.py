@@ -83,7 +83,7 @@ def _detail(person: Personne, depot_id: int, row) -> None:
         d = det.problemes[0]
         st.info(f"Annulation du dépôt n° {d.get('depot_annule')} : "
                 f"{_compte(d.get('restaurees', 0), 'valeur restaurée', 'valeurs restaurées')}, "
-                f"{_compte(d.get('conservees', 0), 'conservée', 'conservées')} (créées par ce dépôt), "
+                f"{_compte(d.get('retirees', 0), 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
                 f"{_compte(d.get('modifiees_depuis', 0), 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
     undoable = (row["resultat"] == "enregistre" and row["type_fichier"] == "values"
                 and not isinstance(row["annule_par"], str))
@@ -94,11 +94,10 @@ def _detail(person: Personne, depot_id: int, row) -> None:
 def _undo(person: Personne, depot_id: int) -> None:
     with st.expander(f"Annuler le dépôt n° {depot_id}"):
         st.markdown(
-            "L'annulation crée de **nouvelles révisions qui remettent les valeurs antérieures** à ce dépôt ; rien "
-            "n'est effacé, l'historique garde tout. Les valeurs que ce dépôt a **créées** (sans valeur antérieure) "
-            "sont **conservées** : il n'y a pas de valeur à remettre, et une valeur n'est jamais supprimée — "
-            "déposez une valeur corrigée si besoin. Les valeurs modifiées depuis par un autre dépôt ne sont pas "
-            "touchées."
+            "L'annulation remet les données dans l'état d'avant ce dépôt : de **nouvelles révisions remettent "
+            "les valeurs antérieures**, et les valeurs que ce dépôt a **créées** sont **retirées** (elles ne "
+            "comptent plus, mais restent dans l'historique : rien n'est effacé). Les valeurs modifiées depuis "
+            "par un autre dépôt ne sont pas touchées."
         )
         sure = st.checkbox("Je confirme l'annulation de ce dépôt", key=f"depot_annuler_ok_{depot_id}")
         if st.button("Annuler ce dépôt", key=f"depot_annuler_{depot_id}", disabled=not sure):
@@ -111,7 +110,7 @@ def _undo(person: Personne, depot_id: int) -> None:
             st.session_state["depot_annulation"] = (
                 f"Dépôt n° {depot_id} annulé (annulation n° {done.depot_id}) : "
                 f"{_compte(done.restaurees, 'valeur restaurée', 'valeurs restaurées')}, "
-                f"{_compte(done.conservees, 'conservée', 'conservées')} (créées par ce dépôt), "
+                f"{_compte(done.retirees, 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
                 f"{_compte(done.modifiees_depuis, 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
             st.session_state.pop("depot_examiner", None)
             st.rerun()

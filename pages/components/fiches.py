@@ -48,14 +48,31 @@ def cartes(progress: pd.DataFrame, *, par_ligne: int = 3) -> None:
                             f"**{nombre(row.cible, _dec(row.cible))}** {unit}")
                 pct = row.avancement_pct
                 if pd.notna(pct):
-                    st.progress(min(max(float(pct), 0.0), 100.0) / 100, text=f"Avancement : {pourcentage(pct)}")
+                    st.progress(min(max(float(pct), 0.0), 100.0) / 100, text=_texte_avancement(row))
                 st.caption(
                     f"Attendu à ce jour : {nombre(row.attendu, _dec(row.attendu))} — projection en fin de "
                     f"fenêtre ({quarters.label(row.fin)}) : {nombre(row.projection_fin, _dec(row.projection_fin))} — "
-                    f"{row.trimestres_renseignes} trimestre(s) renseigné(s) sur {row.trimestres_ecoules} écoulé(s)"
+                    f"{_trimestres(row.trimestres_renseignes, row.trimestres_ecoules)}"
                 )
+
+
+def _texte_avancement(row) -> str:
+    """What the bar measures, in words a reader does not misread."""
+    pct = pourcentage(row.avancement_pct)
+    if row.nature in ("flux", "somme") and row.sens == "baisse":
+        return f"Part du plafond déjà consommée : {pct}"
+    if row.avancement_pct < 0:
+        return f"Avancement : {pct} (en recul par rapport à la valeur de base)"
+    return f"Avancement : {pct}"
 
 
 def _dec(x) -> int:
     """Whole numbers without decimals, others with one."""
     return 0 if x is None or pd.isna(x) or float(x).is_integer() or abs(x) >= 1000 else 1
+
+
+def _trimestres(renseignes: int, ecoules: int) -> str:
+    """"6 trimestres renseignés sur 8 écoulés", singular where it must be."""
+    r = "trimestre renseigné" if renseignes == 1 else "trimestres renseignés"
+    e = "écoulé" if ecoules == 1 else "écoulés"
+    return f"{renseignes} {r} sur {ecoules} {e}"

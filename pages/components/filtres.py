@@ -33,17 +33,17 @@ def filtres_nationaux(options: dict) -> tuple:
     labels = options["indicateurs"]
     with st.expander("Filtres", expanded=False, icon=":material/filter_list:"):
         c1, c2, c3 = st.columns(3)
-        vagues = c1.multiselect("Vague", options["vagues"], key="f_vague", placeholder="Toutes")
+        vagues = c1.multiselect("Vague", options["vagues"], key="f_vague", placeholder="Toutes", select_all=False)
         types = c2.multiselect("Type de territoire", list(TYPES_TERRITOIRE), format_func=TYPES_TERRITOIRE.get,
-                               key="f_type", placeholder="Tous")
-        regions = c3.multiselect("Région", options["regions"], key="f_region", placeholder="Toutes")
+                               key="f_type", placeholder="Tous", select_all=False)
+        regions = c3.multiselect("Région", options["regions"], key="f_region", placeholder="Toutes", select_all=False)
         c4, c5, c6 = st.columns([1, 1, 2])
-        axes = c4.multiselect("Axe du plan", options["axes"], key="f_axe", placeholder="Tous",
+        axes = c4.multiselect("Axe du plan", options["axes"], key="f_axe", placeholder="Tous", select_all=False,
                               format_func=lambda a: f"Axe {a}")
-        priorites = c5.multiselect("Priorité", options["priorites"], key="f_priorite", placeholder="Toutes",
+        priorites = c5.multiselect("Priorité", options["priorites"], key="f_priorite", placeholder="Toutes", select_all=False,
                                    format_func=lambda p: f"Priorité {p}")
         indicateurs = c6.multiselect("Indicateur", list(labels), format_func=labels.get, key="f_indicateur",
-                                     placeholder="Tous les indicateurs des feuilles de route")
+                                     placeholder="Tous les indicateurs des feuilles de route", select_all=False)
     chosen = dict(vagues=vagues, types=types, regions=regions, axes=axes, priorites=priorites,
                   indicateurs=indicateurs)
     return tuple((k, tuple(v)) for k, v in chosen.items() if v)

@@ -14,11 +14,17 @@ ROUGE = "#E1000F"
 GRIS = "#666666"
 GRIS_CLAIR = "#CECECE"
 POLICE = dict(family="Marianne, Arial, sans-serif", size=16, color="#161616")
-CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+# No mode bar: its tooltips are English only, and every chart's figures are in the table under it.
+CONFIG = {"displaylogo": False, "displayModeBar": False}
+# d3 formats with the French separators of the layout: 41 303 ; 8,1 (no "41k", no "41 303,0")
+FORMAT_AXE = ",~r"
+FORMAT_SURVOL = ",.1~f"
 
 
 def mise_en_forme(fig: go.Figure, *, hauteur: int = 420, titre: str | None = None) -> go.Figure:
     """French separators, palette, font and margins shared by every chart."""
+    fig.update_xaxes(tickfont=dict(size=15, color="#161616"), tickformat=FORMAT_AXE)
+    fig.update_yaxes(tickfont=dict(size=15, color="#161616"), tickformat=FORMAT_AXE)
     fig.update_layout(
         separators=", ", font=POLICE, height=hauteur, title=titre, template="plotly_white",
         margin=dict(l=10, r=10, t=60 if titre else 20, b=10), hoverlabel=dict(font_size=15),
@@ -53,22 +59,22 @@ def trajectoire(series: pd.DataFrame, libelle: str, unite: str) -> go.Figure:
     cumulative = s["nature"].iloc[0] in ("flux", "somme")
     if s["valeur_trimestre"].notna().any():
         fig.add_bar(x=s["libelle"], y=s["valeur_trimestre"], name="Valeur du trimestre",
-                    marker_color=GRIS_CLAIR, hovertemplate="%{x} : %{y:,.1f} " + unite + "<extra></extra>")
+                    marker_color=GRIS_CLAIR, hovertemplate="%{x} : %{y:,.1~f} " + unite + "<extra></extra>")
     fig.add_scatter(x=s["libelle"], y=s["attendu"], name="Chemin attendu", mode="lines",
                     line=dict(color=GRIS, dash="dot", width=3),
-                    hovertemplate="%{x} : attendu %{y:,.1f}<extra></extra>")
+                    hovertemplate="%{x} : attendu %{y:,.1~f}<extra></extra>")
     fig.add_scatter(x=s["libelle"], y=s["realise_affiche"], name="Réalisé" + (" (cumul)" if cumulative else ""),
                     mode="lines+markers", line=dict(color=BLEU, width=4), marker=dict(size=9),
-                    hovertemplate="%{x} : réalisé %{y:,.1f}<extra></extra>")
+                    hovertemplate="%{x} : réalisé %{y:,.1~f}<extra></extra>")
     target = s["cible"].iloc[0]
     fig.add_scatter(x=[s["libelle"].iloc[0], s["libelle"].iloc[-1]], y=[target, target], name="Cible",
                     mode="lines", line=dict(color=ROUGE, width=3),
-                    hovertemplate="Cible : %{y:,.1f}<extra></extra>")
+                    hovertemplate="Cible : %{y:,.1~f}<extra></extra>")
     milestone = s["jalon_an1"].iloc[0]
     if pd.notna(milestone) and len(s) >= 4:
         fig.add_scatter(x=[s["libelle"].iloc[3]], y=[milestone], name="Jalon de la 1re année", mode="markers",
                         marker=dict(symbol="diamond", size=14, color=ROUGE, line=dict(color="white", width=1)),
-                        hovertemplate="Jalon : %{y:,.1f}<extra></extra>")
+                        hovertemplate="Jalon : %{y:,.1~f}<extra></extra>")
     done = s[s["realise_affiche"].notna()]
     projection = s["projection_fin"].iloc[-1]
     if not done.empty and pd.notna(projection) and done["reference"].iloc[-1] < s["reference"].iloc[-1]:
@@ -76,7 +82,7 @@ def trajectoire(series: pd.DataFrame, libelle: str, unite: str) -> go.Figure:
                         y=[done["realise_affiche"].iloc[-1], projection], name="Projection en fin de fenêtre",
                         mode="lines+markers", line=dict(color=BLEU, dash="dash", width=3),
                         marker=dict(symbol="circle-open", size=10),
-                        hovertemplate="%{x} : projection %{y:,.1f}<extra></extra>")
+                        hovertemplate="%{x} : projection %{y:,.1~f}<extra></extra>")
     fig.update_yaxes(title=unite, rangemode="tozero" if cumulative else "normal", separatethousands=True)
     fig.update_xaxes(type="category")
     return mise_en_forme(fig, titre=libelle)
@@ -87,7 +93,7 @@ def barres_comparaison(frame: pd.DataFrame, code: str, titre: str) -> go.Figure:
     f = frame.sort_values("pour_100000")
     colours = [ROUGE if c == code else BLEU for c in f["territoire"]]
     fig = go.Figure(go.Bar(x=f["pour_100000"], y=f["nom"], orientation="h", marker_color=colours,
-                           hovertemplate="%{y} : %{x:,.1f} pour 100 000 hab.<extra></extra>"))
+                           hovertemplate="%{y} : %{x:,.1~f} pour 100 000 hab.<extra></extra>"))
     fig.update_xaxes(title="pour 100 000 habitants")
     return mise_en_forme(fig, hauteur=max(300, 28 * len(f) + 80), titre=titre)
 
@@ -106,7 +112,7 @@ def carte_completude(frame: pd.DataFrame) -> go.Figure:
     """Heat map territory x quarter of the completeness rate (%), figures written in the cells."""
     z = frame.pivot_table(index="nom", columns="libelle", values="taux_completude", aggfunc="first", sort=False)
     z = z.reindex(columns=list(dict.fromkeys(frame.sort_values("trimestre")["libelle"])))
-    text = z.map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
+    text = z.map(lambda v: "" if pd.isna(v) else f"{v:.0f}\u202f%")
     fig = go.Figure(go.Heatmap(
         z=z.values, x=list(z.columns), y=list(z.index), text=text.values, texttemplate="%{text}",
         colorscale=[[0, "#CE0500"], [0.5, "#FCC63A"], [1, "#18753C"]], zmin=0, zmax=100,
@@ -122,6 +128,7 @@ def courbe_completude(frame: pd.DataFrame) -> go.Figure:
         x=frame["libelle"], y=frame["taux_completude"], marker_color=BLEU,
         customdata=frame["delai_jours"], text=frame["taux_completude"].map(lambda v: "" if pd.isna(v) else f"{v:.0f} %"),
         hovertemplate="%{x} : %{y:.0f} % (première valeur %{customdata} jours après la fin)<extra></extra>"))
+    fig.update_traces(texttemplate="%{text}")
     fig.update_yaxes(title="Complétude (%)", range=[0, 105])
     fig.update_xaxes(type="category")
     return mise_en_forme(fig, hauteur=320)

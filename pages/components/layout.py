@@ -22,7 +22,7 @@ def nombre(x, decimals: int = 0) -> str:
     if x is None or x != x:  # None or NaN: no figure
         return "–"
     text = f"{x:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text
+    return text.replace("-", "\u2212")  # a true minus sign
 
 
 def trimestre(q: str | None) -> str:
@@ -71,21 +71,23 @@ def chiffres_pilotage(resume: dict) -> None:
               help="Territoires actifs ayant une feuille de route, après filtres.")
     c2.metric("Objectifs suivis", nombre(resume["objectifs"]), help="Couples territoire × indicateur avec une cible.")
     c3.metric(status.affichage(status.EN_RETARD), nombre(resume["en_retard"]), help=status.DEFINITIONS[status.EN_RETARD])
-    c4.metric("Territoires sans aucun dépôt sur la fenêtre", nombre(resume["silencieux"]),
-              help=status.DEFINITIONS[status.NON_RENSEIGNE])
+    c4.metric("Territoires muets", nombre(resume["silencieux"]),
+              help="Territoires n'ayant déposé aucune valeur sur la fenêtre de leur feuille de route. "
+                   + status.DEFINITIONS[status.NON_RENSEIGNE])
 
 
 def avec_lien(matrice):
     """The matrix with a link column to each territory's page (relative URL: works behind a prefix)."""
     out = matrice.copy()
-    out.insert(1, "Fiche", "territoire?territoire=" + out["code"].astype(str))
+    out.insert(2, "Fiche", "territoire?territoire=" + out["Code"].astype(str))
     return out
 
 
 def colonnes_matrice(matrice, catalogue) -> dict:
     """Column settings of the status matrix: link, and each indicator's definition as help."""
     config = {
-        "code": st.column_config.TextColumn("Code", help="Code INSEE / SIREN du territoire."),
+        "Territoire": st.column_config.TextColumn("Territoire", pinned=True),
+        "Code": st.column_config.TextColumn("Code", help="Code INSEE / SIREN du territoire."),
         "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir", help="Ouvrir la page du territoire."),
         "En retard": st.column_config.NumberColumn("En retard", help="Nombre d'indicateurs en retard."),
     }
@@ -99,15 +101,29 @@ def ouvrir_selection(event, matrice) -> None:
     """A row selected in the matrix opens that territory's page."""
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
     if rows:
-        st.switch_page("pages/territoire.py", query_params={"territoire": str(matrice.iloc[rows[0]]["code"])})
+        st.switch_page("pages/territoire.py", query_params={"territoire": str(matrice.iloc[rows[0]]["Code"])})
+
+
+def styles_statuts(matrice, limite: int = 300) -> dict:
+    """Cell colours of the status matrix (a light tint of each status colour, the text and icon
+    still say the status); none for very large matrices, where styling every cell is slow."""
+    from indicators import status
+
+    if len(matrice) > limite:
+        return {}
+    tint = {status.affichage(s): f"background-color: {status.COULEURS[s]}22" for s in status.STATUTS}
+    fixed = {"Territoire", "Code", "Vague", "Type", "Région", "En retard", "Fiche"}
+    return {c: (lambda v: tint.get(v, "")) for c in matrice.columns if c not in fixed}
 
 
 def tableau_carte(points):
     """The map's figures as a table."""
+    from data.lectures import TYPES_TERRITOIRE
     from indicators import status
 
     return points.assign(
         statut=points["statut"].map(status.affichage),
+        type=points["type"].map(lambda t: TYPES_TERRITOIRE.get(t, t)),
     ).rename(columns={"code": "Code", "nom": "Territoire", "type": "Type", "membres": "Membres",
                       "statut": "Statut dominant", "avancement_pct": "Avancement moyen (%)",
                       "nb_en_retard": "Indicateurs en retard", "nb_indicateurs": "Indicateurs suivis"})
@@ -192,7 +208,9 @@ def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
     columns = st.columns(len(cles))
     for col, row in zip(columns, cles.itertuples()):
         d = defs.loc[row.indicateur]
-        delta = None if row.evolution != row.evolution else f"{'+' if row.evolution >= 0 else ''}{nombre(row.evolution)} sur un trimestre"
+        # an ASCII sign: st.metric reads the direction of its arrow from a leading "-"
+        delta = None if row.evolution != row.evolution else (
+            f"{'+' if row.evolution >= 0 else '-'}{nombre(abs(row.evolution))} en un trimestre")
         col.metric(
             LIBELLES_COURTS[row.indicateur], nombre(row.valeur), delta=delta,
             delta_color="off" if d["sens"] == "neutre" else "normal",

@@ -81,7 +81,7 @@ def test_matrix_row_opens_the_territory_page(page, page_log, base_url, demo_fact
     open_page(page, base_url, "/pilotage")
     grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.locator("th", has_text="Fiche"))
     # first data row of the matrix: its link cell opens the page of that territory
-    first_name = grid.locator('td[aria-colindex="3"]').first.inner_text().strip()
+    first_name = grid.locator('td[aria-colindex="1"]').first.inner_text().strip()  # Territoire, pinned first
     code = next(c for c, n in names.items() if n == first_name)
     # the grid draws on a canvas: click the selection box at the left of the first data row
     # (header and rows are 35 px high)
