@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from data import store
+from data import lectures
 from data.access import Personne
 from data.store import transaction
 from data.uploads import Outcome, UploadMeta, _classify_values, _insert_depot, apply_values
@@ -144,6 +145,10 @@ def _scope_clause(personne: Personne, territoire: str | None) -> tuple[str, list
     raise DepotRefuse("Choisissez votre territoire pour consulter ses dépôts.")
 
 
+_COMPTES_HISTORIQUE = ("nb_lignes", "nb_nouvelles", "nb_revisees", "nb_inchangees", "nb_non_renseignees",
+                       "nb_erreurs", "nb_avertissements")
+
+
 def historique(con: duckdb.DuckDBPyConnection, personne: Personne, territoire: str | None = None,
                limit: int = 500) -> pd.DataFrame:
     """Uploads of ``territoire`` (all of them for a national user without one), newest first,
@@ -151,19 +156,20 @@ def historique(con: duckdb.DuckDBPyConnection, personne: Personne, territoire: s
     territories lists only the person's own."""
     where, params = _scope_clause(personne, territoire)
     scope = personne.perimetre
+    counts = lectures.comptes_dans_le_perimetre("?::VARCHAR[]", _COMPTES_HISTORIQUE)
     return con.execute(
         f"""
         SELECT d.id, d.recu_le, d.utilisateur, d.fichier, d.type_fichier, d.resultat,
                array_to_string(CASE WHEN ? THEN d.territoires
                                     ELSE list_intersect(d.territoires, ?::VARCHAR[]) END, ', ') AS territoires,
-               d.nb_lignes, d.nb_nouvelles, d.nb_revisees, d.nb_inchangees, d.nb_non_renseignees,
-               d.nb_erreurs, d.nb_avertissements, j.qui AS annule_par, j.quand AS annule_le
+               {counts},
+               j.qui AS annule_par, j.quand AS annule_le
         FROM depot d
         LEFT JOIN journal j ON j.action = ? AND j.objet = CAST(d.id AS VARCHAR)
         WHERE {where}
         ORDER BY d.recu_le DESC, d.id DESC LIMIT ?
         """,
-        [scope is None, scope or [], ACTION_ANNULATION, *params, limit],
+        [scope is None, scope or [], *[scope] * (2 * len(_COMPTES_HISTORIQUE)), ACTION_ANNULATION, *params, limit],
     ).df()
 
 

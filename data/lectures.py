@@ -95,17 +95,30 @@ def premier_debut(con: duckdb.DuckDBPyConnection) -> str | None:
     ).fetchall()[0][0]
 
 
+def comptes_dans_le_perimetre(perimetre: str, columns: tuple[str, ...]) -> str:
+    """SQL select list of the upload counts ``columns`` of ``depot d``, left empty for a person whose
+    scope (the SQL list ``perimetre``, NULL for the national team) does not cover every territory
+    of the upload: a shared file's counts would describe other territories' rows."""
+    return ", ".join(
+        f"CASE WHEN {perimetre} IS NULL OR list_has_all({perimetre}, d.territoires) THEN d.{c} END AS {c}"
+        for c in columns)
+
+
+COMPTES = ("nb_nouvelles", "nb_revisees", "nb_inchangees", "nb_erreurs")
+
+
 def derniers_depots(con: duckdb.DuckDBPyConnection, person: Personne, limit: int = 10) -> pd.DataFrame:
     """The most recent uploads this person may see: all for the national team, those concerning
-    their territory for a coordinator or a State service (other territories left out of the list),
-    none for a reader (upload history is detail)."""
+    their territory for a coordinator or a State service (other territories left out of the list,
+    and the counts of a file shared with them left empty), none for a reader (upload history is
+    detail)."""
     perimetre = person.perimetre
     return con.execute(
-        """
+        f"""
         SELECT d.recu_le, d.fichier, d.type_fichier, d.utilisateur, d.resultat,
                array_to_string(CASE WHEN $p IS NULL THEN d.territoires
                                     ELSE list_intersect(d.territoires, $p) END, ', ') AS territoires,
-               d.nb_nouvelles, d.nb_revisees, d.nb_inchangees, d.nb_erreurs
+               {comptes_dans_le_perimetre("$p::VARCHAR[]", COMPTES)}
         FROM depot d
         WHERE $p IS NULL OR len(list_intersect(d.territoires, $p)) > 0
         ORDER BY d.recu_le DESC, d.id DESC LIMIT $n

@@ -263,6 +263,12 @@ def test_latest_uploads_are_limited_to_the_persons_scope(demo_db):
         none = lectures.derniers_depots(con, Personne("l@dihal.gouv.fr", "lecteur"), 1000)
         total = con.execute("SELECT count(*) FROM depot").fetchall()[0][0]
         concerning = con.execute("SELECT count(*) FROM depot WHERE list_contains(territoires, ?)", [code]).fetchall()[0][0]
+        shared = {f for (f,) in con.execute(
+            "SELECT fichier FROM depot WHERE list_contains(territoires, ?) AND len(territoires) > 1", [code]).fetchall()}
     assert len(everything) == total
     assert len(mine) == concerning > 0 and set(mine["territoires"]) == {code}
+    # a file shared with other territories: its counts describe their rows too, so they stay empty
+    assert shared and mine[mine["fichier"].isin(shared)]["nb_nouvelles"].isna().all()
+    assert mine[~mine["fichier"].isin(shared)]["nb_nouvelles"].notna().all()
+    assert everything["nb_nouvelles"].notna().all()
     assert none.empty
