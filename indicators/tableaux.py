@@ -209,24 +209,32 @@ def progression_territoire(con, territoire: str, at: str) -> pd.DataFrame:
     return p.merge(cat, on="indicateur", how="left").sort_values("ordre").reset_index(drop=True)
 
 
-def serie_indicateur(con, territoire: str, indicateur: str, debut: str, fin: str, at: str) -> pd.DataFrame:
-    """trajectoire() of one roadmap indicator over its window [debut, fin]."""
+def serie_indicateur(con, territoire: str, indicateur: str, debut: str, fin: str, at: str,
+                     person=None) -> pd.DataFrame:
+    """trajectoire() of one roadmap indicator over its window [debut, fin]. For a ``person`` outside
+    the territory's scope (data.access.Personne), the quarterly values are left out: only the
+    cumulative progress against the expected path and the target remains (None: a trusted caller,
+    such as the command line)."""
+    detail = person is None or person.peut_voir_detail(territoire)
     history = progress.progress_history(con, [territoire], debut, fin)
     # a renewal may apply to some of these quarters: keep this roadmap's rows only
     history = history[(history["indicateur"] == indicateur) & (history["debut"] == debut) & (history["fin"] == fin)]
     values = derived.quarterly(con, debut=debut, fin=fin, territoires=[territoire], indicateurs=[indicateur])
+    if not detail:
+        values = values.iloc[0:0]
     return trajectoire(history, values, at)
 
 
 def tableau_serie(series: pd.DataFrame) -> pd.DataFrame:
-    """The figures of a trajectory chart as a table."""
-    return pd.DataFrame({
+    """The figures of a trajectory chart as a table (no quarterly column when they were withheld)."""
+    table = pd.DataFrame({
         "Trimestre": series["libelle"],
         "Valeur du trimestre": series["valeur_trimestre"],
         "Réalisé": series["realise_affiche"],
         "Chemin attendu": series["attendu"],
         "Cible": series["cible"],
     })
+    return table if series["valeur_trimestre"].notna().any() else table.drop(columns="Valeur du trimestre")
 
 
 def comparaison(con, territoire: str, indicateur: str, debut: str, at: str) -> pd.DataFrame:

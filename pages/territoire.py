@@ -31,7 +31,7 @@ st.header("Trajectoire d'un indicateur")
 labels = dict(zip(prog["indicateur"], prog["libelle"]))
 indicateur = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="indicateur_detail")
 row = prog.set_index("indicateur").loc[indicateur]
-serie = read(tableaux.serie_indicateur, code, indicateur, row["debut"], row["fin"], at)
+serie = read(tableaux.serie_indicateur, code, indicateur, row["debut"], row["fin"], at, person)
 st.caption(f"{row['definition']} ({row['unite']}).")
 graphiques.afficher(graphiques.trajectoire(serie, row["libelle"], row["unite"]), key="trajectoire")
 tables.tableau(tableaux.tableau_serie(serie), f"trajectoire-{code}-{indicateur}", key="t_trajectoire",

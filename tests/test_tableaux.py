@@ -138,3 +138,18 @@ def test_least_complete_territories_first_and_capped():
     assert total == 3 and list(kept["territoire"]) == ["B", "B", "A", "A"]
     every, _ = tableaux.moins_complets(frame, 60)
     assert list(every["territoire"].unique()) == ["B", "A", "C"]
+
+
+def test_quarterly_values_are_withheld_outside_the_persons_scope(con):
+    from data.access import Personne
+
+    args = ("A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3")
+    mine = tableaux.serie_indicateur(con, *args, Personne("c@a.fr", "coordinateur", "A"))
+    other = tableaux.serie_indicateur(con, *args, Personne("c@b.fr", "coordinateur", "B"))
+    reader = tableaux.serie_indicateur(con, *args, Personne("l@dihal.gouv.fr", "lecteur"))
+    assert list(mine["valeur_trimestre"].iloc[:3]) == [10, 10, 30]
+    for s in (other, reader):
+        assert s["valeur_trimestre"].isna().all()
+        assert list(s["realise_affiche"].iloc[:3]) == [10, 20, 50]  # the cumulative progress stays
+        assert "Valeur du trimestre" not in tableaux.tableau_serie(s).columns
+    assert "Valeur du trimestre" in tableaux.tableau_serie(mine).columns
