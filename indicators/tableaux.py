@@ -102,8 +102,10 @@ def matrice(frame: pd.DataFrame, libelles: dict[str, str]) -> pd.DataFrame:
     out = out.reset_index().rename(columns={"territoire": "Code", "nom": "Territoire", "vague": "Vague",
                                             "type": "Type", "region": "Région"})
     out["Type"] = out["Type"].map(lambda t: TYPES_TERRITOIRE.get(t, t))
-    out = out[["Territoire", "Code"] + [c for c in out.columns if c not in ("Territoire", "Code")]]
-    labels = [c for c in out.columns if c not in ("Territoire", "Code", "Vague", "Type", "Région", "En retard")]
+    meta = ("Code", "Vague", "Type", "Région")
+    labels = [c for c in out.columns if c not in meta + ("Territoire", "En retard")]
+    # who is late reads at a glance: name, count of late indicators, the statuses, then the rest
+    out = out[["Territoire", "En retard", *labels, *meta]]
     out[labels] = out[labels].fillna("")  # not in that territory's roadmap
     return out.sort_values(["En retard", "Territoire"], ascending=[False, True]).reset_index(drop=True)
 

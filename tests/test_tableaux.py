@@ -40,8 +40,8 @@ def test_progression_matrix_and_counts(con):
     assert set(frame["nom"]) == {"Alpha", "Bêta"}
     labels = {"sorties_rue_logement": "Rue", "expulsions_evitees": "Expulsions"}
     m = tableaux.matrice(frame, labels)
-    assert list(m["Code"]) == ["A", "B"] and list(m.columns[:2]) == ["Territoire", "Code"]  # same count of late indicators (1): sorted by name
-    assert list(m.columns[-2:]) == ["Rue", "Expulsions"]  # catalogue order
+    assert list(m["Code"]) == ["A", "B"] and list(m.columns[:2]) == ["Territoire", "En retard"]  # same count of late indicators (1): sorted by name
+    assert list(m.columns[2:4]) == ["Rue", "Expulsions"]  # catalogue order, right after the count
     assert m.set_index("Code").loc["B", "Rue"] == status.affichage(status.EN_RETARD)
     assert m.set_index("Code").loc["B", "Expulsions"] == ""  # not in B's roadmap
     assert m.set_index("Code").loc["A", "Type"] == "Intercommunalité (EPCI)"

@@ -79,21 +79,23 @@ def chiffres_pilotage(resume: dict) -> None:
 def avec_lien(matrice):
     """The matrix with a link column to each territory's page (relative URL: works behind a prefix)."""
     out = matrice.copy()
-    out.insert(2, "Fiche", "territoire?territoire=" + out["Code"].astype(str))
+    out.insert(1, "Fiche", "territoire?territoire=" + out["Code"].astype(str))
     return out
 
 
 def colonnes_matrice(matrice, catalogue) -> dict:
     """Column settings of the status matrix: link, and each indicator's definition as help."""
     config = {
-        "Territoire": st.column_config.TextColumn("Territoire", pinned=True),
+        "Territoire": st.column_config.TextColumn("Territoire", pinned=True, width="medium"),
         "Code": st.column_config.TextColumn("Code", help="Code INSEE / SIREN du territoire."),
         "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir", help="Ouvrir la page du territoire."),
         "En retard": st.column_config.NumberColumn("En retard", help="Nombre d'indicateurs en retard."),
     }
     for row in catalogue.itertuples():
         if row.libelle in matrice.columns:
-            config[row.libelle] = st.column_config.TextColumn(row.libelle, help=f"{row.definition} ({row.unite})")
+            # narrow columns (more indicators in view), the full label and definition in the help
+            config[row.libelle] = st.column_config.TextColumn(
+                row.libelle, width="medium", help=f"**{row.libelle}** : {row.definition} ({row.unite})")
     return config
 
 
