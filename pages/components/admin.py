@@ -34,6 +34,8 @@ def flash() -> None:
     kind, text = st.session_state.pop(_MESSAGE, (None, None))
     if kind:
         getattr(st, kind)(text)
+        # also in a toast: the form that caused it may sit far down the page
+        st.toast(text, icon=":material/check_circle:" if kind == "success" else ":material/error:")
 
 
 def _write(fn, *args) -> None:
