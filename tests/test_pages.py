@@ -272,3 +272,36 @@ def test_latest_uploads_are_limited_to_the_persons_scope(demo_db):
     assert mine[~mine["fichier"].isin(shared)]["nb_nouvelles"].notna().all()
     assert everything["nb_nouvelles"].notna().all()
     assert none.empty
+
+
+def test_unreadable_database_gives_a_french_message_not_a_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "pas-une-base.duckdb"
+    bad.write_bytes(b"ceci n'est pas une base DuckDB" * 100)
+    monkeypatch.setenv("LDA_DB", str(bad))
+    at = AppTest.from_file(str(ROOT / "pages/methode.py"), default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert any("ne peut pas être ouverte" in e.value for e in at.error)
+
+
+def test_database_held_by_another_process_gives_a_french_message(db, monkeypatch):
+    import subprocess
+    import sys
+    import time
+
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(20)"),
+        str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        monkeypatch.setenv("LDA_DB", str(db))
+        monkeypatch.setenv("LDA_ATTENTE_BASE_S", "0.5")
+        start = time.monotonic()
+        at = AppTest.from_file(str(ROOT / "pages/methode.py"), default_timeout=30)
+        at.run()
+        assert not at.exception
+        assert any("occupée" in e.value and "aucune donnée n'est perdue" in e.value for e in at.error)
+        assert time.monotonic() - start < 15
+    finally:
+        holder.kill()
+        holder.wait()

@@ -23,10 +23,24 @@ def db_path() -> str:
     return str(resolve_db_path())
 
 
+def _unavailable(exc: Exception):
+    """A French message instead of a traceback when the store cannot be read; the page stops."""
+    if isinstance(exc, store.StoreBusy):
+        st.error("La base de données est occupée par une autre opération (un import planifié, par exemple) "
+                 "depuis trop longtemps. Réessayez dans quelques instants : aucune donnée n'est perdue.")
+    else:
+        st.error("La base de données ne peut pas être ouverte. Prévenez l'équipe qui administre le tableau "
+                 f"de bord ({exc}).")
+    st.stop()
+
+
 def _read_version() -> int:
     """Opens the store briefly to read the data version (about 15 ms)."""
-    with store.connect(db_path()) as con:
-        return store.data_version(con)
+    try:
+        with store.connect(db_path()) as con:
+            return store.data_version(con)
+    except (store.StoreBusy, store.StoreError) as exc:
+        _unavailable(exc)
 
 
 def begin_run() -> None:
@@ -56,4 +70,7 @@ def _cached(path: str, version: int, fn_name: str, module: str, args: tuple):
 
 def read(fn, *args):
     """Call ``fn(con, *args)`` on the store, cached until the data change."""
-    return _cached(db_path(), data_version(), fn.__name__, fn.__module__, args)
+    try:
+        return _cached(db_path(), data_version(), fn.__name__, fn.__module__, args)
+    except (store.StoreBusy, store.StoreError) as exc:
+        _unavailable(exc)
