@@ -111,6 +111,8 @@ def test_error_table_then_fix_in_the_grid_then_confirm(page, demo_db):
     problems = tables(at, "Code")[0]
     assert problems[["Ligne", "Colonne", "Valeur", "Code"]].values.tolist() == [
         ["3", "valeur", "1,5", "valeur-non-entiere"]]
+    # a few problems are also written out in full, the file's text escaped
+    assert any(m.value.startswith("- **Ligne 3**, colonne « valeur », valeur « 1,5 » : ") for m in at.markdown)
     assert not confirm_button(at)
     grid = at.data_editor[0]
     assert grid.value[["ligne", "indicateur", "valeur"]].values.tolist() == [[3, "expulsions_effectives", "1,5"]]

@@ -6,6 +6,7 @@ data.apercu (no Streamlit there)."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pandas as pd
 import streamlit as st
@@ -97,18 +98,38 @@ def _replace_preparation(prep: Preparation, person: Personne, fresh) -> None:
     cache[(hashlib.sha256(prep.data).hexdigest(), prep.name, person)] = prep
 
 
+PROBLEMES_EN_CLAIR = 20  # up to this many problems are also written out as sentences
+
+
+def _brut(text) -> str:
+    """Text from the file, shown literally (no Markdown: a cell could hold a link or emphasis)."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~$:])", r"\\\1", str(text))
+
+
+def _phrase(row) -> str:
+    """One problem as a sentence: - **Ligne 3**, colonne « valeur », valeur « 34,5 » : message."""
+    where = [f"**Ligne {row[0]}**" if row[0] else "**Fichier**"]
+    if row[1]:
+        where.append(f"colonne « {_brut(row[1])} »")
+    if row[2]:
+        where.append(f"valeur « {_brut(row[2])} »")
+    return f"- {', '.join(where)} : {_brut(row[3])}"
+
+
 def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
     report = prep.report
     if report.errors:
         table = correction.problemes(report.sorted_errors(), lines)
-        tableau(table, "problemes-depot", key=key)
+        if len(table) <= PROBLEMES_EN_CLAIR:  # a few problems read best as sentences, in full
+            st.markdown("\n".join(_phrase(r) for r in table.itertuples(index=False)))
+        tableau(table, "problemes-depot", key=key,
+                column_config={table.columns[3]: st.column_config.TextColumn(width="large")})
         if report.truncated():
             st.caption(f"Seuls les {PLAFOND_PROBLEMES} premiers problèmes sont détaillés ; "
                        f"{nombre(report.truncated())} autres sont comptés.")
     if report.warnings:
         st.markdown("**Avertissements** (ils n'empêchent pas l'enregistrement) :")
-        st.dataframe(correction.problemes(report.sorted_warnings(), lines), hide_index=True, width="stretch",
-                     key=f"{key}-avert")
+        tableau(correction.problemes(report.sorted_warnings(), lines), "avertissements-depot", key=f"{key}-avert")
 
 
 def depot_section(person: Personne) -> None:
