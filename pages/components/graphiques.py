@@ -24,12 +24,13 @@ FORMAT_SURVOL = ",.1~f"
 def mise_en_forme(fig: go.Figure, *, hauteur: int = 420, titre: str | None = None) -> go.Figure:
     """French separators, palette, font and margins shared by every chart."""
     fig.update_xaxes(tickfont=dict(size=15, color="#161616"), tickformat=FORMAT_AXE)
-    fig.update_yaxes(tickfont=dict(size=15, color="#161616"), tickformat=FORMAT_AXE)
+    fig.update_yaxes(tickfont=dict(size=15, color="#161616"), tickformat=FORMAT_AXE,
+                     title_font=dict(size=15, color="#161616"))
     fig.update_layout(
         separators=", ", font=POLICE, height=hauteur, title=titre, template="plotly_white",
         margin=dict(l=10, r=10, t=60 if titre else 20, b=10), hoverlabel=dict(font_size=15),
         # legend under the plot: above it, it would run into the title
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, font=dict(size=16)),
     )
     return fig
 
