@@ -75,16 +75,17 @@ def valeurs_territoire(con: duckdb.DuckDBPyConnection, territoire: str, person: 
 
 def depots_territoire(con: duckdb.DuckDBPyConnection, territoire: str, person: Personne,
                       limit: int = 50) -> pd.DataFrame:
-    """The uploads that concerned a territory, newest first (detail)."""
+    """The uploads that concerned a territory, newest first (detail); the counts of a file shared
+    with territories outside the person's scope are left empty."""
     exiger_detail(person, territoire)
     return con.execute(
-        """
+        f"""
         SELECT d.recu_le, d.fichier, d.type_fichier, d.utilisateur, d.resultat,
-               d.nb_nouvelles, d.nb_revisees, d.nb_inchangees, d.nb_erreurs
-        FROM depot d WHERE list_contains(d.territoires, ?)
-        ORDER BY d.recu_le DESC, d.id DESC LIMIT ?
+               {comptes_dans_le_perimetre("$p::VARCHAR[]", COMPTES)}
+        FROM depot d WHERE list_contains(d.territoires, $t)
+        ORDER BY d.recu_le DESC, d.id DESC LIMIT $n
         """,
-        [territoire, limit],
+        {"p": person.perimetre, "t": territoire, "n": limit},
     ).df()
 
 

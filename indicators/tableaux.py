@@ -224,7 +224,11 @@ def serie_indicateur(con, territoire: str, indicateur: str, debut: str, fin: str
     values = derived.quarterly(con, debut=debut, fin=fin, territoires=[territoire], indicateurs=[indicateur])
     if not detail:
         values = values.iloc[0:0]
-    return trajectoire(history, values, at)
+    series = trajectoire(history, values, at)
+    if not detail:  # the cumulative path would give each quarter back by difference: its last point only
+        last = series["realise_affiche"].last_valid_index()
+        series["realise_affiche"] = series["realise_affiche"].where(series.index == last)
+    return series
 
 
 def tableau_serie(series: pd.DataFrame) -> pd.DataFrame:

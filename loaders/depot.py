@@ -20,8 +20,8 @@ from loaders.problems import Problem, Report
 
 EXTENSIONS = (".csv", ".txt", ".xlsx")
 MESSAGE_AUTRE_TYPE = ("Ce fichier est un fichier de {type} : cette page reçoit les valeurs trimestrielles. "
-                      "Les feuilles de route et la liste des territoires sont déposées par un administrateur "
-                      "national.")
+                      "Les feuilles de route et la liste des territoires sont déposées par l'équipe nationale, "
+                      "sur la page Administration.")
 
 
 @dataclass

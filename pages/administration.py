@@ -37,6 +37,11 @@ with st.expander("Importer un fichier de personnes"):
                "(`python -m loaders import personnes.csv --kind personnes`) : tout ou rien.")
     admin.people_import(actor)
 
+st.header("Feuilles de route et territoires")
+st.caption("Les feuilles de route (cibles, jalons, renouvellements) et la liste des territoires se déposent ici, "
+           "avec les mêmes contrôles que la ligne de commande ; chaque révision garde l'ancienne valeur.")
+admin.reference_import(actor)
+
 st.header("Journal d'audit")
 st.caption(f"Dépôts (enregistrés ou refusés), annulations, changements de rôle et de feuille de route : "
            f"qui, quand, quoi. Les {personnes.LIMITE_JOURNAL} entrées les plus récentes selon les filtres.")

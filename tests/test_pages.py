@@ -305,3 +305,65 @@ def test_database_held_by_another_process_gives_a_french_message(db, monkeypatch
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_an_unreadable_secrets_file_keeps_the_app_closed_never_demo_mode(demo_db, tmp_path, monkeypatch):
+    from streamlit import config
+
+    bad = tmp_path / "secrets.toml"
+    bad.write_text('[auth]\nredirect_uri = "https://exemple.fr/oauth2callback\n', encoding="utf-8")  # unclosed
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    previous = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(bad)])
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.run()
+    finally:
+        config.set_option("secrets.files", previous)
+    assert not at.exception
+    assert any("ne peut pas être lue" in e.value for e in at.error)
+    assert len(at.selectbox) == 0  # no persona selector
+    assert not any("Mode démonstration" in m.value for m in at.sidebar.markdown)
+
+
+def test_national_revises_a_roadmap_target_on_the_administration_page(demo_db, monkeypatch):
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    with store.connect(demo_db) as con:
+        t, ind, debut, fin, base, periode, cible, jalon = con.execute(
+            """SELECT f.territoire, c.indicateur, f.debut, f.fin, c.valeur_base, c.periode_base, c.cible, c.jalon_an1
+               FROM cible c JOIN feuille_de_route f ON f.id = c.feuille_id
+               WHERE c.indicateur = 'sorties_rue_logement' ORDER BY f.territoire, f.debut DESC LIMIT 1""").fetchall()[0]
+    cell = lambda x: "" if x is None else str(x).replace(".", ",")  # noqa: E731
+    data = ("code_territoire;indicateur;debut;fin;valeur_base;periode_base;cible;jalon_an1\r\n"
+            f"{t};{ind};{debut};{fin};{cell(base)};{cell(periode)};{int(cible) + 10};{cell(jalon)}\r\n").encode()
+    at = AppTest.from_file(str(ROOT / "pages/administration.py"), default_timeout=30)
+    at.run()
+    at.file_uploader(key="adm_reference").set_value(("cibles.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert any("Fichier valide (feuille de route)" in i.value and "1 révisée" in i.value for i in at.info)
+    with store.connect(demo_db) as con:  # nothing before confirmation
+        assert con.execute("SELECT count(*) FROM cible WHERE cible = ?", [int(cible) + 10]).fetchall()[0][0] == 0
+    at.button(key="adm_reference_ok").click().run()
+    assert not at.exception
+    with store.connect(demo_db) as con:
+        now = con.execute(
+            """SELECT c.cible, c.utilisateur FROM cible c JOIN feuille_de_route f ON f.id = c.feuille_id
+               WHERE f.territoire = ? AND f.debut = ? AND c.indicateur = ?""", [t, debut, ind]).fetchall()
+        former = con.execute("SELECT count(*) FROM cible_historique WHERE indicateur = ? AND cible = ?",
+                             [ind, cible]).fetchall()[0][0]
+    assert now == [(int(cible) + 10, "demo.national@dihal.gouv.fr")] and former >= 1
+    assert any("cibles.csv enregistré" in s.value for s in at.success)
+
+
+def test_upload_history_of_a_territory_hides_the_counts_of_a_shared_file(demo_db):
+    from data import lectures
+
+    with store.connect(demo_db) as con:
+        code = con.execute("SELECT code FROM territoire WHERE actif ORDER BY code LIMIT 1").fetchall()[0][0]
+        mine = lectures.depots_territoire(con, code, Personne("c@t.fr", "coordinateur", code), 1000)
+        national = lectures.depots_territoire(con, code, Personne("n@dihal.gouv.fr", "national"), 1000)
+        shared = {f for (f,) in con.execute(
+            "SELECT fichier FROM depot WHERE list_contains(territoires, ?) AND len(territoires) > 1", [code]).fetchall()}
+    assert shared and mine[mine["fichier"].isin(shared)]["nb_nouvelles"].isna().all()
+    assert mine[~mine["fichier"].isin(shared)]["nb_nouvelles"].notna().all()
+    assert national["nb_nouvelles"].notna().all()

@@ -130,7 +130,7 @@ def test_national_sees_administration_and_adds_a_person(people, demo_db):
     assert can_open(at, ADMIN_PAGE)
     at.run()
     assert not at.exception
-    assert [h.value for h in at.header] == ["Personnes", "Journal d'audit"]
+    assert [h.value for h in at.header] == ["Personnes", "Feuilles de route et territoires", "Journal d'audit"]
     table = at.dataframe[0].value
     with store.connect(demo_db) as con:
         everyone = {e for (e,) in con.execute("SELECT email FROM personne").fetchall()}
@@ -235,3 +235,67 @@ def test_demo_persona_decided_by_app_is_refused_on_the_page(people, role):
     at.run()
     assert [e.value for e in at.error] == [REFUSAL]
     assert len(at.dataframe) == 0
+
+
+DEPOT_PAGE = "pages/depot.py"
+TERRITORY_PAGE = "pages/territoire.py"
+
+
+@pytest.mark.parametrize("role,may_upload", [("national", True), ("coordinateur", True),
+                                             ("services_etat", False), ("lecteur", False)])
+def test_signed_in_roles_and_the_upload_page(people, role, may_upload):
+    person = people[role]
+    at = run(user=signed_in(person.email))
+    assert can_open(at, DEPOT_PAGE) == may_upload
+    page = run(DEPOT_PAGE, user=signed_in(person.email))
+    if may_upload:
+        assert not page.error and len(page.file_uploader) == 1
+    else:  # the page itself refuses, whatever the navigation shows
+        assert [e.value for e in page.error][0].startswith("Votre profil ne permet pas de déposer des données")
+        assert len(page.file_uploader) == 0
+
+
+def test_signed_in_coordinator_uploads_for_their_territory_only(people, demo_db):
+    coordinator = people["coordinateur"]
+    at = AppTest.from_file(str(ROOT / DEPOT_PAGE), default_timeout=30)
+    at.secrets["auth"] = dict(AUTH)
+    at.user = signed_in(coordinator.email)
+    at.run()
+    with store.connect(demo_db) as con:
+        other = con.execute("SELECT code FROM territoire WHERE actif AND code <> ? ORDER BY code LIMIT 1",
+                            [coordinator.territoire]).fetchall()[0][0]
+    data = ("code_territoire;indicateur;trimestre;valeur\r\n"
+            f"{coordinator.territoire};cfp_accordes;2026-T3;4\r\n{other};cfp_accordes;2026-T3;4\r\n").encode("cp1252")
+    at.file_uploader[0].set_value(("depot.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert "Fichier refusé" in at.error[0].value
+    assert any("hors de votre périmètre" in m for m in texts(at).split("\n"))
+    with store.connect(demo_db) as con:
+        assert con.execute("SELECT count(*) FROM valeur WHERE territoire = ? AND indicateur = 'cfp_accordes' "
+                           "AND utilisateur = ?", [other, coordinator.email]).fetchall()[0][0] == 0
+
+
+@pytest.mark.parametrize("role", ["coordinateur", "services_etat", "lecteur"])
+def test_signed_in_roles_see_another_territory_at_the_aggregate_level_only(people, demo_db, role):
+    person = people[role]
+    with store.connect(demo_db) as con:
+        other = con.execute("SELECT code FROM territoire WHERE actif AND code <> ? ORDER BY code LIMIT 1",
+                            [person.territoire or ""]).fetchall()[0][0]
+    at = AppTest.from_file(str(ROOT / TERRITORY_PAGE), default_timeout=30)
+    at.secrets["auth"] = dict(AUTH)
+    at.user = signed_in(person.email)
+    at.query_params["territoire"] = other
+    at.run()
+    assert not at.exception
+    assert any("réservés" in i.value for i in at.info)  # no upload history, comments or revisions
+    assert "Historique des dépôts" not in [s.value for s in at.subheader]
+    trajectory = next(d.value for d in at.dataframe if "Chemin attendu" in d.value.columns)
+    assert "Valeur du trimestre" not in trajectory.columns
+    assert trajectory["Réalisé"].notna().sum() <= 1
+    if person.territoire:  # their own territory: the detail is there
+        own = AppTest.from_file(str(ROOT / TERRITORY_PAGE), default_timeout=30)
+        own.secrets["auth"] = dict(AUTH)
+        own.user = signed_in(person.email)
+        own.query_params["territoire"] = person.territoire
+        own.run()
+        assert "Historique des dépôts" in [s.value for s in own.subheader]

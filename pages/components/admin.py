@@ -22,6 +22,7 @@ ACTIONS = {
     personnes.REACTIVATION: "Réactivation d'une personne",
     "depot.enregistre": "Dépôt enregistré",
     "depot.refuse": "Dépôt refusé",
+    "depot.annulation": "Annulation d'un dépôt",
 }
 COLONNES_PERSONNES = {"email": "Adresse électronique", "libelle_role": "Rôle", "territoire": "Code territoire",
                       "territoire_nom": "Territoire", "actif": "Actif", "modifie_par": "Modifié par",
@@ -101,6 +102,49 @@ def people_import(actor: Personne) -> None:
     st.error(f"Fichier refusé : {result.report.summary()}. Rien n'a été enregistré.")
     problems = pd.DataFrame([p.as_dict() for p in result.report.sorted_errors()])
     tableau(problems.drop(columns=["gravite"]), "problemes import personnes", key="adm_problemes")
+
+
+def reference_import(actor: Personne) -> None:
+    """A roadmap file or the territory list (format-depot.md), validated as on the command line,
+    shown, then stored on confirmation; national administrators only (the page and this check)."""
+    from loaders import headers
+    from loaders.importer import import_bytes
+    from pages.components.tables import tableau
+
+    if not actor.peut_administrer:
+        st.error("Seule l'équipe nationale dépose les feuilles de route et la liste des territoires.")
+        return
+    upload = st.file_uploader("Feuille de route ou liste des territoires (CSV ou xlsx)", type=["csv", "txt", "xlsx"],
+                              key="adm_reference")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    dry = import_bytes(data, upload.name, db_path(), user=actor.email, dry_run=True)
+    if dry.kind not in (headers.ROADMAP, headers.TERRITORIES):
+        st.error("Ce fichier n'est ni une feuille de route ni une liste des territoires (voir le format de dépôt) ; "
+                 "les valeurs trimestrielles se déposent sur la page « Déposer des données ».")
+        return
+    if not dry.report.ok:
+        st.error(f"Fichier refusé ({headers.KIND_LABELS[dry.kind]}) : {dry.report.summary()}. Rien n'a été enregistré.")
+        problems = pd.DataFrame([p.as_dict() for p in dry.report.sorted_errors()])
+        tableau(problems.drop(columns=["gravite"]), "problemes-reference", key="adm_reference_problemes")
+        return
+    o = dry.outcome
+    st.info(f"Fichier valide ({headers.KIND_LABELS[dry.kind]}) : {o.nouvelles} nouvelle(s) ligne(s), "
+            f"{o.revisees} révisée(s), {o.inchangees} inchangée(s). Rien n'est enregistré avant confirmation.")
+    if dry.report.warnings:
+        warnings = pd.DataFrame([p.as_dict() for p in dry.report.warnings])
+        tableau(warnings.drop(columns=["gravite"]), "avertissements-reference", key="adm_reference_avertissements")
+    if st.button("Enregistrer ce fichier", type="primary", key="adm_reference_ok"):
+        done = import_bytes(data, upload.name, db_path(), user=actor.email)
+        refresh_version()
+        if done.stored:
+            st.session_state[_MESSAGE] = ("success", f"{upload.name} enregistré ({headers.KIND_LABELS[dry.kind]}) : "
+                                                     f"{done.outcome.nouvelles} nouvelle(s), {done.outcome.revisees} "
+                                                     "révisée(s).")
+        else:
+            st.session_state[_MESSAGE] = ("error", f"{upload.name} refusé : {done.report.summary()}.")
+        st.rerun()
 
 
 def audit_filters() -> dict:

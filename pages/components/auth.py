@@ -27,11 +27,31 @@ DEMO_EMAIL = {
 
 
 def auth_configured() -> bool:
-    """True when .streamlit/secrets.toml has an [auth] table (production)."""
+    """True when .streamlit/secrets.toml has an [auth] table (production). Fails closed: a secrets
+    file that exists but cannot be read stops the app with a French message, never falls back to
+    the demonstration mode (where anyone may pick the national profile)."""
     try:
         return "auth" in st.secrets
-    except Exception:  # no secrets file at all
-        return False
+    except Exception:
+        if _secrets_file_present():
+            _only_page(_unreadable_secrets_page, "configuration")
+        return False  # no secrets file at all: demonstration mode
+
+
+def _secrets_file_present() -> bool:
+    """Whether any of the secrets files Streamlit reads exists on disk."""
+    import os
+
+    from streamlit import config
+
+    return any(os.path.exists(os.path.expanduser(p)) for p in config.get_option("secrets.files"))
+
+
+def _unreadable_secrets_page() -> None:
+    st.title("Logement d'abord — tableau de bord")
+    st.error("La configuration de connexion (`.streamlit/secrets.toml`) existe mais ne peut pas être lue : "
+             "le tableau de bord reste fermé tant qu'elle n'est pas corrigée. Prévenez l'équipe qui "
+             "l'administre (le journal du serveur donne l'erreur exacte).")
 
 
 def _provider() -> str | None:

@@ -244,7 +244,7 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     same = shown[statut == "inchangee"]
     if len(same):
         with st.expander(f"Valeurs inchangées ({nombre(len(same))}) : rien ne sera modifié"):
-            st.dataframe(same, hide_index=True, width="stretch", key="depot_apercu_inchangees")
+            tableau(same, "apercu-inchangees", key="depot_apercu_inchangees")
 
 
 def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:

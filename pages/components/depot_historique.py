@@ -78,7 +78,7 @@ def _detail(person: Personne, depot_id: int, row) -> None:
         st.markdown(f"**Problèmes et avertissements** ({nombre(len(problems))})")
         frame = pd.DataFrame([[p.get("ligne"), p.get("colonne"), p.get("valeur"), p.get("message")] for p in problems],
                              columns=["Ligne", "Colonne", "Valeur", "Problème"])
-        st.dataframe(frame, hide_index=True, width="stretch", key="depot_detail_problemes")
+        tableau(frame, f"depot-{depot_id}-problemes", key="depot_detail_problemes")
     if row["type_fichier"] == apercu_data.ANNULATION and det.problemes:
         d = det.problemes[0]
         st.info(f"Annulation du dépôt n° {d.get('depot_annule')} : "
