@@ -256,3 +256,28 @@ def test_a_giant_cell_is_a_french_file_problem_not_a_traceback(db):
     codes = [p.code for p in result.report.errors]
     assert codes == ["fichier-illisible"]
     assert "longueur maximale" in result.report.errors[0].message and result.stored is False
+
+
+def test_xlsx_with_links_to_other_workbooks_is_refused(db):
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from loaders.importer import import_bytes
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "donnees"
+    sheet.append(["code_territoire", "indicateur", "trimestre", "valeur"])
+    sheet.append(["69123", "sorties_rue_logement", "2024-T1", 3])
+    plain = io.BytesIO()
+    book.save(plain)
+    linked = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, zipfile.ZipFile(linked, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("xl/externalLinks/externalLink1.xml", "<externalLink/>")
+    result = import_bytes(linked.getvalue(), "lie.xlsx", db, user="test")
+    assert [p.code for p in result.report.errors] == ["classeur-refuse"]
+    assert "liaisons vers d'autres classeurs" in result.report.errors[0].message and not result.stored

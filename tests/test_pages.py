@@ -161,12 +161,14 @@ def test_territory_page_reads_the_url_and_charts_the_target(app, demo_db, monkey
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == names[code]
     mine = frame[frame["territoire"] == code].sort_values("ordre")
-    # one card per roadmap indicator, each with its status badge
-    badges = [el.proto.text_alert.body if hasattr(el.proto, "text_alert") else "" for el in at.get("badge")]
+    # one card per roadmap indicator, each with its status badge (st.badge is Markdown ":color-badge[...]")
     md = " ".join(m.value for m in at.markdown)
     for row in mine.itertuples():
         assert f"**{labels[row.indicateur]}**" in md
-    assert md.count(status_mod.affichage("en_retard")) + len(badges) >= 1
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert len(badges) == len(mine)
+    late = int((mine["statut"] == "en_retard").sum())
+    assert late >= 1 and badges.count(f":red-badge[{status_mod.affichage('en_retard')}]") == late
     # the trajectory chart of the first indicator contains its target and expected path
     first = mine.iloc[0]
     traj = next(f for f in _figures(at) if f["layout"].get("title", {}).get("text") == labels[first["indicateur"]])
