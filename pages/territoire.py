@@ -34,8 +34,7 @@ row = prog.set_index("indicateur").loc[indicateur]
 serie = read(tableaux.serie_indicateur, code, indicateur, row["debut"], row["fin"], at, person)
 st.caption(f"{row['definition']} ({row['unite']}).")
 graphiques.afficher(graphiques.trajectoire(serie, row["libelle"], row["unite"]), key="trajectoire")
-tables.tableau(tableaux.tableau_serie(serie), f"trajectoire-{code}-{indicateur}", key="t_trajectoire",
-               column_config=layout.colonnes_localisees(tableaux.tableau_serie(serie)))
+tables.tableau(tableaux.tableau_serie(serie), f"trajectoire-{code}-{indicateur}", key="t_trajectoire")
 
 st.header("Comparaison avec les territoires du même type")
 comp = read(tableaux.comparaison, code, indicateur, row["debut"], at)

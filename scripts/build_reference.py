@@ -27,7 +27,6 @@ import csv
 import gzip
 import hashlib
 import io
-import json
 import lzma
 import subprocess
 import sys
@@ -39,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reference_shapes import (
-    DEPARTEMENT_TOLERANCE, EPCI_TOLERANCE, GAP_WIDTH, GRID, commune_geometries, dissolve, simplified_coverage,
+    DEPARTEMENT_TOLERANCE, EPCI_TOLERANCE, GAP_WIDTH, commune_geometries, dissolve, simplified_coverage,
     write_centroids, write_geojson,
 )
 

@@ -15,6 +15,7 @@ from plotly.colors import sample_colorscale
 
 from data import geo
 from indicators import status
+from pages.components.graphiques import POLICE
 from pages.components.layout import pourcentage
 
 COULEURS_CARTE = ("statut", "avancement")
@@ -29,7 +30,6 @@ MOTIF_SANS_VALEUR = dict(shape="/", fgcolor="#666666", bgcolor=GRIS_SANS_VALEUR,
 # beyond take the darkest shade.
 ECHELLE_AVANCEMENT = [[0.0, "#ECECFE"], [0.5, "#8585F6"], [1.0, "#000091"]]
 AVANCEMENT_MAX = 100.0
-POLICE = dict(family="Marianne, Arial, sans-serif", size=16, color="#161616")
 CONFIG = {"displaylogo": False, "displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 HAUTEUR = 560
 

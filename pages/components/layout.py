@@ -166,14 +166,6 @@ def fenetre(prog) -> str:
             f"({int(first['trimestres_fenetre'])} trimestres) ; {int(first['trimestres_ecoules'])} trimestre(s) écoulé(s).")
 
 
-def colonnes_localisees(frame) -> dict:
-    """Every numeric column shown in the browser's (French) number format."""
-    import pandas as pd
-
-    return {c: st.column_config.NumberColumn(c, format="localized") for c in frame.columns
-            if pd.api.types.is_numeric_dtype(frame[c])}
-
-
 def titre_comparaison(row, at: str) -> str:
     """Title of the comparison chart."""
     what = "taux (%)" if row["nature"] == "ratio" else "pour 100 000 habitants"

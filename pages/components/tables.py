@@ -42,10 +42,20 @@ def _arrondi(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def exports(frame: pd.DataFrame) -> tuple[bytes, bytes]:
-    """(csv, xlsx) bytes of ``frame`` (numeric columns written with a decimal comma)."""
+def csv_export(frame: pd.DataFrame) -> bytes:
+    """CSV bytes of ``frame`` for French Excel (numeric columns written with a decimal comma)."""
     out = _arrondi(frame)
-    return to_csv_bytes(out, _numeric(out)), to_xlsx_bytes(out, sheet="donnees")
+    return to_csv_bytes(out, _numeric(out))
+
+
+def xlsx_export(frame: pd.DataFrame) -> bytes:
+    """xlsx bytes of ``frame`` (numbers stay numbers)."""
+    return to_xlsx_bytes(_arrondi(frame), sheet="donnees")
+
+
+def exports(frame: pd.DataFrame) -> tuple[bytes, bytes]:
+    """(csv, xlsx) bytes of ``frame``."""
+    return csv_export(frame), xlsx_export(frame)
 
 
 def _chiffre(value) -> str:
@@ -80,10 +90,10 @@ def download_buttons(frame: pd.DataFrame, name: str, *, key: str) -> None:
     # callables: the files are built only when a button is clicked, not at every run
     base = slug(name)
     row = st.container(horizontal=True, gap="small")
-    row.download_button("Télécharger (CSV)", lambda: exports(frame)[0], file_name=f"{base}.csv", mime="text/csv",
+    row.download_button("Télécharger (CSV)", lambda: csv_export(frame), file_name=f"{base}.csv", mime="text/csv",
                         key=f"{key}-csv", icon=":material/download:", on_click="ignore")
     row.download_button(
-        "Télécharger (Excel)", lambda: exports(frame)[1], file_name=f"{base}.xlsx",
+        "Télécharger (Excel)", lambda: xlsx_export(frame), file_name=f"{base}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx", icon=":material/download:", on_click="ignore",
     )
