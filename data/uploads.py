@@ -66,10 +66,39 @@ def record_refused(con: duckdb.DuckDBPyConnection, meta: UploadMeta, n_errors: i
         return _insert_depot(con, meta, "refuse", Outcome(), n_errors, problems)
 
 
-def _classify_values(con: duckdb.DuckDBPyConnection) -> None:
+def drop_temp(con: duckdb.DuckDBPyConnection, *names: str) -> None:
+    """Drop these temporary views or tables, whichever each is (DuckDB wants the right kind)."""
+    found = con.execute(
+        "SELECT 'VIEW', view_name FROM duckdb_views() WHERE temporary AND list_contains($n, view_name)"
+        " UNION ALL SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary AND list_contains($n, table_name)",
+        {"n": list(names)},
+    ).fetchall()
+    for kind, name in sorted(found, key=lambda f: names.index(f[1])):
+        con.execute(f'DROP {kind} IF EXISTS temp."{name}"')
+
+
+def _classify_values(con: duckdb.DuckDBPyConnection) -> int:
+    """lot_classe: each row of ``lot`` as nouvelle, inchangee or revisee against the stored values.
+
+    When nothing is stored yet for the batch's territories (a first upload, a new territory), every
+    row is new: lot_classe is then a view over ``lot``, and the join with the store is skipped."""
+    stored = con.execute(
+        "SELECT count(*) FROM valeur WHERE territoire IN (SELECT DISTINCT territoire FROM lot)"
+    ).fetchall()[0][0]
+    drop_temp(con, "lot_classe")
+    if not stored:
+        con.execute(
+            """
+            CREATE TEMP VIEW lot_classe AS
+            SELECT l.*, NULL::DOUBLE AS ancienne, NULL::INTEGER AS ancienne_revision,
+                   NULL::VARCHAR AS ancien_utilisateur, NULL::TIMESTAMP AS ancien_le, 'nouvelle' AS statut
+            FROM lot l
+            """
+        )
+        return 0
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE lot_classe AS
+        CREATE TEMP TABLE lot_classe AS
         SELECT l.*, v.valeur AS ancienne, v.revision AS ancienne_revision,
                v.utilisateur AS ancien_utilisateur, v.enregistre_le AS ancien_le,
                CASE WHEN v.valeur IS NULL THEN 'nouvelle'
@@ -77,12 +106,22 @@ def _classify_values(con: duckdb.DuckDBPyConnection) -> None:
         FROM lot l LEFT JOIN valeur v USING (territoire, indicateur, trimestre)
         """
     )
+    return stored
 
 
-def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None) -> tuple[list[dict], int]:
+def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_stored: bool) -> tuple[list[dict], int]:
     """Quarter-on-quarter jumps and revisions of old values (never blocking): the first
-    PLAFOND_PROBLEMES of each kind, and the total count."""
+    PLAFOND_PROBLEMES of each kind, and the total count.
+
+    The previous quarter of a row is found in the batch itself by its integer key (cle - 1: same
+    territory and indicator, previous quarter index), else among the stored values."""
     oldest = quarters.shift(quarters.current(today), -ANCIENNETE_REVISION_TRIMESTRES)
+    stored_previous = (
+        f"""LEFT JOIN valeur v ON lp.cle IS NULL AND v.territoire = c.territoire AND v.indicateur = c.indicateur
+                 AND v.trimestre = CAST((c.ti - 1) // 4 AS VARCHAR) || '-T' || CAST((c.ti - 1) % 4 + 1 AS VARCHAR)"""
+        if any_stored else
+        "LEFT JOIN (SELECT NULL::DOUBLE AS valeur, NULL::VARCHAR AS trimestre) v ON false"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE sauts AS
@@ -90,9 +129,8 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None) -> tu
             SELECT c.ligne, c.valeur, coalesce(lp.valeur, v.valeur) AS precedent,
                    coalesce(lp.trimestre, v.trimestre) AS trimestre_precedent
             FROM lot c
-            LEFT JOIN lot lp ON lp.territoire = c.territoire AND lp.indicateur = c.indicateur AND lp.ti = c.ti - 1
-            LEFT JOIN valeur v ON v.territoire = c.territoire AND v.indicateur = c.indicateur
-                 AND v.trimestre = c.trimestre_precedent
+            LEFT JOIN lot lp ON lp.cle = c.cle - 1
+            {stored_previous}
         )
         SELECT * FROM prec
         WHERE precedent IS NOT NULL AND greatest(valeur, precedent) >= {SEUIL_SAUT_TRIMESTRIEL}
@@ -136,33 +174,33 @@ def _num(x: float) -> str:
 
 def apply_values(
     con: duckdb.DuckDBPyConnection,
-    batch: pa.Table,
+    batch: pa.Table | str,
     meta: UploadMeta,
     non_renseignees: int,
     *,
     dry_run: bool = False,
     today: dt.date | None = None,
 ) -> Outcome:
-    """Store a validated values batch (territoire, indicateur, trimestre, valeur, commentaire, source, ligne)."""
-    store.register(con, "lot_arrow", batch)
+    """Store a validated values batch (territoire, indicateur, trimestre, valeur, commentaire, source,
+    ligne; optionally ti and cle): an Arrow table, or the name of a temporary relation of ``con``
+    (a file validated in this connection)."""
+    if isinstance(batch, str):
+        con.execute(f'CREATE OR REPLACE TEMP VIEW lot_arrow AS SELECT * FROM temp."{batch}"')
+        columns = [r[0] for r in con.execute(f'DESCRIBE temp."{batch}"').fetchall()]
+    else:
+        store.register(con, "lot_arrow", batch)
+        columns = batch.column_names
     try:
         with transaction(con):
-            ti = quarters.sql_index("trimestre")
-            con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE lot AS
-                SELECT *, {ti} AS ti,
-                       CAST(({ti} - 1) // 4 AS VARCHAR) || '-T' || CAST(({ti} - 1) % 4 + 1 AS VARCHAR)
-                           AS trimestre_precedent
-                FROM lot_arrow"""
-            )
-            _classify_values(con)
+            _lot_view(con, columns)
+            stored = _classify_values(con)
             counts = dict(con.execute("SELECT statut, count(*) FROM lot_classe GROUP BY statut").fetchall())
             outcome = Outcome(
                 nouvelles=counts.get("nouvelle", 0), revisees=counts.get("revisee", 0),
                 inchangees=counts.get("inchangee", 0), non_renseignees=non_renseignees,
                 territoires=[r[0] for r in con.execute("SELECT DISTINCT territoire FROM lot ORDER BY 1").fetchall()],
             )
-            outcome.warnings, outcome.warning_count = _value_warnings(con, today)
+            outcome.warnings, outcome.warning_count = _value_warnings(con, today, stored > 0)
             if dry_run:
                 raise _DryRun(outcome)
             depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, outcome.warnings)
@@ -197,8 +235,29 @@ def apply_values(
     except _DryRun as dry:
         outcome = dry.outcome
     finally:
-        store.unregister(con, "lot_arrow")
+        drop_temp(con, "sauts", "lot_classe", "lot")
+        if isinstance(batch, str):
+            drop_temp(con, "lot_arrow")
+        else:
+            store.unregister(con, "lot_arrow")
     return outcome
+
+
+def _lot_view(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
+    """``lot``: the registered batch ``lot_arrow`` with the quarter index ``ti`` and an integer key
+    ``cle`` of (territory, indicator, quarter index) where consecutive quarters differ by one.
+    Validation ships both (loaders/values.py); a batch built elsewhere gets them here."""
+    drop_temp(con, "lot")
+    if {"ti", "cle"} <= set(columns):
+        con.execute("CREATE TEMP VIEW lot AS SELECT * FROM lot_arrow")
+        return
+    ti = quarters.sql_index("trimestre")
+    con.execute(
+        f"""CREATE TEMP TABLE lot AS
+        SELECT * EXCLUDE (ti, cle), {ti} AS ti,
+               dense_rank() OVER (ORDER BY territoire, indicateur) * 65536 + {ti} AS cle
+        FROM (SELECT *, NULL AS ti, NULL AS cle FROM lot_arrow)"""
+    )
 
 
 class _DryRun(Exception):

@@ -14,9 +14,9 @@ from data.roadmaps import apply_roadmap, apply_territories
 from data.uploads import Outcome, UploadMeta, apply_values, record_refused
 from loaders import headers, personnes, referentiel
 from loaders.problems import Problem, Report
-from loaders.reading import read_file
+from loaders.reading import XLSX_MAGIC, read_file
 from loaders.roadmap import validate_roadmap
-from loaders.sql_rules import release, validation_connection
+from loaders.sql_rules import install, release, validation_connection
 from loaders.territories import validate_territories
 from loaders.validation import Validated, drop_empty_unnamed_columns, header_problems
 from loaders.values import validate_values
@@ -55,9 +55,19 @@ def validate_bytes(
     kind: str | None = None,
     allowed_territories: set[str] | None = None,
     today: dt.date | None = None,
+    con=None,
 ) -> Validated:
-    """Validate a file in a private in-memory database; never touches the store."""
-    con = validation_connection()
+    """Validate a file; never writes to the store.
+
+    By default in a private in-memory database, and the valid rows come back as an Arrow batch.
+    With ``con`` (an open store connection), validation runs in that connection's own temporary
+    tables, which the caller must release(): a values batch then stays there, as the temporary
+    relation named by ``Validated.batch_table``, and is stored without being copied out and back."""
+    private = con is None
+    if private:
+        con = validation_connection()
+    else:
+        install(con)
     report = Report()
     try:
         raw = read_file(data, name, con)
@@ -77,14 +87,15 @@ def validate_bytes(
                 for i in layout.extra:
                     if raw.header[i].strip():
                         report.add(Problem("colonne-ignoree", line=raw.header_line, column=raw.header[i]))
-            return validate_values(raw, layout, ref, con, report, allowed_territories, today)
+            return validate_values(raw, layout, ref, con, report, allowed_territories, today, in_place=not private)
         if layout.kind == headers.ROADMAP:
             return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
         if layout.kind == headers.PEOPLE:
             return personnes.validate_people(raw, layout, ref, con, report)
         return validate_territories(raw, layout, con, report, ref.collectivites)
     finally:
-        release(con)
+        if private:
+            release(con)
 
 
 def import_bytes(
@@ -102,13 +113,34 @@ def import_bytes(
 ) -> ImportResult:
     """Validate then store ``data``; a refused file is audited and changes nothing else.
 
-    The store is opened briefly for reading the reference data, then again for the write, so that
-    validation never holds the file; a caller doing many imports may pass its own ``con``.
+    A CSV file is validated inside the store connection (its temporary tables, never the stored
+    ones), opened once for reading the reference data, validating and writing: a 200,000-row file
+    holds the file a fraction of a second. A workbook is parsed first, with the store closed
+    (openpyxl is slow on big sheets), and the store opened for the reference data, then again for
+    the write. A caller doing many imports may pass its own ``con``.
     A people file is stored with ``actor`` (a data.access.Personne) as author; without one, only an
     unrestricted import (the command line) may store it, acting as national (loaders/personnes.py)."""
+    territorial = kind == headers.TERRITORIES or _looks_territorial(data)
+    options = dict(kind=kind, allowed_territories=allowed_territories, today=today)
+    if not data.startswith(XLSX_MAGIC):
+        with _store(db, con) as conn:
+            try:
+                ref = referentiel.from_store(conn, with_collectivites=territorial)
+                validated = validate_bytes(data, name, ref, con=conn, **options)
+                return _store_validated(validated, name, user, dry_run, allowed_territories, today, actor,
+                                        lambda: contextlib.nullcontext(conn))
+            finally:
+                release(conn)
     with _store(db, con) as conn:
-        ref = referentiel.from_store(conn, with_collectivites=(kind == headers.TERRITORIES or _looks_territorial(data)))
-    validated = validate_bytes(data, name, ref, kind=kind, allowed_territories=allowed_territories, today=today)
+        ref = referentiel.from_store(conn, with_collectivites=territorial)
+    validated = validate_bytes(data, name, ref, **options)
+    return _store_validated(validated, name, user, dry_run, allowed_territories, today, actor,
+                            lambda: _store(db, con))
+
+
+def _store_validated(validated: Validated, name, user, dry_run, allowed_territories, today, actor,
+                     opener) -> ImportResult:
+    """Audit a refused file, or store a valid one (on connections given by ``opener()``)."""
     result = ImportResult(validated.kind, validated.layout, validated.report, dry_run=dry_run,
                           row_count=validated.raw.row_count)
     result.outcome.non_renseignees = validated.non_renseignees
@@ -116,16 +148,16 @@ def import_bytes(
     if validated.kind == headers.PEOPLE:
         actor = personnes.actor_for(actor, user, allowed_territories, validated.report)
     if not validated.ok:
-        with _store(db, con) as conn:
+        with opener() as conn:
             _explain_unknown_territories(validated.report, conn)
-        if not dry_run:
-            problems = [p.as_dict() for p in validated.report.sorted_errors() + validated.report.sorted_warnings()]
-            with _store(db, con) as conn:
+            if not dry_run:
+                problems = [p.as_dict() for p in validated.report.sorted_errors() + validated.report.sorted_warnings()]
                 record_refused(conn, meta, validated.report.error_count, problems)
         return result
-    with _store(db, con) as conn:
+    with opener() as conn:
         if validated.kind == headers.VALUES:
-            outcome = apply_values(conn, validated.batch, meta, validated.non_renseignees, dry_run=dry_run, today=today)
+            batch = validated.batch if validated.batch is not None else validated.batch_table
+            outcome = apply_values(conn, batch, meta, validated.non_renseignees, dry_run=dry_run, today=today)
         elif validated.kind == headers.ROADMAP:
             outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
         elif validated.kind == headers.PEOPLE:

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from indicators.parametres import TAILLE_MAX_FICHIER_MO
@@ -109,6 +110,8 @@ def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection) -> RawTabl
             return raw
         _rows_to_table(rows, raw, con)
         return raw
+    if _read_csv_bytes(data, raw, con):
+        return raw
     text, encoding, error = decode(data)
     if text is None:
         raw.problems.append(file_problem("fichier-illisible", detail=error))
@@ -129,6 +132,75 @@ def _csv_reason(exc: csv.Error) -> str:
     if "field larger than field limit" in text:
         return "une cellule dépasse la longueur maximale permise"
     return "lecture impossible"
+
+
+def _bytes_encoding(data: bytes) -> str | None:
+    """The encoding DuckDB can decode ``data`` with by itself, as decode() would read it: UTF-8 when
+    the bytes are valid UTF-8, else Latin-1 when no byte falls in 0x80-0x9F (where Windows-1252 and
+    Latin-1 differ: there the two decode every byte alike). None when Python must decode."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return None
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        if data.startswith(b"\xef\xbb\xbf"):
+            return None
+    view = np.frombuffer(data, dtype=np.uint8)
+    # one vectorised pass: (byte - 0x80) wraps below 0x20 exactly for 0x80..0x9F
+    if bool(((view - np.uint8(0x80)) < np.uint8(0x20)).any()):
+        return None
+    return "latin-1"
+
+
+def _read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection) -> bool:
+    """Fast path for a regular CSV file: DuckDB decodes and parses the bytes as received, with no
+    Python pass over the text. Returns False, having stored nothing, when the file needs decode()
+    or Python's csv module (Windows-1252 bytes 0x80-0x9F, UTF-16, old Mac line ends, ragged rows,
+    quoted line breaks...): that path then reads it with the same results."""
+    encoding = _bytes_encoding(data)
+    if encoding is None:
+        return False
+    body_start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    first_nl = data.find(b"\n", body_start)
+    if first_nl < 0:
+        return False
+    crlf = data[first_nl - 1:first_nl] == b"\r"
+    header_bytes = data[body_start:first_nl - 1 if crlf else first_nl]
+    if b"\r" in header_bytes:
+        return False
+    codec = "utf-8" if encoding == "utf-8" else "cp1252"
+    head = data[body_start:body_start + 20000].decode(codec, errors="replace")
+    if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in head):
+        return False  # decode() words the binary-file refusal
+    header_text = header_bytes.decode(codec)
+    separator = detect_separator(header_text)
+    try:
+        header = [h.strip() for h in next(csv.reader([header_text], delimiter=separator), [])]
+    except csv.Error:
+        return False  # the Python path words the refusal
+    body_lines = data.count(b"\n", first_nl + 1) + (0 if data.endswith(b"\n") else 1)
+    if not data[first_nl + 1:].strip() or not header:
+        return False
+    if crlf and data.count(b"\r") != data.count(b"\n"):
+        return False  # mixed line ends or a carriage return in a cell: Python's reader counts them exactly
+    if not crlf and b"\r" in data:
+        return False
+    fd, path = tempfile.mkstemp(suffix=".csv", prefix="lda_")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        count = _duckdb_read(con, path, header, separator, "\r\n" if crlf else "\n", body_lines,
+                             skip=1, encoding=encoding)
+    finally:
+        os.unlink(path)
+    if count is None:
+        return False
+    raw.row_count = count
+    raw.encoding = "cp1252" if encoding == "latin-1" else "utf-8"
+    raw.separator = separator
+    raw.header = header
+    return True
 
 
 def _read_csv_text(text: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> None:
@@ -152,43 +224,77 @@ def _create_brut(con: duckdb.DuckDBPyConnection, width: int) -> None:
 
 
 def _duckdb_parse(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> bool:
-    """Fast path. Returns False (and leaves nothing) when exact line numbers need Python's csv."""
-    width = len(raw.header)
+    """Fast path for text decoded in Python. Returns False (and leaves nothing) when exact line
+    numbers need Python's csv."""
     physical_lines = body.count("\n") + (0 if body.endswith("\n") else 1)
     fd, path = tempfile.mkstemp(suffix=".csv", prefix="lda_")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(body)
-        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-        try:
-            con.execute(
-                f"""
-                CREATE OR REPLACE TEMP TABLE brut0 AS
-                SELECT * FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = false,
-                    columns = {columns}, auto_detect = false, store_rejects = true,
-                    strict_mode = true, null_padding = false, new_line = '\\n')
-                """,
-                [path, raw.separator],
-            )
-        except duckdb.Error:
-            return False
-        rejects = con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]
-        n = con.execute("SELECT count(*) FROM brut0").fetchall()[0][0]
-        con.execute("DELETE FROM reject_errors")
-        con.execute("DELETE FROM reject_scans")
-        if rejects or n != physical_lines:
-            return False
-        cells = ", ".join(f"c{i}" for i in range(width))
-        not_blank = " OR ".join(f"coalesce(trim(c{i}), '') <> ''" for i in range(width))
-        _create_brut(con, width)
-        con.execute(
-            f"INSERT INTO brut SELECT CAST(rowid AS INTEGER) + 2 AS ligne, {cells} FROM brut0 WHERE {not_blank}"
-        )
-        con.execute("DROP TABLE brut0")
-        raw.row_count = con.execute("SELECT count(*) FROM brut").fetchall()[0][0]
-        return True
+        count = _duckdb_read(con, path, raw.header, raw.separator, "\n", physical_lines)
     finally:
         os.unlink(path)
+    if count is None:
+        return False
+    raw.row_count = count
+    return True
+
+
+def _duckdb_read(con: duckdb.DuckDBPyConnection, path: str, header: list[str], separator: str,
+                 new_line: str, physical_lines: int, *, skip: int = 0, encoding: str = "utf-8") -> int | None:
+    """Parse the body of a CSV file with DuckDB into ``brut0``, exposed as the view ``brut`` (ligne,
+    c0..cN, blank rows left out; the header is line 1); returns its row count. None, leaving
+    nothing, when a row is ragged
+    or the row count differs from the physical lines (a quoted line break): the caller then parses
+    with Python's csv module."""
+    width = len(header)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    # DuckDB 2.0 reads no row at all with new_line = '\r\n' set explicitly (measured): Windows line
+    # ends are left to its detection, which finds them; the row count below checks the result
+    new_line_sql = "" if new_line == "\r\n" else f", new_line = '{new_line.replace(chr(10), chr(92) + 'n')}'"
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE brut0 AS
+            SELECT * FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = false, skip = {int(skip)},
+                columns = {columns}, auto_detect = false, store_rejects = true, encoding = '{encoding}',
+                strict_mode = true, null_padding = false{new_line_sql})
+            """,
+            [path, separator],
+        )
+    except duckdb.Error:
+        con.execute("DROP TABLE IF EXISTS brut0")
+        return None
+    rejects = con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]
+    n = con.execute("SELECT count(*) FROM brut0").fetchall()[0][0]
+    con.execute("DELETE FROM reject_errors")
+    con.execute("DELETE FROM reject_scans")
+    if rejects or n != physical_lines:
+        con.execute("DROP TABLE brut0")
+        return None
+    _brut_view(con, width)
+    return con.execute("SELECT count(*) FROM brut").fetchall()[0][0]
+
+
+def _brut_view(con: duckdb.DuckDBPyConnection, width: int) -> None:
+    """``brut`` over the first ``width`` columns of ``brut0``: a view, not a copy (validation reads
+    the rows once more, never copies them)."""
+    cells = ", ".join(f"c{i}" for i in range(width))
+    not_blank = " OR ".join(f"coalesce(trim(c{i}), '') <> ''" for i in range(width))
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW brut AS SELECT CAST(rowid AS INTEGER) + 2 AS ligne, {cells} FROM brut0 WHERE {not_blank}"
+    )
+
+
+def drop_last_column(con: duckdb.DuckDBPyConnection, width: int) -> None:
+    """Drop column c{width-1} of ``brut`` (a table, or the view over ``brut0``)."""
+    is_view = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = 'brut' AND temporary"
+    ).fetchall()[0][0]
+    if is_view:
+        _brut_view(con, width - 1)
+    else:
+        con.execute(f"ALTER TABLE brut DROP COLUMN c{width - 1}")
 
 
 def _python_parse(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> None:

@@ -19,21 +19,23 @@ def _strip(pattern: str) -> str:
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
-    """Define the lda_* macros in ``con``."""
+    """Define the lda_* macros in ``con``: temporary, so that a store connection can validate in its
+    own temporary tables without writing anything to the database file."""
     year_first, quarter_first = _strip(QUARTER_PATTERN_YEAR_FIRST), _strip(QUARTER_PATTERN_QUARTER_FIRST)
     nr = ", ".join(f"'{v}'" for v in NON_RENSEIGNE)
-    con.execute(f"CREATE OR REPLACE MACRO lda_nr(s) AS s IS NULL OR lower(trim(s)) IN ({nr})")
+    con.execute(f"CREATE OR REPLACE TEMP MACRO lda_nr(s) AS s IS NULL OR lower(trim(s)) IN ({nr})")
     con.execute(
         f"""
-        CREATE OR REPLACE MACRO lda_nombre(s) AS CASE
+        CREATE OR REPLACE TEMP MACRO lda_nombre(s) AS CASE
             WHEN regexp_full_match(trim(s), '{NUMBER_PATTERN}')
-            THEN CAST(replace(regexp_replace(trim(s), '[ \\x{{00A0}}\\x{{202F}}]', '', 'g'), ',', '.') AS DOUBLE)
+            -- plain replace() of the three group separators: much cheaper than a regexp_replace
+            THEN CAST(replace(replace(replace(replace(trim(s), ' ', ''), chr(160), ''), chr(8239), ''), ',', '.') AS DOUBLE)
         END
         """
     )
     con.execute(
         f"""
-        CREATE OR REPLACE MACRO lda_erreur_nombre(s) AS CASE
+        CREATE OR REPLACE TEMP MACRO lda_erreur_nombre(s) AS CASE
             WHEN lda_nr(s) OR lda_nombre(s) IS NOT NULL THEN NULL
             WHEN trim(s) LIKE '#%' THEN 'valeur-erreur-formule'
             WHEN trim(s) LIKE '=%' THEN 'valeur-formule-non-calculee'
@@ -44,7 +46,7 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         f"""
-        CREATE OR REPLACE MACRO lda_trimestre(s) AS CASE
+        CREATE OR REPLACE TEMP MACRO lda_trimestre(s) AS CASE
             WHEN regexp_full_match(upper(trim(s)), '{year_first}')
             THEN regexp_extract(upper(trim(s)), '{year_first}', 1) || '-T' || regexp_extract(upper(trim(s)), '{year_first}', 2)
             WHEN regexp_full_match(upper(trim(s)), '{quarter_first}')
@@ -55,6 +57,7 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
 
 
 _LOCAL = threading.local()
+SQL_VIEWS = ("brut", "longue", "lot_valide")  # views validation defines over its tables (not registered frames)
 
 
 def validation_connection() -> duckdb.DuckDBPyConnection:
@@ -72,7 +75,11 @@ def validation_connection() -> duckdb.DuckDBPyConnection:
 
 
 def release(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop what a validation left (temporary tables, registered frames) in ``con``."""
+    """Drop what a validation left (temporary views and tables, registered frames) in ``con``."""
+    for (name,) in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE temporary AND list_contains(?, view_name)", [list(SQL_VIEWS)]
+    ).fetchall():
+        con.execute(f'DROP VIEW IF EXISTS temp."{name}"')
     for (name,) in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_type = 'LOCAL TEMPORARY'"
     ).fetchall():

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from loaders.headers import COLUMNS, Layout, all_expected, expected_columns, key
 from loaders.problems import Problem, Report
-from loaders.reading import RawTable
+from loaders.reading import RawTable, drop_last_column
 
 
 @dataclass
@@ -21,12 +21,13 @@ class Validated:
     layout: str | None
     report: Report
     batch: pa.Table | None = None  # rows ready for the store (kind-specific columns)
+    batch_table: str | None = None  # or: the temporary relation holding them (validated in the store's connection)
     non_renseignees: int = 0
     extra: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return self.report.ok and self.batch is not None
+        return self.report.ok and (self.batch is not None or self.batch_table is not None)
 
 
 def header_problems(raw: RawTable, layout: Layout) -> list[Problem]:
@@ -61,7 +62,7 @@ def drop_empty_unnamed_columns(raw: RawTable, con: duckdb.DuckDBPyConnection) ->
             filled = con.execute(f"SELECT count(*) FROM brut WHERE coalesce(trim(c{i}), '') <> ''").fetchall()[0][0]
             if filled:
                 return
-            con.execute(f"ALTER TABLE brut DROP COLUMN c{i}")
+            drop_last_column(con, i + 1)
         raw.header.pop()
 
 

@@ -68,8 +68,11 @@ def validate_values(
     report: Report,
     allowed_territories: set[str] | None = None,
     today: dt.date | None = None,
+    *,
+    in_place: bool = False,
 ) -> Validated:
-    """Check every row of a values file; the valid rows become the batch when there is no error."""
+    """Check every row of a values file; the valid rows become the batch when there is no error:
+    an Arrow table, or with ``in_place`` the temporary relation ``lot_valide`` of ``con``."""
     result = Validated(raw, VALUES, layout.layout, report)
     if layout.layout != LONG:
         problems, usable = _wide_header_problems(raw, layout, ref)
@@ -92,32 +95,43 @@ def validate_values(
     pos = layout.positions
     col_t, col_q = h[pos["code_territoire"]], h[pos["trimestre"]]
     col_i = h[pos["indicateur"]] if "indicateur" in pos else None
-    # Keys repeat a lot (a few quarters, indicators and territories per file): they are parsed once
-    # per distinct spelling, then joined; only the value is parsed row by row.
-    con.execute(f"CREATE OR REPLACE TEMP TABLE longue AS {_long_sql(raw, layout)}")
+    # Keys repeat a lot (a few quarters, indicators and territories per file): they are parsed and
+    # looked up once per distinct spelling, then joined back; only the value is parsed row by row.
+    # Each valid key also gets an integer (territory, indicator, quarter index), so that checking
+    # duplicates and finding the previous quarter are integer operations.
+    con.execute(f"CREATE OR REPLACE TEMP VIEW longue AS {_long_sql(raw, layout)}")
+    n_ind = len(ref.indicateurs) + 1
+    ti = quarters.sql_index("trimestre")
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE chk AS
-        WITH q AS (SELECT trimestre_brut, lda_trimestre(trimestre_brut) AS trimestre
-                   FROM (SELECT DISTINCT trimestre_brut FROM longue)),
-             ind AS (SELECT b.indicateur_brut, coalesce(w.code, lower(trim(b.indicateur_brut))) AS indicateur
+        WITH q AS (SELECT trimestre_brut, trimestre,
+                          CASE WHEN trimestre IS NOT NULL THEN {ti} END AS ti
+                   FROM (SELECT trimestre_brut, lda_trimestre(trimestre_brut) AS trimestre
+                         FROM (SELECT DISTINCT trimestre_brut FROM longue))),
+             ind AS (SELECT b.indicateur_brut, n.indicateur, i.nature, i.unite, i.i_id
                      FROM (SELECT DISTINCT indicateur_brut FROM longue) b
-                     LEFT JOIN ref_wide w ON w.nom = b.indicateur_brut),
+                     LEFT JOIN ref_wide w ON w.nom = b.indicateur_brut
+                     CROSS JOIN LATERAL (SELECT coalesce(w.code, lower(trim(b.indicateur_brut))) AS indicateur) n
+                     LEFT JOIN (SELECT *, row_number() OVER (ORDER BY code) AS i_id FROM ref_indicateur) i
+                            ON i.code = n.indicateur),
+             terr AS (SELECT b.territoire_brut, trim(b.territoire_brut) AS territoire, t.t_id
+                      FROM (SELECT DISTINCT territoire_brut FROM longue) b
+                      LEFT JOIN (SELECT code, row_number() OVER (ORDER BY code) AS t_id FROM ref_territoire) t
+                             ON t.code = trim(b.territoire_brut)),
              v AS (SELECT *, trim(valeur_brut) AS v FROM longue)
         SELECT v.ligne, v.territoire_brut, v.indicateur_brut, v.trimestre_brut, v.valeur_brut,
                nullif(trim(v.commentaire), '') AS commentaire, nullif(trim(v.source), '') AS source,
                v.colonne_valeur,
-               trim(v.territoire_brut) AS territoire,
-               t.code IS NOT NULL AS territoire_connu,
-               ind.indicateur, i.nature, i.unite, q.trimestre,
+               terr.territoire, terr.t_id IS NOT NULL AS territoire_connu,
+               ind.indicateur, ind.nature, ind.unite, q.trimestre, q.ti,
                lda_nr(v.v) AS non_renseigne,
                lda_nombre(v.v) AS valeur,
-               CASE WHEN NOT lda_nr(v.v) AND lda_nombre(v.v) IS NULL THEN lda_erreur_nombre(v.v) END AS erreur_valeur
+               (terr.t_id * {n_ind} + ind.i_id) * 65536 + q.ti AS cle
         FROM v
         LEFT JOIN q ON q.trimestre_brut IS NOT DISTINCT FROM v.trimestre_brut
         LEFT JOIN ind ON ind.indicateur_brut IS NOT DISTINCT FROM v.indicateur_brut
-        LEFT JOIN ref_territoire t ON t.code = trim(v.territoire_brut)
-        LEFT JOIN ref_indicateur i ON i.code = ind.indicateur
+        LEFT JOIN terr ON terr.territoire_brut IS NOT DISTINCT FROM v.territoire_brut
         """
     )
     allowed = sorted(allowed_territories) if allowed_territories is not None else None
@@ -152,7 +166,8 @@ def validate_values(
         UNION ALL SELECT ligne, {sql_text(col_q)}, trimestre_brut, 'trimestre-futur' FROM chk WHERE trimestre > '{current}'
         UNION ALL SELECT ligne, {sql_text(col_q)}, trimestre_brut, 'trimestre-trop-ancien' FROM chk
             WHERE trimestre < '{first_year}-T1'
-        UNION ALL SELECT ligne, colonne_valeur, valeur_brut, erreur_valeur FROM chk WHERE erreur_valeur IS NOT NULL
+        UNION ALL SELECT ligne, colonne_valeur, valeur_brut, lda_erreur_nombre(trim(valeur_brut)) FROM chk
+            WHERE NOT non_renseigne AND valeur IS NULL
         UNION ALL SELECT ligne, colonne_valeur, valeur_brut, 'valeur-negative' FROM chk WHERE valeur < 0
         UNION ALL SELECT ligne, colonne_valeur, valeur_brut, 'valeur-non-entiere' FROM chk
             WHERE valeur >= 0 AND valeur <> floor(valeur) AND coalesce(unite, '') <> '%'
@@ -188,32 +203,41 @@ def validate_values(
         SELECT count(*) = 0 FROM chk
         WHERE territoire_brut IS NULL OR NOT territoire_connu OR nature IS NULL OR nature IN ('somme', 'ratio')
            OR trimestre IS NULL OR trimestre > '{current_q}' OR trimestre < '{first_q}'
-           OR erreur_valeur IS NOT NULL OR valeur < 0 OR (valeur <> floor(valeur) AND coalesce(unite, '') <> '%')
+           OR (NOT non_renseigne AND valeur IS NULL) OR valeur < 0 OR (valeur <> floor(valeur) AND coalesce(unite, '') <> '%')
            {"OR territoire NOT IN (SELECT code FROM perimetre)" if allowed is not None else ""}
         """
     ).fetchall()[0]
     if not clean:  # the detailed rules run only when some row is wrong
         collect(con, report, sql, make)
-    # One pass groups the valid rows by key: it yields the batch and reveals contradictory duplicates.
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE lot_valide AS
-        SELECT territoire, indicateur, trimestre, arg_min(valeur, ligne) AS valeur,
-               arg_min(commentaire, ligne) AS commentaire, arg_min(source, ligne) AS source,
-               min(ligne) AS ligne, min(valeur) <> max(valeur) AS conflit
-        FROM chk
-        WHERE valeur IS NOT NULL AND territoire_connu AND nature IS NOT NULL AND trimestre IS NOT NULL
-        GROUP BY territoire, indicateur, trimestre
-        """
-    )
-    if con.execute("SELECT count(*) FROM lot_valide WHERE conflit").fetchall()[0][0]:
+    valid = "valeur IS NOT NULL AND territoire_connu AND nature IS NOT NULL AND trimestre IS NOT NULL"
+    n_valid, n_keys = con.execute(f"SELECT count(*), count(DISTINCT cle) FROM chk WHERE {valid}").fetchall()[0]
+    if n_valid == n_keys:  # no key twice: the valid rows are the batch as they are
+        con.execute(
+            f"""CREATE OR REPLACE TEMP VIEW lot_valide AS
+            SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne, ti, cle, false AS conflit
+            FROM chk WHERE {valid}"""
+        )
+    else:  # one pass groups the rows by key: the first of each stays, contradictions are errors
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE lot_valide AS
+            SELECT territoire, indicateur, trimestre, arg_min(valeur, ligne) AS valeur,
+                   arg_min(commentaire, ligne) AS commentaire, arg_min(source, ligne) AS source,
+                   min(ligne) AS ligne, any_value(ti) AS ti, cle, min(valeur) <> max(valeur) AS conflit
+            FROM chk WHERE {valid}
+            GROUP BY cle, territoire, indicateur, trimestre
+            """
+        )
+    if n_valid != n_keys and con.execute("SELECT count(*) FROM lot_valide WHERE conflit").fetchall()[0][0]:
         _duplicates(con, report)
     result.non_renseignees = con.execute(
         "SELECT count(*) FROM chk WHERE non_renseigne AND territoire_connu"
     ).fetchall()[0][0]
-    if report.ok:
+    if report.ok and in_place:
+        result.batch_table = "lot_valide"
+    elif report.ok:
         result.batch = con.sql(
-            "SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne FROM lot_valide"
+            "SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne, ti, cle FROM lot_valide"
         ).to_arrow_table()
     return result
 

@@ -1,0 +1,152 @@
+"""The fast reading path (DuckDB decodes and parses the bytes as received) and the Python path
+(decode() then csv) must give the same rows, line numbers, problems and stored values, whatever the
+encoding and line ends; the batch validated in the store's connection is stored exactly as one
+validated apart; the values table keeps one row per key without its former primary key index."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from data import migrations, store
+from data.config import DUCKDB_CONFIG
+from loaders import reading
+from loaders.importer import import_bytes
+from loaders.sql_rules import release, validation_connection
+from tests.conftest import TODAY
+
+HEADER = "code_territoire;indicateur;trimestre;valeur;commentaire"
+GOOD = [
+    "200046977;sorties_rue_logement;2024-T1;1\u00a0204;déclaré par l'opérateur",
+    "200046977;sorties_rue_logement;2024-T2;1 310;",
+    "",  # a blank line: skipped, later line numbers unchanged
+    "200046977;sorties_hebergement_logement;2024-T1;57;\"note; avec séparateur\"",
+]
+BAD = GOOD + ["200046977;sorties_hebergement_logement;2024-T2;douze;", "200046977;nimporte;2024-T2;3;"]
+
+
+def encode(lines, encoding="cp1252", newline="\r\n", bom=False):
+    data = (newline.join([HEADER] + lines) + newline).encode(encoding)
+    return (b"\xef\xbb\xbf" if bom else b"") + data
+
+
+VARIANTS = {
+    "cp1252 CRLF (Latin-1 compatible: fast path)": dict(encoding="cp1252", newline="\r\n"),
+    "cp1252 LF": dict(encoding="cp1252", newline="\n"),
+    "UTF-8 LF": dict(encoding="utf-8", newline="\n"),
+    "UTF-8 BOM CRLF": dict(encoding="utf-8", newline="\r\n", bom=True),
+}
+
+
+def stored(db):
+    with store.connect(db) as con:
+        return con.execute(
+            "SELECT territoire, indicateur, trimestre, valeur, commentaire FROM valeur ORDER BY ALL"
+        ).fetchall()
+
+
+def problems(result):
+    return [(p.line, p.column, p.code) for p in result.report.sorted_errors()]
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_encoding_and_line_end_reads_the_same(db, variant):
+    refused = import_bytes(encode(BAD, **VARIANTS[variant]), "depot.csv", db, user="t", today=TODAY)
+    assert problems(refused) == [(6, "valeur", "valeur-invalide"), (7, "indicateur", "indicateur-inconnu")]
+    assert stored(db) == []
+    result = import_bytes(encode(GOOD, **VARIANTS[variant]), "depot.csv", db, user="t", today=TODAY)
+    assert result.stored and result.outcome.nouvelles == 3 and result.row_count == 3
+    assert stored(db) == [
+        ("200046977", "sorties_hebergement_logement", "2024-T1", 57.0, "note; avec séparateur"),
+        ("200046977", "sorties_rue_logement", "2024-T1", 1204.0, "déclaré par l'opérateur"),
+        ("200046977", "sorties_rue_logement", "2024-T2", 1310.0, None),
+    ]
+
+
+def read(data):
+    con = validation_connection()
+    try:
+        raw = reading.read_file(data, "f.csv", con)
+        rows = con.execute("SELECT * FROM brut ORDER BY ligne").fetchall() if raw.header else []
+        return raw, rows
+    finally:
+        release(con)
+
+
+def test_fast_path_is_taken_only_where_duckdb_decodes_like_python(monkeypatch):
+    calls = []
+    original = reading._python_parse
+    monkeypatch.setattr(reading, "_python_parse", lambda *a: calls.append(1) or original(*a))
+    no_blank = [line for line in GOOD if line]
+    fast_raw, fast_rows = read(encode(no_blank))
+    assert calls == [] and fast_raw.encoding == "cp1252" and fast_raw.separator == ";"
+    assert [r[0] for r in fast_rows] == [2, 3, 4] and fast_rows[2][5] == "note; avec séparateur"
+    # DuckDB skips blank lines, which would shift line numbers: Python reads such a file
+    raw, rows = read(encode(GOOD))
+    assert calls == [1] and [r[0] for r in rows] == [2, 3, 5] and [r[1:] for r in rows] == [r[1:] for r in fast_rows]
+    # Windows-1252 bytes 0x80-0x9F (here ’ and €) differ from Latin-1: Python decodes them, then
+    # DuckDB parses the decoded text (no Python csv needed)
+    special = [no_blank[0].replace("l'opérateur", "l’opérateur (5 €)")] + no_blank[1:]
+    assert reading._bytes_encoding(encode(special)) is None
+    raw, rows = read(encode(special))
+    assert calls == [1] and rows[0][5] == "déclaré par l’opérateur (5 €)" and rows[1:] == fast_rows[1:]
+
+
+def test_mixed_line_ends_and_quoted_line_breaks_fall_back_with_exact_lines():
+    mixed = (HEADER + "\r\n" + GOOD[0] + "\n" + GOOD[1] + "\r\n").encode("cp1252")
+    raw, rows = read(mixed)
+    assert [r[0] for r in rows] == [2, 3] and rows[1][4] == "1 310"
+    quoted = (HEADER + "\r\n" + '200046977;sorties_rue_logement;2024-T1;4;"deux\r\nlignes"\r\n'
+              + GOOD[1] + "\r\n").encode("cp1252")
+    raw, rows = read(quoted)
+    assert [r[0] for r in rows] == [2, 4] and rows[0][5] == "deux\nlignes"
+
+
+def test_jump_warnings_against_the_batch_and_against_stored_values(db):
+    def load(lines):
+        return import_bytes(encode(lines), "d.csv", db, user="t", today=TODAY)
+
+    def jumps(result):
+        return [(p.line, p.params["trimestre_precedent"]) for p in result.report.warnings
+                if p.code == "saut-trimestriel"]
+
+    # nothing stored for the territory yet: the previous quarter comes from the file itself
+    first = load(["200046977;sorties_rue_logement;2024-T3;10;", "200046977;sorties_rue_logement;2024-T4;90;",
+                  "200046977;sorties_hebergement_logement;2025-T1;95;"])
+    assert jumps(first) == [(3, "2024-T3")]
+    # the previous quarter is only in the store, across a year boundary
+    second = load(["200046977;sorties_rue_logement;2025-T1;9;"])
+    assert jumps(second) == [(2, "2024-T4")]
+
+
+def test_values_keep_one_row_per_key_without_a_primary_key(db):
+    lines = ["200046977;sorties_rue_logement;2024-T1;5;", "200046977;sorties_rue_logement;2024-T1;5;",
+             "200046977;sorties_rue_logement;2024-T2;6;"]
+    first = import_bytes(encode(lines), "d.csv", db, user="t", today=TODAY)
+    assert first.outcome.nouvelles == 2  # an identical repeated row is one value
+    again = import_bytes(encode(lines), "d.csv", db, user="t", today=TODAY)
+    assert (again.outcome.nouvelles, again.outcome.inchangees) == (0, 2)
+    revised = import_bytes(encode(["200046977;sorties_rue_logement;2024-T1;7;"]), "d.csv", db, user="t", today=TODAY)
+    assert revised.outcome.revisees == 1
+    with store.connect(db) as con:
+        total, keys = con.execute(
+            "SELECT count(*), count(DISTINCT (territoire, indicateur, trimestre)) FROM valeur").fetchall()[0]
+        history = con.execute("SELECT valeur FROM valeur_historique").fetchall()
+    assert (total, keys) == (2, 2) and history == [(5.0,)]
+
+
+def test_migration_003_keeps_every_value_and_column(tmp_path):
+    path = tmp_path / "v2.duckdb"
+    con = duckdb.connect(str(path), config=dict(DUCKDB_CONFIG))
+    migrations.migrate(con, target=2)
+    con.execute("INSERT INTO valeur VALUES ('200046977', 'sorties_rue_logement', '2024-T1', 4, 'c', 's', 2, 7,"
+                " 'alice', TIMESTAMP '2024-05-02 10:00:00')")
+    con.close()
+    with store.connect(path) as con:
+        assert migrations.current_version(con) >= 3
+        assert con.execute("SELECT * FROM valeur").fetchall()[0][:9] == (
+            "200046977", "sorties_rue_logement", "2024-T1", 4.0, "c", "s", 2, 7, "alice")
+        constraints = con.execute(
+            "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'valeur' AND constraint_type = 'PRIMARY KEY'"
+        ).fetchall()[0][0]
+    assert constraints == 0
