@@ -138,9 +138,16 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
     """Every write changes the data version, which the dashboard's caches are keyed on."""
-    version = int(get_meta(con, "version_donnees", "0") or 0) + 1
-    set_meta(con, "version_donnees", str(version))
-    set_meta(con, "modifiee_le", dt.datetime.now().isoformat(timespec="seconds"))
+    con.execute(
+        """
+        INSERT INTO metadonnee
+        SELECT 'version_donnees', CAST(coalesce(max(TRY_CAST(valeur AS BIGINT)), 0) + 1 AS VARCHAR)
+        FROM metadonnee WHERE cle = 'version_donnees'
+        UNION ALL SELECT 'modifiee_le', ?
+        ON CONFLICT (cle) DO UPDATE SET valeur = excluded.valeur
+        """,
+        [dt.datetime.now().isoformat(timespec="seconds")],
+    )
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:

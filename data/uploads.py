@@ -85,7 +85,6 @@ def _classify_values(con: duckdb.DuckDBPyConnection) -> int:
     stored = con.execute(
         "SELECT count(*) FROM valeur WHERE territoire IN (SELECT DISTINCT territoire FROM lot)"
     ).fetchall()[0][0]
-    drop_temp(con, "lot_classe")
     if not stored:
         con.execute(
             """
@@ -205,24 +204,8 @@ def apply_values(
                 raise _DryRun(outcome)
             depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, outcome.warnings)
             now = dt.datetime.now()
-            con.execute(
-                """
-                INSERT INTO valeur_historique
-                SELECT v.*, ?, ? FROM valeur v
-                JOIN lot_classe l USING (territoire, indicateur, trimestre) WHERE l.statut = 'revisee'
-                """,
-                [now, depot_id],
-            )
-            con.execute(
-                """
-                UPDATE valeur v SET valeur = l.valeur, commentaire = l.commentaire, source = l.source,
-                       revision = v.revision + 1, depot_id = ?, utilisateur = ?, enregistre_le = ?
-                FROM lot_classe l
-                WHERE l.statut = 'revisee' AND v.territoire = l.territoire
-                  AND v.indicateur = l.indicateur AND v.trimestre = l.trimestre
-                """,
-                [depot_id, meta.utilisateur, now],
-            )
+            if outcome.revisees:
+                _revise(con, depot_id, meta, now)
             con.execute(
                 """
                 INSERT INTO valeur
@@ -235,19 +218,40 @@ def apply_values(
     except _DryRun as dry:
         outcome = dry.outcome
     finally:
-        drop_temp(con, "sauts", "lot_classe", "lot")
         if isinstance(batch, str):
-            drop_temp(con, "lot_arrow")
+            drop_temp(con, "sauts", "lot_classe", "lot", "lot_arrow")
         else:
+            drop_temp(con, "sauts", "lot_classe", "lot")
             store.unregister(con, "lot_arrow")
     return outcome
+
+
+def _revise(con: duckdb.DuckDBPyConnection, depot_id: int, meta: UploadMeta, now: dt.datetime) -> None:
+    """Revised values: the former version goes to the history, the current row takes the new one."""
+    con.execute(
+        """
+        INSERT INTO valeur_historique
+        SELECT v.*, ?, ? FROM valeur v
+        JOIN lot_classe l USING (territoire, indicateur, trimestre) WHERE l.statut = 'revisee'
+        """,
+        [now, depot_id],
+    )
+    con.execute(
+        """
+        UPDATE valeur v SET valeur = l.valeur, commentaire = l.commentaire, source = l.source,
+               revision = v.revision + 1, depot_id = ?, utilisateur = ?, enregistre_le = ?
+        FROM lot_classe l
+        WHERE l.statut = 'revisee' AND v.territoire = l.territoire
+          AND v.indicateur = l.indicateur AND v.trimestre = l.trimestre
+        """,
+        [depot_id, meta.utilisateur, now],
+    )
 
 
 def _lot_view(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
     """``lot``: the registered batch ``lot_arrow`` with the quarter index ``ti`` and an integer key
     ``cle`` of (territory, indicator, quarter index) where consecutive quarters differ by one.
     Validation ships both (loaders/values.py); a batch built elsewhere gets them here."""
-    drop_temp(con, "lot")
     if {"ti", "cle"} <= set(columns):
         con.execute("CREATE TEMP VIEW lot AS SELECT * FROM lot_arrow")
         return

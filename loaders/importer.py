@@ -14,7 +14,7 @@ from data.roadmaps import apply_roadmap, apply_territories
 from data.uploads import Outcome, UploadMeta, apply_values, record_refused
 from loaders import headers, personnes, referentiel
 from loaders.problems import Problem, Report
-from loaders.reading import XLSX_MAGIC, read_file
+from loaders.reading import XLSX_MAGIC, exact_row_count, read_file
 from loaders.roadmap import validate_roadmap
 from loaders.sql_rules import install, release, validation_connection
 from loaders.territories import validate_territories
@@ -56,6 +56,7 @@ def validate_bytes(
     allowed_territories: set[str] | None = None,
     today: dt.date | None = None,
     con=None,
+    path: Path | None = None,
 ) -> Validated:
     """Validate a file; never writes to the store.
 
@@ -68,34 +69,41 @@ def validate_bytes(
         con = validation_connection()
     else:
         install(con)
-    report = Report()
     try:
-        raw = read_file(data, name, con)
-        report.extend(raw.problems)
-        if not raw.readable or not raw.header:
-            if not raw.problems:
-                report.add(Problem("fichier-vide"))
-            return Validated(raw, None, None, report)
-        drop_empty_unnamed_columns(raw, con)
-        layout = headers.detect(raw.header, forced=kind)
-        problems = header_problems(raw, layout)
-        report.extend(problems)
-        if layout.kind is None or any(p.code == "colonne-manquante" for p in problems):
-            return Validated(raw, layout.kind, layout.layout, report)
-        if layout.kind == headers.VALUES:
-            if layout.layout == headers.LONG:
-                for i in layout.extra:
-                    if raw.header[i].strip():
-                        report.add(Problem("colonne-ignoree", line=raw.header_line, column=raw.header[i]))
-            return validate_values(raw, layout, ref, con, report, allowed_territories, today, in_place=not private)
-        if layout.kind == headers.ROADMAP:
-            return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
-        if layout.kind == headers.PEOPLE:
-            return personnes.validate_people(raw, layout, ref, con, report)
-        return validate_territories(raw, layout, con, report, ref.collectivites)
+        validated = _validate(data, name, ref, con, path, private, kind, allowed_territories, today)
+        exact_row_count(validated.raw, con)
+        return validated
     finally:
         if private:
             release(con)
+
+
+def _validate(data, name, ref, con, path, private, kind, allowed_territories, today) -> Validated:
+    """Read then validate by kind (see validate_bytes)."""
+    report = Report()
+    raw = read_file(data, name, con, path)
+    report.extend(raw.problems)
+    if not raw.readable or not raw.header:
+        if not raw.problems:
+            report.add(Problem("fichier-vide"))
+        return Validated(raw, None, None, report)
+    drop_empty_unnamed_columns(raw, con)
+    layout = headers.detect(raw.header, forced=kind)
+    problems = header_problems(raw, layout)
+    report.extend(problems)
+    if layout.kind is None or any(p.code == "colonne-manquante" for p in problems):
+        return Validated(raw, layout.kind, layout.layout, report)
+    if layout.kind == headers.VALUES:
+        if layout.layout == headers.LONG:
+            for i in layout.extra:
+                if raw.header[i].strip():
+                    report.add(Problem("colonne-ignoree", line=raw.header_line, column=raw.header[i]))
+        return validate_values(raw, layout, ref, con, report, allowed_territories, today, in_place=not private)
+    if layout.kind == headers.ROADMAP:
+        return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
+    if layout.kind == headers.PEOPLE:
+        return personnes.validate_people(raw, layout, ref, con, report)
+    return validate_territories(raw, layout, con, report, ref.collectivites)
 
 
 def import_bytes(
@@ -110,6 +118,7 @@ def import_bytes(
     today: dt.date | None = None,
     con=None,
     actor=None,
+    path: Path | None = None,
 ) -> ImportResult:
     """Validate then store ``data``; a refused file is audited and changes nothing else.
 
@@ -117,7 +126,8 @@ def import_bytes(
     ones), opened once for reading the reference data, validating and writing: a 200,000-row file
     holds the file a fraction of a second. A workbook is parsed first, with the store closed
     (openpyxl is slow on big sheets), and the store opened for the reference data, then again for
-    the write. A caller doing many imports may pass its own ``con``.
+    the write. A caller doing many imports may pass its own ``con``; ``path`` names the file on disk
+    holding ``data``, if any (read in place rather than copied).
     A people file is stored with ``actor`` (a data.access.Personne) as author; without one, only an
     unrestricted import (the command line) may store it, acting as national (loaders/personnes.py)."""
     territorial = kind == headers.TERRITORIES or _looks_territorial(data)
@@ -126,11 +136,12 @@ def import_bytes(
         with _store(db, con) as conn:
             try:
                 ref = referentiel.from_store(conn, with_collectivites=territorial)
-                validated = validate_bytes(data, name, ref, con=conn, **options)
+                validated = validate_bytes(data, name, ref, con=conn, path=path, **options)
                 return _store_validated(validated, name, user, dry_run, allowed_territories, today, actor,
                                         lambda: contextlib.nullcontext(conn))
             finally:
-                release(conn)
+                if con is not None:  # a connection opened here takes its temporary tables with it
+                    release(conn)
     with _store(db, con) as conn:
         ref = referentiel.from_store(conn, with_collectivites=territorial)
     validated = validate_bytes(data, name, ref, **options)
@@ -207,4 +218,4 @@ def _looks_territorial(data: bytes) -> bool:
 def import_file(path: str | Path, db: str | Path | None = None, **kwargs) -> ImportResult:
     """import_bytes on a file of the disk."""
     path = Path(path)
-    return import_bytes(path.read_bytes(), path.name, db, **kwargs)
+    return import_bytes(path.read_bytes(), path.name, db, path=path, **kwargs)

@@ -7,10 +7,12 @@ with ragged rows or quoted line breaks go through Python's csv module, which kno
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import os
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -41,10 +43,28 @@ class RawTable:
     header_line: int = 1
     problems: list[Problem] = field(default_factory=list)
     row_count: int = 0
+    # False while row_count may still include rows whose cells are all blank (DuckDB's fast path):
+    # validation then counts the rows of ``brut`` exactly (exact_row_count)
+    count_exact: bool = True
 
     @property
     def readable(self) -> bool:
         return not self.problems or all(p.line is not None for p in self.problems)
+
+
+def _size(path) -> int | None:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return None
+
+
+def _blank(data: bytes) -> bool:
+    """Whether ``data`` holds only white space (without copying a big file when it starts with text)."""
+    return not data[:4096].strip() and not data.strip()
+
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def file_problem(code: str, **params) -> Problem:
@@ -90,8 +110,9 @@ def _is_blank(cells) -> bool:
     return all(c is None or str(c).strip() == "" for c in cells)
 
 
-def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection) -> RawTable:
-    """Read ``data`` into table ``brut`` of ``con``; problems of the file land in ``RawTable.problems``."""
+def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection, path: str | os.PathLike | None = None) -> RawTable:
+    """Read ``data`` into table ``brut`` of ``con``; problems of the file land in ``RawTable.problems``.
+    ``path``, when given, is a file on disk holding exactly ``data``: DuckDB then reads it in place."""
     raw = RawTable(name=name, sha256=hashlib.sha256(data).hexdigest())
     limit = TAILLE_MAX_FICHIER_MO * 1024 * 1024
     if len(data) > limit:
@@ -100,7 +121,7 @@ def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection) -> RawTabl
                          limite=TAILLE_MAX_FICHIER_MO)
         )
         return raw
-    if not data.strip():
+    if _blank(data):
         raw.problems.append(file_problem("fichier-vide"))
         return raw
     if data.startswith(XLSX_MAGIC):
@@ -110,7 +131,7 @@ def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection) -> RawTabl
             return raw
         _rows_to_table(rows, raw, con)
         return raw
-    if _read_csv_bytes(data, raw, con):
+    if _read_csv_bytes(data, raw, con, path):
         return raw
     text, encoding, error = decode(data)
     if text is None:
@@ -153,7 +174,8 @@ def _bytes_encoding(data: bytes) -> str | None:
     return "latin-1"
 
 
-def _read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection) -> bool:
+def _read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection,
+                    path: str | os.PathLike | None = None) -> bool:
     """Fast path for a regular CSV file: DuckDB decodes and parses the bytes as received, with no
     Python pass over the text. Returns False, having stored nothing, when the file needs decode()
     or Python's csv module (Windows-1252 bytes 0x80-0x9F, UTF-16, old Mac line ends, ragged rows,
@@ -170,8 +192,7 @@ def _read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection) 
     if b"\r" in header_bytes:
         return False
     codec = "utf-8" if encoding == "utf-8" else "cp1252"
-    head = data[body_start:body_start + 20000].decode(codec, errors="replace")
-    if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in head):
+    if _CONTROL.search(data, body_start, body_start + 20000):
         return False  # decode() words the binary-file refusal
     header_text = header_bytes.decode(codec)
     separator = detect_separator(header_text)
@@ -179,24 +200,28 @@ def _read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection) 
         header = [h.strip() for h in next(csv.reader([header_text], delimiter=separator), [])]
     except csv.Error:
         return False  # the Python path words the refusal
-    body_lines = data.count(b"\n", first_nl + 1) + (0 if data.endswith(b"\n") else 1)
-    if not data[first_nl + 1:].strip() or not header:
+    newlines = data.count(b"\n")
+    body_lines = newlines - data.count(b"\n", 0, first_nl + 1) + (0 if data.endswith(b"\n") else 1)
+    if not header or _blank(data[first_nl + 1:]):
         return False
-    if crlf and data.count(b"\r") != data.count(b"\n"):
+    if crlf and data.count(b"\r") != newlines:
         return False  # mixed line ends or a carriage return in a cell: Python's reader counts them exactly
     if not crlf and b"\r" in data:
         return False
-    fd, path = tempfile.mkstemp(suffix=".csv", prefix="lda_")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        count = _duckdb_read(con, path, header, separator, "\r\n" if crlf else "\n", body_lines,
+    with contextlib.ExitStack() as stack:
+        if path is not None and _size(path) != len(data):
+            path = None  # the file changed since it was read: parse the bytes that were read
+        if path is None:  # DuckDB reads files: the received bytes go to a private temporary one
+            fd, temporary = tempfile.mkstemp(suffix=".csv", prefix="lda_")
+            stack.callback(os.unlink, temporary)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            path = temporary
+        count = _duckdb_read(con, str(path), header, separator, "\r\n" if crlf else "\n", body_lines,
                              skip=1, encoding=encoding)
-    finally:
-        os.unlink(path)
     if count is None:
         return False
-    raw.row_count = count
+    raw.row_count, raw.count_exact = count, False
     raw.encoding = "cp1252" if encoding == "latin-1" else "utf-8"
     raw.separator = separator
     raw.header = header
@@ -221,6 +246,7 @@ def _read_csv_text(text: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> 
 def _create_brut(con: duckdb.DuckDBPyConnection, width: int) -> None:
     cols = ", ".join(f"c{i} VARCHAR" for i in range(width))
     con.execute(f"CREATE OR REPLACE TEMP TABLE brut (ligne INTEGER, {cols})")
+    con.execute("CREATE OR REPLACE TEMP VIEW brut_tout AS SELECT * FROM brut")
 
 
 def _duckdb_parse(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> bool:
@@ -236,7 +262,7 @@ def _duckdb_parse(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> b
         os.unlink(path)
     if count is None:
         return False
-    raw.row_count = count
+    raw.row_count, raw.count_exact = count, False
     return True
 
 
@@ -273,7 +299,18 @@ def _duckdb_read(con: duckdb.DuckDBPyConnection, path: str, header: list[str], s
         con.execute("DROP TABLE brut0")
         return None
     _brut_view(con, width)
-    return con.execute("SELECT count(*) FROM brut").fetchall()[0][0]
+    # rows, blank ones included (cheap); validation sets the exact count (see RawTable.count_exact)
+    return n
+
+
+def exact_row_count(raw: RawTable, con: duckdb.DuckDBPyConnection, count: int | None = None) -> None:
+    """Make ``raw.row_count`` the number of non-blank rows: ``count`` when the caller knows it, else
+    counted in ``brut``."""
+    if raw.count_exact:
+        return
+    if count is None:
+        count = con.execute("SELECT count(*) FROM brut").fetchall()[0][0]
+    raw.row_count, raw.count_exact = count, True
 
 
 def _brut_view(con: duckdb.DuckDBPyConnection, width: int) -> None:
@@ -284,6 +321,8 @@ def _brut_view(con: duckdb.DuckDBPyConnection, width: int) -> None:
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW brut AS SELECT CAST(rowid AS INTEGER) + 2 AS ligne, {cells} FROM brut0 WHERE {not_blank}"
     )
+    # the same rows, blank ones included: cheaper to scan where blank rows do no harm
+    con.execute(f"CREATE OR REPLACE TEMP VIEW brut_tout AS SELECT CAST(rowid AS INTEGER) + 2 AS ligne, {cells} FROM brut0")
 
 
 def drop_last_column(con: duckdb.DuckDBPyConnection, width: int) -> None:

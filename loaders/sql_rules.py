@@ -23,16 +23,22 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     own temporary tables without writing anything to the database file."""
     year_first, quarter_first = _strip(QUARTER_PATTERN_YEAR_FIRST), _strip(QUARTER_PATTERN_QUARTER_FIRST)
     nr = ", ".join(f"'{v}'" for v in NON_RENSEIGNE)
-    con.execute(f"CREATE OR REPLACE TEMP MACRO lda_nr(s) AS s IS NULL OR lower(trim(s)) IN ({nr})")
+    longest = max(len(v) for v in NON_RENSEIGNE)
+    # *_net macros take a trimmed cell (validation trims each value once); the others trim
+    con.execute(
+        f"CREATE OR REPLACE TEMP MACRO lda_nr_net(v) AS v IS NULL OR (length(v) <= {longest} AND lower(v) IN ({nr}))"
+    )
+    con.execute("CREATE OR REPLACE TEMP MACRO lda_nr(s) AS lda_nr_net(trim(s))")
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP MACRO lda_nombre(s) AS CASE
-            WHEN regexp_full_match(trim(s), '{NUMBER_PATTERN}')
+        CREATE OR REPLACE TEMP MACRO lda_nombre_net(v) AS CASE
+            WHEN regexp_full_match(v, '{NUMBER_PATTERN}')
             -- plain replace() of the three group separators: much cheaper than a regexp_replace
-            THEN CAST(replace(replace(replace(replace(trim(s), ' ', ''), chr(160), ''), chr(8239), ''), ',', '.') AS DOUBLE)
+            THEN CAST(replace(replace(replace(replace(v, ' ', ''), chr(160), ''), chr(8239), ''), ',', '.') AS DOUBLE)
         END
         """
     )
+    con.execute("CREATE OR REPLACE TEMP MACRO lda_nombre(s) AS lda_nombre_net(trim(s))")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP MACRO lda_erreur_nombre(s) AS CASE
@@ -57,7 +63,7 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
 
 
 _LOCAL = threading.local()
-SQL_VIEWS = ("brut", "longue", "lot_valide")  # views validation defines over its tables (not registered frames)
+SQL_VIEWS = ("lot_valide", "longue", "longue_tout", "brut", "brut_tout")  # views validation defines over its tables (not registered frames)
 
 
 def validation_connection() -> duckdb.DuckDBPyConnection:

@@ -10,12 +10,17 @@ from indicators import quarters
 from indicators.parametres import PREMIERE_ANNEE_ACCEPTEE
 from loaders.headers import LONG, VALUES, Layout, key
 from loaders.problems import Problem, Report
-from loaders.reading import RawTable
+from loaders.reading import RawTable, exact_row_count
 from loaders.referentiel import Referentiel
 from loaders.validation import Validated, collect, sql_text
 
 
-def _long_sql(raw: RawTable, layout: Layout) -> str:
+# the columns of ``chk`` a clean file needs (the cells as written are added only to quote problems)
+_NARROW = ("ligne", "commentaire", "source", "territoire", "territoire_connu", "indicateur", "nature", "unite",
+           "trimestre", "ti", "non_renseigne", "valeur", "cle")
+
+
+def _long_sql(raw: RawTable, layout: Layout, source: str = "brut") -> str:
     pos = layout.positions
 
     def col(name: str) -> str:
@@ -28,14 +33,14 @@ def _long_sql(raw: RawTable, layout: Layout) -> str:
                    {col('trimestre')} AS trimestre_brut, {col('valeur')} AS valeur_brut,
                    {col('commentaire')} AS commentaire, {col('source')} AS source,
                    {sql_text(header[pos['valeur']])} AS colonne_valeur
-            FROM brut"""
+            FROM {source}"""
     parts = []
     for i, name in layout.indicator_columns.items():
         parts.append(
             f"""SELECT ligne, {col('code_territoire')} AS territoire_brut, {sql_text(name)} AS indicateur_brut,
                    {col('trimestre')} AS trimestre_brut, c{i} AS valeur_brut,
                    NULL::VARCHAR AS commentaire, NULL::VARCHAR AS source, {sql_text(name)} AS colonne_valeur
-            FROM brut"""
+            FROM {source}"""
         )
     return " UNION ALL ".join(parts)
 
@@ -100,23 +105,24 @@ def validate_values(
     # Each valid key also gets an integer (territory, indicator, quarter index), so that checking
     # duplicates and finding the previous quarter are integer operations.
     con.execute(f"CREATE OR REPLACE TEMP VIEW longue AS {_long_sql(raw, layout)}")
+    # the distinct spellings are read from the rows unfiltered (a blank row only adds a spelling
+    # nobody joins to): the blank-row filter of ``brut`` then runs once, not once per key column
+    con.execute(f"CREATE OR REPLACE TEMP VIEW longue_tout AS {_long_sql(raw, layout, 'brut_tout')}")
     n_ind = len(ref.indicateurs) + 1
     ti = quarters.sql_index("trimestre")
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE chk AS
+    chk_sql = f"""
         WITH q AS (SELECT trimestre_brut, trimestre,
                           CASE WHEN trimestre IS NOT NULL THEN {ti} END AS ti
                    FROM (SELECT trimestre_brut, lda_trimestre(trimestre_brut) AS trimestre
-                         FROM (SELECT DISTINCT trimestre_brut FROM longue))),
+                         FROM (SELECT DISTINCT trimestre_brut FROM longue_tout))),
              ind AS (SELECT b.indicateur_brut, n.indicateur, i.nature, i.unite, i.i_id
-                     FROM (SELECT DISTINCT indicateur_brut FROM longue) b
+                     FROM (SELECT DISTINCT indicateur_brut FROM longue_tout) b
                      LEFT JOIN ref_wide w ON w.nom = b.indicateur_brut
                      CROSS JOIN LATERAL (SELECT coalesce(w.code, lower(trim(b.indicateur_brut))) AS indicateur) n
                      LEFT JOIN (SELECT *, row_number() OVER (ORDER BY code) AS i_id FROM ref_indicateur) i
                             ON i.code = n.indicateur),
              terr AS (SELECT b.territoire_brut, trim(b.territoire_brut) AS territoire, t.t_id
-                      FROM (SELECT DISTINCT territoire_brut FROM longue) b
+                      FROM (SELECT DISTINCT territoire_brut FROM longue_tout) b
                       LEFT JOIN (SELECT code, row_number() OVER (ORDER BY code) AS t_id FROM ref_territoire) t
                              ON t.code = trim(b.territoire_brut)),
              v AS (SELECT *, trim(valeur_brut) AS v FROM longue)
@@ -125,15 +131,23 @@ def validate_values(
                v.colonne_valeur,
                terr.territoire, terr.t_id IS NOT NULL AS territoire_connu,
                ind.indicateur, ind.nature, ind.unite, q.trimestre, q.ti,
-               lda_nr(v.v) AS non_renseigne,
-               lda_nombre(v.v) AS valeur,
+               lda_nr_net(v.v) AS non_renseigne,
+               lda_nombre_net(v.v) AS valeur,
                (terr.t_id * {n_ind} + ind.i_id) * 65536 + q.ti AS cle
         FROM v
         LEFT JOIN q ON q.trimestre_brut IS NOT DISTINCT FROM v.trimestre_brut
         LEFT JOIN ind ON ind.indicateur_brut IS NOT DISTINCT FROM v.indicateur_brut
         LEFT JOIN terr ON terr.territoire_brut IS NOT DISTINCT FROM v.territoire_brut
         """
-    )
+    # A clean file needs only the parsed columns: they are materialised alone (the cells as written
+    # are copied only when a problem must quote them, see full_chk)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE chk AS SELECT {', '.join(_NARROW)} FROM ({chk_sql})")
+    full = []
+
+    def full_chk() -> None:
+        if not full:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE chk AS {chk_sql}")
+            full.append(True)
     allowed = sorted(allowed_territories) if allowed_territories is not None else None
     if allowed is not None:
         con.execute("CREATE OR REPLACE TEMP TABLE perimetre AS SELECT unnest(?::VARCHAR[]) AS code", [allowed])
@@ -198,19 +212,30 @@ def validate_values(
         return Problem(code, line=r["ligne"], column=r["colonne"], value=value, params=params)
 
     current_q, first_q = f"{current}", f"{first_year}-T1"
-    (clean,) = con.execute(
+    valid = "valeur IS NOT NULL AND territoire_connu AND nature IS NOT NULL AND trimestre IS NOT NULL"
+    # one pass counts everything the clean path needs
+    bad, rows, n_valid, n_keys, non_renseignees = con.execute(
         f"""
-        SELECT count(*) = 0 FROM chk
-        WHERE territoire_brut IS NULL OR NOT territoire_connu OR nature IS NULL OR nature IN ('somme', 'ratio')
-           OR trimestre IS NULL OR trimestre > '{current_q}' OR trimestre < '{first_q}'
-           OR (NOT non_renseigne AND valeur IS NULL) OR valeur < 0 OR (valeur <> floor(valeur) AND coalesce(unite, '') <> '%')
-           {"OR territoire NOT IN (SELECT code FROM perimetre)" if allowed is not None else ""}
+        SELECT count(*) FILTER (
+                 WHERE territoire IS NULL OR NOT territoire_connu OR nature IS NULL OR nature IN ('somme', 'ratio')
+                    OR trimestre IS NULL OR trimestre > '{current_q}' OR trimestre < '{first_q}'
+                    OR (NOT non_renseigne AND valeur IS NULL) OR valeur < 0
+                    OR (valeur <> floor(valeur) AND coalesce(unite, '') <> '%')
+                    {"OR territoire NOT IN (SELECT code FROM perimetre)" if allowed is not None else ""}),
+               count(*),
+               count(*) FILTER (WHERE {valid}), count(DISTINCT cle) FILTER (WHERE {valid}),
+               count(*) FILTER (WHERE non_renseigne AND territoire_connu)
+        FROM chk
         """
     ).fetchall()[0]
-    if not clean:  # the detailed rules run only when some row is wrong
+    if layout.layout == LONG:  # one row of chk per non-blank row of the file
+        exact_row_count(raw, con, rows)
+    result.non_renseignees = non_renseignees
+    if bad:  # the detailed rules run only when some row is wrong
+        full_chk()
         collect(con, report, sql, make)
-    valid = "valeur IS NOT NULL AND territoire_connu AND nature IS NOT NULL AND trimestre IS NOT NULL"
-    n_valid, n_keys = con.execute(f"SELECT count(*), count(DISTINCT cle) FROM chk WHERE {valid}").fetchall()[0]
+    if n_valid != n_keys:
+        full_chk()  # contradictions quote the cells as written
     if n_valid == n_keys:  # no key twice: the valid rows are the batch as they are
         con.execute(
             f"""CREATE OR REPLACE TEMP VIEW lot_valide AS
@@ -230,9 +255,6 @@ def validate_values(
         )
     if n_valid != n_keys and con.execute("SELECT count(*) FROM lot_valide WHERE conflit").fetchall()[0][0]:
         _duplicates(con, report)
-    result.non_renseignees = con.execute(
-        "SELECT count(*) FROM chk WHERE non_renseigne AND territoire_connu"
-    ).fetchall()[0][0]
     if report.ok and in_place:
         result.batch_table = "lot_valide"
     elif report.ok:

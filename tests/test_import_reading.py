@@ -150,3 +150,11 @@ def test_migration_003_keeps_every_value_and_column(tmp_path):
             "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'valeur' AND constraint_type = 'PRIMARY KEY'"
         ).fetchall()[0][0]
     assert constraints == 0
+
+
+def test_rows_of_blank_cells_are_not_counted_nor_numbered_apart(db):
+    lines = ["200046977;sorties_rue_logement;2024-T1;5;", ";;;;", " ; ;;;", "200046977;sorties_rue_logement;2024-T2;x;"]
+    refused = import_bytes(encode(lines), "d.csv", db, user="t", today=TODAY)
+    assert problems(refused) == [(5, "valeur", "valeur-invalide")] and refused.row_count == 2
+    with store.connect(db) as con:
+        assert con.execute("SELECT nb_lignes FROM depot ORDER BY id DESC LIMIT 1").fetchall() == [(2,)]
