@@ -8,22 +8,25 @@ from pages.components import auth, store
 st.set_page_config(page_title="Logement d'abord — tableau de bord", page_icon="🏠", layout="wide")
 
 store.begin_run()
-person = auth.current_person()
+try:
+    person = auth.current_person()
 
-PAGES = {
-    "accueil": st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
-    "pilotage": st.Page("pages/pilotage.py", title="Pilotage national", icon=":material/map:"),
-    "territoire": st.Page("pages/territoire.py", title="Mon territoire", icon=":material/location_city:"),
-    "methode": st.Page("pages/methode.py", title="Indicateurs et méthode", icon=":material/menu_book:"),
-    "depot": st.Page("pages/depot.py", title="Déposer des données", icon=":material/upload_file:"),
-    "administration": st.Page("pages/administration.py", title="Administration",
-                              icon=":material/admin_panel_settings:"),
-}
+    PAGES = {
+        "accueil": st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
+        "pilotage": st.Page("pages/pilotage.py", title="Pilotage national", icon=":material/map:"),
+        "territoire": st.Page("pages/territoire.py", title="Mon territoire", icon=":material/location_city:"),
+        "methode": st.Page("pages/methode.py", title="Indicateurs et méthode", icon=":material/menu_book:"),
+        "depot": st.Page("pages/depot.py", title="Déposer des données", icon=":material/upload_file:"),
+        "administration": st.Page("pages/administration.py", title="Administration",
+                                  icon=":material/admin_panel_settings:"),
+    }
 
-visible = [PAGES[k] for k in ("accueil", "pilotage", "territoire", "methode")]
-if person.peut_deposer():
-    visible.append(PAGES["depot"])
-if person.peut_administrer:
-    visible.append(PAGES["administration"])
+    visible = [PAGES[k] for k in ("accueil", "pilotage", "territoire", "methode")]
+    if person.peut_deposer():
+        visible.append(PAGES["depot"])
+    if person.peut_administrer:
+        visible.append(PAGES["administration"])
 
-st.navigation(visible).run()
+    st.navigation(visible).run()
+finally:
+    store.end_run()  # the run's shared connection, if it opened one

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from data import lectures, queries
-from indicators import national, quarters, tableaux
+from indicators import quarters, tableaux
 from pages.components import auth, carte, filtres, graphiques, layout, tables
 from pages.components.store import read
 
@@ -12,15 +12,16 @@ st.title("Pilotage national")
 layout.demo_banner(read(queries.summary)["demo"])
 at = filtres.trimestre_reference(read(lectures.premier_debut))
 catalogue = read(lectures.catalogue)
-choix = filtres.filtres_nationaux(read(tableaux.pilotage, at, ())["options"])
-vue = read(tableaux.pilotage, at, choix)
+base = read(tableaux.pilotage, at, ())
+choix = filtres.filtres_nationaux(base["options"])
+vue = read(tableaux.pilotage, at, choix) if choix else base
 layout.chiffres_pilotage(vue["resume"])
 
 st.header("Statuts des indicateurs des feuilles de route")
 layout.aide_statuts()
 col_graph, col_table = st.columns([3, 2])
 with col_graph:
-    graphiques.afficher(graphiques.barres_statuts(vue["comptes"]), key="statuts")
+    graphiques.afficher(graphiques.figure(graphiques.barres_statuts, vue["comptes"]), key="statuts")
 with col_table:
     tables.tableau(vue["comptes"][["Statut", "Nombre"]], f"statuts-{at}", key="t_statuts")
 
@@ -45,7 +46,7 @@ tables.tableau(layout.tableau_carte(vue["carte"]), f"carte-{at}", key="t_carte")
 
 st.header(f"Totaux nationaux — {quarters.label(at)}")
 st.caption(layout.AIDE_TOTAUX)
-tables.tableau(tableaux.totaux_nationaux(read(national.national, at), catalogue), f"totaux-nationaux-{at}",
+tables.tableau(tableaux.totaux_nationaux(base["national"], catalogue), f"totaux-nationaux-{at}",
                key="totaux", column_config=layout.colonnes_nombres())
 
 st.header("Complétude des dépôts")

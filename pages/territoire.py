@@ -33,18 +33,18 @@ indicateur = st.selectbox("Indicateur", list(labels), format_func=labels.get, ke
 row = prog.set_index("indicateur").loc[indicateur]
 serie = read(tableaux.serie_indicateur, code, indicateur, row["debut"], row["fin"], at, person)
 st.caption(f"{row['definition']} ({row['unite']}).")
-graphiques.afficher(graphiques.trajectoire(serie, row["libelle"], row["unite"]), key="trajectoire")
+graphiques.afficher(graphiques.figure(graphiques.trajectoire, serie, row["libelle"], row["unite"]), key="trajectoire")
 tables.tableau(tableaux.tableau_serie(serie), f"trajectoire-{code}-{indicateur}", key="t_trajectoire")
 
 st.header("Comparaison avec les territoires du même type")
 comp = read(tableaux.comparaison, code, indicateur, row["debut"], at)
 titre = layout.titre_comparaison(row, at)
-graphiques.afficher(graphiques.barres_comparaison(comp, code, titre), key="comparaison")
+graphiques.afficher(graphiques.figure(graphiques.barres_comparaison, comp, code, titre), key="comparaison")
 tables.tableau(layout.tableau_comparaison(comp), f"comparaison-{code}-{indicateur}", key="t_comparaison")
 
 st.header("Dépôts et complétude")
 completude = read(tableaux.completude_territoire, code, row["debut"], at)
-graphiques.afficher(graphiques.courbe_completude(completude), key="completude_territoire")
+graphiques.afficher(graphiques.figure(graphiques.courbe_completude, completude), key="completude_territoire")
 tables.tableau(layout.tableau_completude(completude), f"completude-{code}", key="t_completude_territoire")
 if person.peut_voir_detail(code):
     st.subheader("Historique des dépôts")

@@ -158,3 +158,29 @@ def test_rows_of_blank_cells_are_not_counted_nor_numbered_apart(db):
     assert problems(refused) == [(5, "valeur", "valeur-invalide")] and refused.row_count == 2
     with store.connect(db) as con:
         assert con.execute("SELECT nb_lignes FROM depot ORDER BY id DESC LIMIT 1").fetchall() == [(2,)]
+
+
+def test_concurrent_uploads_of_the_same_key_store_it_once(db):
+    """Dashboard sessions are threads: without a primary key, the serialised classification alone
+    keeps one current row per key, and every former value goes to the history."""
+    import threading
+
+    errors = []
+
+    def upload(value):
+        try:
+            line = f"200046977;sorties_rue_logement;2024-T1;{value};"
+            assert import_bytes(encode([line]), "d.csv", db, user=f"u{value}", today=TODAY).stored
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=upload, args=(v,)) for v in (11, 12, 13, 14)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with store.connect(db) as con:
+        current = con.execute("SELECT valeur, revision FROM valeur").fetchall()
+        former = con.execute("SELECT count(*) FROM valeur_historique").fetchall()[0][0]
+    assert len(current) == 1 and current[0][1] == 4 and former == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from indicators import quarters
@@ -133,14 +134,14 @@ def tableau_carte(points):
 
 def date_fr(value) -> str:
     """A date as 31/01/2026 ('' when missing)."""
-    import pandas as pd
-
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
 
 
 def tableau_completude(frame):
     """The completeness heat map as a table."""
-    return frame.assign(trimestre=frame["libelle"], premiere_arrivee=frame["premiere_arrivee"].map(date_fr)).rename(columns={
+    arrivals = pd.to_datetime(frame["premiere_arrivee"])
+    shown = arrivals.dt.strftime("%d/%m/%Y").fillna("")  # vectorised date_fr
+    return frame.assign(trimestre=frame["libelle"], premiere_arrivee=shown).rename(columns={
         "territoire": "Code", "nom": "Territoire", "trimestre": "Trimestre", "attendus": "Attendus",
         "renseignes": "Déposés", "taux_completude": "Complétude (%)",
         "premiere_arrivee": "Première valeur reçue le", "delai_jours": "Délai (jours après la fin du trimestre)",
