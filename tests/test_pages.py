@@ -369,3 +369,32 @@ def test_upload_history_of_a_territory_hides_the_counts_of_a_shared_file(demo_db
     assert shared and mine[mine["fichier"].isin(shared)]["nb_nouvelles"].isna().all()
     assert mine[~mine["fichier"].isin(shared)]["nb_nouvelles"].notna().all()
     assert national["nb_nouvelles"].notna().all()
+
+
+def test_a_run_shares_one_connection_and_frees_the_file_when_it_ends(demo_db, monkeypatch):
+    """The reads a run's cache misses share one connection; end_run() (app.py, at the end of every
+    run) closes it, so another process (a scheduled import) can open the file right after."""
+    import subprocess
+    import sys
+
+    from data import lectures
+    from pages.components import store as page_store
+    from streamlit import runtime
+
+    def other_process_opens() -> bool:
+        done = subprocess.run(
+            [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()", str(demo_db)],
+            capture_output=True, text=True, timeout=60)
+        return done.returncode == 0
+
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    runtime.caching.cache_data.clear()
+    page_store._RUN.active = True  # as begin_run() does
+    try:
+        assert len(page_store.read(lectures.catalogue)) == 32
+        shared = page_store._RUN.con
+        assert len(page_store.read(lectures.territoires)) > 0 and page_store._RUN.con is shared
+        assert not other_process_opens()  # held during the run
+    finally:
+        page_store.end_run()
+    assert page_store._RUN.con is None and other_process_opens()
