@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 
 import pandas as pd
+import pyarrow as pa
 
 from indicators import derived, progress as progress_mod, quarters, status
 from data import store
@@ -126,19 +127,19 @@ def roadmap_summary(con, at: str | None = None, progress_frame: pd.DataFrame | N
     """Per indicator with targets: territoires_avec_cible, realise_total, cible_total,
     avancement_national_pct (flux and somme) and nb_<statut> for each status. Reuses
     ``progress_frame`` (progress.progress() at the same quarter) when given."""
-    if progress_frame is not None:
-        at = quarters.reference(at)
-        if not progress_frame.empty and set(progress_frame["reference"].unique()) != {at}:
-            raise ValueError(f"La progression fournie n'est pas celle du trimestre {at}.")
-        name = f"progression_{next(_registration)}"
-        # only the columns the summary reads: DuckDB scans a frame's text columns slowly
-        store.register(con, name, progress_frame[_SUMMARY_COLUMNS])
-        try:
-            return derived.fetch(con, _summary_sql(name))
-        finally:
-            store.unregister(con, name)
-    params = progress_mod.sql_params(con, [quarters.reference(at)], None)
-    return derived.fetch(con, _summary_sql(f"({progress_mod.progress_sql()})"), params)
+    at = quarters.reference(at)
+    if progress_frame is None:
+        progress_frame = progress_mod.progress(con, at)
+    elif not progress_frame.empty and set(progress_frame["reference"].unique()) != {at}:
+        raise ValueError(f"La progression fournie n'est pas celle du trimestre {at}.")
+    name = f"progression_{next(_registration)}"
+    # only the columns the summary reads, handed over as Arrow: DuckDB scans a pandas frame's
+    # text columns slowly
+    store.register(con, name, pa.Table.from_pandas(progress_frame[_SUMMARY_COLUMNS], preserve_index=False))
+    try:
+        return derived.fetch(con, _summary_sql(name))
+    finally:
+        store.unregister(con, name)
 
 
 def national(con, at: str | None = None, progress_frame: pd.DataFrame | None = None) -> pd.DataFrame:
