@@ -61,15 +61,24 @@ def quarterly_sql(tagged: str, keys: tuple[str, ...] = ("territoire", "indicateu
         SELECT {k}nature, {quarter}, valeur, NULL::DOUBLE AS numerateur, NULL::DOUBLE AS denominateur
         FROM {tagged} WHERE nature IN ('flux', 'stock')
         UNION ALL
+        {derived_quarterly_sql(f"(SELECT * FROM {tagged} WHERE nature IN ('somme', 'ratio'))", keys, quarter)}
+    """
+
+
+def derived_quarterly_sql(tagged: str, keys: tuple[str, ...], quarter: str = "trimestre") -> str:
+    """The derived part of quarterly_sql(): ``tagged`` holds only values tagged with a somme or
+    ratio figure (a caller that keeps base values apart reads the table once)."""
+    k = "".join(f"{key}, " for key in keys)
+    return f"""
         SELECT {k}nature, {quarter},
                CASE WHEN nature = 'ratio' THEN 100 * num / nullif(den, 0) ELSE val END AS valeur,
-               num, den
+               num AS numerateur, den AS denominateur
         FROM (
             SELECT {k}nature, {quarter},
                    sum(valeur) FILTER (WHERE role = '{ROLE_VALEUR}') AS val,
                    sum(valeur) FILTER (WHERE role = '{ROLE_NUMERATEUR}') AS num,
                    sum(valeur) FILTER (WHERE role = '{ROLE_DENOMINATEUR}') AS den
-            FROM {tagged} WHERE nature IN ('somme', 'ratio')
+            FROM {tagged}
             GROUP BY ALL
         )
         -- a ratio quarter with only one of its two terms reported does not count at all
@@ -78,15 +87,17 @@ def quarterly_sql(tagged: str, keys: tuple[str, ...] = ("territoire", "indicateu
 
 
 def period_sql(quarterly: str, keys: tuple[str, ...] = ("territoire", "indicateur", "nature"),
-               quarter: str = "trimestre") -> str:
+               quarter: str = "trimestre", ratio_terms: bool = True) -> str:
     """SQL relation (keys..., total, derniere_valeur, numerateur, denominateur,
     trimestres_renseignes, dernier_trimestre) aggregating the counted quarters of ``quarterly``
     per ``keys`` (``quarter`` names its quarter column); period_value_sql() turns these into the
-    figure of the period."""
+    figure of the period. Without ``ratio_terms`` (base values only), numerateur and
+    denominateur are left empty rather than summed."""
     k = ", ".join(keys)
+    terms = ("sum(numerateur) AS numerateur, sum(denominateur) AS denominateur" if ratio_terms
+             else "NULL::DOUBLE AS numerateur, NULL::DOUBLE AS denominateur")
     return f"""
-        SELECT {k}, sum(valeur) AS total, arg_max(valeur, {quarter}) AS derniere_valeur,
-               sum(numerateur) AS numerateur, sum(denominateur) AS denominateur,
+        SELECT {k}, sum(valeur) AS total, arg_max(valeur, {quarter}) AS derniere_valeur, {terms},
                count(*) AS trimestres_renseignes, max({quarter}) AS dernier_trimestre
         FROM {quarterly}
         GROUP BY {k}
