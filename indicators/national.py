@@ -33,52 +33,68 @@ _registration = itertools.count(1)
 def figures_sql() -> str:
     """SQL of the national figure of every catalogue indicator at every quarter of $quarters (the
     range from $first to $last)."""
+    # Territories and indicators are joined once to integer ids: grouping and joining on them is
+    # much cheaper than on their text codes.
     return f"""
     WITH refs AS (SELECT unnest($quarters::VARCHAR[]) AS trimestre),
-    terr AS (SELECT code AS territoire, population FROM {TERRITOIRE} WHERE actif),
-    tagged AS (
-        SELECT v.territoire, c.indicateur, c.nature, c.role, v.trimestre, v.valeur
-        FROM {derived.VALEUR} v
-        JOIN ({derived.components_sql()}) c ON c.composante = v.indicateur
+    terr AS (SELECT code AS territoire, population, row_number() OVER () AS tid FROM {TERRITOIRE} WHERE actif),
+    ids AS (SELECT code, nature, row_number() OVER () AS iid FROM {derived.INDICATEUR}),
+    courants AS (
+        SELECT t.tid, t.population, v.indicateur, v.trimestre, v.valeur
+        FROM {derived.VALEUR} v JOIN terr t ON t.territoire = v.territoire
         -- $first and $last bound $quarters: a constant filter the scan applies at once
-        WHERE c.nature <> 'stock' AND v.trimestre >= $first AND v.trimestre <= $last
-          AND v.territoire IN (SELECT territoire FROM terr)
+        WHERE v.trimestre >= $first AND v.trimestre <= $last
     ),
-    trim AS ({derived.quarterly_sql('tagged')}),
-    flows AS (
-        SELECT q.indicateur, q.trimestre,
-               CASE WHEN any_value(q.nature) = 'ratio'
-                    THEN 100 * sum(q.numerateur) / nullif(sum(q.denominateur), 0)
-                    ELSE sum(q.valeur) END AS valeur,
-               sum(q.numerateur) AS numerateur, sum(q.denominateur) AS denominateur,
-               count(*) AS territoires_renseignes, sum(t.population) AS population_couverte,
-               min(q.trimestre) AS trimestre_plus_ancien
-        FROM trim q JOIN terr t USING (territoire)
-        GROUP BY q.indicateur, q.trimestre
+    -- flux: one value per reporting territory and quarter
+    flux AS (
+        SELECT i.iid, x.trimestre, sum(x.valeur) AS valeur, NULL::DOUBLE AS numerateur, NULL::DOUBLE AS denominateur,
+               count(*) AS territoires_renseignes, sum(x.population) AS population_couverte,
+               min(x.trimestre) AS trimestre_plus_ancien
+        FROM courants x JOIN ids i ON i.code = x.indicateur AND i.nature = 'flux'
+        GROUP BY i.iid, x.trimestre
+    ),
+    -- somme and ratio: first per territory and quarter that counts, then summed over territories
+    tagged AS (
+        SELECT x.tid, x.population, d.iid, c.nature, c.role, x.trimestre, x.valeur
+        FROM courants x
+        JOIN ({derived.components_sql()}) c ON c.composante = x.indicateur AND c.nature IN ('somme', 'ratio')
+        JOIN ids d ON d.code = c.indicateur
+    ),
+    derives AS (
+        SELECT iid, trimestre,
+               CASE WHEN any_value(nature) = 'ratio'
+                    THEN 100 * sum(numerateur) / nullif(sum(denominateur), 0)
+                    ELSE sum(valeur) END AS valeur,
+               sum(numerateur) AS numerateur, sum(denominateur) AS denominateur,
+               count(*) AS territoires_renseignes, sum(population) AS population_couverte,
+               min(trimestre) AS trimestre_plus_ancien
+        FROM ({derived.derived_quarterly_sql('tagged', ('tid', 'population', 'iid'))})
+        GROUP BY iid, trimestre
     ),
     -- a stock value stands until the territory reports the next one: at each quarter, the latest
     -- value at or before it
     stock_values AS (
-        SELECT v.territoire, v.indicateur, v.trimestre, v.valeur
+        SELECT t.tid, t.population, i.iid, v.trimestre, v.valeur
         FROM {derived.VALEUR} v
-        SEMI JOIN {derived.INDICATEUR} i ON i.code = v.indicateur AND i.nature = 'stock'
-        WHERE v.trimestre <= $last AND v.territoire IN (SELECT territoire FROM terr)
+        JOIN terr t ON t.territoire = v.territoire
+        JOIN ids i ON i.code = v.indicateur AND i.nature = 'stock'
+        WHERE v.trimestre <= $last
     ),
     latest AS (
-        SELECT s.territoire, s.indicateur, r.trimestre, arg_max(s.valeur, s.trimestre) AS valeur,
+        SELECT s.tid, s.population, s.iid, r.trimestre, arg_max(s.valeur, s.trimestre) AS valeur,
                max(s.trimestre) AS trimestre_valeur
         FROM stock_values s JOIN refs r ON s.trimestre <= r.trimestre
-        GROUP BY s.territoire, s.indicateur, r.trimestre
+        GROUP BY s.tid, s.population, s.iid, r.trimestre
     ),
     stocks AS (
-        SELECT s.indicateur, s.trimestre, sum(s.valeur) AS valeur,
+        SELECT iid, trimestre, sum(valeur) AS valeur,
                NULL::DOUBLE AS numerateur, NULL::DOUBLE AS denominateur,
-               count(*) AS territoires_renseignes, sum(t.population) AS population_couverte,
-               min(s.trimestre_valeur) AS trimestre_plus_ancien
-        FROM latest s JOIN terr t USING (territoire)
-        GROUP BY s.indicateur, s.trimestre
+               count(*) AS territoires_renseignes, sum(population) AS population_couverte,
+               min(trimestre_valeur) AS trimestre_plus_ancien
+        FROM latest
+        GROUP BY iid, trimestre
     ),
-    tout AS (SELECT * FROM flows UNION ALL SELECT * FROM stocks)
+    tout AS (SELECT * FROM flux UNION ALL SELECT * FROM derives UNION ALL SELECT * FROM stocks)
     SELECT i.code AS indicateur, i.nature, i.sens, i.unite, r.trimestre, a.valeur,
            a.numerateur, a.denominateur,
            coalesce(a.territoires_renseignes, 0) AS territoires_renseignes,
@@ -86,8 +102,8 @@ def figures_sql() -> str:
            -- a percentage has no meaning per inhabitant
            CASE WHEN i.nature <> 'ratio' THEN a.valeur * {PER} / nullif(a.population_couverte, 0) END AS pour_100000,
            a.trimestre_plus_ancien, i.ordre
-    FROM {derived.INDICATEUR} i CROSS JOIN refs r
-    LEFT JOIN tout a ON a.indicateur = i.code AND a.trimestre = r.trimestre
+    FROM {derived.INDICATEUR} i JOIN ids ON ids.code = i.code CROSS JOIN refs r
+    LEFT JOIN tout a ON a.iid = ids.iid AND a.trimestre = r.trimestre
     ORDER BY i.ordre, r.trimestre
     """
 
