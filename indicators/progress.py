@@ -37,17 +37,20 @@ def applicable_roadmaps_sql(references: str, territories_filter: str = "true") -
     The one whose window contains the quarter, else the latest started before it; when every
     roadmap of the territory starts later, the first of them (progress is then ``non_demarre``).
     ``territories_filter`` is a SQL condition on ``f.territoire`` built from constants."""
+    # The preference as one key, greatest first (an aggregate: a window partitioned by territory
+    # and quarter costs several times more): started, then containing the quarter, then the latest
+    # start among started ones, then the earliest start among the others, then the latest id.
     return f"""
-        SELECT f.territoire, r.reference, f.id AS feuille_id, f.debut, f.fin
-        FROM {FEUILLE} f CROSS JOIN {references} r
-        WHERE {territories_filter}
-        QUALIFY row_number() OVER (
-            PARTITION BY f.territoire, r.reference
-            ORDER BY (f.debut <= r.reference) DESC,
-                     (f.fin >= r.reference) DESC,
-                     CASE WHEN f.debut <= r.reference THEN f.debut END DESC NULLS LAST,
-                     f.debut ASC, f.id DESC
-        ) = 1
+        SELECT territoire, reference, r.id AS feuille_id, r.debut, r.fin FROM (
+            SELECT f.territoire, r.reference,
+                   arg_max({{'id': f.id, 'debut': f.debut, 'fin': f.fin}},
+                           {{'demarre': f.debut <= r.reference, 'en_cours': f.fin >= r.reference,
+                             'dernier_demarre': CASE WHEN f.debut <= r.reference THEN f.debut ELSE '' END,
+                             'premier': -{_IDX('f.debut')}, 'id': f.id}}) AS r
+            FROM {FEUILLE} f CROSS JOIN {references} r
+            WHERE {territories_filter}
+            GROUP BY f.territoire, r.reference
+        )
     """
 
 

@@ -432,10 +432,14 @@ def random_store(seed: int):
         ef.add_territory(con, code, actif=i != 5, population=None if i == 4 else rnd.randint(1_000, 900_000))
     fid = 1
     for code in codes[:-1]:  # the last territory has no roadmap
-        starts = sorted(rnd.sample(range(len(span) - 2), rnd.randint(1, 3)))
-        for s in starts:
+        windows = set()
+        # drawn with replacement: two roadmaps of a territory may start on the same quarter
+        for s in rnd.choices(range(len(span) - 2), k=rnd.randint(1, 3)):
             debut = span[s]
             fin = quarters.shift(debut, rnd.randint(0, 11))
+            if (debut, fin) in windows:
+                continue
+            windows.add((debut, fin))
             targets = {}
             for ind, nature in rnd.sample(catalogue, rnd.randint(1, 12)):
                 # targets on the scale of the values below, so that every status occurs
@@ -496,6 +500,24 @@ def test_progress_matches_the_former_query_on_random_stores(seed):
     history = quarters.quarter_range("2021-T2", "2026-T3")
     assert_same_frame(progress.progress_history(con, ["T2", "T3"], history[0], history[-1]),
                       oracle_progress(con, history, ["T2", "T3"]))
+
+
+def test_roadmap_choice_on_ties_matches_the_former_query():
+    # same start, different ends: the one containing the quarter first; between equals, the
+    # latest id
+    con = ef.connect()
+    ef.add_territory(con, T)
+    ef.add_roadmap(con, T, "2024-T1", "2024-T4", {"sorties_rue_logement": (None, 10)}, feuille_id=1)
+    ef.add_roadmap(con, T, "2024-T1", "2025-T4", {"sorties_rue_logement": (None, 20)}, feuille_id=2)
+    ef.add_roadmap(con, T, "2024-T1", "2025-T2", {"sorties_rue_logement": (None, 30)}, feuille_id=3)
+    ef.add_roadmap(con, T, "2026-T1", "2026-T4", {"sorties_rue_logement": (None, 40)}, feuille_id=4)
+    ef.add_roadmap(con, T, "2026-T1", "2026-T2", {"sorties_rue_logement": (None, 50)}, feuille_id=5)
+    ef.add_values(con, T, "sorties_rue_logement", q("2023-T1..2026-T4", 1))
+    frame = progress.progress_history(con, [T], "2023-T4", "2027-T1")
+    assert_same_frame(frame, oracle_progress(con, list(frame["reference"]), [T]))
+    chosen = dict(zip(frame["reference"], frame["feuille_id"]))
+    ats = ["2023-T4", "2024-T2", "2025-T1", "2025-T3", "2025-T4", "2026-T1", "2026-T3", "2027-T1"]
+    assert [chosen[a] for a in ats] == [3, 3, 3, 2, 2, 5, 4, 5]
 
 
 def test_progress_of_nothing_keeps_its_columns_and_types():
