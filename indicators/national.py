@@ -14,6 +14,7 @@ the programme's totals (its own pages still show its history).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 
 import pandas as pd
@@ -118,6 +119,10 @@ def figures(con, first: str, last: str | None = None) -> pd.DataFrame:
 
 
 _SUMMARY_COLUMNS = ["indicateur", "nature", "statut", "trimestres_ecoules", "realise", "cible"]
+# Columns of roadmap_summary() after the indicator, in order.
+_SUMMARY_OUTPUT = [
+    "territoires_avec_cible", "territoires_avancement", "realise_total", "cible_total", "avancement_national_pct",
+] + [f"nb_{code}" for code in status.STATUTS]
 
 
 def _summary_sql(source: str) -> str:
@@ -143,7 +148,14 @@ def roadmap_summary(con, at: str | None = None, progress_frame: pd.DataFrame | N
     """Per indicator with targets: territoires_avec_cible, realise_total, cible_total,
     avancement_national_pct (flux and somme) and nb_<statut> for each status. Reuses
     ``progress_frame`` (progress.progress() at the same quarter) when given."""
-    at = quarters.reference(at)
+    with _registered_progress(con, quarters.reference(at), progress_frame) as name:
+        return derived.fetch(con, _summary_sql(name))
+
+
+@contextlib.contextmanager
+def _registered_progress(con, at: str, progress_frame: pd.DataFrame | None):
+    """The name under which the summary columns of the progress at ``at`` (``progress_frame``,
+    checked, or computed) can be read on ``con`` for the time of the block."""
     if progress_frame is None:
         progress_frame = progress_mod.progress(con, at)
     elif not progress_frame.empty and set(progress_frame["reference"].unique()) != {at}:
@@ -153,7 +165,7 @@ def roadmap_summary(con, at: str | None = None, progress_frame: pd.DataFrame | N
     # text columns slowly
     store.register(con, name, pa.Table.from_pandas(progress_frame[_SUMMARY_COLUMNS], preserve_index=False))
     try:
-        return derived.fetch(con, _summary_sql(name))
+        yield name
     finally:
         store.unregister(con, name)
 
@@ -162,12 +174,19 @@ def national(con, at: str | None = None, progress_frame: pd.DataFrame | None = N
     """The national picture at quarter ``at``: figures() of that quarter joined with
     roadmap_summary(), one row per catalogue indicator (status counts 0 where no target)."""
     at = quarters.reference(at)
-    fig = figures(con, at)
-    summary = roadmap_summary(con, at, progress_frame)
-    out = fig.merge(summary, on="indicateur", how="left")
-    count_columns = ["territoires_avec_cible", "territoires_avancement"] + [f"nb_{c}" for c in status.STATUTS]
-    out[count_columns] = out[count_columns].fillna(0).astype("int64")
-    return out
+    counts = {"territoires_avec_cible", "territoires_avancement"} | {f"nb_{c}" for c in status.STATUTS}
+    # The summary's columns after the figures', as a left join on the indicator would put them.
+    summary_columns = ",\n".join(
+        f"coalesce(s.{c}, 0)::BIGINT AS {c}" if c in counts else f"s.{c}" for c in _SUMMARY_OUTPUT)
+    with _registered_progress(con, at, progress_frame) as name:
+        # one query for both: a second round trip and a pandas merge cost more than the join
+        sql = f"""
+            WITH chiffres AS ({figures_sql()}), synthese AS ({_summary_sql(name)})
+            SELECT f.*, {summary_columns}
+            FROM chiffres f LEFT JOIN synthese s ON s.indicateur = f.indicateur
+            ORDER BY f.ordre, f.trimestre
+        """
+        return derived.fetch(con, sql, {"quarters": [at], "first": at, "last": at})
 
 
 def per_100k(con, debut: str, fin: str | None = None, territoires: list[str] | None = None) -> pd.DataFrame:
