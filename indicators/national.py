@@ -123,6 +123,8 @@ _SUMMARY_COLUMNS = ["indicateur", "nature", "statut", "trimestres_ecoules", "rea
 _SUMMARY_OUTPUT = [
     "territoires_avec_cible", "territoires_avancement", "realise_total", "cible_total", "avancement_national_pct",
 ] + [f"nb_{code}" for code in status.STATUTS]
+# Of which the counts (0 for an indicator without targets).
+_SUMMARY_COUNTS = ["territoires_avec_cible", "territoires_avancement"] + [f"nb_{code}" for code in status.STATUTS]
 
 
 def _summary_sql(source: str) -> str:
@@ -174,10 +176,15 @@ def national(con, at: str | None = None, progress_frame: pd.DataFrame | None = N
     """The national picture at quarter ``at``: figures() of that quarter joined with
     roadmap_summary(), one row per catalogue indicator (status counts 0 where no target)."""
     at = quarters.reference(at)
-    counts = {"territoires_avec_cible", "territoires_avancement"} | {f"nb_{c}" for c in status.STATUTS}
-    # The summary's columns after the figures', as a left join on the indicator would put them.
+    if progress_frame is not None and progress_frame.empty:
+        # nothing to summarise, and maybe no column types to join on: figures and an empty
+        # summary, merged in pandas
+        out = figures(con, at).merge(roadmap_summary(con, at, progress_frame), on="indicateur", how="left")
+        out[_SUMMARY_COUNTS] = out[_SUMMARY_COUNTS].fillna(0).astype("int64")
+        return out
+    # The summary's columns after the figures', as a left join on the indicator puts them.
     summary_columns = ",\n".join(
-        f"coalesce(s.{c}, 0)::BIGINT AS {c}" if c in counts else f"s.{c}" for c in _SUMMARY_OUTPUT)
+        f"coalesce(s.{c}, 0)::BIGINT AS {c}" if c in _SUMMARY_COUNTS else f"s.{c}" for c in _SUMMARY_OUTPUT)
     with _registered_progress(con, at, progress_frame) as name:
         # one query for both: a second round trip and a pandas merge cost more than the join
         sql = f"""
