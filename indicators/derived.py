@@ -49,7 +49,8 @@ def components_sql() -> str:
     """
 
 
-def quarterly_sql(tagged: str, keys: tuple[str, ...] = ("territoire", "indicateur"), quarter: str = "trimestre") -> str:
+def quarterly_sql(tagged: str, keys: tuple[str, ...] = ("territoire", "indicateur"),
+                  quarter: str = "trimestre") -> str:
     """SQL relation (keys..., nature, <quarter>, valeur, numerateur, denominateur) of the quarters
     that count, from ``tagged``: base values already tagged with the figure they feed
     (keys..., nature, role, <quarter>, valeur), where ``keys`` identify that figure and ``quarter``

@@ -122,7 +122,8 @@ def progress_sql(fenetres: str, indicateurs: str) -> str:
         JOIN ({derived.components_sql()}) c ON c.composante = b.code AND c.nature IN ('somme', 'ratio')
         JOIN {indicateurs} d ON d.code = c.indicateur
     ),
-    derives AS ({derived.period_sql(f"({derived.derived_quarterly_sql('tagged', ('w', 'iid'), 'tidx')})", ("w", "iid"), "tidx")}),
+    derives AS ({derived.period_sql(
+        f"({derived.derived_quarterly_sql('tagged', ('w', 'iid'), 'tidx')})", ("w", "iid"), "tidx")}),
     periode AS (SELECT * FROM base UNION ALL SELECT * FROM derives),
     mesure AS (
         SELECT f.w, i.iid, i.nature, i.sens, i.ordre, c.valeur_base, c.periode_base, c.cible, c.jalon_an1,
