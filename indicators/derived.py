@@ -21,6 +21,7 @@ from __future__ import annotations
 import warnings
 
 import pandas as pd
+import pyarrow as pa
 
 # Relations the engine reads (the store's tables in production, registered frames in tests).
 VALEUR = "valeur"
@@ -48,26 +49,37 @@ def components_sql() -> str:
     """
 
 
-def quarterly_sql(tagged: str, keys: tuple[str, ...] = ("territoire", "indicateur")) -> str:
-    """SQL relation (keys..., nature, trimestre, valeur, numerateur, denominateur) of the quarters
+def quarterly_sql(tagged: str, keys: tuple[str, ...] = ("territoire", "indicateur"),
+                  quarter: str = "trimestre") -> str:
+    """SQL relation (keys..., nature, <quarter>, valeur, numerateur, denominateur) of the quarters
     that count, from ``tagged``: base values already tagged with the figure they feed
-    (keys..., nature, role, trimestre, valeur), where ``keys`` identify that figure.
+    (keys..., nature, role, <quarter>, valeur), where ``keys`` identify that figure and ``quarter``
+    names the quarter column (its text, or its running index).
 
     Base rows pass through untouched (one value, one quarter); only derived rows are grouped."""
     k = "".join(f"{key}, " for key in keys)
     return f"""
-        SELECT {k}nature, trimestre, valeur, NULL::DOUBLE AS numerateur, NULL::DOUBLE AS denominateur
+        SELECT {k}nature, {quarter}, valeur, NULL::DOUBLE AS numerateur, NULL::DOUBLE AS denominateur
         FROM {tagged} WHERE nature IN ('flux', 'stock')
         UNION ALL
-        SELECT {k}nature, trimestre,
+        {derived_quarterly_sql(f"(SELECT * FROM {tagged} WHERE nature IN ('somme', 'ratio'))", keys, quarter)}
+    """
+
+
+def derived_quarterly_sql(tagged: str, keys: tuple[str, ...], quarter: str = "trimestre") -> str:
+    """The derived part of quarterly_sql(): ``tagged`` holds only values tagged with a somme or
+    ratio figure (a caller that keeps base values apart reads the table once)."""
+    k = "".join(f"{key}, " for key in keys)
+    return f"""
+        SELECT {k}nature, {quarter},
                CASE WHEN nature = 'ratio' THEN 100 * num / nullif(den, 0) ELSE val END AS valeur,
-               num, den
+               num AS numerateur, den AS denominateur
         FROM (
-            SELECT {k}nature, trimestre,
+            SELECT {k}nature, {quarter},
                    sum(valeur) FILTER (WHERE role = '{ROLE_VALEUR}') AS val,
                    sum(valeur) FILTER (WHERE role = '{ROLE_NUMERATEUR}') AS num,
                    sum(valeur) FILTER (WHERE role = '{ROLE_DENOMINATEUR}') AS den
-            FROM {tagged} WHERE nature IN ('somme', 'ratio')
+            FROM {tagged}
             GROUP BY ALL
         )
         -- a ratio quarter with only one of its two terms reported does not count at all
@@ -75,15 +87,19 @@ def quarterly_sql(tagged: str, keys: tuple[str, ...] = ("territoire", "indicateu
     """
 
 
-def period_sql(quarterly: str, keys: tuple[str, ...] = ("territoire", "indicateur", "nature")) -> str:
+def period_sql(quarterly: str, keys: tuple[str, ...] = ("territoire", "indicateur", "nature"),
+               quarter: str = "trimestre", ratio_terms: bool = True) -> str:
     """SQL relation (keys..., total, derniere_valeur, numerateur, denominateur,
     trimestres_renseignes, dernier_trimestre) aggregating the counted quarters of ``quarterly``
-    per ``keys``; period_value_sql() turns these into the figure of the period."""
+    per ``keys`` (``quarter`` names its quarter column); period_value_sql() turns these into the
+    figure of the period. Without ``ratio_terms`` (base values only), numerateur and
+    denominateur are left empty rather than summed."""
     k = ", ".join(keys)
+    terms = ("sum(numerateur) AS numerateur, sum(denominateur) AS denominateur" if ratio_terms
+             else "NULL::DOUBLE AS numerateur, NULL::DOUBLE AS denominateur")
     return f"""
-        SELECT {k}, sum(valeur) AS total, arg_max(valeur, trimestre) AS derniere_valeur,
-               sum(numerateur) AS numerateur, sum(denominateur) AS denominateur,
-               count(*) AS trimestres_renseignes, max(trimestre) AS dernier_trimestre
+        SELECT {k}, sum(valeur) AS total, arg_max(valeur, {quarter}) AS derniere_valeur, {terms},
+               count(*) AS trimestres_renseignes, max({quarter}) AS dernier_trimestre
         FROM {quarterly}
         GROUP BY {k}
     """
@@ -98,17 +114,21 @@ def period_value_sql(nature: str = "nature", prefix: str = "") -> str:
         ELSE {prefix}total END"""
 
 
-def fetch(con, sql: str, params: dict | None = None) -> pd.DataFrame:
-    """Run ``sql`` with its named parameters and return a pandas frame."""
-    # Through Arrow: three times faster than .df() on text columns, which these frames are full
-    # of. execute() rather than sql(): a caller may have left a result of its own unread, which
+def fetch_arrow(con, sql: str, params: dict | None = None) -> pa.Table:
+    """Run ``sql`` with its named parameters and return an Arrow table."""
+    # execute() rather than sql(): a caller may have left a result of its own unread, which
     # execute() supersedes and sql() refuses. DuckDB then warns that Arrow output of an execute()
-    # result costs a copy; measured, it is still the fastest way, so that warning is silenced here.
+    # result costs a copy; measured, it is still the fastest way (.df() is several times slower on
+    # text columns, which these frames are full of), so that warning is silenced here.
     result = con.execute(sql, params or {})
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
-        table = result.to_arrow_table()
-    return table.to_pandas()
+        return result.to_arrow_table()
+
+
+def fetch(con, sql: str, params: dict | None = None) -> pd.DataFrame:
+    """Run ``sql`` with its named parameters and return a pandas frame (through Arrow)."""
+    return fetch_arrow(con, sql, params).to_pandas()
 
 
 def tagged_sql() -> str:

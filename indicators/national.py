@@ -14,9 +14,11 @@ the programme's totals (its own pages still show its history).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 
 import pandas as pd
+import pyarrow as pa
 
 from indicators import derived, progress as progress_mod, quarters, status
 from data import store
@@ -32,52 +34,68 @@ _registration = itertools.count(1)
 def figures_sql() -> str:
     """SQL of the national figure of every catalogue indicator at every quarter of $quarters (the
     range from $first to $last)."""
+    # Territories and indicators are joined once to integer ids: grouping and joining on them is
+    # much cheaper than on their text codes.
     return f"""
     WITH refs AS (SELECT unnest($quarters::VARCHAR[]) AS trimestre),
-    terr AS (SELECT code AS territoire, population FROM {TERRITOIRE} WHERE actif),
-    tagged AS (
-        SELECT v.territoire, c.indicateur, c.nature, c.role, v.trimestre, v.valeur
-        FROM {derived.VALEUR} v
-        JOIN ({derived.components_sql()}) c ON c.composante = v.indicateur
+    terr AS (SELECT code AS territoire, population, row_number() OVER () AS tid FROM {TERRITOIRE} WHERE actif),
+    ids AS (SELECT code, nature, row_number() OVER () AS iid FROM {derived.INDICATEUR}),
+    courants AS (
+        SELECT t.tid, t.population, v.indicateur, v.trimestre, v.valeur
+        FROM {derived.VALEUR} v JOIN terr t ON t.territoire = v.territoire
         -- $first and $last bound $quarters: a constant filter the scan applies at once
-        WHERE c.nature <> 'stock' AND v.trimestre >= $first AND v.trimestre <= $last
-          AND v.territoire IN (SELECT territoire FROM terr)
+        WHERE v.trimestre >= $first AND v.trimestre <= $last
     ),
-    trim AS ({derived.quarterly_sql('tagged')}),
-    flows AS (
-        SELECT q.indicateur, q.trimestre,
-               CASE WHEN any_value(q.nature) = 'ratio'
-                    THEN 100 * sum(q.numerateur) / nullif(sum(q.denominateur), 0)
-                    ELSE sum(q.valeur) END AS valeur,
-               sum(q.numerateur) AS numerateur, sum(q.denominateur) AS denominateur,
-               count(*) AS territoires_renseignes, sum(t.population) AS population_couverte,
-               min(q.trimestre) AS trimestre_plus_ancien
-        FROM trim q JOIN terr t USING (territoire)
-        GROUP BY q.indicateur, q.trimestre
+    -- flux: one value per reporting territory and quarter
+    flux AS (
+        SELECT i.iid, x.trimestre, sum(x.valeur) AS valeur, NULL::DOUBLE AS numerateur, NULL::DOUBLE AS denominateur,
+               count(*) AS territoires_renseignes, sum(x.population) AS population_couverte,
+               min(x.trimestre) AS trimestre_plus_ancien
+        FROM courants x JOIN ids i ON i.code = x.indicateur AND i.nature = 'flux'
+        GROUP BY i.iid, x.trimestre
+    ),
+    -- somme and ratio: first per territory and quarter that counts, then summed over territories
+    tagged AS (
+        SELECT x.tid, x.population, d.iid, c.nature, c.role, x.trimestre, x.valeur
+        FROM courants x
+        JOIN ({derived.components_sql()}) c ON c.composante = x.indicateur AND c.nature IN ('somme', 'ratio')
+        JOIN ids d ON d.code = c.indicateur
+    ),
+    derives AS (
+        SELECT iid, trimestre,
+               CASE WHEN any_value(nature) = 'ratio'
+                    THEN 100 * sum(numerateur) / nullif(sum(denominateur), 0)
+                    ELSE sum(valeur) END AS valeur,
+               sum(numerateur) AS numerateur, sum(denominateur) AS denominateur,
+               count(*) AS territoires_renseignes, sum(population) AS population_couverte,
+               min(trimestre) AS trimestre_plus_ancien
+        FROM ({derived.derived_quarterly_sql('tagged', ('tid', 'population', 'iid'))})
+        GROUP BY iid, trimestre
     ),
     -- a stock value stands until the territory reports the next one: at each quarter, the latest
     -- value at or before it
     stock_values AS (
-        SELECT v.territoire, v.indicateur, v.trimestre, v.valeur
+        SELECT t.tid, t.population, i.iid, v.trimestre, v.valeur
         FROM {derived.VALEUR} v
-        SEMI JOIN {derived.INDICATEUR} i ON i.code = v.indicateur AND i.nature = 'stock'
-        WHERE v.trimestre <= $last AND v.territoire IN (SELECT territoire FROM terr)
+        JOIN terr t ON t.territoire = v.territoire
+        JOIN ids i ON i.code = v.indicateur AND i.nature = 'stock'
+        WHERE v.trimestre <= $last
     ),
     latest AS (
-        SELECT s.territoire, s.indicateur, r.trimestre, arg_max(s.valeur, s.trimestre) AS valeur,
+        SELECT s.tid, s.population, s.iid, r.trimestre, arg_max(s.valeur, s.trimestre) AS valeur,
                max(s.trimestre) AS trimestre_valeur
         FROM stock_values s JOIN refs r ON s.trimestre <= r.trimestre
-        GROUP BY s.territoire, s.indicateur, r.trimestre
+        GROUP BY s.tid, s.population, s.iid, r.trimestre
     ),
     stocks AS (
-        SELECT s.indicateur, s.trimestre, sum(s.valeur) AS valeur,
+        SELECT iid, trimestre, sum(valeur) AS valeur,
                NULL::DOUBLE AS numerateur, NULL::DOUBLE AS denominateur,
-               count(*) AS territoires_renseignes, sum(t.population) AS population_couverte,
-               min(s.trimestre_valeur) AS trimestre_plus_ancien
-        FROM latest s JOIN terr t USING (territoire)
-        GROUP BY s.indicateur, s.trimestre
+               count(*) AS territoires_renseignes, sum(population) AS population_couverte,
+               min(trimestre_valeur) AS trimestre_plus_ancien
+        FROM latest
+        GROUP BY iid, trimestre
     ),
-    tout AS (SELECT * FROM flows UNION ALL SELECT * FROM stocks)
+    tout AS (SELECT * FROM flux UNION ALL SELECT * FROM derives UNION ALL SELECT * FROM stocks)
     SELECT i.code AS indicateur, i.nature, i.sens, i.unite, r.trimestre, a.valeur,
            a.numerateur, a.denominateur,
            coalesce(a.territoires_renseignes, 0) AS territoires_renseignes,
@@ -85,8 +103,8 @@ def figures_sql() -> str:
            -- a percentage has no meaning per inhabitant
            CASE WHEN i.nature <> 'ratio' THEN a.valeur * {PER} / nullif(a.population_couverte, 0) END AS pour_100000,
            a.trimestre_plus_ancien, i.ordre
-    FROM {derived.INDICATEUR} i CROSS JOIN refs r
-    LEFT JOIN tout a ON a.indicateur = i.code AND a.trimestre = r.trimestre
+    FROM {derived.INDICATEUR} i JOIN ids ON ids.code = i.code CROSS JOIN refs r
+    LEFT JOIN tout a ON a.iid = ids.iid AND a.trimestre = r.trimestre
     ORDER BY i.ordre, r.trimestre
     """
 
@@ -101,6 +119,12 @@ def figures(con, first: str, last: str | None = None) -> pd.DataFrame:
 
 
 _SUMMARY_COLUMNS = ["indicateur", "nature", "statut", "trimestres_ecoules", "realise", "cible"]
+# Columns of roadmap_summary() after the indicator, in order.
+_SUMMARY_OUTPUT = [
+    "territoires_avec_cible", "territoires_avancement", "realise_total", "cible_total", "avancement_national_pct",
+] + [f"nb_{code}" for code in status.STATUTS]
+# Of which the counts (0 for an indicator without targets).
+_SUMMARY_COUNTS = ["territoires_avec_cible", "territoires_avancement"] + [f"nb_{code}" for code in status.STATUTS]
 
 
 def _summary_sql(source: str) -> str:
@@ -126,31 +150,50 @@ def roadmap_summary(con, at: str | None = None, progress_frame: pd.DataFrame | N
     """Per indicator with targets: territoires_avec_cible, realise_total, cible_total,
     avancement_national_pct (flux and somme) and nb_<statut> for each status. Reuses
     ``progress_frame`` (progress.progress() at the same quarter) when given."""
-    if progress_frame is not None:
-        at = quarters.reference(at)
-        if not progress_frame.empty and set(progress_frame["reference"].unique()) != {at}:
-            raise ValueError(f"La progression fournie n'est pas celle du trimestre {at}.")
-        name = f"progression_{next(_registration)}"
-        # only the columns the summary reads: DuckDB scans a frame's text columns slowly
-        store.register(con, name, progress_frame[_SUMMARY_COLUMNS])
-        try:
-            return derived.fetch(con, _summary_sql(name))
-        finally:
-            store.unregister(con, name)
-    params = progress_mod.sql_params(con, [quarters.reference(at)], None)
-    return derived.fetch(con, _summary_sql(f"({progress_mod.progress_sql()})"), params)
+    with _registered_progress(con, quarters.reference(at), progress_frame) as name:
+        return derived.fetch(con, _summary_sql(name))
+
+
+@contextlib.contextmanager
+def _registered_progress(con, at: str, progress_frame: pd.DataFrame | None):
+    """The name under which the summary columns of the progress at ``at`` (``progress_frame``,
+    checked, or computed) can be read on ``con`` for the time of the block."""
+    if progress_frame is None:
+        progress_frame = progress_mod.progress(con, at)
+    elif not progress_frame.empty and set(progress_frame["reference"].unique()) != {at}:
+        raise ValueError(f"La progression fournie n'est pas celle du trimestre {at}.")
+    name = f"progression_{next(_registration)}"
+    # only the columns the summary reads, handed over as Arrow: DuckDB scans a pandas frame's
+    # text columns slowly
+    store.register(con, name, pa.Table.from_pandas(progress_frame[_SUMMARY_COLUMNS], preserve_index=False))
+    try:
+        yield name
+    finally:
+        store.unregister(con, name)
 
 
 def national(con, at: str | None = None, progress_frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """The national picture at quarter ``at``: figures() of that quarter joined with
     roadmap_summary(), one row per catalogue indicator (status counts 0 where no target)."""
     at = quarters.reference(at)
-    fig = figures(con, at)
-    summary = roadmap_summary(con, at, progress_frame)
-    out = fig.merge(summary, on="indicateur", how="left")
-    count_columns = ["territoires_avec_cible", "territoires_avancement"] + [f"nb_{c}" for c in status.STATUTS]
-    out[count_columns] = out[count_columns].fillna(0).astype("int64")
-    return out
+    if progress_frame is not None and progress_frame.empty:
+        # nothing to summarise, and maybe no column types to join on: figures and an empty
+        # summary, merged in pandas
+        out = figures(con, at).merge(roadmap_summary(con, at, progress_frame), on="indicateur", how="left")
+        out[_SUMMARY_COUNTS] = out[_SUMMARY_COUNTS].fillna(0).astype("int64")
+        return out
+    # The summary's columns after the figures', as a left join on the indicator puts them.
+    summary_columns = ",\n".join(
+        f"coalesce(s.{c}, 0)::BIGINT AS {c}" if c in _SUMMARY_COUNTS else f"s.{c}" for c in _SUMMARY_OUTPUT)
+    with _registered_progress(con, at, progress_frame) as name:
+        # one query for both: a second round trip and a pandas merge cost more than the join
+        sql = f"""
+            WITH chiffres AS ({figures_sql()}), synthese AS ({_summary_sql(name)})
+            SELECT f.*, {summary_columns}
+            FROM chiffres f LEFT JOIN synthese s ON s.indicateur = f.indicateur
+            ORDER BY f.ordre, f.trimestre
+        """
+        return derived.fetch(con, sql, {"quarters": [at], "first": at, "last": at})
 
 
 def per_100k(con, debut: str, fin: str | None = None, territoires: list[str] | None = None) -> pd.DataFrame:

@@ -86,3 +86,77 @@ def test_history_and_renewal():
 def test_columns(con):
     frame = completeness.completeness(con, "2024-T2")
     assert list(frame.columns) == completeness.COLUMNS
+
+
+# --- The same results as the former completeness query, on randomised stores --------------------
+# completeness_sql() now counts on integer ids; the query it replaced is kept below, verbatim, as
+# the oracle.
+
+def _oracle_completeness_sql() -> str:
+    from indicators import derived, progress, quarters
+
+    VALEUR_HISTORIQUE, DEPOT = completeness.VALEUR_HISTORIQUE, completeness.DEPOT
+    refs = "(SELECT unnest($quarters::VARCHAR[]) AS reference)"
+    return f"""
+    WITH terr AS (
+        SELECT code AS territoire, nom FROM {progress.TERRITOIRE} t
+        WHERE {progress.territories_filter_sql('t.code')}
+    ),
+    fdr AS ({progress.applicable_roadmaps_sql(refs, 'f.territoire IN (SELECT territoire FROM terr)')}),
+    attendus AS (
+        SELECT DISTINCT f.territoire, f.reference AS trimestre, cm.composante AS indicateur
+        FROM fdr f
+        JOIN {progress.CIBLE} c ON c.feuille_id = f.feuille_id
+        JOIN ({derived.components_sql()}) cm ON cm.indicateur = c.indicateur
+        -- a roadmap that has not started yet expects nothing
+        WHERE f.debut <= f.reference
+    ),
+    periode AS (
+        SELECT v.territoire, v.indicateur, v.trimestre, v.valeur, v.depot_id, v.enregistre_le
+        FROM {derived.VALEUR} v
+        -- $first and $last bound $quarters: a constant filter the scan applies at once
+        WHERE v.trimestre >= $first AND v.trimestre <= $last
+          AND v.territoire IN (SELECT territoire FROM terr)
+    ),
+    comptes AS (
+        SELECT a.territoire, a.trimestre, count(*) AS attendus, count(v.valeur) AS renseignes
+        FROM attendus a
+        LEFT JOIN periode v USING (territoire, trimestre, indicateur)
+        GROUP BY a.territoire, a.trimestre
+    ),
+    versions AS (
+        SELECT territoire, trimestre, depot_id, enregistre_le FROM periode
+        UNION ALL
+        SELECT h.territoire, h.trimestre, h.depot_id, h.enregistre_le FROM {VALEUR_HISTORIQUE} h
+        WHERE h.trimestre >= $first AND h.trimestre <= $last
+          AND h.territoire IN (SELECT territoire FROM terr)
+    ),
+    arrivees AS (
+        SELECT x.territoire, x.trimestre, min(coalesce(d.recu_le, x.enregistre_le)) AS premiere_arrivee
+        FROM versions x LEFT JOIN {DEPOT} d ON d.id = x.depot_id
+        GROUP BY x.territoire, x.trimestre
+    )
+    SELECT t.territoire, t.nom, r.reference AS trimestre,
+           coalesce(c.attendus, 0) AS attendus, coalesce(c.renseignes, 0) AS renseignes,
+           100 * c.renseignes / nullif(c.attendus, 0) AS taux_completude,
+           a.premiere_arrivee,
+           date_diff('day', {quarters.sql_end_date('r.reference')}, a.premiere_arrivee::DATE) AS delai_jours
+    FROM terr t CROSS JOIN {refs} r
+    LEFT JOIN comptes c ON c.territoire = t.territoire AND c.trimestre = r.reference
+    LEFT JOIN arrivees a ON a.territoire = t.territoire AND a.trimestre = r.reference
+    ORDER BY t.territoire, r.reference
+    """
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_completeness_matches_the_former_query_on_random_stores(seed):
+    from indicators import derived, quarters
+    from tests.test_progress import assert_same_frame, random_store
+
+    con = random_store(seed)
+    for first, last in (("2020-T4", "2020-T4"), ("2022-T3", "2022-T3"), ("2021-T1", "2027-T2")):
+        for territoires in (None, ["T1", "T6", "T7", "inconnu"]):
+            params = {"quarters": quarters.quarter_range(first, last), "first": first, "last": last,
+                      "territoires": territoires}
+            assert_same_frame(completeness.completeness_history(con, first, last, territoires),
+                              derived.fetch(con, _oracle_completeness_sql(), params))

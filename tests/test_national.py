@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators import national, progress, quarters
+from indicators import national, progress, quarters, status
 from tests import engine_fixtures as ef
 
 RUE, HEB, SOMME = "sorties_rue_logement", "sorties_hebergement_logement", "acces_logement_sans_domicile"
@@ -145,3 +145,95 @@ def test_progress_frame_of_another_quarter_is_refused(con):
     prog = progress.progress(con, "2024-T3")
     with pytest.raises(ValueError, match="2024-T4"):
         national.national(con, "2024-T4", progress_frame=prog)
+
+
+# --- The same results as the former figures query, on randomised stores --------------------------
+# figures_sql() now joins territories and indicators to integer ids; the query it replaced is kept
+# below, verbatim, as the oracle.
+
+def _oracle_figures_sql() -> str:
+    from indicators import derived
+
+    PER, TERRITOIRE = national.PER, national.TERRITOIRE
+    return f"""
+    WITH refs AS (SELECT unnest($quarters::VARCHAR[]) AS trimestre),
+    terr AS (SELECT code AS territoire, population FROM {TERRITOIRE} WHERE actif),
+    tagged AS (
+        SELECT v.territoire, c.indicateur, c.nature, c.role, v.trimestre, v.valeur
+        FROM {derived.VALEUR} v
+        JOIN ({derived.components_sql()}) c ON c.composante = v.indicateur
+        -- $first and $last bound $quarters: a constant filter the scan applies at once
+        WHERE c.nature <> 'stock' AND v.trimestre >= $first AND v.trimestre <= $last
+          AND v.territoire IN (SELECT territoire FROM terr)
+    ),
+    trim AS ({derived.quarterly_sql('tagged')}),
+    flows AS (
+        SELECT q.indicateur, q.trimestre,
+               CASE WHEN any_value(q.nature) = 'ratio'
+                    THEN 100 * sum(q.numerateur) / nullif(sum(q.denominateur), 0)
+                    ELSE sum(q.valeur) END AS valeur,
+               sum(q.numerateur) AS numerateur, sum(q.denominateur) AS denominateur,
+               count(*) AS territoires_renseignes, sum(t.population) AS population_couverte,
+               min(q.trimestre) AS trimestre_plus_ancien
+        FROM trim q JOIN terr t USING (territoire)
+        GROUP BY q.indicateur, q.trimestre
+    ),
+    -- a stock value stands until the territory reports the next one: at each quarter, the latest
+    -- value at or before it
+    stock_values AS (
+        SELECT v.territoire, v.indicateur, v.trimestre, v.valeur
+        FROM {derived.VALEUR} v
+        SEMI JOIN {derived.INDICATEUR} i ON i.code = v.indicateur AND i.nature = 'stock'
+        WHERE v.trimestre <= $last AND v.territoire IN (SELECT territoire FROM terr)
+    ),
+    latest AS (
+        SELECT s.territoire, s.indicateur, r.trimestre, arg_max(s.valeur, s.trimestre) AS valeur,
+               max(s.trimestre) AS trimestre_valeur
+        FROM stock_values s JOIN refs r ON s.trimestre <= r.trimestre
+        GROUP BY s.territoire, s.indicateur, r.trimestre
+    ),
+    stocks AS (
+        SELECT s.indicateur, s.trimestre, sum(s.valeur) AS valeur,
+               NULL::DOUBLE AS numerateur, NULL::DOUBLE AS denominateur,
+               count(*) AS territoires_renseignes, sum(t.population) AS population_couverte,
+               min(s.trimestre_valeur) AS trimestre_plus_ancien
+        FROM latest s JOIN terr t USING (territoire)
+        GROUP BY s.indicateur, s.trimestre
+    ),
+    tout AS (SELECT * FROM flows UNION ALL SELECT * FROM stocks)
+    SELECT i.code AS indicateur, i.nature, i.sens, i.unite, r.trimestre, a.valeur,
+           a.numerateur, a.denominateur,
+           coalesce(a.territoires_renseignes, 0) AS territoires_renseignes,
+           a.population_couverte,
+           -- a percentage has no meaning per inhabitant
+           CASE WHEN i.nature <> 'ratio' THEN a.valeur * {PER} / nullif(a.population_couverte, 0) END AS pour_100000,
+           a.trimestre_plus_ancien, i.ordre
+    FROM {derived.INDICATEUR} i CROSS JOIN refs r
+    LEFT JOIN tout a ON a.indicateur = i.code AND a.trimestre = r.trimestre
+    ORDER BY i.ordre, r.trimestre
+    """
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_figures_and_national_match_the_former_queries_on_random_stores(seed):
+    from indicators import derived
+    from tests.test_progress import assert_same_frame, oracle_progress, random_store
+
+    con = random_store(seed)
+    for first, last in (("2020-T1", "2020-T2"), ("2022-T3", "2022-T3"), ("2021-T1", "2026-T4"), ("2026-T4", "2027-T2")):
+        params = {"quarters": quarters.quarter_range(first, last), "first": first, "last": last}
+        assert_same_frame(national.figures(con, first, last), derived.fetch(con, _oracle_figures_sql(), params))
+    for at in ("2022-T3", "2025-T2"):
+        expected = oracle_progress(con, [at])
+        # the summary comes in no particular order (national() puts it in catalogue order)
+        assert_same_frame(
+            national.roadmap_summary(con, at).sort_values("indicateur", ignore_index=True),
+            national.roadmap_summary(con, at, progress_frame=expected).sort_values("indicateur", ignore_index=True))
+        # the former national(): figures and summary merged in pandas
+        params = {"quarters": [at], "first": at, "last": at}
+        former = derived.fetch(con, _oracle_figures_sql(), params).merge(
+            national.roadmap_summary(con, at, progress_frame=expected), on="indicateur", how="left")
+        counts = ["territoires_avec_cible", "territoires_avancement"] + [f"nb_{c}" for c in status.STATUTS]
+        former[counts] = former[counts].fillna(0).astype("int64")
+        assert_same_frame(national.national(con, at), former)
+        assert_same_frame(national.national(con, at, progress_frame=expected), former)

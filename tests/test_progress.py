@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from indicators import progress, status
@@ -323,3 +324,206 @@ def test_status_rule_is_the_only_place_for_thresholds():
     assert len(set(status.ICONES.values())) == len(status.STATUTS)
     assert len(set(status.COULEURS.values())) == len(status.STATUTS)
     assert status.affichage("atteint") == "✔ Atteint"
+
+
+# --- The same results as the former single-query engine, on randomised stores -------------------
+# progress() now reads the applicable windows and the catalogue first, then computes on integer
+# keys and attaches the text in Arrow (for speed). The query it replaced is kept below, verbatim,
+# as the oracle: on stores drawn at random, both must give the very same frame.
+
+def _oracle_progress_sql() -> str:
+    from indicators import derived, quarters
+
+    idx = quarters.sql_index
+    refs = "(SELECT unnest($references::VARCHAR[]) AS reference)"
+    return f"""
+    WITH fdr AS ({progress.applicable_roadmaps_sql(refs, progress.territories_filter_sql('f.territoire'))}),
+    lignes AS (
+        SELECT row_number() OVER () AS ligne,
+               f.territoire, f.reference, f.feuille_id, f.debut, f.fin, c.indicateur,
+               i.nature, i.sens, i.ordre, c.valeur_base, c.periode_base, c.cible, c.jalon_an1,
+               {idx('f.fin')} - {idx('f.debut')} + 1 AS n,
+               least(f.reference, f.fin) AS fin_ecoulee,
+               CASE WHEN f.reference < f.debut THEN 0
+                    ELSE {idx('least(f.reference, f.fin)')} - {idx('f.debut')} + 1 END AS k
+        FROM fdr f
+        JOIN cible c ON c.feuille_id = f.feuille_id
+        JOIN indicateur i ON i.code = c.indicateur
+    ),
+    besoins AS (
+        SELECT l.ligne, l.territoire, l.nature, l.debut, l.fin_ecoulee, cm.composante, cm.role
+        FROM lignes l JOIN ({derived.components_sql()}) cm ON cm.indicateur = l.indicateur
+        WHERE l.k > 0
+    ),
+    tagged AS (
+        SELECT b.ligne, b.nature, b.role, v.trimestre, v.valeur
+        FROM valeur v
+        JOIN besoins b ON v.territoire = b.territoire AND v.indicateur = b.composante
+         AND v.trimestre >= b.debut AND v.trimestre <= b.fin_ecoulee
+        WHERE v.trimestre >= $borne_debut AND v.trimestre <= $borne_fin
+    ),
+    trim AS ({derived.quarterly_sql('tagged', ('ligne',))}),
+    periode AS ({derived.period_sql('trim', ('ligne',))}),
+    mesure AS (
+        SELECT l.*, coalesce(p.trimestres_renseignes, 0) AS m,
+               {derived.period_value_sql('l.nature', 'p.')} AS realise,
+               p.dernier_trimestre,
+               {idx('p.dernier_trimestre')} - {idx('l.debut')} + 1 AS j,
+               CASE WHEN l.nature IN ('flux', 'somme') THEN 0 ELSE l.valeur_base END AS b0,
+               CASE WHEN l.n > 4 THEN l.jalon_an1 END AS jalon
+        FROM lignes l
+        LEFT JOIN periode p USING (ligne)
+    ),
+    chemin AS (
+        SELECT *,
+               CASE WHEN k = 0 THEN NULL
+                    WHEN jalon IS NULL THEN b0 + (cible - b0) * k / n
+                    WHEN k <= 4 THEN b0 + (jalon - b0) * k / 4
+                    ELSE jalon + (cible - jalon) * (k - 4) / (n - 4) END AS attendu
+        FROM mesure
+    )
+    SELECT territoire, reference, feuille_id, indicateur, nature, sens, debut, fin,
+           valeur_base, periode_base, cible, jalon_an1, realise, attendu,
+           CASE WHEN nature IN ('flux', 'somme') THEN 100 * realise / nullif(cible, 0)
+                ELSE 100 * (realise - valeur_base) / nullif(cible - valeur_base, 0) END AS avancement_pct,
+           {status.status_sql()} AS statut,
+           CASE WHEN m = 0 THEN NULL
+                WHEN nature IN ('flux', 'somme') THEN realise / m * n
+                WHEN nature = 'stock' THEN valeur_base + (realise - valeur_base) / j * n
+                ELSE realise END AS projection_fin,
+           k AS trimestres_ecoules, m AS trimestres_renseignes, n AS trimestres_fenetre,
+           dernier_trimestre AS dernier_trimestre_renseigne, ordre
+    FROM chemin
+    ORDER BY territoire, reference, ordre
+    """
+
+
+def oracle_progress(con, references, territoires=None):
+    """The former progress query (bounds first, then one query), for comparison."""
+    from indicators import derived
+
+    params = {"references": references, "territoires": territoires}
+    bounds = f"""
+        SELECT coalesce(min(debut), '9999-T4'), coalesce(max(least(reference, fin)), '0000-T1')
+        FROM ({progress.applicable_roadmaps_sql("(SELECT unnest($references::VARCHAR[]) AS reference)",
+                                                progress.territories_filter_sql('f.territoire'))})
+        WHERE debut <= reference
+    """
+    params["borne_debut"], params["borne_fin"] = con.execute(bounds, params).fetchall()[0]
+    return derived.fetch(con, _oracle_progress_sql(), {**params, **status.sql_params()})
+
+
+def random_store(seed: int):
+    """An in-memory store drawn at random: territories (one inactive, one without population),
+    roadmaps (renewed, overlapping, future), targets on base and derived indicators (with or
+    without baseline and milestone), values with gaps, zeros and decimals, uploads and revisions."""
+    import datetime as dt
+    import random
+
+    from indicators import quarters
+
+    rnd = random.Random(seed)
+    con = ef.connect()
+    catalogue = con.execute("SELECT code, nature FROM indicateur ORDER BY ordre").fetchall()
+    base = [c for c, nature in catalogue if nature in ("flux", "stock")]
+    span = quarters.quarter_range("2021-T1", "2026-T4")
+    codes = [f"T{i}" for i in range(1, 8)]
+    for i, code in enumerate(codes):
+        ef.add_territory(con, code, actif=i != 5, population=None if i == 4 else rnd.randint(1_000, 900_000))
+    fid = 1
+    for code in codes[:-1]:  # the last territory has no roadmap
+        windows = set()
+        # drawn with replacement: two roadmaps of a territory may start on the same quarter
+        for s in rnd.choices(range(len(span) - 2), k=rnd.randint(1, 3)):
+            debut = span[s]
+            fin = quarters.shift(debut, rnd.randint(0, 11))
+            if (debut, fin) in windows:
+                continue
+            windows.add((debut, fin))
+            targets = {}
+            for ind, nature in rnd.sample(catalogue, rnd.randint(1, 12)):
+                # targets on the scale of the values below, so that every status occurs
+                scale = 100 if nature == "ratio" else 300 if nature == "stock" else 150 * rnd.randint(1, 12)
+                cible = rnd.choice([0, rnd.randint(1, scale), rnd.uniform(0.5, scale)])
+                b = None if nature in ("flux", "somme") else rnd.choice([None, cible, rnd.uniform(0, scale)])
+                targets[ind] = (b, cible, rnd.choice([None, None, rnd.uniform(0, scale / 2)]))
+            ef.add_roadmap(con, code, debut, fin, targets, feuille_id=fid)
+            fid += 1
+    depots, rows, former = {}, [], []
+    for q in span:
+        for code in codes:
+            if rnd.random() < 0.6:
+                depot = len(depots) + 1
+                depots[(code, q)] = depot
+                ef.add_depot(con, depot, dt.datetime.combine(quarters.end_date(q), dt.time())
+                             + dt.timedelta(days=rnd.randint(1, 120), hours=rnd.randint(0, 23)))
+    for code in codes:
+        for ind in rnd.sample(base, rnd.randint(len(base) // 2, len(base))):
+            density = rnd.uniform(0.2, 1)
+            values = {q: rnd.choice([0, rnd.randint(0, 300), rnd.randint(0, 300), round(rnd.uniform(0, 300), 2)])
+                      for q in span if rnd.random() < density}
+            for q, v in values.items():
+                when = dt.datetime.combine(quarters.end_date(q), dt.time()) + dt.timedelta(days=rnd.randint(1, 200))
+                depot = depots.get((code, q)) if rnd.random() < 0.8 else None
+                rows.append((code, ind, q, float(v), depot, when))
+                if rnd.random() < 0.1:
+                    former.append((code, ind, q, float(v + 1), rnd.choice([depot, None]),
+                                   when - dt.timedelta(days=rnd.randint(1, 60)), when))
+    # in one statement each: a row at a time would take seconds
+    valeurs = pd.DataFrame(rows, columns=["t", "i", "q", "v", "d", "e"]).astype({"d": "Int64"})  # noqa: F841
+    con.execute("INSERT INTO valeur SELECT t, i, q, v, NULL, NULL, 1, d, 'test', e FROM valeurs")
+    anciennes = pd.DataFrame(former, columns=["t", "i", "q", "v", "d", "e", "r"]).astype({"d": "Int64"})  # noqa: F841
+    con.execute("INSERT INTO valeur_historique SELECT t, i, q, v, NULL, NULL, 1, d, 'test', e, r, NULL FROM anciennes")
+    return con
+
+
+def assert_same_frame(got, expected):
+    """Same columns, dtypes, rows and order; floats equal to 1e-12 (sums may be added in another
+    order) and everything else exactly."""
+    assert list(got.columns) == list(expected.columns)
+    assert list(got.dtypes) == list(expected.dtypes)
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, atol=1e-12)
+    for column in got.columns:
+        if got[column].dtype.kind != "f":
+            assert got[column].equals(expected[column]), column
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_progress_matches_the_former_query_on_random_stores(seed):
+    from indicators import quarters
+
+    con = random_store(seed)
+    for at in ("2020-T4", "2022-T3", "2024-T1", "2025-T2", "2026-T4", "2027-T3"):
+        assert_same_frame(progress.progress(con, at), oracle_progress(con, [at]))
+        assert_same_frame(progress.progress(con, at, ["T1", "T6", "T7", "inconnu"]),
+                          oracle_progress(con, [at], ["T1", "T6", "T7", "inconnu"]))
+    history = quarters.quarter_range("2021-T2", "2026-T3")
+    assert_same_frame(progress.progress_history(con, ["T2", "T3"], history[0], history[-1]),
+                      oracle_progress(con, history, ["T2", "T3"]))
+
+
+def test_roadmap_choice_on_ties_matches_the_former_query():
+    # same start, different ends: the one containing the quarter first; between equals, the
+    # latest id
+    con = ef.connect()
+    ef.add_territory(con, T)
+    ef.add_roadmap(con, T, "2024-T1", "2024-T4", {"sorties_rue_logement": (None, 10)}, feuille_id=1)
+    ef.add_roadmap(con, T, "2024-T1", "2025-T4", {"sorties_rue_logement": (None, 20)}, feuille_id=2)
+    ef.add_roadmap(con, T, "2024-T1", "2025-T2", {"sorties_rue_logement": (None, 30)}, feuille_id=3)
+    ef.add_roadmap(con, T, "2026-T1", "2026-T4", {"sorties_rue_logement": (None, 40)}, feuille_id=4)
+    ef.add_roadmap(con, T, "2026-T1", "2026-T2", {"sorties_rue_logement": (None, 50)}, feuille_id=5)
+    ef.add_values(con, T, "sorties_rue_logement", q("2023-T1..2026-T4", 1))
+    frame = progress.progress_history(con, [T], "2023-T4", "2027-T1")
+    assert_same_frame(frame, oracle_progress(con, list(frame["reference"]), [T]))
+    chosen = dict(zip(frame["reference"], frame["feuille_id"]))
+    ats = ["2023-T4", "2024-T2", "2025-T1", "2025-T3", "2025-T4", "2026-T1", "2026-T3", "2027-T1"]
+    assert [chosen[a] for a in ats] == [3, 3, 3, 2, 2, 5, 4, 5]
+
+
+def test_progress_of_nothing_keeps_its_columns_and_types():
+    con = ef.connect()
+    assert_same_frame(progress.progress(con, "2024-T1"), oracle_progress(con, ["2024-T1"]))
+    ef.add_territory(con, T)
+    ef.add_roadmap(con, T, "2025-T1", "2025-T4", {"sorties_rue_logement": (None, 80)})
+    # a roadmap not started yet: no quarter to read at all
+    assert_same_frame(progress.progress(con, "2024-T1"), oracle_progress(con, ["2024-T1"]))
