@@ -61,14 +61,24 @@ def progression(con, at: str) -> pd.DataFrame:
     """progress() of every active territory at ``at``, with the territory's name, type, wave and
     région, the indicator's label, axe and priority."""
     p = progress.progress(con, at)
-    # Series.map on an index is several times cheaper than merge on 40,000 text keys
-    terr = lectures.territoires(con).set_index("code")
-    for column in ("nom", "type", "vague", "region", "population"):
-        p[column] = p["territoire"].map(terr[column])
-    cat = lectures.catalogue(con).set_index("code")
-    for column in ("libelle", "axe", "priorite"):
-        p[column] = p["indicateur"].map(cat[column])
+    # one hash lookup per key column, then positional takes: several times cheaper than merge (or
+    # one map per added column) on 40,000 text keys
+    _attach(p, "territoire", lectures.territoires(con).set_index("code"), ("nom", "type", "vague", "region", "population"))
+    _attach(p, "indicateur", lectures.catalogue(con).set_index("code"), ("libelle", "axe", "priorite"))
     return p
+
+
+def _attach(frame: pd.DataFrame, key: str, table: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    """Add ``columns`` of ``table`` (indexed by code) to ``frame`` by its ``key`` column, in place,
+    as a left join would. When every code is found (the usual case), one hash lookup then a
+    positional take per column (Arrow strings stay Arrow); otherwise a map per column."""
+    where = table.index.get_indexer(frame[key])
+    if len(where) and (where >= 0).all():
+        for column in columns:
+            frame[column] = table[column].take(where).set_axis(frame.index)
+    else:
+        for column in columns:
+            frame[column] = frame[key].map(table[column])
 
 
 def filtrer(frame: pd.DataFrame, *, vagues=(), types=(), regions=(), axes=(), priorites=(),
