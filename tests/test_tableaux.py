@@ -154,3 +154,14 @@ def test_quarterly_values_are_withheld_outside_the_persons_scope(con):
         assert s["realise_affiche"].iloc[2] == 50 and s["realise_affiche"].drop(s.index[2]).isna().all()
         assert "Valeur du trimestre" not in tableaux.tableau_serie(s).columns
     assert "Valeur du trimestre" in tableaux.tableau_serie(mine).columns
+
+
+def test_attach_is_a_left_join_by_code_on_both_paths():
+    table = pd.DataFrame({"code": ["a", "b"], "nom": ["A", "B"], "population": [10, 20]}).set_index("code")
+    every = pd.DataFrame({"territoire": ["b", "a", "b"]}, index=[5, 6, 7])
+    tableaux._attach(every, "territoire", table, ("nom", "population"))
+    assert every["nom"].tolist() == ["B", "A", "B"] and every["population"].tolist() == [20, 10, 20]
+    assert list(every.index) == [5, 6, 7]
+    some = pd.DataFrame({"territoire": ["b", "z"]})
+    tableaux._attach(some, "territoire", table, ("nom", "population"))
+    assert some["nom"].tolist()[0] == "B" and pd.isna(some["nom"].iloc[1]) and pd.isna(some["population"].iloc[1])
