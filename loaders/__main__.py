@@ -73,7 +73,7 @@ def cmd_import(args) -> int:
         print(f"Impossible de lire le fichier {path} : {_os_reason(exc)}.", file=sys.stderr)
         return EXIT_USAGE
     result = import_bytes(data, path.name, args.db, kind=args.kind, user=args.user or _default_user(),
-                          dry_run=args.dry_run)
+                          dry_run=args.dry_run, path=path)
     print(f"Type détecté : {result.kind_label}")
     report = result.report
     if not report.ok:

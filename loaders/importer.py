@@ -16,7 +16,7 @@ from loaders import headers, personnes, referentiel
 from loaders.problems import Problem, Report
 from loaders.reading import XLSX_MAGIC, exact_row_count, read_file
 from loaders.roadmap import validate_roadmap
-from loaders.sql_rules import install, release, validation_connection
+from loaders.sql_rules import install, release, temporary_objects, validation_connection
 from loaders.territories import validate_territories
 from loaders.validation import Validated, drop_empty_unnamed_columns, header_problems
 from loaders.values import validate_values
@@ -134,14 +134,16 @@ def import_bytes(
     options = dict(kind=kind, allowed_territories=allowed_territories, today=today)
     if not data.startswith(XLSX_MAGIC):
         with _store(db, con) as conn:
+            # a caller's own connection keeps its temporary objects; one opened here closes with them
+            before = temporary_objects(conn) if con is not None else frozenset()
             try:
                 ref = referentiel.from_store(conn, with_collectivites=territorial)
                 validated = validate_bytes(data, name, ref, con=conn, path=path, **options)
                 return _store_validated(validated, name, user, dry_run, allowed_territories, today, actor,
                                         lambda: contextlib.nullcontext(conn))
             finally:
-                if con is not None:  # a connection opened here takes its temporary tables with it
-                    release(conn)
+                if con is not None:
+                    release(conn, keep=before)
     with _store(db, con) as conn:
         ref = referentiel.from_store(conn, with_collectivites=territorial)
     validated = validate_bytes(data, name, ref, **options)

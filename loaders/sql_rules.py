@@ -80,19 +80,32 @@ def validation_connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def release(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop what a validation left (temporary views and tables, registered frames) in ``con``."""
+def temporary_objects(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Names of the temporary tables and views of ``con`` (registered frames included)."""
+    return frozenset(name for (name,) in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'LOCAL TEMPORARY'"
+        " UNION ALL SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal"
+    ).fetchall())
+
+
+def release(con: duckdb.DuckDBPyConnection, keep: frozenset[str] = frozenset()) -> None:
+    """Drop what a validation left (temporary views and tables, registered frames) in ``con``, but
+    the objects named in ``keep`` (those a caller's own connection had before: temporary_objects())."""
     for (name,) in con.execute(
         "SELECT view_name FROM duckdb_views() WHERE temporary AND list_contains(?, view_name)", [list(SQL_VIEWS)]
     ).fetchall():
-        con.execute(f'DROP VIEW IF EXISTS temp."{name}"')
+        if name not in keep:
+            con.execute(f'DROP VIEW IF EXISTS temp."{name}"')
     for (name,) in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_type = 'LOCAL TEMPORARY'"
     ).fetchall():
-        con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
+        if name not in keep:
+            con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
     for (name,) in con.execute(
         "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal"
     ).fetchall():
+        if name in keep:
+            continue
         try:
             con.unregister(name)
         except duckdb.Error:

@@ -184,3 +184,15 @@ def test_concurrent_uploads_of_the_same_key_store_it_once(db):
         current = con.execute("SELECT valeur, revision FROM valeur").fetchall()
         former = con.execute("SELECT count(*) FROM valeur_historique").fetchall()[0][0]
     assert len(current) == 1 and current[0][1] == 4 and former == 3
+
+
+def test_a_callers_connection_keeps_its_own_temporary_tables(db):
+    with store.connect(db) as con:
+        con.execute("CREATE TEMP TABLE mes_calculs AS SELECT 42 AS x")
+        result = import_bytes(encode(["200046977;sorties_rue_logement;2024-T1;5;"]), "d.csv", con=con,
+                              user="t", today=TODAY)
+        assert result.stored
+        assert con.execute("SELECT x FROM mes_calculs").fetchall() == [(42,)]
+        names = {n for (n,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'LOCAL TEMPORARY'").fetchall()}
+    assert names == {"mes_calculs"}  # and nothing of the validation is left behind
