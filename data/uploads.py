@@ -125,7 +125,7 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
         f"""
         CREATE OR REPLACE TEMP TABLE sauts AS
         WITH prec AS (
-            SELECT c.ligne, c.valeur, coalesce(lp.valeur, v.valeur) AS precedent,
+            SELECT c.ligne, c.colonne, c.indicateur, c.valeur, coalesce(lp.valeur, v.valeur) AS precedent,
                    coalesce(lp.trimestre, v.trimestre) AS trimestre_precedent
             FROM lot c
             LEFT JOIN lot lp ON lp.cle = c.cle - 1
@@ -138,11 +138,12 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
     )
     total = con.execute("SELECT count(*) FROM sauts").fetchall()[0][0]
     warnings = []
-    for ligne, valeur, precedent, tprec in con.execute(
-        f"SELECT * FROM sauts ORDER BY ligne LIMIT {PLAFOND_PROBLEMES}"
+    # ordered by line then column: a wide file has several values per line
+    for ligne, colonne, _indicateur, valeur, precedent, tprec in con.execute(
+        f"SELECT * FROM sauts ORDER BY ligne, colonne, indicateur LIMIT {PLAFOND_PROBLEMES}"
     ).fetchall():
         warnings.append({
-            "code": "saut-trimestriel", "ligne": ligne, "valeur": _num(valeur),
+            "code": "saut-trimestriel", "ligne": ligne, "colonne": colonne, "valeur": _num(valeur),
             "params": {"sens": "multipliée" if valeur > precedent else "divisée",
                        "facteur": _num(FACTEUR_SAUT_TRIMESTRIEL), "precedent": _num(precedent),
                        "trimestre_precedent": tprec},
@@ -150,13 +151,13 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
     total += con.execute(
         "SELECT count(*) FROM lot_classe WHERE statut = 'revisee' AND trimestre < ?", [oldest]
     ).fetchall()[0][0]
-    for ligne, trimestre, ancienne, valeur in con.execute(
-        f"SELECT ligne, trimestre, ancienne, valeur FROM lot_classe WHERE statut = 'revisee' AND trimestre < ?"
-        f" ORDER BY ligne LIMIT {PLAFOND_PROBLEMES}",
+    for ligne, colonne, trimestre, ancienne, valeur in con.execute(
+        f"SELECT ligne, colonne, trimestre, ancienne, valeur FROM lot_classe WHERE statut = 'revisee' AND trimestre < ?"
+        f" ORDER BY ligne, colonne, indicateur LIMIT {PLAFOND_PROBLEMES}",
         [oldest],
     ).fetchall():
         warnings.append({
-            "code": "revision-ancienne", "ligne": ligne, "valeur": _num(valeur),
+            "code": "revision-ancienne", "ligne": ligne, "colonne": colonne, "valeur": _num(valeur),
             "params": {"trimestre": trimestre, "ancienne": _num(ancienne), "nouvelle": _num(valeur)},
         })
     return warnings, total
@@ -250,17 +251,19 @@ def _revise(con: duckdb.DuckDBPyConnection, depot_id: int, meta: UploadMeta, now
 
 def _lot_view(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
     """``lot``: the registered batch ``lot_arrow`` with the quarter index ``ti`` and an integer key
-    ``cle`` of (territory, indicator, quarter index) where consecutive quarters differ by one.
-    Validation ships both (loaders/values.py); a batch built elsewhere gets them here."""
+    ``cle`` of (territory, indicator, quarter index) where consecutive quarters differ by one, and
+    the file's column of each value (``colonne``, for the warnings of a wide file). Validation
+    ships all three (loaders/values.py); a batch built elsewhere gets them here."""
+    colonne = "" if "colonne" in columns else ", NULL::VARCHAR AS colonne"
     if {"ti", "cle"} <= set(columns):
-        con.execute("CREATE TEMP VIEW lot AS SELECT * FROM lot_arrow")
+        con.execute(f"CREATE TEMP VIEW lot AS SELECT *{colonne} FROM lot_arrow")
         return
     ti = quarters.sql_index("trimestre")
     con.execute(
         f"""CREATE TEMP TABLE lot AS
         SELECT * EXCLUDE (ti, cle), {ti} AS ti,
                dense_rank() OVER (ORDER BY territoire, indicateur) * 65536 + {ti} AS cle
-        FROM (SELECT *, NULL AS ti, NULL AS cle FROM lot_arrow)"""
+        FROM (SELECT *{colonne}, NULL AS ti, NULL AS cle FROM lot_arrow)"""
     )
 
 

@@ -16,8 +16,8 @@ from loaders.validation import Validated, collect, sql_text
 
 
 # the columns of ``chk`` a clean file needs (the cells as written are added only to quote problems)
-_NARROW = ("ligne", "commentaire", "source", "territoire", "territoire_connu", "indicateur", "nature", "unite",
-           "trimestre", "ti", "non_renseigne", "valeur", "cle")
+_NARROW = ("ligne", "colonne_valeur", "commentaire", "source", "territoire", "territoire_connu", "indicateur",
+           "nature", "unite", "trimestre", "ti", "non_renseigne", "valeur", "cle")
 
 
 def _long_sql(raw: RawTable, layout: Layout, source: str = "brut") -> str:
@@ -239,7 +239,8 @@ def validate_values(
     if n_valid == n_keys:  # no key twice: the valid rows are the batch as they are
         con.execute(
             f"""CREATE OR REPLACE TEMP VIEW lot_valide AS
-            SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne, ti, cle, false AS conflit
+            SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne, colonne_valeur AS colonne,
+                   ti, cle, false AS conflit
             FROM chk WHERE {valid}"""
         )
     else:  # one pass groups the rows by key: the first of each stays, contradictions are errors
@@ -248,7 +249,8 @@ def validate_values(
             CREATE OR REPLACE TEMP TABLE lot_valide AS
             SELECT territoire, indicateur, trimestre, arg_min(valeur, ligne) AS valeur,
                    arg_min(commentaire, ligne) AS commentaire, arg_min(source, ligne) AS source,
-                   min(ligne) AS ligne, any_value(ti) AS ti, cle, min(valeur) <> max(valeur) AS conflit
+                   min(ligne) AS ligne, arg_min(colonne_valeur, ligne) AS colonne, any_value(ti) AS ti, cle,
+                   min(valeur) <> max(valeur) AS conflit
             FROM chk WHERE {valid}
             GROUP BY cle, territoire, indicateur, trimestre
             """
@@ -259,7 +261,7 @@ def validate_values(
         result.batch_table = "lot_valide"
     elif report.ok:
         result.batch = con.sql(
-            "SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne, ti, cle FROM lot_valide"
+            "SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne, colonne, ti, cle FROM lot_valide"
         ).to_arrow_table()
     return result
 

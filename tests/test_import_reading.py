@@ -196,3 +196,16 @@ def test_a_callers_connection_keeps_its_own_temporary_tables(db):
         names = {n for (n,) in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_type = 'LOCAL TEMPORARY'").fetchall()}
     assert names == {"mes_calculs"}  # and nothing of the validation is left behind
+
+
+def test_wide_file_jump_warnings_name_their_column_in_order(db):
+    header = "code_territoire;trimestre;sorties_rue_logement;sorties_hebergement_logement\n"
+
+    def load(body):
+        return import_bytes((header + body).encode("utf-8"), "large.csv", db, user="t", today=TODAY)
+
+    assert load("200046977;2024-T1;10;20\n").stored
+    result = load("200046977;2024-T2;100;200\n")
+    jumps = [(p.line, p.column) for p in result.report.sorted_warnings() if p.code == "saut-trimestriel"]
+    assert jumps == [(2, "sorties_hebergement_logement"), (2, "sorties_rue_logement")]
+    assert [w["colonne"] for w in result.outcome.warnings] == ["sorties_hebergement_logement", "sorties_rue_logement"]
