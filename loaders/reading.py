@@ -64,7 +64,10 @@ def _blank(data: bytes) -> bool:
     return not data[:4096].strip() and not data.strip()
 
 
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what decode() calls a binary file
+# characters DuckDB reads as a pattern in a file name (several files, or another one): such a file
+# is read through a private temporary copy instead
+_GLOB = re.compile(r"[*?\[\]{}]")
 
 
 def file_problem(code: str, **params) -> Problem:
@@ -205,7 +208,9 @@ def _read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection,
     if b"\r" in header_bytes:
         return False
     codec = "utf-8" if encoding == "utf-8" else "cp1252"
-    if _CONTROL.search(data, body_start, body_start + 20000):
+    # decode() looks at the first 20,000 characters (not bytes) of the text after any BOM
+    head = data[body_start:body_start + 4 * 20000].decode(codec, errors="ignore")[:20000]
+    if _CONTROL_TEXT.search(head):
         return False  # decode() words the binary-file refusal
     header_text = header_bytes.decode(codec)
     separator = detect_separator(header_text)
@@ -222,8 +227,8 @@ def _read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection,
     if not crlf and b"\r" in data:
         return False
     with contextlib.ExitStack() as stack:
-        if path is not None and _size(path) != len(data):
-            path = None  # the file changed since it was read: parse the bytes that were read
+        if path is not None and (_size(path) != len(data) or _GLOB.search(str(path)) or "://" in str(path)):
+            path = None  # changed since it was read, or a name DuckDB would not take literally
         if path is None:  # DuckDB reads files: the received bytes go to a private temporary one
             fd, temporary = tempfile.mkstemp(suffix=".csv", prefix="lda_")
             stack.callback(os.unlink, temporary)

@@ -78,7 +78,8 @@ def collect(con: duckdb.DuckDBPyConnection, report: Report, sql: str, make) -> N
     if not total:
         return
     room = max(report.cap - len(report.errors), 0) + 1
-    rows = con.execute(f"SELECT * FROM found ORDER BY ligne LIMIT {room}").fetchall()
+    # the report's own order (line, column, code): which problems make the cap never depends on the engine
+    rows = con.execute(f"SELECT * FROM found ORDER BY ligne, coalesce(colonne, ''), code LIMIT {room}").fetchall()
     names = [d[0] for d in con.description]
     for row in rows:
         report.add(make(dict(zip(names, row))))

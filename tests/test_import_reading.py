@@ -209,3 +209,35 @@ def test_wide_file_jump_warnings_name_their_column_in_order(db):
     jumps = [(p.line, p.column) for p in result.report.sorted_warnings() if p.code == "saut-trimestriel"]
     assert jumps == [(2, "sorties_hebergement_logement"), (2, "sorties_rue_logement")]
     assert [w["colonne"] for w in result.outcome.warnings] == ["sorties_hebergement_logement", "sorties_rue_logement"]
+
+
+def test_a_file_name_duckdb_would_read_as_a_pattern_is_read_literally(db, tmp_path):
+    from loaders.importer import import_file
+
+    (tmp_path / "depot1.csv").write_bytes(encode(["200046977;sorties_rue_logement;2024-T1;42;"]))
+    odd = tmp_path / "depot[1].csv"  # as a pattern, it would match depot1.csv
+    odd.write_bytes(encode(["200046977;sorties_rue_logement;2024-T1;7;"]))
+    assert import_file(odd, db, user="t", today=TODAY).stored
+    assert stored(db)[0][3] == 7.0
+
+
+def test_control_characters_are_looked_for_in_the_first_20000_characters_not_bytes(db):
+    # 15,000 two-byte characters then a control character: character 15,001, byte 30,001
+    body = "é" * 15000 + "\x07"
+    data = encode([f"200046977;sorties_rue_logement;2024-T1;4;{body}"], encoding="utf-8", newline="\n")
+    result = import_bytes(data, "d.csv", db, user="t", today=TODAY)
+    assert [p.code for p in result.report.errors] == ["fichier-illisible"] and stored(db) == []
+
+
+def test_which_problems_fill_the_cap_follows_the_report_order(db):
+    from indicators.parametres import PLAFOND_PROBLEMES
+
+    lines = ["zz;nimporte;2099-T9;x;"] * PLAFOND_PROBLEMES
+    result = import_bytes(encode(lines), "d.csv", db, user="t", today=TODAY)
+    listed = [(p.line, p.column, p.code) for p in result.report.sorted_errors()]
+    assert listed == sorted(listed, key=lambda x: (x[0], x[1] or "", x[2]))
+    last_line = listed[-1][0]
+    # the last listed line has its problems in column order, from the first column on
+    on_last = [c for (line, c, _) in listed if line == last_line]
+    all_columns = ["code_territoire", "indicateur", "trimestre", "valeur"]
+    assert on_last == all_columns[:len(on_last)]
