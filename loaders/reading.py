@@ -227,8 +227,10 @@ def _read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection,
     if not crlf and b"\r" in data:
         return False
     with contextlib.ExitStack() as stack:
-        if path is not None and (_size(path) != len(data) or _GLOB.search(str(path)) or "://" in str(path)):
-            path = None  # changed since it was read, or a name DuckDB would not take literally
+        if path is not None:
+            path = os.path.abspath(path)  # DuckDB would expand a leading ~ (Python reads ./~/)
+            if _size(path) != len(data) or _GLOB.search(path) or "://" in path:
+                path = None  # changed since it was read, or a name DuckDB would not take literally
         if path is None:  # DuckDB reads files: the received bytes go to a private temporary one
             fd, temporary = tempfile.mkstemp(suffix=".csv", prefix="lda_")
             stack.callback(os.unlink, temporary)

@@ -241,3 +241,18 @@ def test_which_problems_fill_the_cap_follows_the_report_order(db):
     on_last = [c for (line, c, _) in listed if line == last_line]
     all_columns = ["code_territoire", "indicateur", "trimestre", "valeur"]
     assert on_last == all_columns[:len(on_last)]
+
+
+def test_a_relative_path_starting_with_a_tilde_is_the_local_file(db, tmp_path, monkeypatch):
+    from loaders.importer import import_file
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "x.csv").write_bytes(encode(["200046977;sorties_rue_logement;2024-T1;99;"]))
+    monkeypatch.setenv("HOME", str(home))
+    work = tmp_path / "travail"
+    (work / "~").mkdir(parents=True)
+    (work / "~" / "x.csv").write_bytes(encode(["200046977;sorties_rue_logement;2024-T1;42;"]))
+    monkeypatch.chdir(work)
+    assert import_file("~/x.csv", db, user="t", today=TODAY).stored
+    assert stored(db)[0][3] == 42.0
