@@ -15,7 +15,8 @@ import pandas as pd
 
 from indicators.parametres import TAILLE_MAX_FICHIER_MO
 from loaders.problems import Problem, Report
-from loaders.reading import XLSX_MAGIC, RawTable, _read_xlsx, decode, detect_separator
+from loaders.classeur import read_xlsx
+from loaders.reading import XLSX_MAGIC, RawTable, decode, detect_separator
 
 LIGNE = "ligne"  # grid column holding the original line number (None for a row added in the grid)
 # A cell that a spreadsheet would run as a formula; a plain signed number (+5, -3,5) is not one.
@@ -53,7 +54,7 @@ def lire(data: bytes, name: str) -> Fichier | None:
 def _lire(data: bytes, name: str) -> Fichier | None:
     if data.startswith(XLSX_MAGIC):
         raw = RawTable(name=name, sha256="", container="xlsx")
-        rows = _read_xlsx(data, raw)
+        rows = read_xlsx(data, raw)
         if rows is None:
             return None
         fichier = Fichier(name, raw.header, [], "xlsx", ";", raw.header_line)

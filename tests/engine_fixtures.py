@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 
 import duckdb
+import pandas as pd
 
 from data.config import MIGRATIONS_DIR
 from data.reference import load_indicators
@@ -89,3 +90,78 @@ def row(frame, **keys) -> dict:
     found = frame[mask]
     assert len(found) == 1, f"{len(found)} lignes pour {keys}"
     return found.iloc[0].to_dict()
+
+
+def random_store(seed: int):
+    """An in-memory store drawn at random: territories (one inactive, one without population),
+    roadmaps (renewed, overlapping, future), targets on base and derived indicators (with or
+    without baseline and milestone), values with gaps, zeros and decimals, uploads and revisions."""
+    import datetime as dt
+    import random
+
+    from indicators import quarters
+
+    rnd = random.Random(seed)
+    con = connect()
+    catalogue = con.execute("SELECT code, nature FROM indicateur ORDER BY ordre").fetchall()
+    base = [c for c, nature in catalogue if nature in ("flux", "stock")]
+    span = quarters.quarter_range("2021-T1", "2026-T4")
+    codes = [f"T{i}" for i in range(1, 8)]
+    for i, code in enumerate(codes):
+        add_territory(con, code, actif=i != 5, population=None if i == 4 else rnd.randint(1_000, 900_000))
+    fid = 1
+    for code in codes[:-1]:  # the last territory has no roadmap
+        windows = set()
+        # drawn with replacement: two roadmaps of a territory may start on the same quarter
+        for s in rnd.choices(range(len(span) - 2), k=rnd.randint(1, 3)):
+            debut = span[s]
+            fin = quarters.shift(debut, rnd.randint(0, 11))
+            if (debut, fin) in windows:
+                continue
+            windows.add((debut, fin))
+            targets = {}
+            for ind, nature in rnd.sample(catalogue, rnd.randint(1, 12)):
+                # targets on the scale of the values below, so that every status occurs
+                scale = 100 if nature == "ratio" else 300 if nature == "stock" else 150 * rnd.randint(1, 12)
+                cible = rnd.choice([0, rnd.randint(1, scale), rnd.uniform(0.5, scale)])
+                b = None if nature in ("flux", "somme") else rnd.choice([None, cible, rnd.uniform(0, scale)])
+                targets[ind] = (b, cible, rnd.choice([None, None, rnd.uniform(0, scale / 2)]))
+            add_roadmap(con, code, debut, fin, targets, feuille_id=fid)
+            fid += 1
+    depots, rows, former = {}, [], []
+    for q in span:
+        for code in codes:
+            if rnd.random() < 0.6:
+                depot = len(depots) + 1
+                depots[(code, q)] = depot
+                add_depot(con, depot, dt.datetime.combine(quarters.end_date(q), dt.time())
+                             + dt.timedelta(days=rnd.randint(1, 120), hours=rnd.randint(0, 23)))
+    for code in codes:
+        for ind in rnd.sample(base, rnd.randint(len(base) // 2, len(base))):
+            density = rnd.uniform(0.2, 1)
+            values = {q: rnd.choice([0, rnd.randint(0, 300), rnd.randint(0, 300), round(rnd.uniform(0, 300), 2)])
+                      for q in span if rnd.random() < density}
+            for q, v in values.items():
+                when = dt.datetime.combine(quarters.end_date(q), dt.time()) + dt.timedelta(days=rnd.randint(1, 200))
+                depot = depots.get((code, q)) if rnd.random() < 0.8 else None
+                rows.append((code, ind, q, float(v), depot, when))
+                if rnd.random() < 0.1:
+                    former.append((code, ind, q, float(v + 1), rnd.choice([depot, None]),
+                                   when - dt.timedelta(days=rnd.randint(1, 60)), when))
+    # in one statement each: a row at a time would take seconds
+    valeurs = pd.DataFrame(rows, columns=["t", "i", "q", "v", "d", "e"]).astype({"d": "Int64"})  # noqa: F841
+    con.execute("INSERT INTO valeur SELECT t, i, q, v, NULL, NULL, 1, d, 'test', e FROM valeurs")
+    anciennes = pd.DataFrame(former, columns=["t", "i", "q", "v", "d", "e", "r"]).astype({"d": "Int64"})  # noqa: F841
+    con.execute("INSERT INTO valeur_historique SELECT t, i, q, v, NULL, NULL, 1, d, 'test', e, r, NULL FROM anciennes")
+    return con
+
+
+def assert_same_frame(got, expected):
+    """Same columns, dtypes, rows and order; floats equal to 1e-12 (sums may be added in another
+    order) and everything else exactly."""
+    assert list(got.columns) == list(expected.columns)
+    assert list(got.dtypes) == list(expected.dtypes)
+    pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, atol=1e-12)
+    for column in got.columns:
+        if got[column].dtype.kind != "f":
+            assert got[column].equals(expected[column]), column

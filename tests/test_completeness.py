@@ -151,7 +151,7 @@ def _oracle_completeness_sql() -> str:
 @pytest.mark.parametrize("seed", range(8))
 def test_completeness_matches_the_former_query_on_random_stores(seed):
     from indicators import derived, quarters
-    from tests.test_progress import assert_same_frame, random_store
+    from tests.engine_fixtures import assert_same_frame, random_store
 
     con = random_store(seed)
     for first, last in (("2020-T4", "2020-T4"), ("2022-T3", "2022-T3"), ("2021-T1", "2027-T2")):

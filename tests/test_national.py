@@ -217,7 +217,8 @@ def _oracle_figures_sql() -> str:
 @pytest.mark.parametrize("seed", range(8))
 def test_figures_and_national_match_the_former_queries_on_random_stores(seed):
     from indicators import derived
-    from tests.test_progress import assert_same_frame, oracle_progress, random_store
+    from tests.engine_fixtures import assert_same_frame, random_store
+    from tests.test_progress_oracle import oracle_progress
 
     con = random_store(seed)
     for first, last in (("2020-T1", "2020-T2"), ("2022-T3", "2022-T3"), ("2021-T1", "2026-T4"), ("2026-T4", "2027-T2")):
