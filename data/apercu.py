@@ -21,7 +21,7 @@ from data import store
 from data import lectures
 from data.access import Personne
 from data.store import transaction
-from data.uploads import Outcome, UploadMeta, _classify_values, _insert_depot, apply_values, drop_temp
+from data.uploads import Outcome, UploadMeta, _classify_values, _insert_depot, apply_values
 
 ANNULATION = "annulation"  # type_fichier of the depot row written by an undo
 ACTION_ANNULATION = "depot.annulation"  # journal action of an undo
@@ -52,7 +52,7 @@ def _classify(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> pd.DataFrame:
     """The same classification as the write (uploads._classify_values), on temp tables."""
     store.register(con, "apercu_arrow", batch)
     try:
-        drop_temp(con, "lot", "lot_classe")
+        store.drop_temporary(con, ("lot", "lot_classe"))
         con.execute("CREATE TEMP TABLE lot AS SELECT * FROM apercu_arrow")
         _classify_values(con)
         frame = con.execute(
@@ -62,7 +62,7 @@ def _classify(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> pd.DataFrame:
             FROM lot_classe ORDER BY territoire, indicateur, trimestre
             """
         ).df()
-        drop_temp(con, "lot_classe", "lot")
+        store.drop_temporary(con, ("lot_classe", "lot"))
     finally:
         store.unregister(con, "apercu_arrow")
     return frame

@@ -168,6 +168,41 @@ def journal(con: duckdb.DuckDBPyConnection, who: str, action: str, obj: str | No
     )
 
 
+def temporary_objects(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Names of the temporary tables and views of ``con`` (registered Python objects included)."""
+    return frozenset(name for (_kind, name, _registered) in _temporary(con))
+
+
+def _temporary(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, bool]]:
+    """(kind, name, registered) of each temporary view and table of ``con``; a registered Python
+    object (con.register) is a view reading a Python scan."""
+    return con.execute(
+        "SELECT 'VIEW', view_name, regexp_matches(sql, '\b(python_arrow|pandas|arrow)_scan\(') FROM duckdb_views()"
+        " WHERE temporary AND NOT internal"
+        " UNION ALL SELECT 'TABLE', table_name, false FROM duckdb_tables() WHERE temporary"
+    ).fetchall()
+
+
+def drop_temporary(con: duckdb.DuckDBPyConnection, names: list[str] | tuple[str, ...] | None = None,
+                   keep: frozenset[str] = frozenset()) -> None:
+    """Drop temporary views and tables of ``con``: those in ``names``, in that order (DuckDB wants the
+    right kind for each), or with no names every one, views first; never those in ``keep``. A
+    registered Python object is unregistered."""
+    found = _temporary(con)
+    if names is not None:
+        rank = {name: i for i, name in enumerate(names)}
+        found = sorted((f for f in found if f[1] in rank), key=lambda f: rank[f[1]])
+    else:
+        found = sorted(found, key=lambda f: f[0] != "VIEW")
+    for kind, name, registered in found:
+        if name in keep:
+            continue
+        if registered:
+            unregister(con, name)
+        else:
+            con.execute(f'DROP {kind} IF EXISTS temp."{name}"')
+
+
 def register(con: duckdb.DuckDBPyConnection, name: str, obj) -> None:
     """con.register, serialised across the threads of this process."""
     with _REGISTER_LOCK:

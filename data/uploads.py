@@ -66,25 +66,19 @@ def record_refused(con: duckdb.DuckDBPyConnection, meta: UploadMeta, n_errors: i
         return _insert_depot(con, meta, "refuse", Outcome(), n_errors, problems)
 
 
-def drop_temp(con: duckdb.DuckDBPyConnection, *names: str) -> None:
-    """Drop these temporary views or tables, whichever each is (DuckDB wants the right kind)."""
-    found = con.execute(
-        "SELECT 'VIEW', view_name FROM duckdb_views() WHERE temporary AND list_contains($n, view_name)"
-        " UNION ALL SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary AND list_contains($n, table_name)",
-        {"n": list(names)},
-    ).fetchall()
-    for kind, name in sorted(found, key=lambda f: names.index(f[1])):
-        con.execute(f'DROP {kind} IF EXISTS temp."{name}"')
+def _classify_values(con: duckdb.DuckDBPyConnection, territories: list[str] | None = None) -> bool:
+    """lot_classe: each row of ``lot`` as nouvelle, inchangee or revisee against the stored values;
+    returns whether anything is stored for the batch's territories (``territories``, when the caller
+    has them: else read from ``lot``).
 
-
-def _classify_values(con: duckdb.DuckDBPyConnection) -> int:
-    """lot_classe: each row of ``lot`` as nouvelle, inchangee or revisee against the stored values.
-
-    When nothing is stored yet for the batch's territories (a first upload, a new territory), every
-    row is new: lot_classe is then a view over ``lot``, and the join with the store is skipped."""
-    stored = con.execute(
-        "SELECT count(*) FROM valeur WHERE territoire IN (SELECT DISTINCT territoire FROM lot)"
-    ).fetchall()[0][0]
+    When nothing is, (a first upload, a new territory), every row is new: lot_classe is then a view
+    over ``lot``, and the join with the store is skipped."""
+    if territories is None:
+        territories = [t for (t,) in con.execute("SELECT DISTINCT territoire FROM lot").fetchall()]
+    stored = bool(con.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM valeur WHERE territoire IN (SELECT unnest($t::VARCHAR[])) LIMIT 1)",
+        {"t": territories},
+    ).fetchall()[0][0])
     if not stored:
         con.execute(
             """
@@ -94,7 +88,7 @@ def _classify_values(con: duckdb.DuckDBPyConnection) -> int:
             FROM lot l
             """
         )
-        return 0
+        return False
     con.execute(
         """
         CREATE TEMP TABLE lot_classe AS
@@ -105,7 +99,12 @@ def _classify_values(con: duckdb.DuckDBPyConnection) -> int:
         FROM lot l LEFT JOIN valeur v USING (territoire, indicateur, trimestre)
         """
     )
-    return stored
+    return True
+
+
+# a quarter-on-quarter jump: the value multiplied or divided by more than the factor, above the floor
+_JUMP = (f"{{precedent}} IS NOT NULL AND greatest(c.valeur, {{precedent}}) >= {SEUIL_SAUT_TRIMESTRIEL}"
+         f" AND (c.valeur > {FACTEUR_SAUT_TRIMESTRIEL} * {{precedent}} OR c.valeur * {FACTEUR_SAUT_TRIMESTRIEL} < {{precedent}})")
 
 
 def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_stored: bool) -> tuple[list[dict], int]:
@@ -115,33 +114,38 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
     The previous quarter of a row is found in the batch itself by its integer key (cle - 1: same
     territory and indicator, previous quarter index), else among the stored values."""
     oldest = quarters.shift(quarters.current(today), -ANCIENNETE_REVISION_TRIMESTRES)
-    stored_previous = (
-        f"""LEFT JOIN valeur v ON lp.cle IS NULL AND v.territoire = c.territoire AND v.indicateur = c.indicateur
-                 AND v.trimestre = CAST((c.ti - 1) // 4 AS VARCHAR) || '-T' || CAST((c.ti - 1) % 4 + 1 AS VARCHAR)"""
-        if any_stored else
-        "LEFT JOIN (SELECT NULL::DOUBLE AS valeur, NULL::VARCHAR AS trimestre) v ON false"
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE sauts AS
-        WITH prec AS (
-            SELECT c.ligne, c.colonne, c.indicateur, c.valeur, coalesce(lp.valeur, v.valeur) AS precedent,
-                   coalesce(lp.trimestre, v.trimestre) AS trimestre_precedent
+    # only numbers go through the join (the row's key, value and previous value): the texts of the
+    # few rows reported are looked up afterwards
+    if any_stored:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE sauts AS
+            SELECT c.cle, c.valeur, coalesce(lp.valeur, v.valeur) AS precedent, c.ti - 1 AS ti_precedent
             FROM lot c
             LEFT JOIN lot lp ON lp.cle = c.cle - 1
-            {stored_previous}
+            LEFT JOIN valeur v ON lp.cle IS NULL AND v.territoire = c.territoire AND v.indicateur = c.indicateur
+                 AND v.trimestre = {quarters.sql_from_index("c.ti - 1")}
+            WHERE {_JUMP.format(precedent="coalesce(lp.valeur, v.valeur)")}
+            """
         )
-        SELECT * FROM prec
-        WHERE precedent IS NOT NULL AND greatest(valeur, precedent) >= {SEUIL_SAUT_TRIMESTRIEL}
-          AND (valeur > {FACTEUR_SAUT_TRIMESTRIEL} * precedent OR valeur * {FACTEUR_SAUT_TRIMESTRIEL} < precedent)
-        """
-    )
+    else:  # the previous quarter can only be in the batch
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE sauts AS
+            SELECT c.cle, c.valeur, lp.valeur AS precedent, c.ti - 1 AS ti_precedent
+            FROM (SELECT cle, ti, valeur FROM lot) c JOIN (SELECT cle, valeur FROM lot) lp ON lp.cle = c.cle - 1
+            WHERE {_JUMP.format(precedent="lp.valeur")}
+            """
+        )
     total = con.execute("SELECT count(*) FROM sauts").fetchall()[0][0]
     warnings = []
     # ordered by line then column: a wide file has several values per line
     for ligne, colonne, _indicateur, valeur, precedent, tprec in con.execute(
-        f"SELECT * FROM sauts ORDER BY ligne, colonne, indicateur LIMIT {PLAFOND_PROBLEMES}"
-    ).fetchall():
+        f"""SELECT l.ligne, l.colonne, l.indicateur, s.valeur, s.precedent,
+                   {quarters.sql_from_index("s.ti_precedent")}
+            FROM sauts s JOIN lot l USING (cle)
+            ORDER BY l.ligne, l.colonne, l.indicateur LIMIT {PLAFOND_PROBLEMES}"""
+    ).fetchall() if total else []:
         warnings.append({
             "code": "saut-trimestriel", "ligne": ligne, "colonne": colonne, "valeur": _num(valeur),
             "params": {"sens": "multipliée" if valeur > precedent else "divisée",
@@ -180,10 +184,12 @@ def apply_values(
     *,
     dry_run: bool = False,
     today: dt.date | None = None,
+    cleanup: bool = True,
 ) -> Outcome:
     """Store a validated values batch (territoire, indicateur, trimestre, valeur, commentaire, source,
     ligne; optionally ti and cle): an Arrow table, or the name of a temporary relation of ``con``
-    (a file validated in this connection)."""
+    (a file validated in this connection). ``cleanup=False`` leaves the temporary objects of the
+    write to a connection that is closed right after (they go with it)."""
     if isinstance(batch, str):
         con.execute(f'CREATE OR REPLACE TEMP VIEW lot_arrow AS SELECT * FROM temp."{batch}"')
         columns = [r[0] for r in con.execute(f'DESCRIBE temp."{batch}"').fetchall()]
@@ -193,14 +199,15 @@ def apply_values(
     try:
         with transaction(con):
             _lot_view(con, columns)
-            stored = _classify_values(con)
+            territories = [t for (t,) in con.execute("SELECT DISTINCT territoire FROM lot ORDER BY 1").fetchall()]
+            stored = _classify_values(con, territories)
             counts = dict(con.execute("SELECT statut, count(*) FROM lot_classe GROUP BY statut").fetchall())
             outcome = Outcome(
                 nouvelles=counts.get("nouvelle", 0), revisees=counts.get("revisee", 0),
                 inchangees=counts.get("inchangee", 0), non_renseignees=non_renseignees,
-                territoires=[r[0] for r in con.execute("SELECT DISTINCT territoire FROM lot ORDER BY 1").fetchall()],
+                territoires=territories,
             )
-            outcome.warnings, outcome.warning_count = _value_warnings(con, today, stored > 0)
+            outcome.warnings, outcome.warning_count = _value_warnings(con, today, stored)
             if dry_run:
                 raise _DryRun(outcome)
             depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, outcome.warnings)
@@ -220,9 +227,10 @@ def apply_values(
         outcome = dry.outcome
     finally:
         if isinstance(batch, str):
-            drop_temp(con, "sauts", "lot_classe", "lot", "lot_arrow")
+            if cleanup:
+                store.drop_temporary(con, ("sauts", "lot_classe", "lot", "lot_arrow"))
         else:
-            drop_temp(con, "sauts", "lot_classe", "lot")
+            store.drop_temporary(con, ("sauts", "lot_classe", "lot"))
             store.unregister(con, "lot_arrow")
     return outcome
 

@@ -81,6 +81,11 @@ def sql_index(column: str) -> str:
     return f"(CAST(substr({column}, 1, 4) AS INTEGER) * 4 + CAST(substr({column}, 7, 1) AS INTEGER) - 1)"
 
 
+def sql_from_index(index: str) -> str:
+    """SQL expression of the canonical quarter (``2024-T1``) of a running index (as from_index)."""
+    return f"CAST(({index}) // 4 AS VARCHAR) || '-T' || CAST(({index}) % 4 + 1 AS VARCHAR)"
+
+
 def sql_end_date(column: str) -> str:
     """SQL expression of the last day of a canonical quarter column (as end_date)."""
     return (

@@ -16,7 +16,7 @@ from loaders import headers, personnes, referentiel
 from loaders.problems import Problem, Report
 from loaders.reading import XLSX_MAGIC, exact_row_count, read_file
 from loaders.roadmap import validate_roadmap
-from loaders.sql_rules import install, release, temporary_objects, validation_connection
+from loaders.sql_rules import install, release, validation_connection
 from loaders.territories import validate_territories
 from loaders.validation import Validated, drop_empty_unnamed_columns, header_problems
 from loaders.values import validate_values
@@ -135,12 +135,12 @@ def import_bytes(
     if not data.startswith(XLSX_MAGIC):
         with _store(db, con) as conn:
             # a caller's own connection keeps its temporary objects; one opened here closes with them
-            before = temporary_objects(conn) if con is not None else frozenset()
+            before = store.temporary_objects(conn) if con is not None else frozenset()
             try:
                 ref = referentiel.from_store(conn, with_collectivites=territorial)
                 validated = validate_bytes(data, name, ref, con=conn, path=path, **options)
                 return _store_validated(validated, name, user, dry_run, allowed_territories, today, actor,
-                                        lambda: contextlib.nullcontext(conn))
+                                        lambda: contextlib.nullcontext(conn), private=con is None)
             finally:
                 if con is not None:
                     release(conn, keep=before)
@@ -152,8 +152,9 @@ def import_bytes(
 
 
 def _store_validated(validated: Validated, name, user, dry_run, allowed_territories, today, actor,
-                     opener) -> ImportResult:
-    """Audit a refused file, or store a valid one (on connections given by ``opener()``)."""
+                     opener, private: bool = False) -> ImportResult:
+    """Audit a refused file, or store a valid one (on connections given by ``opener()``; ``private``
+    when that connection is closed right after, with its temporary objects)."""
     result = ImportResult(validated.kind, validated.layout, validated.report, dry_run=dry_run,
                           row_count=validated.raw.row_count)
     result.outcome.non_renseignees = validated.non_renseignees
@@ -170,7 +171,8 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
     with opener() as conn:
         if validated.kind == headers.VALUES:
             batch = validated.batch if validated.batch is not None else validated.batch_table
-            outcome = apply_values(conn, batch, meta, validated.non_renseignees, dry_run=dry_run, today=today)
+            outcome = apply_values(conn, batch, meta, validated.non_renseignees, dry_run=dry_run, today=today,
+                                   cleanup=not private)
         elif validated.kind == headers.ROADMAP:
             outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
         elif validated.kind == headers.PEOPLE:

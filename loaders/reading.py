@@ -14,10 +14,10 @@ import io
 import os
 import re
 import tempfile
+import threading
 from dataclasses import dataclass, field
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 
 from indicators.parametres import TAILLE_MAX_FICHIER_MO
@@ -58,15 +58,17 @@ def _size(path) -> int | None:
         return None
 
 
-def _blank(data: bytes) -> bool:
-    """Whether ``data`` holds only white space (without copying a big file when it starts with text)."""
-    return not data[:4096].strip() and not data.strip()
+def _blank(data: bytes, start: int = 0) -> bool:
+    """Whether ``data[start:]`` holds only white space (without copying a big file that has text
+    near ``start``)."""
+    return not data[start:start + 4096].strip() and not data[start:].strip()
 
 
 _CONTROL_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what decode() calls a binary file
 # characters DuckDB reads as a pattern in a file name (several files, or another one): such a file
 # is read through a private temporary copy instead
 _GLOB = re.compile(r"[*?\[\]{}]")
+_NOT_C1 = bytes(b for b in range(256) if not 0x80 <= b <= 0x9F)  # every byte but Windows-1252's own
 
 
 def file_problem(code: str, **params) -> Problem:
@@ -112,35 +114,61 @@ def _is_blank(cells) -> bool:
     return all(c is None or str(c).strip() == "" for c in cells)
 
 
+def _sha256(data: bytes):
+    """A function returning the sha256 of ``data``: a big file is hashed on another thread while
+    this one reads it (hashlib lets go of the interpreter lock, as DuckDB does)."""
+    if len(data) < 1 << 20:
+        digest = hashlib.sha256(data).hexdigest()
+        return lambda: digest
+    box: list[str] = []
+    worker = threading.Thread(target=lambda: box.append(hashlib.sha256(data).hexdigest()), daemon=True)
+    worker.start()
+
+    def result() -> str:
+        worker.join()
+        return box[0]
+    return result
+
+
 def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection, path: str | os.PathLike | None = None) -> RawTable:
     """Read ``data`` into table ``brut`` of ``con``; problems of the file land in ``RawTable.problems``.
     ``path``, when given, is a file on disk holding exactly ``data``: DuckDB then reads it in place."""
-    raw = RawTable(name=name, sha256=hashlib.sha256(data).hexdigest())
+    digest = _sha256(data)
+    raw = RawTable(name=name, sha256="")
+    try:
+        _read(data, raw, con, path)
+    finally:
+        raw.sha256 = digest()
+    return raw
+
+
+def _read(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection, path) -> None:
+    """read_file's work: fills ``raw``."""
     limit = TAILLE_MAX_FICHIER_MO * 1024 * 1024
     if len(data) > limit:
         raw.problems.append(
             file_problem("fichier-trop-gros", taille=f"{len(data) / 1048576:.1f}".replace(".", ","),
                          limite=TAILLE_MAX_FICHIER_MO)
         )
-        return raw
+        return
     if _blank(data):
         raw.problems.append(file_problem("fichier-vide"))
-        return raw
+        return
     if data.startswith(XLSX_MAGIC):
         raw.container = "xlsx"
         from loaders.classeur import read_xlsx  # here: classeur builds on this module's RawTable
 
         rows = read_xlsx(data, raw)
         if rows is None:
-            return raw
+            return
         _rows_to_table(rows, raw, con)
-        return raw
+        return
     if _read_csv_bytes(data, raw, con, path):
-        return raw
+        return
     text, encoding, error = decode(data)
     if text is None:
         raw.problems.append(file_problem("fichier-illisible", detail=error))
-        return raw
+        return
     raw.encoding = encoding
     try:
         _read_csv_text(text, raw, con)
@@ -148,7 +176,6 @@ def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection, path: str 
         raw.header = []
         raw.problems.append(file_problem(
             "fichier-illisible", detail=f"structure de tableau CSV invalide ({_csv_reason(exc)})"))
-    return raw
 
 
 def _csv_reason(exc: csv.Error) -> str:
@@ -169,9 +196,9 @@ def _bytes_encoding(data: bytes) -> str | None:
         return "utf-8"
     if data.startswith(b"\xef\xbb\xbf"):
         return None
-    view = np.frombuffer(data, dtype=np.uint8)
-    # vectorised: among the non-ASCII bytes (few in a French CSV), any in 0x80..0x9F?
-    if bool((view[np.flatnonzero(view >= 0x80)] < 0xA0).any()):
+    # any byte in 0x80..0x9F? translate() deletes all the others in one C pass (measured 3 ms on
+    # 10 MB, where a numpy mask cost 20 ms inside an import: its 10 MB temporaries are new pages)
+    if data.translate(None, _NOT_C1):
         return None
     return "latin-1"
 
@@ -221,7 +248,7 @@ def _read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection,
         return False  # the Python path words the refusal
     newlines = data.count(b"\n")
     body_lines = newlines - data.count(b"\n", 0, first_nl + 1) + (0 if data.endswith(b"\n") else 1)
-    if not header or _blank(data[first_nl + 1:]):
+    if not header or _blank(data, first_nl + 1):
         return False
     if crlf and data.count(b"\r") != newlines:
         return False  # mixed line ends or a carriage return in a cell: Python's reader counts them exactly
@@ -300,23 +327,21 @@ def _duckdb_read(con: duckdb.DuckDBPyConnection, path: str, header: list[str], s
     # ends are left to its detection, which finds them; the row count below checks the result
     new_line_sql = "" if new_line == "\r\n" else f", new_line = '{new_line.replace(chr(10), chr(92) + 'n')}'"
     try:
-        con.execute(
+        # strict, and no rejects table: any malformed row raises (the statement then stores nothing);
+        # the statement's result is the number of rows read
+        n = con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE brut0 AS
             SELECT * FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = false, skip = {int(skip)},
-                columns = {columns}, auto_detect = false, store_rejects = true, encoding = '{encoding}',
+                columns = {columns}, auto_detect = false, encoding = '{encoding}',
                 strict_mode = true, null_padding = false{new_line_sql})
             """,
             [path, separator],
-        )
+        ).fetchall()[0][0]
     except duckdb.Error:
         con.execute("DROP TABLE IF EXISTS brut0")
         return None
-    rejects = con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]
-    n = con.execute("SELECT count(*) FROM brut0").fetchall()[0][0]
-    con.execute("DELETE FROM reject_errors")
-    con.execute("DELETE FROM reject_scans")
-    if rejects or n != physical_lines:
+    if n != physical_lines:
         con.execute("DROP TABLE brut0")
         return None
     _brut_view(con, width)
@@ -338,7 +363,12 @@ def _brut_view(con: duckdb.DuckDBPyConnection, width: int) -> None:
     """``brut`` over the first ``width`` columns of ``brut0``: a view, not a copy (validation reads
     the rows once more, never copies them)."""
     cells = ", ".join(f"c{i}" for i in range(width))
-    not_blank = " OR ".join(f"coalesce(trim(c{i}), '') <> ''" for i in range(width))
+    # a cell is not blank when its trimmed text is not empty. A first byte in ASCII 33..127 proves
+    # it without trimming (trim() removes only the space and Unicode spaces, all outside that
+    # range), by two byte comparisons of the string's inlined prefix: ten times cheaper than trim()
+    # on 200,000 rows. trim() decides the rest.
+    not_blank = " OR ".join([f"(c{i} >= '!' AND c{i} < chr(128))" for i in range(width)]
+                            + [f"trim(c{i}) <> ''" for i in range(width)])
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW brut AS SELECT CAST(rowid AS INTEGER) + 2 AS ligne, {cells} FROM brut0 WHERE {not_blank}"
     )

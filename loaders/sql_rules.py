@@ -7,6 +7,8 @@ import threading
 
 import duckdb
 
+from data import store
+
 from indicators.quarters import QUARTER_PATTERN_QUARTER_FIRST, QUARTER_PATTERN_YEAR_FIRST
 
 NON_RENSEIGNE = ("", "nc", "nd", "n.d.", "-")
@@ -24,12 +26,13 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
     year_first, quarter_first = _strip(QUARTER_PATTERN_YEAR_FIRST), _strip(QUARTER_PATTERN_QUARTER_FIRST)
     nr = ", ".join(f"'{v}'" for v in NON_RENSEIGNE)
     longest = max(len(v) for v in NON_RENSEIGNE)
+    statements = []
     # *_net macros take a trimmed cell (validation trims each value once); the others trim
-    con.execute(
+    statements.append(
         f"CREATE OR REPLACE TEMP MACRO lda_nr_net(v) AS v IS NULL OR (length(v) <= {longest} AND lower(v) IN ({nr}))"
     )
-    con.execute("CREATE OR REPLACE TEMP MACRO lda_nr(s) AS lda_nr_net(trim(s))")
-    con.execute(
+    statements.append("CREATE OR REPLACE TEMP MACRO lda_nr(s) AS lda_nr_net(trim(s))")
+    statements.append(
         f"""
         CREATE OR REPLACE TEMP MACRO lda_nombre_net(v) AS CASE
             WHEN regexp_full_match(v, '{NUMBER_PATTERN}')
@@ -38,8 +41,8 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
         END
         """
     )
-    con.execute("CREATE OR REPLACE TEMP MACRO lda_nombre(s) AS lda_nombre_net(trim(s))")
-    con.execute(
+    statements.append("CREATE OR REPLACE TEMP MACRO lda_nombre(s) AS lda_nombre_net(trim(s))")
+    statements.append(
         f"""
         CREATE OR REPLACE TEMP MACRO lda_erreur_nombre(s) AS CASE
             WHEN lda_nr(s) OR lda_nombre(s) IS NOT NULL THEN NULL
@@ -50,7 +53,7 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
         END
         """
     )
-    con.execute(
+    statements.append(
         f"""
         CREATE OR REPLACE TEMP MACRO lda_trimestre(s) AS CASE
             WHEN regexp_full_match(upper(trim(s)), '{year_first}')
@@ -60,10 +63,10 @@ def install(con: duckdb.DuckDBPyConnection) -> None:
         END
         """
     )
+    con.execute(";\n".join(statements))  # one call: each costs a round trip
 
 
 _LOCAL = threading.local()
-SQL_VIEWS = ("lot_valide", "longue", "longue_tout", "brut", "brut_tout")  # views validation defines over its tables (not registered frames)
 
 
 def validation_connection() -> duckdb.DuckDBPyConnection:
@@ -80,33 +83,8 @@ def validation_connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def temporary_objects(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
-    """Names of the temporary tables and views of ``con`` (registered frames included)."""
-    return frozenset(name for (name,) in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_type = 'LOCAL TEMPORARY'"
-        " UNION ALL SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal"
-    ).fetchall())
-
-
 def release(con: duckdb.DuckDBPyConnection, keep: frozenset[str] = frozenset()) -> None:
     """Drop what a validation left (temporary views and tables, registered frames) in ``con``, but
-    the objects named in ``keep`` (those a caller's own connection had before: temporary_objects())."""
-    for (name,) in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE temporary AND list_contains(?, view_name)", [list(SQL_VIEWS)]
-    ).fetchall():
-        if name not in keep:
-            con.execute(f'DROP VIEW IF EXISTS temp."{name}"')
-    for (name,) in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_type = 'LOCAL TEMPORARY'"
-    ).fetchall():
-        if name not in keep:
-            con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
-    for (name,) in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal"
-    ).fetchall():
-        if name in keep:
-            continue
-        try:
-            con.unregister(name)
-        except duckdb.Error:
-            con.execute(f'DROP VIEW IF EXISTS temp."{name}"')
+    the objects named in ``keep`` (those a caller's own connection had before:
+    data.store.temporary_objects())."""
+    store.drop_temporary(con, keep=keep)

@@ -15,9 +15,6 @@ from loaders.referentiel import Referentiel
 from loaders.validation import Validated, collect, sql_text
 
 
-# the columns of ``chk`` a clean file needs (the cells as written are added only to quote problems)
-_NARROW = ("ligne", "colonne_valeur", "commentaire", "source", "territoire", "territoire_connu", "indicateur",
-           "nature", "unite", "trimestre", "ti", "non_renseigne", "valeur", "cle")
 
 
 def _long_sql(raw: RawTable, layout: Layout, source: str = "brut") -> str:
@@ -32,14 +29,15 @@ def _long_sql(raw: RawTable, layout: Layout, source: str = "brut") -> str:
             SELECT ligne, {col('code_territoire')} AS territoire_brut, {col('indicateur')} AS indicateur_brut,
                    {col('trimestre')} AS trimestre_brut, {col('valeur')} AS valeur_brut,
                    {col('commentaire')} AS commentaire, {col('source')} AS source,
-                   {sql_text(header[pos['valeur']])} AS colonne_valeur
+                   {sql_text(header[pos['valeur']])} AS colonne_valeur, {pos['valeur']} AS col
             FROM {source}"""
     parts = []
     for i, name in layout.indicator_columns.items():
         parts.append(
             f"""SELECT ligne, {col('code_territoire')} AS territoire_brut, {sql_text(name)} AS indicateur_brut,
                    {col('trimestre')} AS trimestre_brut, c{i} AS valeur_brut,
-                   NULL::VARCHAR AS commentaire, NULL::VARCHAR AS source, {sql_text(name)} AS colonne_valeur
+                   NULL::VARCHAR AS commentaire, NULL::VARCHAR AS source, {sql_text(name)} AS colonne_valeur,
+                   {i} AS col
             FROM {source}"""
         )
     return " UNION ALL ".join(parts)
@@ -63,6 +61,49 @@ def _wide_header_problems(raw: RawTable, layout: Layout, ref: Referentiel) -> tu
         else:
             usable[i] = code
     return problems, usable
+
+
+def _dictionaries(con: duckdb.DuckDBPyConnection, current: str, scoped: bool) -> None:
+    """The distinct spellings of the key columns of ``longue_tout``, each parsed and looked up once
+    (a file has a few quarters and indicators and at most some thousand territories), with whether
+    it passes its rules; and the numbered reference (num_t, num_i, num_q) the batch's texts come
+    back from. Expects ref_territoire, ref_indicateur, ref_wide, and perimetre when ``scoped``."""
+    first = f"{PREMIERE_ANNEE_ACCEPTEE}-T1"
+    con.execute("CREATE OR REPLACE TEMP TABLE num_t AS"
+                " SELECT code, CAST(row_number() OVER (ORDER BY code) AS INTEGER) AS t_id FROM ref_territoire")
+    con.execute("CREATE OR REPLACE TEMP TABLE num_i AS"
+                " SELECT code, nature, unite, CAST(row_number() OVER (ORDER BY code) AS INTEGER) AS i_id FROM ref_indicateur")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE dico_q AS
+        SELECT trimestre_brut, trimestre, CASE WHEN trimestre IS NOT NULL THEN {quarters.sql_index("trimestre")} END AS ti,
+               coalesce(trimestre <= '{current}' AND trimestre >= '{first}', false) AS ok
+        FROM (SELECT trimestre_brut, lda_trimestre(trimestre_brut) AS trimestre
+              FROM (SELECT DISTINCT trimestre_brut FROM longue_tout))"""
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE num_q AS SELECT DISTINCT ti, trimestre FROM dico_q WHERE ti IS NOT NULL")
+    # values too: a file of counts repeats the same few thousand numbers
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE dico_v AS
+        SELECT valeur_brut, lda_nr_net(v) AS non_renseigne, lda_nombre_net(v) AS valeur
+        FROM (SELECT valeur_brut, trim(valeur_brut) AS v FROM (SELECT DISTINCT valeur_brut FROM longue_tout))"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE dico_i AS
+        SELECT b.indicateur_brut, n.indicateur, i.nature, i.unite, i.i_id,
+               coalesce(i.nature NOT IN ('somme', 'ratio'), false) AS ok, coalesce(i.unite, '') = '%' AS pct
+        FROM (SELECT DISTINCT indicateur_brut FROM longue_tout) b
+        LEFT JOIN ref_wide w ON w.nom = b.indicateur_brut
+        CROSS JOIN LATERAL (SELECT coalesce(w.code, lower(trim(b.indicateur_brut))) AS indicateur) n
+        LEFT JOIN num_i i ON i.code = n.indicateur"""
+    )
+    scope = " AND n.territoire IN (SELECT code FROM perimetre)" if scoped else ""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE dico_t AS
+        SELECT b.territoire_brut, n.territoire, t.t_id, t.t_id IS NOT NULL{scope} AS ok
+        FROM (SELECT DISTINCT territoire_brut FROM longue_tout) b
+        CROSS JOIN LATERAL (SELECT trim(b.territoire_brut) AS territoire) n
+        LEFT JOIN num_t t ON t.code = n.territoire"""
+    )
 
 
 def validate_values(
@@ -108,49 +149,41 @@ def validate_values(
     # the distinct spellings are read from the rows unfiltered (a blank row only adds a spelling
     # nobody joins to): the blank-row filter of ``brut`` then runs once, not once per key column
     con.execute(f"CREATE OR REPLACE TEMP VIEW longue_tout AS {_long_sql(raw, layout, 'brut_tout')}")
-    n_ind = len(ref.indicateurs) + 1
-    ti = quarters.sql_index("trimestre")
-    chk_sql = f"""
-        WITH q AS (SELECT trimestre_brut, trimestre,
-                          CASE WHEN trimestre IS NOT NULL THEN {ti} END AS ti
-                   FROM (SELECT trimestre_brut, lda_trimestre(trimestre_brut) AS trimestre
-                         FROM (SELECT DISTINCT trimestre_brut FROM longue_tout))),
-             ind AS (SELECT b.indicateur_brut, n.indicateur, i.nature, i.unite, i.i_id
-                     FROM (SELECT DISTINCT indicateur_brut FROM longue_tout) b
-                     LEFT JOIN ref_wide w ON w.nom = b.indicateur_brut
-                     CROSS JOIN LATERAL (SELECT coalesce(w.code, lower(trim(b.indicateur_brut))) AS indicateur) n
-                     LEFT JOIN (SELECT *, row_number() OVER (ORDER BY code) AS i_id FROM ref_indicateur) i
-                            ON i.code = n.indicateur),
-             terr AS (SELECT b.territoire_brut, trim(b.territoire_brut) AS territoire, t.t_id
-                      FROM (SELECT DISTINCT territoire_brut FROM longue_tout) b
-                      LEFT JOIN (SELECT code, row_number() OVER (ORDER BY code) AS t_id FROM ref_territoire) t
-                             ON t.code = trim(b.territoire_brut)),
-             v AS (SELECT *, trim(valeur_brut) AS v FROM longue)
-        SELECT v.ligne, v.territoire_brut, v.indicateur_brut, v.trimestre_brut, v.valeur_brut,
-               nullif(trim(v.commentaire), '') AS commentaire, nullif(trim(v.source), '') AS source,
-               v.colonne_valeur,
-               terr.territoire, terr.t_id IS NOT NULL AS territoire_connu,
-               ind.indicateur, ind.nature, ind.unite, q.trimestre, q.ti,
-               lda_nr_net(v.v) AS non_renseigne,
-               lda_nombre_net(v.v) AS valeur,
-               (terr.t_id * {n_ind} + ind.i_id) * 65536 + q.ti AS cle
-        FROM v
-        LEFT JOIN q ON q.trimestre_brut IS NOT DISTINCT FROM v.trimestre_brut
-        LEFT JOIN ind ON ind.indicateur_brut IS NOT DISTINCT FROM v.indicateur_brut
-        LEFT JOIN terr ON terr.territoire_brut IS NOT DISTINCT FROM v.territoire_brut
-        """
-    # A clean file needs only the parsed columns: they are materialised alone (the cells as written
-    # are copied only when a problem must quote them, see full_chk)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE chk AS SELECT {', '.join(_NARROW)} FROM ({chk_sql})")
-    full = []
-
-    def full_chk() -> None:
-        if not full:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE chk AS {chk_sql}")
-            full.append(True)
     allowed = sorted(allowed_territories) if allowed_territories is not None else None
     if allowed is not None:
         con.execute("CREATE OR REPLACE TEMP TABLE perimetre AS SELECT unnest(?::VARCHAR[]) AS code", [allowed])
+    _dictionaries(con, current, allowed is not None)
+    n_ind = len(ref.indicateurs) + 1
+    joins = """
+        FROM longue v
+        LEFT JOIN dico_v n ON n.valeur_brut IS NOT DISTINCT FROM v.valeur_brut
+        LEFT JOIN dico_q q ON q.trimestre_brut IS NOT DISTINCT FROM v.trimestre_brut
+        LEFT JOIN dico_i i ON i.indicateur_brut IS NOT DISTINCT FROM v.indicateur_brut
+        LEFT JOIN dico_t t ON t.territoire_brut IS NOT DISTINCT FROM v.territoire_brut"""
+    # What a clean file needs, numbers mostly: the line, the value's column, the parsed value, the
+    # key as ids (territory, indicator, quarter index) and as one integer (consecutive quarters of a
+    # series differ by one), and whether the key's parts pass their rules (known territory within the
+    # scope, base indicator, quarter neither future nor too old). The texts are joined back by id
+    # for the batch, and the cells as written are copied only when a problem must quote them.
+    narrow = f"""
+        v.ligne, v.col, nullif(trim(v.commentaire), '') AS commentaire, nullif(trim(v.source), '') AS source,
+        n.non_renseigne, n.valeur,
+        t.t_id, i.i_id, q.ti, (t.t_id * {n_ind} + i.i_id)::BIGINT * 65536 + q.ti AS cle,
+        coalesce(t.ok AND i.ok AND q.ok, false) AS cles_ok, i.pct"""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE chk AS SELECT {narrow} {joins}")
+    full = []
+
+    def full_chk() -> None:
+        """chk with the cells as written and the texts, which the detailed rules quote."""
+        if not full:
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE chk AS
+                SELECT {narrow}, v.territoire_brut, v.indicateur_brut, v.trimestre_brut, v.valeur_brut,
+                       v.colonne_valeur, t.territoire, t.t_id IS NOT NULL AS territoire_connu,
+                       i.indicateur, i.nature, i.unite, q.trimestre
+                {joins}"""
+            )
+            full.append(True)
     scope_rule = (
         f"""UNION ALL SELECT ligne, {sql_text(col_t)}, territoire_brut, 'territoire-hors-perimetre'
             FROM chk WHERE territoire_connu AND territoire NOT IN (SELECT code FROM perimetre)"""
@@ -211,20 +244,16 @@ def validate_values(
             params["unite"] = (units[0][0] if units else None) or "unités"
         return Problem(code, line=r["ligne"], column=r["colonne"], value=value, params=params)
 
-    current_q, first_q = f"{current}", f"{first_year}-T1"
-    valid = "valeur IS NOT NULL AND territoire_connu AND nature IS NOT NULL AND trimestre IS NOT NULL"
+    valid = "valeur IS NOT NULL AND cle IS NOT NULL"
     # one pass counts everything the clean path needs
     bad, rows, n_valid, n_keys, non_renseignees = con.execute(
         f"""
         SELECT count(*) FILTER (
-                 WHERE territoire IS NULL OR NOT territoire_connu OR nature IS NULL OR nature IN ('somme', 'ratio')
-                    OR trimestre IS NULL OR trimestre > '{current_q}' OR trimestre < '{first_q}'
-                    OR (NOT non_renseigne AND valeur IS NULL) OR valeur < 0
-                    OR (valeur <> floor(valeur) AND coalesce(unite, '') <> '%')
-                    {"OR territoire NOT IN (SELECT code FROM perimetre)" if allowed is not None else ""}),
+                 WHERE NOT cles_ok OR (NOT non_renseigne AND valeur IS NULL) OR valeur < 0
+                    OR (valeur <> floor(valeur) AND NOT pct)),
                count(*),
                count(*) FILTER (WHERE {valid}), count(DISTINCT cle) FILTER (WHERE {valid}),
-               count(*) FILTER (WHERE non_renseigne AND territoire_connu)
+               count(*) FILTER (WHERE non_renseigne AND t_id IS NOT NULL)
         FROM chk
         """
     ).fetchall()[0]
@@ -236,23 +265,29 @@ def validate_values(
         collect(con, report, sql, make)
     if n_valid != n_keys:
         full_chk()  # contradictions quote the cells as written
+    # the file's column of each value: one in the long layout, one per indicator in the wide one
+    columns = {pos["valeur"]: h[pos["valeur"]]} if layout.layout == LONG else layout.indicator_columns
+    colonne = (sql_text(next(iter(columns.values()))) if len(columns) == 1 else
+               "CASE c.col " + " ".join(f"WHEN {i} THEN {sql_text(n)}" for i, n in columns.items()) + " END")
+    texts = f"""t.code AS territoire, i.code AS indicateur, q.trimestre, c.valeur, c.commentaire, c.source,
+                c.ligne, {colonne} AS colonne, c.ti, c.cle, c.conflit"""
+    ids = "JOIN num_t t USING (t_id) JOIN num_i i USING (i_id) JOIN num_q q USING (ti)"
     if n_valid == n_keys:  # no key twice: the valid rows are the batch as they are
         con.execute(
             f"""CREATE OR REPLACE TEMP VIEW lot_valide AS
-            SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne, colonne_valeur AS colonne,
-                   ti, cle, false AS conflit
-            FROM chk WHERE {valid}"""
+            SELECT {texts} FROM (SELECT *, false AS conflit FROM chk WHERE {valid}) c {ids}"""
         )
     else:  # one pass groups the rows by key: the first of each stays, contradictions are errors
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE lot_valide AS
-            SELECT territoire, indicateur, trimestre, arg_min(valeur, ligne) AS valeur,
-                   arg_min(commentaire, ligne) AS commentaire, arg_min(source, ligne) AS source,
-                   min(ligne) AS ligne, arg_min(colonne_valeur, ligne) AS colonne, any_value(ti) AS ti, cle,
-                   min(valeur) <> max(valeur) AS conflit
-            FROM chk WHERE {valid}
-            GROUP BY cle, territoire, indicateur, trimestre
+            SELECT {texts}
+            FROM (SELECT cle, any_value(t_id) AS t_id, any_value(i_id) AS i_id, any_value(ti) AS ti,
+                         arg_min(valeur, ligne) AS valeur, arg_min(commentaire, ligne) AS commentaire,
+                         arg_min(source, ligne) AS source, min(ligne) AS ligne, arg_min(col, ligne) AS col,
+                         min(valeur) <> max(valeur) AS conflit
+                  FROM chk WHERE {valid} GROUP BY cle) c
+            {ids}
             """
         )
     if n_valid != n_keys and con.execute("SELECT count(*) FROM lot_valide WHERE conflit").fetchall()[0][0]:
@@ -271,9 +306,8 @@ def _duplicates(con: duckdb.DuckDBPyConnection, report: Report) -> None:
         SELECT c.ligne, c.colonne_valeur AS colonne, c.valeur_brut AS valeur, 'doublon-contradictoire' AS code,
                f.ligne AS premiere, p.valeur_brut AS premiere_brute
         FROM lot_valide f
-        JOIN chk c USING (territoire, indicateur, trimestre)
-        JOIN chk p ON p.ligne = f.ligne AND p.territoire = f.territoire AND p.indicateur = f.indicateur
-                  AND p.trimestre = f.trimestre
+        JOIN chk c USING (cle)
+        JOIN chk p ON p.ligne = f.ligne AND p.cle = f.cle
         WHERE f.conflit AND c.ligne > f.ligne AND c.valeur <> f.valeur
     """
     collect(
