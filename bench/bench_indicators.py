@@ -72,7 +72,7 @@ def build(con) -> dict:
         INSERT INTO valeur
         SELECT t.code, i.code, q.trimestre,
                round(t.population / 100000.0 * (5 + hash(t.code, i.code, q.trimestre) % 200)),
-               NULL, NULL, 1, d.id, 'bench', d.recu_le
+               NULL, NULL, 1, d.id, d.recu_le
         FROM t CROSS JOIN q
         CROSS JOIN (SELECT code FROM indicateur WHERE nature IN ('flux', 'stock')) i
         JOIN depot d ON d.territoires[1] = t.code

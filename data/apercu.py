@@ -21,7 +21,7 @@ from data import store
 from data import lectures
 from data.access import Personne
 from data.store import transaction
-from data.uploads import Outcome, UploadMeta, _classify_values, _insert_depot, apply_values
+from data.uploads import Outcome, UploadMeta, _classify_values, _insert_depot, apply_values, archive_current
 
 ANNULATION = "annulation"  # type_fichier of the depot row written by an undo
 ACTION_ANNULATION = "depot.annulation"  # journal action of an undo
@@ -300,30 +300,18 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
         meta = UploadMeta(f"annulation du dépôt n° {depot_id}", "", actor.email, ANNULATION, None, 0)
         new_id = _insert_depot(con, meta, "enregistre", Outcome(revisees=restaurees, territoires=list(territoires)),
                                0, [details])
-        con.execute(
-            """
-            INSERT INTO valeur_historique
-            SELECT v.*, ?, ? FROM valeur v JOIN a_restaurer USING (territoire, indicateur, trimestre)
-            """,
-            [now, new_id],
-        )
-        con.execute(
+        archive_current(con, "a_restaurer", now, new_id)
+        con.execute(  # the undo's upload (new_id) has the person undoing as author
             """
             UPDATE valeur v SET valeur = a.valeur, commentaire = a.commentaire, source = a.source,
-                   revision = v.revision + 1, depot_id = ?, utilisateur = ?, enregistre_le = ?
+                   revision = v.revision + 1, depot_id = ?, enregistre_le = ?
             FROM a_restaurer a
             WHERE (v.territoire, v.indicateur, v.trimestre) = (a.territoire, a.indicateur, a.trimestre)
             """,
-            [new_id, actor.email, now],
+            [new_id, now],
         )
         # withdrawn: the current row goes to the history, replaced by this undo, then leaves valeur
-        con.execute(
-            """
-            INSERT INTO valeur_historique
-            SELECT v.*, ?, ? FROM valeur v JOIN a_retirer USING (territoire, indicateur, trimestre)
-            """,
-            [now, new_id],
-        )
+        archive_current(con, "a_retirer", now, new_id)
         con.execute(
             """DELETE FROM valeur v USING a_retirer r
                WHERE (v.territoire, v.indicateur, v.trimestre) = (r.territoire, r.indicateur, r.trimestre)"""

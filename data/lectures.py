@@ -66,8 +66,9 @@ def valeurs_territoire(con: duckdb.DuckDBPyConnection, territoire: str, person: 
     return con.execute(
         """
         SELECT v.indicateur, v.trimestre, v.valeur, v.commentaire, v.source, v.revision,
-               v.utilisateur, v.enregistre_le
-        FROM valeur v WHERE v.territoire = ? ORDER BY v.indicateur, v.trimestre
+               d.utilisateur, v.enregistre_le
+        FROM valeur v LEFT JOIN depot d ON d.id = v.depot_id
+        WHERE v.territoire = ? ORDER BY v.indicateur, v.trimestre
         """,
         [territoire],
     ).df()

@@ -93,10 +93,11 @@ def _classify_values(con: duckdb.DuckDBPyConnection, territories: list[str] | No
         """
         CREATE TEMP TABLE lot_classe AS
         SELECT l.*, v.valeur AS ancienne, v.revision AS ancienne_revision,
-               v.utilisateur AS ancien_utilisateur, v.enregistre_le AS ancien_le,
+               d.utilisateur AS ancien_utilisateur, v.enregistre_le AS ancien_le,
                CASE WHEN v.valeur IS NULL THEN 'nouvelle'
                     WHEN v.valeur = l.valeur THEN 'inchangee' ELSE 'revisee' END AS statut
         FROM lot l LEFT JOIN valeur v USING (territoire, indicateur, trimestre)
+        LEFT JOIN depot d ON d.id = v.depot_id
         """
     )
     return True
@@ -199,9 +200,11 @@ def apply_values(
     try:
         with transaction(con):
             _lot_view(con, columns)
-            territories = [t for (t,) in con.execute("SELECT DISTINCT territoire FROM lot ORDER BY 1").fetchall()]
+            per_territory = con.execute("SELECT territoire, count(*) FROM lot GROUP BY territoire ORDER BY 1").fetchall()
+            territories = [t for t, _n in per_territory]
             stored = _classify_values(con, territories)
-            counts = dict(con.execute("SELECT statut, count(*) FROM lot_classe GROUP BY statut").fetchall())
+            counts = (dict(con.execute("SELECT statut, count(*) FROM lot_classe GROUP BY statut").fetchall())
+                      if stored else {"nouvelle": sum(n for _t, n in per_territory)})
             outcome = Outcome(
                 nouvelles=counts.get("nouvelle", 0), revisees=counts.get("revisee", 0),
                 inchangees=counts.get("inchangee", 0), non_renseignees=non_renseignees,
@@ -214,13 +217,13 @@ def apply_values(
             now = dt.datetime.now()
             if outcome.revisees:
                 _revise(con, depot_id, meta, now)
-            con.execute(
-                """
-                INSERT INTO valeur
-                SELECT territoire, indicateur, trimestre, valeur, commentaire, source, 1, ?, ?, ?
+            con.execute(  # the author is the upload's (depot.utilisateur)
+                f"""
+                INSERT INTO valeur ({VALEUR_COLUMNS})
+                SELECT territoire, indicateur, trimestre, valeur, commentaire, source, 1, ?, ?
                 FROM lot_classe WHERE statut = 'nouvelle'
                 """,
-                [depot_id, meta.utilisateur, now],
+                [depot_id, now],
             )
             outcome.depot_id = depot_id
     except _DryRun as dry:
@@ -237,23 +240,38 @@ def apply_values(
 
 def _revise(con: duckdb.DuckDBPyConnection, depot_id: int, meta: UploadMeta, now: dt.datetime) -> None:
     """Revised values: the former version goes to the history, the current row takes the new one."""
-    con.execute(
-        """
-        INSERT INTO valeur_historique
-        SELECT v.*, ?, ? FROM valeur v
-        JOIN lot_classe l USING (territoire, indicateur, trimestre) WHERE l.statut = 'revisee'
-        """,
-        [now, depot_id],
-    )
+    archive_current(con, "(SELECT territoire, indicateur, trimestre FROM lot_classe WHERE statut = 'revisee')",
+                    now, depot_id)
     con.execute(
         """
         UPDATE valeur v SET valeur = l.valeur, commentaire = l.commentaire, source = l.source,
-               revision = v.revision + 1, depot_id = ?, utilisateur = ?, enregistre_le = ?
+               revision = v.revision + 1, depot_id = ?, enregistre_le = ?
         FROM lot_classe l
         WHERE l.statut = 'revisee' AND v.territoire = l.territoire
           AND v.indicateur = l.indicateur AND v.trimestre = l.trimestre
         """,
-        [depot_id, meta.utilisateur, now],
+        [depot_id, now],
+    )
+
+
+# the columns of valeur, in order; a current value's author is its upload's (migration 004)
+VALEUR_COLUMNS = ("territoire, indicateur, trimestre, valeur, commentaire, source, revision, depot_id, "
+                  "enregistre_le")
+
+
+def archive_current(con: duckdb.DuckDBPyConnection, keys: str, now: dt.datetime, depot_id: int) -> None:
+    """Copy to the history the current values whose key is in relation ``keys`` (territoire,
+    indicateur, trimestre), as replaced at ``now`` by upload ``depot_id``; each keeps the author of
+    the upload that had stored it."""
+    con.execute(
+        f"""
+        INSERT INTO valeur_historique
+        SELECT v.territoire, v.indicateur, v.trimestre, v.valeur, v.commentaire, v.source, v.revision,
+               v.depot_id, coalesce(d.utilisateur, 'inconnu'), v.enregistre_le, ?, ?
+        FROM valeur v JOIN {keys} k USING (territoire, indicateur, trimestre)
+        LEFT JOIN depot d ON d.id = v.depot_id
+        """,
+        [now, depot_id],
     )
 
 

@@ -55,9 +55,10 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "donnees") -> bytes:
 def values_frame(con: duckdb.DuckDBPyConnection, history: bool = False) -> pd.DataFrame:
     """Current values (and, with ``history``, every former revision) in the long layout."""
     current = """
-        SELECT territoire AS code_territoire, indicateur, trimestre, valeur, commentaire, source,
-               revision, true AS courante, enregistre_le, utilisateur, depot_id, NULL::TIMESTAMP AS remplacee_le
-        FROM valeur"""
+        SELECT v.territoire AS code_territoire, v.indicateur, v.trimestre, v.valeur, v.commentaire, v.source,
+               v.revision, true AS courante, v.enregistre_le, d.utilisateur, v.depot_id,
+               NULL::TIMESTAMP AS remplacee_le
+        FROM valeur v LEFT JOIN depot d ON d.id = v.depot_id"""
     if history:
         current += """
         UNION ALL

@@ -63,35 +63,45 @@ def _wide_header_problems(raw: RawTable, layout: Layout, ref: Referentiel) -> tu
     return problems, usable
 
 
-def _dictionaries(con: duckdb.DuckDBPyConnection, current: str, scoped: bool) -> None:
-    """The distinct spellings of the key columns of ``longue_tout``, each parsed and looked up once
-    (a file has a few quarters and indicators and at most some thousand territories), with whether
-    it passes its rules; and the numbered reference (num_t, num_i, num_q) the batch's texts come
-    back from. Expects ref_territoire, ref_indicateur, ref_wide, and perimetre when ``scoped``."""
+def _dictionaries(con: duckdb.DuckDBPyConnection, current: str, scoped: bool, from_file: bool) -> None:
+    """The spellings of the key columns, each parsed and looked up once (a file has a few quarters
+    and indicators and at most some thousand territories), with whether it passes its rules; and
+    the numbered reference (num_t, num_i, num_q) the batch's texts come back from.
+
+    With ``from_file``, the spellings are the distinct ones of ``longue_tout``; else the canonical
+    ones of the reference (codes as registered, quarters 2024-T1 of the accepted range, the wide
+    layout's column names), which a well-formed file uses throughout: that saves a pass over the
+    file per key column, and a row spelled otherwise is found unmatched (validate_values then
+    builds the dictionaries from the file). Expects ref_territoire, ref_indicateur, ref_wide, and
+    perimetre when ``scoped``."""
     first = f"{PREMIERE_ANNEE_ACCEPTEE}-T1"
     con.execute("CREATE OR REPLACE TEMP TABLE num_t AS"
                 " SELECT code, CAST(row_number() OVER (ORDER BY code) AS INTEGER) AS t_id FROM ref_territoire")
     con.execute("CREATE OR REPLACE TEMP TABLE num_i AS"
                 " SELECT code, nature, unite, CAST(row_number() OVER (ORDER BY code) AS INTEGER) AS i_id FROM ref_indicateur")
+    if from_file:
+        spellings = {column: f"SELECT DISTINCT {column} FROM longue_tout"
+                     for column in ("trimestre_brut", "indicateur_brut", "territoire_brut")}
+    else:
+        span = f"range({quarters.to_index(first)}, {quarters.to_index(current) + 1})"
+        spellings = {
+            "trimestre_brut": f"SELECT {quarters.sql_from_index('range')} AS trimestre_brut FROM {span}",
+            "indicateur_brut": "SELECT code AS indicateur_brut FROM ref_indicateur UNION SELECT nom FROM ref_wide",
+            "territoire_brut": "SELECT code AS territoire_brut FROM ref_territoire",
+        }
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE dico_q AS
         SELECT trimestre_brut, trimestre, CASE WHEN trimestre IS NOT NULL THEN {quarters.sql_index("trimestre")} END AS ti,
                coalesce(trimestre <= '{current}' AND trimestre >= '{first}', false) AS ok
         FROM (SELECT trimestre_brut, lda_trimestre(trimestre_brut) AS trimestre
-              FROM (SELECT DISTINCT trimestre_brut FROM longue_tout))"""
+              FROM ({spellings["trimestre_brut"]}))"""
     )
     con.execute("CREATE OR REPLACE TEMP TABLE num_q AS SELECT DISTINCT ti, trimestre FROM dico_q WHERE ti IS NOT NULL")
-    # values too: a file of counts repeats the same few thousand numbers
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE dico_v AS
-        SELECT valeur_brut, lda_nr_net(v) AS non_renseigne, lda_nombre_net(v) AS valeur
-        FROM (SELECT valeur_brut, trim(valeur_brut) AS v FROM (SELECT DISTINCT valeur_brut FROM longue_tout))"""
-    )
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE dico_i AS
+        f"""CREATE OR REPLACE TEMP TABLE dico_i AS
         SELECT b.indicateur_brut, n.indicateur, i.nature, i.unite, i.i_id,
                coalesce(i.nature NOT IN ('somme', 'ratio'), false) AS ok, coalesce(i.unite, '') = '%' AS pct
-        FROM (SELECT DISTINCT indicateur_brut FROM longue_tout) b
+        FROM ({spellings["indicateur_brut"]}) b
         LEFT JOIN ref_wide w ON w.nom = b.indicateur_brut
         CROSS JOIN LATERAL (SELECT coalesce(w.code, lower(trim(b.indicateur_brut))) AS indicateur) n
         LEFT JOIN num_i i ON i.code = n.indicateur"""
@@ -100,9 +110,19 @@ def _dictionaries(con: duckdb.DuckDBPyConnection, current: str, scoped: bool) ->
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE dico_t AS
         SELECT b.territoire_brut, n.territoire, t.t_id, t.t_id IS NOT NULL{scope} AS ok
-        FROM (SELECT DISTINCT territoire_brut FROM longue_tout) b
+        FROM ({spellings["territoire_brut"]}) b
         CROSS JOIN LATERAL (SELECT trim(b.territoire_brut) AS territoire) n
         LEFT JOIN num_t t ON t.code = n.territoire"""
+    )
+
+
+def _value_dictionary(con: duckdb.DuckDBPyConnection) -> None:
+    """The distinct values as written, each parsed once: a file of counts repeats the same few
+    thousand numbers."""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE dico_v AS
+        SELECT valeur_brut, lda_nr_net(v) AS non_renseigne, lda_nombre_net(v) AS valeur
+        FROM (SELECT valeur_brut, trim(valeur_brut) AS v FROM (SELECT DISTINCT valeur_brut FROM longue_tout))"""
     )
 
 
@@ -152,7 +172,7 @@ def validate_values(
     allowed = sorted(allowed_territories) if allowed_territories is not None else None
     if allowed is not None:
         con.execute("CREATE OR REPLACE TEMP TABLE perimetre AS SELECT unnest(?::VARCHAR[]) AS code", [allowed])
-    _dictionaries(con, current, allowed is not None)
+    _value_dictionary(con)
     n_ind = len(ref.indicateurs) + 1
     joins = """
         FROM longue v
@@ -170,7 +190,29 @@ def validate_values(
         n.non_renseigne, n.valeur,
         t.t_id, i.i_id, q.ti, (t.t_id * {n_ind} + i.i_id)::BIGINT * 65536 + q.ti AS cle,
         coalesce(t.ok AND i.ok AND q.ok, false) AS cles_ok, i.pct"""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE chk AS SELECT {narrow} {joins}")
+    valid = "valeur IS NOT NULL AND cle IS NOT NULL"
+
+    def check(from_file: bool) -> tuple[int, ...]:
+        """chk over dictionaries of the reference's spellings or of the file's; one pass then counts
+        everything the clean path needs, and the rows whose key the dictionaries lack."""
+        _dictionaries(con, current, allowed is not None, from_file)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE chk AS SELECT {narrow} {joins}")
+        return con.execute(
+            f"""
+            SELECT count(*) FILTER (
+                     WHERE NOT cles_ok OR (NOT non_renseigne AND valeur IS NULL) OR valeur < 0
+                        OR (valeur <> floor(valeur) AND NOT pct)),
+                   count(*),
+                   count(*) FILTER (WHERE {valid}), count(DISTINCT cle) FILTER (WHERE {valid}),
+                   count(*) FILTER (WHERE non_renseigne AND t_id IS NOT NULL),
+                   count(*) FILTER (WHERE t_id IS NULL OR i_id IS NULL OR ti IS NULL)
+            FROM chk
+            """
+        ).fetchall()[0]
+
+    bad, rows, n_valid, n_keys, non_renseignees, unmatched = check(from_file=False)
+    if unmatched:  # a spelling the reference lacks (unknown, or not canonical): the file's own
+        bad, rows, n_valid, n_keys, non_renseignees, _ = check(from_file=True)
     full = []
 
     def full_chk() -> None:
@@ -244,19 +286,6 @@ def validate_values(
             params["unite"] = (units[0][0] if units else None) or "unités"
         return Problem(code, line=r["ligne"], column=r["colonne"], value=value, params=params)
 
-    valid = "valeur IS NOT NULL AND cle IS NOT NULL"
-    # one pass counts everything the clean path needs
-    bad, rows, n_valid, n_keys, non_renseignees = con.execute(
-        f"""
-        SELECT count(*) FILTER (
-                 WHERE NOT cles_ok OR (NOT non_renseigne AND valeur IS NULL) OR valeur < 0
-                    OR (valeur <> floor(valeur) AND NOT pct)),
-               count(*),
-               count(*) FILTER (WHERE {valid}), count(DISTINCT cle) FILTER (WHERE {valid}),
-               count(*) FILTER (WHERE non_renseigne AND t_id IS NOT NULL)
-        FROM chk
-        """
-    ).fetchall()[0]
     if layout.layout == LONG:  # one row of chk per non-blank row of the file
         exact_row_count(raw, con, rows)
     result.non_renseignees = non_renseignees

@@ -1,7 +1,7 @@
 """Small in-memory databases for the indicator engine's unit tests.
 
-The relations carry the store's own schema (data/migrations/001_schema_initial.sql) and the real
-indicator catalogue, so a test exercises the very column names and types the engine meets in
+The relations carry the store's own schema (every migration of data/migrations, as the store
+applies them) and the real indicator catalogue, so a test exercises the very column names and types the engine meets in
 production; each test then inserts the handful of rows it reasons about.
 """
 
@@ -13,10 +13,9 @@ import itertools
 import duckdb
 import pandas as pd
 
-from data.config import MIGRATIONS_DIR
+from data import migrations
 from data.reference import load_indicators
 
-SCHEMA_SQL = (MIGRATIONS_DIR / "001_schema_initial.sql").read_text(encoding="utf-8")
 NOW = dt.datetime(2026, 11, 1, 12, 0)
 USER = "test"
 
@@ -26,7 +25,7 @@ _ids = itertools.count(1)
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory connection with the store's tables and the indicator catalogue."""
     con = duckdb.connect()
-    con.execute(SCHEMA_SQL)
+    migrations.migrate(con)
     load_indicators(con)
     return con
 
@@ -59,8 +58,8 @@ def add_values(con, territoire: str, indicateur: str, values: dict[str, float], 
     """Current values of one base indicator: ``values`` maps a quarter to its value."""
     for trimestre, valeur in values.items():
         con.execute(
-            "INSERT INTO valeur VALUES (?, ?, ?, ?, NULL, NULL, 1, ?, ?, ?)",
-            [territoire, indicateur, trimestre, valeur, depot_id, USER, enregistre_le],
+            "INSERT INTO valeur VALUES (?, ?, ?, ?, NULL, NULL, 1, ?, ?)",
+            [territoire, indicateur, trimestre, valeur, depot_id, enregistre_le],
         )
 
 
@@ -150,7 +149,7 @@ def random_store(seed: int):
                                    when - dt.timedelta(days=rnd.randint(1, 60)), when))
     # in one statement each: a row at a time would take seconds
     valeurs = pd.DataFrame(rows, columns=["t", "i", "q", "v", "d", "e"]).astype({"d": "Int64"})  # noqa: F841
-    con.execute("INSERT INTO valeur SELECT t, i, q, v, NULL, NULL, 1, d, 'test', e FROM valeurs")
+    con.execute("INSERT INTO valeur SELECT t, i, q, v, NULL, NULL, 1, d, e FROM valeurs")
     anciennes = pd.DataFrame(former, columns=["t", "i", "q", "v", "d", "e", "r"]).astype({"d": "Int64"})  # noqa: F841
     con.execute("INSERT INTO valeur_historique SELECT t, i, q, v, NULL, NULL, 1, d, 'test', e, r, NULL FROM anciennes")
     return con

@@ -20,7 +20,8 @@ def test_import_prints_kind_and_counts_and_exits_0(db):
     assert "Type détecté : valeurs trimestrielles (disposition longue)" in done.stdout
     assert "nouvelles: 5, révisées: 0, inchangées: 0, non renseignées: 0" in done.stdout
     with store.connect(db) as con:
-        assert con.execute("SELECT DISTINCT utilisateur FROM valeur").fetchall() == [("alice",)]
+        assert con.execute("SELECT DISTINCT d.utilisateur FROM valeur v JOIN depot d ON d.id = v.depot_id"
+                           ).fetchall() == [("alice",)]
 
 
 def test_refused_import_lists_one_line_per_problem_and_exits_1(db):

@@ -27,7 +27,8 @@ def csv(*rows: str) -> bytes:
 def value(db, indicateur, trimestre, territoire=LYON):
     with store.connect(db) as con:
         rows = con.execute(
-            "SELECT valeur, revision, utilisateur FROM valeur WHERE territoire = ? AND indicateur = ? AND trimestre = ?",
+            "SELECT valeur, revision, d.utilisateur FROM valeur v LEFT JOIN depot d ON d.id = v.depot_id"
+            " WHERE territoire = ? AND indicateur = ? AND trimestre = ?",
             [territoire, indicateur, trimestre]).fetchall()
     return rows[0] if rows else None
 

@@ -135,21 +135,48 @@ def test_values_keep_one_row_per_key_without_a_primary_key(db):
     assert (total, keys) == (2, 2) and history == [(5.0,)]
 
 
-def test_migration_003_keeps_every_value_and_column(tmp_path):
-    path = tmp_path / "v2.duckdb"
+def _database_at(path, version: int) -> duckdb.DuckDBPyConnection:
+    """A database file migrated up to ``version`` only (as an older release left it)."""
     con = duckdb.connect(str(path), config=dict(DUCKDB_CONFIG))
-    migrations.migrate(con, target=2)
+    migrations.migrate(con, target=version)
+    return con
+
+
+def test_migration_003_keeps_every_value_and_column(tmp_path):
+    con = _database_at(tmp_path / "v2.duckdb", 2)
     con.execute("INSERT INTO valeur VALUES ('200046977', 'sorties_rue_logement', '2024-T1', 4, 'c', 's', 2, 7,"
                 " 'alice', TIMESTAMP '2024-05-02 10:00:00')")
+    migrations.migrate(con, target=3)
+    assert con.execute("SELECT * FROM valeur").fetchall()[0][:9] == (
+        "200046977", "sorties_rue_logement", "2024-T1", 4.0, "c", "s", 2, 7, "alice")
+    constraints = con.execute(
+        "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'valeur' AND constraint_type = 'PRIMARY KEY'"
+    ).fetchall()[0][0]
+    con.close()
+    assert constraints == 0
+
+
+def test_migration_004_takes_the_author_from_the_upload_and_journals_any_other(tmp_path):
+    path = tmp_path / "v3.duckdb"
+    con = _database_at(path, 3)
+    con.execute("INSERT INTO depot VALUES (7, 'd.csv', 'x', 'values', 'longue', 'alice', TIMESTAMP '2024-05-02 10:00:00',"
+                " 'enregistre', 2, 2, 0, 0, 0, 0, 0, ['200046977'], NULL)")
+    when = "TIMESTAMP '2024-05-02 10:00:00'"
+    con.execute(f"INSERT INTO valeur VALUES ('200046977', 'sorties_rue_logement', '2024-T1', 4, 'c', 's', 2, 7, 'alice', {when}),"
+                f" ('200046977', 'sorties_rue_logement', '2024-T2', 5, NULL, NULL, 1, 7, 'bob', {when}),"
+                f" ('200046977', 'sorties_rue_logement', '2024-T3', 6, NULL, NULL, 1, NULL, 'carol', {when})")
     con.close()
     with store.connect(path) as con:
-        assert migrations.current_version(con) >= 3
-        assert con.execute("SELECT * FROM valeur").fetchall()[0][:9] == (
-            "200046977", "sorties_rue_logement", "2024-T1", 4.0, "c", "s", 2, 7, "alice")
-        constraints = con.execute(
-            "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'valeur' AND constraint_type = 'PRIMARY KEY'"
-        ).fetchall()[0][0]
-    assert constraints == 0
+        assert migrations.current_version(con) >= 4
+        assert "utilisateur" not in [c for (c, *_rest) in con.execute("DESCRIBE valeur").fetchall()]
+        assert con.execute("SELECT trimestre, valeur, revision, depot_id FROM valeur ORDER BY 1").fetchall() == [
+            ("2024-T1", 4.0, 2, 7), ("2024-T2", 5.0, 1, 7), ("2024-T3", 6.0, 1, None)]
+        # bob is not the author of upload 7, carol's value has no upload: both are kept in the journal
+        noted = con.execute(
+            "SELECT objet, details->>'utilisateur', CAST(details->>'revision' AS INTEGER) FROM journal"
+            " WHERE action = 'valeur.auteur' ORDER BY objet").fetchall()
+    assert noted == [("200046977|sorties_rue_logement|2024-T2", "bob", 1),
+                     ("200046977|sorties_rue_logement|2024-T3", "carol", 1)]
 
 
 def test_rows_of_blank_cells_are_not_counted_nor_numbered_apart(db):
@@ -256,3 +283,37 @@ def test_a_relative_path_starting_with_a_tilde_is_the_local_file(db, tmp_path, m
     monkeypatch.chdir(work)
     assert import_file("~/x.csv", db, user="t", today=TODAY).stored
     assert stored(db)[0][3] == 42.0
+
+
+def test_spellings_outside_the_reference_give_the_same_values_as_canonical_ones(db, tmp_path):
+    """Keys are first looked up among the reference's canonical spellings; a file spelling them
+    otherwise (spaces, capitals, another quarter form) takes the file's own dictionaries and must
+    store exactly the same, with the same counts and warnings."""
+    canonical = ["200046977;sorties_rue_logement;2024-T1;10;", "200046977;sorties_rue_logement;2024-T2;40;",
+                 "200046977;sorties_hebergement_logement;2024-T1;nc;"]
+    other = [" 200046977 ;Sorties_Rue_Logement;T1 2024;10;", "200046977;sorties_rue_logement;2024t2;40;",
+             "200046977; sorties_hebergement_logement ;2024-Q1;nc;"]
+    other_db = tmp_path / "autre.duckdb"
+    other_db.write_bytes(db.read_bytes())
+    results = [import_bytes(encode(lines), "v.csv", base, user="t", today=TODAY)
+               for lines, base in ((canonical, db), (other, other_db))]
+    assert all(r.stored for r in results)
+    assert results[0].counts_line() == results[1].counts_line() == (
+        "nouvelles: 2, révisées: 0, inchangées: 0, non renseignées: 1")
+    assert [[(p.code, p.line, p.column) for p in r.report.sorted_warnings()] for r in results] == [
+        [("saut-trimestriel", 3, "valeur")]] * 2
+    stored = []
+    for base in (db, other_db):
+        with store.connect(base) as con:
+            stored.append(con.execute(
+                "SELECT territoire, indicateur, trimestre, valeur FROM valeur ORDER BY ALL").fetchall())
+    assert stored[0] == stored[1] == [("200046977", "sorties_rue_logement", "2024-T1", 10.0),
+                                      ("200046977", "sorties_rue_logement", "2024-T2", 40.0)]
+
+
+def test_a_key_outside_the_reference_among_canonical_rows_is_reported_on_its_line(db):
+    lines = ["200046977;sorties_rue_logement;2024-T1;10;", "999999999;sorties_rue_logement;2024-T1;10;",
+             "200046977;sorties_rue_logement;2031-T1;10;", "200046977;sorties_rue_logement;2024-T3;x;"]
+    refused = import_bytes(encode(lines), "v.csv", db, user="t", today=TODAY)
+    assert problems(refused) == [(3, "code_territoire", "territoire-inconnu"), (4, "trimestre", "trimestre-futur"),
+                                 (5, "valeur", "valeur-invalide")]

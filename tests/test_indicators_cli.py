@@ -44,7 +44,7 @@ def db(tmp_path_factory) -> Path:
         }
         for indicateur, by_quarter in values.items():
             for trimestre, valeur in by_quarter.items():
-                con.execute("INSERT INTO valeur VALUES ('TST01', ?, ?, ?, NULL, NULL, 1, 1, 'test', ?)",
+                con.execute("INSERT INTO valeur VALUES ('TST01', ?, ?, ?, NULL, NULL, 1, 1, ?)",
                             [indicateur, trimestre, valeur, NOW])
     return path
 

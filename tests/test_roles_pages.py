@@ -271,8 +271,9 @@ def test_signed_in_coordinator_uploads_for_their_territory_only(people, demo_db)
     assert "Fichier refusé" in at.error[0].value
     assert any("hors de votre périmètre" in m for m in texts(at).split("\n"))
     with store.connect(demo_db) as con:
-        assert con.execute("SELECT count(*) FROM valeur WHERE territoire = ? AND indicateur = 'cfp_accordes' "
-                           "AND utilisateur = ?", [other, coordinator.email]).fetchall()[0][0] == 0
+        assert con.execute("SELECT count(*) FROM valeur v JOIN depot d ON d.id = v.depot_id WHERE territoire = ?"
+                           " AND indicateur = 'cfp_accordes' AND d.utilisateur = ?",
+                           [other, coordinator.email]).fetchall()[0][0] == 0
 
 
 @pytest.mark.parametrize("role", ["coordinateur", "services_etat", "lecteur"])

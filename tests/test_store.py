@@ -55,7 +55,7 @@ def test_revision_keeps_former_value_with_who_and_when(db):
     load(db, "200046977;sorties_rue_logement;2024-T1;42;\n", user="alice")
     result = load(db, "200046977;sorties_rue_logement;2024-T1;45;corrigé\n", user="bob")
     assert (result.outcome.nouvelles, result.outcome.revisees) == (0, 1)
-    (current,) = rows(db, "SELECT valeur, revision, utilisateur, commentaire FROM valeur")
+    (current,) = rows(db, "SELECT valeur, revision, d.utilisateur, commentaire FROM valeur v JOIN depot d ON d.id = v.depot_id")
     assert current == (45.0, 2, "bob", "corrigé")
     (former,) = rows(db, "SELECT valeur, revision, utilisateur, remplacee_par_depot FROM valeur_historique")
     assert former[:3] == (42.0, 1, "alice") and former[3] == result.outcome.depot_id
@@ -205,7 +205,7 @@ def test_import_waits_for_a_running_dashboard_then_succeeds(db, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "nouvelles: 1" in done.stdout
     assert waited > 1.0  # it did wait for the holder to let go
-    assert rows(db, "SELECT valeur, utilisateur FROM valeur") == [(42.0, "nuit")]
+    assert rows(db, "SELECT valeur, d.utilisateur FROM valeur v JOIN depot d ON d.id = v.depot_id") == [(42.0, "nuit")]
 
 
 def test_import_gives_up_with_a_french_message_when_busy_too_long(db, tmp_path):

@@ -118,7 +118,8 @@ def test_coordinator_fixes_and_stores_a_file_then_sees_it_on_the_territory_page(
     _wait(page)
     expect(page.get_by_text("enregistré (depot_excel_corrige.csv)")).to_be_visible()
     with store.connect(app_server.db_path) as con:
-        stored = con.execute("SELECT valeur, utilisateur, commentaire FROM valeur WHERE territoire = ? AND trimestre = ?"
+        stored = con.execute("SELECT valeur, d.utilisateur, commentaire FROM valeur v LEFT JOIN depot d ON d.id = v.depot_id"
+                               " WHERE territoire = ? AND trimestre = ?"
                              " AND indicateur = ?", [code, q, INDICATEUR]).fetchall()
     assert stored == [(float(new_value), "demo.coordination@territoire.fr", "révisé après contrôle")]
     screenshot("enregistre")
