@@ -34,6 +34,15 @@ class UploadMeta:
 
 
 @dataclass
+class LotEnPlace:
+    """A validated values batch kept in temporary relations of the connection that validated it
+    (loaders/values.py): stored from there, without being copied out and back."""
+
+    textes: str  # territoire, indicateur, trimestre, valeur, commentaire, source, ligne, colonne, ti, cle
+    cles: str  # cle, ti, valeur of the same rows, without the texts: cheaper to scan
+
+
+@dataclass
 class Outcome:
     """What an upload did (or, in a dry run, would do)."""
 
@@ -108,17 +117,19 @@ _JUMP = (f"{{precedent}} IS NOT NULL AND greatest(c.valeur, {{precedent}}) >= {S
          f" AND (c.valeur > {FACTEUR_SAUT_TRIMESTRIEL} * {{precedent}} OR c.valeur * {FACTEUR_SAUT_TRIMESTRIEL} < {{precedent}})")
 
 
-def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_stored: bool) -> tuple[list[dict], int]:
+def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_stored: bool,
+                    any_revised: bool, cles: str = "lot") -> tuple[list[dict], int]:
     """Quarter-on-quarter jumps and revisions of old values (never blocking): the first
     PLAFOND_PROBLEMES of each kind, and the total count.
 
     The previous quarter of a row is found in the batch itself by its integer key (cle - 1: same
-    territory and indicator, previous quarter index), else among the stored values."""
+    territory and indicator, previous quarter index), else among the stored values. ``cles`` names
+    a relation with the batch's cle, ti and valeur alone, if there is one cheaper to scan than ``lot``."""
     oldest = quarters.shift(quarters.current(today), -ANCIENNETE_REVISION_TRIMESTRES)
     # only numbers go through the join (the row's key, value and previous value): the texts of the
     # few rows reported are looked up afterwards
     if any_stored:
-        con.execute(
+        total = con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE sauts AS
             SELECT c.cle, c.valeur, coalesce(lp.valeur, v.valeur) AS precedent, c.ti - 1 AS ti_precedent
@@ -128,17 +139,16 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
                  AND v.trimestre = {quarters.sql_from_index("c.ti - 1")}
             WHERE {_JUMP.format(precedent="coalesce(lp.valeur, v.valeur)")}
             """
-        )
+        ).fetchall()[0][0]  # a CREATE TABLE AS answers its row count
     else:  # the previous quarter can only be in the batch
-        con.execute(
+        total = con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE sauts AS
             SELECT c.cle, c.valeur, lp.valeur AS precedent, c.ti - 1 AS ti_precedent
-            FROM (SELECT cle, ti, valeur FROM lot) c JOIN (SELECT cle, valeur FROM lot) lp ON lp.cle = c.cle - 1
+            FROM (SELECT cle, ti, valeur FROM {cles}) c JOIN (SELECT cle, valeur FROM {cles}) lp ON lp.cle = c.cle - 1
             WHERE {_JUMP.format(precedent="lp.valeur")}
             """
-        )
-    total = con.execute("SELECT count(*) FROM sauts").fetchall()[0][0]
+        ).fetchall()[0][0]
     warnings = []
     # ordered by line then column: a wide file has several values per line
     for ligne, colonne, _indicateur, valeur, precedent, tprec in con.execute(
@@ -153,6 +163,8 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
                        "facteur": _num(FACTEUR_SAUT_TRIMESTRIEL), "precedent": _num(precedent),
                        "trimestre_precedent": tprec},
         })
+    if not any_revised:
+        return warnings, total
     total += con.execute(
         "SELECT count(*) FROM lot_classe WHERE statut = 'revisee' AND trimestre < ?", [oldest]
     ).fetchall()[0][0]
@@ -179,7 +191,7 @@ def _num(x: float) -> str:
 
 def apply_values(
     con: duckdb.DuckDBPyConnection,
-    batch: pa.Table | str,
+    batch: pa.Table | LotEnPlace,
     meta: UploadMeta,
     non_renseignees: int,
     *,
@@ -188,12 +200,13 @@ def apply_values(
     cleanup: bool = True,
 ) -> Outcome:
     """Store a validated values batch (territoire, indicateur, trimestre, valeur, commentaire, source,
-    ligne; optionally ti and cle): an Arrow table, or the name of a temporary relation of ``con``
-    (a file validated in this connection). ``cleanup=False`` leaves the temporary objects of the
-    write to a connection that is closed right after (they go with it)."""
-    if isinstance(batch, str):
-        con.execute(f'CREATE OR REPLACE TEMP VIEW lot_arrow AS SELECT * FROM temp."{batch}"')
-        columns = [r[0] for r in con.execute(f'DESCRIBE temp."{batch}"').fetchall()]
+    ligne; optionally ti and cle): an Arrow table, or temporary relations of ``con`` (a file
+    validated in this connection). ``cleanup=False`` leaves the temporary objects of the write to a
+    connection that is closed right after (they go with it)."""
+    in_place = isinstance(batch, LotEnPlace)
+    if in_place:
+        con.execute(f'CREATE OR REPLACE TEMP VIEW lot_arrow AS SELECT * FROM temp."{batch.textes}"')
+        columns = [r[0] for r in con.execute(f'DESCRIBE temp."{batch.textes}"').fetchall()]
     else:
         store.register(con, "lot_arrow", batch)
         columns = batch.column_names
@@ -210,7 +223,8 @@ def apply_values(
                 inchangees=counts.get("inchangee", 0), non_renseignees=non_renseignees,
                 territoires=territories,
             )
-            outcome.warnings, outcome.warning_count = _value_warnings(con, today, stored)
+            outcome.warnings, outcome.warning_count = _value_warnings(
+                con, today, stored, outcome.revisees > 0, f'temp."{batch.cles}"' if in_place else "lot")
             if dry_run:
                 raise _DryRun(outcome)
             depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, outcome.warnings)
@@ -229,7 +243,7 @@ def apply_values(
     except _DryRun as dry:
         outcome = dry.outcome
     finally:
-        if isinstance(batch, str):
+        if in_place:
             if cleanup:
                 store.drop_temporary(con, ("sauts", "lot_classe", "lot", "lot_arrow"))
         else:

@@ -63,7 +63,7 @@ def validate_bytes(
     By default in a private in-memory database, and the valid rows come back as an Arrow batch.
     With ``con`` (an open store connection), validation runs in that connection's own temporary
     tables, which the caller must release(): a values batch then stays there, as the temporary
-    relation named by ``Validated.batch_table``, and is stored without being copied out and back."""
+    relations named by ``Validated.batch_table``, and is stored without being copied out and back."""
     private = con is None
     if private:
         con = validation_connection()

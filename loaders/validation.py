@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+from data.uploads import LotEnPlace
+
 from loaders.headers import COLUMNS, Layout, all_expected, expected_columns, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable, drop_last_column
@@ -21,7 +23,7 @@ class Validated:
     layout: str | None
     report: Report
     batch: pa.Table | None = None  # rows ready for the store (kind-specific columns)
-    batch_table: str | None = None  # or: the temporary relation holding them (validated in the store's connection)
+    batch_table: LotEnPlace | None = None  # or: temporary relations holding them (validated in the store's connection)
     non_renseignees: int = 0
     extra: dict = field(default_factory=dict)
 

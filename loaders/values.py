@@ -6,6 +6,7 @@ import datetime as dt
 
 import duckdb
 
+from data.uploads import LotEnPlace
 from indicators import quarters
 from indicators.parametres import PREMIERE_ANNEE_ACCEPTEE
 from loaders.headers import LONG, VALUES, Layout, key
@@ -306,6 +307,7 @@ def validate_values(
             f"""CREATE OR REPLACE TEMP VIEW lot_valide AS
             SELECT {texts} FROM (SELECT *, false AS conflit FROM chk WHERE {valid}) c {ids}"""
         )
+        con.execute(f"CREATE OR REPLACE TEMP VIEW lot_cles AS SELECT cle, ti, valeur FROM chk WHERE {valid}")
     else:  # one pass groups the rows by key: the first of each stays, contradictions are errors
         con.execute(
             f"""
@@ -319,10 +321,11 @@ def validate_values(
             {ids}
             """
         )
+        con.execute("CREATE OR REPLACE TEMP VIEW lot_cles AS SELECT cle, ti, valeur FROM lot_valide")
     if n_valid != n_keys and con.execute("SELECT count(*) FROM lot_valide WHERE conflit").fetchall()[0][0]:
         _duplicates(con, report)
     if report.ok and in_place:
-        result.batch_table = "lot_valide"
+        result.batch_table = LotEnPlace("lot_valide", "lot_cles")
     elif report.ok:
         result.batch = con.sql(
             "SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne, colonne, ti, cle FROM lot_valide"
