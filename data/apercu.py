@@ -21,9 +21,9 @@ from data import store
 from data import lectures
 from data.access import Personne
 from data.store import transaction
-from data.uploads import Outcome, UploadMeta, _classify_values, _insert_depot, apply_values, archive_current
+from data.uploads import (ANNULATION, Outcome, UploadMeta, _classify_values, _insert_depot, apply_values,  # noqa: F401
+                          archive_current)
 
-ANNULATION = "annulation"  # type_fichier of the depot row written by an undo
 ACTION_ANNULATION = "depot.annulation"  # journal action of an undo
 STATUTS = {"nouvelle": "nouvelle", "revisee": "révisée", "inchangee": "inchangée"}
 

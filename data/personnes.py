@@ -19,7 +19,7 @@ import pandas as pd
 
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
 from data.store import journal, transaction
-from data.uploads import Outcome, UploadMeta, _insert_depot  # the upload audit of a people file
+from data.uploads import TYPES_DEPOT, Outcome, UploadMeta, _insert_depot  # the upload audit of a people file
 
 AJOUT = "personne.ajout"
 ROLE = "personne.role"  # role or territory changed
@@ -294,11 +294,6 @@ def audit_trail(con: duckdb.DuckDBPyConnection, since: dt.date | dt.datetime | N
         _depot_text(d) if dep else _details_text(d) for d, dep in zip(frame["details"], is_depot)
     ]
     return frame.drop(columns="source")
-
-
-# Upload kinds in the audit trail's words (the loaders name them in English).
-TYPES_DEPOT = {"values": "valeurs trimestrielles", "roadmap": "feuille de route", "territories": "liste des territoires",
-               "personnes": "liste des personnes", "annulation": "annulation d'un dépôt"}
 
 
 def _depot_text(raw: str) -> str:

@@ -21,6 +21,23 @@ from indicators.parametres import (
 )
 
 
+# The kinds of upload as the audit records them (depot.type_fichier), with their French labels: the
+# one list the loaders, the pages and the journal use.
+ANNULATION = "annulation"  # the depot row written by an undo (data/apercu.py)
+TYPES_DEPOT = {
+    "values": "valeurs trimestrielles",
+    "roadmap": "feuille de route",
+    "territories": "liste des territoires",
+    "personnes": "liste des personnes et de leurs rôles",
+    ANNULATION: "annulation d'un dépôt",
+}
+
+
+def libelle_type(kind: str | None) -> str:
+    """French label of an upload kind (depot.type_fichier)."""
+    return TYPES_DEPOT.get(kind, "type inconnu") if kind else "type inconnu"
+
+
 @dataclass
 class UploadMeta:
     """Who sent which file; recorded in the depot table."""

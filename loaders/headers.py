@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from data.uploads import TYPES_DEPOT
 from loaders import models
 
 VALUES = "values"
@@ -12,12 +13,7 @@ ROADMAP = "roadmap"
 TERRITORIES = "territories"
 PEOPLE = "personnes"
 KINDS = (VALUES, ROADMAP, TERRITORIES, PEOPLE)
-KIND_LABELS = {
-    VALUES: "valeurs trimestrielles",
-    ROADMAP: "feuille de route",
-    TERRITORIES: "liste des territoires",
-    PEOPLE: "liste des personnes et de leurs rôles",
-}
+KIND_LABELS = {kind: TYPES_DEPOT[kind] for kind in KINDS}  # French labels: one list, data/uploads.py
 LONG, WIDE = "longue", "large"
 
 # Required and optional columns of each kind, in canonical spelling, from the file models.

@@ -8,8 +8,10 @@ import pytest
 from data import store
 from data.access import Personne
 from data.apercu import DepotRefuse, annuler_depot, detail, historique
+from data.uploads import libelle_type
 from loaders.depot import auditer_refus, confirmer, preparer
 from loaders.importer import import_bytes
+from pages.components.layout import tableau_depots
 from tests.conftest import TODAY
 from tests.test_depot_page import csv
 from tests.test_depot_page import value as current
@@ -135,6 +137,9 @@ def test_undo_restores_former_values_and_withdraws_created_ones_keeping_their_hi
     undone = hist[hist["id"] == depot_id].iloc[0]
     assert undone["annule_par"] == NATIONAL.email
     assert hist.iloc[0]["type_fichier"] == "annulation"
+    # the lists of uploads (home page, history) name it in French, like every other kind
+    assert list(tableau_depots(hist.head(1))["Type"]) == ["annulation d'un dépôt"]
+    assert libelle_type("values") == "valeurs trimestrielles" and libelle_type("autre") == "type inconnu"
 
 
 def test_undo_leaves_values_changed_since(demo_db):

@@ -10,7 +10,7 @@ import streamlit as st
 from data import apercu as apercu_data
 from data import store
 from data.access import Personne
-from loaders.headers import KIND_LABELS
+from data.uploads import libelle_type
 from pages.components.depot import TOUS, _compte, _date, _territory_choice
 from pages.components.layout import nombre
 from pages.components.store import db_path, read
@@ -28,10 +28,9 @@ def _history_frame(hist: pd.DataFrame) -> pd.DataFrame:
             return f"annulé le {_date(row['annule_le'])} par {row['annule_par']}"
         return "enregistré"
 
-    kinds = KIND_LABELS | {apercu_data.ANNULATION: "annulation"}
     return pd.DataFrame({
         "N°": hist["id"].astype(int), "Reçu le": hist["recu_le"].map(_date), "Déposé par": hist["utilisateur"],
-        "Fichier": hist["fichier"], "Type": hist["type_fichier"].map(lambda k: kinds.get(k, "inconnu")),
+        "Fichier": hist["fichier"], "Type": hist["type_fichier"].map(libelle_type),
         "Territoires": hist["territoires"],
         "Résultat": [outcome(r) for r in hist.to_dict("records")],
         "Nouvelles": hist["nb_nouvelles"], "Révisées": hist["nb_revisees"], "Inchangées": hist["nb_inchangees"],

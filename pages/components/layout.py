@@ -182,12 +182,12 @@ def tableau_comparaison(comp):
 
 def tableau_depots(uploads):
     """A list of uploads (depot rows) in French: dates, outcomes and kinds spelt out."""
-    from loaders.headers import KIND_LABELS
+    from data.uploads import libelle_type
 
     return uploads.assign(
         recu_le=uploads["recu_le"].dt.strftime("%d/%m/%Y %H:%M"),
         resultat=uploads["resultat"].map({"enregistre": "enregistré", "refuse": "refusé"}),
-        type_fichier=uploads["type_fichier"].map(lambda k: KIND_LABELS.get(k, "inconnu")),
+        type_fichier=uploads["type_fichier"].map(libelle_type),
     ).rename(columns={"recu_le": "Reçu le", "fichier": "Fichier", "type_fichier": "Type",
                       "utilisateur": "Déposé par", "resultat": "Résultat", "territoires": "Territoires",
                       "nb_nouvelles": "Nouvelles", "nb_revisees": "Révisées",
