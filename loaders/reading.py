@@ -114,20 +114,25 @@ def _is_blank(cells) -> bool:
     return all(c is None or str(c).strip() == "" for c in cells)
 
 
-def _sha256(data: bytes):
-    """A function returning the sha256 of ``data``: a big file is hashed on another thread while
-    this one reads it (hashlib lets go of the interpreter lock, as DuckDB does)."""
+def _meanwhile(work, data: bytes):
+    """A function returning ``work()``: for a big file, computed on another thread while this one
+    has DuckDB read it (DuckDB, like hashlib, lets go of the interpreter lock)."""
     if len(data) < 1 << 20:
-        digest = hashlib.sha256(data).hexdigest()
-        return lambda: digest
-    box: list[str] = []
-    worker = threading.Thread(target=lambda: box.append(hashlib.sha256(data).hexdigest()), daemon=True)
+        done = work()
+        return lambda: done
+    box: list = []
+    worker = threading.Thread(target=lambda: box.append(work()), daemon=True)
     worker.start()
 
-    def result() -> str:
+    def result():
         worker.join()
         return box[0]
     return result
+
+
+def _sha256(data: bytes):
+    """A function returning the sha256 of ``data`` (see _meanwhile)."""
+    return _meanwhile(lambda: hashlib.sha256(data).hexdigest(), data)
 
 
 def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection, path: str | os.PathLike | None = None) -> RawTable:
@@ -246,14 +251,18 @@ def _read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection,
         header = [h.strip() for h in next(csv.reader([header_text], delimiter=separator), [])]
     except csv.Error:
         return False  # the Python path words the refusal
-    newlines = data.count(b"\n")
-    body_lines = newlines - data.count(b"\n", 0, first_nl + 1) + (0 if data.endswith(b"\n") else 1)
     if not header or _blank(data, first_nl + 1):
         return False
-    if crlf and data.count(b"\r") != newlines:
-        return False  # mixed line ends or a carriage return in a cell: Python's reader counts them exactly
     if not crlf and b"\r" in data:
         return False
+    # the line ends are counted while DuckDB reads
+    line_ends = _meanwhile(lambda: (data.count(b"\n"), data.count(b"\r") if crlf else 0), data)
+
+    def body_lines() -> int:
+        newlines, carriage_returns = line_ends()
+        if crlf and carriage_returns != newlines:
+            return -1  # mixed line ends or a carriage return in a cell: Python's reader counts them exactly
+        return newlines - data.count(b"\n", 0, first_nl + 1) + (0 if data.endswith(b"\n") else 1)
     with contextlib.ExitStack() as stack:
         if path is not None:
             path = os.path.abspath(path)  # DuckDB would expand a leading ~ (Python reads ./~/)
@@ -305,7 +314,7 @@ def _duckdb_parse(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> b
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(body)
-        count = _duckdb_read(con, path, raw.header, raw.separator, "\n", physical_lines)
+        count = _duckdb_read(con, path, raw.header, raw.separator, "\n", lambda: physical_lines)
     finally:
         os.unlink(path)
     if count is None:
@@ -315,12 +324,11 @@ def _duckdb_parse(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> b
 
 
 def _duckdb_read(con: duckdb.DuckDBPyConnection, path: str, header: list[str], separator: str,
-                 new_line: str, physical_lines: int, *, skip: int = 0, encoding: str = "utf-8") -> int | None:
+                 new_line: str, physical_lines, *, skip: int = 0, encoding: str = "utf-8") -> int | None:
     """Parse the body of a CSV file with DuckDB into ``brut0``, exposed as the view ``brut`` (ligne,
     c0..cN, blank rows left out; the header is line 1); returns its row count. None, leaving
-    nothing, when a row is ragged
-    or the row count differs from the physical lines (a quoted line break): the caller then parses
-    with Python's csv module."""
+    nothing, when a row is ragged or the row count differs from ``physical_lines()`` (a quoted line
+    break; -1 for a file Python must read anyway): the caller then parses with Python's csv module."""
     width = len(header)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     # DuckDB 2.0 reads no row at all with new_line = '\r\n' set explicitly (measured): Windows line
@@ -341,7 +349,7 @@ def _duckdb_read(con: duckdb.DuckDBPyConnection, path: str, header: list[str], s
     except duckdb.Error:
         con.execute("DROP TABLE IF EXISTS brut0")
         return None
-    if n != physical_lines:
+    if n != physical_lines():
         con.execute("DROP TABLE brut0")
         return None
     _brut_view(con, width)
