@@ -3,9 +3,10 @@ Pages live in pages/ and stay thin."""
 
 import streamlit as st
 
-from pages.components import auth, store
+from pages.components import auth, layout, store
 
 st.set_page_config(page_title="Logement d'abord — tableau de bord", page_icon="🏠", layout="wide")
+layout.styles_francais()
 
 store.begin_run()
 try:

@@ -8,6 +8,24 @@ import streamlit as st
 from indicators import quarters
 
 
+# Streamlit's upload widget keeps English words that no setting translates (1.67: its button reads
+# "Upload", its hint "20MB per file • CSV, XLSX"): a style sheet shows French words in their place.
+# Each page states the size limit and the formats in French above the widget.
+TEXTES_DEPOT = {"bouton": "Choisir un fichier", "consigne": "ou le glisser ici"}
+_STYLE_DEPOT = """<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {{
+  content: "{bouton}"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{consigne}"; font-size: 0.875rem; }}
+</style>"""
+
+
+def styles_francais() -> None:
+    """French words in Streamlit's own widgets where configuration cannot put them (every page)."""
+    st.html(_STYLE_DEPOT.format(**TEXTES_DEPOT))  # a style sheet alone takes no room on the page
+
+
 def demo_banner(is_demo: bool) -> None:
     """Every page says so when the figures are demonstration data."""
     if is_demo:

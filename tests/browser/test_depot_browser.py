@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from data import store
 from indicators import quarters
 from indicators.progress import progress
+from pages.components.layout import TEXTES_DEPOT
 from tests.browser.conftest import (
     assert_no_browser_errors,
     assert_no_exception,
@@ -77,6 +78,10 @@ def test_coordinator_fixes_and_stores_a_file_then_sees_it_on_the_territory_page(
     _wait(page)
     expect(page.locator("h1").first).to_contain_text("Déposer des données")
     expect(page.get_by_text("20 Mo au plus")).to_be_visible()
+    # the upload widget's own English words are covered by French ones (layout.styles_francais)
+    button_text = page.locator('[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p').first
+    assert button_text.evaluate("e => getComputedStyle(e, '::after').content") == f'"{TEXTES_DEPOT["bouton"]}"'
+    assert button_text.evaluate("e => getComputedStyle(e).fontSize") == "0px"
 
     # what French Excel writes: cp1252, ';', decimal comma, CRLF; line 3 holds a non-whole count
     text = ("code_territoire;indicateur;trimestre;valeur;commentaire\r\n"
