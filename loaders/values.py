@@ -162,10 +162,11 @@ def validate_values(
     pos = layout.positions
     col_t, col_q = h[pos["code_territoire"]], h[pos["trimestre"]]
     col_i = h[pos["indicateur"]] if "indicateur" in pos else None
-    # Keys repeat a lot (a few quarters, indicators and territories per file): they are parsed and
-    # looked up once per distinct spelling, then joined back; only the value is parsed row by row.
-    # Each valid key also gets an integer (territory, indicator, quarter index), so that checking
-    # duplicates and finding the previous quarter are integer operations.
+    # Keys and values repeat a lot (a few quarters and indicators, some thousand territories and
+    # numbers per file): each is parsed and looked up once per distinct spelling (_dictionaries,
+    # _value_dictionary), then joined back. Each valid key also gets an integer (territory,
+    # indicator, quarter index), so that checking duplicates and finding the previous quarter are
+    # integer operations.
     con.execute(f"CREATE OR REPLACE TEMP VIEW longue AS {_long_sql(raw, layout)}")
     # the distinct spellings are read from the rows unfiltered (a blank row only adds a spelling
     # nobody joins to): the blank-row filter of ``brut`` then runs once, not once per key column
@@ -297,31 +298,7 @@ def validate_values(
         full_chk()  # contradictions quote the cells as written
     # the file's column of each value: one in the long layout, one per indicator in the wide one
     columns = {pos["valeur"]: h[pos["valeur"]]} if layout.layout == LONG else layout.indicator_columns
-    colonne = (sql_text(next(iter(columns.values()))) if len(columns) == 1 else
-               "CASE c.col " + " ".join(f"WHEN {i} THEN {sql_text(n)}" for i, n in columns.items()) + " END")
-    texts = f"""t.code AS territoire, i.code AS indicateur, q.trimestre, c.valeur, c.commentaire, c.source,
-                c.ligne, {colonne} AS colonne, c.ti, c.cle, c.conflit"""
-    ids = "JOIN num_t t USING (t_id) JOIN num_i i USING (i_id) JOIN num_q q USING (ti)"
-    if n_valid == n_keys:  # no key twice: the valid rows are the batch as they are
-        con.execute(
-            f"""CREATE OR REPLACE TEMP VIEW lot_valide AS
-            SELECT {texts} FROM (SELECT *, false AS conflit FROM chk WHERE {valid}) c {ids}"""
-        )
-        con.execute(f"CREATE OR REPLACE TEMP VIEW lot_cles AS SELECT cle, ti, valeur FROM chk WHERE {valid}")
-    else:  # one pass groups the rows by key: the first of each stays, contradictions are errors
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE lot_valide AS
-            SELECT {texts}
-            FROM (SELECT cle, any_value(t_id) AS t_id, any_value(i_id) AS i_id, any_value(ti) AS ti,
-                         arg_min(valeur, ligne) AS valeur, arg_min(commentaire, ligne) AS commentaire,
-                         arg_min(source, ligne) AS source, min(ligne) AS ligne, arg_min(col, ligne) AS col,
-                         min(valeur) <> max(valeur) AS conflit
-                  FROM chk WHERE {valid} GROUP BY cle) c
-            {ids}
-            """
-        )
-        con.execute("CREATE OR REPLACE TEMP VIEW lot_cles AS SELECT cle, ti, valeur FROM lot_valide")
+    _keep_batch(con, columns, valid, unique=n_valid == n_keys)
     if n_valid != n_keys and con.execute("SELECT count(*) FROM lot_valide WHERE conflit").fetchall()[0][0]:
         _duplicates(con, report)
     if report.ok and in_place:
@@ -331,6 +308,39 @@ def validate_values(
             "SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne, colonne, ti, cle FROM lot_valide"
         ).to_arrow_table()
     return result
+
+
+def _keep_batch(con: duckdb.DuckDBPyConnection, columns: dict[int, str], valid: str, unique: bool) -> None:
+    """The valid rows of ``chk`` as the batch: ``lot_valide`` with the texts of the ids and the
+    file's column of each value (``columns``: position -> name), and ``lot_cles`` with the keys and
+    values alone. With a key twice (not ``unique``), the first row of each key stays and
+    ``conflit`` marks the keys given different values."""
+    colonne = (sql_text(next(iter(columns.values()))) if len(columns) == 1 else
+               "CASE c.col " + " ".join(f"WHEN {i} THEN {sql_text(n)}" for i, n in columns.items()) + " END")
+    texts = f"""t.code AS territoire, i.code AS indicateur, q.trimestre, c.valeur, c.commentaire, c.source,
+                c.ligne, {colonne} AS colonne, c.ti, c.cle, c.conflit"""
+    ids = "JOIN num_t t USING (t_id) JOIN num_i i USING (i_id) JOIN num_q q USING (ti)"
+    if unique:  # the valid rows are the batch as they are
+        con.execute(
+            f"""CREATE OR REPLACE TEMP VIEW lot_valide AS
+            SELECT {texts} FROM (SELECT *, false AS conflit FROM chk WHERE {valid}) c {ids}"""
+        )
+        con.execute(f"CREATE OR REPLACE TEMP VIEW lot_cles AS SELECT cle, ti, valeur FROM chk WHERE {valid}")
+        return
+    # one pass groups the rows by key: the first of each stays, contradictions are errors
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE lot_valide AS
+        SELECT {texts}
+        FROM (SELECT cle, any_value(t_id) AS t_id, any_value(i_id) AS i_id, any_value(ti) AS ti,
+                     arg_min(valeur, ligne) AS valeur, arg_min(commentaire, ligne) AS commentaire,
+                     arg_min(source, ligne) AS source, min(ligne) AS ligne, arg_min(col, ligne) AS col,
+                     min(valeur) <> max(valeur) AS conflit
+              FROM chk WHERE {valid} GROUP BY cle) c
+        {ids}
+        """
+    )
+    con.execute("CREATE OR REPLACE TEMP VIEW lot_cles AS SELECT cle, ti, valeur FROM lot_valide")
 
 
 def _duplicates(con: duckdb.DuckDBPyConnection, report: Report) -> None:
