@@ -1,7 +1,7 @@
 """Benchmark (not a test): the full validated import of a 200,000-row cp1252 long file against
 DuckDB's bare read_csv of the same file into a table, measured in the same run.
 
-    python bench/bench_import.py [--repeat 9]
+    python bench/bench_import.py [--repeat 15]
 
 Scenario of the data-spine issue: 1,253 EPCI registered as territories x 20 indicators x 8 quarters.
 Each side is timed as one job from opening the database file to closing it (the close writes a
@@ -92,7 +92,7 @@ def full_import(template: Path, path: Path, workdir: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
