@@ -97,7 +97,7 @@ def _classify_values(con: duckdb.DuckDBPyConnection, territories: list[str] | No
     returns whether anything is stored for the batch's territories (``territories``, when the caller
     has them: else read from ``lot``).
 
-    When nothing is, (a first upload, a new territory), every row is new: lot_classe is then a view
+    When nothing is (a first upload, a new territory), every row is new: lot_classe is then a view
     over ``lot``, and the join with the store is skipped."""
     if territories is None:
         territories = [t for (t,) in con.execute("SELECT DISTINCT territoire FROM lot").fetchall()]
