@@ -20,6 +20,7 @@ import pyarrow as pa
 from data import store
 from data import lectures
 from data.access import Personne
+from data.horloge import maintenant
 from data.store import transaction
 from data.uploads import (ANNULATION, Outcome, UploadMeta, _classify_values, _insert_depot, apply_values,  # noqa: F401
                           archive_current)
@@ -294,7 +295,7 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
                WHERE h.remplacee_par_depot = ? AND v.depot_id IS DISTINCT FROM ?""",
             [depot_id, depot_id],
         ).fetchall()[0][0]
-        now = dt.datetime.now()
+        now = maintenant()
         details = {"depot_annule": depot_id, "restaurees": restaurees, "retirees": retirees,
                    "modifiees_depuis": modifiees}
         meta = UploadMeta(f"annulation du dépôt n° {depot_id}", "", actor.email, ANNULATION, None, 0)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import duckdb
 
 from data.config import MIGRATIONS_DIR
+from data.horloge import maintenant
 
 _NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
 
@@ -55,7 +55,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
         try:
             con.execute(path.read_text(encoding="utf-8"))
             con.execute(
-                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, dt.datetime.now()]
+                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, maintenant()]
             )
             con.execute("COMMIT")
         except Exception:

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
+from data.horloge import maintenant
 from data.store import journal, transaction
 from data.uploads import TYPES_DEPOT, Outcome, UploadMeta, _insert_depot  # the upload audit of a people file
 
@@ -161,12 +162,12 @@ def _write(con, actor: Personne, email: str, role: str, territoire: str | None, 
         return None
     if before is None:
         con.execute("INSERT INTO personne VALUES (?, ?, ?, ?, ?, ?)",
-                    [email, role, territoire, actif, actor.email, dt.datetime.now()])
+                    [email, role, territoire, actif, actor.email, maintenant()])
         action = AJOUT
     else:
         con.execute(
             "UPDATE personne SET role = ?, territoire = ?, actif = ?, utilisateur = ?, enregistre_le = ? WHERE email = ?",
-            [role, territoire, actif, actor.email, dt.datetime.now(), before.email],
+            [role, territoire, actif, actor.email, maintenant(), before.email],
         )
         if (before.role, before.territoire) != (role, territoire):
             action = ROLE
@@ -300,7 +301,8 @@ def _depot_text(raw: str) -> str:
     d = json.loads(raw)
     kind = TYPES_DEPOT.get(d.get("type"), d.get("type") or "type inconnu")
     if d.get("erreurs"):
-        return f"{kind} : refusé, {d['erreurs']} problème(s) sur {d['lignes']} ligne(s)"
+        # the file's size, apart: « N problèmes sur M lignes » elsewhere counts the lines at fault
+        return f"{kind} : {d['lignes']} ligne(s) ; refusé, {d['erreurs']} problème(s)"
     text = (f"{kind} : {d['lignes']} ligne(s) ; nouvelles {d['nouvelles']}, "
             f"révisées {d['revisees']}, inchangées {d['inchangees']}")
     if d.get("territoires"):

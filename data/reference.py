@@ -5,11 +5,11 @@ of programme territories. Also the one function that writes territories, used by
 from __future__ import annotations
 
 import csv
-import datetime as dt
 
 import duckdb
 
 from data.config import REFERENCE_DIR
+from data.horloge import maintenant
 from data.models import CATALOGUE, Indicateur
 
 INDICATEURS_CSV = REFERENCE_DIR / "indicateurs.csv"
@@ -39,7 +39,7 @@ def ensure_loaded(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(
             "INSERT INTO metadonnee VALUES ('cree_le', ?), ('demo', 'non'), ('version_donnees', '1'),"
             " ('millesime_population', ?) ON CONFLICT DO NOTHING",
-            [dt.datetime.now().isoformat(timespec="seconds"), POPULATION_MILLESIME],
+            [maintenant().isoformat(timespec="seconds"), POPULATION_MILLESIME],
         )
         con.execute("COMMIT")
     except BaseException:
@@ -117,7 +117,7 @@ def upsert_territories(
     Name and type default to the reference data; population, départements and régions are derived
     from the communes the territory and its members cover. A changed territory keeps its former
     row in territoire_historique. Runs inside the caller's transaction."""
-    now = dt.datetime.now()
+    now = maintenant()
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE lot_territoire_calc AS

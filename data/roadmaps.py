@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 import duckdb
 import pyarrow as pa
 
 from data import store
+from data.horloge import maintenant
 from data.store import transaction
 from data.uploads import Outcome, UploadMeta, _DryRun, _insert_depot
 
@@ -19,7 +19,7 @@ def apply_roadmap(
     store.register(con, "lot_arrow", batch)
     try:
         with transaction(con):
-            now = dt.datetime.now()
+            now = maintenant()
             con.execute("CREATE OR REPLACE TEMP TABLE lot AS SELECT * FROM lot_arrow")
             con.execute(
                 """

@@ -8,7 +8,6 @@ DuckDB lets one process hold the file; the dashboard therefore opens a connectio
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import threading
 import time
@@ -19,6 +18,7 @@ import duckdb
 
 from data import migrations, reference
 from data.config import DUCKDB_CONFIG, resolve_db_path
+from data.horloge import maintenant
 from indicators.parametres import ATTENTE_BASE_OCCUPEE_S
 
 WAIT_ENV_VAR = "LDA_ATTENTE_BASE_S"
@@ -146,7 +146,7 @@ def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
         UNION ALL SELECT 'modifiee_le', ?
         ON CONFLICT (cle) DO UPDATE SET valeur = excluded.valeur
         """,
-        [dt.datetime.now().isoformat(timespec="seconds")],
+        [maintenant().isoformat(timespec="seconds")],
     )
 
 
@@ -164,7 +164,7 @@ def journal(con: duckdb.DuckDBPyConnection, who: str, action: str, obj: str | No
     """Append to the audit journal (inside the caller's transaction)."""
     con.execute(
         "INSERT INTO journal VALUES (nextval('journal_id_seq'), ?, ?, ?, ?, ?)",
-        [dt.datetime.now(), who, action, obj, details],
+        [maintenant(), who, action, obj, details],
     )
 
 

@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from data import store
+from data.horloge import maintenant
 from data.store import transaction
 from indicators import quarters
 from indicators.parametres import (
@@ -79,7 +80,7 @@ def _insert_depot(con, meta: UploadMeta, resultat: str, outcome: Outcome, n_erro
     con.execute(
         "INSERT INTO depot VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [depot_id, meta.fichier, meta.sha256, meta.type_fichier, meta.disposition, meta.utilisateur,
-         dt.datetime.now(), resultat, meta.nb_lignes, outcome.nouvelles, outcome.revisees,
+         maintenant(), resultat, meta.nb_lignes, outcome.nouvelles, outcome.revisees,
          outcome.inchangees, outcome.non_renseignees, n_errors, max(outcome.warning_count, len(outcome.warnings)),
          outcome.territoires, json.dumps(problems, ensure_ascii=False, default=str)],
     )
@@ -245,7 +246,7 @@ def apply_values(
             if dry_run:
                 raise _DryRun(outcome)
             depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, outcome.warnings)
-            now = dt.datetime.now()
+            now = maintenant()
             if outcome.revisees:
                 _revise(con, depot_id, meta, now)
             con.execute(  # the author is the upload's (depot.utilisateur)

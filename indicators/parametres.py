@@ -20,6 +20,7 @@ TAILLE_MAX_FICHIER_MO = 20
 
 # Store.
 ATTENTE_BASE_OCCUPEE_S = 120  # how long a command waits for a busy database before giving up
+FUSEAU_HORAIRE = "Europe/Paris"  # the clock of every recorded time, whatever the server's zone
 
 PARAMETRES_AFFICHES: list[tuple[str, object, str]] = [
     ("TOLERANCE_RETARD", TOLERANCE_RETARD,
@@ -39,4 +40,6 @@ PARAMETRES_AFFICHES: list[tuple[str, object, str]] = [
     ("TAILLE_MAX_FICHIER_MO", TAILLE_MAX_FICHIER_MO, "Taille maximale d'un fichier déposé (Mo)."),
     ("ATTENTE_BASE_OCCUPEE_S", ATTENTE_BASE_OCCUPEE_S,
      "Attente maximale (secondes) d'une commande quand la base est occupée."),
+    ("FUSEAU_HORAIRE", FUSEAU_HORAIRE,
+     "Heure de toutes les dates enregistrées (dépôts, révisions, journal), quel que soit le fuseau du serveur."),
 ]

@@ -177,6 +177,9 @@ def totaux_nationaux(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
     """The national table of a quarter (national.national()) with French column names: figure,
     territories behind it, per 100,000, roadmap progress and the count of territories per status."""
     lib = catalogue.set_index("code")["libelle"]
+    # computed figures shown with one decimal at most, like everywhere else (5,5 not 5,464)
+    frame = frame.assign(**{c: frame[c].round(1) for c in
+                            ("valeur", "pour_100000", "realise_total", "cible_total", "avancement_national_pct")})
     out = pd.DataFrame({
         "Indicateur": frame["indicateur"].map(lib),
         "Unité": frame["unite"],

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from data import store
 from data.config import resolve_db_path
+from data.horloge import maintenant
 from indicators import quarters
 from loaders.export import french_number
 
@@ -307,11 +308,12 @@ def _backdate(con) -> None:
         )
         con.execute(
             """
-            UPDATE depot d SET recu_le = least(now()::TIMESTAMP,
+            UPDATE depot d SET recu_le = least(?::TIMESTAMP,
                 make_date(CAST(substr(x.dernier, 1, 4) AS INTEGER), CAST(substr(x.dernier, 7, 1) AS INTEGER) * 3, 28)::TIMESTAMP
                 + to_days(15 + CAST(hash(d.fichier) % 40 AS INTEGER)))
             FROM dates_demo x WHERE x.depot_id = d.id
-            """
+            """,
+            [maintenant()],
         )
         con.execute(
             "UPDATE valeur v SET enregistre_le = d.recu_le FROM depot d WHERE d.id = v.depot_id"

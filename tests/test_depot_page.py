@@ -33,6 +33,11 @@ def value(db, indicateur, trimestre, territoire=LYON):
     return rows[0] if rows else None
 
 
+def examiner(at):
+    """The « Examiner un dépôt » selector (its key changes with the list of uploads)."""
+    return next(s for s in at.selectbox if s.label == "Examiner un dépôt")
+
+
 def count_values(db) -> int:
     with store.connect(db) as con:
         return con.execute("SELECT count(*) + (SELECT count(*) FROM valeur_historique) FROM valeur").fetchall()[0][0]
@@ -191,13 +196,13 @@ def test_undo_by_national_restores_former_values_refused_for_a_coordinator(page,
     history = tables(at, "N°")[0]
     depot_id = int(history.iloc[0]["N°"])
     assert history.iloc[0]["Résultat"] == "enregistré"
-    at.selectbox(key="depot_examiner").set_value(depot_id)
+    examiner(at).set_value(depot_id)
     at.run()
     revisions = tables(at, "Ancienne valeur")[0]
     assert revisions.iloc[0]["Ancienne valeur"] == old[0]
 
     coord = page("coordinateur", LYON)
-    coord.selectbox(key="depot_examiner").set_value(depot_id)
+    examiner(coord).set_value(depot_id)
     coord.run()
     assert tables(coord, "Ancienne valeur")[0].iloc[0]["Ancienne valeur"] == old[0]  # may inspect
     assert not [b for b in coord.button if b.label == "Annuler ce dépôt"]

@@ -246,7 +246,7 @@ def test_audit_trail_merges_journal_and_uploads_newest_first_with_filters(db, tm
         assert trail[["qui", "action", "objet", "details"]].values.tolist() == [
             [NATIONAL.email, "personne.role", "a@dihal.gouv.fr", "lecteur -> national"],
             [NATIONAL.email, "personne.ajout", "a@dihal.gouv.fr", "(aucun) -> lecteur"],
-            ["nuit", "depot.refuse", "refus.csv", "liste des personnes et de leurs rôles : refusé, 1 problème(s) sur 1 ligne(s)"],
+            ["nuit", "depot.refuse", "refus.csv", "liste des personnes et de leurs rôles : 1 ligne(s) ; refusé, 1 problème(s)"],
         ]
         assert trail["quand"].is_monotonic_decreasing
         assert personnes.audit_trail(con, action="personne")["action"].tolist() == ["personne.role", "personne.ajout"]

@@ -262,3 +262,21 @@ def test_catalogue_matches_the_contract_codes():
                                                                     "sorties_hebergement_logement"]
     assert (by_code["personnes_rue_denombrees"].nature, by_code["personnes_rue_denombrees"].sens) == ("stock", "baisse")
     assert sum(i.nature in ("flux", "stock") for i in catalogue) == 27
+
+
+def test_every_write_is_stamped_in_paris_time_whatever_the_process_zone(db, monkeypatch):
+    """A nightly import under cron (UTC) and the dashboard (Paris) stamp on one clock."""
+    import datetime as dt
+    import time as time_module
+    from zoneinfo import ZoneInfo
+
+    monkeypatch.setenv("TZ", "UTC")
+    time_module.tzset()
+    try:
+        load(db, "200046977;sorties_rue_logement;2024-T1;42;\n", user="nuit")
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()
+    paris = dt.datetime.now(ZoneInfo("Europe/Paris")).replace(tzinfo=None)
+    (recu, enregistre), = rows(db, "SELECT d.recu_le, v.enregistre_le FROM valeur v JOIN depot d ON d.id = v.depot_id")
+    assert abs((paris - recu).total_seconds()) < 60 and abs((paris - enregistre).total_seconds()) < 60

@@ -105,6 +105,10 @@ def test_national_table_has_french_columns_and_every_status(con):
     assert row["Valeur nationale"] == 57 and row["Territoires renseignés"] == 3
     assert row["En retard"] == 1 and row["Dans la trajectoire"] == 1
     assert row["Avancement national (%)"] == pytest.approx(100 * 110 / 880)
+    # computed figures keep one decimal at most on screen
+    for column in ("Valeur nationale", "Pour 100 000 hab.", "Avancement national (%)"):
+        assert all(abs(x * 10 - round(x * 10)) < 1e-9 for x in t[column].dropna()), column
+    assert t["Pour 100 000 hab."].dropna().apply(lambda x: x != round(x)).any()  # decimals remain where due
 
 
 def test_methodology_is_generated_from_the_constants(monkeypatch):

@@ -187,6 +187,7 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
     key = f"depot_grille_{n}"
     edited = st.data_editor(
         base, key=key, hide_index=True, num_rows="dynamic", disabled=[correction.LIGNE], width="stretch",
+        placeholder="",  # an empty cell of the file stays empty, not "None"
         column_config={correction.LIGNE: st.column_config.NumberColumn("ligne", format="%d")}
         | {c: st.column_config.TextColumn(c) for c in fichier.header},
     )
@@ -280,7 +281,6 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
                 "fichier": prep.name,
             }
             st.session_state["depot_n"] = n + 1
-            st.session_state.pop("depot_examiner", None)  # the history opens on the new upload
         elif done.apercu is not None:
             _replace_preparation(prep, person, done.apercu)
             st.session_state["depot_alerte"] = done.message

@@ -1,5 +1,5 @@
 """The upload history of the « Déposer des données » page: who, when, file, counts, outcome; the
-detail of one upload; its undo by an administrator. Owns the ``depot_examiner`` and
+detail of one upload; its undo by an administrator. Owns the ``depot_examiner_*`` and
 ``depot_annul*`` keys of st.session_state; the work is in data.apercu."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pages.components.depot import TOUS, _compte, _date, _territory_choice
 from pages.components.layout import nombre
 from pages.components.store import db_path, read
 from pages.components.tables import tableau
+
+EXAMINER = "depot_examiner"  # prefix of the selector's key (one per list of uploads)
 
 
 
@@ -50,7 +52,10 @@ def historique_section(person: Personne) -> None:
     tableau(_history_frame(hist), "historique-depots", key="depot_historique")
     ids = [int(i) for i in hist["id"]]
     files = dict(zip(ids, hist["fichier"]))
-    chosen = st.selectbox("Examiner un dépôt", ids, key="depot_examiner",
+    # a key of its own for each list of uploads: when an upload arrives or is undone, the browser
+    # shows a fresh selector on the newest one (with one fixed key it kept showing the former
+    # choice's label over the newest upload's detail)
+    chosen = st.selectbox("Examiner un dépôt", ids, key=f"{EXAMINER}_{len(ids)}_{ids[0]}",
                           format_func=lambda i: f"n° {i} — {files[i]}")
     _detail(person, int(chosen), hist[hist["id"] == chosen].iloc[0])
 
@@ -111,7 +116,6 @@ def _undo(person: Personne, depot_id: int) -> None:
                 f"{_compte(done.restaurees, 'valeur restaurée', 'valeurs restaurées')}, "
                 f"{_compte(done.retirees, 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
                 f"{_compte(done.modifiees_depuis, 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
-            st.session_state.pop("depot_examiner", None)
             st.rerun()
 
 

@@ -104,7 +104,9 @@ def tableau(frame: pd.DataFrame, name: str, *, key: str, column_config: dict | N
             **kwargs):
     """st.dataframe of ``frame`` (French formats, see affichage()) plus its downloads (``export``
     if given). Extra keyword arguments go to st.dataframe (on_select...)."""
+    # placeholder: a missing number reads "–" too (Streamlit writes "None" over a null cell, whatever
+    # the Styler says)
     shown = st.dataframe(affichage(frame, styles), hide_index=True, width="stretch", column_config=column_config,
-                         height=height, key=key, **kwargs)
+                         height=height, key=key, placeholder=MANQUANT, **kwargs)
     download_buttons(frame if export is None else export, name, key=f"{key}-dl")
     return shown

@@ -127,6 +127,12 @@ def test_coordinator_fixes_and_stores_a_file_then_sees_it_on_the_territory_page(
                                " WHERE territoire = ? AND trimestre = ?"
                              " AND indicateur = ?", [code, q, INDICATEUR]).fetchall()
     assert stored == [(float(new_value), "demo.coordination@territoire.fr", "révisé après contrôle")]
+    # the history's selector shows the new upload, as does the detail under it (the refused
+    # version of the file came just before it)
+    with store.connect(app_server.db_path) as con:
+        (newest,), = con.execute("SELECT max(id) FROM depot").fetchall()
+    expect(page.get_by_role("combobox", name="Examiner un dépôt")).to_have_value(
+        f"n° {newest} — depot_excel_corrige.csv")
     screenshot("enregistre")
 
     page.get_by_role("link", name=f"Voir {name} ({code})").click()
