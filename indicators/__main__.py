@@ -20,6 +20,7 @@ import sys
 
 import pandas as pd
 
+from data.ligne_de_commande import ParseurFrancais
 from indicators import completeness, national, progress, quarters, status
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
@@ -49,31 +50,7 @@ QUARTER_COLUMNS = {"debut", "fin", "trimestre"}
 PERCENT_COLUMNS = {"avancement_pct", "avancement_national_pct", "taux_completude"}
 
 
-# argparse speaks English; its usage messages are translated here (prefix -> French prefix).
-_ARGPARSE_FR = [
-    ("the following arguments are required: ", "arguments obligatoires manquants : "),
-    ("unrecognized arguments: ", "arguments non reconnus : "),
-    ("invalid choice: ", "choix invalide : "),
-    ("expected one argument", "une valeur est attendue"),
-    ("choose from ", "choisir parmi "),
-    ("argument ", "option "),
-]
-
-
-class _Parser(argparse.ArgumentParser):
-    def format_usage(self) -> str:
-        return super().format_usage().replace("usage:", "Utilisation :", 1)
-
-    def format_help(self) -> str:
-        return (super().format_help().replace("usage:", "Utilisation :", 1)
-                .replace("options:", "options :").replace("show this help message and exit", "afficher cette aide"))
-
-    def error(self, message: str):  # French usage errors, exit 2
-        for english, french in _ARGPARSE_FR:
-            message = message.replace(english, french)
-        self.print_usage(sys.stderr)
-        print(f"Erreur d'utilisation : {message}", file=sys.stderr)
-        sys.exit(EXIT_USAGE)
+_Parser = ParseurFrancais  # French help and usage errors (exit 2)
 
 
 def _quarter(text: str) -> str:

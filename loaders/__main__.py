@@ -11,17 +11,14 @@ import sys
 from pathlib import Path
 
 from data import store
+from data.ligne_de_commande import ParseurFrancais
 from loaders import headers
 from loaders.problems import ERREUR
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # French usage errors, exit 2
-        self.print_usage(sys.stderr)
-        print(f"Erreur d'utilisation : {message}", file=sys.stderr)
-        sys.exit(EXIT_USAGE)
+_Parser = ParseurFrancais  # French help and usage errors (exit 2)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -86,3 +86,13 @@ def test_db_from_environment_variable(db):
     assert done.returncode == 0
     with store.connect(db) as con:
         assert con.execute("SELECT count(*) FROM valeur").fetchall() == [(1,)]
+
+
+def test_help_and_usage_errors_are_in_french():
+    helped = run("-h")
+    assert helped.returncode == 0 and "Utilisation :" in helped.stdout and "afficher cette aide" in helped.stdout
+    assert "positional arguments" not in helped.stdout and "show this help" not in helped.stdout
+    wrong = run("import", "x.csv", "--frobnicate")
+    assert wrong.returncode == 2
+    assert "Erreur d'utilisation : arguments non reconnus : --frobnicate" in wrong.stderr
+    assert "unrecognized" not in wrong.stderr

@@ -1,0 +1,48 @@
+"""The French argument parser of every ``python -m`` command (loaders, indicators).
+
+argparse writes its help and its usage errors in English; they are translated here, and a usage
+error exits with code 2 after a French message."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_USAGE = 2
+
+# argparse's own words (prefix -> French), in its help and in its usage errors
+_AIDE_FR = [
+    ("usage:", "Utilisation :"),
+    ("positional arguments:", "arguments :"),
+    ("options:", "options :"),
+    ("show this help message and exit", "afficher cette aide"),
+]
+_ERREURS_FR = [
+    ("the following arguments are required: ", "arguments obligatoires manquants : "),
+    ("unrecognized arguments: ", "arguments non reconnus : "),
+    ("invalid choice: ", "choix invalide : "),
+    ("expected one argument", "une valeur est attendue"),
+    ("choose from ", "choisir parmi "),
+    ("argument ", "option "),
+]
+
+
+def _traduire(text: str, table: list[tuple[str, str]]) -> str:
+    for english, french in table:
+        text = text.replace(english, french)
+    return text
+
+
+class ParseurFrancais(argparse.ArgumentParser):
+    """argparse.ArgumentParser with French help and usage errors (exit code 2)."""
+
+    def format_usage(self) -> str:
+        return _traduire(super().format_usage(), _AIDE_FR[:1])
+
+    def format_help(self) -> str:
+        return _traduire(super().format_help(), _AIDE_FR)
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        print(f"Erreur d'utilisation : {_traduire(message, _ERREURS_FR)}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
