@@ -33,24 +33,32 @@ def formule(row) -> str:
 
 def chiffres_cles(con, at: str, depuis: str | None) -> pd.DataFrame:
     """National headline figures at quarter ``at``: the quarter's value, the previous quarter's, the
-    change, and the total since ``depuis`` (the first roadmap start), with territories reporting."""
+    total since ``depuis`` (the first roadmap start), with territories reporting; and the change on
+    the previous quarter like for like: over the territories that reported both quarters
+    (``territoires_compares``), so that a territory reporting one of them only does not pass for a
+    rise or a fall. The headline indicators are flows and sums of flows."""
     first = min(depuis or at, quarters.shift(at, -1))
     figs = national.figures(con, first, at)
     figs = figs[figs["indicateur"].isin(CHIFFRES_CLES)]
     rows = []
     previous = quarters.shift(at, -1)
+    both = derived.quarterly(con, debut=previous, fin=at, indicateurs=list(CHIFFRES_CLES))
+    both = both.pivot_table(index=["indicateur", "territoire"], columns="trimestre", values="valeur", aggfunc="sum")
+    both = both.reindex(columns=[previous, at]).dropna()
     for code in CHIFFRES_CLES:
         f = figs[figs["indicateur"] == code].set_index("trimestre")
         if f.empty:
             rows.append({"indicateur": code, "valeur": math.nan, "precedent": math.nan, "evolution": math.nan,
-                         "cumul": math.nan, "territoires_renseignes": 0})
+                         "territoires_compares": 0, "cumul": math.nan, "territoires_renseignes": 0})
             continue
         now = f["valeur"].get(at, math.nan)
         before = f["valeur"].get(previous, math.nan)
         since = f.loc[f.index >= (depuis or at), "valeur"]
+        pairs = both.loc[code] if code in both.index.get_level_values(0) else both.iloc[0:0]
         rows.append({
             "indicateur": code, "valeur": now, "precedent": before,
-            "evolution": now - before if not (pd.isna(now) or pd.isna(before)) else math.nan,
+            "evolution": float(pairs[at].sum() - pairs[previous].sum()) if len(pairs) else math.nan,
+            "territoires_compares": len(pairs),
             "cumul": since.sum(min_count=1),
             "territoires_renseignes": int(f["territoires_renseignes"].get(at, 0) or 0),
         })

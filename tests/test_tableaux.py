@@ -169,3 +169,12 @@ def test_attach_is_a_left_join_by_code_on_both_paths():
     some = pd.DataFrame({"territoire": ["b", "z"]})
     tableaux._attach(some, "territoire", table, ("nom", "population"))
     assert some["nom"].tolist()[0] == "B" and pd.isna(some["nom"].iloc[1]) and pd.isna(some["population"].iloc[1])
+
+
+def test_headline_change_is_like_for_like(con):
+    """A territory reporting the quarter but not the one before does not pass for a rise."""
+    ef.add_territory(con, "D", nom="Delta", population=80_000)
+    ef.add_values(con, "D", "sorties_rue_logement", {"2025-T3": 100})
+    rue = tableaux.chiffres_cles(con, "2025-T3", "2025-T1").set_index("indicateur").loc["sorties_rue_logement"]
+    assert rue["valeur"] == 157 and rue["precedent"] == 35  # the national figures, as published
+    assert rue["evolution"] == 22 and rue["territoires_compares"] == 3  # A, B, C: 57 - 35

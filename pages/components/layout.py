@@ -228,7 +228,8 @@ def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
             LIBELLES_COURTS[row.indicateur], nombre(row.valeur), delta=delta,
             delta_color="off" if d["sens"] == "neutre" else "normal",
             help=f"**{d['libelle']}** : {d['definition']} ({d['unite']}). Somme des {row.territoires_renseignes} territoires ayant déposé "
-                 f"le {trimestre(quarter)}.", border=True,
+                 f"le {trimestre(quarter)}. Variation sur un trimestre calculée à périmètre constant : sur les "
+                 f"{row.territoires_compares} territoires ayant déposé ce trimestre et le précédent.", border=True,
         )
         if depuis:
             col.caption(f"Depuis le {trimestre(depuis)} : **{nombre(row.cumul)}** {d['unite']}")
