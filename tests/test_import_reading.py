@@ -10,7 +10,7 @@ import pytest
 
 from data import migrations, store
 from data.config import DUCKDB_CONFIG
-from loaders import reading
+from loaders import octets, reading
 from loaders.importer import import_bytes
 from loaders.sql_rules import release, validation_connection
 from tests.conftest import TODAY
@@ -87,7 +87,7 @@ def test_fast_path_is_taken_only_where_duckdb_decodes_like_python(monkeypatch):
     # Windows-1252 bytes 0x80-0x9F (here ’ and €) differ from Latin-1: Python decodes them, then
     # DuckDB parses the decoded text (no Python csv needed)
     special = [no_blank[0].replace("l'opérateur", "l’opérateur (5 €)")] + no_blank[1:]
-    assert reading._bytes_encoding(encode(special)) is None
+    assert octets._bytes_encoding(encode(special)) is None
     raw, rows = read(encode(special))
     assert calls == [1] and rows[0][5] == "déclaré par l’opérateur (5 €)" and rows[1:] == fast_rows[1:]
 
