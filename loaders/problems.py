@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from indicators.parametres import PLAFOND_PROBLEMES
 
 ERREUR = "erreur"
+PREMIERES_LIGNES = 5  # lines kept per code for the summary of a report
 AVERTISSEMENT = "avertissement"
 
 # code -> (severity, French template). Templates use str.format fields given by the validator.
@@ -128,8 +129,16 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     error_count: int = 0
     warning_count: int = 0
+    # code -> [count, first lines] over every problem, listed or only counted (see loaders.resume)
+    par_code: dict[str, list] = field(default_factory=dict)
+
+    def _tally(self, code: str, n: int, lines) -> None:
+        entry = self.par_code.setdefault(code, [0, []])
+        entry[0] += n
+        entry[1] = sorted(set(entry[1]) | {line for line in lines if line is not None})[:PREMIERES_LIGNES]
 
     def add(self, problem: Problem) -> None:
+        self._tally(problem.code, 1, [problem.line])
         if problem.severity == ERREUR:
             self.error_count += 1
             if len(self.errors) < self.cap:
@@ -143,8 +152,11 @@ class Report:
         for problem in problems:
             self.add(problem)
 
-    def count_more(self, severity: str, n: int) -> None:
-        """Count problems that were not materialised because the cap was reached."""
+    def count_more(self, severity: str, n: int, by_code: dict[str, tuple[int, list]] | None = None) -> None:
+        """Count problems that were not materialised because the cap was reached; ``by_code``
+        gives them per code as (count, first lines)."""
+        for code, (count, lines) in (by_code or {}).items():
+            self._tally(code, count, lines)
         if severity == ERREUR:
             self.error_count += n
         else:

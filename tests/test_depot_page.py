@@ -277,3 +277,21 @@ def test_templates_for_the_coordinator_territory_or_the_one_a_national_user_choo
     at.selectbox(key="depot_modele_territoire").set_value("18")
     at.run()
     assert "**Cher** (18)" in at.caption[0].value and "feuille de route" in at.caption[0].value
+
+
+def test_a_capped_report_shows_every_kind_first_and_no_false_advice(page):
+    from tests.test_resume_problemes import mixed_file
+
+    at = page("coordinateur", LYON)
+    drop(at, mixed_file(), "melange.csv")
+    assert "Fichier refusé : 701 problèmes sur au moins 200 lignes" in at.error[0].value
+    summary, detail = tables(at, "Code")[:2]
+    assert summary.values.tolist() == [
+        ["Territoire hors de votre périmètre", 700, "2, 3, 4, 5, 6…", "territoire-hors-perimetre"],
+        ["Trimestre non reconnu", 1, "1002", "trimestre-invalide"],
+    ]
+    assert len(detail) == 200 and set(detail["Code"]) == {"territoire-hors-perimetre"}
+    infos = [i.value for i in at.info]
+    assert any("Trop de problèmes pour les corriger ici (701, dont 200 détaillés)" in i for i in infos), infos
+    assert not any("sur le fichier lui-même" in i for i in infos)
+    assert not at.data_editor  # no grid for a capped report

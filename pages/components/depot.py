@@ -18,6 +18,7 @@ from indicators import quarters
 from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
+from loaders.resume import tableau_resume
 from pages.components.layout import nombre, trimestre
 from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
@@ -119,6 +120,12 @@ def _phrase(row) -> str:
 def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
     report = prep.report
     if report.errors:
+        summary = tableau_resume(report, lines)
+        if len(summary) > 1 or report.truncated():  # each kind, counted beyond the cap, before the detail
+            st.markdown("**Problèmes par type** (tous sont comptés, même au-delà du détail) :")
+            tableau(summary, "resume-problemes-depot", key=f"{key}-resume",
+                    column_config={"Problème": st.column_config.TextColumn(width="medium")})
+            st.markdown("**Détail**, ligne par ligne :")
         table = correction.problemes(report.sorted_errors(), lines)
         if len(table) <= PROBLEMES_EN_CLAIR:  # a few problems read best as sentences, in full
             st.markdown("\n".join(_phrase(r) for r in table.itertuples(index=False)))
@@ -175,8 +182,13 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
     """The rejected rows in an editable grid; the file rebuilt from it and validated again."""
     fichier = correction.lire(prep.data, prep.name)
     if not correction.fixable(prep.report, fichier):
-        st.info("Ces problèmes portent sur le fichier lui-même ou sur son en-tête : corrigez le fichier, "
-                "puis déposez-le à nouveau.")
+        if prep.report.truncated() and fichier is not None and correction.fixable_rows(prep.report, fichier):
+            st.info(f"Trop de problèmes pour les corriger ici ({nombre(prep.report.error_count)}, dont "
+                    f"{PLAFOND_PROBLEMES} détaillés) : corrigez le fichier en vous aidant des problèmes par type "
+                    "ci-dessus, puis déposez-le à nouveau.")
+        else:
+            st.info("Ces problèmes portent sur le fichier lui-même ou sur son en-tête : corrigez le fichier, "
+                    "puis déposez-le à nouveau.")
         return None, None
     st.markdown("#### Corriger ici")
     st.caption("Les lignes refusées sont ci-dessous : corrigez les cellules (ou supprimez une ligne), le fichier est "
