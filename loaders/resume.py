@@ -98,6 +98,16 @@ def resume_par_code(report: Report, severity: str = ERREUR) -> list[KindOfProble
     return sorted(kinds, key=lambda k: (k.premieres_lignes[:1] or (0,), k.code))
 
 
+RESUME_AU_DELA = 20  # a report of more problems than this, of several kinds, is summarised first
+
+
+def resume_utile(report: Report) -> bool:
+    """Whether the summary says more than the detail: some problems are not listed, or many of
+    several kinds are."""
+    kinds = {code for code, (count, _) in report.par_code.items() if count and CODES[code][0] == ERREUR}
+    return bool(report.truncated()) or (len(kinds) > 1 and report.error_count > RESUME_AU_DELA)
+
+
 COLONNES_RESUME = ["Problème", "Nombre", "Premières lignes", "Code"]
 
 

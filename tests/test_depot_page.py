@@ -295,3 +295,20 @@ def test_a_capped_report_shows_every_kind_first_and_no_false_advice(page):
     assert any("Trop de problèmes pour les corriger ici (701, dont 200 détaillés)" in i for i in infos), infos
     assert not any("sur le fichier lui-même" in i for i in infos)
     assert not at.data_editor  # no grid for a capped report
+
+
+def test_a_late_coordinator_s_template_defaults_to_the_quarters_owed(page):
+    at = page("coordinateur", "84007")
+    chooser = at.multiselect(key="depot_modele_trimestres_84007")
+    assert chooser.value == ["2026-T1", "2026-T2", "2026-T3"]
+    assert chooser.options == ["T1 2026", "T2 2026", "T3 2026"]
+    assert "trimestres **T1 2026, T2 2026 et T3 2026**" in at.caption[0].value
+    chooser.set_value(["2026-T2"])
+    at.run()
+    assert "trimestre **T2 2026**" in at.caption[0].value
+
+
+def test_la_reunion_s_template_names_its_coming_roadmap(page):
+    at = page("coordinateur", "974")
+    assert "feuille de route T4 2026 – T3 2028 (elle commence après ce trimestre)" in at.caption[0].value
+    assert "pas de feuille de route" not in at.caption[0].value

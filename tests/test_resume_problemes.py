@@ -67,3 +67,16 @@ def test_command_line_prints_the_summary_before_the_detail(db, tmp_path):
     assert out[start + 1].startswith("  700 × Territoire inconnu (lignes 2, 3, 4, 5, 6…)")
     assert out[start + 2] == "  1 × Trimestre non reconnu (ligne 1002) [trimestre-invalide]"
     assert out[start + 3] == "Détail :" and out[start + 4].startswith("ligne 2, colonne « code_territoire »")
+
+
+def test_the_summary_is_given_when_the_detail_would_hide_a_kind(db):
+    from loaders.resume import resume_utile
+
+    def report(rows):
+        data = ("code_territoire;indicateur;trimestre;valeur\r\n" + "\r\n".join(rows) + "\r\n").encode()
+        return import_bytes(data, "x.csv", db, user="t", dry_run=True, today=TODAY).report
+
+    few = report([f"{LYON};sorties_rue_logement;2024-T5;1", f"{LYON};attributions_total;2024-T1;-3"])
+    one_kind = report([f"{LYON};sorties_rue_logement;{q};-1" for q in QUARTERS])
+    many = report([f"{LYON};sorties_rue_logement;{q};-1" for q in QUARTERS] + [f"{LYON};attributions_total;T9;1"])
+    assert (resume_utile(few), resume_utile(one_kind), resume_utile(many)) == (False, False, True)

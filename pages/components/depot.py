@@ -14,11 +14,11 @@ import streamlit as st
 from data import apercu as apercu_data
 from data import lectures, queries, store
 from data.access import Personne
-from indicators import quarters
+from indicators import quarters, tableaux
 from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
-from loaders.resume import tableau_resume
+from loaders.resume import resume_utile, tableau_resume
 from pages.components.layout import nombre, trimestre
 from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
@@ -62,13 +62,24 @@ def _territory_choice(person: Personne, key: str, *, allow_all: bool = False) ->
 def modeles_section(person: Personne) -> None:
     st.subheader("1. Télécharger un modèle")
     territoire = _territory_choice(person, "depot_modele_territoire")
-    quarter = quarters.last_complete()
-    m = read(queries.modele_depot, territoire, quarter)
-    scope = ("les indicateurs de sa feuille de route" if m["indicateurs"]
-             else "tous les indicateurs de base (pas de feuille de route)")
-    st.caption(f"Modèle pré-rempli pour **{m['nom']}** ({territoire}), trimestre **{trimestre(quarter)}**, "
-               f"avec {scope}. Le classeur contient une feuille « notice » qui explique chaque colonne et "
-               "chaque indicateur.")
+    last = quarters.last_complete()
+    m = read(queries.modele_depot, territoire, last)
+    proposes = modeles.trimestres_proposes(m, last)
+    dus = modeles.trimestres_dus(read(tableaux.completude_territoire, territoire, proposes[0], last), proposes)
+    chosen = st.multiselect(
+        "Trimestres du modèle", proposes, default=dus, key=f"depot_modele_trimestres_{territoire}",
+        format_func=trimestre, placeholder="Choisir un ou plusieurs trimestres",
+        help="Par défaut, les trimestres que le territoire n'a pas encore renseignés en entier, jusqu'au dernier "
+             "trimestre complet.",
+    )
+    if not chosen:
+        st.caption("Choisissez au moins un trimestre pour obtenir un modèle.")
+        return
+    m = modeles.pour_trimestres(read(queries.modele_depot, territoire, max(chosen)), chosen)
+    st.caption(f"Modèle pré-rempli pour **{m['nom']}** ({territoire}), "
+               f"{'trimestres' if len(chosen) > 1 else 'trimestre'} **{modeles.libelle_trimestres(m)}**, "
+               f"avec {modeles.portee(m)}. Le classeur contient une feuille « notice » qui explique chaque "
+               "colonne et chaque indicateur.")
     c1, c2, _ = st.columns([1, 1, 2])
     c1.download_button("Modèle Excel", lambda: modeles.xlsx_bytes(m), file_name=modeles.nom_fichier(m, "xlsx"),
                        mime=XLSX_MIME, key="depot_modele_xlsx", icon=":material/download:", on_click="ignore")
@@ -120,8 +131,8 @@ def _phrase(row) -> str:
 def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
     report = prep.report
     if report.errors:
-        summary = tableau_resume(report, lines)
-        if len(summary) > 1 or report.truncated():  # each kind, counted beyond the cap, before the detail
+        if resume_utile(report):  # each kind, counted beyond the cap, before the detail
+            summary = tableau_resume(report, lines)
             st.markdown("**Problèmes par type** (tous sont comptés, même au-delà du détail) :")
             tableau(summary, "resume-problemes-depot", key=f"{key}-resume",
                     column_config={"Problème": st.column_config.TextColumn(width="medium")})
