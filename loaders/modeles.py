@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 
-from indicators import quarters
+from indicators import completeness, quarters
 from indicators.parametres import TAILLE_MAX_FICHIER_MO
 from loaders import models
 from loaders.export import LONG_COLUMNS, neutralise, to_csv_bytes
@@ -67,8 +67,8 @@ def trimestres_proposes(modele: dict, last: str) -> list[str]:
 def trimestres_dus(completude: pd.DataFrame, proposes: list[str]) -> list[str]:
     """Of ``proposes``, the quarters the territory still owes (something expected, not all reported),
     from indicators.tableaux.completude_territoire(); the last one when it owes nothing."""
-    owed = completude[(completude["attendus"] > 0) & (completude["renseignes"] < completude["attendus"])]
-    found = [q for q in proposes if q in set(owed["trimestre"])]
+    owed = set(completeness.a_completer(completude)["trimestre"])
+    found = [q for q in proposes if q in owed]
     return found or proposes[-1:]
 
 

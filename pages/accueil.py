@@ -5,7 +5,7 @@ import streamlit as st
 
 from data import lectures, queries
 from indicators import quarters, tableaux
-from pages.components import auth, layout, tables
+from pages.components import auth, layout, mon_territoire, tables
 from pages.components.layout import demo_banner, trimestre
 from pages.components.store import read
 
@@ -15,6 +15,8 @@ info = read(queries.summary)
 demo_banner(info["demo"])
 
 quarter = quarters.last_complete()
+if person.territoire:  # coordination, services de l'État: their own territory first
+    mon_territoire.section(person, quarter)
 depuis = read(lectures.premier_debut)
 st.header(f"Chiffres nationaux — {trimestre(quarter)}")
 cles = read(tableaux.chiffres_cles, quarter, depuis)

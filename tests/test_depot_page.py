@@ -43,20 +43,21 @@ def count_values(db) -> int:
         return con.execute("SELECT count(*) + (SELECT count(*) FROM valeur_historique) FROM valeur").fetchall()[0][0]
 
 
+def open_page(path: str, role: str = "national", territoire: str | None = None) -> AppTest:
+    """The page at ``path`` run as the demo persona ``role`` (of ``territoire``)."""
+    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    at.session_state["demo_role"] = role
+    if territoire:
+        at.session_state["demo_territoire"] = territoire
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def page(demo_db, monkeypatch):
     monkeypatch.setenv("LDA_DB", str(demo_db))
-
-    def open_as(role: str = "national", territoire: str | None = None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "pages/depot.py"), default_timeout=60)
-        at.session_state["demo_role"] = role
-        if territoire:
-            at.session_state["demo_territoire"] = territoire
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_as
+    return lambda role="national", territoire=None: open_page("pages/depot.py", role, territoire)
 
 
 def drop(at: AppTest, data: bytes, name: str = "depot.csv") -> AppTest:

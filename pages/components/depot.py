@@ -20,6 +20,7 @@ from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
 from loaders.resume import resume_utile, tableau_resume
 from pages.components.layout import nombre, trimestre
+from pages.components.mon_territoire import lien_page
 from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
 
@@ -324,9 +325,5 @@ def _success(done: dict) -> None:
     )
     labels = _territory_labels()
     for code in done["territoires"]:
-        label = f"Voir {labels.get(code, code)} ({code})"
-        try:
-            st.page_link("pages/territoire.py", label=label, query_params={"territoire": code},
-                         icon=":material/location_city:")
-        except Exception:  # the territory page is not registered (page run on its own)
-            st.markdown(f"[{label}](/territoire?territoire={code})")
+        lien_page("pages/territoire.py", f"Voir {labels.get(code, code)} ({code})", icon=":material/location_city:",
+                  query_params={"territoire": code})
