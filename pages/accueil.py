@@ -33,11 +33,12 @@ missing = read(queries.territories_without_values, quarter)
 if missing.empty:
     st.success(f"Tous les territoires ont déposé des valeurs pour le {trimestre(quarter)}.")
 else:
-    tables.tableau(layout.tableau_manquants(missing), f"territoires-sans-depot-{quarter}", key="manquants")
+    tables.tableau(layout.tableau_manquants(missing), f"territoires-sans-depot-{quarter}", key="manquants",
+                   titre="Territoires sans aucune valeur pour le trimestre", trimestre=quarter)
 
 st.subheader("Derniers dépôts")
 if person.perimetre == []:
     st.caption("L'historique des dépôts est réservé aux territoires concernés et à l'équipe nationale.")
 else:
     uploads = read(lectures.derniers_depots, person, 10)
-    tables.tableau(layout.tableau_depots(uploads), "derniers-depots", key="derniers")
+    tables.tableau(layout.tableau_depots(uploads), "derniers-depots", key="derniers", titre="Derniers dépôts")

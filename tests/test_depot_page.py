@@ -280,9 +280,14 @@ def test_templates_for_the_coordinator_territory_or_the_one_a_national_user_choo
     assert "**Cher** (18)" in at.caption[0].value and "feuille de route" in at.caption[0].value
 
 
-def test_a_capped_report_shows_every_kind_first_and_no_false_advice(page):
+def test_a_capped_report_shows_every_kind_first_and_no_false_advice(page, monkeypatch):
+    from pages.components import tables as tables_module
     from tests.test_resume_problemes import mixed_file
 
+    exported = {}
+    real = tables_module.download_buttons
+    monkeypatch.setattr(tables_module, "download_buttons",
+                        lambda frame, name, **kw: (exported.__setitem__(name, kw), real(frame, name, **kw)))
     at = page("coordinateur", LYON)
     drop(at, mixed_file(), "melange.csv")
     assert "Fichier refusé : 701 problèmes sur au moins 200 lignes" in at.error[0].value
@@ -296,6 +301,11 @@ def test_a_capped_report_shows_every_kind_first_and_no_false_advice(page):
     assert any("Trop de problèmes pour les corriger ici (701, dont 200 détaillés)" in i for i in infos), infos
     assert not any("sur le fichier lui-même" in i for i in infos)
     assert not at.data_editor  # no grid for a capped report
+    # the downloaded report carries the summary (sheet « informations » of the xlsx)
+    report = exported["problemes-depot"]
+    assert report["titre"] == "Rapport de dépôt — melange.csv"
+    assert ("1 × Trimestre non reconnu", "ligne 1002") in report["informations"]
+    assert ("700 × Territoire hors de votre périmètre", "lignes 2, 3, 4, 5, 6…") in report["informations"]
 
 
 def test_a_late_coordinator_s_template_defaults_to_the_quarters_owed(page):

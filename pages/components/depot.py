@@ -131,24 +131,29 @@ def _phrase(row) -> str:
 
 def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
     report = prep.report
+    summary = tableau_resume(report, lines)
+    # the downloaded report carries the summary too (sheet « informations » of the xlsx)
+    kinds = [("Fichier", prep.name), ("Bilan", report.summary())] + [
+        (f"{n} × {label}", f"ligne{'s' if n > 1 else ''} {where}" if where else "fichier ou en-tête")
+        for label, n, where in zip(summary["Problème"], summary["Nombre"], summary["Premières lignes"])]
     if report.errors:
         if resume_utile(report):  # each kind, counted beyond the cap, before the detail
-            summary = tableau_resume(report, lines)
             st.markdown("**Problèmes par type** (tous sont comptés, même au-delà du détail) :")
-            tableau(summary, "resume-problemes-depot", key=f"{key}-resume",
+            tableau(summary, "resume-problemes-depot", key=f"{key}-resume", titre=f"Problèmes par type — {prep.name}",
                     column_config={"Problème": st.column_config.TextColumn(width="medium")})
             st.markdown("**Détail**, ligne par ligne :")
         table = correction.problemes(report.sorted_errors(), lines)
         if len(table) <= PROBLEMES_EN_CLAIR:  # a few problems read best as sentences, in full
             st.markdown("\n".join(_phrase(r) for r in table.itertuples(index=False)))
-        tableau(table, "problemes-depot", key=key,
+        tableau(table, "problemes-depot", key=key, titre=f"Rapport de dépôt — {prep.name}", informations=kinds,
                 column_config={table.columns[3]: st.column_config.TextColumn(width="large")})
         if report.truncated():
             st.caption(f"Seuls les {PLAFOND_PROBLEMES} premiers problèmes sont détaillés ; "
                        f"{nombre(report.truncated())} autres sont comptés.")
     if report.warnings:
         st.markdown("**Avertissements** (ils n'empêchent pas l'enregistrement) :")
-        tableau(correction.problemes(report.sorted_warnings(), lines), "avertissements-depot", key=f"{key}-avert")
+        tableau(correction.problemes(report.sorted_warnings(), lines), "avertissements-depot", key=f"{key}-avert",
+                titre=f"Avertissements du dépôt — {prep.name}")
 
 
 def depot_section(person: Personne) -> None:
@@ -261,15 +266,16 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     if len(revised):
         st.markdown(f"**Révisions** ({nombre(len(revised))}) : la valeur enregistrée sera remplacée et conservée "
                     "dans l'historique.")
-        tableau(revised, "apercu-revisions", key="depot_apercu_revisions")
+        tableau(revised, "apercu-revisions", key="depot_apercu_revisions", titre="Aperçu du dépôt — révisions")
     new = shown[statut == "nouvelle"].drop(columns=["Valeur enregistrée", "Enregistrée par", "Le"])
     if len(new):
         st.markdown(f"**Nouvelles valeurs** ({nombre(len(new))})")
-        tableau(new, "apercu-nouvelles", key="depot_apercu_nouvelles")
+        tableau(new, "apercu-nouvelles", key="depot_apercu_nouvelles", titre="Aperçu du dépôt — nouvelles valeurs")
     same = shown[statut == "inchangee"]
     if len(same):
         with st.expander(f"Valeurs inchangées ({nombre(len(same))}) : rien ne sera modifié"):
-            tableau(same, "apercu-inchangees", key="depot_apercu_inchangees")
+            tableau(same, "apercu-inchangees", key="depot_apercu_inchangees",
+                    titre="Aperçu du dépôt — valeurs inchangées")
 
 
 def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:

@@ -157,9 +157,8 @@ def date_fr(value) -> str:
 
 def tableau_completude(frame):
     """The completeness heat map as a table."""
-    arrivals = pd.to_datetime(frame["premiere_arrivee"])
-    shown = arrivals.dt.strftime("%d/%m/%Y").fillna("")  # vectorised date_fr
-    return frame.assign(trimestre=frame["libelle"], premiere_arrivee=shown).rename(columns={
+    # a date stays a date: shown 31/01/2026 on screen, an Excel date in the export (tables.py)
+    return frame.assign(trimestre=frame["libelle"], premiere_arrivee=pd.to_datetime(frame["premiere_arrivee"])).rename(columns={
         "territoire": "Code", "nom": "Territoire", "trimestre": "Trimestre", "attendus": "Attendus",
         "renseignes": "Déposés", "taux_completude": "Complétude (%)",
         "premiere_arrivee": "Première valeur reçue le", "delai_jours": "Délai (jours après la fin du trimestre)",
@@ -203,7 +202,6 @@ def tableau_depots(uploads):
     from data.uploads import libelle_type
 
     return uploads.assign(
-        recu_le=uploads["recu_le"].dt.strftime("%d/%m/%Y %H:%M"),
         resultat=uploads["resultat"].map({"enregistre": "enregistré", "refuse": "refusé"}),
         type_fichier=uploads["type_fichier"].map(libelle_type),
     ).rename(columns={"recu_le": "Reçu le", "fichier": "Fichier", "type_fichier": "Type",
