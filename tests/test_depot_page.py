@@ -95,11 +95,15 @@ def test_good_file_preview_then_confirm_stores_it(page, demo_db):
     drop(at, csv(f"{LYON};sorties_rue_logement;2026-T3;{int(old[0]) + 3}", f"{LYON};cfp_accordes;2026-T4;5",
                  f"{LYON};demandes_115;2026-T4;NC"))
     assert metrics(at) == {"Nouvelles": "1", "Révisées": "1", "Inchangées": "0", "Non renseignées": "1"}
-    revisions = tables(at, "Valeur enregistrée")[0]
+    revisions = tables(at, "Valeur actuelle")[0]
+    # what changes comes first (key, current value, new value), the indicator's full name last
+    assert list(revisions.columns) == ["Ligne", "Territoire", "Trimestre", "Indicateur", "Valeur actuelle",
+                                       "Nouvelle valeur", "Enregistrée par", "le", "Libellé"]
     row = revisions.iloc[0]
-    assert (row["Code indicateur"], row["Nouvelle valeur"], row["Enregistrée par"]) == (
-        "sorties_rue_logement", str(int(old[0]) + 3), old[2])
-    assert row["Indicateur"] == "Personnes passées directement de la rue au logement"
+    assert (row["Indicateur"], row["Valeur actuelle"], row["Nouvelle valeur"], row["Enregistrée par"]) == (
+        "sorties_rue_logement", str(int(old[0])), str(int(old[0]) + 3), old[2])
+    assert row["Libellé"] == "Personnes passées directement de la rue au logement"
+    assert str(row["le"]).startswith("20")  # a date, shown as 31/01/2026 14:05
     assert value(demo_db, "cfp_accordes", "2026-T4") is None  # nothing before confirmation
     confirm_button(at)[0].click()
     at.run()
@@ -181,7 +185,7 @@ def test_preview_then_another_upload_lands_confirm_refuses_and_refreshes(page, d
     assert any("Un autre dépôt a modifié" in w.value for w in at.warning)
     assert value(demo_db, "cfp_accordes", "2026-T4") == (8.0, 1, "autre")
     assert metrics(at)["Nouvelles"] == "0" and metrics(at)["Révisées"] == "1"
-    assert tables(at, "Valeur enregistrée")[0].iloc[0]["Enregistrée par"] == "autre"
+    assert tables(at, "Valeur actuelle")[0].iloc[0]["Enregistrée par"] == "autre"
     confirm_button(at)[0].click()
     at.run()
     assert value(demo_db, "cfp_accordes", "2026-T4")[:2] == (5.0, 2)

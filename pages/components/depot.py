@@ -245,37 +245,51 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
 # ------------------------------------------------------------------ 3. preview and confirmation
 
 
+# Revisions first show what changes (key, current value, new value), then who wrote the current one
+# and when, the indicator's full name last: at 1440 px the new value is on screen without scrolling.
+_LARGEURS_APERCU = {"Ligne": 55, "Territoire": 95, "Trimestre": 80, "Indicateur": 210, "Valeur actuelle": 110,
+                    "Nouvelle valeur": 115, "Enregistrée par": 190, "le": 125, "Libellé": "large"}
+
+
 def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     frame = ap.lignes.copy()
     if lines is not None:
         frame["ligne"] = frame["ligne"].map(lambda x: lines.get(int(x), x))
     frame = frame.sort_values("ligne", kind="stable", na_position="last")
     libelles = read(lectures.catalogue).set_index("code")["libelle"]
+
+    def figure(x) -> str:
+        return "" if pd.isna(x) else nombre(x, 0 if float(x).is_integer() else 2)
+
     shown = pd.DataFrame({
         "Ligne": frame["ligne"].map(lambda x: "ajoutée" if x is None or pd.isna(x) else str(int(x))),
-        "Territoire": frame["territoire"], "Indicateur": frame["indicateur"].map(lambda c: libelles.get(c, c)),
-        "Code indicateur": frame["indicateur"],
-        "Trimestre": frame["trimestre"].map(trimestre),
-        "Valeur enregistrée": frame["ancienne"].map(lambda x: "" if pd.isna(x) else nombre(x, 0 if float(x).is_integer() else 2)),
-        "Nouvelle valeur": frame["nouvelle"].map(lambda x: nombre(x, 0 if float(x).is_integer() else 2)),
-        "Enregistrée par": frame["ancien_utilisateur"].fillna(""),
-        "Le": frame["ancien_le"].map(_date),
+        "Territoire": frame["territoire"], "Trimestre": frame["trimestre"].map(trimestre),
+        "Indicateur": frame["indicateur"],
+        "Valeur actuelle": frame["ancienne"].map(figure), "Nouvelle valeur": frame["nouvelle"].map(figure),
+        "Enregistrée par": frame["ancien_utilisateur"].fillna(""), "le": pd.to_datetime(frame["ancien_le"]),
+        "Libellé": frame["indicateur"].map(lambda c: libelles.get(c, c)),
     })
+    config = {c: st.column_config.Column(c, width=w) for c, w in _LARGEURS_APERCU.items()}
+    config["le"] = st.column_config.DatetimeColumn("le", format="DD/MM/YYYY HH:mm", width=_LARGEURS_APERCU["le"])
+    config["Valeur actuelle"] = st.column_config.Column("Valeur actuelle", width=110,
+                                                        help="La valeur enregistrée aujourd'hui, qui sera remplacée")
     statut = frame["statut"]
     revised = shown[statut == "revisee"]
     if len(revised):
         st.markdown(f"**Révisions** ({nombre(len(revised))}) : la valeur enregistrée sera remplacée et conservée "
                     "dans l'historique.")
-        tableau(revised, "apercu-revisions", key="depot_apercu_revisions", titre="Aperçu du dépôt — révisions")
-    new = shown[statut == "nouvelle"].drop(columns=["Valeur enregistrée", "Enregistrée par", "Le"])
+        tableau(revised, "apercu-revisions", key="depot_apercu_revisions", titre="Aperçu du dépôt — révisions",
+                column_config=config)
+    new = shown[statut == "nouvelle"].drop(columns=["Valeur actuelle", "Enregistrée par", "le"])
     if len(new):
         st.markdown(f"**Nouvelles valeurs** ({nombre(len(new))})")
-        tableau(new, "apercu-nouvelles", key="depot_apercu_nouvelles", titre="Aperçu du dépôt — nouvelles valeurs")
+        tableau(new, "apercu-nouvelles", key="depot_apercu_nouvelles", titre="Aperçu du dépôt — nouvelles valeurs",
+                column_config=config)
     same = shown[statut == "inchangee"]
     if len(same):
         with st.expander(f"Valeurs inchangées ({nombre(len(same))}) : rien ne sera modifié"):
             tableau(same, "apercu-inchangees", key="depot_apercu_inchangees",
-                    titre="Aperçu du dépôt — valeurs inchangées")
+                    titre="Aperçu du dépôt — valeurs inchangées", column_config=config)
 
 
 def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
