@@ -18,7 +18,7 @@ AVERTISSEMENT = "avertissement"
 CODES: dict[str, tuple[str, str]] = {
     # the file as a whole
     "fichier-vide": (ERREUR, "Le fichier est vide : il ne contient aucune ligne de données sous l'en-tête."),
-    "fichier-illisible": (ERREUR, "Le fichier n'est pas un texte lisible (ni UTF-8, ni Windows-1252) ni un classeur .xlsx : {detail}."),
+    "fichier-illisible": (ERREUR, "Le fichier n'est pas un texte lisible ni un classeur Excel : dans Excel, « Enregistrer sous » « CSV (séparateur : point-virgule) » ou « Classeur Excel (.xlsx) », puis déposez-le à nouveau (détail pour l'assistance : {detail})."),
     "fichier-trop-gros": (ERREUR, "Le fichier pèse {taille} Mo ; la limite est de {limite} Mo."),
     "classeur-refuse": (ERREUR, "Le classeur est refusé : {detail}."),
     "type-inconnu": (ERREUR, "L'en-tête ne correspond à aucun type de fichier connu. Colonnes attendues : {attendu}."),

@@ -34,4 +34,11 @@ st.header("Statuts")
 tables.tableau(methode.statuts(), "statuts", key="statuts_methode", titre="Statuts d'avancement")
 
 st.header("Paramètres appliqués")
-tables.tableau(methode.parametres(), "parametres", key="parametres", titre="Paramètres appliqués")
+tables.tableau(methode.parametres(), "parametres", key="parametres", titre="Paramètres appliqués",
+               export=methode.parametres(avec_noms=True))
+
+st.header("Imprimer")
+st.markdown("Une page du tableau de bord imprimée depuis le navigateur perd sa mise en page (tableaux coupés, "
+            "graphiques tronqués). La version imprimable sera le **rapport HTML** en préparation ; d'ici là, "
+            "chaque tableau se télécharge en Excel (avec une feuille « informations » : titre, trimestre, date "
+            "d'extraction, source).")

@@ -19,7 +19,7 @@ from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
 from loaders.resume import resume_utile, tableau_resume
-from pages.components.layout import nombre, trimestre
+from pages.components.layout import compte, nombre, trimestre
 from pages.components.mon_territoire import lien_page
 from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
@@ -27,10 +27,6 @@ from pages.components.tables import tableau
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOUS = "__tous__"
 _MAX_PREPARATIONS = 8
-
-
-def _compte(n: int, singulier: str, pluriel: str) -> str:
-    return f"{nombre(n)} {singulier if n <= 1 else pluriel}"
 
 
 def _date(value) -> str:
@@ -337,9 +333,9 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
 def _success(done: dict) -> None:
     st.success(
         f"**Dépôt n° {done['depot_id']} enregistré** ({done['fichier']}) : "
-        f"{_compte(done['nouvelles'], 'nouvelle', 'nouvelles')}, {_compte(done['revisees'], 'révisée', 'révisées')}, "
-        f"{_compte(done['inchangees'], 'inchangée', 'inchangées')}, "
-        f"{_compte(done['non_renseignees'], 'non renseignée', 'non renseignées')}. Les pages du tableau de bord "
+        f"{compte(done['nouvelles'], 'nouvelle', 'nouvelles')}, {compte(done['revisees'], 'révisée', 'révisées')}, "
+        f"{compte(done['inchangees'], 'inchangée', 'inchangées')}, "
+        f"{compte(done['non_renseignees'], 'non renseignée', 'non renseignées')}. Les pages du tableau de bord "
         "affichent déjà ces chiffres.",
         icon=":material/check_circle:",
     )

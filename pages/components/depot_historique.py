@@ -11,8 +11,8 @@ from data import apercu as apercu_data
 from data import store
 from data.access import Personne
 from data.uploads import libelle_type
-from pages.components.depot import TOUS, _compte, _date, _territory_choice
-from pages.components.layout import nombre
+from pages.components.depot import TOUS, _date, _territory_choice
+from pages.components.layout import compte, nombre
 from pages.components.store import db_path, read
 from pages.components.tables import tableau
 
@@ -89,9 +89,9 @@ def _detail(person: Personne, depot_id: int, row) -> None:
     if row["type_fichier"] == apercu_data.ANNULATION and det.problemes:
         d = det.problemes[0]
         st.info(f"Annulation du dépôt n° {d.get('depot_annule')} : "
-                f"{_compte(d.get('restaurees', 0), 'valeur restaurée', 'valeurs restaurées')}, "
-                f"{_compte(d.get('retirees', 0), 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
-                f"{_compte(d.get('modifiees_depuis', 0), 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
+                f"{compte(d.get('restaurees', 0), 'valeur restaurée', 'valeurs restaurées')}, "
+                f"{compte(d.get('retirees', 0), 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
+                f"{compte(d.get('modifiees_depuis', 0), 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
     undoable = (row["resultat"] == "enregistre" and row["type_fichier"] == "values"
                 and not isinstance(row["annule_par"], str))
     if person.peut_administrer and undoable:
@@ -116,9 +116,9 @@ def _undo(person: Personne, depot_id: int) -> None:
                 return
             st.session_state["depot_annulation"] = (
                 f"Dépôt n° {depot_id} annulé (annulation n° {done.depot_id}) : "
-                f"{_compte(done.restaurees, 'valeur restaurée', 'valeurs restaurées')}, "
-                f"{_compte(done.retirees, 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
-                f"{_compte(done.modifiees_depuis, 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
+                f"{compte(done.restaurees, 'valeur restaurée', 'valeurs restaurées')}, "
+                f"{compte(done.retirees, 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
+                f"{compte(done.modifiees_depuis, 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
             st.rerun()
 
 

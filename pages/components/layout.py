@@ -44,6 +44,11 @@ def nombre(x, decimals: int = 0) -> str:
     return text.replace("-", "\u2212")  # a true minus sign
 
 
+def compte(n: int, singulier: str, pluriel: str | None = None) -> str:
+    """« 1 trimestre », « 3 trimestres » (French: 0 and 1 take the singular); never « trimestre(s) »."""
+    return f"{nombre(n)} {singulier if n <= 1 else (pluriel or singulier + 's')}"
+
+
 def trimestre(q: str | None) -> str:
     """2024-T1 shown as T1 2024."""
     return quarters.label(q) if q else "–"
@@ -171,7 +176,7 @@ def presentation_territoire(info, millesime: str | None) -> str:
 
     pop = f"{nombre(info['population'])} habitants" + (f" (population légale {millesime})" if millesime else "")
     parts = [TYPES_TERRITOIRE.get(info["type"], info["type"]), info["vague"], pop,
-             f"département(s) {info['departements']}"]
+             f"{'départements' if ',' in str(info['departements']) else 'département'} {info['departements']}"]
     if info["membres"]:
         parts.append(f"membres : {info['membres']}")
     return " · ".join(parts)
@@ -181,7 +186,8 @@ def fenetre(prog) -> str:
     """The roadmap window of the progress rows."""
     first = prog.iloc[0]
     return (f"Feuille de route de {trimestre(first['debut'])} à {trimestre(first['fin'])} "
-            f"({int(first['trimestres_fenetre'])} trimestres) ; {int(first['trimestres_ecoules'])} trimestre(s) écoulé(s).")
+            f"({compte(int(first['trimestres_fenetre']), 'trimestre')}) ; "
+            f"{compte(int(first['trimestres_ecoules']), 'trimestre écoulé', 'trimestres écoulés')}.")
 
 
 def titre_comparaison(row, at: str) -> str:

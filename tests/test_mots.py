@@ -1,0 +1,27 @@
+"""Wording a coordinator reads (issue 17): counts agree with their number (never « trimestre(s) »),
+a file that cannot be read says what to do in Excel rather than which byte failed."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from loaders.problems import Problem
+from pages.components.layout import compte, fenetre
+
+
+def test_counts_agree_with_their_number():
+    assert compte(0, "trimestre") == "0 trimestre" and compte(1, "trimestre") == "1 trimestre"
+    assert compte(3, "trimestre écoulé", "trimestres écoulés") == "3 trimestres écoulés"
+    assert compte(1200, "entrée") == "1\u202f200 entrées"
+
+
+def test_the_roadmap_window_says_trimestres_in_full():
+    prog = pd.DataFrame([{"debut": "2024-T4", "fin": "2026-T3", "trimestres_fenetre": 8, "trimestres_ecoules": 1}])
+    assert fenetre(prog) == "Feuille de route de T4 2024 à T3 2026 (8 trimestres) ; 1 trimestre écoulé."
+
+
+def test_an_unreadable_file_says_what_to_do_before_the_technical_detail():
+    message = Problem("fichier-illisible", params={"detail": "octet 0x81 inconnu en position 93"}).message
+    assert message.startswith("Le fichier n'est pas un texte lisible ni un classeur Excel : dans Excel, "
+                              "« Enregistrer sous » « CSV (séparateur : point-virgule) »")
+    assert message.index("Enregistrer sous") < message.index("octet 0x81")
