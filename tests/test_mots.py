@@ -25,3 +25,30 @@ def test_an_unreadable_file_says_what_to_do_before_the_technical_detail():
     assert message.startswith("Le fichier n'est pas un texte lisible ni un classeur Excel : dans Excel, "
                               "« Enregistrer sous » « CSV (séparateur : point-virgule) »")
     assert message.index("Enregistrer sous") < message.index("octet 0x81")
+
+
+def test_an_empty_table_says_so_in_french(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import pandas as pd
+
+        from pages.components.tables import tableau
+
+        tableau(pd.DataFrame({"Territoire": []}), "vide", key="vide")
+
+    at = AppTest.from_function(script).run()
+    assert not at.dataframe and [c.value for c in at.caption] == ["Aucune ligne à afficher."]
+
+
+def test_streamlit_s_own_english_is_hidden_or_replaced():
+    import tomllib
+
+    from pages.components.layout import _STYLE_DEPOT, TEXTES_DEPOT
+    from tests.conftest import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True  # no English "Download as CSV" in the tables
+    css = _STYLE_DEPOT.format(**TEXTES_DEPOT)
+    assert '[data-testid="stFileChipName"] ~ * { display: none; }' in css  # no "424.0B"
+    assert 'content: "afficher / réduire"' in css  # no "view more"

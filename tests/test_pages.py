@@ -236,7 +236,9 @@ def test_home_page_headline_figures_match_the_engine(app, demo_db):
     pairs = [v for v in by.values() if len(v) == 2]
     change = int(sum(v[q] for v in pairs) - sum(v[previous] for v in pairs))
     assert len(pairs) < len(by)  # the demo has territories reporting one of the quarters only
-    assert metric.delta.replace("\u202f", "").startswith(("+" if change >= 0 else "") + str(change))
+    # a true minus sign (−93), like every other negative figure
+    assert metric.delta.replace("\u202f", "").startswith(("+" if change >= 0 else "") + str(change).replace("-", "\u2212"))
+    assert metric.proto.direction == (0 if change < 0 else 1 if change else 2)  # MetricDirection DOWN, UP, NONE
     assert f"sur les {len(pairs)} territoires ayant déposé ce trimestre et le précédent" in metric.help
 
 

@@ -11,13 +11,19 @@ from indicators import quarters
 # Streamlit's upload widget keeps English words that no setting translates (1.67: its button reads
 # "Upload", its hint "20MB per file • CSV, XLSX"): a style sheet shows French words in their place.
 # Each page states the size limit and the formats in French above the widget.
-TEXTES_DEPOT = {"bouton": "Choisir un fichier", "consigne": "ou le glisser ici"}
+# Streamlit's own English, replaced by style: the upload button and its instructions, the file size
+# written "424.0B" beside an uploaded file (hidden: the page states the limit in French), and a long
+# message's "view more / view less" (one French label for both states).
+TEXTES_DEPOT = {"bouton": "Choisir un fichier", "consigne": "ou le glisser ici", "voir": "afficher / réduire"}
 _STYLE_DEPOT = """<style>
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {{
   content: "{bouton}"; font-size: 0.875rem; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{consigne}"; font-size: 0.875rem; }}
+[data-testid="stFileChipName"] ~ * {{ display: none; }}
+[data-testid="stToastViewButton"] {{ font-size: 0; }}
+[data-testid="stToastViewButton"]::after {{ content: "{voir}"; font-size: 0.875rem; }}
 </style>"""
 
 
@@ -225,12 +231,15 @@ def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
     columns = st.columns(len(cles))
     for col, row in zip(columns, cles.itertuples()):
         d = defs.loc[row.indicateur]
-        # an ASCII sign: st.metric reads the direction of its arrow from a leading "-"
-        delta = None if row.evolution != row.evolution else (
-            f"{'+' if row.evolution >= 0 else '-'}{nombre(abs(row.evolution))} en un trimestre")
+        # a true minus sign like every other figure (−57,4): st.metric would read its direction from
+        # an ASCII "-" only, so the arrow and colour are given
+        known = row.evolution == row.evolution
+        down = known and row.evolution < 0
+        delta = f"{'' if down else '+'}{nombre(row.evolution)} en un trimestre" if known else None
         col.metric(
             LIBELLES_COURTS[row.indicateur], nombre(row.valeur), delta=delta,
-            delta_color="off" if d["sens"] == "neutre" else "normal",
+            delta_color="gray" if d["sens"] == "neutre" or not row.evolution else ("red" if down else "green"),
+            delta_arrow="down" if down else ("up" if known and row.evolution else "off"),
             help=f"**{d['libelle']}** : {d['definition']} ({d['unite']}). Somme des {row.territoires_renseignes} territoires ayant déposé "
                  f"le {trimestre(quarter)}. Variation sur un trimestre calculée à périmètre constant : sur les "
                  f"{row.territoires_compares} territoires ayant déposé ce trimestre et le précédent.", border=True,

@@ -31,6 +31,7 @@ from pages.components.layout import nombre
 CELLULES_MISE_EN_FORME = 15_000
 DECIMALES_CSV = 6  # a CSV has no display format: enough for any figure, no 0.30000000000000004
 MANQUANT = "–"
+VIDE = "Aucune ligne à afficher."
 SOURCE = "Tableau de bord Logement d'abord — Dihal"
 MENTION_DEMO = "Données de démonstration — fictives"
 # Excel's invariant number formats (Excel shows them with the reader's separators: 1 234,5 in French)
@@ -215,6 +216,9 @@ def tableau(frame: pd.DataFrame, name: str, *, key: str, column_config: dict | N
     """st.dataframe of ``frame`` (French formats, see affichage()) plus its downloads (``export``
     if given; ``titre``, ``trimestre`` and the (label, text) lines ``informations`` go into them). Extra keyword arguments go to
     st.dataframe (on_select...)."""
+    if frame.empty and not kwargs:  # Streamlit would draw an empty grid reading "empty"
+        st.caption(VIDE)
+        return None
     # placeholder: a missing number reads "–" too (Streamlit writes "None" over a null cell, whatever
     # the Styler says)
     dates = {c: st.column_config.DatetimeColumn(c, format="DD/MM/YYYY HH:mm" if _with_time(frame[c]) else "DD/MM/YYYY")
