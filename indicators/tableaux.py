@@ -10,6 +10,7 @@ import pandas as pd
 from data import lectures
 from data.lectures import TYPES_TERRITOIRE
 from indicators import completeness, derived, national, noms, progress, quarters, status
+from indicators.declaration import JUGES, cellule_statut, texte_declaration
 
 # Headline figures of the home page (people housed, allocations, evictions prevented), with the
 # short label of their card (the catalogue's full label goes in the card's help).
@@ -108,32 +109,6 @@ def filtrer(frame: pd.DataFrame, *, vagues=(), types=(), regions=(), axes=(), pr
     return frame[keep]
 
 
-def declaration_incomplete(renseignes, ecoules) -> bool:
-    """True when some elapsed quarters of the window have no reported value (the status then
-    judges a realised figure that leaves those quarters out: it says so beside it)."""
-    return bool(pd.notna(ecoules) and pd.notna(renseignes) and 0 < ecoules and renseignes < ecoules)
-
-
-def texte_trimestres(renseignes, ecoules) -> str:
-    """"1 trimestre renseigné sur 3", "6 trimestres renseignés sur 8", singular where it must be."""
-    r = int(renseignes)
-    return f"{r} {'trimestre renseigné' if r <= 1 else 'trimestres renseignés'} sur {int(ecoules)}"
-
-
-# A judged status whose reporting is incomplete: "✖ En retard · 1/3 trim." (the unjudged ones say it).
-JUGES = (status.EN_RETARD, status.A_SURVEILLER, status.DANS_LA_TRAJECTOIRE, status.ATTEINT)
-SEPARATEUR_CELLULE = " · "
-
-
-def cellule_statut(statut: str, renseignes, ecoules) -> str:
-    """A matrix cell: the status as icon and text, and when reporting is incomplete the quarters
-    reported out of those elapsed ("✖ En retard · 1/3 trim.")."""
-    text = status.affichage(statut)
-    if statut in JUGES and declaration_incomplete(renseignes, ecoules):
-        text += f"{SEPARATEUR_CELLULE}{int(renseignes)}/{int(ecoules)} trim."
-    return text
-
-
 def matrice(frame: pd.DataFrame, libelles: dict[str, str]) -> pd.DataFrame:
     """Territory x roadmap indicator: each cell the status as icon and text ("✖ En retard", with
     "· 1/3 trim." when quarters are missing), empty where the indicator is not in the territory's
@@ -215,20 +190,6 @@ def statut_global(frame: pd.DataFrame) -> pd.DataFrame:
         "trimestres_renseignes_max": reported.max().reindex(counts.index).values,
         "trimestres_ecoules": frame.groupby("territoire")["trimestres_ecoules"].max().reindex(counts.index).values,
     }).reset_index(drop=True)
-
-
-def texte_declaration(row) -> str:
-    """A territory's incomplete reporting in words (statut_global() row), '' when complete:
-    "1 trimestre renseigné sur 3 (12 indicateurs sur 13)"."""
-    if not row["nb_incomplets"]:
-        return ""
-    low, high, elapsed = row["trimestres_renseignes_min"], row["trimestres_renseignes_max"], row["trimestres_ecoules"]
-    quarters_text = texte_trimestres(low, elapsed) if low == high else (
-        f"de {int(low)} à {texte_trimestres(high, elapsed)}")
-    n, total = int(row["nb_incomplets"]), int(row["nb_indicateurs"])
-    if total == 1:
-        return quarters_text
-    return f"{quarters_text} ({n} {'indicateur' if n == 1 else 'indicateurs'} sur {total})"
 
 
 def trajectoire(history: pd.DataFrame, values: pd.DataFrame, at: str) -> pd.DataFrame:

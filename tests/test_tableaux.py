@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from indicators import methode, status, tableaux
+from indicators import declaration, methode, status, tableaux
 from tests import engine_fixtures as ef
 
 
@@ -110,8 +110,8 @@ def test_matrix_marks_the_statuses_judged_on_incomplete_reporting(gappy):
     assert m.loc["D", "Incomplets"] == 1 and m.loc["A", "Incomplets"] == 0
     assert m.loc["D", "Territoire"] == "CA Delta-Omega"
     assert m.loc["D", "Nom officiel"] == "Communauté d'agglomération de Delta / Omega"
-    assert tableaux.cellule_statut(status.NON_RENSEIGNE, 0, 3) == "? Non renseigné"  # says it already
-    assert tableaux.cellule_statut(status.ATTEINT, 1, 3) == "✔ Atteint · 1/3 trim."
+    assert declaration.cellule_statut(status.NON_RENSEIGNE, 0, 3) == "? Non renseigné"  # says it already
+    assert declaration.cellule_statut(status.ATTEINT, 1, 3) == "✔ Atteint · 1/3 trim."
     r = tableaux.resume(frame)
     assert r["incomplets"] == 1 and r["en_retard_incomplets"] == 1 and r["en_retard"] == 3
 
@@ -126,11 +126,11 @@ def test_map_rows_say_when_reporting_is_incomplete(gappy):
     assert c.loc["A", "declaration"] == ""
     row = {"nb_incomplets": 3, "nb_indicateurs": 13, "trimestres_renseignes_min": 0,
            "trimestres_renseignes_max": 1, "trimestres_ecoules": 3}
-    assert tableaux.texte_declaration(row) == "de 0 à 1 trimestre renseigné sur 3 (3 indicateurs sur 13)"
-    assert tableaux.texte_trimestres(1, 3) == "1 trimestre renseigné sur 3"
-    assert tableaux.texte_trimestres(6, 8) == "6 trimestres renseignés sur 8"
-    assert tableaux.declaration_incomplete(1, 3) and not tableaux.declaration_incomplete(3, 3)
-    assert not tableaux.declaration_incomplete(0, 0)  # nothing elapsed: nothing owed
+    assert declaration.texte_declaration(row) == "de 0 à 1 trimestre renseigné sur 3 (3 indicateurs sur 13)"
+    assert declaration.texte_trimestres(1, 3) == "1 trimestre renseigné sur 3"
+    assert declaration.texte_trimestres(6, 8) == "6 trimestres renseignés sur 8"
+    assert declaration.declaration_incomplete(1, 3) and not declaration.declaration_incomplete(3, 3)
+    assert not declaration.declaration_incomplete(0, 0)  # nothing elapsed: nothing owed
 
 
 def test_trajectory_is_drawn_at_reported_quarters_only(gappy):

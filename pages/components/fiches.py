@@ -8,7 +8,7 @@ import streamlit as st
 
 from data.access import Personne
 from indicators import quarters, status
-from indicators.tableaux import declaration_incomplete, texte_trimestres
+from indicators.declaration import declaration_incomplete, texte_trimestres
 from pages.components.layout import nombre, pourcentage
 
 BADGE = {

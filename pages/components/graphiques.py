@@ -109,7 +109,7 @@ def _trimestres_non_renseignes(fig: go.Figure, s: pd.DataFrame) -> None:
 
 def note_trajectoire(s: pd.DataFrame) -> str:
     """The chart's subtitle when elapsed quarters were not reported ('' otherwise)."""
-    from indicators.tableaux import texte_trimestres
+    from indicators.declaration import texte_trimestres
 
     elapsed = int(s["ecoule"].sum())
     reported = int((s["ecoule"] & s["renseigne"]).sum())

@@ -155,7 +155,7 @@ def styles_statuts(matrice, limite: int = 300) -> dict:
     still say the status; a cell marked "· 1/3 trim." keeps its status's tint); none for very
     large matrices, where styling every cell is slow."""
     from indicators import status
-    from indicators.tableaux import SEPARATEUR_CELLULE
+    from indicators.declaration import SEPARATEUR_CELLULE
 
     if len(matrice) > limite:
         return {}
