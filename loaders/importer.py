@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data import store
-from data.personnes import apply_people
 from data.roadmaps import apply_roadmap, apply_territories
 from data.uploads import Outcome, UploadMeta, apply_values, record_refused
 from loaders import headers, personnes, referentiel
@@ -176,9 +175,11 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
         elif validated.kind == headers.ROADMAP:
             outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
         elif validated.kind == headers.PEOPLE:
-            outcome = apply_people(conn, actor, personnes.rows_of(validated.batch), meta, dry_run=dry_run)
+            outcome = personnes.store_people(conn, actor, validated, meta, dry_run=dry_run)
         else:
             outcome = apply_territories(conn, validated.batch, meta, dry_run=dry_run)
+    if not validated.report.ok:  # refused by the write itself (a people file without a national left)
+        return result
     for w in outcome.warnings:
         validated.report.add(Problem(w["code"], line=w.get("ligne"), column=w.get("colonne"),
                                      value=w.get("valeur"), params=w.get("params", {})))
