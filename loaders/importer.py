@@ -94,9 +94,7 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
         return Validated(raw, layout.kind, layout.layout, report)
     if layout.kind == headers.VALUES:
         if layout.layout == headers.LONG:
-            for i in layout.extra:
-                if raw.header[i].strip():
-                    report.add(Problem("colonne-ignoree", line=raw.header_line, column=raw.header[i]))
+            report.extend(headers.long_extra_problems(raw.header, layout, ref.indicateurs["code"], raw.header_line))
         return validate_values(raw, layout, ref, con, report, allowed_territories, today, in_place=not private)
     if layout.kind == headers.ROADMAP:
         return validate_roadmap(raw, layout, ref, con, report, allowed_territories)

@@ -27,6 +27,7 @@ CODES: dict[str, tuple[str, str]] = {
     "colonne-inconnue": (ERREUR, "La colonne « {colonne} » n'est pas un indicateur connu : ses valeurs seraient perdues.{suggestion}"),
     "colonne-vide": (ERREUR, "Une colonne de l'en-tête n'a pas de nom (colonne n° {position})."),
     "colonne-ignoree": (AVERTISSEMENT, "La colonne « {colonne} » n'est pas utilisée et sera ignorée."),
+    "disposition-mixte": (ERREUR, "La colonne « {colonne} » porte le nom d'un indicateur alors que le fichier est en disposition longue (une valeur par ligne, colonnes indicateur et valeur) : ses valeurs seraient perdues. Mettez ces valeurs sur des lignes à part, ou déposez un fichier en disposition large (une colonne par indicateur, sans colonnes indicateur ni valeur)."),
     # rows
     "ligne-longueur": (ERREUR, "La ligne compte {trouve} cellules alors que l'en-tête en compte {attendu}."),
     "cellule-obligatoire": (ERREUR, "La cellule « {colonne} » est obligatoire."),
