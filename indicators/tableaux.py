@@ -9,7 +9,8 @@ import pandas as pd
 
 from data import lectures
 from data.lectures import TYPES_TERRITOIRE
-from indicators import completeness, derived, national, progress, quarters, status
+from indicators import completeness, derived, national, noms, progress, quarters, status
+from indicators.declaration import JUGES, cellule_statut, texte_declaration
 
 # Headline figures of the home page (people housed, allocations, evictions prevented), with the
 # short label of their card (the catalogue's full label goes in the card's help).
@@ -109,27 +110,34 @@ def filtrer(frame: pd.DataFrame, *, vagues=(), types=(), regions=(), axes=(), pr
 
 
 def matrice(frame: pd.DataFrame, libelles: dict[str, str]) -> pd.DataFrame:
-    """Territory x roadmap indicator: each cell the status as icon and text ("✖ En retard"), empty
-    where the indicator is not in the territory's roadmap; plus the count of late indicators, for
-    sorting. Columns are the indicators' labels in catalogue order."""
+    """Territory x roadmap indicator: each cell the status as icon and text ("✖ En retard", with
+    "· 1/3 trim." when quarters are missing), empty where the indicator is not in the territory's
+    roadmap; the territory's short name (its official name in "Nom officiel"); the counts of late
+    indicators and of indicators with missing quarters, for sorting. Columns are the indicators'
+    labels (``libelles``) in catalogue order."""
     if frame.empty:
-        return pd.DataFrame(columns=["Territoire", "Code", "Vague", "Type", "Région", "En retard"])
-    shown = {code: status.affichage(code) for code in status.STATUTS}
+        return pd.DataFrame(columns=["Territoire", "En retard", "Incomplets", "Nom officiel", "Code", "Vague",
+                                     "Type", "Région"])
     cells = frame.drop_duplicates(["territoire", "indicateur"])
-    wide = cells.assign(cellule=cells["statut"].map(shown)).pivot(index="territoire", columns="indicateur",
-                                                                   values="cellule")
+    text = [cellule_statut(s, r, k) for s, r, k in
+            zip(cells["statut"], cells["trimestres_renseignes"], cells["trimestres_ecoules"])]
+    wide = cells.assign(cellule=text).pivot(index="territoire", columns="indicateur", values="cellule")
     order = (frame.drop_duplicates("indicateur").sort_values("ordre")["indicateur"])
     wide = wide.reindex(columns=list(order)).rename(columns=libelles)
     info = (frame.drop_duplicates("territoire").set_index("territoire")[["nom", "vague", "type", "region"]])
-    late = frame["statut"].eq(status.EN_RETARD).groupby(frame["territoire"]).sum().astype(int)
-    out = info.join(late.rename("En retard")).join(wide)
-    out = out.reset_index().rename(columns={"territoire": "Code", "nom": "Territoire", "vague": "Vague",
+    by = frame["territoire"]
+    late = frame["statut"].eq(status.EN_RETARD).groupby(by).sum().astype(int)
+    incomplete = (frame["trimestres_renseignes"] < frame["trimestres_ecoules"]).groupby(by).sum().astype(int)
+    out = info.join(late.rename("En retard")).join(incomplete.rename("Incomplets")).join(wide)
+    out = out.reset_index().rename(columns={"territoire": "Code", "nom": "Nom officiel", "vague": "Vague",
                                             "type": "Type", "region": "Région"})
+    out.insert(0, "Territoire", noms.noms_courts(out["Nom officiel"], out["Type"], out["Code"]))
     out["Type"] = out["Type"].map(lambda t: TYPES_TERRITOIRE.get(t, t))
-    meta = ("Code", "Vague", "Type", "Région")
-    labels = [c for c in out.columns if c not in meta + ("Territoire", "En retard")]
+    meta = ("Nom officiel", "Code", "Vague", "Type", "Région")
+    counts = ("En retard", "Incomplets")
+    labels = [c for c in out.columns if c not in meta + counts + ("Territoire",)]
     # who is late reads at a glance: name, count of late indicators, the statuses, then the rest
-    out = out[["Territoire", "En retard", *labels, *meta]]
+    out = out[["Territoire", *counts, *labels, *meta]]
     out[labels] = out[labels].fillna("")  # not in that territory's roadmap
     return out.sort_values(["En retard", "Territoire"], ascending=[False, True]).reset_index(drop=True)
 
@@ -144,41 +152,67 @@ def comptes_statuts(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+COLONNES_CARTE = ["territoire", "statut", "part_trajectoire_pct", "nb_trajectoire", "nb_evalues", "nb_en_retard",
+                  "nb_indicateurs", "nb_incomplets", "trimestres_renseignes_min", "trimestres_renseignes_max",
+                  "trimestres_ecoules"]
+
+
 def statut_global(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per territory for the map: the dominant status of its roadmap (late when at least a
     quarter of its indicators are late, else the most frequent judged status, the worse one on a
-    tie) and its mean progress (each indicator capped at 150 %)."""
-    judged = [status.EN_RETARD, status.A_SURVEILLER, status.DANS_LA_TRAJECTOIRE, status.ATTEINT]
+    tie); the share of its judged indicators that are on or ahead of their path ("dans la
+    trajectoire" or "atteint": the same meaning for an indicator to raise or to reduce, where a mean
+    of progress rates would count a ceiling's overspend as progress), with both counts; and its
+    reporting: indicators with missing quarters, the fewest and most quarters reported among them,
+    the quarters elapsed."""
     if frame.empty:
-        return pd.DataFrame(columns=["territoire", "statut", "avancement_pct", "nb_en_retard", "nb_indicateurs"])
+        return pd.DataFrame(columns=COLONNES_CARTE)
     counts = (frame.groupby(["territoire", "statut"]).size().unstack(fill_value=0)
               .reindex(columns=list(status.STATUTS), fill_value=0))
+    judged = list(JUGES)
     total = counts.sum(axis=1)
     late = counts[status.EN_RETARD]
     best_judged = counts[judged].idxmax(axis=1)  # first maximum in `judged` order: the worse on a tie
     unjudged = counts[status.NON_DEMARRE].gt(0).map({True: status.NON_DEMARRE, False: status.NON_RENSEIGNE})
-    dominant = best_judged.where(counts[judged].sum(axis=1) > 0, unjudged)
+    evaluated = counts[judged].sum(axis=1)
+    dominant = best_judged.where(evaluated > 0, unjudged)
     dominant = dominant.where(~(late >= (total / 4).clip(lower=1)), status.EN_RETARD)
-    mean = frame.assign(a=frame["avancement_pct"].clip(upper=150)).groupby("territoire")["a"].mean()
+    on_track = counts[status.DANS_LA_TRAJECTOIRE] + counts[status.ATTEINT]
+    share = (100 * on_track / evaluated.where(evaluated > 0)).astype(float)
+    missing = frame[frame["trimestres_renseignes"] < frame["trimestres_ecoules"]]
+    reported = missing.groupby("territoire")["trimestres_renseignes"]
     return pd.DataFrame({
-        "territoire": counts.index, "statut": dominant.values, "avancement_pct": mean.reindex(counts.index).values,
+        "territoire": counts.index, "statut": dominant.values, "part_trajectoire_pct": share.values,
+        "nb_trajectoire": on_track.values.astype(int), "nb_evalues": evaluated.values.astype(int),
         "nb_en_retard": late.values.astype(int), "nb_indicateurs": total.values.astype(int),
+        "nb_incomplets": missing.groupby("territoire").size().reindex(counts.index, fill_value=0).values.astype(int),
+        "trimestres_renseignes_min": reported.min().reindex(counts.index).values,
+        "trimestres_renseignes_max": reported.max().reindex(counts.index).values,
+        "trimestres_ecoules": frame.groupby("territoire")["trimestres_ecoules"].max().reindex(counts.index).values,
     }).reset_index(drop=True)
 
 
 def trajectoire(history: pd.DataFrame, values: pd.DataFrame, at: str) -> pd.DataFrame:
     """Chart series of one roadmap indicator of one territory: per quarter of the window, the
-    expected path, the achieved figure (up to ``at``), the quarterly value, the target, the milestone
+    expected path, the achieved figure (at the quarters reported up to ``at``, empty at the others),
+    whether the quarter is elapsed and reported, the quarterly value, the target, the milestone
     and the projection at the window's end. ``history`` is progress_history() for that indicator
     over its window; ``values`` the derived.quarterly() rows of that indicator."""
     h = history.sort_values("reference").copy()
     h = h[h["reference"] <= h["fin"]]
     quarterly = values.set_index("trimestre")["valeur"] if not values.empty else pd.Series(dtype=float)
     h["valeur_trimestre"] = h["reference"].map(quarterly)
-    h["realise_affiche"] = h["realise"].where((h["reference"] <= at) & (h["trimestres_renseignes"] > 0))
+    # a quarter was reported when the count of reported quarters grew there (known even when the
+    # quarterly values are withheld); the achieved line is drawn at reported quarters only, with
+    # gaps elsewhere: it never runs flat through a quarter as if nothing had been done
+    count = h["trimestres_renseignes"].fillna(0)
+    h["ecoule"] = h["reference"] <= at
+    h["renseigne"] = h["ecoule"] & count.diff().fillna(count).gt(0)
+    h["realise_affiche"] = h["realise"].where(h["renseigne"])
     h["libelle"] = h["reference"].map(quarters.label)
     return h[["reference", "libelle", "attendu", "realise_affiche", "valeur_trimestre", "cible",
-              "jalon_an1", "projection_fin", "valeur_base", "nature", "sens", "debut", "fin"]]
+              "jalon_an1", "projection_fin", "valeur_base", "nature", "sens", "debut", "fin", "ecoule",
+              "renseigne"]]
 
 
 def totaux_nationaux(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -224,9 +258,11 @@ def moins_complets(frame: pd.DataFrame, limite: int) -> tuple[pd.DataFrame, int]
 
 
 def carte_territoires(frame: pd.DataFrame, territoires: pd.DataFrame) -> pd.DataFrame:
-    """One row per territory for the map: code, nom, type, membres, statut, avancement_pct."""
+    """One row per territory for the map: code, nom, type, membres, then the columns of
+    statut_global() and ``declaration``, its incomplete reporting in words ('' when complete)."""
     summary = statut_global(frame).rename(columns={"territoire": "code"})
     out = territoires[["code", "nom", "type", "membres"]].merge(summary, on="code", how="inner")
+    out["declaration"] = [texte_declaration(r) for _, r in out.iterrows()] if len(out) else pd.Series(dtype=object)
     return out
 
 
@@ -299,11 +335,16 @@ def completude_territoire(con, territoire: str, first: str, last: str) -> pd.Dat
 def resume(frame: pd.DataFrame) -> dict:
     """Headline counts of the national page for the (filtered) progress rows."""
     per_territory = frame.assign(silent=frame["statut"] == status.NON_RENSEIGNE).groupby("territoire")["silent"].all()
+    missing = frame["trimestres_renseignes"] < frame["trimestres_ecoules"]
+    late = frame["statut"] == status.EN_RETARD
     return {
         "territoires": int(frame["territoire"].nunique()),
         "objectifs": int(len(frame)),
-        "en_retard": int((frame["statut"] == status.EN_RETARD).sum()),
+        "en_retard": int(late.sum()),
+        # late on a realised figure that leaves out unreported quarters: may be late in reporting only
+        "en_retard_incomplets": int((late & missing).sum()),
         "silencieux": int(per_territory.sum()),
+        "incomplets": int(frame.loc[missing, "territoire"].nunique()),
     }
 
 
@@ -331,7 +372,7 @@ def pilotage(con, at: str, filtres: tuple = ()) -> dict:
         "options": options_filtres(everything),
         "resume": resume(frame),
         "comptes": comptes_statuts(frame),
-        "matrice": matrice(frame, dict(zip(cat["code"], cat["libelle"]))),
+        "matrice": matrice(frame, {c: noms.libelle_matrice(c, lib) for c, lib in zip(cat["code"], cat["libelle"])}),
         "carte": carte_territoires(frame, lectures.territoires(con)),
         # the national totals ignore the filters: computed once, on the unfiltered call, from the
         # progress already at hand (national() would otherwise compute it again)

@@ -23,6 +23,7 @@ LIBELLES: dict[str, str] = {
     "colonne-inconnue": "Colonne inconnue",
     "colonne-vide": "Colonne sans nom",
     "colonne-ignoree": "Colonne ignorée",
+    "disposition-mixte": "Colonne d'indicateur dans un fichier en disposition longue",
     "ligne-longueur": "Nombre de cellules incorrect",
     "cellule-obligatoire": "Cellule obligatoire vide",
     "territoire-inconnu": "Territoire inconnu",
@@ -62,6 +63,7 @@ LIBELLES: dict[str, str] = {
     "actif-invalide": "Champ « actif » incorrect",
     "doublon-personne": "Personne en double",
     "personnes-non-autorise": "Import de personnes non autorisé",
+    "dernier-national": "Plus aucun administrateur national actif",
     "saut-trimestriel": "Écart important avec le trimestre précédent",
     "revision-ancienne": "Révision d'une valeur ancienne",
 }

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from indicators import methode, status, tableaux
+from indicators import declaration, methode, status, tableaux
 from indicators.parametres import PARAMETRES_AFFICHES
 from tests import engine_fixtures as ef
 
@@ -41,8 +41,11 @@ def test_progression_matrix_and_counts(con):
     assert set(frame["nom"]) == {"Alpha", "Bêta"}
     labels = {"sorties_rue_logement": "Rue", "expulsions_evitees": "Expulsions"}
     m = tableaux.matrice(frame, labels)
-    assert list(m["Code"]) == ["A", "B"] and list(m.columns[:2]) == ["Territoire", "En retard"]  # same count of late indicators (1): sorted by name
-    assert list(m.columns[2:4]) == ["Rue", "Expulsions"]  # catalogue order, right after the count
+    # same count of late indicators (1): sorted by (short) name
+    assert list(m["Code"]) == ["A", "B"] and list(m.columns[:3]) == ["Territoire", "En retard", "Incomplets"]
+    assert list(m.columns[3:5]) == ["Rue", "Expulsions"]  # catalogue order, right after the counts
+    assert list(m["Territoire"]) == ["Alpha", "CD Bêta"] and list(m["Nom officiel"]) == ["Alpha", "Bêta"]
+    assert list(m["Incomplets"]) == [0, 0]  # every elapsed quarter reported
     assert m.set_index("Code").loc["B", "Rue"] == status.affichage(status.EN_RETARD)
     assert m.set_index("Code").loc["B", "Expulsions"] == ""  # not in B's roadmap
     assert m.set_index("Code").loc["A", "Type"] == "Intercommunalité (EPCI)"
@@ -64,9 +67,82 @@ def test_dominant_status_for_the_map(con):
     g = tableaux.statut_global(frame).set_index("territoire")
     # A has 1 late indicator out of 2 (>= a quarter): the map shows it late
     assert g.loc["A", "statut"] == status.EN_RETARD and g.loc["A", "nb_en_retard"] == 1
-    # mean progress capped at 150 %: A = (62.5 + 7.5) / 2
-    assert g.loc["A", "avancement_pct"] == pytest.approx((50 / 80 * 100 + 3 / 40 * 100) / 2)
-    assert g.loc["B", "avancement_pct"] == pytest.approx(60 / 800 * 100)
+    # the map's measure: share of the judged indicators on or ahead of their path
+    assert g.loc["A", "part_trajectoire_pct"] == 50 and g.loc["A", "nb_trajectoire"] == 1
+    assert g.loc["A", "nb_evalues"] == 2
+    assert g.loc["B", "part_trajectoire_pct"] == 0 and g.loc["B", "nb_evalues"] == 1
+    assert (g["nb_incomplets"] == 0).all() and list(g["trimestres_ecoules"]) == [3, 3]
+
+
+def test_map_measure_does_not_count_an_overspent_ceiling_as_progress(con):
+    """Issue 17: a mean of progress rates counted 112 % of a hotel-night ceiling consumed as progress."""
+    ef.add_territory(con, "E", nom="Epsilon", population=100_000)
+    # on its path: 40 >= 30 expected; ceiling 800 over 8 quarters (300 allowed at k = 3), 900 spent
+    ef.add_roadmap(con, "E", "2025-T1", "2026-T4", {"sorties_rue_logement": (0, 80), "nuitees_hotelieres": (0, 800)})
+    ef.add_values(con, "E", "sorties_rue_logement", {"2025-T1": 10, "2025-T2": 10, "2025-T3": 20})
+    ef.add_values(con, "E", "nuitees_hotelieres", {"2025-T1": 300, "2025-T2": 300, "2025-T3": 300})
+    frame = tableaux.progression(con, "2025-T3")
+    e = frame[frame["territoire"] == "E"].set_index("indicateur")
+    assert e.loc["nuitees_hotelieres", "avancement_pct"] == pytest.approx(112.5)  # "plafond consommé"
+    assert e.loc["nuitees_hotelieres", "statut"] == status.EN_RETARD
+    g = tableaux.statut_global(frame).set_index("territoire")
+    # one indicator of two on its path: 50 %, where the former mean read (50 + 112.5) / 2 = 81 %
+    assert g.loc["E", "part_trajectoire_pct"] == 50
+    assert g.loc["E", "nb_trajectoire"] == 1 and g.loc["E", "nb_evalues"] == 2
+
+
+@pytest.fixture
+def gappy(con):
+    """D reported 2025-T1 and 2025-T3 of its roadmap, not 2025-T2."""
+    ef.add_territory(con, "D", nom="Communauté d'agglomération de Delta / Omega", population=80_000)
+    ef.add_roadmap(con, "D", "2025-T1", "2026-T4", {"sorties_rue_logement": (0, 80), "expulsions_evitees": (0, 40)})
+    ef.add_values(con, "D", "sorties_rue_logement", {"2025-T1": 5, "2025-T3": 7})
+    ef.add_values(con, "D", "expulsions_evitees", {"2025-T1": 2, "2025-T2": 2, "2025-T3": 20})
+    return con
+
+
+def test_matrix_marks_the_statuses_judged_on_incomplete_reporting(gappy):
+    frame = tableaux.progression(gappy, "2025-T3")
+    m = tableaux.matrice(frame, {"sorties_rue_logement": "Rue", "expulsions_evitees": "Expulsions"}).set_index("Code")
+    # 12 realised against 30 expected: late, and said to be judged on 2 quarters of 3
+    assert m.loc["D", "Rue"] == "✖ En retard · 2/3 trim."
+    assert m.loc["D", "Expulsions"] == "↗ Dans la trajectoire"  # every quarter reported: no mark
+    assert m.loc["A", "Rue"] == "↗ Dans la trajectoire"
+    assert m.loc["D", "Incomplets"] == 1 and m.loc["A", "Incomplets"] == 0
+    assert m.loc["D", "Territoire"] == "CA Delta-Omega"
+    assert m.loc["D", "Nom officiel"] == "Communauté d'agglomération de Delta / Omega"
+    assert declaration.cellule_statut(status.NON_RENSEIGNE, 0, 3) == "? Non renseigné"  # says it already
+    assert declaration.cellule_statut(status.ATTEINT, 1, 3) == "✔ Atteint · 1/3 trim."
+    r = tableaux.resume(frame)
+    assert r["incomplets"] == 1 and r["en_retard_incomplets"] == 1 and r["en_retard"] == 3
+
+
+def test_map_rows_say_when_reporting_is_incomplete(gappy):
+    frame = tableaux.progression(gappy, "2025-T3")
+    terr = gappy.execute("SELECT code, nom, type, '' AS membres FROM territoire").df()
+    c = tableaux.carte_territoires(frame, terr).set_index("code")
+    assert c.loc["D", "nb_incomplets"] == 1 and c.loc["D", "nb_indicateurs"] == 2
+    assert c.loc["D", "trimestres_renseignes_min"] == 2 and c.loc["D", "trimestres_ecoules"] == 3
+    assert c.loc["D", "declaration"] == "2 trimestres renseignés sur 3 (1 indicateur sur 2)"
+    assert c.loc["A", "declaration"] == ""
+    row = {"nb_incomplets": 3, "nb_indicateurs": 13, "trimestres_renseignes_min": 0,
+           "trimestres_renseignes_max": 1, "trimestres_ecoules": 3}
+    assert declaration.texte_declaration(row) == "de 0 à 1 trimestre renseigné sur 3 (3 indicateurs sur 13)"
+    assert declaration.texte_trimestres(1, 3) == "1 trimestre renseigné sur 3"
+    assert declaration.texte_trimestres(6, 8) == "6 trimestres renseignés sur 8"
+    assert declaration.declaration_incomplete(1, 3) and not declaration.declaration_incomplete(3, 3)
+    assert not declaration.declaration_incomplete(0, 0)  # nothing elapsed: nothing owed
+
+
+def test_trajectory_is_drawn_at_reported_quarters_only(gappy):
+    s = tableaux.serie_indicateur(gappy, "D", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3")
+    # 2025-T2 not reported: no point there (the line breaks), never a flat run at 5
+    assert s["realise_affiche"].iloc[0] == 5 and math.isnan(s["realise_affiche"].iloc[1])
+    assert s["realise_affiche"].iloc[2] == 12 and s["realise_affiche"].iloc[3:].isna().all()
+    assert list(s["ecoule"]) == [True] * 3 + [False] * 5
+    assert list(s["renseigne"]) == [True, False, True] + [False] * 5
+    table = tableaux.tableau_serie(s)
+    assert math.isnan(table["Réalisé"].iloc[1]) and table["Réalisé"].iloc[2] == 12
 
 
 def test_headline_figures_change_and_total(con):
@@ -84,6 +160,7 @@ def test_trajectory_series(con):
     assert list(s["reference"]) == [f"{y}-T{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)]
     assert list(s["attendu"]) == [10, 20, 30, 40, 50, 60, 70, 80]
     assert list(s["realise_affiche"].iloc[:3]) == [10, 20, 50] and s["realise_affiche"].iloc[3:].isna().all()
+    assert s["renseigne"].iloc[:3].all() and not s["renseigne"].iloc[3:].any()
     assert list(s["valeur_trimestre"].iloc[:3]) == [10, 10, 30]
     assert s["projection_fin"].iloc[-1] == pytest.approx(50 / 3 * 8)
     assert s["libelle"].iloc[0] == "T1 2025"

@@ -19,6 +19,7 @@ from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
 from loaders.resume import resume_utile, tableau_resume
+from pages.components import erreurs
 from pages.components.layout import compte, nombre, trimestre
 from pages.components.mon_territoire import lien_page
 from pages.components.store import db_path, read, refresh_version
@@ -165,7 +166,11 @@ def depot_section(person: Personne) -> None:
     if upload is None:
         return
     data, name = upload.getvalue(), upload.name
-    prep = _prepare(data, name, person)
+    try:
+        prep = _prepare(data, name, person)
+    except Exception as exc:  # a bug, not the file's fault: no refusal, an incident (erreurs.py)
+        erreurs.afficher_incident(exc, "La vérification du fichier")
+        return
     if not prep.ok:
         audited: set = st.session_state.setdefault("depot_audites", set())
         if prep.sha256 not in audited:
