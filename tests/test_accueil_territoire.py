@@ -54,3 +54,13 @@ def test_a_roadmap_not_started_yet_expects_nothing(home):
     at = home("coordinateur", "974")
     assert any("commence au T4 2026 : rien n'est encore attendu" in c.value for c in at.caption)
     assert not any(w.value.startswith("**À compléter**") for w in at.warning)
+
+
+def test_through_the_app_the_links_open_the_registered_pages(home):
+    at = open_page("app.py", "coordinateur", LATE)  # ``home`` points LDA_DB at the demo copy
+    assert at.header[0].value.startswith("Mon territoire — ")
+    targets = {p.proto.label: p.proto.page for p in at.get("page_link")}
+    assert [page for label, page in targets.items() if label.startswith("Voir la page de")] == ["territoire"]
+    assert [page for label, page in targets.items() if label.startswith("Déposer des données")] == ["depot"]
+    link = next(p for p in at.get("page_link") if p.proto.label.startswith("Voir la page de"))
+    assert LATE in link.proto.query_string
