@@ -16,6 +16,21 @@ NATURES = {
 }
 SENS = {"hausse": "à augmenter", "baisse": "à réduire", "neutre": "suivi sans cible de sens"}
 
+# The parameters in the words of the people who read the page (the constants keep their names in
+# the code; the downloaded table gives both).
+LIBELLES_PARAMETRES = {
+    "TOLERANCE_RETARD": "Seuil de retard (indicateur à augmenter)",
+    "TOLERANCE_DEPASSEMENT": "Seuil de dépassement (indicateur à réduire)",
+    "PLAFOND_PROBLEMES": "Problèmes détaillés dans un rapport de dépôt",
+    "FACTEUR_SAUT_TRIMESTRIEL": "Écart signalé d'un trimestre à l'autre (facteur)",
+    "SEUIL_SAUT_TRIMESTRIEL": "Valeur à partir de laquelle un écart est signalé",
+    "ANCIENNETE_REVISION_TRIMESTRES": "Révision signalée au-delà de (trimestres)",
+    "PREMIERE_ANNEE_ACCEPTEE": "Première année acceptée",
+    "TAILLE_MAX_FICHIER_MO": "Taille maximale d'un fichier (Mo)",
+    "ATTENTE_BASE_OCCUPEE_S": "Attente quand la base est occupée (secondes)",
+    "FUSEAU_HORAIRE": "Heure des dates enregistrées",
+}
+
 
 def _nb(x: float) -> str:
     """0.8 -> '0,8'."""
@@ -54,7 +69,9 @@ def sections() -> list[tuple[str, str]]:
             "- **Taux** : réalisé = 100 × somme des numérateurs / somme des dénominateurs sur les trimestres "
             "où les deux sont déposés ; avancement = 100 × (réalisé − B) / (C − B) ; projection = réalisé.")),
         ("Statut", (
-            f"Seuils appliqués : **TOLERANCE_RETARD = {_nb(r)}** et **TOLERANCE_DEPASSEMENT = {_nb(d)}**.\n\n"
+            f"Seuils appliqués : **seuil de retard {_nb(r)}** (sous {_pct(r)} du chemin attendu, un indicateur à "
+            f"augmenter est en retard) et **seuil de dépassement {_nb(d)}** (au-delà de {_pct(d)} du plafond attendu, "
+            "un indicateur à réduire est en retard).\n\n"
             "- Flux ou somme **à augmenter** : « Atteint » si réalisé ≥ C ; sinon « Dans la trajectoire » si "
             f"réalisé ≥ P(k) ; sinon « À surveiller » si réalisé ≥ {_nb(r)} × P(k) ; sinon « En retard ».\n"
             "- Flux ou somme **à réduire** (C est un plafond sur la fenêtre) : « Atteint » si la fenêtre est "
@@ -91,13 +108,21 @@ def statuts() -> pd.DataFrame:
     })
 
 
-def parametres() -> pd.DataFrame:
-    """Every constant a user can see, with its value as applied and its meaning."""
-    return pd.DataFrame({
-        "Paramètre": [p[0] for p in PARAMETRES_AFFICHES],
-        "Valeur": [_nb(p[1]) if isinstance(p[1], float) else str(p[1]) for p in PARAMETRES_AFFICHES],
+def _valeur(value) -> str:
+    if isinstance(value, float):
+        return _nb(value)
+    return "heure de Paris" if value == "Europe/Paris" else str(value)
+
+
+def parametres(avec_noms: bool = False) -> pd.DataFrame:
+    """Every constant a user can see, in words, with its value as applied and its meaning; with
+    ``avec_noms``, the constant's name in the code too (the downloaded table)."""
+    frame = pd.DataFrame({
+        "Paramètre": [LIBELLES_PARAMETRES[p[0]] for p in PARAMETRES_AFFICHES],
+        "Valeur": [_valeur(p[1]) for p in PARAMETRES_AFFICHES],
         "Signification": [p[2] for p in PARAMETRES_AFFICHES],
     })
+    return frame.assign(**{"Nom dans le code": [p[0] for p in PARAMETRES_AFFICHES]}) if avec_noms else frame
 
 
 def catalogue_affiche(catalogue: pd.DataFrame) -> pd.DataFrame:

@@ -92,7 +92,12 @@ def _lire(data: bytes, name: str) -> Fichier | None:
 def fixable(report: Report, fichier: Fichier | None) -> bool:
     """Whether every error sits on a data row of the file (not on the file or its header), so that
     editing rows can fix it, and the header's names can be grid columns."""
-    if fichier is None or not fichier.header or report.truncated():
+    return not report.truncated() and fixable_rows(report, fichier)
+
+
+def fixable_rows(report: Report, fichier: Fichier | None) -> bool:
+    """fixable() but for the number of problems: every listed error sits on a data row."""
+    if fichier is None or not fichier.header:
         return False
     if len({h.strip().lower() for h in fichier.header}) != fichier.width or LIGNE in fichier.header:
         return False

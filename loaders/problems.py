@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from indicators.parametres import PLAFOND_PROBLEMES
 
 ERREUR = "erreur"
+PREMIERES_LIGNES = 5  # lines kept per code for the summary of a report
 AVERTISSEMENT = "avertissement"
 
 # code -> (severity, French template). Templates use str.format fields given by the validator.
 CODES: dict[str, tuple[str, str]] = {
     # the file as a whole
     "fichier-vide": (ERREUR, "Le fichier est vide : il ne contient aucune ligne de données sous l'en-tête."),
-    "fichier-illisible": (ERREUR, "Le fichier n'est pas un texte lisible (ni UTF-8, ni Windows-1252) ni un classeur .xlsx : {detail}."),
+    "fichier-illisible": (ERREUR, "Le fichier n'est pas un texte lisible ni un classeur Excel : dans Excel, « Enregistrer sous » « CSV (séparateur : point-virgule) » ou « Classeur Excel (.xlsx) », puis déposez-le à nouveau (détail pour l'assistance : {detail})."),
     "fichier-trop-gros": (ERREUR, "Le fichier pèse {taille} Mo ; la limite est de {limite} Mo."),
     "classeur-refuse": (ERREUR, "Le classeur est refusé : {detail}."),
     "type-inconnu": (ERREUR, "L'en-tête ne correspond à aucun type de fichier connu. Colonnes attendues : {attendu}."),
@@ -130,8 +131,16 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     error_count: int = 0
     warning_count: int = 0
+    # code -> [count, first lines] over every problem, listed or only counted (see loaders.resume)
+    par_code: dict[str, list] = field(default_factory=dict)
+
+    def _tally(self, code: str, n: int, lines) -> None:
+        entry = self.par_code.setdefault(code, [0, []])
+        entry[0] += n
+        entry[1] = sorted(set(entry[1]) | {line for line in lines if line is not None})[:PREMIERES_LIGNES]
 
     def add(self, problem: Problem) -> None:
+        self._tally(problem.code, 1, [problem.line])
         if problem.severity == ERREUR:
             self.error_count += 1
             if len(self.errors) < self.cap:
@@ -145,8 +154,11 @@ class Report:
         for problem in problems:
             self.add(problem)
 
-    def count_more(self, severity: str, n: int) -> None:
-        """Count problems that were not materialised because the cap was reached."""
+    def count_more(self, severity: str, n: int, by_code: dict[str, tuple[int, list]] | None = None) -> None:
+        """Count problems that were not materialised because the cap was reached; ``by_code``
+        gives them per code as (count, first lines)."""
+        for code, (count, lines) in (by_code or {}).items():
+            self._tally(code, count, lines)
         if severity == ERREUR:
             self.error_count += n
         else:

@@ -191,7 +191,7 @@ def test_national_imports_a_people_file_with_the_same_loader(people, demo_db):
     at.run()
     assert not at.exception
     assert [s.value for s in at.success] == [
-        "Import de personnes.csv enregistré : 1 personne(s) ajoutée(s), 0 modifiée(s), 0 inchangée(s)."]
+        "Import de personnes.csv enregistré : 1 personne ajoutée, 0 modifiée, 0 inchangée."]
     with store.connect(demo_db) as con:
         assert personnes.fiche(con, "import@dihal.gouv.fr").role == "lecteur"
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from indicators import declaration, methode, status, tableaux
+from indicators.parametres import PARAMETRES_AFFICHES
 from tests import engine_fixtures as ef
 
 
@@ -190,13 +191,16 @@ def test_national_table_has_french_columns_and_every_status(con):
 
 def test_methodology_is_generated_from_the_constants(monkeypatch):
     text = " ".join(t for _, t in methode.sections())
-    assert "TOLERANCE_RETARD = 0,8" in text and "TOLERANCE_DEPASSEMENT = 1,2" in text
+    assert "seuil de retard 0,8** (sous 80 %" in text and "seuil de dépassement 1,2** (au-delà de 120 %" in text
     monkeypatch.setattr(methode, "TOLERANCE_RETARD", 0.75)
-    assert "TOLERANCE_RETARD = 0,75" in " ".join(t for _, t in methode.sections())
+    assert "seuil de retard 0,75** (sous 75 %" in " ".join(t for _, t in methode.sections())
+    assert set(methode.LIBELLES_PARAMETRES) == {p[0] for p in PARAMETRES_AFFICHES}  # every parameter in words
+    assert list(methode.parametres(avec_noms=True)["Nom dans le code"])[0] == "TOLERANCE_RETARD"
     st = methode.statuts()
     assert list(st["Code"]) == list(status.STATUTS) and st["Statut"].iloc[2] == status.affichage("en_retard")
-    p = methode.parametres().set_index("Paramètre")
+    p = methode.parametres(avec_noms=True).set_index("Nom dans le code")
     assert p.loc["TOLERANCE_RETARD", "Valeur"] == "0,8" and p.loc["PLAFOND_PROBLEMES", "Valeur"] == "200"
+    assert p.loc["FUSEAU_HORAIRE", "Valeur"] == "heure de Paris"
 
 
 def test_formula_of_derived_indicators(con):

@@ -13,6 +13,7 @@ from data import personnes, store
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
 from loaders.headers import PEOPLE
 from pages.components import erreurs
+from pages.components.layout import compte
 from pages.components.store import db_path, read, refresh_version
 
 _MESSAGE = "adm_message"
@@ -102,8 +103,9 @@ def people_import(actor: Personne) -> None:
     refresh_version()  # accepted or refused, the file is now in the audit trail
     if result.report.ok:
         o = result.outcome
-        st.session_state[_MESSAGE] = ("success", f"Import de {upload.name} enregistré : {o.nouvelles} personne(s) "
-                                                 f"ajoutée(s), {o.revisees} modifiée(s), {o.inchangees} inchangée(s).")
+        st.session_state[_MESSAGE] = ("success", f"Import de {upload.name} enregistré : "
+                                                 f"{compte(o.nouvelles, 'personne ajoutée', 'personnes ajoutées')}, "
+                                                 f"{compte(o.revisees, 'modifiée')}, {compte(o.inchangees, 'inchangée')}.")
         st.rerun()  # the people table above is drawn again with the imported rows
     st.error(f"Fichier refusé : {result.report.summary()}. Rien n'a été enregistré.")
     problems = pd.DataFrame([p.as_dict() for p in result.report.sorted_errors()])
@@ -149,8 +151,8 @@ def reference_import(actor: Personne) -> None:
         tableau(problems.drop(columns=["gravite"]), "problemes-reference", key="adm_reference_problemes")
         return
     o = dry.outcome
-    st.info(f"Fichier valide ({headers.KIND_LABELS[dry.kind]}) : {o.nouvelles} nouvelle(s) ligne(s), "
-            f"{o.revisees} révisée(s), {o.inchangees} inchangée(s). Rien n'est enregistré avant confirmation.")
+    st.info(f"Fichier valide ({headers.KIND_LABELS[dry.kind]}) : {compte(o.nouvelles, 'nouvelle ligne', 'nouvelles lignes')}, "
+            f"{compte(o.revisees, 'révisée')}, {compte(o.inchangees, 'inchangée')}. Rien n'est enregistré avant confirmation.")
     if dry.report.warnings:
         warnings = pd.DataFrame([p.as_dict() for p in dry.report.warnings])
         tableau(warnings.drop(columns=["gravite"]), "avertissements-reference", key="adm_reference_avertissements")
@@ -161,8 +163,8 @@ def reference_import(actor: Personne) -> None:
             return
         if done.stored:
             st.session_state[_MESSAGE] = ("success", f"{upload.name} enregistré ({headers.KIND_LABELS[dry.kind]}) : "
-                                                     f"{done.outcome.nouvelles} nouvelle(s), {done.outcome.revisees} "
-                                                     "révisée(s).")
+                                                     f"{compte(done.outcome.nouvelles, 'nouvelle')}, "
+                                                     f"{compte(done.outcome.revisees, 'révisée')}.")
         else:
             st.session_state[_MESSAGE] = ("error", f"{upload.name} refusé : {done.report.summary()}.")
         st.rerun()

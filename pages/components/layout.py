@@ -11,13 +11,19 @@ from indicators import quarters
 # Streamlit's upload widget keeps English words that no setting translates (1.67: its button reads
 # "Upload", its hint "20MB per file • CSV, XLSX"): a style sheet shows French words in their place.
 # Each page states the size limit and the formats in French above the widget.
-TEXTES_DEPOT = {"bouton": "Choisir un fichier", "consigne": "ou le glisser ici"}
+# Streamlit's own English, replaced by style: the upload button and its instructions, the file size
+# written "424.0B" beside an uploaded file (hidden: the page states the limit in French), and a long
+# message's "view more / view less" (one French label for both states).
+TEXTES_DEPOT = {"bouton": "Choisir un fichier", "consigne": "ou le glisser ici", "voir": "afficher / réduire"}
 _STYLE_DEPOT = """<style>
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {{
   content: "{bouton}"; font-size: 0.875rem; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{consigne}"; font-size: 0.875rem; }}
+[data-testid="stFileChipName"] ~ * {{ display: none; }}
+[data-testid="stToastViewButton"] {{ font-size: 0; }}
+[data-testid="stToastViewButton"]::after {{ content: "{voir}"; font-size: 0.875rem; }}
 </style>"""
 
 
@@ -42,6 +48,11 @@ def nombre(x, decimals: int = 0) -> str:
         return "–"
     text = f"{x:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
     return text.replace("-", "\u2212")  # a true minus sign
+
+
+def compte(n: int, singulier: str, pluriel: str | None = None) -> str:
+    """« 1 trimestre », « 3 trimestres » (French: 0 and 1 take the singular); never « trimestre(s) »."""
+    return f"{nombre(n)} {singulier if n <= 1 else (pluriel or singulier + 's')}"
 
 
 def trimestre(q: str | None) -> str:
@@ -190,9 +201,8 @@ def date_fr(value) -> str:
 
 def tableau_completude(frame):
     """The completeness heat map as a table."""
-    arrivals = pd.to_datetime(frame["premiere_arrivee"])
-    shown = arrivals.dt.strftime("%d/%m/%Y").fillna("")  # vectorised date_fr
-    return frame.assign(trimestre=frame["libelle"], premiere_arrivee=shown).rename(columns={
+    # a date stays a date: shown 31/01/2026 on screen, an Excel date in the export (tables.py)
+    return frame.assign(trimestre=frame["libelle"], premiere_arrivee=pd.to_datetime(frame["premiere_arrivee"])).rename(columns={
         "territoire": "Code", "nom": "Territoire", "trimestre": "Trimestre", "attendus": "Attendus",
         "renseignes": "Déposés", "taux_completude": "Complétude (%)",
         "premiere_arrivee": "Première valeur reçue le", "delai_jours": "Délai (jours après la fin du trimestre)",
@@ -205,7 +215,7 @@ def presentation_territoire(info, millesime: str | None) -> str:
 
     pop = f"{nombre(info['population'])} habitants" + (f" (population légale {millesime})" if millesime else "")
     parts = [TYPES_TERRITOIRE.get(info["type"], info["type"]), info["vague"], pop,
-             f"département(s) {info['departements']}"]
+             f"{'départements' if ',' in str(info['departements']) else 'département'} {info['departements']}"]
     if info["membres"]:
         parts.append(f"membres : {info['membres']}")
     return " · ".join(parts)
@@ -215,7 +225,8 @@ def fenetre(prog) -> str:
     """The roadmap window of the progress rows."""
     first = prog.iloc[0]
     return (f"Feuille de route de {trimestre(first['debut'])} à {trimestre(first['fin'])} "
-            f"({int(first['trimestres_fenetre'])} trimestres) ; {int(first['trimestres_ecoules'])} trimestre(s) écoulé(s).")
+            f"({compte(int(first['trimestres_fenetre']), 'trimestre')}) ; "
+            f"{compte(int(first['trimestres_ecoules']), 'trimestre écoulé', 'trimestres écoulés')}.")
 
 
 def titre_comparaison(row, at: str) -> str:
@@ -236,7 +247,6 @@ def tableau_depots(uploads):
     from data.uploads import libelle_type
 
     return uploads.assign(
-        recu_le=uploads["recu_le"].dt.strftime("%d/%m/%Y %H:%M"),
         resultat=uploads["resultat"].map({"enregistre": "enregistré", "refuse": "refusé"}),
         type_fichier=uploads["type_fichier"].map(libelle_type),
     ).rename(columns={"recu_le": "Reçu le", "fichier": "Fichier", "type_fichier": "Type",
@@ -254,12 +264,15 @@ def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
     columns = st.columns(len(cles))
     for col, row in zip(columns, cles.itertuples()):
         d = defs.loc[row.indicateur]
-        # an ASCII sign: st.metric reads the direction of its arrow from a leading "-"
-        delta = None if row.evolution != row.evolution else (
-            f"{'+' if row.evolution >= 0 else '-'}{nombre(abs(row.evolution))} en un trimestre")
+        # a true minus sign like every other figure (−57,4): st.metric would read its direction from
+        # an ASCII "-" only, so the arrow and colour are given
+        known = row.evolution == row.evolution
+        down = known and row.evolution < 0
+        delta = f"{'' if down else '+'}{nombre(row.evolution)} en un trimestre" if known else None
         col.metric(
             LIBELLES_COURTS[row.indicateur], nombre(row.valeur), delta=delta,
-            delta_color="off" if d["sens"] == "neutre" else "normal",
+            delta_color="gray" if d["sens"] == "neutre" or not row.evolution else ("red" if down else "green"),
+            delta_arrow="down" if down else ("up" if known and row.evolution else "off"),
             help=f"**{d['libelle']}** : {d['definition']} ({d['unite']}). Somme des {row.territoires_renseignes} territoires ayant déposé "
                  f"le {trimestre(quarter)}. Variation sur un trimestre calculée à périmètre constant : sur les "
                  f"{row.territoires_compares} territoires ayant déposé ce trimestre et le précédent.", border=True,
