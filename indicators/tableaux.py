@@ -230,9 +230,11 @@ def carte_territoires(frame: pd.DataFrame, territoires: pd.DataFrame) -> pd.Data
     return out
 
 
-def progression_territoire(con, territoire: str, at: str) -> pd.DataFrame:
+def progression_territoire(con, territoire: str, at: str, person) -> pd.DataFrame:
     """progress() of one territory at ``at`` with each indicator's label, unit and definition,
-    in catalogue order."""
+    in catalogue order. ``person`` (data.access.Personne) reads a territory outside their scope at
+    the default reference quarter only (data.lectures.exiger_trimestre: DetailRefuse otherwise)."""
+    lectures.exiger_trimestre(person, territoire, at)
     p = progress.progress(con, at, [territoire])
     cat = lectures.catalogue(con).rename(columns={"code": "indicateur"})[
         ["indicateur", "libelle", "unite", "definition"]]
@@ -240,12 +242,13 @@ def progression_territoire(con, territoire: str, at: str) -> pd.DataFrame:
 
 
 def serie_indicateur(con, territoire: str, indicateur: str, debut: str, fin: str, at: str,
-                     person=None) -> pd.DataFrame:
-    """trajectoire() of one roadmap indicator over its window [debut, fin]. For a ``person`` outside
-    the territory's scope (data.access.Personne), the quarterly values are left out: only the
-    cumulative progress against the expected path and the target remains (None: a trusted caller,
-    such as the command line)."""
-    detail = person is None or person.peut_voir_detail(territoire)
+                     person) -> pd.DataFrame:
+    """trajectoire() of one roadmap indicator over its window [debut, fin], the projection being
+    the one of the reference quarter ``at`` (as on the cards). For a ``person`` outside the
+    territory's scope (data.access.Personne), at the default reference quarter only, and without the
+    quarterly values: the achieved figure at ``at`` against the expected path and the target."""
+    lectures.exiger_trimestre(person, territoire, at)
+    detail = person.peut_voir_detail(territoire)
     history = progress.progress_history(con, [territoire], debut, fin)
     # a renewal may apply to some of these quarters: keep this roadmap's rows only
     history = history[(history["indicateur"] == indicateur) & (history["debut"] == debut) & (history["fin"] == fin)]
@@ -253,6 +256,9 @@ def serie_indicateur(con, territoire: str, indicateur: str, debut: str, fin: str
     if not detail:
         values = values.iloc[0:0]
     series = trajectoire(history, values, at)
+    # later rows' projections use quarters after ``at`` (not shown, or not yet complete)
+    at_row = series.loc[series["reference"] == min(at, fin), "projection_fin"]
+    series["projection_fin"] = at_row.iloc[0] if len(at_row) else float("nan")
     if not detail:  # the cumulative path would give each quarter back by difference: its last point only
         last = series["realise_affiche"].last_valid_index()
         series["realise_affiche"] = series["realise_affiche"].where(series.index == last)
@@ -271,28 +277,40 @@ def tableau_serie(series: pd.DataFrame) -> pd.DataFrame:
     return table if series["valeur_trimestre"].notna().any() else table.drop(columns="Valeur du trimestre")
 
 
-def comparaison(con, territoire: str, indicateur: str, debut: str, at: str) -> pd.DataFrame:
-    """The indicator over [debut, at] for every active territory of the same type as ``territoire``:
-    per 100,000 inhabitants (for a ratio, the rate itself, in the same column)."""
+def comparaison(con, territoire: str, indicateur: str, at: str, person) -> pd.DataFrame:
+    """The active territories of the same type as ``territoire`` whose roadmap follows
+    ``indicateur``, each over its own roadmap up to ``at`` (the figures of its own cards, nothing
+    more): a flow's achieved total per reported quarter (like with like between territories that
+    did not report the same number of quarters), a stock's latest level, both per 100,000
+    inhabitants; a ratio's rate itself. Outside the national team (``person``), at the default
+    reference quarter only (data.lectures.exiger_trimestre_comparaison): at two quarters, the
+    difference would give the other territories' quarterly values."""
+    lectures.exiger_trimestre_comparaison(person, at)
     terr = lectures.territoires(con)
     kind = terr.loc[terr["code"] == territoire, "type"]
-    same = terr[terr["type"].isin(kind)]["code"].tolist()
-    if territoire not in same:
-        same.append(territoire)
-    f = national.per_100k(con, debut, at, same)
-    f = f[f["indicateur"] == indicateur].copy()
-    ratio = (f["nature"] == "ratio")
-    f.loc[ratio, "pour_100000"] = f.loc[ratio, "valeur"]
-    # territories do not report the same number of quarters: compare flows per reported quarter
+    same = terr[terr["type"].isin(kind) | (terr["code"] == territoire)]
+    p = progress.progress(con, at, same["code"].tolist())
+    p = p[p["indicateur"] == indicateur]
+    f = p.merge(same[["code", "nom", "population"]], left_on="territoire", right_on="code", how="inner")
+    reported = f["trimestres_renseignes"].where(f["trimestres_renseignes"] > 0)
+    level = f["realise"].where(reported.notna())
     flow = f["nature"].isin(["flux", "somme"])
-    f.loc[flow, "pour_100000"] = f.loc[flow, "pour_100000"] / f.loc[flow, "trimestres_renseignes"].where(
-        f.loc[flow, "trimestres_renseignes"] > 0)
-    return f[["territoire", "nom", "population", "valeur", "trimestres_renseignes", "pour_100000", "nature"]]
+    per_quarter = level.where(~flow, level / reported)
+    population = pd.to_numeric(f["population"], errors="coerce").astype(float)
+    f["valeur_par_trimestre"] = per_quarter
+    f["pour_100000"] = (per_quarter * 100_000 / population.where(population > 0)).where(f["nature"] != "ratio",
+                                                                                      per_quarter)
+    f["valeur"] = level
+    return f[["territoire", "nom", "population", "debut", "valeur", "trimestres_renseignes", "valeur_par_trimestre",
+              "pour_100000", "nature"]].sort_values("nom").reset_index(drop=True)
 
 
 def completude_territoire(con, territoire: str, first: str, last: str) -> pd.DataFrame:
-    """Completeness of one territory per quarter, with the quarter's label."""
-    frame = completeness.completeness_history(con, first, last, [territoire])
+    """Completeness of one territory per quarter from ``first`` (its roadmap's start) to ``last``,
+    with the quarter's label; no rows when ``last`` is before ``first`` (nothing is due yet)."""
+    frame = completeness.completeness_history(con, first, max(first, last), [territoire])
+    if last < first:
+        frame = frame.iloc[0:0]
     return frame.assign(libelle=frame["trimestre"].map(quarters.label))
 
 

@@ -17,8 +17,8 @@ if code is None:
 info = territoires.set_index("code").loc[code]
 st.title(info["nom"])
 st.caption(layout.presentation_territoire(info, read(national.population_millesime)))
-at = filtres.trimestre_reference(read(lectures.premier_debut))
-prog = read(tableaux.progression_territoire, code, at)
+at = filtres.trimestre_reference(read(lectures.premier_debut), impose=lectures.trimestre_impose(person, code))
+prog = read(tableaux.progression_territoire, code, at, person)
 if prog.empty:
     st.info("Ce territoire n'a pas encore de feuille de route enregistrée : aucun objectif à suivre.")
     st.stop()
@@ -37,15 +37,25 @@ graphiques.afficher(graphiques.figure(graphiques.trajectoire, serie, row["libell
 tables.tableau(tableaux.tableau_serie(serie), f"trajectoire-{code}-{indicateur}", key="t_trajectoire")
 
 st.header("Comparaison avec les territoires du même type")
-comp = read(tableaux.comparaison, code, indicateur, row["debut"], at)
-titre = layout.titre_comparaison(row, at)
-graphiques.afficher(graphiques.figure(graphiques.barres_comparaison, comp, code, titre), key="comparaison")
-tables.tableau(layout.tableau_comparaison(comp), f"comparaison-{code}-{indicateur}", key="t_comparaison")
+at_comparaison = lectures.trimestre_comparaison(person, at)
+comp = read(tableaux.comparaison, code, indicateur, at_comparaison, person)
+st.caption(layout.legende_comparaison(comp, row, at_comparaison, at_comparaison != at))
+if comp["pour_100000"].notna().any():
+    titre = layout.titre_comparaison(row, at_comparaison)
+    graphiques.afficher(graphiques.figure(graphiques.barres_comparaison, comp, code, titre), key="comparaison")
+else:
+    st.info(f"Aucun territoire du même type n'a encore de chiffre pour cet indicateur au {layout.trimestre(at_comparaison)}.")
+tables.tableau(layout.tableau_comparaison(comp), f"comparaison-{code}-{indicateur}", key="t_comparaison",
+               column_config=layout.colonnes_comparaison())
 
 st.header("Dépôts et complétude")
 completude = read(tableaux.completude_territoire, code, row["debut"], at)
-graphiques.afficher(graphiques.figure(graphiques.courbe_completude, completude), key="completude_territoire")
-tables.tableau(layout.tableau_completude(completude), f"completude-{code}", key="t_completude_territoire")
+if completude.empty:
+    st.info(f"La feuille de route commence au {layout.trimestre(row['debut'])}, après le trimestre de référence : "
+            "aucun dépôt n'est encore attendu.")
+else:
+    graphiques.afficher(graphiques.figure(graphiques.courbe_completude, completude), key="completude_territoire")
+    tables.tableau(layout.tableau_completude(completude), f"completude-{code}", key="t_completude_territoire")
 if person.peut_voir_detail(code):
     st.subheader("Historique des dépôts")
     tables.tableau(layout.tableau_depots(read(lectures.depots_territoire, code, person)), f"depots-{code}",
