@@ -112,6 +112,29 @@ def valeurs_territoire(con: duckdb.DuckDBPyConnection, territoire: str, person: 
     ).df()
 
 
+def historique_valeurs(con: duckdb.DuckDBPyConnection, territoire: str, indicateur: str,
+                       person: Personne) -> pd.DataFrame:
+    """Every version of the stored values of one indicator of a territory (detail): the current ones
+    (``courante``) and the replaced ones, with comment, source, revision, who, when, from which file;
+    newest quarter first, then newest revision first. A derived indicator has none of its own."""
+    exiger_detail(person, territoire)
+    return con.execute(
+        """
+        SELECT v.trimestre, v.revision, v.valeur, v.commentaire, v.source, d.utilisateur, v.enregistre_le,
+               CAST(NULL AS TIMESTAMP) AS remplacee_le, d.fichier, true AS courante
+        FROM valeur v LEFT JOIN depot d ON d.id = v.depot_id
+        WHERE v.territoire = $t AND v.indicateur = $i
+        UNION ALL
+        SELECT h.trimestre, h.revision, h.valeur, h.commentaire, h.source, h.utilisateur, h.enregistre_le,
+               h.remplacee_le, d.fichier, false AS courante
+        FROM valeur_historique h LEFT JOIN depot d ON d.id = h.depot_id
+        WHERE h.territoire = $t AND h.indicateur = $i
+        ORDER BY trimestre DESC, revision DESC, courante DESC
+        """,
+        {"t": territoire, "i": indicateur},
+    ).df()
+
+
 def depots_territoire(con: duckdb.DuckDBPyConnection, territoire: str, person: Personne,
                       limit: int = 50) -> pd.DataFrame:
     """The uploads that concerned a territory, newest first (detail); the counts of a file shared

@@ -277,6 +277,26 @@ def tableau_serie(series: pd.DataFrame) -> pd.DataFrame:
     return table if series["valeur_trimestre"].notna().any() else table.drop(columns="Valeur du trimestre")
 
 
+def avec_notes(table: pd.DataFrame, series: pd.DataFrame, historique: pd.DataFrame) -> pd.DataFrame:
+    """The trajectory table (tableau_serie) with, beside each quarter's value, its comment and
+    source ("Commentaire") and the number of former versions replaced ("Révisions"), from
+    data.lectures.historique_valeurs (detail: the caller has checked the person)."""
+    current = historique[historique["courante"]].set_index("trimestre")
+    def note(q):
+        if q not in current.index:
+            return ""
+        row = current.loc[q]
+        parts = [str(x) for x in (row["commentaire"],) if isinstance(x, str) and x.strip()]
+        if isinstance(row["source"], str) and row["source"].strip():
+            parts.append(f"source : {row['source']}")
+        return " — ".join(parts)
+    former = historique[~historique["courante"]].groupby("trimestre").size()
+    out = table.copy()
+    out["Commentaire"] = series["reference"].map(note).values
+    out["Révisions"] = series["reference"].map(former).fillna(0).astype(int).values
+    return out
+
+
 def comparaison(con, territoire: str, indicateur: str, at: str, person) -> pd.DataFrame:
     """The active territories of the same type as ``territoire`` whose roadmap follows
     ``indicateur``, each over its own roadmap up to ``at`` (the figures of its own cards, nothing

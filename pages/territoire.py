@@ -34,7 +34,12 @@ row = prog.set_index("indicateur").loc[indicateur]
 serie = read(tableaux.serie_indicateur, code, indicateur, row["debut"], row["fin"], at, person)
 st.caption(f"{row['definition']} ({row['unite']}).")
 graphiques.afficher(graphiques.figure(graphiques.trajectoire, serie, row["libelle"], row["unite"]), key="trajectoire")
-tables.tableau(tableaux.tableau_serie(serie), f"trajectoire-{code}-{indicateur}", key="t_trajectoire")
+detail = person.peut_voir_detail(code)
+historique = read(lectures.historique_valeurs, code, indicateur, person) if detail else None
+table = tableaux.tableau_serie(serie) if not detail else tableaux.avec_notes(tableaux.tableau_serie(serie), serie, historique)
+tables.tableau(table, f"trajectoire-{code}-{indicateur}", key="t_trajectoire")
+if detail:
+    fiches.historique(historique, row["libelle"], f"revisions-{code}-{indicateur}")
 
 st.header("Comparaison avec les territoires du même type")
 at_comparaison = lectures.trimestre_comparaison(person, at)
@@ -56,7 +61,7 @@ if completude.empty:
 else:
     graphiques.afficher(graphiques.figure(graphiques.courbe_completude, completude), key="completude_territoire")
     tables.tableau(layout.tableau_completude(completude), f"completude-{code}", key="t_completude_territoire")
-if person.peut_voir_detail(code):
+if detail:
     st.subheader("Historique des dépôts")
     tables.tableau(layout.tableau_depots(read(lectures.depots_territoire, code, person)), f"depots-{code}",
                    key="t_depots")

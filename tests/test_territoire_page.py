@@ -173,3 +173,49 @@ def test_a_roadmap_starting_after_the_reference_quarter(demo):
     assert any("aucun dépôt n'est encore attendu" in i.value for i in at.info)
     titles = [str(f["layout"].get("title", {}).get("text", "")) for f in figures(at)]
     assert not any("de T4 2026 à T3 2026" in t for t in titles)
+
+
+REVISE = ("200030195", "sorties_rue_logement", "2026-T2")  # the demo's revised value, with a comment
+
+
+def test_in_scope_each_value_shows_its_comment_and_its_revisions(demo):
+    territoire, indicateur, trimestre = REVISE
+    with store.connect(demo) as con:
+        (current, comment, revision), = con.execute(
+            "SELECT valeur, commentaire, revision FROM valeur WHERE territoire = ? AND indicateur = ? AND trimestre = ?",
+            list(REVISE)).fetchall()
+        (former, author), = con.execute(
+            "SELECT valeur, utilisateur FROM valeur_historique WHERE territoire = ? AND indicateur = ? AND trimestre = ?",
+            list(REVISE)).fetchall()
+    at = page(Personne("coord@t.fr", "coordinateur", territoire), territoire)
+    at.selectbox(key="indicateur_detail").select(indicateur).run()
+    trajectory = table(at, "Chemin attendu").set_index("Trimestre")
+    assert trajectory.loc[quarters.label(trimestre), ["Valeur du trimestre", "Commentaire", "Révisions"]].tolist() == [
+        current, comment, 1]
+    assert trajectory.drop(quarters.label(trimestre))["Révisions"].eq(0).all()
+    versions = table(at, "Remplacée le")
+    here = versions[versions["Trimestre"] == quarters.label(trimestre)]
+    assert here[["Révision", "Valeur", "État"]].values.tolist() == [
+        [revision, current, "valeur en vigueur"], [revision - 1, former, "remplacée"]]
+    assert here["Déposée par"].iloc[1] == author
+    assert any(e.label.startswith("Commentaires et révisions") for e in at.expander)
+
+    outsider = page(Personne("l@dihal.gouv.fr", "lecteur"), territoire)
+    outsider.selectbox(key="indicateur_detail").select(indicateur).run()
+    assert "Commentaire" not in table(outsider, "Chemin attendu").columns
+    assert not any(e.label.startswith("Commentaires et révisions") for e in outsider.expander)
+    assert not any("Remplacée le" in d.value.columns for d in outsider.dataframe)
+    with store.connect(demo) as con, pytest.raises(lectures.DetailRefuse):
+        lectures.historique_valeurs(con, territoire, indicateur, Personne("c@x.fr", "coordinateur", AUTRE))
+
+
+def test_the_comparison_says_what_it_compares_and_its_key_column_is_pinned_wide(demo):
+    at = page(Personne("n@dihal.gouv.fr", "national"), TERRITOIRE)
+    titles = [str(f["layout"].get("title", {}).get("text", "")) for f in figures(at)]
+    assert any("moyenne par trimestre renseigné pour 100 000 habitants, au T3 2026" in t for t in titles)
+    legend = " ".join(c.value for c in at.caption)
+    assert "chacun sur sa propre feuille de route jusqu'au T3 2026" in legend
+    shown = next(d for d in at.dataframe if "Pour 100 000 hab. (ou taux)" in d.value.columns)
+    assert shown.value.columns[0] == "Territoire"
+    config = json.loads(shown.proto.columns)
+    assert config["Territoire"]["pinned"] is True and config["Territoire"]["width"] == "large"

@@ -251,6 +251,18 @@ def colonnes_comparaison() -> dict:
     }
 
 
+def tableau_historique(versions):
+    """The versions of an indicator's values in French (data.lectures.historique_valeurs)."""
+    return pd.DataFrame({
+        "Trimestre": versions["trimestre"].map(trimestre), "Révision": versions["revision"],
+        "Valeur": versions["valeur"],
+        "État": versions["courante"].map({True: "valeur en vigueur", False: "remplacée"}),
+        "Commentaire": versions["commentaire"], "Source": versions["source"],
+        "Déposée par": versions["utilisateur"], "Le": versions["enregistre_le"].map(date_fr),
+        "Remplacée le": versions["remplacee_le"].map(date_fr), "Fichier": versions["fichier"],
+    })
+
+
 def tableau_depots(uploads):
     """A list of uploads (depot rows) in French: dates, outcomes and kinds spelt out."""
     from data.uploads import libelle_type
