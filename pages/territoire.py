@@ -36,9 +36,10 @@ st.caption(f"{row['definition']} ({row['unite']}).")
 graphiques.afficher(graphiques.figure(graphiques.trajectoire, serie, row["libelle"], row["unite"]), key="trajectoire")
 detail = person.peut_voir_detail(code)
 historique = read(lectures.historique_valeurs, code, indicateur, person) if detail else None
-table = tableaux.tableau_serie(serie) if not detail else tableaux.avec_notes(tableaux.tableau_serie(serie), serie, historique)
-tables.tableau(table, f"trajectoire-{code}-{indicateur}", key="t_trajectoire")
-if detail:
+table = tableaux.tableau_serie(serie)
+tables.tableau(tableaux.avec_notes(table, serie, historique) if detail else table, f"trajectoire-{code}-{indicateur}",
+               key="t_trajectoire")
+if detail:  # comments and revisions: in scope only
     fiches.historique(historique, row["libelle"], f"revisions-{code}-{indicateur}")
 
 st.header("Comparaison avec les territoires du même type")
