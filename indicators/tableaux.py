@@ -293,7 +293,8 @@ def avec_notes(table: pd.DataFrame, series: pd.DataFrame, historique: pd.DataFra
     former = historique[~historique["courante"]].groupby("trimestre").size()
     out = table.copy()
     out["Commentaire"] = series["reference"].map(note).values
-    out["Révisions"] = series["reference"].map(former).fillna(0).astype(int).values
+    stored = series["reference"].isin(historique["trimestre"])  # no value, no revision count
+    out["Révisions"] = series["reference"].map(former).fillna(0).astype("Int64").where(stored).values
     return out
 
 

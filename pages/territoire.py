@@ -38,7 +38,7 @@ detail = person.peut_voir_detail(code)
 historique = read(lectures.historique_valeurs, code, indicateur, person) if detail else None
 table = tableaux.tableau_serie(serie)
 tables.tableau(tableaux.avec_notes(table, serie, historique) if detail else table, f"trajectoire-{code}-{indicateur}",
-               key="t_trajectoire")
+               key="t_trajectoire", column_config=layout.colonnes_notes() if detail else None)
 if detail:  # comments and revisions: in scope only
     fiches.historique(historique, row["libelle"], f"revisions-{code}-{indicateur}")
 

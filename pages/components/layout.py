@@ -240,6 +240,16 @@ def tableau_comparaison(comp):
     return out
 
 
+def colonnes_notes() -> dict:
+    """Column settings of the trajectory table with its comments (in scope): the comment readable."""
+    return {
+        "Commentaire": st.column_config.TextColumn("Commentaire", width="large",
+                                                   help="Commentaire et source saisis avec la valeur en vigueur."),
+        "Révisions": st.column_config.Column("Révisions", help="Nombre de valeurs remplacées pour ce trimestre "
+                                             "(détail dans « Commentaires et révisions » ci-dessous)."),
+    }
+
+
 def colonnes_comparaison() -> dict:
     """Column settings of the comparison table: the territory's name pinned and wide enough to be
     read (the figures keep the French formats of tables.affichage)."""
