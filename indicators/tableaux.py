@@ -1,5 +1,6 @@
 """What the pages show, shaped once: headline figures, the status matrix, filters, status counts,
-a territory's cards and chart series. Pure pandas over the engine's frames (no Streamlit)."""
+a territory's chart series (the territory page's reads are in indicators/territoire.py). Pure pandas over
+the engine's frames (no Streamlit)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pandas as pd
 
 from data import lectures
 from data.lectures import TYPES_TERRITOIRE
-from indicators import completeness, derived, national, progress, quarters, status
+from indicators import completeness, derived, national, noms, progress, quarters, status
+from indicators.declaration import JUGES, cellule_statut, texte_declaration
 
 # Headline figures of the home page (people housed, allocations, evictions prevented), with the
 # short label of their card (the catalogue's full label goes in the card's help).
@@ -109,27 +111,34 @@ def filtrer(frame: pd.DataFrame, *, vagues=(), types=(), regions=(), axes=(), pr
 
 
 def matrice(frame: pd.DataFrame, libelles: dict[str, str]) -> pd.DataFrame:
-    """Territory x roadmap indicator: each cell the status as icon and text ("✖ En retard"), empty
-    where the indicator is not in the territory's roadmap; plus the count of late indicators, for
-    sorting. Columns are the indicators' labels in catalogue order."""
+    """Territory x roadmap indicator: each cell the status as icon and text ("✖ En retard", with
+    "· 1/3 trim." when quarters are missing), empty where the indicator is not in the territory's
+    roadmap; the territory's short name (its official name in "Nom officiel"); the counts of late
+    indicators and of indicators with missing quarters, for sorting. Columns are the indicators'
+    labels (``libelles``) in catalogue order."""
     if frame.empty:
-        return pd.DataFrame(columns=["Territoire", "Code", "Vague", "Type", "Région", "En retard"])
-    shown = {code: status.affichage(code) for code in status.STATUTS}
+        return pd.DataFrame(columns=["Territoire", "En retard", "Incomplets", "Nom officiel", "Code", "Vague",
+                                     "Type", "Région"])
     cells = frame.drop_duplicates(["territoire", "indicateur"])
-    wide = cells.assign(cellule=cells["statut"].map(shown)).pivot(index="territoire", columns="indicateur",
-                                                                   values="cellule")
+    text = [cellule_statut(s, r, k) for s, r, k in
+            zip(cells["statut"], cells["trimestres_renseignes"], cells["trimestres_ecoules"])]
+    wide = cells.assign(cellule=text).pivot(index="territoire", columns="indicateur", values="cellule")
     order = (frame.drop_duplicates("indicateur").sort_values("ordre")["indicateur"])
     wide = wide.reindex(columns=list(order)).rename(columns=libelles)
     info = (frame.drop_duplicates("territoire").set_index("territoire")[["nom", "vague", "type", "region"]])
-    late = frame["statut"].eq(status.EN_RETARD).groupby(frame["territoire"]).sum().astype(int)
-    out = info.join(late.rename("En retard")).join(wide)
-    out = out.reset_index().rename(columns={"territoire": "Code", "nom": "Territoire", "vague": "Vague",
+    by = frame["territoire"]
+    late = frame["statut"].eq(status.EN_RETARD).groupby(by).sum().astype(int)
+    incomplete = (frame["trimestres_renseignes"] < frame["trimestres_ecoules"]).groupby(by).sum().astype(int)
+    out = info.join(late.rename("En retard")).join(incomplete.rename("Incomplets")).join(wide)
+    out = out.reset_index().rename(columns={"territoire": "Code", "nom": "Nom officiel", "vague": "Vague",
                                             "type": "Type", "region": "Région"})
+    out.insert(0, "Territoire", noms.noms_courts(out["Nom officiel"], out["Type"], out["Code"]))
     out["Type"] = out["Type"].map(lambda t: TYPES_TERRITOIRE.get(t, t))
-    meta = ("Code", "Vague", "Type", "Région")
-    labels = [c for c in out.columns if c not in meta + ("Territoire", "En retard")]
+    meta = ("Nom officiel", "Code", "Vague", "Type", "Région")
+    counts = ("En retard", "Incomplets")
+    labels = [c for c in out.columns if c not in meta + counts + ("Territoire",)]
     # who is late reads at a glance: name, count of late indicators, the statuses, then the rest
-    out = out[["Territoire", "En retard", *labels, *meta]]
+    out = out[["Territoire", *counts, *labels, *meta]]
     out[labels] = out[labels].fillna("")  # not in that territory's roadmap
     return out.sort_values(["En retard", "Territoire"], ascending=[False, True]).reset_index(drop=True)
 
@@ -144,41 +153,67 @@ def comptes_statuts(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+COLONNES_CARTE = ["territoire", "statut", "part_trajectoire_pct", "nb_trajectoire", "nb_evalues", "nb_en_retard",
+                  "nb_indicateurs", "nb_incomplets", "trimestres_renseignes_min", "trimestres_renseignes_max",
+                  "trimestres_ecoules"]
+
+
 def statut_global(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per territory for the map: the dominant status of its roadmap (late when at least a
     quarter of its indicators are late, else the most frequent judged status, the worse one on a
-    tie) and its mean progress (each indicator capped at 150 %)."""
-    judged = [status.EN_RETARD, status.A_SURVEILLER, status.DANS_LA_TRAJECTOIRE, status.ATTEINT]
+    tie); the share of its judged indicators that are on or ahead of their path ("dans la
+    trajectoire" or "atteint": the same meaning for an indicator to raise or to reduce, where a mean
+    of progress rates would count a ceiling's overspend as progress), with both counts; and its
+    reporting: indicators with missing quarters, the fewest and most quarters reported among them,
+    the quarters elapsed."""
     if frame.empty:
-        return pd.DataFrame(columns=["territoire", "statut", "avancement_pct", "nb_en_retard", "nb_indicateurs"])
+        return pd.DataFrame(columns=COLONNES_CARTE)
     counts = (frame.groupby(["territoire", "statut"]).size().unstack(fill_value=0)
               .reindex(columns=list(status.STATUTS), fill_value=0))
+    judged = list(JUGES)
     total = counts.sum(axis=1)
     late = counts[status.EN_RETARD]
     best_judged = counts[judged].idxmax(axis=1)  # first maximum in `judged` order: the worse on a tie
     unjudged = counts[status.NON_DEMARRE].gt(0).map({True: status.NON_DEMARRE, False: status.NON_RENSEIGNE})
-    dominant = best_judged.where(counts[judged].sum(axis=1) > 0, unjudged)
+    evaluated = counts[judged].sum(axis=1)
+    dominant = best_judged.where(evaluated > 0, unjudged)
     dominant = dominant.where(~(late >= (total / 4).clip(lower=1)), status.EN_RETARD)
-    mean = frame.assign(a=frame["avancement_pct"].clip(upper=150)).groupby("territoire")["a"].mean()
+    on_track = counts[status.DANS_LA_TRAJECTOIRE] + counts[status.ATTEINT]
+    share = (100 * on_track / evaluated.where(evaluated > 0)).astype(float)
+    missing = frame[frame["trimestres_renseignes"] < frame["trimestres_ecoules"]]
+    reported = missing.groupby("territoire")["trimestres_renseignes"]
     return pd.DataFrame({
-        "territoire": counts.index, "statut": dominant.values, "avancement_pct": mean.reindex(counts.index).values,
+        "territoire": counts.index, "statut": dominant.values, "part_trajectoire_pct": share.values,
+        "nb_trajectoire": on_track.values.astype(int), "nb_evalues": evaluated.values.astype(int),
         "nb_en_retard": late.values.astype(int), "nb_indicateurs": total.values.astype(int),
+        "nb_incomplets": missing.groupby("territoire").size().reindex(counts.index, fill_value=0).values.astype(int),
+        "trimestres_renseignes_min": reported.min().reindex(counts.index).values,
+        "trimestres_renseignes_max": reported.max().reindex(counts.index).values,
+        "trimestres_ecoules": frame.groupby("territoire")["trimestres_ecoules"].max().reindex(counts.index).values,
     }).reset_index(drop=True)
 
 
 def trajectoire(history: pd.DataFrame, values: pd.DataFrame, at: str) -> pd.DataFrame:
     """Chart series of one roadmap indicator of one territory: per quarter of the window, the
-    expected path, the achieved figure (up to ``at``), the quarterly value, the target, the milestone
+    expected path, the achieved figure (at the quarters reported up to ``at``, empty at the others),
+    whether the quarter is elapsed and reported, the quarterly value, the target, the milestone
     and the projection at the window's end. ``history`` is progress_history() for that indicator
     over its window; ``values`` the derived.quarterly() rows of that indicator."""
     h = history.sort_values("reference").copy()
     h = h[h["reference"] <= h["fin"]]
     quarterly = values.set_index("trimestre")["valeur"] if not values.empty else pd.Series(dtype=float)
     h["valeur_trimestre"] = h["reference"].map(quarterly)
-    h["realise_affiche"] = h["realise"].where((h["reference"] <= at) & (h["trimestres_renseignes"] > 0))
+    # a quarter was reported when the count of reported quarters grew there (known even when the
+    # quarterly values are withheld); the achieved line is drawn at reported quarters only, with
+    # gaps elsewhere: it never runs flat through a quarter as if nothing had been done
+    count = h["trimestres_renseignes"].fillna(0)
+    h["ecoule"] = h["reference"] <= at
+    h["renseigne"] = h["ecoule"] & count.diff().fillna(count).gt(0)
+    h["realise_affiche"] = h["realise"].where(h["renseigne"])
     h["libelle"] = h["reference"].map(quarters.label)
     return h[["reference", "libelle", "attendu", "realise_affiche", "valeur_trimestre", "cible",
-              "jalon_an1", "projection_fin", "valeur_base", "nature", "sens", "debut", "fin"]]
+              "jalon_an1", "projection_fin", "valeur_base", "nature", "sens", "debut", "fin", "ecoule",
+              "renseigne"]]
 
 
 def totaux_nationaux(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -224,45 +259,12 @@ def moins_complets(frame: pd.DataFrame, limite: int) -> tuple[pd.DataFrame, int]
 
 
 def carte_territoires(frame: pd.DataFrame, territoires: pd.DataFrame) -> pd.DataFrame:
-    """One row per territory for the map: code, nom, type, membres, statut, avancement_pct."""
+    """One row per territory for the map: code, nom, type, membres, then the columns of
+    statut_global() and ``declaration``, its incomplete reporting in words ('' when complete)."""
     summary = statut_global(frame).rename(columns={"territoire": "code"})
     out = territoires[["code", "nom", "type", "membres"]].merge(summary, on="code", how="inner")
+    out["declaration"] = [texte_declaration(r) for _, r in out.iterrows()] if len(out) else pd.Series(dtype=object)
     return out
-
-
-def progression_territoire(con, territoire: str, at: str, person) -> pd.DataFrame:
-    """progress() of one territory at ``at`` with each indicator's label, unit and definition,
-    in catalogue order. ``person`` (data.access.Personne) reads a territory outside their scope at
-    the default reference quarter only (data.lectures.exiger_trimestre: DetailRefuse otherwise)."""
-    lectures.exiger_trimestre(person, territoire, at)
-    p = progress.progress(con, at, [territoire])
-    cat = lectures.catalogue(con).rename(columns={"code": "indicateur"})[
-        ["indicateur", "libelle", "unite", "definition"]]
-    return p.merge(cat, on="indicateur", how="left").sort_values("ordre").reset_index(drop=True)
-
-
-def serie_indicateur(con, territoire: str, indicateur: str, debut: str, fin: str, at: str,
-                     person) -> pd.DataFrame:
-    """trajectoire() of one roadmap indicator over its window [debut, fin], the projection being
-    the one of the reference quarter ``at`` (as on the cards). For a ``person`` outside the
-    territory's scope (data.access.Personne), at the default reference quarter only, and without the
-    quarterly values: the achieved figure at ``at`` against the expected path and the target."""
-    lectures.exiger_trimestre(person, territoire, at)
-    detail = person.peut_voir_detail(territoire)
-    history = progress.progress_history(con, [territoire], debut, fin)
-    # a renewal may apply to some of these quarters: keep this roadmap's rows only
-    history = history[(history["indicateur"] == indicateur) & (history["debut"] == debut) & (history["fin"] == fin)]
-    values = derived.quarterly(con, debut=debut, fin=fin, territoires=[territoire], indicateurs=[indicateur])
-    if not detail:
-        values = values.iloc[0:0]
-    series = trajectoire(history, values, at)
-    # later rows' projections use quarters after ``at`` (not shown, or not yet complete)
-    at_row = series.loc[series["reference"] == min(at, fin), "projection_fin"]
-    series["projection_fin"] = at_row.iloc[0] if len(at_row) else float("nan")
-    if not detail:  # the cumulative path would give each quarter back by difference: its last point only
-        last = series["realise_affiche"].last_valid_index()
-        series["realise_affiche"] = series["realise_affiche"].where(series.index == last)
-    return series
 
 
 def tableau_serie(series: pd.DataFrame) -> pd.DataFrame:
@@ -277,72 +279,19 @@ def tableau_serie(series: pd.DataFrame) -> pd.DataFrame:
     return table if series["valeur_trimestre"].notna().any() else table.drop(columns="Valeur du trimestre")
 
 
-def avec_notes(table: pd.DataFrame, series: pd.DataFrame, historique: pd.DataFrame) -> pd.DataFrame:
-    """The trajectory table (tableau_serie) with, beside each quarter's value, its comment and
-    source ("Commentaire") and the number of former versions replaced ("Révisions"), from
-    data.lectures.historique_valeurs (detail: the caller has checked the person)."""
-    current = historique[historique["courante"]].set_index("trimestre")
-    def note(q):
-        if q not in current.index:
-            return ""
-        row = current.loc[q]
-        parts = [str(x) for x in (row["commentaire"],) if isinstance(x, str) and x.strip()]
-        if isinstance(row["source"], str) and row["source"].strip():
-            parts.append(f"source : {row['source']}")
-        return " — ".join(parts)
-    former = historique[~historique["courante"]].groupby("trimestre").size()
-    out = table.copy()
-    out["Commentaire"] = series["reference"].map(note).values
-    stored = series["reference"].isin(historique["trimestre"])  # no value, no revision count
-    out["Révisions"] = series["reference"].map(former).fillna(0).astype("Int64").where(stored).values
-    return out
-
-
-def comparaison(con, territoire: str, indicateur: str, at: str, person) -> pd.DataFrame:
-    """The active territories of the same type as ``territoire`` whose roadmap follows
-    ``indicateur``, each over its own roadmap up to ``at`` (the figures of its own cards, nothing
-    more): a flow's achieved total per reported quarter (like with like between territories that
-    did not report the same number of quarters), a stock's latest level, both per 100,000
-    inhabitants; a ratio's rate itself. Outside the national team (``person``), at the default
-    reference quarter only (data.lectures.exiger_trimestre_comparaison): at two quarters, the
-    difference would give the other territories' quarterly values."""
-    lectures.exiger_trimestre_comparaison(person, at)
-    terr = lectures.territoires(con)
-    kind = terr.loc[terr["code"] == territoire, "type"]
-    same = terr[terr["type"].isin(kind) | (terr["code"] == territoire)]
-    p = progress.progress(con, at, same["code"].tolist())
-    p = p[p["indicateur"] == indicateur]
-    f = p.merge(same[["code", "nom", "population"]], left_on="territoire", right_on="code", how="inner")
-    reported = f["trimestres_renseignes"].where(f["trimestres_renseignes"] > 0)
-    level = f["realise"].where(reported.notna())
-    flow = f["nature"].isin(["flux", "somme"])
-    per_quarter = level.where(~flow, level / reported)
-    population = pd.to_numeric(f["population"], errors="coerce").astype(float)
-    f["valeur_par_trimestre"] = per_quarter
-    f["pour_100000"] = (per_quarter * 100_000 / population.where(population > 0)).where(f["nature"] != "ratio",
-                                                                                      per_quarter)
-    f["valeur"] = level
-    return f[["territoire", "nom", "population", "debut", "valeur", "trimestres_renseignes", "valeur_par_trimestre",
-              "pour_100000", "nature"]].sort_values("nom").reset_index(drop=True)
-
-
-def completude_territoire(con, territoire: str, first: str, last: str) -> pd.DataFrame:
-    """Completeness of one territory per quarter from ``first`` (its roadmap's start) to ``last``,
-    with the quarter's label; no rows when ``last`` is before ``first`` (nothing is due yet)."""
-    frame = completeness.completeness_history(con, first, max(first, last), [territoire])
-    if last < first:
-        frame = frame.iloc[0:0]
-    return frame.assign(libelle=frame["trimestre"].map(quarters.label))
-
-
 def resume(frame: pd.DataFrame) -> dict:
     """Headline counts of the national page for the (filtered) progress rows."""
     per_territory = frame.assign(silent=frame["statut"] == status.NON_RENSEIGNE).groupby("territoire")["silent"].all()
+    missing = frame["trimestres_renseignes"] < frame["trimestres_ecoules"]
+    late = frame["statut"] == status.EN_RETARD
     return {
         "territoires": int(frame["territoire"].nunique()),
         "objectifs": int(len(frame)),
-        "en_retard": int((frame["statut"] == status.EN_RETARD).sum()),
+        "en_retard": int(late.sum()),
+        # late on a realised figure that leaves out unreported quarters: may be late in reporting only
+        "en_retard_incomplets": int((late & missing).sum()),
         "silencieux": int(per_territory.sum()),
+        "incomplets": int(frame.loc[missing, "territoire"].nunique()),
     }
 
 
@@ -370,7 +319,7 @@ def pilotage(con, at: str, filtres: tuple = ()) -> dict:
         "options": options_filtres(everything),
         "resume": resume(frame),
         "comptes": comptes_statuts(frame),
-        "matrice": matrice(frame, dict(zip(cat["code"], cat["libelle"]))),
+        "matrice": matrice(frame, {c: noms.libelle_matrice(c, lib) for c, lib in zip(cat["code"], cat["libelle"])}),
         "carte": carte_territoires(frame, lectures.territoires(con)),
         # the national totals ignore the filters: computed once, on the unfiltered call, from the
         # progress already at hand (national() would otherwise compute it again)

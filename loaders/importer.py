@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from data import store
-from data.personnes import apply_people
 from data.roadmaps import apply_roadmap, apply_territories
 from data.uploads import Outcome, UploadMeta, apply_values, record_refused
 from loaders import headers, personnes, referentiel
@@ -95,9 +94,7 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
         return Validated(raw, layout.kind, layout.layout, report)
     if layout.kind == headers.VALUES:
         if layout.layout == headers.LONG:
-            for i in layout.extra:
-                if raw.header[i].strip():
-                    report.add(Problem("colonne-ignoree", line=raw.header_line, column=raw.header[i]))
+            report.extend(headers.long_extra_problems(raw.header, layout, ref.indicateurs["code"], raw.header_line))
         return validate_values(raw, layout, ref, con, report, allowed_territories, today, in_place=not private)
     if layout.kind == headers.ROADMAP:
         return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
@@ -176,9 +173,11 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
         elif validated.kind == headers.ROADMAP:
             outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
         elif validated.kind == headers.PEOPLE:
-            outcome = apply_people(conn, actor, personnes.rows_of(validated.batch), meta, dry_run=dry_run)
+            outcome = personnes.store_people(conn, actor, validated, meta, dry_run=dry_run)
         else:
             outcome = apply_territories(conn, validated.batch, meta, dry_run=dry_run)
+    if not validated.report.ok:  # refused by the write itself (a people file without a national left)
+        return result
     for w in outcome.warnings:
         validated.report.add(Problem(w["code"], line=w.get("ligne"), column=w.get("colonne"),
                                      value=w.get("valeur"), params=w.get("params", {})))

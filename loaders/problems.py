@@ -27,6 +27,7 @@ CODES: dict[str, tuple[str, str]] = {
     "colonne-inconnue": (ERREUR, "La colonne « {colonne} » n'est pas un indicateur connu : ses valeurs seraient perdues.{suggestion}"),
     "colonne-vide": (ERREUR, "Une colonne de l'en-tête n'a pas de nom (colonne n° {position})."),
     "colonne-ignoree": (AVERTISSEMENT, "La colonne « {colonne} » n'est pas utilisée et sera ignorée."),
+    "disposition-mixte": (ERREUR, "La colonne « {colonne} » porte le nom d'un indicateur alors que le fichier est en disposition longue (une valeur par ligne, colonnes indicateur et valeur) : ses valeurs seraient perdues. Mettez ces valeurs sur des lignes à part, ou déposez un fichier en disposition large (une colonne par indicateur, sans colonnes indicateur ni valeur)."),
     # rows
     "ligne-longueur": (ERREUR, "La ligne compte {trouve} cellules alors que l'en-tête en compte {attendu}."),
     "cellule-obligatoire": (ERREUR, "La cellule « {colonne} » est obligatoire."),
@@ -70,6 +71,7 @@ CODES: dict[str, tuple[str, str]] = {
     "actif-invalide": (ERREUR, "« {valeur} » : écrivez oui ou non (vide vaut oui)."),
     "doublon-personne": (ERREUR, "La même adresse électronique figure déjà ligne {autre_ligne}."),
     "personnes-non-autorise": (ERREUR, "Seule l'équipe nationale (rôle national) peut importer des personnes : le fichier est refusé."),
+    "dernier-national": (ERREUR, "Ce fichier ne laisserait aucune personne active dans l'équipe nationale : cette personne perdrait son rôle national ou serait désactivée. Gardez au moins un administrateur national actif, au besoin en l'ajoutant dans ce fichier, sinon plus personne ne pourrait gérer les accès."),
     # warnings on values
     "saut-trimestriel": (AVERTISSEMENT, "{valeur} est {sens} par plus de {facteur} par rapport au trimestre précédent ({precedent} au {trimestre_precedent}) : vérifiez la saisie."),
     "revision-ancienne": (AVERTISSEMENT, "Révision d'une valeur de plus d'un an ({trimestre}) : {ancienne} devient {nouvelle}."),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+from data import store
 from indicators.parametres import TAILLE_MAX_FICHIER_MO
 from loaders.problems import Problem
 
@@ -334,7 +335,7 @@ def _rows_to_table(rows: list[tuple[int, list]], raw: RawTable, con: duckdb.Duck
         | {f"c{i}": pa.array(columns[i], pa.string()) for i in range(width)}
     )
     _create_brut(con, width)
-    con.register("brut_arrow", table)
+    store.register(con, "brut_arrow", table)
     con.execute("INSERT INTO brut SELECT * FROM brut_arrow")
-    con.unregister("brut_arrow")
+    store.unregister(con, "brut_arrow")
     raw.row_count = len(kept_lines)

@@ -27,18 +27,20 @@ with col_table:
 
 st.subheader(f"Matrice territoires × indicateurs — {quarters.label(at)}")
 st.caption("Cliquez sur une ligne (ou sur « Ouvrir ») pour ouvrir la fiche du territoire. "
-           "Cliquez sur un en-tête pour trier ; survolez-le pour la définition de l'indicateur.")
+           "Cliquez sur un en-tête pour trier ; survolez-le pour la définition de l'indicateur. "
+           + layout.AIDE_MATRICE)
 matrice = vue["matrice"]
 choisi = tables.tableau(
     layout.avec_lien(matrice), f"matrice-statuts-{at}", key="matrice", export=matrice,
     column_config=layout.colonnes_matrice(matrice, catalogue), styles=layout.styles_statuts(matrice),
-    on_select="rerun", selection_mode="single-row",
+    on_select="rerun", selection_mode="single-row", height=layout.HAUTEUR_MATRICE,
 )
 layout.ouvrir_selection(choisi, matrice)
 
 st.header("Carte des territoires")
-couleur = st.segmented_control("Colorer selon", ["statut", "avancement"], default="statut", key="couleur",
-                               format_func={"statut": "Statut dominant", "avancement": "Avancement moyen"}.get)
+couleur = st.segmented_control("Colorer selon", list(carte.COULEURS_CARTE), default="statut", key="couleur",
+                               format_func={"statut": "Statut dominant", "trajectoire": carte.MESURE}.get)
+st.caption(carte.LEGENDE)
 clic = carte.afficher_carte(vue["carte"], couleur=couleur or "statut", key="carte")
 if clic:
     st.switch_page("pages/territoire.py", query_params={"territoire": clic})

@@ -22,11 +22,11 @@ NNBSP = "\u202f"
 def small_frame() -> pd.DataFrame:
     return pd.DataFrame([
         ("246300701", "Clermont Auvergne Métropole et Puy-de-Dôme", "groupement", "63", "en_retard", 45.63),
-        ("974", "La Réunion", "departement", "", "atteint", 112.0),
+        ("974", "La Réunion", "departement", "", "atteint", 100.0),
         ("200040715", "Grenoble-Alpes-Métropole", "epci", "", "en_retard", 12.0),
         ("75056", "Paris", "commune", "", "a_surveiller", math.nan),
         ("31555", "Toulouse", "commune", "", "dans_la_trajectoire", 80.0),
-    ], columns=["code", "nom", "type", "membres", "statut", "avancement_pct"])
+    ], columns=["code", "nom", "type", "membres", "statut", "part_trajectoire_pct"])
 
 
 def clickable_codes(fig) -> set[str]:
@@ -57,18 +57,49 @@ def test_hover_text_is_french_with_comma_decimals():
     fig = carte.figure_carte(small_frame())
     texts = hover_texts(fig)
     assert (f"<b>Clermont Auvergne Métropole et Puy-de-Dôme</b> (246300701)<br>Statut : En retard"
-            f"<br>Avancement : 45,6{NNBSP}%") in texts
-    assert f"<b>Paris</b> (75056)<br>Statut : À surveiller<br>Avancement : non disponible" in texts
-    assert f"<b>La Réunion</b> (974)<br>Statut : Atteint<br>Avancement : 112,0{NNBSP}%" in texts
+            f"<br>Dans la trajectoire ou atteints : 46{NNBSP}%") in texts
+    assert f"<b>Paris</b> (75056)<br>Statut : À surveiller<br>Dans la trajectoire ou atteints : aucun indicateur évalué" in texts
+    assert f"<b>La Réunion</b> (974)<br>Statut : Atteint<br>Dans la trajectoire ou atteints : 100{NNBSP}%" in texts
     assert not any("45.6" in t or "nan" in t.lower() for t in texts)
     assert all(t.hovertemplate == "%{text}<extra></extra>" for t in fig.data if t.text is not None)
+
+
+def incomplete_frame() -> pd.DataFrame:
+    frame = small_frame().assign(nb_trajectoire=[5, 13, 1, 0, 8], nb_evalues=[11, 13, 8, 0, 10],
+                                 nb_incomplets=[0, 0, 13, 2, 0], declaration="")
+    frame.loc[2, "declaration"] = "1 trimestre renseigné sur 3 (13 indicateurs sur 13)"
+    frame.loc[3, "declaration"] = "2 trimestres renseignés sur 3 (2 indicateurs sur 13)"
+    return frame
+
+
+def test_incomplete_reporting_is_outlined_named_in_the_legend_and_said_on_hover():
+    for couleur in carte.COULEURS_CARTE:
+        fig = carte.figure_carte(incomplete_frame(), couleur=couleur)
+        outlines = [t for t in fig.data if t.name == carte.INCOMPLET]
+        # Grenoble (a shape): a dotted outline, no fill; Paris (a commune): an open ring
+        assert [t.mode for t in outlines] == ["lines", "markers"]
+        assert outlines[0].line.dash == "dot" and outlines[0].fill is None
+        assert outlines[1].marker.symbol == "circle-open" and list(outlines[1].x) == [
+            next(t for t in fig.data if t.mode == "markers" and t.hoverinfo == "skip"
+                 and t.customdata is not None and list(t.customdata) == ["75056"]).x[0]]
+        assert [t.showlegend for t in outlines] == [True, False]  # one legend entry
+        assert carte.INCOMPLET in legend(fig.to_plotly_json()["data"])
+        assert all(t.hoverinfo == "skip" for t in outlines)  # the targets keep the hover and the click
+    texts = hover_texts(fig)
+    assert (f"<b>Grenoble-Alpes-Métropole</b> (200040715)<br>Statut : En retard<br>Dans la trajectoire ou "
+            f"atteints : 12{NNBSP}% (1 sur 8 indicateurs évalués)<br>Déclaration incomplète : 1 trimestre "
+            "renseigné sur 3 (13 indicateurs sur 13)") in texts
+    assert not any("Déclaration" in t for t in texts if "Toulouse" in t)
+    # complete everywhere: no outline, no legend entry
+    fig = carte.figure_carte(incomplete_frame().assign(nb_incomplets=0, declaration=""))
+    assert not [t for t in fig.data if t.name == carte.INCOMPLET]
 
 
 def test_every_territory_is_clickable_and_nothing_geographic_is_drawn(db):
     with store.connect(db) as con:
         territories = queries.territories(con)
     frame = territories.assign(statut=[status.STATUTS[i % 6] for i in range(len(territories))],
-                               avancement_pct=[float(i * 3) for i in range(len(territories))])
+                               part_trajectoire_pct=[float(i * 3) for i in range(len(territories))])
     for couleur in carte.COULEURS_CARTE:
         fig = carte.figure_carte(frame, couleur=couleur)
         assert clickable_codes(fig) == set(territories["code"])
@@ -86,20 +117,21 @@ def test_every_territory_is_clickable_and_nothing_geographic_is_drawn(db):
     assert len(fig.layout.shapes) == 5
 
 
-def test_progress_colouring_has_a_french_colour_bar_and_a_hatched_no_value_entry():
-    fig = carte.figure_carte(small_frame(), couleur="avancement")
+def test_share_colouring_has_a_french_colour_bar_that_names_the_measure_and_a_hatched_no_value_entry():
+    fig = carte.figure_carte(small_frame(), couleur="trajectoire")
     bars = [t for t in fig.data if t.marker is not None and t.marker.showscale]
     assert len(bars) == 1
     bar = bars[0].marker.colorbar
-    assert bar.title.text == "Avancement"
-    assert list(bar.ticktext) == [f"0{NNBSP}%", f"25{NNBSP}%", f"50{NNBSP}%", f"75{NNBSP}%",
-                                  f"100{NNBSP}% et plus"]
-    assert legend(fig.to_plotly_json()["data"]) == ["Avancement non disponible"]  # Paris
+    assert bar.title.text.replace("<br>", " ") == "Indicateurs dans la trajectoire ou atteints"
+    assert list(bar.ticktext) == [f"0{NNBSP}%", f"25{NNBSP}%", f"50{NNBSP}%", f"75{NNBSP}%", f"100{NNBSP}%"]
+    assert bars[0].marker.cmin == 0 and bars[0].marker.cmax == 100
+    assert legend(fig.to_plotly_json()["data"]) == ["Aucun indicateur évalué"]  # Paris
     fills = {t.legendgroup: t.fillcolor for t in fig.data if t.fill == "toself" and t.legendgroup}
-    # darker when further along: Réunion (112 %, capped at 100) darker than Grenoble (12 %, the
+    # darker when more indicators are on their path: Réunion (100 %) darker than Grenoble (12 %, the
     # 10-15 step)
-    assert fills["avancement-100"] == "rgb(0, 0, 145)"
-    assert sum(int(v) for v in fills["avancement-10"][4:-1].split(",")) > 3 * 145
+    assert fills["part-100"] == "rgb(0, 0, 145)"
+    assert sum(int(v) for v in fills["part-10"][4:-1].split(",")) > 3 * 145
+    assert "trajectoire ou ont atteint leur cible" in carte.LEGENDE and "pointillé" in carte.LEGENDE
 
 
 def test_missing_status_or_unknown_code_never_breaks_the_map():
@@ -131,7 +163,7 @@ def test_figure_builds_fast_once_geometry_is_cached():
     frame = small_frame()
     carte.figure_carte(frame)  # cold: reads and simplifies the geometry once per process
     start = time.perf_counter()
-    for couleur in ("statut", "avancement", "statut"):
+    for couleur in ("statut", "trajectoire", "statut"):
         carte.figure_carte(frame, couleur=couleur)
     assert (time.perf_counter() - start) / 3 < 0.25
 
@@ -143,10 +175,10 @@ def _carte_script():
     from pages.components import carte
 
     frame = pd.DataFrame([
-        ("974", "La Réunion", "departement", "", "atteint", 112.0),
+        ("974", "La Réunion", "departement", "", "atteint", 100.0),
         ("75056", "Paris", "commune", "", "en_retard", 45.63),
         ("000000000", "Territoire sans contour", "epci", "", "en_retard", 10.0),
-    ], columns=["code", "nom", "type", "membres", "statut", "avancement_pct"])
+    ], columns=["code", "nom", "type", "membres", "statut", "part_trajectoire_pct"])
     clic = carte.afficher_carte(frame, couleur="statut", key="carte")
     st.write(f"clic : {clic}")
 
@@ -161,7 +193,7 @@ def test_afficher_carte_sends_an_offline_clickable_chart():
     assert legend(spec["data"]) == ["En retard", "Atteint"]
     codes = {c for t in spec["data"] for c in t.get("customdata") or []}
     assert codes == {"974", "75056"}
-    assert any(f"Avancement : 45,6{NNBSP}%" in s for t in spec["data"] for s in t.get("text") or [])
+    assert any(f"Dans la trajectoire ou atteints : 46{NNBSP}%" in s for t in spec["data"] for s in t.get("text") or [])
     config = json.loads(chart.config)
     assert config["displaylogo"] is False and config["displayModeBar"] is False
     assert len(chart.selection_mode) == 1  # points only: a click, no box or lasso
@@ -175,11 +207,11 @@ def test_smaller_territories_are_drawn_over_larger_ones_whatever_their_status():
     frame = pd.DataFrame([
         ("200033579", "Communauté urbaine d'Arras", "epci", "", "en_retard", 10.0),
         ("62", "Pas-de-Calais", "departement", "", "atteint", 100.0),
-    ], columns=["code", "nom", "type", "membres", "statut", "avancement_pct"])
+    ], columns=["code", "nom", "type", "membres", "statut", "part_trajectoire_pct"])
     for couleur in carte.COULEURS_CARTE:
         fig = carte.figure_carte(frame, couleur=couleur)
         fills = [t.legendgroup for t in fig.data if t.fill == "toself" and t.name != "Départements"]
-        expected = ["atteint", "en_retard"] if couleur == "statut" else ["avancement-100", "avancement-10"]
+        expected = ["atteint", "en_retard"] if couleur == "statut" else ["part-100", "part-10"]
         assert fills == expected
 
 
@@ -187,7 +219,7 @@ def test_a_commune_wins_the_click_over_the_epci_around_it():
     frame = pd.DataFrame([
         ("37261", "Tours", "commune", "", "atteint", 10.0),
         ("243700754", "Tours Métropole Val de Loire", "epci", "", "en_retard", 100.0),
-    ], columns=["code", "nom", "type", "membres", "statut", "avancement_pct"])
+    ], columns=["code", "nom", "type", "membres", "statut", "part_trajectoire_pct"])
     fig = carte.figure_carte(frame)
     targets = [i for i, t in enumerate(fig.data) if t.hovertemplate]
     owners = [{str(c) for c in fig.data[i].customdata} for i in targets]

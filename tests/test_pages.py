@@ -69,6 +69,7 @@ def test_app_routes_to_home(app):
 import json  # noqa: E402
 
 from data.access import Personne  # noqa: E402
+from indicators import noms  # noqa: E402
 from indicators import status as status_mod  # noqa: E402
 from indicators.progress import progress as progress_fn  # noqa: E402
 
@@ -101,14 +102,22 @@ def test_national_page_lists_every_territory_with_its_statuses(app, demo_db):
     frame, names, labels = _progress(demo_db)
     matrix = next(d.value for d in at.dataframe if "Territoire" in d.value.columns and "Fiche" in d.value.columns)
     assert sorted(matrix["Code"]) == sorted(frame["territoire"].unique())
-    assert set(matrix["Territoire"]) == {names[c] for c in frame["territoire"].unique()}
-    # a known late (territory, indicator) of the demo reads "En retard", with its icon, in the matrix
-    late = frame[frame["statut"] == "en_retard"].iloc[0]
+    # short names in the matrix (issue 17), the official names beside them
+    assert set(matrix["Nom officiel"]) == {names[c] for c in frame["territoire"].unique()}
+    assert dict(zip(matrix["Code"], matrix["Territoire"]))["200060457"] == "CA Dembeni-Mamoudzou"
+    assert matrix["Territoire"].is_unique
+    # a known late (territory, indicator) of the demo, fully reported, reads "En retard", with its
+    # icon, in the matrix (short indicator labels as headers)
+    labels = {c: noms.libelle_matrice(c, lib) for c, lib in labels.items()}
+    late = frame[(frame["statut"] == "en_retard")
+                 & (frame["trimestres_renseignes"] == frame["trimestres_ecoules"])].iloc[0]
     cell = matrix.set_index("Code").loc[late["territoire"], labels[late["indicateur"]]]
     assert cell == status_mod.affichage("en_retard") and "En retard" in cell
-    # every cell is a status shown as icon + text, or empty when not in that roadmap
+    # every cell is a status shown as icon + text (with the quarters reported when some are
+    # missing: "✖ En retard · 1/3 trim."), or empty when not in that roadmap
     cells = matrix[[labels[i] for i in frame["indicateur"].unique()]].stack()
-    assert set(cells) <= {status_mod.affichage(s) for s in status_mod.STATUTS} | {""}
+    assert {c.split(" · ")[0] for c in cells} <= {status_mod.affichage(s) for s in status_mod.STATUTS} | {""}
+    assert all(re.fullmatch(r"\d+/\d+ trim\.", c.split(" · ")[1]) for c in cells if " · " in c)
     assert matrix.set_index("Code").loc[late["territoire"], "En retard"] == (
         (frame["territoire"] == late["territoire"]) & (frame["statut"] == "en_retard")).sum()
     # the link column opens the territory page

@@ -10,8 +10,11 @@ import pytest
 
 from data import lectures
 from data.access import Personne
-from indicators import methode, status, tableaux
+from indicators import declaration, methode, status, tableaux
+from indicators import territoire as terr
 from tests import engine_fixtures as ef
+
+NATIONAL = Personne("n@dihal.gouv.fr", "national")
 
 
 @pytest.fixture
@@ -42,8 +45,11 @@ def test_progression_matrix_and_counts(con):
     assert set(frame["nom"]) == {"Alpha", "Bêta"}
     labels = {"sorties_rue_logement": "Rue", "expulsions_evitees": "Expulsions"}
     m = tableaux.matrice(frame, labels)
-    assert list(m["Code"]) == ["A", "B"] and list(m.columns[:2]) == ["Territoire", "En retard"]  # same count of late indicators (1): sorted by name
-    assert list(m.columns[2:4]) == ["Rue", "Expulsions"]  # catalogue order, right after the count
+    # same count of late indicators (1): sorted by (short) name
+    assert list(m["Code"]) == ["A", "B"] and list(m.columns[:3]) == ["Territoire", "En retard", "Incomplets"]
+    assert list(m.columns[3:5]) == ["Rue", "Expulsions"]  # catalogue order, right after the counts
+    assert list(m["Territoire"]) == ["Alpha", "CD Bêta"] and list(m["Nom officiel"]) == ["Alpha", "Bêta"]
+    assert list(m["Incomplets"]) == [0, 0]  # every elapsed quarter reported
     assert m.set_index("Code").loc["B", "Rue"] == status.affichage(status.EN_RETARD)
     assert m.set_index("Code").loc["B", "Expulsions"] == ""  # not in B's roadmap
     assert m.set_index("Code").loc["A", "Type"] == "Intercommunalité (EPCI)"
@@ -65,9 +71,82 @@ def test_dominant_status_for_the_map(con):
     g = tableaux.statut_global(frame).set_index("territoire")
     # A has 1 late indicator out of 2 (>= a quarter): the map shows it late
     assert g.loc["A", "statut"] == status.EN_RETARD and g.loc["A", "nb_en_retard"] == 1
-    # mean progress capped at 150 %: A = (62.5 + 7.5) / 2
-    assert g.loc["A", "avancement_pct"] == pytest.approx((50 / 80 * 100 + 3 / 40 * 100) / 2)
-    assert g.loc["B", "avancement_pct"] == pytest.approx(60 / 800 * 100)
+    # the map's measure: share of the judged indicators on or ahead of their path
+    assert g.loc["A", "part_trajectoire_pct"] == 50 and g.loc["A", "nb_trajectoire"] == 1
+    assert g.loc["A", "nb_evalues"] == 2
+    assert g.loc["B", "part_trajectoire_pct"] == 0 and g.loc["B", "nb_evalues"] == 1
+    assert (g["nb_incomplets"] == 0).all() and list(g["trimestres_ecoules"]) == [3, 3]
+
+
+def test_map_measure_does_not_count_an_overspent_ceiling_as_progress(con):
+    """Issue 17: a mean of progress rates counted 112 % of a hotel-night ceiling consumed as progress."""
+    ef.add_territory(con, "E", nom="Epsilon", population=100_000)
+    # on its path: 40 >= 30 expected; ceiling 800 over 8 quarters (300 allowed at k = 3), 900 spent
+    ef.add_roadmap(con, "E", "2025-T1", "2026-T4", {"sorties_rue_logement": (0, 80), "nuitees_hotelieres": (0, 800)})
+    ef.add_values(con, "E", "sorties_rue_logement", {"2025-T1": 10, "2025-T2": 10, "2025-T3": 20})
+    ef.add_values(con, "E", "nuitees_hotelieres", {"2025-T1": 300, "2025-T2": 300, "2025-T3": 300})
+    frame = tableaux.progression(con, "2025-T3")
+    e = frame[frame["territoire"] == "E"].set_index("indicateur")
+    assert e.loc["nuitees_hotelieres", "avancement_pct"] == pytest.approx(112.5)  # "plafond consommé"
+    assert e.loc["nuitees_hotelieres", "statut"] == status.EN_RETARD
+    g = tableaux.statut_global(frame).set_index("territoire")
+    # one indicator of two on its path: 50 %, where the former mean read (50 + 112.5) / 2 = 81 %
+    assert g.loc["E", "part_trajectoire_pct"] == 50
+    assert g.loc["E", "nb_trajectoire"] == 1 and g.loc["E", "nb_evalues"] == 2
+
+
+@pytest.fixture
+def gappy(con):
+    """D reported 2025-T1 and 2025-T3 of its roadmap, not 2025-T2."""
+    ef.add_territory(con, "D", nom="Communauté d'agglomération de Delta / Omega", population=80_000)
+    ef.add_roadmap(con, "D", "2025-T1", "2026-T4", {"sorties_rue_logement": (0, 80), "expulsions_evitees": (0, 40)})
+    ef.add_values(con, "D", "sorties_rue_logement", {"2025-T1": 5, "2025-T3": 7})
+    ef.add_values(con, "D", "expulsions_evitees", {"2025-T1": 2, "2025-T2": 2, "2025-T3": 20})
+    return con
+
+
+def test_matrix_marks_the_statuses_judged_on_incomplete_reporting(gappy):
+    frame = tableaux.progression(gappy, "2025-T3")
+    m = tableaux.matrice(frame, {"sorties_rue_logement": "Rue", "expulsions_evitees": "Expulsions"}).set_index("Code")
+    # 12 realised against 30 expected: late, and said to be judged on 2 quarters of 3
+    assert m.loc["D", "Rue"] == "✖ En retard · 2/3 trim."
+    assert m.loc["D", "Expulsions"] == "↗ Dans la trajectoire"  # every quarter reported: no mark
+    assert m.loc["A", "Rue"] == "↗ Dans la trajectoire"
+    assert m.loc["D", "Incomplets"] == 1 and m.loc["A", "Incomplets"] == 0
+    assert m.loc["D", "Territoire"] == "CA Delta-Omega"
+    assert m.loc["D", "Nom officiel"] == "Communauté d'agglomération de Delta / Omega"
+    assert declaration.cellule_statut(status.NON_RENSEIGNE, 0, 3) == "? Non renseigné"  # says it already
+    assert declaration.cellule_statut(status.ATTEINT, 1, 3) == "✔ Atteint · 1/3 trim."
+    r = tableaux.resume(frame)
+    assert r["incomplets"] == 1 and r["en_retard_incomplets"] == 1 and r["en_retard"] == 3
+
+
+def test_map_rows_say_when_reporting_is_incomplete(gappy):
+    frame = tableaux.progression(gappy, "2025-T3")
+    terr = gappy.execute("SELECT code, nom, type, '' AS membres FROM territoire").df()
+    c = tableaux.carte_territoires(frame, terr).set_index("code")
+    assert c.loc["D", "nb_incomplets"] == 1 and c.loc["D", "nb_indicateurs"] == 2
+    assert c.loc["D", "trimestres_renseignes_min"] == 2 and c.loc["D", "trimestres_ecoules"] == 3
+    assert c.loc["D", "declaration"] == "2 trimestres renseignés sur 3 (1 indicateur sur 2)"
+    assert c.loc["A", "declaration"] == ""
+    row = {"nb_incomplets": 3, "nb_indicateurs": 13, "trimestres_renseignes_min": 0,
+           "trimestres_renseignes_max": 1, "trimestres_ecoules": 3}
+    assert declaration.texte_declaration(row) == "de 0 à 1 trimestre renseigné sur 3 (3 indicateurs sur 13)"
+    assert declaration.texte_trimestres(1, 3) == "1 trimestre renseigné sur 3"
+    assert declaration.texte_trimestres(6, 8) == "6 trimestres renseignés sur 8"
+    assert declaration.declaration_incomplete(1, 3) and not declaration.declaration_incomplete(3, 3)
+    assert not declaration.declaration_incomplete(0, 0)  # nothing elapsed: nothing owed
+
+
+def test_trajectory_is_drawn_at_reported_quarters_only(gappy):
+    s = terr.serie_indicateur(gappy, "D", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3", NATIONAL)
+    # 2025-T2 not reported: no point there (the line breaks), never a flat run at 5
+    assert s["realise_affiche"].iloc[0] == 5 and math.isnan(s["realise_affiche"].iloc[1])
+    assert s["realise_affiche"].iloc[2] == 12 and s["realise_affiche"].iloc[3:].isna().all()
+    assert list(s["ecoule"]) == [True] * 3 + [False] * 5
+    assert list(s["renseigne"]) == [True, False, True] + [False] * 5
+    table = tableaux.tableau_serie(s)
+    assert math.isnan(table["Réalisé"].iloc[1]) and table["Réalisé"].iloc[2] == 12
 
 
 def test_headline_figures_change_and_total(con):
@@ -80,14 +159,12 @@ def test_headline_figures_change_and_total(con):
     assert math.isnan(cles.loc["attributions_sans_domicile", "valeur"])
 
 
-NATIONAL = Personne("n@dihal.gouv.fr", "national")
-
-
 def test_trajectory_series(con):
-    s = tableaux.serie_indicateur(con, "A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3", NATIONAL)
+    s = terr.serie_indicateur(con, "A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3", NATIONAL)
     assert list(s["reference"]) == [f"{y}-T{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)]
     assert list(s["attendu"]) == [10, 20, 30, 40, 50, 60, 70, 80]
     assert list(s["realise_affiche"].iloc[:3]) == [10, 20, 50] and s["realise_affiche"].iloc[3:].isna().all()
+    assert s["renseigne"].iloc[:3].all() and not s["renseigne"].iloc[3:].any()
     assert list(s["valeur_trimestre"].iloc[:3]) == [10, 10, 30]
     assert s["projection_fin"].iloc[-1] == pytest.approx(50 / 3 * 8)
     assert s["libelle"].iloc[0] == "T1 2025"
@@ -97,13 +174,13 @@ def test_trajectory_projection_is_the_reference_quarters_not_a_later_ones(con):
     """A value of a quarter after the reference one must not move the projection drawn at ``at``
     (the cards give the projection at ``at``)."""
     ef.add_values(con, "A", "sorties_rue_logement", {"2025-T4": 90})
-    s = tableaux.serie_indicateur(con, "A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3", NATIONAL)
+    s = terr.serie_indicateur(con, "A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3", NATIONAL)
     assert s["projection_fin"].tolist() == pytest.approx([50 / 3 * 8] * 8)
 
 
 def test_comparison_same_type_per_reported_quarter_per_100k(con):
     ef.add_roadmap(con, "C", "2025-T2", "2027-T1", {"sorties_rue_logement": (0, 40)})
-    comp = tableaux.comparaison(con, "A", "sorties_rue_logement", "2025-T3", NATIONAL).set_index("territoire")
+    comp = terr.comparaison(con, "A", "sorties_rue_logement", "2025-T3", NATIONAL).set_index("territoire")
     assert set(comp.index) == {"A", "C"}  # B is a département
     # like with like: A reported 3 quarters (50), C only 2 (12): per reported quarter, per 100,000
     assert comp.loc["A", ["valeur", "trimestres_renseignes"]].tolist() == [50, 3]
@@ -115,7 +192,7 @@ def test_comparison_same_type_per_reported_quarter_per_100k(con):
 
 
 def test_comparison_leaves_out_territories_whose_roadmap_does_not_follow_the_indicator(con):
-    comp = tableaux.comparaison(con, "A", "sorties_rue_logement", "2025-T3", NATIONAL)
+    comp = terr.comparaison(con, "A", "sorties_rue_logement", "2025-T3", NATIONAL)
     assert comp["territoire"].tolist() == ["A"]  # C reported values but has no roadmap
 
 
@@ -123,7 +200,7 @@ def test_comparison_without_population_has_no_figure_per_100k(con):
     ef.add_territory(con, "D", nom="Delta", population=None, vague="AMI 2", type_="epci")
     ef.add_roadmap(con, "D", "2025-T1", "2026-T4", {"sorties_rue_logement": (0, 40)})
     ef.add_values(con, "D", "sorties_rue_logement", {"2025-T1": 4})
-    comp = tableaux.comparaison(con, "D", "sorties_rue_logement", "2025-T3", NATIONAL).set_index("territoire")
+    comp = terr.comparaison(con, "D", "sorties_rue_logement", "2025-T3", NATIONAL).set_index("territoire")
     assert comp.loc["D", "valeur_par_trimestre"] == 4 and math.isnan(comp.loc["D", "pour_100000"])
 
 
@@ -178,9 +255,9 @@ def test_least_complete_territories_first_and_capped():
 def test_quarterly_values_are_withheld_outside_the_persons_scope(con, monkeypatch):
     monkeypatch.setattr(lectures, "trimestre_de_reference", lambda: "2025-T3")
     args = ("A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3")
-    mine = tableaux.serie_indicateur(con, *args, Personne("c@a.fr", "coordinateur", "A"))
-    other = tableaux.serie_indicateur(con, *args, Personne("c@b.fr", "coordinateur", "B"))
-    reader = tableaux.serie_indicateur(con, *args, Personne("l@dihal.gouv.fr", "lecteur"))
+    mine = terr.serie_indicateur(con, *args, Personne("c@a.fr", "coordinateur", "A"))
+    other = terr.serie_indicateur(con, *args, Personne("c@b.fr", "coordinateur", "B"))
+    reader = terr.serie_indicateur(con, *args, Personne("l@dihal.gouv.fr", "lecteur"))
     assert list(mine["valeur_trimestre"].iloc[:3]) == [10, 10, 30]
     for s in (other, reader):
         assert s["valeur_trimestre"].isna().all()
@@ -219,19 +296,19 @@ def test_outside_the_scope_figures_are_read_at_the_default_quarter_only(con, mon
     outsiders = [Personne("c@b.fr", "coordinateur", "B"), Personne("s@b.fr", "services_etat", "B"),
                  Personne("l@dihal.gouv.fr", "lecteur")]
     for person in outsiders:
-        assert tableaux.progression_territoire(con, "A", "2025-T3", person)["realise"].tolist() == [50, 3]
+        assert terr.progression_territoire(con, "A", "2025-T3", person)["realise"].tolist() == [50, 3]
         with pytest.raises(lectures.DetailRefuse, match="dernier trimestre complet"):
-            tableaux.progression_territoire(con, "A", "2025-T2", person)
+            terr.progression_territoire(con, "A", "2025-T2", person)
         with pytest.raises(lectures.DetailRefuse):
-            tableaux.serie_indicateur(con, "A", *window, "2025-T2", person)
+            terr.serie_indicateur(con, "A", *window, "2025-T2", person)
         with pytest.raises(lectures.DetailRefuse, match="comparaison"):
-            tableaux.comparaison(con, "A", "sorties_rue_logement", "2025-T2", person)
-        assert len(tableaux.comparaison(con, "A", "sorties_rue_logement", "2025-T3", person)) == 1
+            terr.comparaison(con, "A", "sorties_rue_logement", "2025-T2", person)
+        assert len(terr.comparaison(con, "A", "sorties_rue_logement", "2025-T3", person)) == 1
     coordinator = Personne("c@a.fr", "coordinateur", "A")  # their own territory: any quarter
-    assert tableaux.progression_territoire(con, "A", "2025-T2", coordinator)["realise"].tolist() == [20, 2]
-    assert tableaux.serie_indicateur(con, "A", *window, "2025-T2", coordinator)["valeur_trimestre"].notna().sum() == 3
+    assert terr.progression_territoire(con, "A", "2025-T2", coordinator)["realise"].tolist() == [20, 2]
+    assert terr.serie_indicateur(con, "A", *window, "2025-T2", coordinator)["valeur_trimestre"].notna().sum() == 3
     with pytest.raises(lectures.DetailRefuse):  # the comparison shows other territories
-        tableaux.comparaison(con, "A", "sorties_rue_logement", "2025-T2", coordinator)
-    assert tableaux.comparaison(con, "A", "sorties_rue_logement", "2025-T2", NATIONAL)["valeur"].tolist() == [20]
+        terr.comparaison(con, "A", "sorties_rue_logement", "2025-T2", coordinator)
+    assert terr.comparaison(con, "A", "sorties_rue_logement", "2025-T2", NATIONAL)["valeur"].tolist() == [20]
     assert lectures.trimestre_impose(outsiders[0], "A") == "2025-T3"
     assert lectures.trimestre_impose(coordinator, "A") is None and lectures.trimestre_impose(NATIONAL, "A") is None

@@ -1,5 +1,6 @@
-"""The offline map of France of the national page: every territory coloured by status or by
-progress, the overseas départements in insets, a click on a territory gives its code.
+"""The offline map of France of the national page: every territory coloured by status or by the
+share of its indicators on their path, incomplete reporting outlined, the overseas départements in
+insets, a click on a territory gives its code.
 
 Drawn with filled Scatter traces on hidden plain axes (geometry from data.geo): no geo or map
 trace, so the browser never asks Plotly's CDN for a world map and the map draws offline.
@@ -18,35 +19,56 @@ from indicators import status
 from pages.components.graphiques import POLICE
 from pages.components.layout import pourcentage
 
-COULEURS_CARTE = ("statut", "avancement")
+COULEURS_CARTE = ("statut", "trajectoire")
+# The colour measure of the second view: the same meaning for an indicator to raise or to reduce
+# (a mean of progress rates would count a ceiling's overspend as progress).
+MESURE = "Indicateurs dans la trajectoire ou atteints"
+TITRE_MESURE = "Indicateurs dans la<br>trajectoire ou<br>atteints"
+LEGENDE = ("Statut dominant : « En retard » dès qu'un quart des indicateurs le sont, sinon le statut le plus "
+           "fréquent. « Indicateurs dans la trajectoire ou atteints » : part des indicateurs évalués de la "
+           "feuille de route qui sont dans la trajectoire ou ont atteint leur cible (à augmenter comme à "
+           "réduire : plus la part est haute, mieux c'est). Contour pointillé : déclaration incomplète, "
+           "des trimestres écoulés ne sont pas renseignés ; le survol dit combien.")
 FOND = "#EEEEEE"
 TRAIT_FOND = "#A6A6A6"
 TRAIT_TERRITOIRE = "#FFFFFF"
 GRIS_SANS_VALEUR = "#CECECE"
-SANS_AVANCEMENT = "Avancement non disponible"
+SANS_PART = "Aucun indicateur évalué"
+# Incomplete reporting: a thick dashed dark outline (a shape, not a colour), its own legend entry.
+INCOMPLET = "Déclaration incomplète (contour pointillé)"
+TRAIT_INCOMPLET = dict(color="#161616", width=2.5, dash="dot")
 # Hatched, so "no figure" never reads as a pale "little progress".
 MOTIF_SANS_VALEUR = dict(shape="/", fgcolor="#666666", bgcolor=GRIS_SANS_VALEUR, size=6)
-# Progress scale: light to dark blue of the French State palette; 100 % (target reached) and
-# beyond take the darkest shade.
-ECHELLE_AVANCEMENT = [[0.0, "#ECECFE"], [0.5, "#8585F6"], [1.0, "#000091"]]
-AVANCEMENT_MAX = 100.0
+# Share scale: light to dark blue of the French State palette; 100 % (every judged indicator on
+# its path) takes the darkest shade.
+ECHELLE_PART = [[0.0, "#ECECFE"], [0.5, "#8585F6"], [1.0, "#000091"]]
+PART_MAX = 100.0
 CONFIG = {"displaylogo": False, "displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 HAUTEUR = 560
 
 
 def _survol(row) -> str:
-    avancement = row.avancement_pct
-    texte = "non disponible" if avancement is None or pd.isna(avancement) else pourcentage(avancement, 1)
-    return (f"<b>{row.nom}</b> ({row.code})<br>Statut : {status.libelle(row.statut)}"
-            f"<br>Avancement : {texte}")
+    share = getattr(row, "part_trajectoire_pct", None)
+    if share is None or pd.isna(share):
+        mesure = "aucun indicateur évalué"
+    else:
+        mesure = pourcentage(share, 0)
+        if pd.notna(row.nb_evalues):
+            s = "s" if row.nb_evalues > 1 else ""
+            mesure += f" ({int(row.nb_trajectoire)} sur {int(row.nb_evalues)} indicateur{s} évalué{s})"
+    text = (f"<b>{row.nom}</b> ({row.code})<br>Statut : {status.libelle(row.statut)}"
+            f"<br>Dans la trajectoire ou atteints : {mesure}")
+    if row.declaration:
+        text += f"<br>Déclaration incomplète : {row.declaration}"
+    return text
 
 
-PAS_AVANCEMENT = 5.0  # progress colours change by steps of 5 points
+PAS_PART = 5.0  # colours change by steps of 5 points
 
 
 def _palier(value: float) -> float:
-    """The progress step a value is coloured with (0 to AVANCEMENT_MAX)."""
-    return min(max(float(value), 0.0), AVANCEMENT_MAX) // PAS_AVANCEMENT * PAS_AVANCEMENT
+    """The step a share is coloured with (0 to PART_MAX)."""
+    return min(max(float(value), 0.0), PART_MAX) // PAS_PART * PAS_PART
 
 
 # Drawing layers, larger kinds of territory first.
@@ -61,10 +83,10 @@ def _couche(row, shapes) -> int:
     return 0 if _aire(shapes[row.code]) > 1.0 else len(COUCHES)
 
 
-def _couleur_avancement(value) -> str:
+def _couleur_part(value) -> str:
     if value is None or pd.isna(value):
         return GRIS_SANS_VALEUR
-    return sample_colorscale(ECHELLE_AVANCEMENT, [min(max(value, 0.0), AVANCEMENT_MAX) / AVANCEMENT_MAX])[0]
+    return sample_colorscale(ECHELLE_PART, [min(max(value, 0.0), PART_MAX) / PART_MAX])[0]
 
 
 def _contour(shapes: list, *, nom: str, couleur: str, groupe: str, legende: bool, rang: int,
@@ -107,20 +129,21 @@ def _communes(rows, shapes, *, nom: str, couleur: str, groupe: str, legende: boo
     return [marker, _cibles(rows, shapes, nom=nom, couleur=couleur, groupe=groupe)]
 
 
-def _barre_avancement() -> dict:
+def _barre_part() -> dict:
     ticks = [0, 25, 50, 75, 100]
     labels = [pourcentage(t, 0) for t in ticks]
-    labels[-1] = f"{labels[-1]} et plus"
     return dict(showscale=True, colorbar=dict(
-        title=dict(text="Avancement"), tickvals=ticks, ticktext=labels, len=0.6, thickness=18,
+        title=dict(text=TITRE_MESURE, font=dict(size=14)), tickvals=ticks, ticktext=labels, len=0.6, thickness=18,
         x=1.0, xanchor="left", y=0.62, yanchor="middle", tickfont=dict(size=15)))
 
 
 def figure_carte(frame: pd.DataFrame, *, couleur: str = "statut", hauteur: int = HAUTEUR,
                  titre: str | None = None) -> go.Figure:
     """Map of France with one shape (or point, for a commune) per territory of ``frame`` (columns
-    code, nom, type, membres, statut, avancement_pct), coloured by status (legend with the French
-    labels) or by progress (colour bar); the overseas départements in framed insets."""
+    code, nom, type, membres, statut, part_trajectoire_pct, and optionally nb_trajectoire,
+    nb_evalues, nb_incomplets, declaration), coloured by status (legend with the French labels) or
+    by the share of judged indicators on their path (colour bar); territories with incomplete
+    reporting outlined in dots (legend entry INCOMPLET); the overseas départements in insets."""
     if couleur not in COULEURS_CARTE:
         raise ValueError(f"couleur doit être l'une de {COULEURS_CARTE}, pas {couleur!r}")
     frame = _normaliser(frame)
@@ -137,15 +160,15 @@ def figure_carte(frame: pd.DataFrame, *, couleur: str = "statut", hauteur: int =
         groups = [(c, status.libelle(c), status.couleur(c), None, [r for r in rows if r.statut == c])
                   for c in status.STATUTS]
     else:
-        # progress in steps of PAS_AVANCEMENT: a few traces even for a thousand territories
+        # shares in steps of PAS_PART: a few traces even for a thousand territories
         by_step: dict[float, list] = {}
         for r in rows:
-            if not pd.isna(r.avancement_pct):
-                by_step.setdefault(_palier(r.avancement_pct), []).append(r)
-        groups = [(f"avancement-{step:g}", None, _couleur_avancement(step), None, by_step[step])
+            if not pd.isna(r.part_trajectoire_pct):
+                by_step.setdefault(_palier(r.part_trajectoire_pct), []).append(r)
+        groups = [(f"part-{step:g}", None, _couleur_part(step), None, by_step[step])
                   for step in sorted(by_step)]
-        groups.append(("sans", SANS_AVANCEMENT, GRIS_SANS_VALEUR, MOTIF_SANS_VALEUR,
-                       [r for r in rows if pd.isna(r.avancement_pct)]))
+        groups.append(("sans", SANS_PART, GRIS_SANS_VALEUR, MOTIF_SANS_VALEUR,
+                       [r for r in rows if pd.isna(r.part_trajectoire_pct)]))
     groups = [g for g in groups if g[4]]
     of = {r.code: (rang, g) for rang, g in enumerate(groups) for r in g[4]}
     legend_done = set()
@@ -162,6 +185,7 @@ def figure_carte(frame: pd.DataFrame, *, couleur: str = "statut", hauteur: int =
                                groupe=groupe, legende=nom is not None and groupe not in legend_done,
                                rang=rang, motif=motif))
         legend_done.add(groupe)
+    _incomplets(fig, [r for r in rows if r.nb_incomplets > 0], shapes)
     # Targets of shapes, then communes: Plotly gives a tie (pointer within 3 pixels of two
     # targets) to the later trace, so a commune wins over the EPCI around it.
     for groupe, nom, teinte, _motif, members in groups:
@@ -174,25 +198,48 @@ def figure_carte(frame: pd.DataFrame, *, couleur: str = "statut", hauteur: int =
             fig.add_traces(_communes(communes, shapes, nom=nom or members[0].nom, couleur=teinte,
                                      groupe=groupe, rang=rang,
                                      legende=nom is not None and groupe not in legend_done))
-    if couleur == "avancement":
+    if couleur == "trajectoire":
         # The colour bar rides on an invisible point: present even when every value is missing.
         centre = geo.metropole_bounds()
         fig.add_trace(go.Scatter(x=[centre[0]], y=[centre[1]], mode="markers", showlegend=False,
-                                 hoverinfo="skip", name="Avancement",
-                                 marker=dict(size=1, opacity=0, color=[0], colorscale=ECHELLE_AVANCEMENT,
-                                             cmin=0, cmax=AVANCEMENT_MAX, **_barre_avancement())))
+                                 hoverinfo="skip", name=MESURE,
+                                 marker=dict(size=1, opacity=0, color=[0], colorscale=ECHELLE_PART,
+                                             cmin=0, cmax=PART_MAX, **_barre_part())))
     _cadre(fig, hauteur, titre, legende_titre="Statut" if couleur == "statut" else None)
-    if couleur == "avancement":  # under the colour bar
+    if couleur == "trajectoire":  # under the colour bar
         fig.update_layout(legend=dict(yanchor="top", y=0.22))
     return fig
+
+
+def _incomplets(fig: go.Figure, rows: list, shapes) -> None:
+    """A dotted dark outline around each territory with incomplete reporting (a ring around a
+    commune), one legend entry: a shape, so it reads without colour and over any fill."""
+    surfaces = [shapes[r.code] for r in rows if not shapes[r.code].is_point]
+    communes = [shapes[r.code] for r in rows if shapes[r.code].is_point]
+    common = dict(name=INCOMPLET, legendgroup="incomplet", hoverinfo="skip", legendrank=999)
+    if surfaces:
+        gap = np.array([np.nan], dtype=np.float32)
+        fig.add_trace(go.Scatter(
+            x=np.concatenate([part for sh in surfaces for part in (sh.x, gap)][:-1]),
+            y=np.concatenate([part for sh in surfaces for part in (sh.y, gap)][:-1]),
+            mode="lines", line=TRAIT_INCOMPLET, showlegend=True, **common))
+    if communes:
+        fig.add_trace(go.Scatter(
+            x=[sh.centre[0] for sh in communes], y=[sh.centre[1] for sh in communes], mode="markers",
+            marker=dict(symbol="circle-open", size=24, color=TRAIT_INCOMPLET["color"], line=dict(width=2)),
+            showlegend=not surfaces, **common))
 
 
 def _normaliser(frame: pd.DataFrame) -> pd.DataFrame:
     """Codes as text; a missing or unknown status reads "non renseigné" (never dropped from the map)."""
     out = frame.assign(code=frame["code"].astype(str))
-    if "avancement_pct" not in out:
-        out["avancement_pct"] = float("nan")
-    out["avancement_pct"] = pd.to_numeric(out["avancement_pct"], errors="coerce")
+    if "part_trajectoire_pct" not in out:
+        out["part_trajectoire_pct"] = float("nan")
+    out["part_trajectoire_pct"] = pd.to_numeric(out["part_trajectoire_pct"], errors="coerce")
+    for column in ("nb_trajectoire", "nb_evalues"):
+        out[column] = pd.to_numeric(out[column], errors="coerce") if column in out else float("nan")
+    out["nb_incomplets"] = pd.to_numeric(out["nb_incomplets"], errors="coerce").fillna(0) if "nb_incomplets" in out else 0
+    out["declaration"] = out["declaration"].fillna("").astype(str) if "declaration" in out else ""
     statut = out["statut"] if "statut" in out else pd.Series(None, index=out.index, dtype=object)
     out["statut"] = statut.where(statut.isin(status.STATUTS), status.NON_RENSEIGNE)
     out["nom"] = out["nom"].where(out["nom"].notna(), out["code"]) if "nom" in out else out["code"]

@@ -18,6 +18,7 @@ from indicators import quarters
 from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
+from pages.components import erreurs
 from pages.components.layout import nombre, trimestre
 from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
@@ -145,7 +146,11 @@ def depot_section(person: Personne) -> None:
     if upload is None:
         return
     data, name = upload.getvalue(), upload.name
-    prep = _prepare(data, name, person)
+    try:
+        prep = _prepare(data, name, person)
+    except Exception as exc:  # a bug, not the file's fault: no refusal, an incident (erreurs.py)
+        erreurs.afficher_incident(exc, "La vérification du fichier")
+        return
     if not prep.ok:
         audited: set = st.session_state.setdefault("depot_audites", set())
         if prep.sha256 not in audited:

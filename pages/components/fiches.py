@@ -8,6 +8,7 @@ import streamlit as st
 
 from data.access import Personne
 from indicators import quarters, status
+from indicators.declaration import declaration_incomplete, texte_trimestres
 from pages.components.layout import nombre, pourcentage
 
 BADGE = {
@@ -50,33 +51,75 @@ def historique(versions: pd.DataFrame, libelle: str, name: str) -> None:
 
 
 def cartes(progress: pd.DataFrame, *, par_ligne: int = 3) -> None:
-    """One card per roadmap indicator: status (icon, text and colour), achieved vs target,
-    progress bar, expected to date, projection at the window's end."""
+    """One card per roadmap indicator: status (icon, text and colour), the direction and baseline
+    of an indicator to reduce, achieved vs target (for a ceiling, what has been consumed of it, in
+    words: no bar that would read as success), progress bar otherwise, expected to date, projection
+    at the window's end, and the quarters reported (a warning when some are missing)."""
     rows = list(progress.itertuples())
     for start in range(0, len(rows), par_ligne):
         columns = st.columns(par_ligne)
         for col, row in zip(columns, rows[start:start + par_ligne]):
             with col.container(border=True):
-                st.markdown(f"**{row.libelle}**", help=f"{row.definition} ({row.unite})")
-                st.badge(status.affichage(row.statut), color=BADGE[row.statut], help=status.DEFINITIONS[row.statut])
-                unit = row.unite if row.unite != "%" else "%"
-                st.markdown(f"Réalisé : **{nombre(row.realise, _dec(row.realise))}** / cible "
-                            f"**{nombre(row.cible, _dec(row.cible))}** {unit}")
-                pct = row.avancement_pct
-                if pd.notna(pct):
-                    st.progress(min(max(float(pct), 0.0), 100.0) / 100, text=_texte_avancement(row))
-                st.caption(
-                    f"Attendu à ce jour : {nombre(row.attendu, _dec(row.attendu))} — projection en fin de "
-                    f"fenêtre ({quarters.label(row.fin)}) : {nombre(row.projection_fin, _dec(row.projection_fin))} — "
-                    f"{_trimestres(row.trimestres_renseignes, row.trimestres_ecoules)}"
-                )
+                carte(row)
+
+
+def carte(row) -> None:
+    """The card of one progress row (see cartes())."""
+    st.markdown(f"**{row.libelle}**", help=f"{row.definition} ({row.unite})")
+    st.badge(status.affichage(row.statut), color=BADGE[row.statut], help=status.DEFINITIONS[row.statut])
+    if row.sens == "baisse":
+        st.markdown(_texte_sens(row))
+    if plafond(row):
+        st.markdown(_texte_plafond(row))
+    else:
+        st.markdown(f"Réalisé : **{_n(row.realise)}** / cible **{_n(row.cible)}** {row.unite}")
+        if pd.notna(row.avancement_pct):
+            st.progress(min(max(float(row.avancement_pct), 0.0), 100.0) / 100, text=_texte_avancement(row))
+    reporting = texte_trimestres(row.trimestres_renseignes, row.trimestres_ecoules)
+    incomplete = declaration_incomplete(row.trimestres_renseignes, row.trimestres_ecoules)
+    st.caption(
+        f"Attendu à ce jour{' (plafond)' if plafond(row) else ''} : {_n(row.attendu)} — projection en fin de "
+        f"fenêtre ({quarters.label(row.fin)}) : {_n(row.projection_fin)}" + ("" if incomplete else f" — {reporting}")
+    )
+    if incomplete:
+        st.markdown(f":orange[**⚠ Déclaration incomplète** : {reporting}.] "
+                    "Le réalisé ne compte que les trimestres renseignés.")
+
+
+def plafond(row) -> bool:
+    """A flow to reduce: its target is a ceiling over the window, its progress what is consumed."""
+    return row.nature in ("flux", "somme") and row.sens == "baisse"
+
+
+def _n(x) -> str:
+    return nombre(x, _dec(x))
+
+
+def _texte_sens(row) -> str:
+    """"À réduire — valeur de base : 109 532 nuitées (2024)"."""
+    base = getattr(row, "valeur_base", None)
+    if base is None or pd.isna(base):
+        return "**À réduire**"
+    period = getattr(row, "periode_base", None)
+    when = f" ({_periode(period)})" if isinstance(period, str) and period else ""
+    return f"**À réduire** — valeur de base : {_n(base)} {row.unite}{when}"
+
+
+def _periode(period: str) -> str:
+    """2025-T1 as T1 2025; a year stays a year."""
+    return quarters.label(period) if "-T" in period else period
+
+
+def _texte_plafond(row) -> str:
+    """The ceiling and what is consumed of it, coloured by status, the status's words beside."""
+    consumed = pourcentage(row.avancement_pct) if pd.notna(row.avancement_pct) else "–"
+    return (f"Plafond sur la fenêtre : **{_n(row.cible)}** {row.unite}  \n"
+            f":{BADGE[row.statut]}[Consommé : **{_n(row.realise)}** ({consumed} du plafond)]")
 
 
 def _texte_avancement(row) -> str:
     """What the bar measures, in words a reader does not misread."""
     pct = pourcentage(row.avancement_pct)
-    if row.nature in ("flux", "somme") and row.sens == "baisse":
-        return f"Part du plafond déjà consommée : {pct}"
     if row.avancement_pct < 0:
         return f"Avancement : {pct} (en recul par rapport à la valeur de base)"
     return f"Avancement : {pct}"
@@ -85,10 +128,3 @@ def _texte_avancement(row) -> str:
 def _dec(x) -> int:
     """Whole numbers without decimals, others with one."""
     return 0 if x is None or pd.isna(x) or float(x).is_integer() or abs(x) >= 1000 else 1
-
-
-def _trimestres(renseignes: int, ecoules: int) -> str:
-    """"6 trimestres renseignés sur 8 écoulés", singular where it must be."""
-    r = "trimestre renseigné" if renseignes == 1 else "trimestres renseignés"
-    e = "écoulé" if ecoules == 1 else "écoulés"
-    return f"{renseignes} {r} sur {ecoules} {e}"

@@ -64,9 +64,11 @@ def trajectoire(series: pd.DataFrame, libelle: str, unite: str) -> go.Figure:
     fig.add_scatter(x=s["libelle"], y=s["attendu"], name="Chemin attendu", mode="lines",
                     line=dict(color=GRIS, dash="dot", width=3),
                     hovertemplate="%{x} : attendu %{y:,.1~f}<extra></extra>")
+    # drawn at reported quarters only: the line breaks over a quarter not reported (never a flat run)
     fig.add_scatter(x=s["libelle"], y=s["realise_affiche"], name="Réalisé" + (" (cumul)" if cumulative else ""),
-                    mode="lines+markers", line=dict(color=BLEU, width=4), marker=dict(size=9),
+                    mode="lines+markers", line=dict(color=BLEU, width=4), marker=dict(size=9), connectgaps=False,
                     hovertemplate="%{x} : réalisé %{y:,.1~f}<extra></extra>")
+    _trimestres_non_renseignes(fig, s)
     target = s["cible"].iloc[0]
     fig.add_scatter(x=[s["libelle"].iloc[0], s["libelle"].iloc[-1]], y=[target, target], name="Cible",
                     mode="lines", line=dict(color=ROUGE, width=3),
@@ -86,7 +88,35 @@ def trajectoire(series: pd.DataFrame, libelle: str, unite: str) -> go.Figure:
                         hovertemplate="%{x} : projection %{y:,.1~f}<extra></extra>")
     fig.update_yaxes(title=unite, rangemode="tozero" if cumulative else "normal", separatethousands=True)
     fig.update_xaxes(type="category")
-    return mise_en_forme(fig, titre=libelle)
+    fig = mise_en_forme(fig, titre=libelle)
+    note = note_trajectoire(s)
+    if note:
+        fig.update_layout(title=dict(text=libelle, subtitle=dict(text=note, font=dict(size=14, color=GRIS))),
+                          margin=dict(t=90))
+    return fig
+
+
+NON_RENSEIGNE = "Trimestre non renseigné"
+
+
+def _trimestres_non_renseignes(fig: go.Figure, s: pd.DataFrame) -> None:
+    """A grey band over each elapsed quarter without a reported value, one legend entry."""
+    missing = [i for i, (ecoule, fait) in enumerate(zip(s["ecoule"], s["renseigne"])) if ecoule and not fait]
+    for n, i in enumerate(missing):
+        fig.add_vrect(x0=i - 0.5, x1=i + 0.5, fillcolor=GRIS_CLAIR, opacity=0.45, line_width=0, layer="below",
+                      name=NON_RENSEIGNE, legendgroup="non_renseigne", showlegend=n == 0)
+
+
+def note_trajectoire(s: pd.DataFrame) -> str:
+    """The chart's subtitle when elapsed quarters were not reported ('' otherwise)."""
+    from indicators.declaration import texte_trimestres
+
+    elapsed = int(s["ecoule"].sum())
+    reported = int((s["ecoule"] & s["renseigne"]).sum())
+    if not elapsed or reported == elapsed:
+        return ""
+    return (f"Déclaration incomplète : {texte_trimestres(reported, elapsed)} ; le réalisé n'est tracé "
+            "qu'aux trimestres renseignés (bandes grises : non renseignés).")
 
 
 def barres_comparaison(frame: pd.DataFrame, code: str, titre: str) -> go.Figure:

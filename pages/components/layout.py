@@ -85,12 +85,17 @@ def chiffres_pilotage(resume: dict) -> None:
     """Headline metrics of the national page (indicators.tableaux.resume)."""
     from indicators import status
 
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric("Territoires", nombre(resume["territoires"]),
               help="Territoires actifs ayant une feuille de route, après filtres.")
     c2.metric("Objectifs suivis", nombre(resume["objectifs"]), help="Couples territoire × indicateur avec une cible.")
-    c3.metric(status.affichage(status.EN_RETARD), nombre(resume["en_retard"]), help=status.DEFINITIONS[status.EN_RETARD])
-    c4.metric("Territoires muets", nombre(resume["silencieux"]),
+    c3.metric(status.affichage(status.EN_RETARD), nombre(resume["en_retard"]),
+              help=f"{status.DEFINITIONS[status.EN_RETARD]} Dont {nombre(resume['en_retard_incomplets'])} sur des "
+                   "déclarations incomplètes : le réalisé ne compte que les trimestres renseignés.")
+    c4.metric("Déclarations incomplètes", nombre(resume["incomplets"]),
+              help="Territoires dont au moins un indicateur a des trimestres écoulés non renseignés "
+                   "(marqués « · 1/3 trim. » dans la matrice, contour pointillé sur la carte).")
+    c5.metric("Territoires muets", nombre(resume["silencieux"]),
               help="Territoires n'ayant déposé aucune valeur sur la fenêtre de leur feuille de route. "
                    + status.DEFINITIONS[status.NON_RENSEIGNE])
 
@@ -102,19 +107,39 @@ def avec_lien(matrice):
     return out
 
 
+HAUTEUR_MATRICE = 36 * 22 + 40  # about 22 rows in view (rows are 35 px high)
+AIDE_MATRICE = ("Chaque case donne le statut (symbole et texte). « · 1/3 trim. » : 1 trimestre renseigné sur 3 "
+                "écoulés ; le statut juge alors un réalisé qui ne compte que les trimestres renseignés "
+                "(un retard peut n'être qu'un retard de déclaration).")
+
+
 def colonnes_matrice(matrice, catalogue) -> dict:
-    """Column settings of the status matrix: link, and each indicator's definition as help."""
+    """Column settings of the status matrix: the short name pinned (the official name in its
+    help and its own column), link, counts, and for each indicator its short label as header with
+    the full label and definition as help."""
+    from indicators import noms
+
     config = {
-        "Territoire": st.column_config.TextColumn("Territoire", pinned=True, width="medium"),
+        "Territoire": st.column_config.TextColumn(
+            "Territoire", pinned=True, width="medium",
+            help="Nom d'usage court (CA : communauté d'agglomération, CC : communauté de communes, "
+                 "CU : communauté urbaine, CD : conseil départemental) ; le nom officiel est dans la "
+                 "colonne « Nom officiel »."),
+        "Nom officiel": st.column_config.TextColumn("Nom officiel", width="large"),
         "Code": st.column_config.TextColumn("Code", help="Code INSEE / SIREN du territoire."),
-        "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir", help="Ouvrir la page du territoire."),
-        "En retard": st.column_config.NumberColumn("En retard", help="Nombre d'indicateurs en retard."),
+        "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir", help="Ouvrir la page du territoire.",
+                                             width="small"),
+        "En retard": st.column_config.NumberColumn("En retard", help="Nombre d'indicateurs en retard.", width="small"),
+        "Incomplets": st.column_config.NumberColumn(
+            "Incomplets", width="small",
+            help="Nombre d'indicateurs dont des trimestres écoulés ne sont pas renseignés."),
     }
     for row in catalogue.itertuples():
-        if row.libelle in matrice.columns:
-            # narrow columns (more indicators in view), the full label and definition in the help
-            config[row.libelle] = st.column_config.TextColumn(
-                row.libelle, width="medium", help=f"**{row.libelle}** : {row.definition} ({row.unite})")
+        header = noms.libelle_matrice(row.code, row.libelle)
+        if header in matrice.columns:
+            # short header (more indicators in view), the full label and definition in the help
+            config[header] = st.column_config.TextColumn(
+                header, width="medium", help=f"**{row.libelle}** : {row.definition} ({row.unite})")
     return config
 
 
@@ -127,14 +152,17 @@ def ouvrir_selection(event, matrice) -> None:
 
 def styles_statuts(matrice, limite: int = 300) -> dict:
     """Cell colours of the status matrix (a light tint of each status colour, the text and icon
-    still say the status); none for very large matrices, where styling every cell is slow."""
+    still say the status; a cell marked "· 1/3 trim." keeps its status's tint); none for very
+    large matrices, where styling every cell is slow."""
     from indicators import status
+    from indicators.declaration import SEPARATEUR_CELLULE
 
     if len(matrice) > limite:
         return {}
     tint = {status.affichage(s): f"background-color: {status.COULEURS[s]}22" for s in status.STATUTS}
-    fixed = {"Territoire", "Code", "Vague", "Type", "Région", "En retard", "Fiche"}
-    return {c: (lambda v: tint.get(v, "")) for c in matrice.columns if c not in fixed}
+    fixed = {"Territoire", "Nom officiel", "Code", "Vague", "Type", "Région", "En retard", "Incomplets", "Fiche"}
+    return {c: (lambda v: tint.get(str(v).split(SEPARATEUR_CELLULE)[0], "")) for c in matrice.columns
+            if c not in fixed}
 
 
 def tableau_carte(points):
@@ -142,12 +170,17 @@ def tableau_carte(points):
     from data.lectures import TYPES_TERRITOIRE
     from indicators import status
 
+    columns = {"code": "Code", "nom": "Territoire", "type": "Type", "membres": "Membres",
+               "statut": "Statut dominant",
+               "part_trajectoire_pct": "Dans la trajectoire ou atteints (% des indicateurs évalués)",
+               "nb_trajectoire": "Indicateurs dans la trajectoire ou atteints", "nb_evalues": "Indicateurs évalués",
+               "nb_en_retard": "Indicateurs en retard", "nb_indicateurs": "Indicateurs suivis",
+               "nb_incomplets": "Indicateurs à déclaration incomplète", "declaration": "Déclaration incomplète"}
     return points.assign(
         statut=points["statut"].map(status.affichage),
         type=points["type"].map(lambda t: TYPES_TERRITOIRE.get(t, t)),
-    ).rename(columns={"code": "Code", "nom": "Territoire", "type": "Type", "membres": "Membres",
-                      "statut": "Statut dominant", "avancement_pct": "Avancement moyen (%)",
-                      "nb_en_retard": "Indicateurs en retard", "nb_indicateurs": "Indicateurs suivis"})
+        part_trajectoire_pct=points["part_trajectoire_pct"].round(1),
+    )[list(columns)].rename(columns=columns)
 
 
 def date_fr(value) -> str:

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from indicators import status
+from pages.components.carte import INCOMPLET
 from tests.browser.conftest import (
     ARTIFACTS,
     assert_no_browser_errors,
@@ -71,9 +72,11 @@ def test_national_map_draws_offline_in_french_and_opens_a_territory(page, page_l
     assert drawn["fillPaths"] >= 2
     assert drawn["traceTypes"] == ["scatter"] and drawn["geoSubplots"] == 0
     assert drawn["annotations"] == ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
-    # the legend names statuses in French (never colour alone), each in the status's colour
+    # the legend names statuses in French (never colour alone), each in the status's colour, and
+    # the outline of incomplete reporting (the demo has territories reporting 1 quarter of 3)
     labels = set(status.LIBELLES.values())
-    assert drawn["legend"] and set(drawn["legend"]) <= labels, drawn["legend"]
+    assert drawn["legend"] and set(drawn["legend"]) <= labels | {INCOMPLET}, drawn["legend"]
+    assert INCOMPLET in drawn["legend"]
     colours = set(drawn["fillColours"])
     present = [code for code, label in status.LIBELLES.items() if label in drawn["legend"]]
     assert any(_rgb(status.COULEURS[code]) in colours for code in present)
@@ -90,10 +93,11 @@ def test_national_map_draws_offline_in_french_and_opens_a_territory(page, page_l
     hover = page.locator(".hoverlayer .hovertext")
     expect(hover.first).to_be_attached()
     text = hover.first.text_content()
-    assert f"({code})" in text and "Statut : " in text and "Avancement : " in text, text
+    assert f"({code})" in text and "Statut : " in text and "Dans la trajectoire ou atteints : " in text, text
     assert re.search(r"Statut : (" + "|".join(map(re.escape, labels)) + ")", text), text
-    avancement = text.split("Avancement : ")[1]
-    assert avancement == "non disponible" or re.fullmatch(r"-?\d+,\d\u202f%", avancement), avancement
+    share = text.split("Dans la trajectoire ou atteints : ")[1].split("Déclaration incomplète")[0]
+    assert share == "aucun indicateur évalué" or re.fullmatch(
+        r"\d+\u202f% \(\d+ sur \d+ indicateurs? évalués?\)", share), share
     screenshot()
 
     assert_offline(page_log)
