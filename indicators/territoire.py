@@ -49,23 +49,24 @@ def serie_indicateur(con, territoire: str, indicateur: str, debut: str, fin: str
     return series
 
 
+def _note(version) -> str:
+    """A stored value's comment and source in one cell ('' when neither was typed)."""
+    parts = [version["commentaire"]] if isinstance(version["commentaire"], str) and version["commentaire"].strip() else []
+    if isinstance(version["source"], str) and version["source"].strip():
+        parts.append(f"source : {version['source']}")
+    return " — ".join(parts)
+
+
 def avec_notes(table: pd.DataFrame, series: pd.DataFrame, historique: pd.DataFrame) -> pd.DataFrame:
     """The trajectory table (tableau_serie) with, beside each quarter's value, its comment and
-    source ("Commentaire") and the number of former versions replaced ("Révisions"), from
-    data.lectures.historique_valeurs (detail: the caller has checked the person)."""
-    current = historique[historique["courante"]].set_index("trimestre")
-    def note(q):
-        if q not in current.index:
-            return ""
-        row = current.loc[q]
-        parts = [str(x) for x in (row["commentaire"],) if isinstance(x, str) and x.strip()]
-        if isinstance(row["source"], str) and row["source"].strip():
-            parts.append(f"source : {row['source']}")
-        return " — ".join(parts)
+    source ("Commentaire") and the number of former versions replaced ("Révisions"; empty where no
+    value is stored), from data.lectures.historique_valeurs (detail: the caller checked the person)."""
+    current = historique[historique["courante"]]
+    notes = pd.Series([_note(v) for _, v in current.iterrows()], index=current["trimestre"], dtype=object)
     former = historique[~historique["courante"]].groupby("trimestre").size()
+    stored = series["reference"].isin(historique["trimestre"])
     out = table.copy()
-    out["Commentaire"] = series["reference"].map(note).values
-    stored = series["reference"].isin(historique["trimestre"])  # no value, no revision count
+    out["Commentaire"] = series["reference"].map(notes).fillna("").values
     out["Révisions"] = series["reference"].map(former).fillna(0).astype("Int64").where(stored).values
     return out
 

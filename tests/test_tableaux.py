@@ -312,3 +312,15 @@ def test_outside_the_scope_figures_are_read_at_the_default_quarter_only(con, mon
     assert terr.comparaison(con, "A", "sorties_rue_logement", "2025-T2", NATIONAL)["valeur"].tolist() == [20]
     assert lectures.trimestre_impose(outsiders[0], "A") == "2025-T3"
     assert lectures.trimestre_impose(coordinator, "A") is None and lectures.trimestre_impose(NATIONAL, "A") is None
+
+
+def test_trajectory_notes_give_each_value_its_comment_source_and_revision_count(con):
+    s = terr.serie_indicateur(con, "A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3", NATIONAL)
+    versions = pd.DataFrame({
+        "trimestre": ["2025-T2", "2025-T1", "2025-T1", "2025-T1"], "revision": [1, 3, 2, 1],
+        "commentaire": [None, "après relance", "première saisie", None], "source": [" ", "SIAO", None, None],
+        "courante": [True, True, False, False]})
+    table = terr.avec_notes(tableaux.tableau_serie(s), s, versions)
+    assert table["Commentaire"].tolist()[:3] == ["après relance — source : SIAO", "", ""]
+    assert table["Révisions"].tolist()[:2] == [2, 0] and table["Révisions"].iloc[2:].isna().all()
+    assert table["Valeur du trimestre"].tolist()[:3] == [10, 10, 30]  # the values themselves untouched
