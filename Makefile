@@ -34,7 +34,7 @@ test: install chromium
 	$(PY) -m pytest
 
 test-fast: install
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser and not slow"
 
 bench: install
 	$(PY) bench/bench_import.py

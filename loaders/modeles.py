@@ -66,7 +66,7 @@ def trimestres_proposes(modele: dict, last: str) -> list[str]:
 
 def trimestres_dus(completude: pd.DataFrame, proposes: list[str]) -> list[str]:
     """Of ``proposes``, the quarters the territory still owes (something expected, not all reported),
-    from indicators.tableaux.completude_territoire(); the last one when it owes nothing."""
+    from indicators.territoire.completude_territoire(); the last one when it owes nothing."""
     owed = set(completeness.a_completer(completude)["trimestre"])
     found = [q for q in proposes if q in owed]
     return found or proposes[-1:]

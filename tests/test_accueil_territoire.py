@@ -7,10 +7,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data import store
+from data.access import Personne
 from indicators import quarters, status, tableaux
+from indicators import territoire as terr
 from tests.conftest import TODAY
 from tests.test_depot_page import open_page
 
+NATIONAL = Personne("n@dihal.gouv.fr", "national")
 LATE = "84007"  # in the demo, owes 2026-T1 to 2026-T3
 
 
@@ -28,7 +31,7 @@ def test_a_coordinator_sees_the_statuses_and_what_their_territory_still_owes(hom
     at = home("coordinateur", LATE)
     quarter = quarters.last_complete(TODAY)
     with store.connect(demo_db) as con:
-        prog = tableaux.progression_territoire(con, LATE, quarter)
+        prog = terr.progression_territoire(con, LATE, quarter, NATIONAL)
         nom = con.execute("SELECT nom FROM territoire WHERE code = ?", [LATE]).fetchall()[0][0]
     assert at.header[0].value == f"Mon territoire — {nom}"
     counts = tableaux.comptes_statuts(prog)

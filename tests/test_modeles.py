@@ -83,13 +83,13 @@ def test_filled_templates_are_accepted_by_the_one_validation(demo_db):
 
 
 def test_a_late_territory_gets_a_template_for_every_quarter_it_owes(demo_db):
-    from indicators import tableaux
+    from indicators import territoire as terr
 
     last = quarters.last_complete(TODAY)
     with store.connect(demo_db) as con:
         m = queries.modele_depot(con, "84007", last)
         proposes = modeles.trimestres_proposes(m, last)
-        owed = modeles.trimestres_dus(tableaux.completude_territoire(con, "84007", proposes[0], last), proposes)
+        owed = modeles.trimestres_dus(terr.completude_territoire(con, "84007", proposes[0], last), proposes)
     assert m["feuille"][0] == "2026-T1" and proposes == ["2026-T1", "2026-T2", "2026-T3"]  # its window so far
     assert owed == ["2026-T1", "2026-T2", "2026-T3"]
     several = modeles.pour_trimestres(m, owed)
@@ -107,14 +107,14 @@ def test_a_late_territory_gets_a_template_for_every_quarter_it_owes(demo_db):
 
 
 def test_a_territory_owing_nothing_gets_the_last_quarter_by_default(demo_db):
-    from indicators import tableaux
+    from indicators import territoire as terr
 
     last = quarters.last_complete(TODAY)
     with store.connect(demo_db) as con:
         m = queries.modele_depot(con, LYON, last)
         proposes = modeles.trimestres_proposes(m, last)
         assert proposes == quarters.quarter_range("2024-T4", "2026-T3")  # the last 8 of its window
-        assert modeles.trimestres_dus(tableaux.completude_territoire(con, LYON, proposes[0], last), proposes) == [last]
+        assert modeles.trimestres_dus(terr.completude_territoire(con, LYON, proposes[0], last), proposes) == [last]
 
 
 def test_a_roadmap_starting_after_the_quarter_is_the_template_s_la_reunion(demo_db):

@@ -14,7 +14,8 @@ import streamlit as st
 from data import apercu as apercu_data
 from data import lectures, queries, store
 from data.access import Personne
-from indicators import quarters, tableaux
+from indicators import quarters
+from indicators import territoire as fiche_territoire
 from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
@@ -63,7 +64,7 @@ def modeles_section(person: Personne) -> None:
     last = quarters.last_complete()
     m = read(queries.modele_depot, territoire, last)
     proposes = modeles.trimestres_proposes(m, last)
-    dus = modeles.trimestres_dus(read(tableaux.completude_territoire, territoire, proposes[0], last), proposes)
+    dus = modeles.trimestres_dus(read(fiche_territoire.completude_territoire, territoire, proposes[0], last), proposes)
     chosen = st.multiselect(
         "Trimestres du modèle", proposes, default=dus, key=f"depot_modele_trimestres_{territoire}",
         format_func=trimestre, placeholder="Choisir un ou plusieurs trimestres",

@@ -213,7 +213,10 @@ def presentation_territoire(info, millesime: str | None) -> str:
     """One line under the territory's name: type, wave, population (with its vintage), départements."""
     from data.lectures import TYPES_TERRITOIRE
 
-    pop = f"{nombre(info['population'])} habitants" + (f" (population légale {millesime})" if millesime else "")
+    if pd.isna(info["population"]):  # none in the reference data (Mayotte's EPCI, for one)
+        pop = "population inconnue"
+    else:
+        pop = f"{nombre(info['population'])} habitants" + (f" (population légale {millesime})" if millesime else "")
     parts = [TYPES_TERRITOIRE.get(info["type"], info["type"]), info["vague"], pop,
              f"{'départements' if ',' in str(info['departements']) else 'département'} {info['departements']}"]
     if info["membres"]:
@@ -229,17 +232,89 @@ def fenetre(prog) -> str:
             f"{compte(int(first['trimestres_ecoules']), 'trimestre écoulé', 'trimestres écoulés')}.")
 
 
+# What the comparison compares, per nature of the indicator (title and caption).
+MESURES_COMPARAISON = {
+    "flux": "moyenne par trimestre renseigné pour 100 000 habitants",
+    "somme": "moyenne par trimestre renseigné pour 100 000 habitants",
+    "stock": "dernière valeur connue pour 100 000 habitants",
+    "ratio": "taux (%)",
+}
+
+
 def titre_comparaison(row, at: str) -> str:
-    """Title of the comparison chart."""
-    what = "taux (%)" if row["nature"] == "ratio" else "pour 100 000 habitants"
-    return f"{row['libelle']} — {what}, de {trimestre(row['debut'])} à {trimestre(at)}"
+    """Title of the comparison chart: what is compared, at which quarter."""
+    return f"{row['libelle']} — {MESURES_COMPARAISON[row['nature']]}, au {trimestre(at)}"
+
+
+def legende_comparaison(comp, row, at: str, impose: bool) -> str:
+    """How the comparison compares like with like; the territories without a population; why the
+    quarter is fixed when it is (``impose``)."""
+    text = (f"Territoires du même type dont la feuille de route suit cet indicateur, chacun sur sa propre "
+            f"feuille de route jusqu'au {trimestre(at)}")
+    if row["nature"] in ("flux", "somme"):
+        text += (" : réalisé divisé par le nombre de trimestres renseignés (des territoires qui n'ont pas "
+                 "déposé autant de trimestres se comparent ainsi à égalité), pour 100 000 habitants.")
+    elif row["nature"] == "stock":
+        text += " : dernière valeur déposée, pour 100 000 habitants."
+    else:
+        text += " : taux sur les trimestres renseignés (rapport des sommes)."
+    if row["nature"] != "ratio":
+        unknown = comp.loc[comp["population"].isna(), "nom"].tolist()
+        if unknown:
+            text += (f" Population inconnue pour {', '.join(unknown)} : pas de chiffre pour 100 000 habitants "
+                     "(la population légale manque dans les données de référence).")
+    if impose:
+        text += (f" La comparaison est donnée au {trimestre(at)}, dernier trimestre complet, quel que soit le "
+                 "trimestre choisi : elle montre d'autres territoires, dont les valeurs trimestrielles se "
+                 "déduiraient de deux trimestres.")
+    return text
 
 
 def tableau_comparaison(comp):
-    """The comparison chart's figures as a table."""
-    return comp.drop(columns=["nature"]).rename(columns={
-        "territoire": "Code", "nom": "Territoire", "population": "Population", "valeur": "Valeur sur la période",
-        "trimestres_renseignes": "Trimestres renseignés", "pour_100000": "Pour 100 000 hab. (ou taux)"})
+    """The comparison chart's figures as a table, the territory's name first."""
+    out = pd.DataFrame({
+        "Territoire": comp["nom"], "Code": comp["territoire"], "Population": comp["population"],
+        "Feuille de route depuis": comp["debut"].map(trimestre),
+        "Réalisé": comp["valeur"], "Trimestres renseignés": comp["trimestres_renseignes"],
+        "Par trimestre renseigné": comp["valeur_par_trimestre"],
+        "Pour 100 000 hab. (ou taux)": comp["pour_100000"],
+    })
+    if not comp["nature"].isin(["flux", "somme"]).any():
+        out = out.drop(columns="Par trimestre renseigné")
+    return out
+
+
+def colonnes_notes() -> dict:
+    """Column settings of the trajectory table with its comments (in scope): the comment readable."""
+    return {
+        "Commentaire": st.column_config.TextColumn("Commentaire", width="large",
+                                                   help="Commentaire et source saisis avec la valeur en vigueur."),
+        "Révisions": st.column_config.Column("Révisions", help="Nombre de valeurs remplacées pour ce trimestre "
+                                             "(détail dans « Commentaires et révisions » ci-dessous)."),
+    }
+
+
+def colonnes_comparaison() -> dict:
+    """Column settings of the comparison table: the territory's name pinned and wide enough to be
+    read (the figures keep the French formats of tables.affichage)."""
+    return {
+        "Territoire": st.column_config.TextColumn("Territoire", pinned=True, width="large"),
+        "Population": st.column_config.Column("Population", help="« – » : population inconnue."),
+        "Par trimestre renseigné": st.column_config.Column(
+            "Par trimestre renseigné", help="Réalisé divisé par le nombre de trimestres renseignés."),
+    }
+
+
+def tableau_historique(versions):
+    """The versions of an indicator's values in French (data.lectures.historique_valeurs)."""
+    return pd.DataFrame({
+        "Trimestre": versions["trimestre"].map(trimestre), "Révision": versions["revision"],
+        "Valeur": versions["valeur"],
+        "État": versions["courante"].map({True: "valeur en vigueur", False: "remplacée"}),
+        "Commentaire": versions["commentaire"], "Source": versions["source"],
+        "Déposée par": versions["utilisateur"], "Le": versions["enregistre_le"].map(date_fr),
+        "Remplacée le": versions["remplacee_le"].map(date_fr), "Fichier": versions["fichier"],
+    })
 
 
 def tableau_depots(uploads):

@@ -9,6 +9,7 @@ import streamlit as st
 from data import queries
 from data.access import Personne
 from indicators import completeness, quarters, status, tableaux
+from indicators import territoire as fiche_territoire
 from pages.components.layout import nombre, trimestre
 from pages.components.store import read
 
@@ -37,7 +38,7 @@ def section(person: Personne, quarter: str) -> None:
     terr = read(queries.territories)
     nom = dict(zip(terr["code"], terr["nom"])).get(code, code)
     st.header(f"Mon territoire — {nom}")
-    prog = read(tableaux.progression_territoire, code, quarter)
+    prog = read(fiche_territoire.progression_territoire, code, quarter, person)
     if prog.empty:
         st.info(f"{nom} n'a pas encore de feuille de route : aucun objectif n'est suivi.")
     else:
@@ -50,7 +51,7 @@ def section(person: Personne, quarter: str) -> None:
     debut = prog["debut"].min() if not prog.empty else None
     if debut is not None and debut <= quarter:
         first = max(debut, quarters.shift(quarter, -(TRIMESTRES_SUIVIS - 1)))
-        owed = completeness.a_completer(read(tableaux.completude_territoire, code, first, quarter))
+        owed = completeness.a_completer(read(fiche_territoire.completude_territoire, code, first, quarter))
         if owed.empty:
             st.success(f"Tous les indicateurs attendus sont renseignés du {trimestre(first)} au {trimestre(quarter)}.")
         else:
