@@ -17,6 +17,10 @@ SEUIL_SAUT_TRIMESTRIEL = 10  # ...and at least one of the two values is this lar
 ANCIENNETE_REVISION_TRIMESTRES = 4  # warning when revising a quarter older than this many quarters
 PREMIERE_ANNEE_ACCEPTEE = 2017
 TAILLE_MAX_FICHIER_MO = 20
+# What a file may hold, checked while it is read (a small file must not cost minutes and gigabytes)
+TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO = 60  # an .xlsx workbook's parts once decompressed
+LIGNES_MAX_FICHIER = 1_000_000  # lines of a file (a workbook's sheet: its last row's number)
+COLONNES_MAX_FICHIER = 200  # columns of a file (header and rows)
 
 # Store.
 ATTENTE_BASE_OCCUPEE_S = 120  # how long a command waits for a busy database before giving up
@@ -38,6 +42,11 @@ PARAMETRES_AFFICHES: list[tuple[str, object, str]] = [
     ("PREMIERE_ANNEE_ACCEPTEE", PREMIERE_ANNEE_ACCEPTEE,
      "Aucun trimestre antérieur à cette année n'est accepté."),
     ("TAILLE_MAX_FICHIER_MO", TAILLE_MAX_FICHIER_MO, "Taille maximale d'un fichier déposé (Mo)."),
+    ("TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO", TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO,
+     "Taille maximale d'un classeur .xlsx une fois décompressé (Mo, toutes ses parties)."),
+    ("LIGNES_MAX_FICHIER", LIGNES_MAX_FICHIER,
+     "Nombre maximal de lignes d'un fichier déposé (pour un classeur, numéro de sa dernière ligne)."),
+    ("COLONNES_MAX_FICHIER", COLONNES_MAX_FICHIER, "Nombre maximal de colonnes d'un fichier déposé."),
     ("ATTENTE_BASE_OCCUPEE_S", ATTENTE_BASE_OCCUPEE_S,
      "Attente maximale (secondes) d'une commande quand la base est occupée."),
     ("FUSEAU_HORAIRE", FUSEAU_HORAIRE,

@@ -20,6 +20,14 @@ CODES: dict[str, tuple[str, str]] = {
     "fichier-illisible": (ERREUR, "Le fichier n'est pas un texte lisible (ni UTF-8, ni Windows-1252) ni un classeur .xlsx : {detail}."),
     "fichier-trop-gros": (ERREUR, "Le fichier pèse {taille} Mo ; la limite est de {limite} Mo."),
     "classeur-refuse": (ERREUR, "Le classeur est refusé : {detail}."),
+    "classeur-illisible": (ERREUR, "Le classeur .xlsx ne peut pas être lu : {detail}. Enregistrez-le à nouveau "
+                                   "depuis Excel ou LibreOffice, ou déposez-le en CSV."),
+    "classeur-trop-gros": (ERREUR, "Le classeur dépasse {limite} Mo une fois décompressé, le plafond permis : "
+                                   "déposez-le en CSV ou en plusieurs fichiers."),
+    "trop-de-lignes": (ERREUR, "Le fichier compte plus de {limite} lignes, le plafond permis : déposez-le en "
+                               "plusieurs fichiers."),
+    "trop-de-colonnes": (ERREUR, "La ligne {ligne} compte plus de {limite} colonnes, le plafond permis : "
+                                 "retirez les colonnes inutiles."),
     "type-inconnu": (ERREUR, "L'en-tête ne correspond à aucun type de fichier connu. Colonnes attendues : {attendu}."),
     # the header (line 1)
     "colonne-manquante": (ERREUR, "La colonne obligatoire « {colonne} » est absente. Colonnes attendues : {attendu}."),
