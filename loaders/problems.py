@@ -6,6 +6,7 @@ A report never raises for bad data; it lists problems up to PLAFOND_PROBLEMES an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from indicators.parametres import PLAFOND_PROBLEMES
@@ -124,7 +125,19 @@ class Problem:
         if self.value is not None:
             parts.append(f"valeur « {self.value} »")
         head = ", ".join(parts)
-        return f"{head} : {self.message} [{self.code}]" if head else f"{self.message} [{self.code}]"
+        return escaped(f"{head} : {self.message} [{self.code}]" if head else f"{self.message} [{self.code}]")
+
+
+# what a terminal could take as a command, or what would split or reorder a line: control characters
+# (C0, DEL, C1: ESC and CSI start terminal escape sequences), line separators, bidirectional overrides
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def escaped(text: str) -> str:
+    """``text`` with the characters a terminal could act on written as Python escapes (\\x1b,
+    \\u202e): cells quoted on the command line can never drive the terminal."""
+    return _UNSAFE.sub(lambda m: _NAMED.get(m.group()) or repr(m.group())[1:-1], text)
 
 
 @dataclass
