@@ -45,7 +45,7 @@ class ImportResult:
     def counts_line(self) -> str:
         o = self.outcome
         return (f"nouvelles: {o.nouvelles}, révisées: {o.revisees}, inchangées: {o.inchangees}, "
-                f"non renseignées: {o.non_renseignees}")
+                f"non renseignées: {o.non_renseignees}, dont commentaire ou source seuls: {o.commentaires}")
 
 
 def validate_bytes(

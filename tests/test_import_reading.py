@@ -299,7 +299,7 @@ def test_spellings_outside_the_reference_give_the_same_values_as_canonical_ones(
                for lines, base in ((canonical, db), (other, other_db))]
     assert all(r.stored for r in results)
     assert results[0].counts_line() == results[1].counts_line() == (
-        "nouvelles: 2, révisées: 0, inchangées: 0, non renseignées: 1")
+        "nouvelles: 2, révisées: 0, inchangées: 0, non renseignées: 1, dont commentaire ou source seuls: 0")
     assert [[(p.code, p.line, p.column) for p in r.report.sorted_warnings()] for r in results] == [
         [("saut-trimestriel", 3, "valeur")]] * 2
     stored = []
