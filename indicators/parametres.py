@@ -18,7 +18,7 @@ ANCIENNETE_REVISION_TRIMESTRES = 4  # warning when revising a quarter older than
 PREMIERE_ANNEE_ACCEPTEE = 2017
 TAILLE_MAX_FICHIER_MO = 20
 # What a file may hold, checked while it is read (a small file must not cost minutes and gigabytes)
-TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO = 60  # an .xlsx workbook's parts once decompressed
+TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO = 20  # an .xlsx workbook's parts once decompressed (openpyxl: ~5 s per 10 MB)
 LIGNES_MAX_FICHIER = 1_000_000  # lines of a file (a workbook's sheet: its last row's number)
 COLONNES_MAX_FICHIER = 200  # columns of a file (header and rows)
 

@@ -80,9 +80,9 @@ def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: 
                               today=today)
     except (store.StoreBusy, store.StoreError):
         raise
-    except Exception as exc:  # a reader's bug must become a refusal, never a traceback on the page
+    except Exception:  # a reader's bug must become a refusal, never a traceback on the page
         report = Report()
-        report.add(Problem("fichier-illisible", params={"detail": f"lecture impossible ({type(exc).__name__})"}))
+        report.add(Problem("fichier-illisible", params={"detail": "sa lecture a échoué sur une erreur inattendue"}))
         return Preparation(name, data, ImportResult(None, None, report, dry_run=True))
     prep = Preparation(name, data, result)
     if result.kind not in (None, headers.VALUES):

@@ -119,3 +119,14 @@ def test_more_lines_than_the_cap_are_refused(db, monkeypatch, path):
     result = import_bytes(build(path, rows), "long.csv", db, user="t", today=TODAY)
     assert codes(result) == ["trop-de-lignes"] and "plus de 6 lignes" in result.report.errors[0].message
     assert stored(db) == 4
+
+
+def test_the_correction_grid_does_not_read_a_file_beyond_the_caps(monkeypatch):
+    from loaders import correction
+
+    wide = (";".join(f"c{i}" for i in range(COLONNES_MAX_FICHIER + 1)) + "\n1;2\n").encode()
+    assert correction.lire(wide, "large.csv") is None
+    rows = (HEADER + "\n" + "\n".join([ROW] * 6) + "\n").encode()
+    assert len(correction.lire(rows, "court.csv").rows) == 6
+    monkeypatch.setattr(correction, "LIGNES_MAX_FICHIER", 6)
+    assert correction.lire(rows, "long.csv") is None
