@@ -102,10 +102,10 @@ def _open(data: bytes) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
         raise Refus("fichier-illisible", detail="archive .xlsx corrompue") from None
     total = sum(i.file_size for i in infos)
-    if total > TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO * 1024 * 1024:
-        raise Refus("classeur-trop-gros", limite=TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO)
     if total > XLSX_MAX_RATIO * max(len(data), 1):
         raise Refus("classeur-refuse", detail="il se décompresse en un volume anormal (bombe zip)")
+    if total > TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO * 1024 * 1024:
+        raise Refus("classeur-trop-gros", limite=TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO)
     names = {i.filename.lower() for i in infos}
     if any(n.endswith("vbaproject.bin") for n in names):
         raise Refus("classeur-refuse", detail="il contient des macros ; enregistrez-le en .xlsx sans macros")

@@ -24,8 +24,7 @@ from indicators.parametres import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAIL
 from loaders.problems import Problem
 
 XLSX_MAGIC = b"PK\x03\x04"
-XLSX_MAX_UNCOMPRESSED = 300 * 1024 * 1024  # zip-bomb guard
-XLSX_MAX_RATIO = 200
+XLSX_MAX_RATIO = 200  # zip-bomb guard (the decompressed size has its own cap, indicators/parametres.py)
 SEPARATORS = (";", ",", "\t")
 
 
