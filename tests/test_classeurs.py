@@ -219,3 +219,20 @@ def test_a_part_larger_than_its_header_says_is_caught_while_decompressing(db, mo
     assert stated < 1 << 20
     result = import_bytes(data, "menteur.xlsx", db, user="t", today=TODAY)
     assert [p.code for p in result.report.errors] == ["classeur-trop-gros"]
+
+
+def test_the_administration_page_shows_and_audits_an_unreadable_workbook_once(demo_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    build, _code, words = MALFORMED["XML de la feuille tronqué"]
+    before = len(audit(demo_db))
+    at = AppTest.from_file(str(ROOT / "pages/administration.py"), default_timeout=30)
+    at.run()
+    at.file_uploader(key="adm_reference").set_value(("cibles.xlsx", build(), "application/octet-stream")).run()
+    assert not at.exception
+    assert any("Fichier refusé : 1 problème" in e.value for e in at.error)
+    assert "ni une feuille de route" not in " ".join(e.value for e in at.error)
+    at.run()  # a rerun of the page does not audit the same file again
+    rows = audit(demo_db)[before:]
+    assert [r[:3] for r in rows] == [("cibles.xlsx", "refuse", 1)] and words in rows[0][3]
