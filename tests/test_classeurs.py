@@ -236,3 +236,23 @@ def test_the_administration_page_shows_and_audits_an_unreadable_workbook_once(de
     at.run()  # a rerun of the page does not audit the same file again
     rows = audit(demo_db)[before:]
     assert [r[:3] for r in rows] == [("cibles.xlsx", "refuse", 1)] and words in rows[0][3]
+
+
+@pytest.mark.parametrize("defect", ["XML de la feuille tronqué", "DOCTYPE dans la feuille"])
+def test_the_upload_page_shows_and_audits_an_unreadable_workbook(demo_db, monkeypatch, defect):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    build, code, words = MALFORMED[defect]
+    before = len(audit(demo_db))
+    at = AppTest.from_file(str(ROOT / "pages/depot.py"), default_timeout=60)
+    at.session_state["demo_role"] = "coordinateur"
+    at.session_state["demo_territoire"] = LYON
+    at.run()
+    at.file_uploader[0].set_value(("casse.xlsx", build(), "application/octet-stream")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Fichier refusé" in e.value for e in at.error)
+    problems = [t for d in at.dataframe if "Problème" in d.value.columns for t in d.value["Problème"]]
+    assert any(words in t for t in problems), problems
+    rows = audit(demo_db)[before:]
+    assert [r[:2] for r in rows] == [("casse.xlsx", "refuse")] and code in rows[0][3]
