@@ -14,11 +14,14 @@ import posixpath
 import zipfile
 from xml.etree.ElementTree import ParseError, fromstring, iterparse
 
+from openpyxl.utils.cell import coordinate_to_tuple
+
 from indicators.parametres import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO
-from loaders.reading import XLSX_MAX_RATIO, RawTable, _is_blank, file_problem
+from loaders.reading import XLSX_MAX_RATIO, RawTable, _is_blank, file_problem, nombre_fr
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHEET_DATA, _ROW, _CELL, _FORMULA = f"{_MAIN}sheetData", f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}f"
+_INLINE, _TEXT, _RUN = f"{_MAIN}is", f"{_MAIN}t", f"{_MAIN}r"
 _CHUNK = 1 << 16
 # XML declarations Excel never writes: a document type can declare entities (expanded by the
 # parser: a "billion laughs" bomb) or point outside the file. Looked for in UTF-8 and UTF-16.
@@ -157,15 +160,13 @@ def _sheet_rows(book, sheet):
                     number = element.get("r")
                     line = _row_number(number, line)
                     if line > LIGNES_MAX_FICHIER:
-                        raise Refus("trop-de-lignes", limite=_n(LIGNES_MAX_FICHIER))
+                        raise Refus("trop-de-lignes", limite=nombre_fr(LIGNES_MAX_FICHIER))
                     parser.row_counter, parser.col_counter = line, 0
                 continue
             if tag == _CELL and row_element is not None:
-                cell = parser.parse_cell(element)
-                column = cell["column"]
+                column, value = _cell(parser, element)
                 if column > COLONNES_MAX_FICHIER:
                     raise Refus("trop-de-colonnes", ligne=line, limite=COLONNES_MAX_FICHIER)
-                value = cell["value"]
                 formula = element.find(_FORMULA)
                 if formula is not None:
                     text = parser.parse_formula(element)  # also remembers shared formulas
@@ -188,6 +189,27 @@ def _sheet_rows(book, sheet):
                 element.clear()
 
 
+def _cell(parser, element) -> tuple[int, object]:
+    """(column, value) of a cell element. An inline string is read here, as openpyxl's
+    Text.content gives it (the plain text then each run's, no phonetic hint): openpyxl builds a
+    rich-text object per such cell, the slowest part of reading a sheet that scripts wrote."""
+    if element.get("t") != "inlineStr":
+        cell = parser.parse_cell(element)
+        return cell["column"], cell["value"]
+    coordinate = element.get("r")
+    if coordinate:
+        parser.col_counter = coordinate_to_tuple(coordinate)[1]
+    else:
+        parser.col_counter += 1
+    box = element.find(_INLINE)
+    if box is None:
+        return parser.col_counter, None
+    plain = box.find(_TEXT)
+    parts = [plain.text or ""] if plain is not None else []
+    parts += [run.findtext(_TEXT) or "" for run in box.iterfind(_RUN)]
+    return parser.col_counter, "".join(parts)
+
+
 def _row_number(number: str | None, previous: int) -> int:
     """A row's line number: its ``r`` attribute, which must grow (else the next line)."""
     if number is None:
@@ -200,11 +222,6 @@ def _row_number(number: str | None, previous: int) -> int:
         raise Refus("classeur-illisible", detail=(
             f"les lignes de la feuille ne se suivent pas (ligne « {number} » après la ligne {previous})"))
     return int(line)
-
-
-def _n(x: int) -> str:
-    """French display of a cap: 1 000 000."""
-    return f"{x:,}".replace(",", "\u202f")
 
 
 def _reason(exc: Exception) -> str:

@@ -256,3 +256,32 @@ def test_the_upload_page_shows_and_audits_an_unreadable_workbook(demo_db, monkey
     assert any(words in t for t in problems), problems
     rows = audit(demo_db)[before:]
     assert [r[:2] for r in rows] == [("casse.xlsx", "refuse")] and code in rows[0][3]
+
+
+def test_cells_read_from_the_xml_are_those_openpyxl_reads():
+    """The sheet is read cell by cell from its XML (inline strings by this module): the same
+    values as openpyxl's own full reading, rich text, spaces, numbers, dates and booleans included."""
+    import datetime as dt
+
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    from loaders.reading import RawTable
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "donnees"
+    sheet.append(["code_territoire", "indicateur", "trimestre", "valeur", "commentaire", "source"])
+    sheet.append(["  200046977 ", "sorties_rue_logement", "2024-T1", 12.5, " \ttab\n ligne", True])
+    sheet.append([LYON, "é’€", dt.date(2024, 3, 31), 7, None, "x"])
+    sheet["E3"] = CellRichText(["début ", TextBlock(InlineFont(b=True), "gras"), " fin"])
+    out = io.BytesIO()
+    book.save(out)
+    raw = RawTable("f.xlsx", "")
+    rows = classeur.read_xlsx(out.getvalue(), raw)
+    full = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["donnees"]
+    expected = [[classeur._xlsx_cell(v) for v in r] for r in full.iter_rows(min_row=2, values_only=True)]
+    assert raw.header == ["code_territoire", "indicateur", "trimestre", "valeur", "commentaire", "source"]
+    assert [cells for _line, cells in rows] == expected
+    assert rows[0][1] == ["  200046977 ", "sorties_rue_logement", "2024-T1", "12.5", " \ttab\n ligne", "VRAI"]
+    assert rows[1][1][2] == "2024-03-31T00:00:00" and rows[1][1][4] == "début gras fin"
