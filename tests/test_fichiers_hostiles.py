@@ -130,3 +130,15 @@ def test_the_correction_grid_does_not_read_a_file_beyond_the_caps(monkeypatch):
     assert len(correction.lire(rows, "court.csv").rows) == 6
     monkeypatch.setattr(correction, "LIGNES_MAX_FICHIER", 6)
     assert correction.lire(rows, "long.csv") is None
+
+
+def test_the_command_line_states_the_column_cap_and_audits_the_refusal(db, tmp_path):
+    path = tmp_path / "colonnes.csv"
+    path.write_text(";".join(f"c{i}" for i in range(20_000)) + "\n" + ";".join(["1"] * 20_000) + "\n")
+    done = subprocess.run([sys.executable, "-m", "loaders", "import", str(path), "--db", str(db)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert (f"La ligne 1 compte plus de {COLONNES_MAX_FICHIER} colonnes, le plafond permis : retirez les colonnes "
+            "inutiles. [trop-de-colonnes]") in done.stdout
+    with store.connect(db) as con:
+        assert con.execute("SELECT fichier, resultat FROM depot").fetchall() == [("colonnes.csv", "refuse")]
