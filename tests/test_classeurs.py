@@ -68,9 +68,10 @@ def audit(db):
         return con.execute("SELECT fichier, resultat, nb_erreurs, problemes FROM depot ORDER BY id").fetchall()
 
 
-def test_a_stale_declared_size_does_not_cut_the_sheet_short(db):
-    stale = edit(ten_values(), SHEET, lambda b: re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:D2"/>', b))
-    assert b'<dimension ref="A1:D2"/>' in zipfile.ZipFile(io.BytesIO(stale)).read(SHEET)
+@pytest.mark.parametrize("declared", [b"A1:D2", b"A1:XFD1048576"])  # too small; the whole sheet's grid
+def test_a_wrong_declared_size_is_not_trusted(db, declared):
+    stale = edit(ten_values(), SHEET, lambda b: re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="%s"/>' % declared, b))
+    assert b'<dimension ref="%s"/>' % declared in zipfile.ZipFile(io.BytesIO(stale)).read(SHEET)
     result = import_bytes(stale, "court.xlsx", db, user="t", today=TODAY)
     assert result.stored and result.outcome.nouvelles == 10, result.report.errors
     assert stored(db) == [(q, 20.0 + i, f"note {i}") for i, q in enumerate(QUARTERS)]
