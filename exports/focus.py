@@ -1,0 +1,93 @@
+"""A territory's cards and trajectory chart (the territory page's figures: tableaux.progression_territoire
+and tableaux.serie_indicateur), for the Club deck's focus slides and the territory fiche."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.access import Personne
+from exports.modele import FORMAT_DECIMAL, FORMAT_ENTIER, FORMAT_POURCENT, LIGNES, Carte, Cartes, Diapo, Graphique, Serie
+from exports.texte import nombre, pourcent
+from indicators import quarters, status, tableaux
+from indicators.declaration import declaration_incomplete, texte_trimestres
+
+BLEU, GRIS, ROUGE = "#000091", "#666666", "#E1000F"
+CARTES_FOCUS = 6  # cards on a focus slide (the fiche shows them all)
+
+
+def carte(row) -> Carte:
+    """The card of one progress row: status, achieved / target, progress, projection, reporting."""
+    details = [f"Réalisé {nombre(row.realise)} / cible {nombre(row.cible)} {row.unite}"]
+    if pd.notna(row.avancement_pct):
+        ceiling = row.nature in ("flux", "somme") and row.sens == "baisse"
+        details.append(f"{'Consommé' if ceiling else 'Avancement'} : {pourcent(row.avancement_pct)}"
+                       + (" du plafond" if ceiling else ""))
+    details.append(f"Projection {quarters.label(row.fin)} : {nombre(row.projection_fin)}")
+    if declaration_incomplete(row.trimestres_renseignes, row.trimestres_ecoules):
+        details.append("⚠ " + texte_trimestres(row.trimestres_renseignes, row.trimestres_ecoules))
+    return Carte(row.libelle, status.affichage(row.statut), tuple(details), statut=row.statut)
+
+
+def indicateur_principal(prog: pd.DataFrame) -> str:
+    """The indicator a single trajectory shows: the first headline figure of the roadmap, else its first."""
+    for code in tableaux.CHIFFRES_CLES:
+        if code in set(prog["indicateur"]):
+            return code
+    return prog["indicateur"].iloc[0]
+
+
+def echelle(unite: str) -> tuple[float, str]:
+    """Divisor and invariant Office number code of a unit: percentages as fractions (0.0%)."""
+    return (100.0, FORMAT_POURCENT) if unite == "%" else (1.0, FORMAT_ENTIER)
+
+
+def trajectoire(con, code: str, row, at: str, person: Personne | None, nom: str) -> Graphique:
+    """Line chart of one roadmap indicator over its window: achieved (cumulative), expected path,
+    target; the quarterly values too when ``person`` may see the territory's detail."""
+    serie = tableaux.serie_indicateur(con, code, row.indicateur, row.debut, row.fin, at, person)
+    div, fmt = echelle(row.unite)
+
+    def values(column):
+        return tuple(None if pd.isna(v) else round(float(v) / div, 6) for v in serie[column])
+
+    series = [Serie("Réalisé cumulé" if row.nature in ("flux", "somme") else "Réalisé", values("realise_affiche"), BLEU),
+              Serie("Chemin attendu", values("attendu"), GRIS, pointilles=True),
+              Serie("Cible", values("cible"), ROUGE, pointilles=True)]
+    if serie["valeur_trimestre"].notna().any():
+        series.append(Serie("Valeur du trimestre", values("valeur_trimestre"), "#18753C"))
+    if fmt == FORMAT_ENTIER and any(v is not None and not float(v).is_integer() for s in series for v in s.valeurs):
+        fmt = FORMAT_DECIMAL
+    last = serie["realise_affiche"].last_valid_index()
+    said = "aucun réalisé" if last is None else (
+        f"réalisé {nombre(serie.at[last, 'realise_affiche'])} au {serie.at[last, 'libelle']}")
+    return Graphique(
+        LIGNES, f"Trajectoire : {row.libelle}", tuple(serie["libelle"]), tuple(series), fmt,
+        f"Courbes de {nom}, {row.libelle} ({row.unite}), du {quarters.label(row.debut)} au {quarters.label(row.fin)} : "
+        f"{said} ; cible {nombre(row.cible)} ; chemin attendu à ce jour {nombre(row.attendu)}.",
+        titre_axe=row.unite)
+
+
+def diapo_focus(con, d, code: str, person: Personne | None) -> Diapo:
+    """A focus slide of the Club deck: the territory's cards and one trajectory chart."""
+    nom = d.noms(code)
+    prog = tableaux.progression_territoire(con, code, d.at)
+    if prog.empty:
+        return Diapo(titre=f"Focus : {nom}", sous_titre=quarters.label(d.at),
+                     blocs=[Cartes((Carte("Feuille de route", "aucune", ("pas d'objectif à suivre",)),))],
+                     notes=f"{nom} n'a pas de feuille de route avec des cibles au {quarters.label(d.at)}.")
+    principal = indicateur_principal(prog)
+    ordered = pd.concat([prog[prog["indicateur"] == principal], prog[prog["indicateur"] != principal]])
+    shown = ordered.head(CARTES_FOCUS)
+    row = next(prog[prog["indicateur"] == principal].itertuples(index=False))
+    chart = trajectoire(con, code, row, d.at, person, nom)
+    window = f"feuille de route {quarters.label(row.debut)} – {quarters.label(row.fin)}"
+    return Diapo(
+        titre=f"Focus : {nom}", sous_titre=f"{quarters.label(d.at)} · {window}",
+        blocs=[Cartes(tuple(carte(r) for r in shown.itertuples(index=False)), par_ligne=2), chart], largeurs=(1, 1),
+        notes="\n".join([
+            f"{nom} : {len(prog)} indicateurs dans la feuille de route, {len(shown)} présentés ici "
+            "(le premier chiffre clé de la feuille de route d'abord).",
+            f"Trajectoire : {row.libelle} — {row.definition} Réalisé cumulé aux trimestres renseignés, chemin "
+            "attendu (avec jalon le cas échéant) et cible.",
+            "Statuts : " + " ; ".join(f"{status.affichage(s)} : {status.DEFINITIONS[s]}" for s in status.STATUTS),
+            "Un seul territoire derrière ces chiffres."]))
