@@ -142,7 +142,7 @@ def _avancement(d: Donnees) -> Diapo:
                                          for c, x in zip(cats, done)) + ".")
     table = Tableau(("Indicateur", "Réalisé", "Attendu", "Cible", "Territoires"), tuple(
         (c, nombre(r.realise_total), nombre(r.attendu_total), nombre(r.cible_total), nombre(r.territoires_avancement))
-        for c, r in zip(cats, n.itertuples(index=False))), "Réalisé, attendu et cibles cumulés par indicateur.")
+        for c, r in zip(cats, n.itertuples(index=False))), "Tableau : réalisé, attendu à ce jour et cibles cumulés par indicateur, avec le nombre de territoires.")
     return Diapo(
         titre="Avancement vers les cibles", sous_titre=f"Feuilles de route, cumul au {quarters.label(d.at)}",
         blocs=[chart, table], largeurs=(3, 2),
@@ -240,7 +240,7 @@ def _completude(d: Donnees) -> Diapo:
     per = worst.groupby("territoire", sort=False).agg(taux=("taux_completude", "mean"), delai=("delai_jours", "median"))
     table = Tableau(("Territoire", "Complétude moyenne", "Délai médian"), tuple(
         (d.noms(code), pourcent(r.taux, 0), "–" if pd.isna(r.delai) else f"{nombre(r.delai, 0)} j")
-        for code, r in per.iterrows()), "Les territoires aux déclarations les moins complètes sur la période.")
+        for code, r in per.iterrows()), "Tableau : les territoires aux déclarations les moins complètes sur la période, complétude moyenne et délai médian.")
     return Diapo(
         titre="Dépôts : complétude et délais", sous_titre=f"{cats[0]} – {cats[-1]} · {_territoires(d, total)}",
         blocs=[chart, table], largeurs=(3, 2),

@@ -19,6 +19,7 @@ def diapos(catalogue: pd.DataFrame, codes, notes: str) -> list[Diapo]:
         part = tuple(rows[start:start + LIGNES_DEFINITIONS])
         slides.append(Diapo(
             titre="Définitions des indicateurs", sous_titre=f"{start + 1} à {start + len(part)} sur {len(rows)}",
-            blocs=[Tableau(("Indicateur", "Définition", "Unité", "Source"), part, "Définitions des indicateurs.")],
+            blocs=[Tableau(("Indicateur", "Définition", "Unité", "Source"), part,
+                           f"Tableau des définitions : indicateur, définition, unité et source de {len(part)} indicateurs.")],
             notes="\n".join([notes, *(f"{r[0]} : {r[1]} ({r[2]} ; source : {r[3]})." for r in part)])))
     return slides
