@@ -38,6 +38,9 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
         raise ExportImpossible(f"{info['nom']} ({territoire}) n'a pas de feuille de route avec des cibles au "
                                f"{quarters.label(at)} : aucune fiche à produire.")
     debut, fin = prog["debut"].iloc[0], prog["fin"].iloc[0]
+    if at < debut:
+        raise ExportImpossible(f"Aucune donnée pour le {quarters.label(at)} : la feuille de route de {info['nom']} "
+                               f"({territoire}) ne commence qu'au {quarters.label(debut)}.")
     comp = tableaux.completude_territoire(con, territoire, debut, min(at, fin))
     if comp["renseignes"].fillna(0).sum() == 0:
         raise ExportImpossible(f"Aucune donnée déposée par {info['nom']} ({territoire}) sur sa feuille de route "
