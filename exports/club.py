@@ -141,7 +141,8 @@ def _avancement(d: Donnees) -> Diapo:
         "somme des cibles. " + " ; ".join(f"{c} : réalisé {pourcent(x * 100 if x is not None else None)}"
                                          for c, x in zip(cats, done)) + ".")
     table = Tableau(("Indicateur", "Réalisé", "Attendu", "Cible", "Territoires"), tuple(
-        (c, nombre(r.realise_total), nombre(r.attendu_total), nombre(r.cible_total), nombre(r.territoires_avancement))
+        (c, nombre(r.realise_total, 0), nombre(r.attendu_total, 0), nombre(r.cible_total, 0),
+         nombre(r.territoires_avancement))
         for c, r in zip(cats, n.itertuples(index=False))), "Tableau : réalisé, attendu à ce jour et cibles cumulés par indicateur, avec le nombre de territoires.")
     return Diapo(
         titre="Avancement vers les cibles", sous_titre=f"Feuilles de route, cumul au {quarters.label(d.at)}",

@@ -7,7 +7,7 @@ import pandas as pd
 
 from exports.modele import Diapo, Tableau
 
-LIGNES_DEFINITIONS = 7  # indicators per definitions slide
+LIGNES_DEFINITIONS = 6  # indicators per definitions slide
 
 
 def diapos(catalogue: pd.DataFrame, codes, notes: str) -> list[Diapo]:

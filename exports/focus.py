@@ -8,24 +8,25 @@ import pandas as pd
 from data.access import Personne
 from exports.modele import FORMAT_DECIMAL, FORMAT_ENTIER, FORMAT_POURCENT, LIGNES, Carte, Cartes, Diapo, Graphique, Serie
 from exports.texte import nombre, pourcent
-from indicators import quarters, status, tableaux
-from indicators.declaration import declaration_incomplete, texte_trimestres
+from indicators import noms, quarters, status, tableaux
+from indicators.declaration import declaration_incomplete
 
 BLEU, GRIS, ROUGE = "#000091", "#666666", "#E1000F"
-CARTES_FOCUS = 6  # cards on a focus slide (the fiche shows them all)
+CARTES_FOCUS = 4  # cards on a focus slide, in large type (the fiche shows them all)
 
 
 def carte(row) -> Carte:
-    """The card of one progress row: status, achieved / target, progress, projection, reporting."""
-    details = [f"Réalisé {nombre(row.realise)} / cible {nombre(row.cible)} {row.unite}"]
+    """The card of one progress row (short label): status, achieved / target, progress,
+    projection, and the quarters reported when some are missing."""
+    details = [f"{nombre(row.realise)} / {nombre(row.cible)} {row.unite}"]
     if pd.notna(row.avancement_pct):
         ceiling = row.nature in ("flux", "somme") and row.sens == "baisse"
-        details.append(f"{'Consommé' if ceiling else 'Avancement'} : {pourcent(row.avancement_pct)}"
-                       + (" du plafond" if ceiling else ""))
+        details.append(f"{'Consommé' if ceiling else 'Avancement'} : {pourcent(row.avancement_pct)}")
     details.append(f"Projection {quarters.label(row.fin)} : {nombre(row.projection_fin)}")
     if declaration_incomplete(row.trimestres_renseignes, row.trimestres_ecoules):
-        details.append("⚠ " + texte_trimestres(row.trimestres_renseignes, row.trimestres_ecoules))
-    return Carte(row.libelle, status.affichage(row.statut), tuple(details), statut=row.statut)
+        details.append(f"⚠ {int(row.trimestres_renseignes)}/{int(row.trimestres_ecoules)} trimestres renseignés")
+    return Carte(noms.libelle_matrice(row.indicateur, row.libelle), status.affichage(row.statut), tuple(details),
+                 statut=row.statut)
 
 
 def indicateur_principal(prog: pd.DataFrame) -> str:

@@ -145,7 +145,7 @@ class Deck:
 
 
 MENTION_DEMO = "Données de démonstration"
-SOURCE = "Source : dépôts trimestriels des territoires, tableau de bord Logement d'abord (Dihal)"
+SOURCE = "Source : dépôts des territoires, tableau de bord Logement d'abord (Dihal)"
 
 
 class ExportImpossible(Exception):

@@ -84,7 +84,7 @@ def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
     _texte(sub, [diapo.sous_titre], size=18, color=GRIS_TEXTE)
     foot = slide.shapes.add_textbox(MARGE, Inches(6.95), Inches(9.6), Inches(0.45))
     foot.name = "Pied de page"
-    _texte(foot, [deck.pied], size=12, color=GRIS_TEXTE)
+    _texte(foot, [deck.pied], size=11, color=GRIS_TEXTE)
     if deck.demo:
         demo = slide.shapes.add_textbox(LARGEUR - MARGE - Inches(3.2), Inches(6.95), Inches(3.2), Inches(0.45))
         demo.name = "Mention démonstration"
@@ -189,6 +189,10 @@ def _tableau(slide, t: m.Tableau, x, y, cx, cy) -> None:
     frame.name = "Tableau"
     alternative(frame, t.alternative)
     table = frame.table
+    # columns as wide as their longest text asks (within bounds): a definition gets the room
+    weights = [min(max([len(head)] + [len(str(r[j])) for r in t.lignes]), 90) + 8 for j, head in enumerate(t.colonnes)]
+    for j, weight in enumerate(weights):
+        table.columns[j].width = int(cx * weight / sum(weights))
     for j, head in enumerate(t.colonnes):
         cell = table.cell(0, j)
         cell.text = ""
@@ -210,7 +214,7 @@ def _cartes(slide, bloc: m.Cartes, x, y, cx, cy) -> None:
     gap = Inches(0.2)
     w = int((cx - gap * (per_row - 1)) / per_row)
     h = int(min((cy - gap * (n_rows - 1)) / max(n_rows, 1), Inches(2.6)))
-    small = n_rows > 2 or per_row > 2 and n_rows > 1
+    small = h < Inches(2.2)  # a grid of many cards: smaller type so that each card holds its text
     for k, card in enumerate(bloc.cartes):
         r, c = divmod(k, per_row)
         box = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, Emu(x + c * (w + gap)), Emu(y + r * (h + gap)), w, h)
@@ -228,7 +232,7 @@ def _cartes(slide, bloc: m.Cartes, x, y, cx, cy) -> None:
         value = frame.add_paragraph()
         run = value.add_run()
         run.text = card.valeur
-        run.font.size, run.font.bold, run.font.name = Pt(18 if small else 30), True, POLICE
+        run.font.size, run.font.bold, run.font.name = Pt(15 if small else 28), True, POLICE
         run.font.color.rgb = rgb(colour)
         for line in card.details:
             p = frame.add_paragraph()

@@ -169,7 +169,7 @@ def test_focus_trajectory_equals_the_territory_page_series(decks, base):
     want = tuple(None if v != v else float(v) for v in serie["realise_affiche"])
     assert got["Réalisé cumulé"] == want and any(v is not None for v in want)
     assert got["Cible"] == tuple(float(v) for v in serie["cible"])
-    assert len([sh for sh in s.shapes if sh.name.startswith("Carte : ")]) == 6
+    assert len([sh for sh in s.shapes if sh.name.startswith("Carte : ")]) == 4
 
 
 def test_map_is_freeform_shapes_coloured_by_dominant_status(decks, base):
