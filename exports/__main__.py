@@ -3,7 +3,7 @@
     python -m exports club  [--db PATH] [--at QUARTER] [--territories CODE,CODE...] [--anonymise] --out FILE
     python -m exports fiche --territory CODE [--db PATH] [--at QUARTER] --out FILE
 
-FILE ends in .pptx (the .html report is not written yet: refused as a usage error). The chosen
+FILE ends in .pptx (PowerPoint, native charts) or .html (one self-contained file). The chosen
 territories of ``club`` are its scope and get a focus slide each (at most club.FOCUS_MAX).
 Exit codes: 0 file written (its path and number of slides printed); 1 unknown territory, quarter
 without data or empty scope; 2 usage error or unreadable database; 3 database busy.
@@ -20,7 +20,7 @@ from exports.modele import ExportImpossible
 from indicators import quarters
 
 EXIT_OK, EXIT_IMPOSSIBLE, EXIT_USAGE = 0, 1, 2
-FORMATS = (".pptx",)
+FORMATS = (".pptx", ".html")
 
 
 def _quarter(text: str) -> str:
@@ -33,11 +33,8 @@ def _quarter(text: str) -> str:
 def _out(text: str) -> Path:
     path = Path(text)
     suffix = path.suffix.lower()
-    if suffix == ".html":
-        raise argparse.ArgumentTypeError(
-            "le rapport HTML n'est pas encore disponible : choisissez un fichier .pptx")
     if suffix not in FORMATS:
-        raise argparse.ArgumentTypeError(f"« {text} » : le fichier doit se terminer par .pptx")
+        raise argparse.ArgumentTypeError(f"« {text} » : le fichier doit se terminer par .pptx ou .html")
     if not path.parent.is_dir():
         raise argparse.ArgumentTypeError(f"dossier introuvable : « {path.parent} »")
     return path
@@ -60,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--db", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
     common.add_argument("--at", type=_quarter, default=None, metavar="TRIMESTRE",
                         help=f"trimestre de référence ({quarters.ACCEPTED_FORMS}) ; défaut : le dernier trimestre complet")
-    common.add_argument("--out", type=_out, required=True, metavar="FICHIER", help="fichier à écrire (.pptx)")
+    common.add_argument("--out", type=_out, required=True, metavar="FICHIER", help="fichier à écrire (.pptx ou .html)")
     club = sub.add_parser("club", parents=[common], help="diaporama national du Club des territoires")
     club.add_argument("--territories", type=_codes, default=(), metavar="CODE,CODE...",
                       help="territoires retenus (périmètre et diapositives de focus) ; défaut : tous les territoires actifs")
@@ -75,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     from data import store
-    from exports import club, fiche, pptx
+    from exports import club, fiche, html, pptx
     from exports.perimetre import Perimetre
 
     def action() -> int:
@@ -89,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             except ExportImpossible as exc:
                 print(str(exc), file=sys.stderr)
                 return EXIT_IMPOSSIBLE
-        path = pptx.ecrire(deck, args.out)
+        writer = html if args.out.suffix.lower() == ".html" else pptx
+        path = writer.ecrire(deck, args.out)
         print(f"{path} : {len(deck.diapos)} diapositives ({deck.trimestre}).")
         return EXIT_OK
 

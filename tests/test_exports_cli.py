@@ -57,8 +57,7 @@ def test_refusals_exit_1_with_a_french_message_and_write_nothing(base, tmp_path,
 
 
 @pytest.mark.parametrize("argv,message", [
-    (["club", "--out", "rapport.html"], "le rapport HTML n'est pas encore disponible"),
-    (["club", "--out", "rapport.pdf"], "le fichier doit se terminer par .pptx"),
+    (["club", "--out", "rapport.pdf"], "le fichier doit se terminer par .pptx ou .html"),
     (["club"], "arguments obligatoires manquants : --out"),
     (["fiche", "--out", "f.pptx"], "arguments obligatoires manquants : --territory"),
     (["club", "--at", "2026-T7", "--out", "c.pptx"], "option --at"),
@@ -71,3 +70,12 @@ def test_usage_errors_exit_2_in_french(capsys, argv, message):
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "Erreur d'utilisation" in err
+
+
+def test_the_format_follows_the_file_suffix_html(base, tmp_path, capsys):
+    out = tmp_path / "fiche.html"
+    assert main(["fiche", "--territory", "18", "--db", str(base), "--at", "2026-T3", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    n = page.count('<section class="diapo">')
+    assert page.startswith("<!DOCTYPE html>") and n >= 4
+    assert capsys.readouterr().out == f"{out} : {n} diapositives (T3 2026).\n"
