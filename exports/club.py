@@ -105,7 +105,9 @@ def _chiffres_cles(d: Donnees) -> Diapo:
             f"Cumul depuis le {depuis} : {nombre(row.cumul)}",
             f"{pluriel(row.territoires_renseignes, 'territoire renseigné', 'territoires renseignés')}")))
         notes.append(f"{lib.at[row.indicateur, 'libelle']} : {lib.at[row.indicateur, 'definition']} "
-                     f"(source : {lib.at[row.indicateur, 'source']}).")
+                     f"(source : {lib.at[row.indicateur, 'source']}) — "
+                     f"{pluriel(row.territoires_renseignes, 'territoire')} derrière la valeur du trimestre, "
+                     f"{pluriel(row.territoires_compares, 'territoire')} derrière l'évolution.")
     wide = not (d.perimetre.vague or d.perimetre.region or d.perimetre.type or d.perimetre.codes)
     return Diapo(
         titre=f"Chiffres nationaux du {quarters.label(d.at)}",

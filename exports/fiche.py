@@ -66,7 +66,8 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
                       f"{status.libelle(s)} : {int(counts.get(s, 0))}" for s in status.STATUTS if counts.get(s, 0)) + ".",
                   "Carte : statut, réalisé face à la cible, avancement, projection en fin de fenêtre, trimestres "
                   "renseignés quand il en manque. Définitions des statuts : " + " ; ".join(
-                      f"{status.affichage(s)} : {status.DEFINITIONS[s]}" for s in status.STATUTS)])),
+                      f"{status.affichage(s)} : {status.DEFINITIONS[s]}" for s in status.STATUTS),
+                  "Un seul territoire derrière ces chiffres."])),
         Diapo(titre=f"Trajectoires — {nom}", sous_titre=f"{label} · {window}",
               blocs=[focus.trajectoire(con, territoire, r, at, person, nom) for r in rows[:TRAJECTOIRES]],
               notes="\n".join([

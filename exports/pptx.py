@@ -121,6 +121,13 @@ def _bloc(slide, bloc, x, y, cx, cy) -> None:
         raise TypeError(f"bloc inconnu : {type(bloc).__name__}")
 
 
+def sans_ombre(shape):
+    """No theme shadow on an added shape (its style's effect reference points at none)."""
+    for ref in shape._element.xpath("./p:style/a:effectRef"):
+        ref.set("idx", "0")
+    return shape
+
+
 def alternative(shape, text: str) -> None:
     """The text alternative of a shape (cNvPr/@descr, PowerPoint's "Texte de remplacement")."""
     shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
@@ -217,7 +224,8 @@ def _cartes(slide, bloc: m.Cartes, x, y, cx, cy) -> None:
     small = h < Inches(2.2)  # a grid of many cards: smaller type so that each card holds its text
     for k, card in enumerate(bloc.cartes):
         r, c = divmod(k, per_row)
-        box = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, Emu(x + c * (w + gap)), Emu(y + r * (h + gap)), w, h)
+        box = sans_ombre(slide.shapes.add_shape(
+            MSO_SHAPE.ROUNDED_RECTANGLE, Emu(x + c * (w + gap)), Emu(y + r * (h + gap)), w, h))
         box.name = f"Carte : {card.titre}"
         colour = status.couleur(card.statut) if card.statut else BLEU
         box.fill.solid()

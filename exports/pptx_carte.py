@@ -7,10 +7,11 @@ from __future__ import annotations
 from lxml import etree
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.shapes.autoshape import CT_Shape
 from pptx.util import Emu, Inches, Pt
 
 from exports import modele as m
-from exports.pptx import TEXTE, TRAIT_FOND, _texte, alternative, rgb
+from exports.pptx import TEXTE, TRAIT_FOND, _texte, alternative, rgb, sans_ombre
 from indicators import status
 
 LARGEUR_LEGENDE = Inches(3.4)
@@ -29,9 +30,12 @@ def carte(slide, geo: m.CarteGeo, x, y, cx, cy) -> None:
     def at(px: float, py: float) -> tuple[int, int]:
         return int(left + (px - x0) * scale), int(y + (y1 - py) * scale)
 
-    # drawn on the slide, then grouped once: a group recomputes its extents at every shape added
+    # drawn on the slide, then grouped once: a group recomputes its extents at every shape added;
+    # shape ids counted on from the last one (python-pptx otherwise searches every id of the slide,
+    # vertices included, at each shape: quadratic, minutes for a thousand territories)
     shapes = slide.shapes
     first = len(shapes)
+    shapes.turbo_add_enabled = True
     background = _freeform(shapes, geo.fond, at)
     background.name = "Départements"
     background.fill.background()
@@ -39,7 +43,7 @@ def carte(slide, geo: m.CarteGeo, x, y, cx, cy) -> None:
     background.line.width = Pt(0.75)
     for x_0, y_0, x_1, y_1, name in geo.encarts:
         (a, b), (c, d) = at(x_0, y_1), at(x_1, y_0)
-        frame = shapes.add_shape(MSO_SHAPE.RECTANGLE, a, b, c - a, d - b)
+        frame = sans_ombre(shapes.add_shape(MSO_SHAPE.RECTANGLE, a, b, c - a, d - b))
         frame.name = "Encart outre-mer"
         frame.fill.background()
         frame.line.color.rgb = rgb(TRAIT_FOND)
@@ -51,7 +55,7 @@ def carte(slide, geo: m.CarteGeo, x, y, cx, cy) -> None:
         colour = rgb(status.couleur(forme.statut))
         if forme.point or not forme.anneaux:
             cxp, cyp = at(*forme.centre)
-            shape = shapes.add_shape(MSO_SHAPE.OVAL, cxp - POINT // 2, cyp - POINT // 2, POINT, POINT)
+            shape = sans_ombre(shapes.add_shape(MSO_SHAPE.OVAL, cxp - POINT // 2, cyp - POINT // 2, POINT, POINT))
             shape.line.color.rgb = rgb(TEXTE)
         else:
             shape = _freeform(shapes, forme.anneaux, at)
@@ -69,30 +73,32 @@ def carte(slide, geo: m.CarteGeo, x, y, cx, cy) -> None:
         frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         _texte(frame, [status.icone(forme.statut)], size=10, bold=True, color="#FFFFFF", align=PP_ALIGN.CENTER)
     group = shapes.add_group_shape(list(shapes)[first:])
+    shapes.turbo_add_enabled = False
     group.name = "Carte des territoires"
     alternative(group, geo.alternative)
     _legende(slide, geo, x + cx - LARGEUR_LEGENDE + Inches(0.2), y)
 
 
 def _freeform(shapes, rings, at):
-    """A freeform shape of ``rings`` (map units, converted by ``at``). The path is written
-    directly: python-pptx's FreeformBuilder recomputes the shape's offset at every vertex (quadratic
-    in the number of vertices, minutes for the départements)."""
+    """A freeform shape of ``rings`` (map units, converted by ``at``), its path written directly:
+    python-pptx's FreeformBuilder recomputes the shape's offset at every vertex and searches every
+    id of the slide for each new shape (both quadratic: minutes for the EPCI of France)."""
     points = [[at(*p) for p in ring] for ring in rings]
     xs = [p[0] for ring in points for p in ring]
     ys = [p[1] for ring in points for p in ring]
-    left, top, right, bottom = min(xs), min(ys), max(xs), max(ys)
-    builder = shapes.build_freeform(left, top, scale=1.0)
-    builder.add_line_segments([(max(right, left + 1), max(bottom, top + 1))], close=True)
-    shape = builder.convert_to_shape()
-    path = shape._element.xpath(".//a:custGeom/a:pathLst/a:path")[0]
-    for child in list(path):
-        path.remove(child)
+    left, top = min(xs), min(ys)
+    width, height = max(max(xs) - left, 1), max(max(ys) - top, 1)
+    shape_id = shapes._next_shape_id  # counted on in turbo mode (see carte())
+    sp = CT_Shape.new_freeform_sp(shape_id, f"Forme {shape_id}", left, top, width, height)
+    shapes._spTree.insert_element_before(sp, "p:extLst")
+    path = etree.SubElement(sp.xpath("./p:spPr/a:custGeom/a:pathLst")[0], _A + "path", w=str(width), h=str(height))
     for ring in points:
         for k, (px, py) in enumerate(ring):
             step = etree.SubElement(path, _A + ("moveTo" if k == 0 else "lnTo"))
             etree.SubElement(step, _A + "pt", x=str(px - left), y=str(py - top))
         etree.SubElement(path, _A + "close")
+    shape = shapes._shape_factory(sp)
+    sans_ombre(shape)
     return shape
 
 
@@ -106,7 +112,7 @@ def _legende(slide, geo: m.CarteGeo, x, y) -> None:
         if not count:
             continue
         top = y + k * row
-        swatch = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, x, top + Inches(0.05), Inches(0.4), Inches(0.4))
+        swatch = sans_ombre(slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, x, top + Inches(0.05), Inches(0.4), Inches(0.4)))
         swatch.name = f"Légende : {label}"
         swatch.fill.solid()
         swatch.fill.fore_color.rgb = rgb(status.couleur(code))

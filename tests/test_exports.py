@@ -82,6 +82,9 @@ def test_every_slide_has_notes_quarter_date_source_and_demo_line(decks, name):
         assert "Données de démonstration" in texts
         notes = s.notes_slide.notes_text_frame.text
         assert len(notes) > 80 and "Source :" in notes, s.shapes.title.text
+        if s.shapes.title.text not in ("Méthode et statuts", "Définitions des indicateurs"):
+            # how many territories stand behind the figures
+            assert re.search(r"(\d+|[Uu]n seul) territoires?\b", notes), s.shapes.title.text
 
 
 @pytest.mark.parametrize("name", ["club", "anonyme", "fiche"])
@@ -89,6 +92,8 @@ def test_charts_are_native_with_text_alternative_and_invariant_formats(decks, na
     _, prs, _ = decks[name]
     count = 0
     for s in prs.slides:
+        ids = s.shapes._spTree.xpath("//p:cNvPr/@id")
+        assert len(ids) == len(set(ids))  # a repeated shape id makes PowerPoint "repair" the file
         for sh in s.shapes:
             assert sh.shape_type != MSO_SHAPE_TYPE.PICTURE
             if sh.has_chart or sh.has_table or sh.shape_type == MSO_SHAPE_TYPE.GROUP:
