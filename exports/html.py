@@ -171,9 +171,10 @@ def _carte(geo: m.CarteGeo) -> str:
         else:
             parts.append(f'<path d="{_path(f.anneaux, flip)}" fill="{colour}" stroke="{colour}" stroke-width="0.02">'
                          f"<title>{label}</title></path>")
-    for f in geo.formes:
-        parts.append(f'<text x="{f.centre[0]}" y="{flip(f.centre[1]) + 0.14}" font-size="0.4" text-anchor="middle" '
-                     f'fill="#FFFFFF" font-weight="bold">{escape(status.icone(f.statut))}</text>')
+    for f in geo.formes:  # the symbol, as large as the shape allows (map units)
+        size = 0.4 if f.point or not f.anneaux else max(0.1, min(0.4, 0.6 * f.cote))
+        parts.append(f'<text x="{f.centre[0]}" y="{flip(f.centre[1]) + size / 3:.3f}" font-size="{size:.2f}" '
+                     f'text-anchor="middle" fill="#FFFFFF" font-weight="bold">{escape(status.icone(f.statut))}</text>')
     svg = (f'<svg class="carte" viewBox="{x0 - 0.2} {y0 - 0.2} {x1 - x0 + 0.4} {y1 - y0 + 0.4}" role="img" '
            f'aria-label="{escape(geo.alternative)}" style="width:100%;max-height:520px">{"".join(parts)}</svg>')
     legend = "".join(f'<span><span class="pastille" style="background:{status.couleur(s)}">{escape(status.icone(s))}'

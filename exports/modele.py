@@ -91,6 +91,15 @@ class Forme:
     centre: tuple[float, float]
     point: bool = False
 
+    @property
+    def cote(self) -> float:
+        """The shorter side of the shape's bounding box (0 for a point), for sizing its symbol."""
+        if self.point or not self.anneaux:
+            return 0.0
+        xs = [p[0] for r in self.anneaux for p in r]
+        ys = [p[1] for r in self.anneaux for p in r]
+        return min(max(xs) - min(xs), max(ys) - min(ys))
+
 
 @dataclass(frozen=True)
 class CarteGeo:
@@ -141,7 +150,8 @@ class Deck:
 
     @property
     def pied(self) -> str:
-        return f"{self.trimestre} · données au {self.date_donnees} · {self.source}"
+        when = f"données au {self.date_donnees}" if self.date_donnees else "date des données inconnue"
+        return f"{self.trimestre} · {when} · {self.source}"
 
 
 MENTION_DEMO = "Données de démonstration"

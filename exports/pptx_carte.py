@@ -16,7 +16,7 @@ from indicators import status
 
 LARGEUR_LEGENDE = Inches(3.4)
 POINT = Inches(0.22)  # a commune's marker
-SYMBOLE = Inches(0.3)  # the box of the status symbol on a territory
+SYMBOLE_MAX, SYMBOLE_MIN = 10, 4  # points: the status symbol on a territory
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
@@ -64,19 +64,29 @@ def carte(slide, geo: m.CarteGeo, x, y, cx, cy) -> None:
         shape.fill.solid()
         shape.fill.fore_color.rgb = colour
         shape.line.width = Pt(0.5)
-    for forme in geo.formes:  # the symbols on top of every shape
+    for forme in geo.formes:  # the symbols on top of every shape, as large as the shape allows
         cxp, cyp = at(*forme.centre)
-        box = shapes.add_textbox(Emu(cxp - SYMBOLE // 2), Emu(cyp - SYMBOLE // 2), SYMBOLE, SYMBOLE)
+        size = _taille_symbole(forme, scale)
+        side = int(Pt(size) * 1.6)
+        box = shapes.add_textbox(Emu(cxp - side // 2), Emu(cyp - side // 2), side, side)
         box.name = f"Statut : {forme.libelle}"
         frame = box.text_frame
         frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
         frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-        _texte(frame, [status.icone(forme.statut)], size=10, bold=True, color="#FFFFFF", align=PP_ALIGN.CENTER)
+        _texte(frame, [status.icone(forme.statut)], size=size, bold=True, color="#FFFFFF", align=PP_ALIGN.CENTER)
     group = shapes.add_group_shape(list(shapes)[first:])
     shapes.turbo_add_enabled = False
     group.name = "Carte des territoires"
     alternative(group, geo.alternative)
     _legende(slide, geo, x + cx - LARGEUR_LEGENDE + Inches(0.2), y)
+
+
+def _taille_symbole(forme: m.Forme, scale: float) -> float:
+    """Font size (points) of a territory's status symbol: SYMBOLE_MAX, smaller on a small shape
+    (an EPCI among a thousand), never under SYMBOLE_MIN."""
+    if forme.point or not forme.anneaux:
+        return SYMBOLE_MAX
+    return max(SYMBOLE_MIN, min(SYMBOLE_MAX, round(forme.cote * scale / Pt(1) * 0.6)))
 
 
 def _freeform(shapes, rings, at):

@@ -43,5 +43,5 @@ def pluriel(n: int, singulier: str, pluriel_: str | None = None) -> str:
 
 
 def date(moment) -> str:
-    """A date as 21/11/2026 ('date inconnue' without one)."""
-    return moment.strftime("%d/%m/%Y") if moment is not None and not manquant(moment) else "date inconnue"
+    """A date as 21/11/2026 ('' without one)."""
+    return moment.strftime("%d/%m/%Y") if moment is not None and not manquant(moment) else ""
