@@ -70,8 +70,7 @@ def _notes(*lines: str) -> str:
 
 
 def _titre(d: Donnees, reunion: str) -> Diapo:
-    at = d.completude[d.completude["trimestre"] == d.at]
-    reporting = int((at["renseignes"].fillna(0) > 0).sum())
+    reporting = d.deposants
     resume = tableaux.resume(d.progression)
     scope = d.perimetre.description(len(d.territoires), d.noms.anonymise)
     cards = Cartes((

@@ -70,6 +70,7 @@ def _diapo(deck: m.Deck, d: m.Diapo, state: dict) -> str:
 
 
 def _bloc(bloc, state: dict) -> str:
+    bloc = m.sans_graphique_vide(bloc)
     if isinstance(bloc, m.Graphique):
         return _graphique(bloc, state)
     if isinstance(bloc, m.Tableau):

@@ -154,6 +154,13 @@ class Deck:
         return f"{self.trimestre} · {when} · {self.source}"
 
 
+def sans_graphique_vide(bloc):
+    """A chart with no category (a scope without any target on it) becomes a sentence saying so."""
+    if isinstance(bloc, Graphique) and not bloc.categories:
+        return Texte((f"{bloc.titre} : aucune donnée à représenter pour ce périmètre.",))
+    return bloc
+
+
 MENTION_DEMO = "Données de démonstration"
 SOURCE = "Source : dépôts des territoires, tableau de bord Logement d'abord (Dihal)"
 

@@ -63,6 +63,7 @@ class Donnees:
     demo: bool
     date_donnees: str
     millesime: str | None
+    deposants: int = 0  # territories of the scope with at least one value for the quarter
     noms: Noms = field(repr=False, default=None)
 
 
@@ -91,7 +92,9 @@ def donnees(con, at: str | None, perimetre: Perimetre, anonymiser: bool) -> Donn
     frame = everything[everything["territoire"].isin(codes)]
     comp = tableaux.completude(con, quarters.shift(at, -(TRIMESTRES_COMPLETUDE - 1)), at)
     comp = comp[comp["territoire"].isin(codes)]
-    if comp.loc[comp["trimestre"] == at, "renseignes"].fillna(0).sum() == 0:
+    silent = set(queries.territories_without_values(con, at)["code"])
+    reporting = [c for c in codes if c not in silent]
+    if not reporting:
         raise ExportImpossible(f"Aucune donnée pour le {quarters.label(at)} dans le périmètre choisi : "
                                "aucun territoire n'a déposé de valeur pour ce trimestre.")
     depuis = lectures.premier_debut(con)
@@ -100,4 +103,4 @@ def donnees(con, at: str | None, perimetre: Perimetre, anonymiser: bool) -> Donn
         national=national.national(con, at, progress_frame=frame), cles=tableaux.chiffres_cles(con, at, depuis),
         carte=tableaux.carte_territoires(frame, scope), completude=comp, catalogue=lectures.catalogue(con),
         depuis=depuis, demo=store.is_demo(con), date_donnees=date(queries.date_des_donnees(con, codes)),
-        millesime=national.population_millesime(con), noms=Noms(scope, anonymiser))
+        millesime=national.population_millesime(con), deposants=len(reporting), noms=Noms(scope, anonymiser))

@@ -101,6 +101,7 @@ def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
 
 
 def _bloc(slide, bloc, x, y, cx, cy) -> None:
+    bloc = m.sans_graphique_vide(bloc)
     if isinstance(bloc, m.Graphique):
         _graphique(slide, bloc, x, y, cx, cy)
     elif isinstance(bloc, m.Tableau):

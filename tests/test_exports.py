@@ -339,3 +339,35 @@ def test_scope_selects_territories_and_refuses_nothing_or_unknown(base):
     assert f"{n} territoires" in wave.diapos[3].sous_titre
     assert wave.proprietes["subject"] == "Périmètre : vague AMI 1"
     assert quarters.label(AT) in wave.pied
+
+
+def test_a_scope_without_targets_says_so_instead_of_an_empty_chart(db, tmp_path):
+    """A territory with values but no roadmap: no status, no progress, still a deck."""
+    from exports import html
+
+    with store.connect(db) as con:
+        code = con.execute("SELECT code FROM territoire WHERE actif ORDER BY code LIMIT 1").fetchall()[0][0]
+        con.execute("INSERT INTO depot VALUES (1, 'v.csv', 'x', 'values', NULL, 'test', TIMESTAMP '2026-10-20 10:00:00',"
+                    " 'enregistre', 1, 1, 0, 0, 0, 0, 0, [?], NULL)", [code])
+        con.execute("INSERT INTO valeur (territoire, indicateur, trimestre, valeur, revision, depot_id, enregistre_le) "
+                    "VALUES (?, 'sorties_rue_logement', ?, 12, 1, 1, TIMESTAMP '2026-10-20 10:00:00')", [code, AT])
+        deck = club.construire(con, AT, Perimetre(codes=(code,)))
+    prs = Presentation(pptx.ecrire(deck, tmp_path / "vide.pptx"))
+    s = slide(prs, "Statuts des indicateurs des feuilles de route")
+    assert charts(s) == []
+    assert any("aucune donnée à représenter pour ce périmètre" in sh.text_frame.text for sh in s.shapes if sh.has_text_frame)
+    assert "aucune donnée à représenter" in html.ecrire(deck, tmp_path / "vide.html").read_text(encoding="utf-8")
+    assert deck.date_donnees == "20/10/2026"
+
+
+def test_title_slide_counts_territories_and_those_reporting_as_the_home_page(decks, base):
+    from data import queries
+
+    _, prs, _ = decks["club"]
+    with store.connect(base) as con:
+        active = lectures.territoires(con)
+        silent = queries.territories_without_values(con, AT)
+    cards = {sh.name: sh.text_frame.text.split("\n")[1] for sh in prs.slides[0].shapes if sh.name.startswith("Carte : ")}
+    assert cards["Carte : Territoires du périmètre"] == str(len(active))
+    assert cards["Carte : Ayant déposé pour le T3 2026"] == str(len(active) - len(silent))
+    assert len(silent) > 0  # the demo has a territory that reported nothing
