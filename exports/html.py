@@ -47,15 +47,20 @@ details { margin-top: 8px; } summary { cursor: pointer; color: var(--bleu); }
 
 def ecrire(deck: m.Deck, out: str | Path) -> Path:
     """Write ``deck`` to ``out`` (.html) and return the path."""
+    out = Path(out)
+    out.write_text(page(deck), encoding="utf-8")
+    return out
+
+
+def page(deck: m.Deck) -> str:
+    """The whole self-contained HTML page of ``deck``."""
     state = {"plotly": False}
     sections = [_diapo(deck, d, state) for d in deck.diapos]
     title = escape(deck.proprietes.get("title", deck.titre))
-    page = (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
+    text = (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
             f'<meta name="description" content="{escape(deck.proprietes.get("subject", ""))}">'
             f"<style>{STYLE}</style></head><body>\n" + "\n".join(sections) + "\n</body></html>\n")
-    out = Path(out)
-    out.write_text(page, encoding="utf-8")
-    return out
+    return text
 
 
 def _diapo(deck: m.Deck, d: m.Diapo, state: dict) -> str:
@@ -78,7 +83,7 @@ def _bloc(bloc, state: dict) -> str:
     if isinstance(bloc, m.Cartes):
         return _cartes(bloc)
     if isinstance(bloc, m.CarteGeo):
-        return _carte(bloc)
+        return carte_svg(bloc)
     if isinstance(bloc, m.Texte):
         return "".join(f"<p>{escape(p)}</p>" for p in bloc.paragraphes)
     raise TypeError(f"bloc inconnu : {type(bloc).__name__}")
@@ -99,7 +104,8 @@ def _valeur(v, fmt: str) -> str:
     return nombre(v, 1 if fmt == m.FORMAT_DECIMAL else 0)
 
 
-def _figure(g: m.Graphique) -> go.Figure:
+def figure(g: m.Graphique) -> go.Figure:
+    """The Plotly figure of a chart of the deck (French separators, the deck's colours)."""
     fig = go.Figure()
     horizontal = g.genre in (m.BARRES, m.BARRES_EMPILEES)
     cats = list(g.categories)
@@ -130,7 +136,7 @@ def _figure(g: m.Graphique) -> go.Figure:
 
 def _graphique(g: m.Graphique, state: dict) -> str:
     # plotly.js inlined once, in the first chart of the file: nothing is fetched from elsewhere
-    div = _figure(g).to_html(full_html=False, include_plotlyjs=not state["plotly"], config=CONFIG)
+    div = figure(g).to_html(full_html=False, include_plotlyjs=not state["plotly"], config=CONFIG)
     state["plotly"] = True
     rows = [(c, *(_valeur(s.valeurs[i], g.format_nombre) for s in g.series)) for i, c in enumerate(g.categories)]
     data = _table(("", *(s.nom for s in g.series)), rows, g.titre)
@@ -153,7 +159,8 @@ def _path(rings, flip) -> str:
     return " ".join("M" + " L".join(f"{x:.3f},{flip(y):.3f}" for x, y in ring) + " Z" for ring in rings)
 
 
-def _carte(geo: m.CarteGeo) -> str:
+def carte_svg(geo: m.CarteGeo) -> str:
+    """The map as inline SVG with its legend (HTML)."""
     x0, y0, x1, y1 = geo.bornes
     flip = lambda y: y1 + y0 - y  # noqa: E731  (SVG's y grows downwards)
     parts = [f'<path d="{_path(geo.fond, flip)}" fill="none" stroke="#929292" stroke-width="0.04"/>']

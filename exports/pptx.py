@@ -4,6 +4,7 @@ text alternative on every chart, table and map, speaker notes on every slide."""
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 from pptx import Presentation
@@ -37,8 +38,21 @@ def rgb(hexa: str) -> RGBColor:
     return RGBColor.from_string(hexa.lstrip("#").upper())
 
 
+def octets(deck: m.Deck) -> bytes:
+    """The .pptx file of ``deck`` as bytes (for a download)."""
+    buffer = BytesIO()
+    _presentation(deck).save(buffer)
+    return buffer.getvalue()
+
+
 def ecrire(deck: m.Deck, out: str | Path) -> Path:
     """Write ``deck`` to ``out`` (.pptx) and return the path."""
+    out = Path(out)
+    _presentation(deck).save(out)
+    return out
+
+
+def _presentation(deck: m.Deck):
     prs = Presentation()
     prs.slide_width, prs.slide_height = LARGEUR, HAUTEUR
     for diapo in deck.diapos:
@@ -51,9 +65,7 @@ def ecrire(deck: m.Deck, out: str | Path) -> Path:
     props.category = deck.proprietes.get("category", "")
     props.comments = deck.pied + (f" · {m.MENTION_DEMO}" if deck.demo else "")
     props.revision = 1
-    out = Path(out)
-    prs.save(out)
-    return out
+    return prs
 
 
 def _texte(shape_or_frame, paragraphs, *, size=18, bold=False, color=TEXTE, align=None, first_bold=False):
