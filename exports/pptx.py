@@ -86,6 +86,9 @@ def _texte(shape_or_frame, paragraphs, *, size=18, bold=False, color=TEXTE, alig
 
 def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only": a real title placeholder
+    # new shape ids counted on from the last one instead of searching the slide at each shape
+    # (quadratic on the map's thousands of shapes); safe with one Slide object per slide, as here
+    slide.shapes.turbo_add_enabled = True
     title = slide.shapes.title
     title.left, title.top, title.width, title.height = MARGE, Inches(0.3), LARGEUR - 2 * MARGE, Inches(0.85)
     title.text_frame.text = ""
