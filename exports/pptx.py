@@ -68,7 +68,8 @@ def _presentation(deck: m.Deck):
     return prs
 
 
-def _texte(shape_or_frame, paragraphs, *, size=18, bold=False, color=TEXTE, align=None, first_bold=False):
+def _texte(shape_or_frame, paragraphs, *, size=18, bold=False, color=TEXTE, align=None):
+    """Paragraphs of text in a shape (or text frame), in the deck's type."""
     frame = getattr(shape_or_frame, "text_frame", shape_or_frame)
     frame.word_wrap = True
     for i, text in enumerate(paragraphs):
@@ -77,8 +78,8 @@ def _texte(shape_or_frame, paragraphs, *, size=18, bold=False, color=TEXTE, alig
             p.alignment = align
         run = p.add_run()
         run.text = text
-        run.font.size = Pt(size if not (first_bold and i == 0) else size)
-        run.font.bold = bold or (first_bold and i == 0)
+        run.font.size = Pt(size)
+        run.font.bold = bold
         run.font.name = POLICE
         run.font.color.rgb = rgb(color)
     return frame

@@ -4,7 +4,6 @@
 import streamlit as st
 
 from data import lectures, queries
-from exports import vues
 from pages.components import auth, filtres, layout
 from pages.components import presentation as pr
 from pages.components.store import read
@@ -17,10 +16,10 @@ with st.expander("Choisir le document", expanded=True, icon=":material/tune:"):
     at = filtres.trimestre_reference(read(lectures.premier_debut), key="pr_trimestre")
     choix = pr.choix(territoires, person)
 if choix["genre"] == pr.FICHE:
-    result = read(vues.fiche_et_fichiers, choix["territoire"], at, person)
+    result = pr.document(pr.FICHE, choix["territoire"], at, person)
     name = f"fiche-{choix['territoire']}-{at}"
 else:
-    result = read(vues.club_et_fichiers, at, choix["perimetre"], choix["anonymiser"], choix["focus"], person)
+    result = pr.document(pr.CLUB, at, choix["perimetre"], choix["anonymiser"], choix["focus"], person)
     name = f"club-des-territoires-{at}"
 if result["erreur"]:
     st.info(result["erreur"])

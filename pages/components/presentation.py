@@ -9,9 +9,11 @@ from html import escape
 import pandas as pd
 import streamlit as st
 
+from data import store
 from data.access import Personne
 from data.lectures import TYPES_TERRITOIRE
 from exports import html as rendu
+from exports import vues
 from exports import modele as m
 from exports.perimetre import Perimetre
 from indicators import status
@@ -62,6 +64,25 @@ def choix(territoires: pd.DataFrame, person: Personne) -> dict:
                           help="Pour une séance ouverte aux partenaires ou à la presse : noms et codes remplacés "
                                "partout, dans l'ordre alphabétique des codes.")
     return {"genre": CLUB, "perimetre": perimetre, "focus": tuple(focus), "anonymiser": anonymise}
+
+
+@st.cache_data(show_spinner="Préparation du document…", max_entries=4)
+def _document(path: str, version: int, genre: str, args: tuple) -> dict:
+    # a few documents only: each holds its .pptx and its HTML page (plotly.js inside, 5 MB)
+    build = vues.fiche_et_fichiers if genre == FICHE else vues.club_et_fichiers
+    with store.connect(path) as con:
+        return build(con, *args)
+
+
+def document(genre: str, *args) -> dict:
+    """The deck and its files (exports.vues), cached on the data version like every read."""
+    from pages.components import store as lecture
+
+    try:
+        return _document(lecture.db_path(), lecture.data_version(), genre, args)
+    except (store.StoreBusy, store.StoreError) as exc:
+        st.error(f"La base de données ne peut pas être lue pour le moment ({exc}).")
+        st.stop()
 
 
 def navigation(n: int) -> int:
