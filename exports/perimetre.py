@@ -40,9 +40,11 @@ class Perimetre:
         if self.region:
             parts.append(f"région {self.region}")
         if self.type:
-            parts.append(TYPES_TERRITOIRE.get(self.type, self.type).lower())
+            label = TYPES_TERRITOIRE.get(self.type, self.type)
+            parts.append(label[:1].lower() + label[1:])  # "intercommunalité (EPCI)"
         if self.codes:
-            parts.append(f"liste de {n} territoire{'s' if n > 1 else ''}" + (" (anonymisés)" if anonymise else ""))
+            s = "s" if n > 1 else ""
+            parts.append(f"liste de {n} territoire{s}" + (f" (anonymisé{s})" if anonymise else ""))
         return ", ".join(parts) if parts else "tous les territoires actifs"
 
 

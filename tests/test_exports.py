@@ -371,3 +371,15 @@ def test_title_slide_counts_territories_and_those_reporting_as_the_home_page(dec
     assert cards["Carte : Territoires du périmètre"] == str(len(active))
     assert cards["Carte : Ayant déposé pour le T3 2026"] == str(len(active) - len(silent))
     assert len(silent) > 0  # the demo has a territory that reported nothing
+
+
+@pytest.mark.parametrize("perimetre,anonyme,texte", [
+    (Perimetre(), False, "tous les territoires actifs"),
+    (Perimetre(vague="AMI 2", type="epci"), False, "vague AMI 2, intercommunalité (EPCI)"),
+    (Perimetre(region="Occitanie"), False, "région Occitanie"),
+    (Perimetre(codes=("18",)), True, "liste de 1 territoire (anonymisé)"),
+    (Perimetre(codes=("18", "80021")), True, "liste de 2 territoires (anonymisés)"),
+])
+def test_scope_is_described_in_french(perimetre, anonyme, texte):
+    n = len(perimetre.codes) or 41
+    assert perimetre.description(n, anonyme) == texte
