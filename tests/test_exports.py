@@ -383,3 +383,21 @@ def test_title_slide_counts_territories_and_those_reporting_as_the_home_page(dec
 def test_scope_is_described_in_french(perimetre, anonyme, texte):
     n = len(perimetre.codes) or 41
     assert perimetre.description(n, anonyme) == texte
+
+
+def test_a_wave_deck_counts_the_statuses_of_that_wave_only(base):
+    from exports.modele import CarteGeo
+
+    with store.connect(base) as con:
+        deck = club.construire(con, AT, Perimetre(vague="AMI 1"))
+        everything = tableaux.progression(con, AT)
+        prog = tableaux.filtrer(everything, vagues=["AMI 1"])
+        nat = national.national(con, AT, progress_frame=prog)
+    nat = nat[nat["territoires_avec_cible"] > 0].sort_values("ordre")
+    (chart,) = [b for b in deck.diapos[3].blocs if isinstance(b, Graphique)]
+    by_name = {s.nom: s.valeurs for s in chart.series}
+    for s in status.STATUTS:
+        assert by_name[status.affichage(s)] == tuple(int(v) for v in nat[f"nb_{s}"])
+    assert sum(sum(v) for v in by_name.values()) == len(prog) < len(everything)
+    (geo,) = [b for b in deck.diapos[4].blocs if isinstance(b, CarteGeo)]
+    assert len(geo.formes) == prog["territoire"].nunique()
