@@ -401,3 +401,18 @@ def test_a_wave_deck_counts_the_statuses_of_that_wave_only(base):
     assert sum(sum(v) for v in by_name.values()) == len(prog) < len(everything)
     (geo,) = [b for b in deck.diapos[4].blocs if isinstance(b, CarteGeo)]
     assert len(geo.formes) == prog["territoire"].nunique()
+
+
+def test_the_chart_data_sit_in_its_workbook_with_the_same_figures(decks):
+    """"Modifier les données" opens the embedded workbook: it holds the categories and the series."""
+    import openpyxl
+
+    _, prs, _ = decks["club"]
+    (frame,) = charts(slide(prs, "Statuts des indicateurs des feuilles de route"))
+    chart = frame.chart
+    book = openpyxl.load_workbook(BytesIO(chart.part.chart_workbook.xlsx_part.blob))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert list(rows[0][1:]) == [se.name for se in chart.plots[0].series]
+    assert [r[0] for r in rows[1:]] == list(chart.plots[0].categories)
+    for j, se in enumerate(chart.plots[0].series, start=1):
+        assert tuple(float(r[j]) for r in rows[1:]) == tuple(se.values)
