@@ -34,12 +34,13 @@ test: install chromium
 	$(PY) -m pytest
 
 test-fast: install
-	$(PY) -m pytest -m "not browser"
+	$(PY) -m pytest -m "not browser and not slow"
 
 bench: install
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_indicators.py
 	$(PY) bench/bench_pages.py
+	$(PY) bench/bench_caps.py
 	$(PY) bench/bench_exports.py
 
 reference: install

@@ -1,15 +1,19 @@
 """Entry point: page configuration, who is using the app, and navigation by role.
-Pages live in pages/ and stay thin."""
+Pages live in pages/ and stay thin. An unexpected error in any page is an incident: logged with its
+traceback, shown in French with its reference (pages/components/erreurs.py), never Streamlit's raw
+error box. Streamlit's control flow (st.stop, st.rerun, st.switch_page) raises BaseException
+subclasses, which ``except Exception`` lets through untouched."""
 
 import streamlit as st
+from streamlit.errors import FragmentHandledException
 
-from pages.components import auth, layout, store
+from pages.components import auth, erreurs, layout, store
 
 st.set_page_config(page_title="Logement d'abord — tableau de bord", page_icon="🏠", layout="wide")
 layout.styles_francais()
 
-store.begin_run()
 try:
+    store.begin_run()
     person = auth.current_person()
 
     PAGES = {
@@ -30,5 +34,9 @@ try:
         visible.append(PAGES["administration"])
 
     st.navigation(visible).run()
+except FragmentHandledException:
+    raise  # a fragment's error, already handled by Streamlit itself
+except Exception as exc:  # noqa: BLE001 - the one place where any page's bug is caught
+    erreurs.afficher_incident(exc)
 finally:
     store.end_run()  # the run's shared connection, if it opened one

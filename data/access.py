@@ -48,6 +48,17 @@ class Personne:
         """Values, revisions, comments and uploads of ``territoire``."""
         return self.est_national or (self.role in ROLES_AVEC_TERRITOIRE and territoire == self.territoire)
 
+    def trimestre_lisible(self, territoire: str, demande: str, reference: str) -> str:
+        """The quarter at which this person reads ``territoire``'s figures: the one asked for within
+        the scope; outside it, ``reference`` (the default reference quarter) whatever was asked, as
+        the cumulative figures of two quarters would give each quarterly value by difference."""
+        return demande if self.peut_voir_detail(territoire) else reference
+
+    def trimestre_comparaison(self, demande: str, reference: str) -> str:
+        """The quarter of the comparison between territories of the same type, which shows other
+        territories: any for the national team, ``reference`` only for everyone else."""
+        return demande if self.est_national else reference
+
     def peut_deposer(self, territoire: str | None = None) -> bool:
         """Uploads values for ``territoire`` (or, without one, for at least one territory)."""
         if self.est_national:

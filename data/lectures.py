@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from data.access import Personne
+from indicators import quarters
 
 TYPES_TERRITOIRE = {
     "epci": "Intercommunalité (EPCI)",
@@ -30,6 +31,43 @@ def exiger_detail(person: Personne, territoire: str) -> None:
             "Le détail de ce territoire (valeurs déposées, commentaires, dépôts) est réservé à sa "
             "coordination, aux services de l'État du territoire et à l'équipe nationale."
         )
+
+
+def trimestre_de_reference() -> str:
+    """The default reference quarter (the last complete one): the only quarter at which a person
+    reads the figures of a territory outside their scope."""
+    return quarters.last_complete()
+
+
+def trimestre_impose(person: Personne, territoire: str) -> str | None:
+    """The quarter ``person`` must read ``territoire``'s page at (None: free to choose)."""
+    return None if person.peut_voir_detail(territoire) else trimestre_de_reference()
+
+
+def trimestre_comparaison(person: Personne, at: str) -> str:
+    """The quarter of the comparison with the territories of the same type for ``person``."""
+    return person.trimestre_comparaison(at, trimestre_de_reference())
+
+
+def exiger_trimestre(person: Personne, territoire: str, at: str) -> None:
+    """Raise DetailRefuse (French message) when ``person`` asks for ``territoire``'s figures at a
+    quarter other than the one they may read (outside the scope: the default reference quarter)."""
+    allowed = person.trimestre_lisible(territoire, at, trimestre_de_reference())
+    if at != allowed:
+        raise DetailRefuse(
+            f"Hors de votre périmètre, les chiffres de ce territoire ne se lisent qu'au dernier trimestre "
+            f"complet ({quarters.label(allowed)}) : ceux de deux trimestres donneraient par différence les "
+            "valeurs trimestrielles, réservées à sa coordination, aux services de l'État du territoire et à "
+            "l'équipe nationale.")
+
+
+def exiger_trimestre_comparaison(person: Personne, at: str) -> None:
+    """Raise DetailRefuse unless ``at`` is a quarter at which ``person`` may compare territories."""
+    allowed = trimestre_comparaison(person, at)
+    if at != allowed:
+        raise DetailRefuse(
+            f"La comparaison entre territoires ne se lit qu'au dernier trimestre complet "
+            f"({quarters.label(allowed)}) hors de l'équipe nationale : elle montre d'autres territoires.")
 
 
 def catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -71,6 +109,29 @@ def valeurs_territoire(con: duckdb.DuckDBPyConnection, territoire: str, person: 
         WHERE v.territoire = ? ORDER BY v.indicateur, v.trimestre
         """,
         [territoire],
+    ).df()
+
+
+def historique_valeurs(con: duckdb.DuckDBPyConnection, territoire: str, indicateur: str,
+                       person: Personne) -> pd.DataFrame:
+    """Every version of the stored values of one indicator of a territory (detail): the current ones
+    (``courante``) and the replaced ones, with comment, source, revision, who, when, from which file;
+    newest quarter first, then newest revision first. A derived indicator has none of its own."""
+    exiger_detail(person, territoire)
+    return con.execute(
+        """
+        SELECT v.trimestre, v.revision, v.valeur, v.commentaire, v.source, d.utilisateur, v.enregistre_le,
+               CAST(NULL AS TIMESTAMP) AS remplacee_le, d.fichier, true AS courante
+        FROM valeur v LEFT JOIN depot d ON d.id = v.depot_id
+        WHERE v.territoire = $t AND v.indicateur = $i
+        UNION ALL
+        SELECT h.trimestre, h.revision, h.valeur, h.commentaire, h.source, h.utilisateur, h.enregistre_le,
+               h.remplacee_le, d.fichier, false AS courante
+        FROM valeur_historique h LEFT JOIN depot d ON d.id = h.depot_id
+        WHERE h.territoire = $t AND h.indicateur = $i
+        ORDER BY trimestre DESC, revision DESC, courante DESC
+        """,
+        {"t": territoire, "i": indicateur},
     ).df()
 
 

@@ -1,4 +1,8 @@
-"""Numbered schema migrations (data/migrations/NNN_name.sql), applied in order and recorded."""
+"""Numbered schema migrations (data/migrations/NNN_name.sql), applied in order and recorded.
+
+A migration that stamps a time reads it from ``getvariable('maintenant_paris')``: the instant of
+data.horloge (Paris time, the clock of every write) set by the runner for that migration only.
+DuckDB's own ``now()`` is on the server's zone, which may not be Paris's."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from data.config import MIGRATIONS_DIR
 from data.horloge import maintenant
 
 _NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
+CLOCK_VARIABLE = "maintenant_paris"  # the migrations' clock (see the module's docstring)
 
 
 def available(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:
@@ -51,15 +56,17 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
     for version, name, path in available():
         if version <= have or (target is not None and version > target):
             continue
+        now = maintenant()
+        con.execute(f"SET VARIABLE {CLOCK_VARIABLE} = ?", [now])
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(path.read_text(encoding="utf-8"))
-            con.execute(
-                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, maintenant()]
-            )
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, now])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
+        finally:
+            con.execute(f"RESET VARIABLE {CLOCK_VARIABLE}")
         applied.append(version)
     return applied

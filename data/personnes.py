@@ -49,6 +49,21 @@ class SaisieInvalide(ValueError):
     """A person's e-mail, role or territory is not acceptable (French message)."""
 
 
+class DernierNational(SaisieInvalide):
+    """A write would leave no active national administrator (nobody could manage access any more).
+    ``emails``: the national administrators the write demoted or deactivated."""
+
+    def __init__(self, emails: list[str]):
+        self.emails = emails
+        who = ", ".join(emails)
+        if len(emails) == 1:
+            text = f"{who} est la dernière personne active de l'équipe nationale"
+        else:
+            text = f"{who} sont les dernières personnes actives de l'équipe nationale"
+        super().__init__(f"{text} : ajoutez d'abord un autre administrateur national, sinon plus personne "
+                         "ne pourrait gérer les accès. Rien n'a été modifié.")
+
+
 @dataclass(frozen=True)
 class Fiche:
     """A person as stored (the row of the personne table that matters)."""
@@ -148,10 +163,16 @@ def _details(before: Fiche | None, after: Fiche | None) -> str:
                       ensure_ascii=False)
 
 
-def _active_nationals_besides(con: duckdb.DuckDBPyConnection, email: str) -> int:
-    return con.execute(
-        "SELECT count(*) FROM personne WHERE role = 'national' AND actif AND lower(email) <> ?", [email]
-    ).fetchall()[0][0]
+def _active_nationals(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [e for (e,) in con.execute(
+        "SELECT lower(email) FROM personne WHERE role = 'national' AND actif ORDER BY 1").fetchall()]
+
+
+def _keep_a_national(con: duckdb.DuckDBPyConnection, before: list[str]) -> None:
+    """The invariant of every write of people, checked after all its rows inside its transaction
+    (raising rolls it back): if there was an active national administrator, one remains."""
+    if before and not _active_nationals(con):
+        raise DernierNational(before)
 
 
 def _write(con, actor: Personne, email: str, role: str, territoire: str | None, actif: bool) -> str | None:
@@ -189,15 +210,10 @@ def save(con: duckdb.DuckDBPyConnection, actor: Personne, email: str, role: str,
     if problems:
         raise SaisieInvalide(" ".join(problems))
     with transaction(con):
-        before = fiche(con, email)
-        losing_national = before is not None and before.role == "national" and before.actif and (
-            role != "national" or not actif)
-        if losing_national and _active_nationals_besides(con, email) == 0:
-            raise SaisieInvalide(
-                f"{email} est la dernière personne active de l'équipe nationale : ajoutez d'abord un autre "
-                "administrateur national, sinon plus personne ne pourrait gérer les accès."
-            )
-        return _write(con, actor, email, role, territoire, actif)
+        nationals = _active_nationals(con)
+        action = _write(con, actor, email, role, territoire, actif)
+        _keep_a_national(con, nationals)
+        return action
 
 
 def deactivate(con: duckdb.DuckDBPyConnection, actor: Personne, email: str) -> bool:
@@ -221,11 +237,13 @@ def apply_people(con: duckdb.DuckDBPyConnection, actor: Personne, rows: Iterable
     """Upsert validated (email, role, territoire, actif) rows in one transaction: all of them or
     none, one journal entry per changed person, and the file in the upload audit when ``meta`` is
     given. Counts: nouvelles (added), revisees (changed), inchangees. Raises AccesRefuse unless
-    ``actor`` may administer."""
+    ``actor`` may administer, DernierNational (nothing stored, dry run or not) when the rows, all
+    applied, would leave no active national administrator."""
     _require_admin(actor)
     outcome = Outcome()
     try:
         with transaction(con):
+            nationals = _active_nationals(con)
             for email, role, territoire, actif in rows:
                 action = _write(con, actor, normalise_email(email), role, territoire or None, bool(actif))
                 if action is None:
@@ -234,6 +252,7 @@ def apply_people(con: duckdb.DuckDBPyConnection, actor: Personne, rows: Iterable
                     outcome.nouvelles += 1
                 else:
                     outcome.revisees += 1
+            _keep_a_national(con, nationals)
             if meta is not None:
                 depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, [])
             if dry_run:

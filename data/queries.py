@@ -67,16 +67,18 @@ def territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def modele_depot(con: duckdb.DuckDBPyConnection, territoire: str, trimestre: str) -> dict:
     """What an upload template of ``territoire`` for ``trimestre`` needs: the territory's name, the
-    roadmap in force at that quarter (window containing it, else the latest started before it) with
-    its indicator codes (None without a roadmap), and the indicator catalogue."""
+    roadmap in force at that quarter (window containing it, else the latest started before it, else
+    the first one starting after it: values before a roadmap give its baseline) with its indicator
+    codes (None without any roadmap), and the indicator catalogue."""
     names = con.execute("SELECT nom FROM territoire WHERE code = ?", [territoire]).fetchall()
     feuille = con.execute(
         """
         SELECT id, debut, fin FROM feuille_de_route
-        WHERE territoire = ? AND debut <= ?
-        ORDER BY (fin >= ?) DESC, debut DESC, id DESC LIMIT 1
+        WHERE territoire = $1
+        ORDER BY (debut <= $2 AND fin >= $2) DESC, (debut <= $2) DESC,
+                 CASE WHEN debut <= $2 THEN debut END DESC, debut, id DESC LIMIT 1
         """,
-        [territoire, trimestre, trimestre],
+        [territoire, trimestre],
     ).fetchall()
     codes = None
     if feuille:

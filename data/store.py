@@ -70,6 +70,13 @@ def _open(path: Path, wait_s: float) -> duckdb.DuckDBPyConnection:
             raise StoreError(f"Impossible d'ouvrir la base {path} : {exc}") from exc
 
 
+def private_connection() -> duckdb.DuckDBPyConnection:
+    """A private in-memory database with the one configuration, opened like every connection under
+    the registration lock (see _REGISTER_LOCK)."""
+    with _REGISTER_LOCK:
+        return duckdb.connect(":memory:", config=dict(DUCKDB_CONFIG))
+
+
 def ensure_ready(con: duckdb.DuckDBPyConnection) -> None:
     """Migrate the schema and load the reference data if missing (a new file gets both)."""
     with _WRITE_LOCK:

@@ -1,7 +1,7 @@
 """The territory fiche (presentation.md, "The territory fiche") as a deck model: identity and
 roadmap window with a card per roadmap indicator; the trajectory of up to three indicators;
 comparison per 100,000 inhabitants with the territories of the same type, and completeness; the
-definitions. The figures are the territory page's (indicators.tableaux)."""
+definitions. The figures are the territory page's (indicators.territoire), read by the same rules."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from exports.club import DEFINITIONS_NOTE
 from exports.modele import (BARRES, COLONNES, FORMAT_DECIMAL, FORMAT_POURCENT, MENTION_DEMO, SOURCE, Cartes, Deck,
                             Diapo, ExportImpossible, Graphique, Serie)
 from exports.texte import date, nombre, pluriel, pourcent
-from indicators import national, noms, quarters, status, tableaux
+from indicators import national, noms, quarters, status
+from indicators import territoire as page_territoire
 
 TRAJECTOIRES = 3  # indicators with a trajectory chart
 COMPARES_MAX = 15  # territories on the comparison chart (the territory itself always among them)
@@ -25,7 +26,9 @@ BLEU, ROUGE = "#000091", "#E1000F"
 def construire(con, territoire: str, at: str | None = None, person: Personne | None = None) -> Deck:
     """The fiche of ``territoire`` at ``at`` (default: the last complete quarter). The quarterly
     values appear only when ``person`` may see the territory's detail (None: a trusted caller)."""
-    at = quarters.reference(at)
+    # outside the person's scope, the default reference quarter whatever was asked (indicators.territoire)
+    at = focus.trimestre_lisible(person, territoire, quarters.reference(at))
+    reader = focus.lecteur(person)
     terr = lectures.territoires(con, actifs_seulement=False)
     found = terr[terr["code"] == territoire]
     if found.empty:
@@ -33,7 +36,7 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
                                "code INSEE d'une commune ou d'un département).")
     info = found.iloc[0]
     nom = noms.nom_court(info["nom"], info["type"])
-    prog = tableaux.progression_territoire(con, territoire, at)
+    prog = page_territoire.progression_territoire(con, territoire, at, reader)
     if prog.empty:
         raise ExportImpossible(f"{info['nom']} ({territoire}) n'a pas de feuille de route avec des cibles au "
                                f"{quarters.label(at)} : aucune fiche à produire.")
@@ -41,7 +44,7 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
     if at < debut:
         raise ExportImpossible(f"Aucune donnée pour le {quarters.label(at)} : la feuille de route de {info['nom']} "
                                f"({territoire}) ne commence qu'au {quarters.label(debut)}.")
-    comp = tableaux.completude_territoire(con, territoire, debut, min(at, fin))
+    comp = page_territoire.completude_territoire(con, territoire, debut, min(at, fin))
     if comp["renseignes"].fillna(0).sum() == 0:
         raise ExportImpossible(f"Aucune donnée déposée par {info['nom']} ({territoire}) sur sa feuille de route "
                                f"jusqu'au {quarters.label(at)}.")
@@ -78,7 +81,7 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
                   "Valeurs trimestrielles réservées au territoire et à l'équipe nationale : non montrées.",
                   *(f"{r.libelle} : {r.definition}" for r in rows[:TRAJECTOIRES]),
                   "Un seul territoire derrière ces chiffres."])),
-        _comparaison_completude(con, territoire, info, rows[0], comp, at),
+        _comparaison_completude(con, territoire, info, rows[0], comp, at, reader),
     ] + definitions.diapos(lectures.catalogue(con), prog["indicateur"], DEFINITIONS_NOTE)
     deck.proprietes = {"title": f"Fiche territoire — {info['nom']} — {label}", "subject": f"{info['nom']} ({territoire})",
                        "keywords": f"Logement d'abord; fiche territoire; {label}",
@@ -86,8 +89,10 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
     return deck
 
 
-def _comparaison_completude(con, territoire: str, info, row, comp: pd.DataFrame, at: str) -> Diapo:
-    same = tableaux.comparaison(con, territoire, row.indicateur, row.debut, min(at, row.fin))
+def _comparaison_completude(con, territoire: str, info, row, comp: pd.DataFrame, at: str, reader: Personne) -> Diapo:
+    # other territories: at the default reference quarter outside the national team
+    at = lectures.trimestre_comparaison(reader, at)
+    same = page_territoire.comparaison(con, territoire, row.indicateur, at, reader)
     same = same.dropna(subset=["pour_100000"]).sort_values("pour_100000", ascending=False)
     if len(same) > COMPARES_MAX:  # the best ones and the territory itself
         keep = same.head(COMPARES_MAX - 1)
@@ -97,7 +102,8 @@ def _comparaison_completude(con, territoire: str, info, row, comp: pd.DataFrame,
     values = tuple(round(float(v) / (100 if ratio else 1), 6) for v in same["pour_100000"])
     cats = tuple(noms.noms_courts(same["nom"], [info["type"]] * len(same), same["territoire"]))
     colours = tuple(ROUGE if c == territoire else BLEU for c in same["territoire"])
-    what = "taux" if ratio else "pour 100 000 habitants, par trimestre renseigné"
+    flow = row.nature in ("flux", "somme")
+    what = "taux" if ratio else ("pour 100 000 habitants, par trimestre renseigné" if flow else "pour 100 000 habitants")
     mine = same[same["territoire"] == territoire]["pour_100000"]
     said = "–" if mine.empty else (pourcent(mine.iloc[0]) if ratio else nombre(mine.iloc[0]))
     chart = Graphique(
@@ -114,9 +120,10 @@ def _comparaison_completude(con, territoire: str, info, row, comp: pd.DataFrame,
         titre="Comparaison et complétude", sous_titre=f"Territoires du même type · {quarters.label(at)}",
         blocs=[chart, completeness], largeurs=(3, 2),
         notes="\n".join([
-            f"Comparaison : {row.libelle} sur la fenêtre de la feuille de route jusqu'au {quarters.label(at)}, "
-            + ("taux calculé comme rapport des sommes." if ratio else
-               "valeur × 100 000 / population, divisée par le nombre de trimestres renseignés (les territoires ne "
-               "déposent pas tous le même nombre de trimestres)."),
+            f"Comparaison : {row.libelle}, chaque territoire sur sa propre feuille de route jusqu'au "
+            f"{quarters.label(at)} (les chiffres de ses cartes), comme sur la page « Mon territoire » : "
+            + ("le taux lui-même." if ratio else
+               "réalisé par trimestre renseigné × 100 000 / population (les territoires ne déposent pas tous le "
+               "même nombre de trimestres)." if flow else "dernier niveau connu × 100 000 / population."),
             f"{pluriel(len(same), 'territoire')} du même type derrière le graphique (au plus {COMPARES_MAX} montrés).",
             "Complétude : indicateurs de base de la feuille de route renseignés / attendus, par trimestre."]))

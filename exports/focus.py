@@ -1,18 +1,34 @@
-"""A territory's cards and trajectory chart (the territory page's figures: tableaux.progression_territoire
-and tableaux.serie_indicateur), for the Club deck's focus slides and the territory fiche."""
+"""A territory's cards and trajectory chart (the territory page's figures: indicators.territoire's
+progression_territoire and serie_indicateur, with the same rules of who reads what at which
+quarter), for the Club deck's focus slides and the territory fiche."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from data import lectures
 from data.access import Personne
 from exports.modele import FORMAT_DECIMAL, FORMAT_ENTIER, FORMAT_POURCENT, LIGNES, Carte, Cartes, Diapo, Graphique, Serie
 from exports.texte import nombre, pourcent
 from indicators import noms, quarters, status, tableaux
+from indicators import territoire as page_territoire
 from indicators.declaration import declaration_incomplete
 
 BLEU, GRIS, ROUGE = "#000091", "#666666", "#E1000F"
 CARTES_FOCUS = 4  # cards on a focus slide, in large type (the fiche shows them all)
+# The command line is a trusted caller: it reads as the national team.
+CONFIANCE = Personne("ligne-de-commande", "national")
+
+
+def lecteur(person: Personne | None) -> Personne:
+    """Who reads: ``person``, or for a trusted caller (None) the national team."""
+    return person or CONFIANCE
+
+
+def trimestre_lisible(person: Personne | None, territoire: str, at: str) -> str:
+    """The quarter at which ``person`` reads ``territoire``: ``at`` within their scope, else the
+    default reference quarter (two quarters' cumulative figures would give a quarter's by difference)."""
+    return lecteur(person).trimestre_lisible(territoire, at, lectures.trimestre_de_reference())
 
 
 def carte(row) -> Carte:
@@ -45,7 +61,7 @@ def echelle(unite: str) -> tuple[float, str]:
 def trajectoire(con, code: str, row, at: str, person: Personne | None, nom: str) -> Graphique:
     """Line chart of one roadmap indicator over its window: achieved (cumulative), expected path,
     target; the quarterly values too when ``person`` may see the territory's detail."""
-    serie = tableaux.serie_indicateur(con, code, row.indicateur, row.debut, row.fin, at, person)
+    serie = page_territoire.serie_indicateur(con, code, row.indicateur, row.debut, row.fin, at, lecteur(person))
     div, fmt = echelle(row.unite)
 
     def values(column):
@@ -71,19 +87,20 @@ def trajectoire(con, code: str, row, at: str, person: Personne | None, nom: str)
 def diapo_focus(con, d, code: str, person: Personne | None) -> Diapo:
     """A focus slide of the Club deck: the territory's cards and one trajectory chart."""
     nom = d.noms(code)
-    prog = tableaux.progression_territoire(con, code, d.at)
+    at = trimestre_lisible(person, code, d.at)
+    prog = page_territoire.progression_territoire(con, code, at, lecteur(person))
     if prog.empty:
-        return Diapo(titre=f"Focus : {nom}", sous_titre=quarters.label(d.at),
+        return Diapo(titre=f"Focus : {nom}", sous_titre=quarters.label(at),
                      blocs=[Cartes((Carte("Feuille de route", "aucune", ("pas d'objectif à suivre",)),))],
-                     notes=f"{nom} n'a pas de feuille de route avec des cibles au {quarters.label(d.at)}.")
+                     notes=f"{nom} n'a pas de feuille de route avec des cibles au {quarters.label(at)}.")
     principal = indicateur_principal(prog)
     ordered = pd.concat([prog[prog["indicateur"] == principal], prog[prog["indicateur"] != principal]])
     shown = ordered.head(CARTES_FOCUS)
     row = next(prog[prog["indicateur"] == principal].itertuples(index=False))
-    chart = trajectoire(con, code, row, d.at, person, nom)
+    chart = trajectoire(con, code, row, at, person, nom)
     window = f"feuille de route {quarters.label(row.debut)} – {quarters.label(row.fin)}"
     return Diapo(
-        titre=f"Focus : {nom}", sous_titre=f"{quarters.label(d.at)} · {window}",
+        titre=f"Focus : {nom}", sous_titre=f"{quarters.label(at)} · {window}",
         blocs=[Cartes(tuple(carte(r) for r in shown.itertuples(index=False)), par_ligne=2), chart], largeurs=(1, 1),
         notes="\n".join([
             f"{nom} : {len(prog)} indicateurs dans la feuille de route, {len(shown)} présentés ici "
@@ -91,4 +108,6 @@ def diapo_focus(con, d, code: str, person: Personne | None) -> Diapo:
             f"Trajectoire : {row.libelle} — {row.definition} Réalisé cumulé aux trimestres renseignés, chemin "
             "attendu (avec jalon le cas échéant) et cible.",
             "Statuts : " + " ; ".join(f"{status.affichage(s)} : {status.DEFINITIONS[s]}" for s in status.STATUTS),
-            "Un seul territoire derrière ces chiffres."]))
+            "Un seul territoire derrière ces chiffres."
+            + ("" if at == d.at else f" Chiffres du {quarters.label(at)} : hors du périmètre de la personne, un "
+               "territoire ne se lit qu'au dernier trimestre complet.")]))

@@ -118,3 +118,9 @@ def completeness_history(con, first: str, last: str, territoires: list[str] | No
     """completeness() for every quarter from ``first`` to ``last``: one row per territory x quarter
     (the heat map of the national page)."""
     return _run(con, quarters.quarter_range(first, last), territoires)
+
+
+def a_completer(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a completeness frame (completeness(), completeness_history()) still owed:
+    something expected and not all of it reported."""
+    return frame[(frame["attendus"] > 0) & (frame["renseignes"] < frame["attendus"])]

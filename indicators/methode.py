@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators import status
-from indicators.parametres import PARAMETRES_AFFICHES, TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
+from indicators.parametres import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES, TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
 
 NATURES = {
     "flux": "Flux : un nombre par trimestre, cumulé sur la fenêtre de la feuille de route.",
@@ -15,6 +15,7 @@ NATURES = {
     "somme": "Somme : total de plusieurs indicateurs de base, cumulé comme un flux.",
 }
 SENS = {"hausse": "à augmenter", "baisse": "à réduire", "neutre": "suivi sans cible de sens"}
+
 
 
 def _nb(x: float) -> str:
@@ -54,7 +55,9 @@ def sections() -> list[tuple[str, str]]:
             "- **Taux** : réalisé = 100 × somme des numérateurs / somme des dénominateurs sur les trimestres "
             "où les deux sont déposés ; avancement = 100 × (réalisé − B) / (C − B) ; projection = réalisé.")),
         ("Statut", (
-            f"Seuils appliqués : **TOLERANCE_RETARD = {_nb(r)}** et **TOLERANCE_DEPASSEMENT = {_nb(d)}**.\n\n"
+            f"Seuils appliqués : **seuil de retard {_nb(r)}** (sous {_pct(r)} du chemin attendu, un indicateur à "
+            f"augmenter est en retard) et **seuil de dépassement {_nb(d)}** (au-delà de {_pct(d)} du plafond attendu, "
+            "un indicateur à réduire est en retard).\n\n"
             "- Flux ou somme **à augmenter** : « Atteint » si réalisé ≥ C ; sinon « Dans la trajectoire » si "
             f"réalisé ≥ P(k) ; sinon « À surveiller » si réalisé ≥ {_nb(r)} × P(k) ; sinon « En retard ».\n"
             "- Flux ou somme **à réduire** (C est un plafond sur la fenêtre) : « Atteint » si la fenêtre est "
@@ -91,13 +94,21 @@ def statuts() -> pd.DataFrame:
     })
 
 
-def parametres() -> pd.DataFrame:
-    """Every constant a user can see, with its value as applied and its meaning."""
-    return pd.DataFrame({
-        "Paramètre": [p[0] for p in PARAMETRES_AFFICHES],
-        "Valeur": [_nb(p[1]) if isinstance(p[1], float) else str(p[1]) for p in PARAMETRES_AFFICHES],
+def _valeur(value) -> str:
+    if isinstance(value, float):
+        return _nb(value)
+    return "heure de Paris" if value == "Europe/Paris" else str(value)
+
+
+def parametres(avec_noms: bool = False) -> pd.DataFrame:
+    """Every constant a user can see, in words, with its value as applied and its meaning; with
+    ``avec_noms``, the constant's name in the code too (the downloaded table)."""
+    frame = pd.DataFrame({
+        "Paramètre": [LIBELLES_PARAMETRES[p[0]] for p in PARAMETRES_AFFICHES],
+        "Valeur": [_valeur(p[1]) for p in PARAMETRES_AFFICHES],
         "Signification": [p[2] for p in PARAMETRES_AFFICHES],
     })
+    return frame.assign(**{"Nom dans le code": [p[0] for p in PARAMETRES_AFFICHES]}) if avec_noms else frame
 
 
 def catalogue_affiche(catalogue: pd.DataFrame) -> pd.DataFrame:

@@ -1,5 +1,6 @@
 """What the pages show, shaped once: headline figures, the status matrix, filters, status counts,
-a territory's cards and chart series. Pure pandas over the engine's frames (no Streamlit)."""
+a territory's chart series (the territory page's reads are in indicators/territoire.py). Pure pandas over
+the engine's frames (no Streamlit)."""
 
 from __future__ import annotations
 
@@ -266,35 +267,6 @@ def carte_territoires(frame: pd.DataFrame, territoires: pd.DataFrame) -> pd.Data
     return out
 
 
-def progression_territoire(con, territoire: str, at: str) -> pd.DataFrame:
-    """progress() of one territory at ``at`` with each indicator's label, unit and definition,
-    in catalogue order."""
-    p = progress.progress(con, at, [territoire])
-    cat = lectures.catalogue(con).rename(columns={"code": "indicateur"})[
-        ["indicateur", "libelle", "unite", "definition"]]
-    return p.merge(cat, on="indicateur", how="left").sort_values("ordre").reset_index(drop=True)
-
-
-def serie_indicateur(con, territoire: str, indicateur: str, debut: str, fin: str, at: str,
-                     person=None) -> pd.DataFrame:
-    """trajectoire() of one roadmap indicator over its window [debut, fin]. For a ``person`` outside
-    the territory's scope (data.access.Personne), the quarterly values are left out: only the
-    cumulative progress against the expected path and the target remains (None: a trusted caller,
-    such as the command line)."""
-    detail = person is None or person.peut_voir_detail(territoire)
-    history = progress.progress_history(con, [territoire], debut, fin)
-    # a renewal may apply to some of these quarters: keep this roadmap's rows only
-    history = history[(history["indicateur"] == indicateur) & (history["debut"] == debut) & (history["fin"] == fin)]
-    values = derived.quarterly(con, debut=debut, fin=fin, territoires=[territoire], indicateurs=[indicateur])
-    if not detail:
-        values = values.iloc[0:0]
-    series = trajectoire(history, values, at)
-    if not detail:  # the cumulative path would give each quarter back by difference: its last point only
-        last = series["realise_affiche"].last_valid_index()
-        series["realise_affiche"] = series["realise_affiche"].where(series.index == last)
-    return series
-
-
 def tableau_serie(series: pd.DataFrame) -> pd.DataFrame:
     """The figures of a trajectory chart as a table (no quarterly column when they were withheld)."""
     table = pd.DataFrame({
@@ -305,31 +277,6 @@ def tableau_serie(series: pd.DataFrame) -> pd.DataFrame:
         "Cible": series["cible"],
     })
     return table if series["valeur_trimestre"].notna().any() else table.drop(columns="Valeur du trimestre")
-
-
-def comparaison(con, territoire: str, indicateur: str, debut: str, at: str) -> pd.DataFrame:
-    """The indicator over [debut, at] for every active territory of the same type as ``territoire``:
-    per 100,000 inhabitants (for a ratio, the rate itself, in the same column)."""
-    terr = lectures.territoires(con)
-    kind = terr.loc[terr["code"] == territoire, "type"]
-    same = terr[terr["type"].isin(kind)]["code"].tolist()
-    if territoire not in same:
-        same.append(territoire)
-    f = national.per_100k(con, debut, at, same)
-    f = f[f["indicateur"] == indicateur].copy()
-    ratio = (f["nature"] == "ratio")
-    f.loc[ratio, "pour_100000"] = f.loc[ratio, "valeur"]
-    # territories do not report the same number of quarters: compare flows per reported quarter
-    flow = f["nature"].isin(["flux", "somme"])
-    f.loc[flow, "pour_100000"] = f.loc[flow, "pour_100000"] / f.loc[flow, "trimestres_renseignes"].where(
-        f.loc[flow, "trimestres_renseignes"] > 0)
-    return f[["territoire", "nom", "population", "valeur", "trimestres_renseignes", "pour_100000", "nature"]]
-
-
-def completude_territoire(con, territoire: str, first: str, last: str) -> pd.DataFrame:
-    """Completeness of one territory per quarter, with the quarter's label."""
-    frame = completeness.completeness_history(con, first, last, [territoire])
-    return frame.assign(libelle=frame["trimestre"].map(quarters.label))
 
 
 def resume(frame: pd.DataFrame) -> dict:

@@ -14,6 +14,7 @@ from data import store
 from data.ligne_de_commande import ParseurFrancais
 from loaders import headers
 from loaders.problems import ERREUR
+from loaders.resume import resume_par_code, resume_utile
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
@@ -75,6 +76,11 @@ def cmd_import(args) -> int:
     report = result.report
     if not report.ok:
         print(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.")
+        if resume_utile(report):  # every kind, counted beyond the cap too
+            print("Problèmes par type :")
+            for kind in resume_par_code(report):
+                print("  " + kind.as_line())
+            print("Détail :")
         for problem in report.sorted_errors():
             print(problem.as_line())
         if report.truncated(ERREUR):

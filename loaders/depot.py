@@ -75,15 +75,9 @@ def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: 
         report.add(problem)
         return Preparation(name, data, ImportResult(None, None, report, dry_run=True))
     allowed = _allowed(personne)
-    try:
-        result = import_bytes(data, name, db, user=personne.email, dry_run=True, allowed_territories=allowed,
-                              today=today)
-    except (store.StoreBusy, store.StoreError):
-        raise
-    except Exception as exc:  # a reader's bug must become a refusal, never a traceback on the page
-        report = Report()
-        report.add(Problem("fichier-illisible", params={"detail": f"lecture impossible ({type(exc).__name__})"}))
-        return Preparation(name, data, ImportResult(None, None, report, dry_run=True))
+    # bad data never raises (it is a report); an exception is a bug, for the page to show as one
+    result = import_bytes(data, name, db, user=personne.email, dry_run=True, allowed_territories=allowed,
+                          today=today)
     prep = Preparation(name, data, result)
     if result.kind not in (None, headers.VALUES):
         prep.message = MESSAGE_AUTRE_TYPE.format(type=headers.KIND_LABELS[result.kind])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from data.uploads import TYPES_DEPOT
 from loaders import models
+from loaders.problems import Problem
 
 VALUES = "values"
 ROADMAP = "roadmap"
@@ -85,6 +87,21 @@ def detect(header: list[str], forced: str | None = None) -> Layout:
         else:
             extra.append(i)
     return Layout(kind, layout, positions, indicator_columns, extra)
+
+
+def long_extra_problems(header: list[str], layout: Layout, indicator_codes: Iterable[str],
+                        header_line: int = 1) -> list[Problem]:
+    """The unused named columns of a long-layout values file. One named like an indicator code
+    (matched as the wide layout matches its columns) makes a mixed layout, refused: its values
+    would be lost. Any other is a warning: it is ignored (format-depot.md, "Two layouts")."""
+    codes = {key(code) for code in indicator_codes}
+    problems = []
+    for i in layout.extra:
+        name = header[i]
+        if name.strip():
+            code = "disposition-mixte" if key(name) in codes else "colonne-ignoree"
+            problems.append(Problem(code, line=header_line, column=name))
+    return problems
 
 
 def expected_columns(kind: str, layout: str | None) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from data import store
-from data.personnes import apply_people
 from data.roadmaps import apply_roadmap, apply_territories
 from data.uploads import Outcome, UploadMeta, apply_values, record_refused
 from loaders import headers, personnes, referentiel
@@ -44,7 +44,7 @@ class ImportResult:
     def counts_line(self) -> str:
         o = self.outcome
         return (f"nouvelles: {o.nouvelles}, révisées: {o.revisees}, inchangées: {o.inchangees}, "
-                f"non renseignées: {o.non_renseignees}")
+                f"non renseignées: {o.non_renseignees}, dont commentaire ou source seuls: {o.commentaires}")
 
 
 def validate_bytes(
@@ -95,9 +95,7 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
         return Validated(raw, layout.kind, layout.layout, report)
     if layout.kind == headers.VALUES:
         if layout.layout == headers.LONG:
-            for i in layout.extra:
-                if raw.header[i].strip():
-                    report.add(Problem("colonne-ignoree", line=raw.header_line, column=raw.header[i]))
+            report.extend(headers.long_extra_problems(raw.header, layout, ref.indicateurs["code"], raw.header_line))
         return validate_values(raw, layout, ref, con, report, allowed_territories, today, in_place=not private)
     if layout.kind == headers.ROADMAP:
         return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
@@ -165,8 +163,7 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
         with opener() as conn:
             _explain_unknown_territories(validated.report, conn)
             if not dry_run:
-                problems = [p.as_dict() for p in validated.report.sorted_errors() + validated.report.sorted_warnings()]
-                record_refused(conn, meta, validated.report.error_count, problems)
+                record_refused(conn, meta, validated.report.error_count, _problem_rows(validated.report))
         return result
     with opener() as conn:
         if validated.kind == headers.VALUES:
@@ -176,9 +173,11 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
         elif validated.kind == headers.ROADMAP:
             outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
         elif validated.kind == headers.PEOPLE:
-            outcome = apply_people(conn, actor, personnes.rows_of(validated.batch), meta, dry_run=dry_run)
+            outcome = personnes.store_people(conn, actor, validated, meta, dry_run=dry_run)
         else:
             outcome = apply_territories(conn, validated.batch, meta, dry_run=dry_run)
+    if not validated.report.ok:  # refused by the write itself (a people file without a national left)
+        return result
     for w in outcome.warnings:
         validated.report.add(Problem(w["code"], line=w.get("ligne"), column=w.get("colonne"),
                                      value=w.get("valeur"), params=w.get("params", {})))
@@ -186,6 +185,20 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
     result.outcome = outcome
     result.stored = not dry_run
     return result
+
+
+def _problem_rows(report: Report) -> list[dict]:
+    """The problems of a refused file as the audit records them."""
+    return [p.as_dict() for p in report.sorted_errors() + report.sorted_warnings()]
+
+
+def audit_refused(result: ImportResult, data: bytes, name: str, db: str | Path | None = None, *,
+                  user: str) -> int:
+    """Record in the upload audit a file that a dry run refused (a page that validates before
+    asking to confirm), as its import would have; returns the audit row's id."""
+    meta = UploadMeta(name, hashlib.sha256(data).hexdigest(), user, result.kind, result.layout, result.row_count)
+    with store.connect(db) as con:
+        return record_refused(con, meta, max(result.report.error_count, 1), _problem_rows(result.report))
 
 
 def _explain_unknown_territories(report: Report, con) -> None:

@@ -1,6 +1,6 @@
 """Upload templates for a territory: the long layout of format-depot.md pre-filled with the
 territory's code, the indicators of its roadmap (their base indicators for a derived one) and the
-quarter to report, as xlsx (sheet ``donnees`` plus a ``notice`` sheet) or CSV (French Excel)."""
+quarter(s) to report (a late territory asks for every quarter it owes), as xlsx (sheet ``donnees`` plus a ``notice`` sheet) or CSV (French Excel)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 
-from indicators import quarters
+from indicators import completeness, quarters
 from indicators.parametres import TAILLE_MAX_FICHIER_MO
 from loaders import models
 from loaders.export import LONG_COLUMNS, neutralise, to_csv_bytes
@@ -42,18 +42,68 @@ def indicateurs_a_deposer(modele: dict) -> list[str]:
     return [c for c in by_code if c in codes]
 
 
+PROPOSES_MAX = 8  # quarters offered for a template: a roadmap's window is two years
+
+
+def trimestres(modele: dict) -> list[str]:
+    """The quarters of a template, in order (``trimestres`` if given, else its one ``trimestre``)."""
+    return sorted(modele.get("trimestres") or [modele["trimestre"]])
+
+
+def pour_trimestres(modele: dict, chosen: list[str]) -> dict:
+    """The template ``modele`` for the quarters ``chosen`` (its roadmap and catalogue stay)."""
+    return modele | {"trimestres": sorted(chosen), "trimestre": max(chosen)}
+
+
+def trimestres_proposes(modele: dict, last: str) -> list[str]:
+    """Quarters a template may be asked for: from the roadmap's start (or, before any roadmap has
+    started, the last four quarters) up to ``last``, the last complete quarter; at most the last
+    PROPOSES_MAX."""
+    feuille = modele.get("feuille")
+    first = feuille[0] if feuille and feuille[0] <= last else quarters.shift(last, -3)
+    return quarters.quarter_range(max(first, quarters.shift(last, -(PROPOSES_MAX - 1))), last)
+
+
+def trimestres_dus(completude: pd.DataFrame, proposes: list[str]) -> list[str]:
+    """Of ``proposes``, the quarters the territory still owes (something expected, not all reported),
+    from indicators.territoire.completude_territoire(); the last one when it owes nothing."""
+    owed = set(completeness.a_completer(completude)["trimestre"])
+    found = [q for q in proposes if q in owed]
+    return found or proposes[-1:]
+
+
 def donnees(modele: dict) -> pd.DataFrame:
-    """The template's rows (long layout, ``valeur`` empty)."""
+    """The template's rows (long layout, ``valeur`` empty): each indicator for each quarter."""
     codes = indicateurs_a_deposer(modele)
+    keys = [(q, c) for q in trimestres(modele) for c in codes]
+    n = len(keys)
     return pd.DataFrame({
-        "code_territoire": [modele["territoire"]] * len(codes), "indicateur": codes,
-        "trimestre": [modele["trimestre"]] * len(codes), "valeur": [""] * len(codes),
-        "commentaire": [""] * len(codes), "source": [""] * len(codes),
+        "code_territoire": [modele["territoire"]] * n, "indicateur": [c for _, c in keys],
+        "trimestre": [q for q, _ in keys], "valeur": [""] * n, "commentaire": [""] * n, "source": [""] * n,
     })[LONG_COLUMNS]
 
 
 def nom_fichier(modele: dict, extension: str) -> str:
-    return f"modele_depot_{modele['territoire']}_{modele['trimestre']}.{extension}"
+    chosen = trimestres(modele)
+    span = chosen[0] if len(chosen) == 1 else f"{chosen[0]}_a_{chosen[-1]}"
+    return f"modele_depot_{modele['territoire']}_{span}.{extension}"
+
+
+def libelle_trimestres(modele: dict) -> str:
+    """« T3 2026 » or « T1 2026, T2 2026 et T3 2026 »."""
+    labels = [quarters.label(q) for q in trimestres(modele)]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " et " + labels[-1]
+
+
+def portee(modele: dict) -> str:
+    """What the template lists, in words: the roadmap's indicators (said when it starts later) or
+    every base indicator when the territory has no roadmap."""
+    feuille = modele.get("feuille")
+    if not (feuille and modele.get("indicateurs")):
+        return "tous les indicateurs de base du catalogue (le territoire n'a pas de feuille de route)"
+    window = f"{quarters.label(feuille[0])} – {quarters.label(feuille[1])}"
+    later = " (elle commence après ce trimestre)" if feuille[0] > max(trimestres(modele)) else ""
+    return f"les indicateurs de la feuille de route {window}{later}"
 
 
 def csv_bytes(modele: dict) -> bytes:
@@ -64,14 +114,10 @@ def csv_bytes(modele: dict) -> bytes:
 def _notice_rows(modele: dict) -> list[list]:
     field_help = {name: f.description for name, f in models.LigneValeurLongue.model_fields.items()}
     required, _ = models.columns(models.LigneValeurLongue)
-    feuille = modele.get("feuille")
-    scope = (f"les indicateurs de la feuille de route {quarters.label(feuille[0])} – {quarters.label(feuille[1])}"
-             " (pour un indicateur calculé, ses composantes)" if feuille and modele.get("indicateurs")
-             else "tous les indicateurs de base du catalogue (le territoire n'a pas de feuille de route)")
+    scope = portee(modele) + (" (pour un indicateur calculé, ses composantes)" if modele.get("indicateurs") else "")
     nr = ", ".join(v or "cellule vide" for v in NON_RENSEIGNE)
     rows: list[list] = [
-        [f"Modèle de dépôt trimestriel — {modele['nom']} ({modele['territoire']}), "
-         f"{quarters.label(modele['trimestre'])}"],
+        [f"Modèle de dépôt trimestriel — {modele['nom']} ({modele['territoire']}), {libelle_trimestres(modele)}"],
         [f"Ce modèle contient {scope}. Remplissez la colonne « valeur » de la feuille « donnees », "
          "puis déposez le fichier sur la page « Déposer des données » du tableau de bord."],
         [f"Taille maximale d'un fichier : {TAILLE_MAX_FICHIER_MO} Mo. Formats acceptés : .xlsx (sans macros) ou "

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from data import personnes
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
+from data.uploads import Outcome, UploadMeta, record_refused
 from loaders.headers import PEOPLE, Layout, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
@@ -47,7 +48,7 @@ def validate_people(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb
     territories = {str(c): (n, bool(a)) for c, n, a in
                    zip(ref.territoires["code"], ref.territoires["nom"], ref.territoires["actif"])}
     seen: dict[str, int] = {}
-    good = []
+    good, written = [], []
     for line, email_raw, role_raw, terr_raw, actif_raw in rows:
         found: list[Problem] = []
 
@@ -55,6 +56,7 @@ def validate_people(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb
             found.append(Problem(code, line=line, column=name_of(column), value=value, params=params))
 
         email = personnes.normalise_email(email_raw)
+        written.append((email, line, email_raw))
         if not email:
             problem("cellule-obligatoire", "email", email_raw)
         elif not personnes.email_valide(email):
@@ -83,6 +85,9 @@ def validate_people(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb
         report.extend(found)
         if not found:
             good.append((email, role, territoire, actif_key in _YES, line))
+    # where each person is in the file, for a refusal of the write itself (store_people)
+    result.extra["colonne_email"] = name_of("email")
+    result.extra["email_ecrit"] = {email: (line, raw_email) for email, line, raw_email in written}
     if report.ok:
         result.batch = pa.table({name: list(values) for name, values in
                                  zip(("email", "role", "territoire", "actif", "ligne"), zip(*good))}
@@ -106,3 +111,21 @@ def rows_of(batch: pa.Table) -> list[tuple]:
     """(email, role, territoire, actif) tuples of a validated batch, for data.personnes.apply_people."""
     data = batch.to_pydict()
     return list(zip(data["email"], data["role"], data["territoire"], data["actif"]))
+
+
+def store_people(con: duckdb.DuckDBPyConnection, actor: Personne, validated: Validated, meta: UploadMeta, *,
+                 dry_run: bool = False) -> Outcome:
+    """Store a validated people file (data.personnes.apply_people). A file that, all its rows
+    applied, would leave no active national administrator is refused in the write itself: nothing
+    is stored, the problem joins the report at the lines of the people concerned, and the refusal
+    is audited like any refused upload (not in a dry run)."""
+    try:
+        return personnes.apply_people(con, actor, rows_of(validated.batch), meta, dry_run=dry_run)
+    except personnes.DernierNational as refused:
+        report, written = validated.report, validated.extra["email_ecrit"]
+        for email in refused.emails:
+            line, value = written.get(email, (None, email))
+            report.add(Problem("dernier-national", line=line, column=validated.extra["colonne_email"], value=value))
+        if not dry_run:
+            record_refused(con, meta, report.error_count, [p.as_dict() for p in report.sorted_errors()])
+        return Outcome()

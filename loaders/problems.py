@@ -6,20 +6,30 @@ A report never raises for bad data; it lists problems up to PLAFOND_PROBLEMES an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from indicators.parametres import PLAFOND_PROBLEMES
 
 ERREUR = "erreur"
+PREMIERES_LIGNES = 5  # lines kept per code for the summary of a report
 AVERTISSEMENT = "avertissement"
 
 # code -> (severity, French template). Templates use str.format fields given by the validator.
 CODES: dict[str, tuple[str, str]] = {
     # the file as a whole
     "fichier-vide": (ERREUR, "Le fichier est vide : il ne contient aucune ligne de données sous l'en-tête."),
-    "fichier-illisible": (ERREUR, "Le fichier n'est pas un texte lisible (ni UTF-8, ni Windows-1252) ni un classeur .xlsx : {detail}."),
+    "fichier-illisible": (ERREUR, "Le fichier n'est pas un texte lisible ni un classeur Excel : dans Excel, « Enregistrer sous » « CSV (séparateur : point-virgule) » ou « Classeur Excel (.xlsx) », puis déposez-le à nouveau (détail pour l'assistance : {detail})."),
     "fichier-trop-gros": (ERREUR, "Le fichier pèse {taille} Mo ; la limite est de {limite} Mo."),
     "classeur-refuse": (ERREUR, "Le classeur est refusé : {detail}."),
+    "classeur-illisible": (ERREUR, "Le classeur .xlsx ne peut pas être lu : {detail}. Enregistrez-le à nouveau "
+                                   "depuis Excel ou LibreOffice, ou déposez-le en CSV."),
+    "classeur-trop-gros": (ERREUR, "Le classeur dépasse {limite} Mo une fois décompressé, le plafond permis : "
+                                   "déposez-le en CSV ou en plusieurs fichiers."),
+    "trop-de-lignes": (ERREUR, "Le fichier compte plus de {limite} lignes, le plafond permis : déposez-le en "
+                               "plusieurs fichiers."),
+    "trop-de-colonnes": (ERREUR, "La ligne {ligne} compte plus de {limite} colonnes, le plafond permis : "
+                                 "retirez les colonnes inutiles."),
     "type-inconnu": (ERREUR, "L'en-tête ne correspond à aucun type de fichier connu. Colonnes attendues : {attendu}."),
     # the header (line 1)
     "colonne-manquante": (ERREUR, "La colonne obligatoire « {colonne} » est absente. Colonnes attendues : {attendu}."),
@@ -27,6 +37,7 @@ CODES: dict[str, tuple[str, str]] = {
     "colonne-inconnue": (ERREUR, "La colonne « {colonne} » n'est pas un indicateur connu : ses valeurs seraient perdues.{suggestion}"),
     "colonne-vide": (ERREUR, "Une colonne de l'en-tête n'a pas de nom (colonne n° {position})."),
     "colonne-ignoree": (AVERTISSEMENT, "La colonne « {colonne} » n'est pas utilisée et sera ignorée."),
+    "disposition-mixte": (ERREUR, "La colonne « {colonne} » porte le nom d'un indicateur alors que le fichier est en disposition longue (une valeur par ligne, colonnes indicateur et valeur) : ses valeurs seraient perdues. Mettez ces valeurs sur des lignes à part, ou déposez un fichier en disposition large (une colonne par indicateur, sans colonnes indicateur ni valeur)."),
     # rows
     "ligne-longueur": (ERREUR, "La ligne compte {trouve} cellules alors que l'en-tête en compte {attendu}."),
     "cellule-obligatoire": (ERREUR, "La cellule « {colonne} » est obligatoire."),
@@ -70,6 +81,7 @@ CODES: dict[str, tuple[str, str]] = {
     "actif-invalide": (ERREUR, "« {valeur} » : écrivez oui ou non (vide vaut oui)."),
     "doublon-personne": (ERREUR, "La même adresse électronique figure déjà ligne {autre_ligne}."),
     "personnes-non-autorise": (ERREUR, "Seule l'équipe nationale (rôle national) peut importer des personnes : le fichier est refusé."),
+    "dernier-national": (ERREUR, "Ce fichier ne laisserait aucune personne active dans l'équipe nationale : cette personne perdrait son rôle national ou serait désactivée. Gardez au moins un administrateur national actif, au besoin en l'ajoutant dans ce fichier, sinon plus personne ne pourrait gérer les accès."),
     # warnings on values
     "saut-trimestriel": (AVERTISSEMENT, "{valeur} est {sens} par plus de {facteur} par rapport au trimestre précédent ({precedent} au {trimestre_precedent}) : vérifiez la saisie."),
     "revision-ancienne": (AVERTISSEMENT, "Révision d'une valeur de plus d'un an ({trimestre}) : {ancienne} devient {nouvelle}."),
@@ -116,7 +128,19 @@ class Problem:
         if self.value is not None:
             parts.append(f"valeur « {self.value} »")
         head = ", ".join(parts)
-        return f"{head} : {self.message} [{self.code}]" if head else f"{self.message} [{self.code}]"
+        return escaped(f"{head} : {self.message} [{self.code}]" if head else f"{self.message} [{self.code}]")
+
+
+# what a terminal could take as a command, or what would split or reorder a line: control characters
+# (C0, DEL, C1: ESC and CSI start terminal escape sequences), line separators, bidirectional overrides
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def escaped(text: str) -> str:
+    """``text`` with the characters a terminal could act on written as Python escapes (\\x1b,
+    \\u202e): cells quoted on the command line can never drive the terminal."""
+    return _UNSAFE.sub(lambda m: _NAMED.get(m.group()) or repr(m.group())[1:-1], text)
 
 
 @dataclass
@@ -128,8 +152,16 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     error_count: int = 0
     warning_count: int = 0
+    # code -> [count, first lines] over every problem, listed or only counted (see loaders.resume)
+    par_code: dict[str, list] = field(default_factory=dict)
+
+    def _tally(self, code: str, n: int, lines) -> None:
+        entry = self.par_code.setdefault(code, [0, []])
+        entry[0] += n
+        entry[1] = sorted(set(entry[1]) | {line for line in lines if line is not None})[:PREMIERES_LIGNES]
 
     def add(self, problem: Problem) -> None:
+        self._tally(problem.code, 1, [problem.line])
         if problem.severity == ERREUR:
             self.error_count += 1
             if len(self.errors) < self.cap:
@@ -143,8 +175,11 @@ class Report:
         for problem in problems:
             self.add(problem)
 
-    def count_more(self, severity: str, n: int) -> None:
-        """Count problems that were not materialised because the cap was reached."""
+    def count_more(self, severity: str, n: int, by_code: dict[str, tuple[int, list]] | None = None) -> None:
+        """Count problems that were not materialised because the cap was reached; ``by_code``
+        gives them per code as (count, first lines)."""
+        for code, (count, lines) in (by_code or {}).items():
+            self._tally(code, count, lines)
         if severity == ERREUR:
             self.error_count += n
         else:

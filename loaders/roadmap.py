@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from data import store
 from indicators import quarters
 from indicators.parametres import PREMIERE_ANNEE_ACCEPTEE
 from loaders.headers import ROADMAP, Layout
@@ -33,8 +34,8 @@ def validate_roadmap(
     def header(name: str) -> str:
         return sql_text(h[pos[name]] if name in pos else name)
 
-    con.register("ref_territoire", ref.territoires[["code", "nom"]])
-    con.register("ref_indicateur", ref.indicateurs[["code", "nature", "sens", "unite"]])
+    store.register(con, "ref_territoire", ref.territoires[["code", "nom"]])
+    store.register(con, "ref_indicateur", ref.indicateurs[["code", "nature", "sens", "unite"]])
     # a ratio's target may be written "25 %": the sign is dropped for ratio rows only
     def number(name: str) -> str:
         cell = col(name)
@@ -163,7 +164,7 @@ def validate_roadmap(
     ).fetchall():
         report.add(Problem("jalon-ignore", line=ligne, column=h[pos["jalon_an1"]], params={"n": n}))
     if ref.roadmaps is not None and len(ref.roadmaps):
-        con.register("ref_feuille", ref.roadmaps)
+        store.register(con, "ref_feuille", ref.roadmaps)
         for ligne, debut, fin, adeb, afin in con.execute(
             """
             SELECT min(c.ligne), c.debut, c.fin, f.debut, f.fin FROM chk2 c JOIN ref_feuille f ON f.territoire = c.territoire

@@ -75,9 +75,7 @@ def validation_connection() -> duckdb.DuckDBPyConnection:
     Creating one costs about 15 ms, so each thread keeps its own and release() empties it."""
     con = getattr(_LOCAL, "con", None)
     if con is None:
-        from data.config import DUCKDB_CONFIG
-
-        con = duckdb.connect(":memory:", config=dict(DUCKDB_CONFIG))
+        con = store.private_connection()
         install(con)
         _LOCAL.con = con
     return con

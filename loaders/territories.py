@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from data import store
 from loaders.headers import TERRITORIES, Layout
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
@@ -25,7 +26,7 @@ def validate_territories(
     def header(name: str) -> str:
         return sql_text(h[pos[name]] if name in pos else name)
 
-    con.register("ref_collectivite", collectivites)
+    store.register(con, "ref_collectivite", collectivites)
     types = ", ".join(f"'{t}'" for t in TYPES)
     con.execute(
         f"""

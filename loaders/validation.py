@@ -10,7 +10,7 @@ import pyarrow as pa
 from data.uploads import LotEnPlace
 
 from loaders.headers import COLUMNS, Layout, all_expected, expected_columns, key
-from loaders.problems import Problem, Report
+from loaders.problems import PREMIERES_LIGNES, Problem, Report
 from loaders.reading import RawTable, drop_last_column
 
 
@@ -81,8 +81,14 @@ def collect(con: duckdb.DuckDBPyConnection, report: Report, sql: str, make) -> N
         return
     room = max(report.cap - len(report.errors), 0) + 1
     # the report's own order (line, column, code): which problems make the cap never depends on the engine
-    rows = con.execute(f"SELECT * FROM found ORDER BY ligne, coalesce(colonne, ''), code LIMIT {room}").fetchall()
+    order = "ORDER BY ligne, coalesce(colonne, ''), code"
+    rows = con.execute(f"SELECT * FROM found {order} LIMIT {room}").fetchall()
     names = [d[0] for d in con.description]
     for row in rows:
         report.add(make(dict(zip(names, row))))
-    report.count_more("erreur", total - len(rows))
+    by_code = {}
+    if total > len(rows):  # the rest, per code with its first lines, for the report's summary
+        by_code = {code: (n, lines) for code, n, lines in con.execute(
+            f"""SELECT code, count(*), min(ligne, {PREMIERES_LIGNES})
+                FROM (SELECT ligne, code FROM found {order} OFFSET {room}) GROUP BY code""").fetchall()}
+    report.count_more("erreur", total - len(rows), by_code)

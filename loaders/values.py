@@ -6,6 +6,7 @@ import datetime as dt
 
 import duckdb
 
+from data import store
 from data.uploads import LotEnPlace
 from indicators import quarters
 from indicators.parametres import PREMIERE_ANNEE_ACCEPTEE
@@ -150,8 +151,8 @@ def validate_values(
             return result
     else:
         wide_codes = {}
-    con.register("ref_territoire", ref.territoires[["code", "nom"]])
-    con.register("ref_indicateur", ref.indicateurs[["code", "nature", "unite"]])
+    store.register(con, "ref_territoire", ref.territoires[["code", "nom"]])
+    store.register(con, "ref_indicateur", ref.indicateurs[["code", "nature", "unite"]])
     con.execute(
         "CREATE OR REPLACE TEMP TABLE ref_wide AS SELECT * FROM (VALUES ('', '')) t(nom, code) WHERE false"
     )

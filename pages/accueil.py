@@ -5,7 +5,7 @@ import streamlit as st
 
 from data import lectures, queries
 from indicators import quarters, tableaux
-from pages.components import auth, layout, tables
+from pages.components import auth, layout, mon_territoire, tables
 from pages.components.layout import demo_banner, trimestre
 from pages.components.store import read
 
@@ -15,6 +15,8 @@ info = read(queries.summary)
 demo_banner(info["demo"])
 
 quarter = quarters.last_complete()
+if person.territoire:  # coordination, services de l'État: their own territory first
+    mon_territoire.section(person, quarter)
 depuis = read(lectures.premier_debut)
 st.header(f"Chiffres nationaux — {trimestre(quarter)}")
 cles = read(tableaux.chiffres_cles, quarter, depuis)
@@ -31,11 +33,12 @@ missing = read(queries.territories_without_values, quarter)
 if missing.empty:
     st.success(f"Tous les territoires ont déposé des valeurs pour le {trimestre(quarter)}.")
 else:
-    tables.tableau(layout.tableau_manquants(missing), f"territoires-sans-depot-{quarter}", key="manquants")
+    tables.tableau(layout.tableau_manquants(missing), f"territoires-sans-depot-{quarter}", key="manquants",
+                   titre="Territoires sans aucune valeur pour le trimestre", trimestre=quarter)
 
 st.subheader("Derniers dépôts")
 if person.perimetre == []:
     st.caption("L'historique des dépôts est réservé aux territoires concernés et à l'équipe nationale.")
 else:
     uploads = read(lectures.derniers_depots, person, 10)
-    tables.tableau(layout.tableau_depots(uploads), "derniers-depots", key="derniers")
+    tables.tableau(layout.tableau_depots(uploads), "derniers-depots", key="derniers", titre="Derniers dépôts")

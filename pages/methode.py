@@ -19,6 +19,7 @@ axes = st.multiselect("Filtrer par axe du plan", sorted(catalogue["axe"].unique(
                       format_func=lambda a: f"Axe {a}", key="axe_catalogue")
 shown = catalogue[catalogue["axe"].isin(axes)] if axes else catalogue
 tables.tableau(methode.catalogue_affiche(shown), "catalogue-indicateurs", key="catalogue",
+               titre="Catalogue des indicateurs",
                column_config={"Définition": st.column_config.TextColumn(width="large")})
 with st.expander("Natures et sens des indicateurs"):
     for nature, text in methode.NATURES.items():
@@ -30,7 +31,14 @@ for titre, texte in methode.sections():
     st.markdown(texte)
 
 st.header("Statuts")
-tables.tableau(methode.statuts(), "statuts", key="statuts_methode")
+tables.tableau(methode.statuts(), "statuts", key="statuts_methode", titre="Statuts d'avancement")
 
 st.header("Paramètres appliqués")
-tables.tableau(methode.parametres(), "parametres", key="parametres")
+tables.tableau(methode.parametres(), "parametres", key="parametres", titre="Paramètres appliqués",
+               export=methode.parametres(avec_noms=True))
+
+st.header("Imprimer")
+st.markdown("Une page du tableau de bord imprimée depuis le navigateur perd sa mise en page (tableaux coupés, "
+            "graphiques tronqués). La version imprimable sera le **rapport HTML** en préparation ; d'ici là, "
+            "chaque tableau se télécharge en Excel (avec une feuille « informations » : titre, trimestre, date "
+            "d'extraction, source).")

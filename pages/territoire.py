@@ -3,7 +3,7 @@
 import streamlit as st
 
 from data import lectures, queries
-from indicators import national, quarters, tableaux
+from indicators import national, quarters, tableaux, territoire
 from pages.components import auth, fiches, filtres, graphiques, layout, tables
 from pages.components.store import read
 
@@ -17,8 +17,8 @@ if code is None:
 info = territoires.set_index("code").loc[code]
 st.title(info["nom"])
 st.caption(layout.presentation_territoire(info, read(national.population_millesime)))
-at = filtres.trimestre_reference(read(lectures.premier_debut))
-prog = read(tableaux.progression_territoire, code, at)
+at = filtres.trimestre_reference(read(lectures.premier_debut), impose=lectures.trimestre_impose(person, code))
+prog = read(territoire.progression_territoire, code, at, person)
 if prog.empty:
     st.info("Ce territoire n'a pas encore de feuille de route enregistrée : aucun objectif à suivre.")
     st.stop()
@@ -31,22 +31,38 @@ st.header("Trajectoire d'un indicateur")
 labels = dict(zip(prog["indicateur"], prog["libelle"]))
 indicateur = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="indicateur_detail")
 row = prog.set_index("indicateur").loc[indicateur]
-serie = read(tableaux.serie_indicateur, code, indicateur, row["debut"], row["fin"], at, person)
+serie = read(territoire.serie_indicateur, code, indicateur, row["debut"], row["fin"], at, person)
 st.caption(f"{row['definition']} ({row['unite']}).")
 graphiques.afficher(graphiques.figure(graphiques.trajectoire, serie, row["libelle"], row["unite"]), key="trajectoire")
-tables.tableau(tableaux.tableau_serie(serie), f"trajectoire-{code}-{indicateur}", key="t_trajectoire")
+detail = person.peut_voir_detail(code)
+historique = read(lectures.historique_valeurs, code, indicateur, person) if detail else None
+table = tableaux.tableau_serie(serie)
+tables.tableau(territoire.avec_notes(table, serie, historique) if detail else table, f"trajectoire-{code}-{indicateur}",
+               key="t_trajectoire", column_config=layout.colonnes_notes() if detail else None)
+if detail:  # comments and revisions: in scope only
+    fiches.historique(historique, row["libelle"], f"revisions-{code}-{indicateur}")
 
 st.header("Comparaison avec les territoires du même type")
-comp = read(tableaux.comparaison, code, indicateur, row["debut"], at)
-titre = layout.titre_comparaison(row, at)
-graphiques.afficher(graphiques.figure(graphiques.barres_comparaison, comp, code, titre), key="comparaison")
-tables.tableau(layout.tableau_comparaison(comp), f"comparaison-{code}-{indicateur}", key="t_comparaison")
+at_comparaison = lectures.trimestre_comparaison(person, at)
+comp = read(territoire.comparaison, code, indicateur, at_comparaison, person)
+st.caption(layout.legende_comparaison(comp, row, at_comparaison, at_comparaison != at))
+if comp["pour_100000"].notna().any():
+    titre = layout.titre_comparaison(row, at_comparaison)
+    graphiques.afficher(graphiques.figure(graphiques.barres_comparaison, comp, code, titre), key="comparaison")
+else:
+    st.info(f"Aucun territoire du même type n'a encore de chiffre pour cet indicateur au {layout.trimestre(at_comparaison)}.")
+tables.tableau(layout.tableau_comparaison(comp), f"comparaison-{code}-{indicateur}", key="t_comparaison",
+               column_config=layout.colonnes_comparaison())
 
 st.header("Dépôts et complétude")
-completude = read(tableaux.completude_territoire, code, row["debut"], at)
-graphiques.afficher(graphiques.figure(graphiques.courbe_completude, completude), key="completude_territoire")
-tables.tableau(layout.tableau_completude(completude), f"completude-{code}", key="t_completude_territoire")
-if person.peut_voir_detail(code):
+completude = read(territoire.completude_territoire, code, row["debut"], at)
+if completude.empty:
+    st.info(f"La feuille de route commence au {layout.trimestre(row['debut'])}, après le trimestre de référence : "
+            "aucun dépôt n'est encore attendu.")
+else:
+    graphiques.afficher(graphiques.figure(graphiques.courbe_completude, completude), key="completude_territoire")
+    tables.tableau(layout.tableau_completude(completude), f"completude-{code}", key="t_completude_territoire")
+if detail:
     st.subheader("Historique des dépôts")
     tables.tableau(layout.tableau_depots(read(lectures.depots_territoire, code, person)), f"depots-{code}",
                    key="t_depots")

@@ -17,6 +17,13 @@ FILES = Path(__file__).resolve().parent / "fichiers"
 TODAY = dt.date(2026, 11, 25)
 
 
+@pytest.fixture(autouse=True)
+def demo_switch(monkeypatch):
+    """Pages run in demonstration mode on any test database (LDA_DEMO=1, as documented); the tests
+    of the closed mode remove the switch."""
+    monkeypatch.setenv("LDA_DEMO", "1")
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "modele.duckdb"

@@ -61,3 +61,29 @@ def test_every_page_decides_who_is_there_before_anything_else():
         first = body[0]
         call = first.value if isinstance(first, (ast.Expr, ast.Assign)) else None
         assert isinstance(call, ast.Call) and ast.unparse(call.func) == "auth.person", path.name
+
+
+def _python_files():
+    for folder in ("app.py", "pages", "indicators", "loaders", "data", "bench", "scripts", "tests"):
+        path = ROOT / folder
+        yield from [path] if path.is_file() else sorted(path.rglob("*.py"))
+
+
+def test_every_duckdb_registration_goes_through_the_store_lock():
+    """DuckDB 2.0.1 races when a thread registers a Python object while another opens a connection
+    (tech notes): data/store.py serialises both, so no other file may call a connection's
+    ``register`` / ``unregister`` itself (``store.register(con, ...)`` is the way)."""
+    offenders = []
+    for path in _python_files():
+        if path == ROOT / "data" / "store.py":
+            continue
+        application = path.relative_to(ROOT).parts[0] not in ("bench", "scripts", "tests")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            registers = node.func.attr in ("register", "unregister") and ast.unparse(node.func.value) != "store"
+            # the application opens connections in data/store.py only, under the same lock
+            opens = application and ast.unparse(node.func) == "duckdb.connect"
+            if registers or opens:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)[:60]}")
+    assert offenders == []

@@ -43,20 +43,21 @@ def count_values(db) -> int:
         return con.execute("SELECT count(*) + (SELECT count(*) FROM valeur_historique) FROM valeur").fetchall()[0][0]
 
 
+def open_page(path: str, role: str = "national", territoire: str | None = None) -> AppTest:
+    """The page at ``path`` run as the demo persona ``role`` (of ``territoire``)."""
+    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    at.session_state["demo_role"] = role
+    if territoire:
+        at.session_state["demo_territoire"] = territoire
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 @pytest.fixture
 def page(demo_db, monkeypatch):
     monkeypatch.setenv("LDA_DB", str(demo_db))
-
-    def open_as(role: str = "national", territoire: str | None = None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "pages/depot.py"), default_timeout=60)
-        at.session_state["demo_role"] = role
-        if territoire:
-            at.session_state["demo_territoire"] = territoire
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_as
+    return lambda role="national", territoire=None: open_page("pages/depot.py", role, territoire)
 
 
 def drop(at: AppTest, data: bytes, name: str = "depot.csv") -> AppTest:
@@ -94,11 +95,15 @@ def test_good_file_preview_then_confirm_stores_it(page, demo_db):
     drop(at, csv(f"{LYON};sorties_rue_logement;2026-T3;{int(old[0]) + 3}", f"{LYON};cfp_accordes;2026-T4;5",
                  f"{LYON};demandes_115;2026-T4;NC"))
     assert metrics(at) == {"Nouvelles": "1", "Révisées": "1", "Inchangées": "0", "Non renseignées": "1"}
-    revisions = tables(at, "Valeur enregistrée")[0]
+    revisions = tables(at, "Valeur actuelle")[0]
+    # what changes comes first (key, current value, new value), the indicator's full name last
+    assert list(revisions.columns) == ["Ligne", "Territoire", "Trimestre", "Indicateur", "Valeur actuelle",
+                                       "Nouvelle valeur", "Enregistrée par", "le", "Libellé"]
     row = revisions.iloc[0]
-    assert (row["Code indicateur"], row["Nouvelle valeur"], row["Enregistrée par"]) == (
-        "sorties_rue_logement", str(int(old[0]) + 3), old[2])
-    assert row["Indicateur"] == "Personnes passées directement de la rue au logement"
+    assert (row["Indicateur"], row["Valeur actuelle"], row["Nouvelle valeur"], row["Enregistrée par"]) == (
+        "sorties_rue_logement", str(int(old[0])), str(int(old[0]) + 3), old[2])
+    assert row["Libellé"] == "Personnes passées directement de la rue au logement"
+    assert str(row["le"]).startswith("20")  # a date, shown as 31/01/2026 14:05
     assert value(demo_db, "cfp_accordes", "2026-T4") is None  # nothing before confirmation
     confirm_button(at)[0].click()
     at.run()
@@ -180,7 +185,7 @@ def test_preview_then_another_upload_lands_confirm_refuses_and_refreshes(page, d
     assert any("Un autre dépôt a modifié" in w.value for w in at.warning)
     assert value(demo_db, "cfp_accordes", "2026-T4") == (8.0, 1, "autre")
     assert metrics(at)["Nouvelles"] == "0" and metrics(at)["Révisées"] == "1"
-    assert tables(at, "Valeur enregistrée")[0].iloc[0]["Enregistrée par"] == "autre"
+    assert tables(at, "Valeur actuelle")[0].iloc[0]["Enregistrée par"] == "autre"
     confirm_button(at)[0].click()
     at.run()
     assert value(demo_db, "cfp_accordes", "2026-T4")[:2] == (5.0, 2)
@@ -277,3 +282,48 @@ def test_templates_for_the_coordinator_territory_or_the_one_a_national_user_choo
     at.selectbox(key="depot_modele_territoire").set_value("18")
     at.run()
     assert "**Cher** (18)" in at.caption[0].value and "feuille de route" in at.caption[0].value
+
+
+def test_a_capped_report_shows_every_kind_first_and_no_false_advice(page, monkeypatch):
+    from pages.components import tables as tables_module
+    from tests.test_resume_problemes import mixed_file
+
+    exported = {}
+    real = tables_module.download_buttons
+    monkeypatch.setattr(tables_module, "download_buttons",
+                        lambda frame, name, **kw: (exported.__setitem__(name, kw), real(frame, name, **kw)))
+    at = page("coordinateur", LYON)
+    drop(at, mixed_file(), "melange.csv")
+    assert "Fichier refusé : 701 problèmes sur au moins 200 lignes" in at.error[0].value
+    summary, detail = tables(at, "Code")[:2]
+    assert summary.values.tolist() == [
+        ["Territoire hors de votre périmètre", 700, "2, 3, 4, 5, 6…", "territoire-hors-perimetre"],
+        ["Trimestre non reconnu", 1, "1002", "trimestre-invalide"],
+    ]
+    assert len(detail) == 200 and set(detail["Code"]) == {"territoire-hors-perimetre"}
+    infos = [i.value for i in at.info]
+    assert any("Trop de problèmes pour les corriger ici (701, dont 200 détaillés)" in i for i in infos), infos
+    assert not any("sur le fichier lui-même" in i for i in infos)
+    assert not at.data_editor  # no grid for a capped report
+    # the downloaded report carries the summary (sheet « informations » of the xlsx)
+    report = exported["problemes-depot"]
+    assert report["titre"] == "Rapport de dépôt — melange.csv"
+    assert ("1 × Trimestre non reconnu", "ligne 1002") in report["informations"]
+    assert ("700 × Territoire hors de votre périmètre", "lignes 2, 3, 4, 5, 6…") in report["informations"]
+
+
+def test_a_late_coordinator_s_template_defaults_to_the_quarters_owed(page):
+    at = page("coordinateur", "84007")
+    chooser = at.multiselect(key="depot_modele_trimestres_84007")
+    assert chooser.value == ["2026-T1", "2026-T2", "2026-T3"]
+    assert chooser.options == ["T1 2026", "T2 2026", "T3 2026"]
+    assert "trimestres **T1 2026, T2 2026 et T3 2026**" in at.caption[0].value
+    chooser.set_value(["2026-T2"])
+    at.run()
+    assert "trimestre **T2 2026**" in at.caption[0].value
+
+
+def test_la_reunion_s_template_names_its_coming_roadmap(page):
+    at = page("coordinateur", "974")
+    assert "feuille de route T4 2026 – T3 2028 (elle commence après ce trimestre)" in at.caption[0].value
+    assert "pas de feuille de route" not in at.caption[0].value

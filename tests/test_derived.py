@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from data import store
 from indicators import derived, quarters
 from tests import engine_fixtures as ef
 
@@ -99,11 +100,11 @@ def test_works_on_registered_frames():
     import duckdb
 
     con = duckdb.connect()
-    con.register("indicateur", pd.DataFrame({
+    store.register(con, "indicateur", pd.DataFrame({
         "code": [NUM, DEN, RATIO], "nature": ["flux", "flux", "ratio"], "sens": ["hausse", "neutre", "hausse"],
         "composantes": [None, None, None], "numerateur": [None, None, NUM], "denominateur": [None, None, DEN],
     }))
-    con.register("valeur", pd.DataFrame({
+    store.register(con, "valeur", pd.DataFrame({
         "territoire": ["A", "A", "A"], "indicateur": [NUM, DEN, DEN],
         "trimestre": ["2024-T1", "2024-T1", "2024-T2"], "valeur": [2.0, 8.0, 10.0],
     }))

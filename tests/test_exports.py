@@ -19,6 +19,9 @@ from exports import club, fiche, pptx
 from exports.modele import ExportImpossible, Graphique
 from exports.perimetre import Perimetre
 from indicators import national, noms, quarters, status, tableaux
+from indicators import territoire as page_territoire
+
+NATIONAL = Personne("test@dihal.gouv.fr", "national")
 
 AT = "2026-T3"
 FOCUS = "18"  # Cher, in the demo database
@@ -163,9 +166,9 @@ def test_headline_cards_equal_the_home_page_figures(decks, base):
 def test_focus_trajectory_equals_the_territory_page_series(decks, base):
     _, prs, _ = decks["club"]
     with store.connect(base) as con:
-        prog = tableaux.progression_territoire(con, FOCUS, AT)
+        prog = page_territoire.progression_territoire(con, FOCUS, AT, NATIONAL)
         row = prog[prog["indicateur"] == "acces_logement_sans_domicile"].iloc[0]
-        serie = tableaux.serie_indicateur(con, FOCUS, row["indicateur"], row["debut"], row["fin"], AT)
+        serie = page_territoire.serie_indicateur(con, FOCUS, row["indicateur"], row["debut"], row["fin"], AT, NATIONAL)
     s = slide(prs, "Focus : CD Cher")
     (chart,) = [c.chart for c in charts(s)]
     assert chart.chart_type is not None and "LINE" in str(chart.chart_type)
@@ -288,11 +291,12 @@ def test_anonymised_deck_names_no_territory_anywhere(decks, base):
 def test_fiche_slides_cards_trajectories_comparison_and_completeness(decks, base):
     deck, prs, _ = decks["fiche"]
     with store.connect(base) as con:
-        prog = tableaux.progression_territoire(con, FOCUS, AT)
+        prog = page_territoire.progression_territoire(con, FOCUS, AT, NATIONAL)
         debut = prog["debut"].iloc[0]
-        comp = tableaux.completude_territoire(con, FOCUS, debut, AT)
-        same = tableaux.comparaison(con, FOCUS, "acces_logement_sans_domicile", debut, AT)
-        first = tableaux.serie_indicateur(con, FOCUS, "acces_logement_sans_domicile", debut, prog["fin"].iloc[0], AT)
+        comp = page_territoire.completude_territoire(con, FOCUS, debut, AT)
+        same = page_territoire.comparaison(con, FOCUS, "acces_logement_sans_domicile", AT, NATIONAL)
+        first = page_territoire.serie_indicateur(con, FOCUS, "acces_logement_sans_domicile", debut,
+                                                 prog["fin"].iloc[0], AT, NATIONAL)
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[:3] == ["Cher", "Trajectoires — CD Cher", "Comparaison et complétude"]
     assert set(titles[3:]) == {"Définitions des indicateurs"}

@@ -80,3 +80,50 @@ def test_filled_templates_are_accepted_by_the_one_validation(demo_db):
     assert result.report.ok, result.report.errors
     o = result.outcome
     assert o.nouvelles + o.revisees + o.inchangees == len(modeles.donnees(m))
+
+
+def test_a_late_territory_gets_a_template_for_every_quarter_it_owes(demo_db):
+    from indicators import territoire as terr
+
+    last = quarters.last_complete(TODAY)
+    with store.connect(demo_db) as con:
+        m = queries.modele_depot(con, "84007", last)
+        proposes = modeles.trimestres_proposes(m, last)
+        owed = modeles.trimestres_dus(terr.completude_territoire(con, "84007", proposes[0], last), proposes)
+    assert m["feuille"][0] == "2026-T1" and proposes == ["2026-T1", "2026-T2", "2026-T3"]  # its window so far
+    assert owed == ["2026-T1", "2026-T2", "2026-T3"]
+    several = modeles.pour_trimestres(m, owed)
+    frame = modeles.donnees(several)
+    codes = modeles.indicateurs_a_deposer(m)
+    assert len(frame) == 3 * len(codes) and frame["trimestre"].value_counts().to_dict() == dict.fromkeys(owed, len(codes))
+    assert modeles.nom_fichier(several, "csv") == "modele_depot_84007_2026-T1_a_2026-T3.csv"
+    assert modeles.libelle_trimestres(several) == "T1 2026, T2 2026 et T3 2026"
+    # the filled template of the three quarters is accepted as it is
+    filled = frame.assign(valeur="1")
+    data = ("code_territoire;indicateur;trimestre;valeur;commentaire;source\r\n" + "\r\n".join(
+        ";".join(map(str, r)) for r in filled.itertuples(index=False)) + "\r\n").encode()
+    result = import_bytes(data, "modele.csv", demo_db, user="t", dry_run=True, today=TODAY)
+    assert result.report.ok, result.report.sorted_errors()[:3]
+
+
+def test_a_territory_owing_nothing_gets_the_last_quarter_by_default(demo_db):
+    from indicators import territoire as terr
+
+    last = quarters.last_complete(TODAY)
+    with store.connect(demo_db) as con:
+        m = queries.modele_depot(con, LYON, last)
+        proposes = modeles.trimestres_proposes(m, last)
+        assert proposes == quarters.quarter_range("2024-T4", "2026-T3")  # the last 8 of its window
+        assert modeles.trimestres_dus(terr.completude_territoire(con, LYON, proposes[0], last), proposes) == [last]
+
+
+def test_a_roadmap_starting_after_the_quarter_is_the_template_s_la_reunion(demo_db):
+    m = modele(demo_db, "974")  # its roadmap starts 2026-T4, after the last complete quarter
+    assert m["feuille"] == ("2026-T4", "2028-T3") and m["indicateurs"]
+    assert modeles.portee(m) == "les indicateurs de la feuille de route T4 2026 – T3 2028 (elle commence après ce trimestre)"
+    assert set(modeles.donnees(m)["indicateur"]) == set(modeles.indicateurs_a_deposer(m))
+    notice = "\n".join(str(r[0]) for r in openpyxl.load_workbook(io.BytesIO(modeles.xlsx_bytes(m)))["notice"]
+                       .iter_rows(values_only=True) if r and r[0])
+    assert "pas de feuille de route" not in notice and "T4 2026 – T3 2028" in notice
+    # before any roadmap has started, the last four quarters are offered
+    assert modeles.trimestres_proposes(m, "2026-T3") == ["2025-T4", "2026-T1", "2026-T2", "2026-T3"]

@@ -204,7 +204,8 @@ def test_territory_page_hides_upload_history_outside_the_scope(demo_db):
 
 
 def test_methodology_page_shows_the_constants_the_engine_applies(app, demo_db):
-    from indicators.parametres import PARAMETRES_AFFICHES, TOLERANCE_RETARD
+    from indicators import methode
+    from indicators.parametres import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES, TOLERANCE_RETARD
 
     at = app("pages/methode.py")
     catalogue, statuses, params = (d.value for d in at.dataframe)
@@ -214,9 +215,12 @@ def test_methodology_page_shows_the_constants_the_engine_applies(app, demo_db):
     ratio = catalogue.set_index("Code").loc["part_attributions_sans_domicile", "Formule"]
     assert "attributions_sans_domicile" in ratio and "attributions_total" in ratio
     assert list(statuses["Code"]) == list(status_mod.STATUTS)
-    assert list(params["Paramètre"]) == [p[0] for p in PARAMETRES_AFFICHES]
+    # in words, not code names (issue 17); the value is the one applied
+    assert list(params["Paramètre"]) == [LIBELLES_PARAMETRES[p[0]] for p in PARAMETRES_AFFICHES]
+    assert not params.isin([p[0] for p in PARAMETRES_AFFICHES]).any().any()
     text = " ".join(m.value for m in at.markdown)
-    assert f"TOLERANCE_RETARD = {str(TOLERANCE_RETARD).replace('.', ',')}" in text
+    assert f"seuil de retard {str(TOLERANCE_RETARD).replace('.', ',')}" in text and "TOLERANCE_RETARD" not in text
+    assert "rapport HTML" in text  # where people look for « imprimer »
 
 
 def test_home_page_headline_figures_match_the_engine(app, demo_db):
@@ -241,7 +245,9 @@ def test_home_page_headline_figures_match_the_engine(app, demo_db):
     pairs = [v for v in by.values() if len(v) == 2]
     change = int(sum(v[q] for v in pairs) - sum(v[previous] for v in pairs))
     assert len(pairs) < len(by)  # the demo has territories reporting one of the quarters only
-    assert metric.delta.replace("\u202f", "").startswith(("+" if change >= 0 else "") + str(change))
+    # a true minus sign (−93), like every other negative figure
+    assert metric.delta.replace("\u202f", "").startswith(("+" if change >= 0 else "") + str(change).replace("-", "\u2212"))
+    assert metric.proto.direction == (0 if change < 0 else 1 if change else 2)  # MetricDirection DOWN, UP, NONE
     assert f"sur les {len(pairs)} territoires ayant déposé ce trimestre et le précédent" in metric.help
 
 

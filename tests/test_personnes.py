@@ -232,6 +232,67 @@ def test_people_file_from_a_restricted_upload_or_a_non_national_is_refused(db, t
         assert people_rows(con) == [("x@dihal.gouv.fr", "national", None, True, NATIONAL.email)]
 
 
+def depots(db):
+    with store.connect(db) as con:
+        return con.execute("SELECT fichier, resultat, nb_erreurs, problemes FROM depot ORDER BY id").fetchall()
+
+
+LAST_NATIONAL = "ligne 2, colonne « email », valeur « Seul@dihal.gouv.fr » : Ce fichier ne laisserait aucune personne "
+
+
+@pytest.mark.parametrize("row", ["Seul@dihal.gouv.fr;national;;non", "Seul@dihal.gouv.fr;lecteur;;"])
+def test_cli_people_file_cannot_remove_the_last_active_national(db, tmp_path, capsys, row):
+    with store.connect(db) as con:
+        personnes.save(con, NATIONAL, "seul@dihal.gouv.fr", "national")
+        before = people_rows(con), journal_rows(con)
+    path = write(tmp_path, "personnes.csv", f"email;role;code_territoire;actif\n{row}\nautre@ville.fr;lecteur;;\n")
+    assert cli(["import", str(path), "--db", str(db), "--dry-run"]) == 1
+    assert "[dernier-national]" in capsys.readouterr().out and depots(db) == []  # a dry run audits nothing
+    assert cli(["import", str(path), "--db", str(db), "--user", "nuit"]) == 1
+    out = capsys.readouterr().out
+    assert "Fichier refusé : 1 problème sur 1 ligne. Rien n'a été enregistré." in out
+    refusal = [line for line in out.splitlines() if line.startswith("ligne ")]
+    assert len(refusal) == 1 and refusal[0].startswith(LAST_NATIONAL) and refusal[0].endswith("[dernier-national]")
+    with store.connect(db) as con:
+        assert (people_rows(con), journal_rows(con)) == before  # nothing stored, the other row neither
+    [(fichier, resultat, erreurs, probleme)] = depots(db)
+    assert (fichier, resultat, erreurs) == ("personnes.csv", "refuse", 1)
+    assert [(p["ligne"], p["code"]) for p in json.loads(probleme)] == [(2, "dernier-national")]
+
+
+def test_people_file_may_replace_the_last_national_checked_after_all_rows(db):
+    from loaders.importer import import_bytes
+
+    with store.connect(db) as con:
+        personnes.save(con, NATIONAL, "seul@dihal.gouv.fr", "national")
+    data = b"email;role;code_territoire;actif\nseul@dihal.gouv.fr;national;;non\nrelais@dihal.gouv.fr;national;;\n"
+    result = import_bytes(data, "p.csv", db, user=NATIONAL.email, actor=NATIONAL)  # the Administration page's call
+    assert result.stored and result.report.ok and (result.outcome.nouvelles, result.outcome.revisees) == (1, 1)
+    data = b"email;role;code_territoire\nrelais@dihal.gouv.fr;lecteur;\n"
+    refused = import_bytes(data, "p2.csv", db, user=NATIONAL.email, actor=NATIONAL)
+    assert not refused.stored and [p.code for p in refused.report.errors] == ["dernier-national"]
+    assert (refused.report.errors[0].line, refused.report.errors[0].value) == (2, "relais@dihal.gouv.fr")
+    with store.connect(db) as con:
+        assert [r[:4] for r in people_rows(con)] == [("relais@dihal.gouv.fr", "national", None, True),
+                                                    ("seul@dihal.gouv.fr", "national", None, False)]
+    assert [d[:3] for d in depots(db)] == [("p.csv", "enregistre", 0), ("p2.csv", "refuse", 1)]
+
+
+def test_every_write_of_people_keeps_an_active_national(con):
+    personnes.save(con, NATIONAL, "un@dihal.gouv.fr", "national")
+    personnes.save(con, NATIONAL, "deux@dihal.gouv.fr", "national")
+    rows = [("un@dihal.gouv.fr", "lecteur", None, True), ("deux@dihal.gouv.fr", "national", None, False)]
+    with pytest.raises(personnes.DernierNational, match="deux@dihal.gouv.fr, un@dihal.gouv.fr sont les dernières"):
+        personnes.apply_people(con, NATIONAL, rows)
+    with pytest.raises(personnes.DernierNational):
+        personnes.apply_people(con, NATIONAL, rows, dry_run=True)
+    assert [r[1:4] for r in people_rows(con)] == [("national", None, True)] * 2
+    assert [j[1] for j in journal_rows(con)] == ["personne.ajout"] * 2
+    assert personnes.deactivate(con, NATIONAL, "un@dihal.gouv.fr") is True
+    with pytest.raises(personnes.DernierNational, match="deux@dihal.gouv.fr est la dernière personne active"):
+        personnes.save(con, NATIONAL, "deux@dihal.gouv.fr", "coordinateur", list(personnes.active_territories(con))[0])
+
+
 # ------------------------------------------------------------------ the audit trail
 
 

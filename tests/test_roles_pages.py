@@ -93,6 +93,50 @@ def test_other_demo_personas_do_not_administer(people, role):
     assert not can_open(at, ADMIN_PAGE)
 
 
+CLOSED = "le tableau de bord reste fermé, pour que personne ne puisse y choisir un profil"
+
+
+def closed(at: AppTest) -> bool:
+    """The app shows its closed page only: no persona selector, no data, no page registered."""
+    return (any(CLOSED in e.value for e in at.error) and len(at.selectbox) == 0 and len(at.dataframe) == 0
+            and len(at.metric) == 0 and not can_open(at, "pages/accueil.py"))
+
+
+@pytest.mark.parametrize("table", [None, "Auth", "oidc"])
+def test_a_real_database_without_a_valid_auth_table_stays_closed(db, monkeypatch, table):
+    """A misspelt secrets table on a database that is not demo data: closed, never demonstration
+    mode (where the persona selector would make anyone national)."""
+    monkeypatch.delenv("LDA_DEMO")
+    monkeypatch.setenv("LDA_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    if table:
+        at.secrets[table] = dict(AUTH)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert closed(at)
+    assert "Mode démonstration" not in texts(at) + " ".join(w.value for w in at.sidebar.warning)
+    if table:
+        assert f"Une table « [{table}] » a été trouvée : le nom attendu est « [auth] », en minuscules." in at.error[0].value
+    page = AppTest.from_file(str(ROOT / "pages/territoire.py"), default_timeout=30)  # a page run on its own
+    page.run()
+    assert closed(page)
+
+
+def test_demonstration_mode_opens_on_demo_data_or_with_the_switch(db, demo_db, monkeypatch):
+    monkeypatch.delenv("LDA_DEMO")
+    monkeypatch.setenv("LDA_DB", str(demo_db))  # marked as demo data: no switch needed
+    at = run(auth=False)
+    assert at.selectbox(key="demo_role").value == "national"
+    monkeypatch.setenv("LDA_DB", str(db))  # not demo data, with the explicit switch
+    monkeypatch.setenv("LDA_DEMO", "1")
+    at = run(auth=False)
+    assert at.selectbox(key="demo_role").value == "national"
+    monkeypatch.setenv("LDA_DEMO", "oui")  # only "1" opens it
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.run()
+    assert closed(at)
+
+
 # ------------------------------------------------------------------ auth configured
 
 
@@ -113,6 +157,24 @@ def test_unknown_email_gets_a_french_message_and_no_data(people):
     assert len(at.dataframe) == 0 and len(at.metric) == 0
     assert "Mode démonstration" not in texts(at)
     assert not can_open(at, "pages/accueil.py") and not can_open(at, ADMIN_PAGE)
+
+
+@pytest.mark.parametrize("claim", [False, "false"])
+def test_an_unverified_email_is_refused_with_no_data(people, claim):
+    at = run(user=dict(signed_in("admin@dihal.gouv.fr"), email_verified=claim))  # a national's address
+    assert [e.value for e in at.error] == [
+        "L'adresse électronique admin@dihal.gouv.fr n'est pas vérifiée par votre fournisseur d'identité : le "
+        "tableau de bord ne l'accepte pas, une adresse non vérifiée pouvant être celle d'un autre. Faites-la "
+        "vérifier auprès de votre fournisseur (ProConnect), puis reconnectez-vous."]
+    assert [b.label for b in at.button] == ["Se déconnecter"]
+    assert len(at.dataframe) == 0 and len(at.metric) == 0 and not at.sidebar.caption
+    assert not can_open(at, "pages/accueil.py") and not can_open(at, ADMIN_PAGE)
+
+
+def test_a_verified_email_is_let_in(people):
+    at = run(user=dict(signed_in("admin@dihal.gouv.fr"), email_verified=True))
+    assert "Connecté : **admin@dihal.gouv.fr**" in at.sidebar.caption[0].value
+    assert can_open(at, ADMIN_PAGE)
 
 
 def test_a_deactivated_person_is_treated_as_unknown(people, demo_db):
@@ -191,7 +253,7 @@ def test_national_imports_a_people_file_with_the_same_loader(people, demo_db):
     at.run()
     assert not at.exception
     assert [s.value for s in at.success] == [
-        "Import de personnes.csv enregistré : 1 personne(s) ajoutée(s), 0 modifiée(s), 0 inchangée(s)."]
+        "Import de personnes.csv enregistré : 1 personne ajoutée, 0 modifiée, 0 inchangée."]
     with store.connect(demo_db) as con:
         assert personnes.fiche(con, "import@dihal.gouv.fr").role == "lecteur"
 

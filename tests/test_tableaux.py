@@ -8,8 +8,14 @@ import math
 import pandas as pd
 import pytest
 
+from data import lectures
+from data.access import Personne
 from indicators import declaration, methode, status, tableaux
+from indicators import territoire as terr
+from indicators.parametres import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES
 from tests import engine_fixtures as ef
+
+NATIONAL = Personne("n@dihal.gouv.fr", "national")
 
 
 @pytest.fixture
@@ -134,7 +140,7 @@ def test_map_rows_say_when_reporting_is_incomplete(gappy):
 
 
 def test_trajectory_is_drawn_at_reported_quarters_only(gappy):
-    s = tableaux.serie_indicateur(gappy, "D", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3")
+    s = terr.serie_indicateur(gappy, "D", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3", NATIONAL)
     # 2025-T2 not reported: no point there (the line breaks), never a flat run at 5
     assert s["realise_affiche"].iloc[0] == 5 and math.isnan(s["realise_affiche"].iloc[1])
     assert s["realise_affiche"].iloc[2] == 12 and s["realise_affiche"].iloc[3:].isna().all()
@@ -155,7 +161,7 @@ def test_headline_figures_change_and_total(con):
 
 
 def test_trajectory_series(con):
-    s = tableaux.serie_indicateur(con, "A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3")
+    s = terr.serie_indicateur(con, "A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3", NATIONAL)
     assert list(s["reference"]) == [f"{y}-T{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)]
     assert list(s["attendu"]) == [10, 20, 30, 40, 50, 60, 70, 80]
     assert list(s["realise_affiche"].iloc[:3]) == [10, 20, 50] and s["realise_affiche"].iloc[3:].isna().all()
@@ -165,12 +171,38 @@ def test_trajectory_series(con):
     assert s["libelle"].iloc[0] == "T1 2025"
 
 
-def test_comparison_same_type_per_100k(con):
-    comp = tableaux.comparaison(con, "A", "sorties_rue_logement", "2025-T1", "2025-T3").set_index("territoire")
+def test_trajectory_projection_is_the_reference_quarters_not_a_later_ones(con):
+    """A value of a quarter after the reference one must not move the projection drawn at ``at``
+    (the cards give the projection at ``at``)."""
+    ef.add_values(con, "A", "sorties_rue_logement", {"2025-T4": 90})
+    s = terr.serie_indicateur(con, "A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3", NATIONAL)
+    assert s["projection_fin"].tolist() == pytest.approx([50 / 3 * 8] * 8)
+
+
+def test_comparison_same_type_per_reported_quarter_per_100k(con):
+    ef.add_roadmap(con, "C", "2025-T2", "2027-T1", {"sorties_rue_logement": (0, 40)})
+    comp = terr.comparaison(con, "A", "sorties_rue_logement", "2025-T3", NATIONAL).set_index("territoire")
     assert set(comp.index) == {"A", "C"}  # B is a département
-    # per reported quarter: A reported 3 quarters, C only 2
+    # like with like: A reported 3 quarters (50), C only 2 (12): per reported quarter, per 100,000
+    assert comp.loc["A", ["valeur", "trimestres_renseignes"]].tolist() == [50, 3]
+    assert comp.loc["C", ["valeur", "trimestres_renseignes"]].tolist() == [12, 2]
+    assert comp.loc["A", "valeur_par_trimestre"] == pytest.approx(50 / 3)
     assert comp.loc["A", "pour_100000"] == pytest.approx(50 * 100_000 / 200_000 / 3)
     assert comp.loc["C", "pour_100000"] == pytest.approx(12 * 100_000 / 50_000 / 2)
+    assert comp.loc["C", "debut"] == "2025-T2"
+
+
+def test_comparison_leaves_out_territories_whose_roadmap_does_not_follow_the_indicator(con):
+    comp = terr.comparaison(con, "A", "sorties_rue_logement", "2025-T3", NATIONAL)
+    assert comp["territoire"].tolist() == ["A"]  # C reported values but has no roadmap
+
+
+def test_comparison_without_population_has_no_figure_per_100k(con):
+    ef.add_territory(con, "D", nom="Delta", population=None, vague="AMI 2", type_="epci")
+    ef.add_roadmap(con, "D", "2025-T1", "2026-T4", {"sorties_rue_logement": (0, 40)})
+    ef.add_values(con, "D", "sorties_rue_logement", {"2025-T1": 4})
+    comp = terr.comparaison(con, "D", "sorties_rue_logement", "2025-T3", NATIONAL).set_index("territoire")
+    assert comp.loc["D", "valeur_par_trimestre"] == 4 and math.isnan(comp.loc["D", "pour_100000"])
 
 
 def test_national_table_has_french_columns_and_every_status(con):
@@ -190,13 +222,16 @@ def test_national_table_has_french_columns_and_every_status(con):
 
 def test_methodology_is_generated_from_the_constants(monkeypatch):
     text = " ".join(t for _, t in methode.sections())
-    assert "TOLERANCE_RETARD = 0,8" in text and "TOLERANCE_DEPASSEMENT = 1,2" in text
+    assert "seuil de retard 0,8** (sous 80 %" in text and "seuil de dépassement 1,2** (au-delà de 120 %" in text
     monkeypatch.setattr(methode, "TOLERANCE_RETARD", 0.75)
-    assert "TOLERANCE_RETARD = 0,75" in " ".join(t for _, t in methode.sections())
+    assert "seuil de retard 0,75** (sous 75 %" in " ".join(t for _, t in methode.sections())
+    assert set(LIBELLES_PARAMETRES) == {p[0] for p in PARAMETRES_AFFICHES}  # every parameter in words
+    assert list(methode.parametres(avec_noms=True)["Nom dans le code"])[0] == "TOLERANCE_RETARD"
     st = methode.statuts()
     assert list(st["Code"]) == list(status.STATUTS) and st["Statut"].iloc[2] == status.affichage("en_retard")
-    p = methode.parametres().set_index("Paramètre")
+    p = methode.parametres(avec_noms=True).set_index("Nom dans le code")
     assert p.loc["TOLERANCE_RETARD", "Valeur"] == "0,8" and p.loc["PLAFOND_PROBLEMES", "Valeur"] == "200"
+    assert p.loc["FUSEAU_HORAIRE", "Valeur"] == "heure de Paris"
 
 
 def test_formula_of_derived_indicators(con):
@@ -221,13 +256,12 @@ def test_least_complete_territories_first_and_capped():
     assert list(every["territoire"].unique()) == ["B", "A", "C"]
 
 
-def test_quarterly_values_are_withheld_outside_the_persons_scope(con):
-    from data.access import Personne
-
+def test_quarterly_values_are_withheld_outside_the_persons_scope(con, monkeypatch):
+    monkeypatch.setattr(lectures, "trimestre_de_reference", lambda: "2025-T3")
     args = ("A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3")
-    mine = tableaux.serie_indicateur(con, *args, Personne("c@a.fr", "coordinateur", "A"))
-    other = tableaux.serie_indicateur(con, *args, Personne("c@b.fr", "coordinateur", "B"))
-    reader = tableaux.serie_indicateur(con, *args, Personne("l@dihal.gouv.fr", "lecteur"))
+    mine = terr.serie_indicateur(con, *args, Personne("c@a.fr", "coordinateur", "A"))
+    other = terr.serie_indicateur(con, *args, Personne("c@b.fr", "coordinateur", "B"))
+    reader = terr.serie_indicateur(con, *args, Personne("l@dihal.gouv.fr", "lecteur"))
     assert list(mine["valeur_trimestre"].iloc[:3]) == [10, 10, 30]
     for s in (other, reader):
         assert s["valeur_trimestre"].isna().all()
@@ -255,3 +289,42 @@ def test_headline_change_is_like_for_like(con):
     rue = tableaux.chiffres_cles(con, "2025-T3", "2025-T1").set_index("indicateur").loc["sorties_rue_logement"]
     assert rue["valeur"] == 157 and rue["precedent"] == 35  # the national figures, as published
     assert rue["evolution"] == 22 and rue["territoires_compares"] == 3  # A, B, C: 57 - 35
+
+
+def test_outside_the_scope_figures_are_read_at_the_default_quarter_only(con, monkeypatch):
+    """The cumulative figures of two quarters give each quarterly value by difference: outside their
+    scope, a person reads a territory at the default reference quarter only, and only the national
+    team compares territories at another quarter; the data layer refuses, whatever the page does."""
+    monkeypatch.setattr(lectures, "trimestre_de_reference", lambda: "2025-T3")
+    window = ("sorties_rue_logement", "2025-T1", "2026-T4")
+    outsiders = [Personne("c@b.fr", "coordinateur", "B"), Personne("s@b.fr", "services_etat", "B"),
+                 Personne("l@dihal.gouv.fr", "lecteur")]
+    for person in outsiders:
+        assert terr.progression_territoire(con, "A", "2025-T3", person)["realise"].tolist() == [50, 3]
+        with pytest.raises(lectures.DetailRefuse, match="dernier trimestre complet"):
+            terr.progression_territoire(con, "A", "2025-T2", person)
+        with pytest.raises(lectures.DetailRefuse):
+            terr.serie_indicateur(con, "A", *window, "2025-T2", person)
+        with pytest.raises(lectures.DetailRefuse, match="comparaison"):
+            terr.comparaison(con, "A", "sorties_rue_logement", "2025-T2", person)
+        assert len(terr.comparaison(con, "A", "sorties_rue_logement", "2025-T3", person)) == 1
+    coordinator = Personne("c@a.fr", "coordinateur", "A")  # their own territory: any quarter
+    assert terr.progression_territoire(con, "A", "2025-T2", coordinator)["realise"].tolist() == [20, 2]
+    assert terr.serie_indicateur(con, "A", *window, "2025-T2", coordinator)["valeur_trimestre"].notna().sum() == 3
+    with pytest.raises(lectures.DetailRefuse):  # the comparison shows other territories
+        terr.comparaison(con, "A", "sorties_rue_logement", "2025-T2", coordinator)
+    assert terr.comparaison(con, "A", "sorties_rue_logement", "2025-T2", NATIONAL)["valeur"].tolist() == [20]
+    assert lectures.trimestre_impose(outsiders[0], "A") == "2025-T3"
+    assert lectures.trimestre_impose(coordinator, "A") is None and lectures.trimestre_impose(NATIONAL, "A") is None
+
+
+def test_trajectory_notes_give_each_value_its_comment_source_and_revision_count(con):
+    s = terr.serie_indicateur(con, "A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3", NATIONAL)
+    versions = pd.DataFrame({
+        "trimestre": ["2025-T2", "2025-T1", "2025-T1", "2025-T1"], "revision": [1, 3, 2, 1],
+        "commentaire": [None, "après relance", "première saisie", None], "source": [" ", "SIAO", None, None],
+        "courante": [True, True, False, False]})
+    table = terr.avec_notes(tableaux.tableau_serie(s), s, versions)
+    assert table["Commentaire"].tolist()[:3] == ["après relance — source : SIAO", "", ""]
+    assert table["Révisions"].tolist()[:2] == [2, 0] and table["Révisions"].iloc[2:].isna().all()
+    assert table["Valeur du trimestre"].tolist()[:3] == [10, 10, 30]  # the values themselves untouched

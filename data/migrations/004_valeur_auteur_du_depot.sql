@@ -6,10 +6,11 @@
 -- costs about 10 ms to store per 200,000 rows, measured on this machine). The history table
 -- (valeur_historique) keeps its own column: a former revision is written once.
 -- Nothing is lost: a value whose author is not its upload's (a database edited by hand) is noted
--- in the journal with its key, revision and author before the column goes.
+-- in the journal with its key, revision and author before the column goes, stamped on Paris time
+-- (the runner's maintenant_paris, data/migrations.py: now() would be the server's zone).
 
 INSERT INTO journal
-SELECT nextval('journal_id_seq'), now()::TIMESTAMP, 'migration 004', 'valeur.auteur', v.territoire || '|' || v.indicateur || '|' || v.trimestre,
+SELECT nextval('journal_id_seq'), getvariable('maintenant_paris'), 'migration 004', 'valeur.auteur', v.territoire || '|' || v.indicateur || '|' || v.trimestre,
        json_object('territoire', v.territoire, 'indicateur', v.indicateur, 'trimestre', v.trimestre,
                    'revision', v.revision, 'depot_id', v.depot_id, 'utilisateur', v.utilisateur)
 FROM valeur v LEFT JOIN depot d ON d.id = v.depot_id

@@ -5,6 +5,7 @@ tables drawn after them in the same run already show the change. Session keys st
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +13,8 @@ import streamlit as st
 from data import personnes, store
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
 from loaders.headers import PEOPLE
+from pages.components import erreurs
+from pages.components.layout import compte
 from pages.components.store import db_path, read, refresh_version
 
 _MESSAGE = "adm_message"
@@ -45,6 +48,9 @@ def _write(fn, *args) -> None:
             done = fn(con, *args)
     except (personnes.AccesRefuse, personnes.SaisieInvalide) as exc:
         st.session_state[_MESSAGE] = ("error", str(exc))
+        return
+    except Exception as exc:  # a bug: an incident, shown by flash() like any outcome
+        st.session_state[_MESSAGE] = ("error", erreurs.incident(exc, "L'enregistrement"))
         return
     refresh_version()  # the tables drawn in this run show the change
     st.session_state[_MESSAGE] = ("success", done) if done else ("info", "Aucun changement : rien n'a été enregistré.")
@@ -85,30 +91,45 @@ def deactivation(actor: Personne, active_emails: list[str]) -> None:
 
 def people_import(actor: Personne) -> None:
     """A people file (email;role;code_territoire[;actif]) through the same loader as the command line."""
-    from loaders.importer import import_bytes
     from pages.components.tables import tableau
 
     upload = st.file_uploader("Fichier des personnes (CSV ou xlsx : email;role;code_territoire, colonne actif facultative)",
                               type=["csv", "xlsx"], key="adm_fichier")
     if upload is None or not st.button("Importer les personnes", key="adm_importer"):
         return
-    result = import_bytes(upload.getvalue(), upload.name, db_path(), kind=PEOPLE, user=actor.email, actor=actor)
+    result = _imported("L'import des personnes", upload.getvalue(), upload.name, kind=PEOPLE, user=actor.email,
+                       actor=actor)
+    if result is None:
+        return
     refresh_version()  # accepted or refused, the file is now in the audit trail
     if result.report.ok:
         o = result.outcome
-        st.session_state[_MESSAGE] = ("success", f"Import de {upload.name} enregistré : {o.nouvelles} personne(s) "
-                                                 f"ajoutée(s), {o.revisees} modifiée(s), {o.inchangees} inchangée(s).")
+        st.session_state[_MESSAGE] = ("success", f"Import de {upload.name} enregistré : "
+                                                 f"{compte(o.nouvelles, 'personne ajoutée', 'personnes ajoutées')}, "
+                                                 f"{compte(o.revisees, 'modifiée')}, {compte(o.inchangees, 'inchangée')}.")
         st.rerun()  # the people table above is drawn again with the imported rows
     st.error(f"Fichier refusé : {result.report.summary()}. Rien n'a été enregistré.")
     problems = pd.DataFrame([p.as_dict() for p in result.report.sorted_errors()])
     tableau(problems.drop(columns=["gravite"]), "problemes import personnes", key="adm_problemes")
 
 
+def _imported(action: str, data: bytes, name: str, **options):
+    """loaders.importer.import_bytes on this server's store; None after an unexpected error, shown
+    as an incident (a bug is no refusal of the file)."""
+    from loaders.importer import import_bytes
+
+    try:
+        return import_bytes(data, name, db_path(), **options)
+    except Exception as exc:
+        erreurs.afficher_incident(exc, action)
+        return None
+
+
 def reference_import(actor: Personne) -> None:
     """A roadmap file or the territory list (format-depot.md), validated as on the command line,
     shown, then stored on confirmation; national administrators only (the page and this check)."""
     from loaders import headers
-    from loaders.importer import import_bytes
+    from loaders.importer import audit_refused
     from pages.components.tables import tableau
 
     if not actor.peut_administrer:
@@ -119,29 +140,40 @@ def reference_import(actor: Personne) -> None:
     if upload is None:
         return
     data = upload.getvalue()
-    dry = import_bytes(data, upload.name, db_path(), user=actor.email, dry_run=True)
-    if dry.kind not in (headers.ROADMAP, headers.TERRITORIES):
+    dry = _imported("Le contrôle du fichier", data, upload.name, user=actor.email, dry_run=True)
+    if dry is None:
+        return
+    unreadable = dry.kind is None and not any(p.code == "type-inconnu" for p in dry.report.errors)
+    if dry.kind not in (headers.ROADMAP, headers.TERRITORIES) and not unreadable:
         st.error("Ce fichier n'est ni une feuille de route ni une liste des territoires (voir le format de dépôt) ; "
                  "les valeurs trimestrielles se déposent sur la page « Déposer des données ».")
         return
     if not dry.report.ok:
-        st.error(f"Fichier refusé ({headers.KIND_LABELS[dry.kind]}) : {dry.report.summary()}. Rien n'a été enregistré.")
+        audited: set = st.session_state.setdefault("adm_reference_audites", set())
+        if (digest := hashlib.sha256(data).hexdigest()) not in audited:  # once per file, not per rerun
+            audit_refused(dry, data, upload.name, db_path(), user=actor.email)
+            audited.add(digest)
+            refresh_version()
+        kind = f" ({headers.KIND_LABELS[dry.kind]})" if dry.kind else ""
+        st.error(f"Fichier refusé{kind} : {dry.report.summary()}. Rien n'a été enregistré.")
         problems = pd.DataFrame([p.as_dict() for p in dry.report.sorted_errors()])
         tableau(problems.drop(columns=["gravite"]), "problemes-reference", key="adm_reference_problemes")
         return
     o = dry.outcome
-    st.info(f"Fichier valide ({headers.KIND_LABELS[dry.kind]}) : {o.nouvelles} nouvelle(s) ligne(s), "
-            f"{o.revisees} révisée(s), {o.inchangees} inchangée(s). Rien n'est enregistré avant confirmation.")
+    st.info(f"Fichier valide ({headers.KIND_LABELS[dry.kind]}) : {compte(o.nouvelles, 'nouvelle ligne', 'nouvelles lignes')}, "
+            f"{compte(o.revisees, 'révisée')}, {compte(o.inchangees, 'inchangée')}. Rien n'est enregistré avant confirmation.")
     if dry.report.warnings:
         warnings = pd.DataFrame([p.as_dict() for p in dry.report.warnings])
         tableau(warnings.drop(columns=["gravite"]), "avertissements-reference", key="adm_reference_avertissements")
     if st.button("Enregistrer ce fichier", type="primary", key="adm_reference_ok"):
-        done = import_bytes(data, upload.name, db_path(), user=actor.email)
+        done = _imported("L'enregistrement du fichier", data, upload.name, user=actor.email)
         refresh_version()
+        if done is None:
+            return
         if done.stored:
             st.session_state[_MESSAGE] = ("success", f"{upload.name} enregistré ({headers.KIND_LABELS[dry.kind]}) : "
-                                                     f"{done.outcome.nouvelles} nouvelle(s), {done.outcome.revisees} "
-                                                     "révisée(s).")
+                                                     f"{compte(done.outcome.nouvelles, 'nouvelle')}, "
+                                                     f"{compte(done.outcome.revisees, 'révisée')}.")
         else:
             st.session_state[_MESSAGE] = ("error", f"{upload.name} refusé : {done.report.summary()}.")
         st.rerun()

@@ -2,13 +2,18 @@
 
 With an ``[auth]`` table in .streamlit/secrets.toml, identity comes from Streamlit's OpenID Connect
 login (st.login, e.g. ProConnect) and the role from the ``personne`` table; an e-mail with no active
-role sees a French message and no data. Without it the app runs in demonstration mode: a clearly
-labelled persona selector in the sidebar (national by default). The selector cannot appear when auth
-is configured: ``auth_configured()`` decides, nothing else (no URL parameter, no session flag).
+role, or one the provider says is not verified, sees a French message and no data. Without it the
+app runs in demonstration mode (a clearly labelled persona selector in the sidebar, national by
+default) only on a database marked as demo data or with the explicit switch LDA_DEMO=1; on any
+other database it stays closed with a French message: a misspelt table (``[Auth]``, ``[oidc]``)
+must never make anyone national. The selector cannot appear when auth is configured:
+``auth_configured()`` decides, nothing else (no URL parameter, no session flag).
 See docs/authentification.md.
 """
 
 from __future__ import annotations
+
+import os
 
 import streamlit as st
 
@@ -40,8 +45,6 @@ def auth_configured() -> bool:
 
 def _secrets_file_present() -> bool:
     """Whether any of the secrets files Streamlit reads exists on disk."""
-    import os
-
     from streamlit import config
 
     return any(os.path.exists(os.path.expanduser(p)) for p in config.get_option("secrets.files"))
@@ -52,6 +55,35 @@ def _unreadable_secrets_page() -> None:
     st.error("La configuration de connexion (`.streamlit/secrets.toml`) existe mais ne peut pas être lue : "
              "le tableau de bord reste fermé tant qu'elle n'est pas corrigée. Prévenez l'équipe qui "
              "l'administre (le journal du serveur donne l'erreur exacte).")
+
+
+DEMO_SWITCH = "LDA_DEMO"  # "1": demonstration mode on any database (tests, a training session)
+
+
+def demo_allowed() -> bool:
+    """Whether the demonstration mode (where anyone may pick the national profile) may open: only
+    on a database marked as demo data (metadonnee demo = oui) or with LDA_DEMO=1."""
+    return os.environ.get(DEMO_SWITCH) == "1" or bool(read(queries.summary)["demo"])
+
+
+def _tables_like_auth() -> list[str]:
+    """Names of the secrets tables that look like a misspelt [auth] (``Auth``, ``oidc``...)."""
+    try:
+        names = list(st.secrets.keys())
+    except Exception:
+        return []
+    return [n for n in names if n != "auth" and any(w in n.lower() for w in ("auth", "oidc", "proconnect", "login"))]
+
+
+def _closed_page() -> None:
+    st.title("Logement d'abord — tableau de bord")
+    found = _tables_like_auth()
+    hint = (f" Une table « [{found[0]}] » a été trouvée : le nom attendu est « [auth] », en minuscules."
+            if found else "")
+    st.error("Aucune connexion n'est configurée (table `[auth]` de `.streamlit/secrets.toml`) et cette base "
+             "n'est pas une base de démonstration : le tableau de bord reste fermé, pour que personne ne "
+             f"puisse y choisir un profil.{hint} Prévenez l'équipe qui l'administre "
+             "(docs/authentification.md).")
 
 
 def _provider() -> str | None:
@@ -94,6 +126,25 @@ def _no_role_page() -> None:
         st.logout()
 
 
+def _unverified_page() -> None:
+    st.title("Logement d'abord — tableau de bord")
+    st.error(
+        f"L'adresse électronique {_signed_in_email() or '(sans adresse)'} n'est pas vérifiée par votre "
+        "fournisseur d'identité : le tableau de bord ne l'accepte pas, une adresse non vérifiée pouvant "
+        "être celle d'un autre. Faites-la vérifier auprès de votre fournisseur (ProConnect), puis "
+        "reconnectez-vous."
+    )
+    if st.button("Se déconnecter", key="auth_logout_unverified"):
+        st.logout()
+
+
+def _email_unverified() -> bool:
+    """True when the provider sends the ``email_verified`` claim and it is false (a provider that
+    does not send it is trusted for the address, as ProConnect, which only gives verified ones)."""
+    claim = st.user.get("email_verified")
+    return claim is False or str(claim).strip().lower() in ("false", "0")
+
+
 def _signed_in_email() -> str:
     """The e-mail claim of the identity token ('' when the provider sent none)."""
     return str(st.user.get("email") or "").strip()
@@ -103,6 +154,8 @@ def _signed_in_person() -> Personne:
     """Production: the OIDC identity, then the role from the database; stops the run otherwise."""
     if not st.user.is_logged_in:
         _only_page(_sign_in_page, "connexion")
+    if _email_unverified():
+        _only_page(_unverified_page, "adresse-non-verifiee")
     email = _signed_in_email()
     person = read(_lookup, email) if email else None
     if person is None:
@@ -145,7 +198,12 @@ def _demo_person() -> Personne:
 def current_person() -> Personne:
     """The person using this session (called once per run by app.py; pages read it back with
     ``person()``)."""
-    person = _signed_in_person() if auth_configured() else _demo_person()
+    if auth_configured():
+        person = _signed_in_person()
+    elif demo_allowed():
+        person = _demo_person()
+    else:
+        _only_page(_closed_page, "configuration")
     st.session_state[_SESSION_KEY] = person
     return person
 

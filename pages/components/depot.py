@@ -15,20 +15,20 @@ from data import apercu as apercu_data
 from data import lectures, queries, store
 from data.access import Personne
 from indicators import quarters
+from indicators import territoire as fiche_territoire
 from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
-from pages.components.layout import nombre, trimestre
+from loaders.resume import resume_utile, tableau_resume
+from pages.components import erreurs
+from pages.components.layout import compte, nombre, trimestre
+from pages.components.mon_territoire import lien_page
 from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOUS = "__tous__"
 _MAX_PREPARATIONS = 8
-
-
-def _compte(n: int, singulier: str, pluriel: str) -> str:
-    return f"{nombre(n)} {singulier if n <= 1 else pluriel}"
 
 
 def _date(value) -> str:
@@ -61,13 +61,24 @@ def _territory_choice(person: Personne, key: str, *, allow_all: bool = False) ->
 def modeles_section(person: Personne) -> None:
     st.subheader("1. Télécharger un modèle")
     territoire = _territory_choice(person, "depot_modele_territoire")
-    quarter = quarters.last_complete()
-    m = read(queries.modele_depot, territoire, quarter)
-    scope = ("les indicateurs de sa feuille de route" if m["indicateurs"]
-             else "tous les indicateurs de base (pas de feuille de route)")
-    st.caption(f"Modèle pré-rempli pour **{m['nom']}** ({territoire}), trimestre **{trimestre(quarter)}**, "
-               f"avec {scope}. Le classeur contient une feuille « notice » qui explique chaque colonne et "
-               "chaque indicateur.")
+    last = quarters.last_complete()
+    m = read(queries.modele_depot, territoire, last)
+    proposes = modeles.trimestres_proposes(m, last)
+    dus = modeles.trimestres_dus(read(fiche_territoire.completude_territoire, territoire, proposes[0], last), proposes)
+    chosen = st.multiselect(
+        "Trimestres du modèle", proposes, default=dus, key=f"depot_modele_trimestres_{territoire}",
+        format_func=trimestre, placeholder="Choisir un ou plusieurs trimestres",
+        help="Par défaut, les trimestres que le territoire n'a pas encore renseignés en entier, jusqu'au dernier "
+             "trimestre complet.",
+    )
+    if not chosen:
+        st.caption("Choisissez au moins un trimestre pour obtenir un modèle.")
+        return
+    m = modeles.pour_trimestres(read(queries.modele_depot, territoire, max(chosen)), chosen)
+    st.caption(f"Modèle pré-rempli pour **{m['nom']}** ({territoire}), "
+               f"{'trimestres' if len(chosen) > 1 else 'trimestre'} **{modeles.libelle_trimestres(m)}**, "
+               f"avec {modeles.portee(m)}. Le classeur contient une feuille « notice » qui explique chaque "
+               "colonne et chaque indicateur.")
     c1, c2, _ = st.columns([1, 1, 2])
     c1.download_button("Modèle Excel", lambda: modeles.xlsx_bytes(m), file_name=modeles.nom_fichier(m, "xlsx"),
                        mime=XLSX_MIME, key="depot_modele_xlsx", icon=":material/download:", on_click="ignore")
@@ -118,18 +129,29 @@ def _phrase(row) -> str:
 
 def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
     report = prep.report
+    summary = tableau_resume(report, lines)
+    # the downloaded report carries the summary too (sheet « informations » of the xlsx)
+    kinds = [("Fichier", prep.name), ("Bilan", report.summary())] + [
+        (f"{n} × {label}", f"ligne{'s' if n > 1 else ''} {where}" if where else "fichier ou en-tête")
+        for label, n, where in zip(summary["Problème"], summary["Nombre"], summary["Premières lignes"])]
     if report.errors:
+        if resume_utile(report):  # each kind, counted beyond the cap, before the detail
+            st.markdown("**Problèmes par type** (tous sont comptés, même au-delà du détail) :")
+            tableau(summary, "resume-problemes-depot", key=f"{key}-resume", titre=f"Problèmes par type — {prep.name}",
+                    column_config={"Problème": st.column_config.TextColumn(width="medium")})
+            st.markdown("**Détail**, ligne par ligne :")
         table = correction.problemes(report.sorted_errors(), lines)
         if len(table) <= PROBLEMES_EN_CLAIR:  # a few problems read best as sentences, in full
             st.markdown("\n".join(_phrase(r) for r in table.itertuples(index=False)))
-        tableau(table, "problemes-depot", key=key,
+        tableau(table, "problemes-depot", key=key, titre=f"Rapport de dépôt — {prep.name}", informations=kinds,
                 column_config={table.columns[3]: st.column_config.TextColumn(width="large")})
         if report.truncated():
             st.caption(f"Seuls les {PLAFOND_PROBLEMES} premiers problèmes sont détaillés ; "
                        f"{nombre(report.truncated())} autres sont comptés.")
     if report.warnings:
         st.markdown("**Avertissements** (ils n'empêchent pas l'enregistrement) :")
-        tableau(correction.problemes(report.sorted_warnings(), lines), "avertissements-depot", key=f"{key}-avert")
+        tableau(correction.problemes(report.sorted_warnings(), lines), "avertissements-depot", key=f"{key}-avert",
+                titre=f"Avertissements du dépôt — {prep.name}")
 
 
 def depot_section(person: Personne) -> None:
@@ -145,7 +167,11 @@ def depot_section(person: Personne) -> None:
     if upload is None:
         return
     data, name = upload.getvalue(), upload.name
-    prep = _prepare(data, name, person)
+    try:
+        prep = _prepare(data, name, person)
+    except Exception as exc:  # a bug, not the file's fault: no refusal, an incident (erreurs.py)
+        erreurs.afficher_incident(exc, "La vérification du fichier")
+        return
     if not prep.ok:
         audited: set = st.session_state.setdefault("depot_audites", set())
         if prep.sha256 not in audited:
@@ -175,8 +201,13 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
     """The rejected rows in an editable grid; the file rebuilt from it and validated again."""
     fichier = correction.lire(prep.data, prep.name)
     if not correction.fixable(prep.report, fichier):
-        st.info("Ces problèmes portent sur le fichier lui-même ou sur son en-tête : corrigez le fichier, "
-                "puis déposez-le à nouveau.")
+        if prep.report.truncated() and fichier is not None and correction.fixable_rows(prep.report, fichier):
+            st.info(f"Trop de problèmes pour les corriger ici ({nombre(prep.report.error_count)}, dont "
+                    f"{PLAFOND_PROBLEMES} détaillés) : corrigez le fichier en vous aidant des problèmes par type "
+                    "ci-dessus, puis déposez-le à nouveau.")
+        else:
+            st.info("Ces problèmes portent sur le fichier lui-même ou sur son en-tête : corrigez le fichier, "
+                    "puis déposez-le à nouveau.")
         return None, None
     st.markdown("#### Corriger ici")
     st.caption("Les lignes refusées sont ci-dessous : corrigez les cellules (ou supprimez une ligne), le fichier est "
@@ -216,36 +247,51 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
 # ------------------------------------------------------------------ 3. preview and confirmation
 
 
+# Revisions first show what changes (key, current value, new value), then who wrote the current one
+# and when, the indicator's full name last: at 1440 px the new value is on screen without scrolling.
+_LARGEURS_APERCU = {"Ligne": 55, "Territoire": 95, "Trimestre": 80, "Indicateur": 210, "Valeur actuelle": 110,
+                    "Nouvelle valeur": 115, "Enregistrée par": 190, "le": 125, "Libellé": "large"}
+
+
 def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     frame = ap.lignes.copy()
     if lines is not None:
         frame["ligne"] = frame["ligne"].map(lambda x: lines.get(int(x), x))
     frame = frame.sort_values("ligne", kind="stable", na_position="last")
     libelles = read(lectures.catalogue).set_index("code")["libelle"]
+
+    def figure(x) -> str:
+        return "" if pd.isna(x) else nombre(x, 0 if float(x).is_integer() else 2)
+
     shown = pd.DataFrame({
         "Ligne": frame["ligne"].map(lambda x: "ajoutée" if x is None or pd.isna(x) else str(int(x))),
-        "Territoire": frame["territoire"], "Indicateur": frame["indicateur"].map(lambda c: libelles.get(c, c)),
-        "Code indicateur": frame["indicateur"],
-        "Trimestre": frame["trimestre"].map(trimestre),
-        "Valeur enregistrée": frame["ancienne"].map(lambda x: "" if pd.isna(x) else nombre(x, 0 if float(x).is_integer() else 2)),
-        "Nouvelle valeur": frame["nouvelle"].map(lambda x: nombre(x, 0 if float(x).is_integer() else 2)),
-        "Enregistrée par": frame["ancien_utilisateur"].fillna(""),
-        "Le": frame["ancien_le"].map(_date),
+        "Territoire": frame["territoire"], "Trimestre": frame["trimestre"].map(trimestre),
+        "Indicateur": frame["indicateur"],
+        "Valeur actuelle": frame["ancienne"].map(figure), "Nouvelle valeur": frame["nouvelle"].map(figure),
+        "Enregistrée par": frame["ancien_utilisateur"].fillna(""), "le": pd.to_datetime(frame["ancien_le"]),
+        "Libellé": frame["indicateur"].map(lambda c: libelles.get(c, c)),
     })
+    config = {c: st.column_config.Column(c, width=w) for c, w in _LARGEURS_APERCU.items()}
+    config["le"] = st.column_config.DatetimeColumn("le", format="DD/MM/YYYY HH:mm", width=_LARGEURS_APERCU["le"])
+    config["Valeur actuelle"] = st.column_config.Column("Valeur actuelle", width=110,
+                                                        help="La valeur enregistrée aujourd'hui, qui sera remplacée")
     statut = frame["statut"]
     revised = shown[statut == "revisee"]
     if len(revised):
         st.markdown(f"**Révisions** ({nombre(len(revised))}) : la valeur enregistrée sera remplacée et conservée "
                     "dans l'historique.")
-        tableau(revised, "apercu-revisions", key="depot_apercu_revisions")
-    new = shown[statut == "nouvelle"].drop(columns=["Valeur enregistrée", "Enregistrée par", "Le"])
+        tableau(revised, "apercu-revisions", key="depot_apercu_revisions", titre="Aperçu du dépôt — révisions",
+                column_config=config)
+    new = shown[statut == "nouvelle"].drop(columns=["Valeur actuelle", "Enregistrée par", "le"])
     if len(new):
         st.markdown(f"**Nouvelles valeurs** ({nombre(len(new))})")
-        tableau(new, "apercu-nouvelles", key="depot_apercu_nouvelles")
+        tableau(new, "apercu-nouvelles", key="depot_apercu_nouvelles", titre="Aperçu du dépôt — nouvelles valeurs",
+                column_config=config)
     same = shown[statut == "inchangee"]
     if len(same):
         with st.expander(f"Valeurs inchangées ({nombre(len(same))}) : rien ne sera modifié"):
-            tableau(same, "apercu-inchangees", key="depot_apercu_inchangees")
+            tableau(same, "apercu-inchangees", key="depot_apercu_inchangees",
+                    titre="Aperçu du dépôt — valeurs inchangées", column_config=config)
 
 
 def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
@@ -293,17 +339,13 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
 def _success(done: dict) -> None:
     st.success(
         f"**Dépôt n° {done['depot_id']} enregistré** ({done['fichier']}) : "
-        f"{_compte(done['nouvelles'], 'nouvelle', 'nouvelles')}, {_compte(done['revisees'], 'révisée', 'révisées')}, "
-        f"{_compte(done['inchangees'], 'inchangée', 'inchangées')}, "
-        f"{_compte(done['non_renseignees'], 'non renseignée', 'non renseignées')}. Les pages du tableau de bord "
+        f"{compte(done['nouvelles'], 'nouvelle', 'nouvelles')}, {compte(done['revisees'], 'révisée', 'révisées')}, "
+        f"{compte(done['inchangees'], 'inchangée', 'inchangées')}, "
+        f"{compte(done['non_renseignees'], 'non renseignée', 'non renseignées')}. Les pages du tableau de bord "
         "affichent déjà ces chiffres.",
         icon=":material/check_circle:",
     )
     labels = _territory_labels()
     for code in done["territoires"]:
-        label = f"Voir {labels.get(code, code)} ({code})"
-        try:
-            st.page_link("pages/territoire.py", label=label, query_params={"territoire": code},
-                         icon=":material/location_city:")
-        except Exception:  # the territory page is not registered (page run on its own)
-            st.markdown(f"[{label}](/territoire?territoire={code})")
+        lien_page("pages/territoire.py", f"Voir {labels.get(code, code)} ({code})", icon=":material/location_city:",
+                  query_params={"territoire": code})

@@ -11,8 +11,8 @@ from data import apercu as apercu_data
 from data import store
 from data.access import Personne
 from data.uploads import libelle_type
-from pages.components.depot import TOUS, _compte, _date, _territory_choice
-from pages.components.layout import nombre
+from pages.components.depot import TOUS, _date, _territory_choice
+from pages.components.layout import compte, nombre
 from pages.components.store import db_path, read
 from pages.components.tables import tableau
 
@@ -31,7 +31,7 @@ def _history_frame(hist: pd.DataFrame) -> pd.DataFrame:
         return "enregistré"
 
     return pd.DataFrame({
-        "N°": hist["id"].astype(int), "Reçu le": hist["recu_le"].map(_date), "Déposé par": hist["utilisateur"],
+        "N°": hist["id"].astype(int), "Reçu le": pd.to_datetime(hist["recu_le"]), "Déposé par": hist["utilisateur"],
         "Fichier": hist["fichier"], "Type": hist["type_fichier"].map(libelle_type),
         "Territoires": hist["territoires"],
         "Résultat": [outcome(r) for r in hist.to_dict("records")],
@@ -49,7 +49,7 @@ def historique_section(person: Personne) -> None:
     if hist.empty:
         st.info("Aucun dépôt pour l'instant.")
         return
-    tableau(_history_frame(hist), "historique-depots", key="depot_historique")
+    tableau(_history_frame(hist), "historique-depots", key="depot_historique", titre="Historique des dépôts")
     ids = [int(i) for i in hist["id"]]
     files = dict(zip(ids, hist["fichier"]))
     # a key of its own for each list of uploads: when an upload arrives or is undone, the browser
@@ -68,27 +68,30 @@ def _detail(person: Personne, depot_id: int, row) -> None:
         return
     if len(det.revisions):
         st.markdown(f"**Révisions faites par ce dépôt** ({nombre(len(det.revisions))})")
-        frame = det.revisions.assign(ancien_le=det.revisions["ancien_le"].map(_date))
+        frame = det.revisions.assign(ancien_le=pd.to_datetime(det.revisions["ancien_le"]))
         frame.columns = ["Territoire", "Indicateur", "Trimestre", "Ancienne valeur", "Nouvelle valeur",
                          "Enregistrée par", "Le"]
-        tableau(frame, f"depot-{depot_id}-revisions", key="depot_detail_revisions")
+        tableau(frame, f"depot-{depot_id}-revisions", key="depot_detail_revisions",
+                titre=f"Dépôt n° {depot_id} — révisions")
     if len(det.valeurs):
         st.markdown(f"**Valeurs enregistrées par ce dépôt** ({nombre(len(det.valeurs))})")
         frame = det.valeurs.assign(courante=det.valeurs["courante"].map({True: "oui", False: "non (remplacée)"}))
         frame.columns = ["Territoire", "Indicateur", "Trimestre", "Valeur", "Révision", "Courante"]
-        tableau(frame, f"depot-{depot_id}-valeurs", key="depot_detail_valeurs")
+        tableau(frame, f"depot-{depot_id}-valeurs", key="depot_detail_valeurs",
+                titre=f"Dépôt n° {depot_id} — valeurs enregistrées")
     problems = [p for p in det.problemes if isinstance(p, dict) and p.get("message")]
     if problems:
         st.markdown(f"**Problèmes et avertissements** ({nombre(len(problems))})")
         frame = pd.DataFrame([[p.get("ligne"), p.get("colonne"), p.get("valeur"), p.get("message")] for p in problems],
                              columns=["Ligne", "Colonne", "Valeur", "Problème"])
-        tableau(frame, f"depot-{depot_id}-problemes", key="depot_detail_problemes")
+        tableau(frame, f"depot-{depot_id}-problemes", key="depot_detail_problemes",
+                titre=f"Dépôt n° {depot_id} — problèmes et avertissements")
     if row["type_fichier"] == apercu_data.ANNULATION and det.problemes:
         d = det.problemes[0]
         st.info(f"Annulation du dépôt n° {d.get('depot_annule')} : "
-                f"{_compte(d.get('restaurees', 0), 'valeur restaurée', 'valeurs restaurées')}, "
-                f"{_compte(d.get('retirees', 0), 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
-                f"{_compte(d.get('modifiees_depuis', 0), 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
+                f"{compte(d.get('restaurees', 0), 'valeur restaurée', 'valeurs restaurées')}, "
+                f"{compte(d.get('retirees', 0), 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
+                f"{compte(d.get('modifiees_depuis', 0), 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
     undoable = (row["resultat"] == "enregistre" and row["type_fichier"] == "values"
                 and not isinstance(row["annule_par"], str))
     if person.peut_administrer and undoable:
@@ -113,9 +116,9 @@ def _undo(person: Personne, depot_id: int) -> None:
                 return
             st.session_state["depot_annulation"] = (
                 f"Dépôt n° {depot_id} annulé (annulation n° {done.depot_id}) : "
-                f"{_compte(done.restaurees, 'valeur restaurée', 'valeurs restaurées')}, "
-                f"{_compte(done.retirees, 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
-                f"{_compte(done.modifiees_depuis, 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
+                f"{compte(done.restaurees, 'valeur restaurée', 'valeurs restaurées')}, "
+                f"{compte(done.retirees, 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
+                f"{compte(done.modifiees_depuis, 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
             st.rerun()
 
 

@@ -34,6 +34,22 @@ def choix_territoire(territoires: pd.DataFrame, person: Personne) -> str | None:
     return code
 
 
+def historique(versions: pd.DataFrame, libelle: str, name: str) -> None:
+    """An expander listing every version of an indicator's values (data.lectures.historique_valeurs):
+    comment, source, former values, who and when (detail only: the read has checked the person)."""
+    from pages.components import tables
+    from pages.components.layout import tableau_historique
+
+    with st.expander(f"Commentaires et révisions — {libelle}", icon=":material/history:"):
+        if versions.empty:
+            st.caption("Aucune valeur enregistrée pour cet indicateur (un indicateur calculé n'a pas de valeur "
+                       "propre : ses commentaires et révisions sont ceux de ses composantes).")
+            return
+        st.caption("Chaque version des valeurs déposées, la plus récente d'abord ; une valeur remplacée "
+                   "reste enregistrée avec son auteur et sa date.")
+        tables.tableau(tableau_historique(versions), name, key="t_revisions")
+
+
 def cartes(progress: pd.DataFrame, *, par_ligne: int = 3) -> None:
     """One card per roadmap indicator: status (icon, text and colour), the direction and baseline
     of an indicator to reduce, achieved vs target (for a ceiling, what has been consumed of it, in

@@ -9,8 +9,15 @@ from data.lectures import TYPES_TERRITOIRE
 from indicators import quarters
 
 
-def trimestre_reference(premier: str | None, *, key: str = "trimestre") -> str:
-    """Reference quarter (default: the last complete quarter), remembered in the URL (?t=2026-T3)."""
+def trimestre_reference(premier: str | None, *, key: str = "trimestre", impose: str | None = None) -> str:
+    """Reference quarter (default: the last complete quarter), remembered in the URL (?t=2026-T3).
+    With ``impose`` (data.lectures.trimestre_impose: a territory outside the person's scope), that
+    quarter only, whatever the URL says, with a note saying why."""
+    if impose is not None:
+        st.selectbox("Trimestre de référence", [impose], format_func=quarters.label, key=f"{key}_impose",
+                     disabled=True, help=NOTE_TRIMESTRE_IMPOSE)
+        st.info(NOTE_TRIMESTRE_IMPOSE, icon=":material/lock:")
+        return impose
     last = quarters.last_complete()
     options = quarters.quarter_range(min(premier or last, last), last)[::-1]
     wanted = st.query_params.get("t")
@@ -25,6 +32,13 @@ def trimestre_reference(premier: str | None, *, key: str = "trimestre") -> str:
     elif "t" in st.query_params:
         del st.query_params["t"]
     return chosen
+
+
+NOTE_TRIMESTRE_IMPOSE = (
+    "Ce territoire n'est pas dans votre périmètre : ses chiffres sont donnés au dernier trimestre "
+    "complet seulement. À deux trimestres différents, leurs cumuls donneraient par différence les "
+    "valeurs de chaque trimestre, réservées à sa coordination, aux services de l'État du territoire et "
+    "à l'équipe nationale.")
 
 
 def filtres_nationaux(options: dict) -> tuple:

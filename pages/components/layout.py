@@ -11,13 +11,19 @@ from indicators import quarters
 # Streamlit's upload widget keeps English words that no setting translates (1.67: its button reads
 # "Upload", its hint "20MB per file • CSV, XLSX"): a style sheet shows French words in their place.
 # Each page states the size limit and the formats in French above the widget.
-TEXTES_DEPOT = {"bouton": "Choisir un fichier", "consigne": "ou le glisser ici"}
+# Streamlit's own English, replaced by style: the upload button and its instructions, the file size
+# written "424.0B" beside an uploaded file (hidden: the page states the limit in French), and a long
+# message's "view more / view less" (one French label for both states).
+TEXTES_DEPOT = {"bouton": "Choisir un fichier", "consigne": "ou le glisser ici", "voir": "afficher / réduire"}
 _STYLE_DEPOT = """<style>
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {{
   content: "{bouton}"; font-size: 0.875rem; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{consigne}"; font-size: 0.875rem; }}
+[data-testid="stFileChipName"] ~ * {{ display: none; }}
+[data-testid="stToastViewButton"] {{ font-size: 0; }}
+[data-testid="stToastViewButton"]::after {{ content: "{voir}"; font-size: 0.875rem; }}
 </style>"""
 
 
@@ -42,6 +48,11 @@ def nombre(x, decimals: int = 0) -> str:
         return "–"
     text = f"{x:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
     return text.replace("-", "\u2212")  # a true minus sign
+
+
+def compte(n: int, singulier: str, pluriel: str | None = None) -> str:
+    """« 1 trimestre », « 3 trimestres » (French: 0 and 1 take the singular); never « trimestre(s) »."""
+    return f"{nombre(n)} {singulier if n <= 1 else (pluriel or singulier + 's')}"
 
 
 def trimestre(q: str | None) -> str:
@@ -190,9 +201,8 @@ def date_fr(value) -> str:
 
 def tableau_completude(frame):
     """The completeness heat map as a table."""
-    arrivals = pd.to_datetime(frame["premiere_arrivee"])
-    shown = arrivals.dt.strftime("%d/%m/%Y").fillna("")  # vectorised date_fr
-    return frame.assign(trimestre=frame["libelle"], premiere_arrivee=shown).rename(columns={
+    # a date stays a date: shown 31/01/2026 on screen, an Excel date in the export (tables.py)
+    return frame.assign(trimestre=frame["libelle"], premiere_arrivee=pd.to_datetime(frame["premiere_arrivee"])).rename(columns={
         "territoire": "Code", "nom": "Territoire", "trimestre": "Trimestre", "attendus": "Attendus",
         "renseignes": "Déposés", "taux_completude": "Complétude (%)",
         "premiere_arrivee": "Première valeur reçue le", "delai_jours": "Délai (jours après la fin du trimestre)",
@@ -203,9 +213,12 @@ def presentation_territoire(info, millesime: str | None) -> str:
     """One line under the territory's name: type, wave, population (with its vintage), départements."""
     from data.lectures import TYPES_TERRITOIRE
 
-    pop = f"{nombre(info['population'])} habitants" + (f" (population légale {millesime})" if millesime else "")
+    if pd.isna(info["population"]):  # none in the reference data (Mayotte's EPCI, for one)
+        pop = "population inconnue"
+    else:
+        pop = f"{nombre(info['population'])} habitants" + (f" (population légale {millesime})" if millesime else "")
     parts = [TYPES_TERRITOIRE.get(info["type"], info["type"]), info["vague"], pop,
-             f"département(s) {info['departements']}"]
+             f"{'départements' if ',' in str(info['departements']) else 'département'} {info['departements']}"]
     if info["membres"]:
         parts.append(f"membres : {info['membres']}")
     return " · ".join(parts)
@@ -215,20 +228,93 @@ def fenetre(prog) -> str:
     """The roadmap window of the progress rows."""
     first = prog.iloc[0]
     return (f"Feuille de route de {trimestre(first['debut'])} à {trimestre(first['fin'])} "
-            f"({int(first['trimestres_fenetre'])} trimestres) ; {int(first['trimestres_ecoules'])} trimestre(s) écoulé(s).")
+            f"({compte(int(first['trimestres_fenetre']), 'trimestre')}) ; "
+            f"{compte(int(first['trimestres_ecoules']), 'trimestre écoulé', 'trimestres écoulés')}.")
+
+
+# What the comparison compares, per nature of the indicator (title and caption).
+MESURES_COMPARAISON = {
+    "flux": "moyenne par trimestre renseigné pour 100 000 habitants",
+    "somme": "moyenne par trimestre renseigné pour 100 000 habitants",
+    "stock": "dernière valeur connue pour 100 000 habitants",
+    "ratio": "taux (%)",
+}
 
 
 def titre_comparaison(row, at: str) -> str:
-    """Title of the comparison chart."""
-    what = "taux (%)" if row["nature"] == "ratio" else "pour 100 000 habitants"
-    return f"{row['libelle']} — {what}, de {trimestre(row['debut'])} à {trimestre(at)}"
+    """Title of the comparison chart: what is compared, at which quarter."""
+    return f"{row['libelle']} — {MESURES_COMPARAISON[row['nature']]}, au {trimestre(at)}"
+
+
+def legende_comparaison(comp, row, at: str, impose: bool) -> str:
+    """How the comparison compares like with like; the territories without a population; why the
+    quarter is fixed when it is (``impose``)."""
+    text = (f"Territoires du même type dont la feuille de route suit cet indicateur, chacun sur sa propre "
+            f"feuille de route jusqu'au {trimestre(at)}")
+    if row["nature"] in ("flux", "somme"):
+        text += (" : réalisé divisé par le nombre de trimestres renseignés (des territoires qui n'ont pas "
+                 "déposé autant de trimestres se comparent ainsi à égalité), pour 100 000 habitants.")
+    elif row["nature"] == "stock":
+        text += " : dernière valeur déposée, pour 100 000 habitants."
+    else:
+        text += " : taux sur les trimestres renseignés (rapport des sommes)."
+    if row["nature"] != "ratio":
+        unknown = comp.loc[comp["population"].isna(), "nom"].tolist()
+        if unknown:
+            text += (f" Population inconnue pour {', '.join(unknown)} : pas de chiffre pour 100 000 habitants "
+                     "(la population légale manque dans les données de référence).")
+    if impose:
+        text += (f" La comparaison est donnée au {trimestre(at)}, dernier trimestre complet, quel que soit le "
+                 "trimestre choisi : elle montre d'autres territoires, dont les valeurs trimestrielles se "
+                 "déduiraient de deux trimestres.")
+    return text
 
 
 def tableau_comparaison(comp):
-    """The comparison chart's figures as a table."""
-    return comp.drop(columns=["nature"]).rename(columns={
-        "territoire": "Code", "nom": "Territoire", "population": "Population", "valeur": "Valeur sur la période",
-        "trimestres_renseignes": "Trimestres renseignés", "pour_100000": "Pour 100 000 hab. (ou taux)"})
+    """The comparison chart's figures as a table, the territory's name first."""
+    out = pd.DataFrame({
+        "Territoire": comp["nom"], "Code": comp["territoire"], "Population": comp["population"],
+        "Feuille de route depuis": comp["debut"].map(trimestre),
+        "Réalisé": comp["valeur"], "Trimestres renseignés": comp["trimestres_renseignes"],
+        "Par trimestre renseigné": comp["valeur_par_trimestre"],
+        "Pour 100 000 hab. (ou taux)": comp["pour_100000"],
+    })
+    if not comp["nature"].isin(["flux", "somme"]).any():
+        out = out.drop(columns="Par trimestre renseigné")
+    return out
+
+
+def colonnes_notes() -> dict:
+    """Column settings of the trajectory table with its comments (in scope): the comment readable."""
+    return {
+        "Commentaire": st.column_config.TextColumn("Commentaire", width="large",
+                                                   help="Commentaire et source saisis avec la valeur en vigueur."),
+        "Révisions": st.column_config.Column("Révisions", help="Nombre de valeurs remplacées pour ce trimestre "
+                                             "(détail dans « Commentaires et révisions » ci-dessous)."),
+    }
+
+
+def colonnes_comparaison() -> dict:
+    """Column settings of the comparison table: the territory's name pinned and wide enough to be
+    read (the figures keep the French formats of tables.affichage)."""
+    return {
+        "Territoire": st.column_config.TextColumn("Territoire", pinned=True, width="large"),
+        "Population": st.column_config.Column("Population", help="« – » : population inconnue."),
+        "Par trimestre renseigné": st.column_config.Column(
+            "Par trimestre renseigné", help="Réalisé divisé par le nombre de trimestres renseignés."),
+    }
+
+
+def tableau_historique(versions):
+    """The versions of an indicator's values in French (data.lectures.historique_valeurs)."""
+    return pd.DataFrame({
+        "Trimestre": versions["trimestre"].map(trimestre), "Révision": versions["revision"],
+        "Valeur": versions["valeur"],
+        "État": versions["courante"].map({True: "valeur en vigueur", False: "remplacée"}),
+        "Commentaire": versions["commentaire"], "Source": versions["source"],
+        "Déposée par": versions["utilisateur"], "Le": versions["enregistre_le"].map(date_fr),
+        "Remplacée le": versions["remplacee_le"].map(date_fr), "Fichier": versions["fichier"],
+    })
 
 
 def tableau_depots(uploads):
@@ -236,7 +322,6 @@ def tableau_depots(uploads):
     from data.uploads import libelle_type
 
     return uploads.assign(
-        recu_le=uploads["recu_le"].dt.strftime("%d/%m/%Y %H:%M"),
         resultat=uploads["resultat"].map({"enregistre": "enregistré", "refuse": "refusé"}),
         type_fichier=uploads["type_fichier"].map(libelle_type),
     ).rename(columns={"recu_le": "Reçu le", "fichier": "Fichier", "type_fichier": "Type",
@@ -254,12 +339,15 @@ def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
     columns = st.columns(len(cles))
     for col, row in zip(columns, cles.itertuples()):
         d = defs.loc[row.indicateur]
-        # an ASCII sign: st.metric reads the direction of its arrow from a leading "-"
-        delta = None if row.evolution != row.evolution else (
-            f"{'+' if row.evolution >= 0 else '-'}{nombre(abs(row.evolution))} en un trimestre")
+        # a true minus sign like every other figure (−57,4): st.metric would read its direction from
+        # an ASCII "-" only, so the arrow and colour are given
+        known = row.evolution == row.evolution
+        down = known and row.evolution < 0
+        delta = f"{'' if down else '+'}{nombre(row.evolution)} en un trimestre" if known else None
         col.metric(
             LIBELLES_COURTS[row.indicateur], nombre(row.valeur), delta=delta,
-            delta_color="off" if d["sens"] == "neutre" else "normal",
+            delta_color="gray" if d["sens"] == "neutre" or not row.evolution else ("red" if down else "green"),
+            delta_arrow="down" if down else ("up" if known and row.evolution else "off"),
             help=f"**{d['libelle']}** : {d['definition']} ({d['unite']}). Somme des {row.territoires_renseignes} territoires ayant déposé "
                  f"le {trimestre(quarter)}. Variation sur un trimestre calculée à périmètre constant : sur les "
                  f"{row.territoires_compares} territoires ayant déposé ce trimestre et le précédent.", border=True,

@@ -98,6 +98,9 @@ w("valeurs_lignes_de_longueur_inegale.csv", H + """
 w("valeurs_larges_colonne_inconnue.csv", """code_territoire;trimestre;sorties_rue_logement;colonne_perso;taux_reponse_positive_siao
 200046977;2024-T1;42;x;50
 """)
+w("valeurs_longues_colonne_indicateur.csv", H + """;sorties_rue_logement;Attributions total;remarque
+200046977;attributions_total;2024-T1;12;;42;3;vu
+""")
 w("valeurs_commentaire_multiligne.csv", H + """
 200046977;sorties_rue_logement;2024-T1;42;"première ligne
 seconde ligne"

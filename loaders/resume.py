@@ -1,0 +1,133 @@
+"""The summary of a report per kind of problem: a French label, how many, and the first lines.
+
+A report lists at most PLAFOND_PROBLEMES problems, in line order: when one kind fills the cap (700
+rows out of the uploader's scope), the others would be listed nowhere. The summary counts every
+problem, listed or only counted (Report.par_code, filled by the validation), so each kind shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loaders.problems import CODES, ERREUR, Report
+
+# code -> short French label, in the words of the people who fill the files
+LIBELLES: dict[str, str] = {
+    "fichier-vide": "Fichier vide",
+    "fichier-illisible": "Fichier illisible",
+    "fichier-trop-gros": "Fichier trop gros",
+    "classeur-refuse": "Classeur refusé",
+    "classeur-illisible": "Classeur illisible",
+    "classeur-trop-gros": "Classeur trop gros une fois décompressé",
+    "trop-de-lignes": "Trop de lignes",
+    "trop-de-colonnes": "Trop de colonnes",
+    "type-inconnu": "En-tête non reconnu",
+    "colonne-manquante": "Colonne obligatoire absente",
+    "colonne-en-double": "Colonne en double",
+    "colonne-inconnue": "Colonne inconnue",
+    "colonne-vide": "Colonne sans nom",
+    "colonne-ignoree": "Colonne ignorée",
+    "disposition-mixte": "Colonne d'indicateur dans un fichier en disposition longue",
+    "ligne-longueur": "Nombre de cellules incorrect",
+    "cellule-obligatoire": "Cellule obligatoire vide",
+    "territoire-inconnu": "Territoire inconnu",
+    "territoire-hors-programme": "Territoire hors du programme",
+    "territoire-hors-perimetre": "Territoire hors de votre périmètre",
+    "collectivite-inconnue": "Collectivité inconnue",
+    "indicateur-inconnu": "Indicateur inconnu",
+    "indicateur-derive": "Indicateur calculé (ne se dépose pas)",
+    "trimestre-invalide": "Trimestre non reconnu",
+    "trimestre-futur": "Trimestre pas encore commencé",
+    "trimestre-trop-ancien": "Trimestre trop ancien",
+    "valeur-invalide": "Valeur qui n'est pas un nombre",
+    "valeur-pourcentage": "Pourcentage déposé",
+    "valeur-erreur-formule": "Erreur de formule Excel",
+    "valeur-formule-non-calculee": "Formule non calculée",
+    "valeur-negative": "Valeur négative",
+    "valeur-non-entiere": "Valeur non entière",
+    "doublon-contradictoire": "Même valeur déposée deux fois, différemment",
+    "fenetre-invalide": "Période de la feuille de route incorrecte",
+    "fenetre-incoherente": "Périodes différentes pour un même territoire",
+    "base-manquante": "Valeur de base absente",
+    "cible-egale-base": "Cible égale à la valeur de base",
+    "cible-baisse-stock": "Cible supérieure à la base (indicateur à réduire)",
+    "pourcentage-hors-bornes": "Pourcentage hors de 0 à 100",
+    "doublon-territoire": "Territoire en double",
+    "doublon-feuille": "Indicateur en double",
+    "jalon-ignore": "Jalon ignoré",
+    "renouvellement": "Nouvelle feuille de route",
+    "vague-manquante": "Vague absente",
+    "type-territoire-invalide": "Type de territoire non reconnu",
+    "membre-inconnu": "Membre inconnu",
+    "email-invalide": "Adresse électronique incorrecte",
+    "role-inconnu": "Rôle inconnu",
+    "territoire-requis": "Territoire manquant pour ce rôle",
+    "territoire-superflu": "Territoire en trop pour ce rôle",
+    "territoire-inactif": "Territoire plus actif",
+    "actif-invalide": "Champ « actif » incorrect",
+    "doublon-personne": "Personne en double",
+    "personnes-non-autorise": "Import de personnes non autorisé",
+    "dernier-national": "Plus aucun administrateur national actif",
+    "saut-trimestriel": "Écart important avec le trimestre précédent",
+    "revision-ancienne": "Révision d'une valeur ancienne",
+}
+
+
+@dataclass(frozen=True)
+class KindOfProblem:
+    """One kind of problem of a report: every occurrence counted, the first lines kept."""
+
+    code: str
+    libelle: str
+    nombre: int
+    premieres_lignes: tuple[int, ...]
+
+    def lignes_texte(self) -> str:
+        """« 2, 3, 4, 5, 6… » (an ellipsis when more lines have it); "" for the file as a whole."""
+        text = ", ".join(str(line) for line in self.premieres_lignes)
+        return text + ("…" if text and self.nombre > len(self.premieres_lignes) else "")
+
+    def as_line(self) -> str:
+        """For the command line: « 700 × Territoire hors de votre périmètre (lignes 2, 3…) [code] »."""
+        where = f" (ligne{'s' if len(self.premieres_lignes) > 1 else ''} {self.lignes_texte()})" \
+            if self.premieres_lignes else ""
+        return f"{self.nombre} × {self.libelle}{where} [{self.code}]"
+
+
+def resume_par_code(report: Report, severity: str = ERREUR) -> list[KindOfProblem]:
+    """Each kind of problem of ``severity`` in ``report``, in the order of its first line (the file
+    and its header first); counts include the problems beyond the cap."""
+    kinds = [
+        KindOfProblem(code, LIBELLES.get(code, code), count, tuple(lines))
+        for code, (count, lines) in report.par_code.items() if CODES[code][0] == severity and count
+    ]
+    return sorted(kinds, key=lambda k: (k.premieres_lignes[:1] or (0,), k.code))
+
+
+RESUME_AU_DELA = 20  # a report of more problems than this, of several kinds, is summarised first
+
+
+def resume_utile(report: Report) -> bool:
+    """Whether the summary says more than the detail: some problems are not listed, or many of
+    several kinds are."""
+    kinds = {code for code, (count, _) in report.par_code.items() if count and CODES[code][0] == ERREUR}
+    return bool(report.truncated()) or (len(kinds) > 1 and report.error_count > RESUME_AU_DELA)
+
+
+COLONNES_RESUME = ["Problème", "Nombre", "Premières lignes", "Code"]
+
+
+def tableau_resume(report: Report, lines: dict[int, int | None] | None = None):
+    """The summary as a table (problème / nombre / premières lignes / code); with ``lines``, the
+    lines of a rebuilt file are shown as the original file's (« ajoutée » for a row added)."""
+    import pandas as pd
+
+    rows = []
+    for kind in resume_par_code(report):
+        if lines is not None:
+            shown = ["ajoutée" if lines.get(n, n) is None else str(lines.get(n, n)) for n in kind.premieres_lignes]
+            kind_lines = ", ".join(shown) + ("…" if shown and kind.nombre > len(shown) else "")
+        else:
+            kind_lines = kind.lignes_texte()
+        rows.append([kind.libelle, kind.nombre, kind_lines, kind.code])
+    return pd.DataFrame(rows, columns=COLONNES_RESUME)

@@ -1,0 +1,47 @@
+"""Unexpected errors: a bug is never passed off as the user's fault, nor shown in Streamlit's raw
+English error box.
+
+``incident()`` logs the exception with its traceback on the server (logger ``lda``) under a short
+reference, and returns the French message naming that reference: the line a user quotes leads to
+the log record. Problems of the data are not incidents: they are refusals, with their report.
+app.py calls ``afficher_incident()`` around every page; a component that can go on after a failed
+step (the upload page, the administration's imports) calls it itself."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+
+import streamlit as st
+
+from data.store import StoreBusy
+
+LOGGER = logging.getLogger("lda")
+if not LOGGER.handlers:  # Streamlit configures its own loggers only: ours goes to the server's stderr
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s : %(message)s"))
+    LOGGER.addHandler(_handler)
+    LOGGER.setLevel(logging.INFO)
+
+
+def incident(exc: BaseException, action: str = "L'opération demandée") -> str:
+    """Log ``exc`` with its traceback under a new reference (6 hexadecimal digits); the French
+    message for the user, naming ``action`` (« La vérification du fichier ») and the reference."""
+    reference = secrets.token_hex(3).upper()
+    LOGGER.error("Incident %s — %s : %s: %s", reference, action, type(exc).__name__, exc, exc_info=exc)
+    return (f"Erreur de l'application (référence {reference}) : {action} n'a pas pu aboutir. Ce n'est pas un "
+            "problème de vos données, mais une erreur du tableau de bord. Réessayez ; si elle se répète, "
+            f"transmettez la référence {reference} à l'équipe qui administre le tableau de bord.")
+
+
+def afficher_incident(exc: BaseException, action: str = "L'affichage de cette page") -> str:
+    """``incident()`` shown on the page as an error; returns the message. A store held too long by
+    another program is no bug: its own French message is shown instead (and logged as a warning)."""
+    if isinstance(exc, StoreBusy):
+        LOGGER.warning("%s", exc)
+        message = str(exc)
+    else:
+        message = incident(exc, action)
+    st.error(message, icon=":material/error:")
+    return message
