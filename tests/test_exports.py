@@ -420,3 +420,20 @@ def test_the_chart_data_sit_in_its_workbook_with_the_same_figures(decks):
     assert [r[0] for r in rows[1:]] == list(chart.plots[0].categories)
     for j, se in enumerate(chart.plots[0].series, start=1):
         assert tuple(float(r[j]) for r in rows[1:]) == tuple(se.values)
+
+
+def test_outside_their_scope_a_person_reads_a_focus_territory_at_the_default_quarter_only(base):
+    """As on the territory page: the cumulative figures of two quarters would give a quarter's by
+    difference, so a reader's focus slide shows the last complete quarter whatever was asked."""
+    lecteur = Personne("lecteur@exemple.fr", "lecteur")
+    earlier = quarters.shift(AT, -1)
+    with store.connect(base) as con:
+        theirs = club.construire(con, earlier, focus=(FOCUS,), person=lecteur)
+        ours = club.construire(con, earlier, focus=(FOCUS,))
+    assert focus_of(theirs).sous_titre.startswith(quarters.label(quarters.last_complete()))
+    assert "ne se lit qu'au dernier trimestre complet" in focus_of(theirs).notes
+    assert focus_of(ours).sous_titre.startswith(quarters.label(earlier))
+
+
+def focus_of(deck):
+    return [d for d in deck.diapos if d.titre.startswith("Focus")][0]
