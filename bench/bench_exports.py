@@ -52,6 +52,8 @@ def main(argv=None) -> int:
         with store.connect(path) as con:
             if not con.execute("SELECT count(*) FROM valeur").fetchall()[0][0]:
                 print(f"base construite : {build(con)}")
+                # without [auth], the dashboard opens on demonstration data only (the page measured)
+                store.set_meta(con, "demo", "oui")
         os.environ["LDA_DB"] = str(path)
         page, params, title = PAGES["Pilotage national"]
         run_page(page, params, title)  # geometry and imports read once, as on a running server
