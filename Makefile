@@ -41,6 +41,8 @@ bench: install
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_indicators.py
 	$(PY) bench/bench_pages.py
+	$(PY) bench/bench_caps.py
+	$(PY) bench/bench_exports.py
 
 reference: install
 	$(PY) scripts/build_reference.py

@@ -21,12 +21,13 @@ try:
         "pilotage": st.Page("pages/pilotage.py", title="Pilotage national", icon=":material/map:"),
         "territoire": st.Page("pages/territoire.py", title="Mon territoire", icon=":material/location_city:"),
         "methode": st.Page("pages/methode.py", title="Indicateurs et méthode", icon=":material/menu_book:"),
+        "presentation": st.Page("pages/presentation.py", title="Présentation", icon=":material/slideshow:"),
         "depot": st.Page("pages/depot.py", title="Déposer des données", icon=":material/upload_file:"),
         "administration": st.Page("pages/administration.py", title="Administration",
                                   icon=":material/admin_panel_settings:"),
     }
 
-    visible = [PAGES[k] for k in ("accueil", "pilotage", "territoire", "methode")]
+    visible = [PAGES[k] for k in ("accueil", "pilotage", "territoire", "methode", "presentation")]
     if person.peut_deposer():
         visible.append(PAGES["depot"])
     if person.peut_administrer:

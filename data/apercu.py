@@ -59,7 +59,8 @@ def _classify(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> pd.DataFrame:
         frame = con.execute(
             """
             SELECT statut, territoire, indicateur, trimestre, ligne, ancienne, valeur AS nouvelle,
-                   ancienne_revision, ancien_utilisateur, ancien_le, commentaire
+                   ancienne_revision, ancien_utilisateur, ancien_le, commentaire, ancien_commentaire,
+                   commentaire_seul
             FROM lot_classe ORDER BY territoire, indicateur, trimestre
             """
         ).df()

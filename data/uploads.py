@@ -65,8 +65,9 @@ class Outcome:
     """What an upload did (or, in a dry run, would do)."""
 
     nouvelles: int = 0
-    revisees: int = 0
+    revisees: int = 0  # values whose number, comment or source changed: each a revision
     inchangees: int = 0
+    commentaires: int = 0  # of the revisions, those of the comment or source alone (same number)
     non_renseignees: int = 0
     warnings: list[dict] = field(default_factory=list)  # {code, ligne, colonne, valeur, params}, capped
     warning_count: int = 0  # all warnings, listed or not
@@ -111,23 +112,42 @@ def _classify_values(con: duckdb.DuckDBPyConnection, territories: list[str] | No
             """
             CREATE TEMP VIEW lot_classe AS
             SELECT l.*, NULL::DOUBLE AS ancienne, NULL::INTEGER AS ancienne_revision,
-                   NULL::VARCHAR AS ancien_utilisateur, NULL::TIMESTAMP AS ancien_le, 'nouvelle' AS statut
+                   NULL::VARCHAR AS ancien_utilisateur, NULL::TIMESTAMP AS ancien_le,
+                   NULL::VARCHAR AS ancien_commentaire, false AS commentaire_seul, 'nouvelle' AS statut
             FROM lot l
             """
         )
         return False
     con.execute(
-        """
+        f"""
         CREATE TEMP TABLE lot_classe AS
-        SELECT l.*, v.valeur AS ancienne, v.revision AS ancienne_revision,
-               d.utilisateur AS ancien_utilisateur, v.enregistre_le AS ancien_le,
-               CASE WHEN v.valeur IS NULL THEN 'nouvelle'
-                    WHEN v.valeur = l.valeur THEN 'inchangee' ELSE 'revisee' END AS statut
-        FROM lot l LEFT JOIN valeur v USING (territoire, indicateur, trimestre)
-        LEFT JOIN depot d ON d.id = v.depot_id
+        SELECT *, CASE WHEN ancienne IS NULL THEN 'nouvelle'
+                       WHEN ancienne = valeur AND NOT commentaire_seul THEN 'inchangee' ELSE 'revisee' END AS statut
+        FROM (
+            SELECT l.*, v.valeur AS ancienne, v.revision AS ancienne_revision,
+                   d.utilisateur AS ancien_utilisateur, v.enregistre_le AS ancien_le,
+                   v.commentaire AS ancien_commentaire,
+                   v.valeur = l.valeur AND {COMMENTAIRE_CHANGE} AS commentaire_seul
+            FROM lot l LEFT JOIN valeur v USING (territoire, indicateur, trimestre)
+            LEFT JOIN depot d ON d.id = v.depot_id)
         """
     )
     return True
+
+
+# The same number with a comment or source that the file gives and that differs from the stored
+# one is a revision of the comment (the former one goes to the history, like a former value). An
+# empty comment cell changes nothing: a file without comments (the wide layout) leaves them as
+# they are, and its values stay unchanged. So does a text the export neutralised (an apostrophe
+# before a leading = + - @, loaders/export.py): an exported file imports back unchanged.
+def _text_changed(column: str) -> str:
+    stored = f"v.{column}"
+    exported = f"CASE WHEN left({stored}, 1) IN ('=', '+', '-', '@') THEN chr(39) || {stored} END"
+    return (f"(l.{column} IS NOT NULL AND l.{column} IS DISTINCT FROM {stored}"
+            f" AND l.{column} IS DISTINCT FROM {exported})")
+
+
+COMMENTAIRE_CHANGE = f"coalesce({_text_changed('commentaire')} OR {_text_changed('source')}, false)"
 
 
 # a quarter-on-quarter jump: the value multiplied or divided by more than the factor, above the floor
@@ -183,11 +203,10 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
         })
     if not any_revised:
         return warnings, total
-    total += con.execute(
-        "SELECT count(*) FROM lot_classe WHERE statut = 'revisee' AND trimestre < ?", [oldest]
-    ).fetchall()[0][0]
+    old_revisions = "statut = 'revisee' AND NOT commentaire_seul AND trimestre < ?"  # the number changes
+    total += con.execute(f"SELECT count(*) FROM lot_classe WHERE {old_revisions}", [oldest]).fetchall()[0][0]
     for ligne, colonne, trimestre, ancienne, valeur in con.execute(
-        f"SELECT ligne, colonne, trimestre, ancienne, valeur FROM lot_classe WHERE statut = 'revisee' AND trimestre < ?"
+        f"SELECT ligne, colonne, trimestre, ancienne, valeur FROM lot_classe WHERE {old_revisions}"
         f" ORDER BY ligne, colonne, indicateur LIMIT {PLAFOND_PROBLEMES}",
         [oldest],
     ).fetchall():
@@ -234,12 +253,13 @@ def apply_values(
             per_territory = con.execute("SELECT territoire, count(*) FROM lot GROUP BY territoire ORDER BY 1").fetchall()
             territories = [t for t, _n in per_territory]
             stored = _classify_values(con, territories)
-            counts = (dict(con.execute("SELECT statut, count(*) FROM lot_classe GROUP BY statut").fetchall())
-                      if stored else {"nouvelle": sum(n for _t, n in per_territory)})
+            counts = (dict(con.execute(
+                "SELECT CASE WHEN commentaire_seul THEN 'commentaire' ELSE statut END, count(*) FROM lot_classe GROUP BY 1"
+            ).fetchall()) if stored else {"nouvelle": sum(n for _t, n in per_territory)})
             outcome = Outcome(
-                nouvelles=counts.get("nouvelle", 0), revisees=counts.get("revisee", 0),
+                nouvelles=counts.get("nouvelle", 0), revisees=counts.get("revisee", 0) + counts.get("commentaire", 0),
                 inchangees=counts.get("inchangee", 0), non_renseignees=non_renseignees,
-                territoires=territories,
+                territoires=territories, commentaires=counts.get("commentaire", 0),
             )
             outcome.warnings, outcome.warning_count = _value_warnings(
                 con, today, stored, outcome.revisees > 0, f'temp."{batch.cles}"' if in_place else "lot")
@@ -276,7 +296,11 @@ def _revise(con: duckdb.DuckDBPyConnection, depot_id: int, meta: UploadMeta, now
                     now, depot_id)
     con.execute(
         """
-        UPDATE valeur v SET valeur = l.valeur, commentaire = l.commentaire, source = l.source,
+        UPDATE valeur v SET valeur = l.valeur,
+               -- a new number takes the file's comment and source; a comment revision keeps the
+               -- stored source when the file gives none (and the stored comment likewise)
+               commentaire = CASE WHEN l.commentaire_seul THEN coalesce(l.commentaire, v.commentaire) ELSE l.commentaire END,
+               source = CASE WHEN l.commentaire_seul THEN coalesce(l.source, v.source) ELSE l.source END,
                revision = v.revision + 1, depot_id = ?, enregistre_le = ?
         FROM lot_classe l
         WHERE l.statut = 'revisee' AND v.territoire = l.territoire

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators import status
-from indicators.parametres import PARAMETRES_AFFICHES, TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
+from indicators.parametres import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES, TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
 
 NATURES = {
     "flux": "Flux : un nombre par trimestre, cumulé sur la fenêtre de la feuille de route.",
@@ -16,20 +16,6 @@ NATURES = {
 }
 SENS = {"hausse": "à augmenter", "baisse": "à réduire", "neutre": "suivi sans cible de sens"}
 
-# The parameters in the words of the people who read the page (the constants keep their names in
-# the code; the downloaded table gives both).
-LIBELLES_PARAMETRES = {
-    "TOLERANCE_RETARD": "Seuil de retard (indicateur à augmenter)",
-    "TOLERANCE_DEPASSEMENT": "Seuil de dépassement (indicateur à réduire)",
-    "PLAFOND_PROBLEMES": "Problèmes détaillés dans un rapport de dépôt",
-    "FACTEUR_SAUT_TRIMESTRIEL": "Écart signalé d'un trimestre à l'autre (facteur)",
-    "SEUIL_SAUT_TRIMESTRIEL": "Valeur à partir de laquelle un écart est signalé",
-    "ANCIENNETE_REVISION_TRIMESTRES": "Révision signalée au-delà de (trimestres)",
-    "PREMIERE_ANNEE_ACCEPTEE": "Première année acceptée",
-    "TAILLE_MAX_FICHIER_MO": "Taille maximale d'un fichier (Mo)",
-    "ATTENTE_BASE_OCCUPEE_S": "Attente quand la base est occupée (secondes)",
-    "FUSEAU_HORAIRE": "Heure des dates enregistrées",
-}
 
 
 def _nb(x: float) -> str:

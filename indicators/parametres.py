@@ -17,6 +17,10 @@ SEUIL_SAUT_TRIMESTRIEL = 10  # ...and at least one of the two values is this lar
 ANCIENNETE_REVISION_TRIMESTRES = 4  # warning when revising a quarter older than this many quarters
 PREMIERE_ANNEE_ACCEPTEE = 2017
 TAILLE_MAX_FICHIER_MO = 20
+# What a file may hold, checked while it is read (a small file must not cost minutes and gigabytes)
+TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO = 20  # an .xlsx workbook's parts once decompressed (openpyxl: ~5 s per 10 MB)
+LIGNES_MAX_FICHIER = 1_000_000  # lines of a file (a workbook's sheet: its last row's number)
+COLONNES_MAX_FICHIER = 200  # columns of a file (header and rows)
 
 # Store.
 ATTENTE_BASE_OCCUPEE_S = 120  # how long a command waits for a busy database before giving up
@@ -38,8 +42,31 @@ PARAMETRES_AFFICHES: list[tuple[str, object, str]] = [
     ("PREMIERE_ANNEE_ACCEPTEE", PREMIERE_ANNEE_ACCEPTEE,
      "Aucun trimestre antérieur à cette année n'est accepté."),
     ("TAILLE_MAX_FICHIER_MO", TAILLE_MAX_FICHIER_MO, "Taille maximale d'un fichier déposé (Mo)."),
+    ("TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO", TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO,
+     "Taille maximale d'un classeur .xlsx une fois décompressé (Mo, toutes ses parties)."),
+    ("LIGNES_MAX_FICHIER", LIGNES_MAX_FICHIER,
+     "Nombre maximal de lignes d'un fichier déposé (pour un classeur, numéro de sa dernière ligne)."),
+    ("COLONNES_MAX_FICHIER", COLONNES_MAX_FICHIER, "Nombre maximal de colonnes d'un fichier déposé."),
     ("ATTENTE_BASE_OCCUPEE_S", ATTENTE_BASE_OCCUPEE_S,
      "Attente maximale (secondes) d'une commande quand la base est occupée."),
     ("FUSEAU_HORAIRE", FUSEAU_HORAIRE,
      "Heure de toutes les dates enregistrées (dépôts, révisions, journal), quel que soit le fuseau du serveur."),
 ]
+
+# The parameters in the words of the people who read the page (the constants keep their names in
+# the code; the methodology page's downloaded table gives both).
+LIBELLES_PARAMETRES = {
+    "TOLERANCE_RETARD": "Seuil de retard (indicateur à augmenter)",
+    "TOLERANCE_DEPASSEMENT": "Seuil de dépassement (indicateur à réduire)",
+    "PLAFOND_PROBLEMES": "Problèmes détaillés dans un rapport de dépôt",
+    "FACTEUR_SAUT_TRIMESTRIEL": "Écart signalé d'un trimestre à l'autre (facteur)",
+    "SEUIL_SAUT_TRIMESTRIEL": "Valeur à partir de laquelle un écart est signalé",
+    "ANCIENNETE_REVISION_TRIMESTRES": "Révision signalée au-delà de (trimestres)",
+    "PREMIERE_ANNEE_ACCEPTEE": "Première année acceptée",
+    "TAILLE_MAX_FICHIER_MO": "Taille maximale d'un fichier (Mo)",
+    "TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO": "Taille maximale d'un classeur décompressé (Mo)",
+    "LIGNES_MAX_FICHIER": "Nombre maximal de lignes d'un fichier",
+    "COLONNES_MAX_FICHIER": "Nombre maximal de colonnes d'un fichier",
+    "ATTENTE_BASE_OCCUPEE_S": "Attente quand la base est occupée (secondes)",
+    "FUSEAU_HORAIRE": "Heure des dates enregistrées",
+}

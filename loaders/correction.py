@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.parametres import TAILLE_MAX_FICHIER_MO
+from indicators.parametres import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAILLE_MAX_FICHIER_MO
 from loaders.problems import Problem, Report
 from loaders.classeur import read_xlsx
 from loaders.reading import XLSX_MAGIC, RawTable, decode, detect_separator
@@ -67,12 +67,16 @@ def _lire(data: bytes, name: str) -> Fichier | None:
         header_text = text if first_nl < 0 else text[:first_nl]
         sep = detect_separator(header_text)
         header = [h.strip() for h in next(csv.reader([header_text], delimiter=sep), [])]
+        if len(header) > COLONNES_MAX_FICHIER:
+            return None  # refused by the caps, which reading checks the same way
         body = "" if first_nl < 0 else text[first_nl + 1:]
         rows, previous_end = [], 1
         reader = csv.reader(io.StringIO(body), delimiter=sep)
         for record in reader:  # the same line arithmetic as loaders.reading
             line = previous_end + 1
             previous_end = reader.line_num + 1
+            if line > LIGNES_MAX_FICHIER or len(record) > COLONNES_MAX_FICHIER:
+                return None
             if all(not c.strip() for c in record):
                 continue
             rows.append((line, record))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class ImportResult:
     def counts_line(self) -> str:
         o = self.outcome
         return (f"nouvelles: {o.nouvelles}, révisées: {o.revisees}, inchangées: {o.inchangees}, "
-                f"non renseignées: {o.non_renseignees}")
+                f"non renseignées: {o.non_renseignees}, dont commentaire ou source seuls: {o.commentaires}")
 
 
 def validate_bytes(
@@ -162,8 +163,7 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
         with opener() as conn:
             _explain_unknown_territories(validated.report, conn)
             if not dry_run:
-                problems = [p.as_dict() for p in validated.report.sorted_errors() + validated.report.sorted_warnings()]
-                record_refused(conn, meta, validated.report.error_count, problems)
+                record_refused(conn, meta, validated.report.error_count, _problem_rows(validated.report))
         return result
     with opener() as conn:
         if validated.kind == headers.VALUES:
@@ -185,6 +185,20 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
     result.outcome = outcome
     result.stored = not dry_run
     return result
+
+
+def _problem_rows(report: Report) -> list[dict]:
+    """The problems of a refused file as the audit records them."""
+    return [p.as_dict() for p in report.sorted_errors() + report.sorted_warnings()]
+
+
+def audit_refused(result: ImportResult, data: bytes, name: str, db: str | Path | None = None, *,
+                  user: str) -> int:
+    """Record in the upload audit a file that a dry run refused (a page that validates before
+    asking to confirm), as its import would have; returns the audit row's id."""
+    meta = UploadMeta(name, hashlib.sha256(data).hexdigest(), user, result.kind, result.layout, result.row_count)
+    with store.connect(db) as con:
+        return record_refused(con, meta, max(result.report.error_count, 1), _problem_rows(result.report))
 
 
 def _explain_unknown_territories(report: Report, con) -> None:

@@ -6,6 +6,7 @@ A report never raises for bad data; it lists problems up to PLAFOND_PROBLEMES an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from indicators.parametres import PLAFOND_PROBLEMES
@@ -21,6 +22,14 @@ CODES: dict[str, tuple[str, str]] = {
     "fichier-illisible": (ERREUR, "Le fichier n'est pas un texte lisible ni un classeur Excel : dans Excel, « Enregistrer sous » « CSV (séparateur : point-virgule) » ou « Classeur Excel (.xlsx) », puis déposez-le à nouveau (détail pour l'assistance : {detail})."),
     "fichier-trop-gros": (ERREUR, "Le fichier pèse {taille} Mo ; la limite est de {limite} Mo."),
     "classeur-refuse": (ERREUR, "Le classeur est refusé : {detail}."),
+    "classeur-illisible": (ERREUR, "Le classeur .xlsx ne peut pas être lu : {detail}. Enregistrez-le à nouveau "
+                                   "depuis Excel ou LibreOffice, ou déposez-le en CSV."),
+    "classeur-trop-gros": (ERREUR, "Le classeur dépasse {limite} Mo une fois décompressé, le plafond permis : "
+                                   "déposez-le en CSV ou en plusieurs fichiers."),
+    "trop-de-lignes": (ERREUR, "Le fichier compte plus de {limite} lignes, le plafond permis : déposez-le en "
+                               "plusieurs fichiers."),
+    "trop-de-colonnes": (ERREUR, "La ligne {ligne} compte plus de {limite} colonnes, le plafond permis : "
+                                 "retirez les colonnes inutiles."),
     "type-inconnu": (ERREUR, "L'en-tête ne correspond à aucun type de fichier connu. Colonnes attendues : {attendu}."),
     # the header (line 1)
     "colonne-manquante": (ERREUR, "La colonne obligatoire « {colonne} » est absente. Colonnes attendues : {attendu}."),
@@ -119,7 +128,19 @@ class Problem:
         if self.value is not None:
             parts.append(f"valeur « {self.value} »")
         head = ", ".join(parts)
-        return f"{head} : {self.message} [{self.code}]" if head else f"{self.message} [{self.code}]"
+        return escaped(f"{head} : {self.message} [{self.code}]" if head else f"{self.message} [{self.code}]")
+
+
+# what a terminal could take as a command, or what would split or reorder a line: control characters
+# (C0, DEL, C1: ESC and CSI start terminal escape sequences), line separators, bidirectional overrides
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def escaped(text: str) -> str:
+    """``text`` with the characters a terminal could act on written as Python escapes (\\x1b,
+    \\u202e): cells quoted on the command line can never drive the terminal."""
+    return _UNSAFE.sub(lambda m: _NAMED.get(m.group()) or repr(m.group())[1:-1], text)
 
 
 @dataclass

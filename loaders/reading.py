@@ -21,12 +21,11 @@ import duckdb
 import pyarrow as pa
 
 from data import store
-from indicators.parametres import TAILLE_MAX_FICHIER_MO
+from indicators.parametres import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAILLE_MAX_FICHIER_MO
 from loaders.problems import Problem
 
 XLSX_MAGIC = b"PK\x03\x04"
-XLSX_MAX_UNCOMPRESSED = 300 * 1024 * 1024  # zip-bomb guard
-XLSX_MAX_RATIO = 200
+XLSX_MAX_RATIO = 200  # zip-bomb guard (the decompressed size has its own cap, indicators/parametres.py)
 SEPARATORS = (";", ",", "\t")
 
 
@@ -59,19 +58,50 @@ def _blank(data: bytes, start: int = 0) -> bool:
 
 
 _CONTROL_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what decode() calls a binary file
+CONTROLES = "il contient des caractères de contrôle (fichier binaire)"
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 32 and b not in b"\t\n\r"))
+
+
 def file_problem(code: str, **params) -> Problem:
     return Problem(code, params=params)
 
 
+def nombre_fr(x: int) -> str:
+    """A cap as the messages write it: 1 000 000."""
+    return f"{x:,}".replace(",", "\u202f")
+
+
+def too_wide(cells: list, raw: RawTable, line: int) -> bool:
+    """Whether a row (the header included) has more columns than the cap; if so the file's
+    problem is in ``raw.problems``."""
+    if len(cells) <= COLONNES_MAX_FICHIER:
+        return False
+    raw.header = []
+    raw.problems.append(file_problem("trop-de-colonnes", ligne=line, limite=COLONNES_MAX_FICHIER))
+    return True
+
+
+def too_long(line: int, raw: RawTable) -> bool:
+    """Whether ``line`` is beyond the cap on lines; if so the file's problem is in ``raw.problems``."""
+    if line <= LIGNES_MAX_FICHIER:
+        return False
+    raw.header = []
+    raw.problems.append(file_problem("trop-de-lignes", limite=nombre_fr(LIGNES_MAX_FICHIER)))
+    return True
+
+
 def decode(data: bytes) -> tuple[str | None, str | None, str | None]:
     """(text, encoding, error): UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            return None, None, f"il commence par une marque UTF-16 mais n'est pas de l'UTF-16 valide (octet {exc.start})"
+        if _CONTROL_TEXT.search(text):
+            return None, None, CONTROLES
+        return text, "utf-16", None
     if data.startswith(b"\xef\xbb\xbf"):
         data, tried = data[3:], "utf-8"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16", None
-        except UnicodeDecodeError as exc:
-            return None, None, f"UTF-16 invalide ({exc.reason})"
     else:
         tried = None
     if b"\x00" in data:
@@ -85,9 +115,10 @@ def decode(data: bytes) -> tuple[str | None, str | None, str | None]:
             text, encoding = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError as exc:
             return None, None, f"octet 0x{data[exc.start]:02X} inconnu en position {exc.start}"
-    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > 0:
-        return None, None, "il contient des caractères de contrôle (fichier binaire)"
+    # anywhere in the file: a control byte is the same byte in UTF-8 and Windows-1252, never part of
+    # another character (translate() runs in C, ten times faster than a regular expression)
+    if data.translate(None, _NOT_CONTROL):
+        return None, None, CONTROLES
     return text, encoding, None
 
 
@@ -177,7 +208,7 @@ def _csv_reason(exc: csv.Error) -> str:
     """French reason for the csv module's errors."""
     text = str(exc)
     if "field larger than field limit" in text:
-        return "une cellule dépasse la longueur maximale permise"
+        return f"une cellule dépasse la longueur maximale permise, {nombre_fr(csv.field_size_limit())} caractères"
     return "lecture impossible"
 
 
@@ -187,6 +218,8 @@ def _read_csv_text(text: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> 
     header_text = text if first_nl < 0 else text[:first_nl]
     raw.separator = detect_separator(header_text)
     header = next(csv.reader([header_text], delimiter=raw.separator), [])
+    if too_wide(header, raw, 1):
+        return
     raw.header = [h.strip() for h in header]
     body = "" if first_nl < 0 else text[first_nl + 1:]
     if not body.strip():
@@ -206,6 +239,8 @@ def _duckdb_parse(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> b
     """Fast path for text decoded in Python. Returns False (and leaves nothing) when exact line
     numbers need Python's csv."""
     physical_lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    if too_long(physical_lines + 1, raw):
+        return True  # refused: nothing for Python's csv to read
     fd, path = tempfile.mkstemp(suffix=".csv", prefix="lda_")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -299,11 +334,16 @@ def _python_parse(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> N
         for record in reader:
             line = previous_end + 1
             previous_end = reader.line_num + 1
+            if too_long(line, raw) or too_wide(record, raw, line):
+                return
             if _is_blank(record):
                 continue
             rows.append((line, record))
     except csv.Error as exc:
-        raw.problems.append(Problem("fichier-illisible", params={"detail": f"CSV mal formé ({exc})"}))
+        raw.header = []
+        raw.problems.append(file_problem(
+            "fichier-illisible", detail=f"structure de tableau CSV invalide à partir de la ligne {previous_end + 1} "
+                                        f"({_csv_reason(exc)})"))
         return
     _rows_to_table(rows, raw, con)
 

@@ -205,7 +205,7 @@ def test_territory_page_hides_upload_history_outside_the_scope(demo_db):
 
 def test_methodology_page_shows_the_constants_the_engine_applies(app, demo_db):
     from indicators import methode
-    from indicators.parametres import PARAMETRES_AFFICHES, TOLERANCE_RETARD
+    from indicators.parametres import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES, TOLERANCE_RETARD
 
     at = app("pages/methode.py")
     catalogue, statuses, params = (d.value for d in at.dataframe)
@@ -216,7 +216,7 @@ def test_methodology_page_shows_the_constants_the_engine_applies(app, demo_db):
     assert "attributions_sans_domicile" in ratio and "attributions_total" in ratio
     assert list(statuses["Code"]) == list(status_mod.STATUTS)
     # in words, not code names (issue 17); the value is the one applied
-    assert list(params["Paramètre"]) == [methode.LIBELLES_PARAMETRES[p[0]] for p in PARAMETRES_AFFICHES]
+    assert list(params["Paramètre"]) == [LIBELLES_PARAMETRES[p[0]] for p in PARAMETRES_AFFICHES]
     assert not params.isin([p[0] for p in PARAMETRES_AFFICHES]).any().any()
     text = " ".join(m.value for m in at.markdown)
     assert f"seuil de retard {str(TOLERANCE_RETARD).replace('.', ',')}" in text and "TOLERANCE_RETARD" not in text

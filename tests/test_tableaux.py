@@ -12,7 +12,7 @@ from data import lectures
 from data.access import Personne
 from indicators import declaration, methode, status, tableaux
 from indicators import territoire as terr
-from indicators.parametres import PARAMETRES_AFFICHES
+from indicators.parametres import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES
 from tests import engine_fixtures as ef
 
 NATIONAL = Personne("n@dihal.gouv.fr", "national")
@@ -225,7 +225,7 @@ def test_methodology_is_generated_from_the_constants(monkeypatch):
     assert "seuil de retard 0,8** (sous 80 %" in text and "seuil de dépassement 1,2** (au-delà de 120 %" in text
     monkeypatch.setattr(methode, "TOLERANCE_RETARD", 0.75)
     assert "seuil de retard 0,75** (sous 75 %" in " ".join(t for _, t in methode.sections())
-    assert set(methode.LIBELLES_PARAMETRES) == {p[0] for p in PARAMETRES_AFFICHES}  # every parameter in words
+    assert set(LIBELLES_PARAMETRES) == {p[0] for p in PARAMETRES_AFFICHES}  # every parameter in words
     assert list(methode.parametres(avec_noms=True)["Nom dans le code"])[0] == "TOLERANCE_RETARD"
     st = methode.statuts()
     assert list(st["Code"]) == list(status.STATUTS) and st["Statut"].iloc[2] == status.affichage("en_retard")

@@ -5,6 +5,7 @@ tables drawn after them in the same run already show the change. Session keys st
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pandas as pd
 import streamlit as st
@@ -128,6 +129,7 @@ def reference_import(actor: Personne) -> None:
     """A roadmap file or the territory list (format-depot.md), validated as on the command line,
     shown, then stored on confirmation; national administrators only (the page and this check)."""
     from loaders import headers
+    from loaders.importer import audit_refused
     from pages.components.tables import tableau
 
     if not actor.peut_administrer:
@@ -141,12 +143,19 @@ def reference_import(actor: Personne) -> None:
     dry = _imported("Le contrôle du fichier", data, upload.name, user=actor.email, dry_run=True)
     if dry is None:
         return
-    if dry.kind not in (headers.ROADMAP, headers.TERRITORIES):
+    unreadable = dry.kind is None and not any(p.code == "type-inconnu" for p in dry.report.errors)
+    if dry.kind not in (headers.ROADMAP, headers.TERRITORIES) and not unreadable:
         st.error("Ce fichier n'est ni une feuille de route ni une liste des territoires (voir le format de dépôt) ; "
                  "les valeurs trimestrielles se déposent sur la page « Déposer des données ».")
         return
     if not dry.report.ok:
-        st.error(f"Fichier refusé ({headers.KIND_LABELS[dry.kind]}) : {dry.report.summary()}. Rien n'a été enregistré.")
+        audited: set = st.session_state.setdefault("adm_reference_audites", set())
+        if (digest := hashlib.sha256(data).hexdigest()) not in audited:  # once per file, not per rerun
+            audit_refused(dry, data, upload.name, db_path(), user=actor.email)
+            audited.add(digest)
+            refresh_version()
+        kind = f" ({headers.KIND_LABELS[dry.kind]})" if dry.kind else ""
+        st.error(f"Fichier refusé{kind} : {dry.report.summary()}. Rien n'a été enregistré.")
         problems = pd.DataFrame([p.as_dict() for p in dry.report.sorted_errors()])
         tableau(problems.drop(columns=["gravite"]), "problemes-reference", key="adm_reference_problemes")
         return
