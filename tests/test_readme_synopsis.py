@@ -1,6 +1,7 @@
 """The README's command synopsis is the argparse usage: every `python -m X ...` line of its code
-blocks equals, whitespace aside, the line built from X's parser (one per subcommand, in order), and
-every command package of the project is documented there. A drifted README or parser fails here."""
+blocks equals the line built from X's parser (one per subcommand, in order), whitespace and the order
+of options aside (argparse takes options in any order; positionals keep theirs), and every command
+package of the project is documented there. A drifted README or parser fails here."""
 
 from __future__ import annotations
 
@@ -15,6 +16,16 @@ from tests.conftest import ROOT
 README = ROOT / "README.md"
 _FENCE = re.compile(r"^```.*?$(.*?)^```", re.M | re.S)
 _COMMAND = re.compile(r"^python -m (\w+)\b")
+# one argument of a synopsis: [--opt VALUE] or [--opt], --opt VALUE, or a bare word
+_TOKEN = re.compile(r"\[[^\]]*\]|--\S+(?: (?!-)[^\s\[]+)?|\S+")
+
+
+def canonical(line: str) -> tuple:
+    """A synopsis line as (words and positionals in order, options sorted): what must agree."""
+    words, options = [], []
+    for token in _TOKEN.findall(line):
+        (options if token.startswith(("[", "--")) else words).append(token)
+    return tuple(words), tuple(sorted(options))
 
 
 def readme_synopsis(text: str) -> dict[str, list[str]]:
@@ -64,10 +75,12 @@ def synopsis_drift(documented: dict[str, list[str]], parsers: dict[str, list[str
             drift.append(f"README documents `python -m {package}`, which has no command parser")
             continue
         written, built = documented.get(package, []), parsers[package]
-        differ = [f"README: {line}\n  usage: " + "\n  usage: ".join(built) for line in written if line not in built]
-        differ += [f"not in README: {line}" for line in built if line not in written]
+        written_forms, built_forms = [canonical(line) for line in written], [canonical(line) for line in built]
+        differ = [f"README: {line}\n  usage: " + "\n  usage: ".join(built)
+                  for line, form in zip(written, written_forms) if form not in built_forms]
+        differ += [f"not in README: {line}" for line, form in zip(built, built_forms) if form not in written_forms]
         drift += differ
-        if not differ and written != built:
+        if not differ and written_forms != built_forms:
             drift.append(f"README lists `python -m {package}`'s commands in another order than its parser")
     return drift
 
@@ -93,16 +106,21 @@ def test_a_drifted_readme_fails_the_comparison():
     parsers = command_packages()
     documented = readme_synopsis(text)
     assert documented["loaders"][0].startswith("python -m loaders import FICHIER [--db CHEMIN]")
-    # spacing is not drift
+    # spacing and the order of options are not drift
     spaced = text.replace("python -m loaders import FICHIER", "python -m loaders   import  FICHIER")
-    assert synopsis_drift(readme_synopsis(spaced), parsers) == []
-    # a renamed option, a dropped choice, a forgotten command, an unknown package, another order
+    moved = text.replace("[--db CHEMIN] [--kind", "[--kind", 1).replace("[--dry-run]", "[--dry-run] [--db CHEMIN]", 1)
+    for same in (spaced, moved):
+        assert same != text and synopsis_drift(readme_synopsis(same), parsers) == []
+    # a renamed option, a dropped choice, another metavar, an optional option written as required,
+    # a forgotten command, an unknown package, a positional written after another word
     drifted = [
         text.replace("[--dry-run]", "[--simulation]"),
         text.replace("table|csv|json]", "table|csv]", 1),
+        text.replace("[--user NOM]", "[--user USER]"),
+        text.replace("[--user NOM]", "--user NOM"),
         text.replace("python -m loaders demo [--db CHEMIN]\n", ""),
         text.replace("```bash\n", "```bash\npython -m inconnu run\n", 1),
-        text.replace("[--db CHEMIN] [--kind", "[--kind", 1).replace("[--dry-run]", "[--dry-run] [--db CHEMIN]", 1),
+        text.replace("python -m loaders import FICHIER", "python -m loaders FICHIER import"),
     ]
     for changed in drifted:
         assert changed != text
