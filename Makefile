@@ -31,10 +31,11 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 test: install chromium
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
+# no browser, no territory sweep, no child Python process: the in-process suite (under a minute)
 test-fast: install
-	$(PY) -m pytest -m "not browser and not slow"
+	$(PY) -m pytest -m "not browser and not slow and not subprocess" $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/bench_import.py

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 from pptx import Presentation
 
 from exports.__main__ import main
+from tests.cli import MODES, runner
 from tests.conftest import ROOT
 
 
@@ -22,12 +21,12 @@ def base(demo_template, tmp_path_factory):
     return path
 
 
-def test_club_as_a_subprocess_with_the_database_from_lda_db(base, tmp_path):
+@pytest.mark.parametrize("mode", MODES)  # in this process, and (marked subprocess) as a real process
+def test_club_as_a_subprocess_with_the_database_from_lda_db(base, tmp_path, mode):
     out = tmp_path / "club.pptx"
     env = {**os.environ, "LDA_DB": str(base), "PYTHONPATH": str(ROOT)}
-    run = subprocess.run([sys.executable, "-m", "exports", "club", "--at", "T3 2026", "--territories", "18,80021",
-                          "--anonymise", "--out", str(out)], capture_output=True, text=True, env=env, cwd=ROOT,
-                         timeout=120)
+    run = runner("exports", mode)("club", "--at", "T3 2026", "--territories", "18,80021", "--anonymise",
+                                  "--out", out, env=env)
     assert run.returncode == 0, run.stderr
     prs = Presentation(out)
     assert run.stdout == f"{out} : {len(prs.slides)} diapositives (T3 2026).\n"
