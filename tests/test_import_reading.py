@@ -10,7 +10,8 @@ import pytest
 
 from data import migrations, store
 from data.config import DUCKDB_CONFIG
-from loaders import octets, reading
+from loaders import reading
+from loaders.reading import reader
 from loaders.importer import import_bytes
 from loaders.sql_rules import release, validation_connection
 from tests.conftest import TODAY
@@ -75,8 +76,8 @@ def read(data):
 
 def test_fast_path_is_taken_only_where_duckdb_decodes_like_python(monkeypatch):
     calls = []
-    original = reading._python_parse
-    monkeypatch.setattr(reading, "_python_parse", lambda *a: calls.append(1) or original(*a))
+    original = reader.python_parse
+    monkeypatch.setattr(reader, "python_parse", lambda *a: calls.append(1) or original(*a))
     no_blank = [line for line in GOOD if line]
     fast_raw, fast_rows = read(encode(no_blank))
     assert calls == [] and fast_raw.encoding == "cp1252" and fast_raw.separator == ";"
@@ -87,7 +88,7 @@ def test_fast_path_is_taken_only_where_duckdb_decodes_like_python(monkeypatch):
     # Windows-1252 bytes 0x80-0x9F (here ’ and €) differ from Latin-1: Python decodes them, then
     # DuckDB parses the decoded text (no Python csv needed)
     special = [no_blank[0].replace("l'opérateur", "l’opérateur (5 €)")] + no_blank[1:]
-    assert octets._bytes_encoding(encode(special)) is None
+    assert reading.bytes_encoding(encode(special)) is None
     raw, rows = read(encode(special))
     assert calls == [1] and rows[0][5] == "déclaré par l’opérateur (5 €)" and rows[1:] == fast_rows[1:]
 

@@ -1,7 +1,8 @@
-"""The fast path of CSV reading: DuckDB decodes and parses the bytes of a file as received, when it
-decodes them exactly as Python would (valid UTF-8, or Windows-1252 with no byte in 0x80-0x9F, where
-it equals the Latin-1 DuckDB reads without an extension). Any other file is left to the Python path
-of loaders/reading.py, with the same results."""
+"""The DuckDB paths of CSV reading. The fast one: DuckDB decodes and parses the bytes of a file as
+received, when it decodes them exactly as Python would (valid UTF-8, or Windows-1252 with no byte
+in 0x80-0x9F, where it equals the Latin-1 DuckDB reads without an extension). Else, text decoded
+in Python is parsed by DuckDB when no exact line number needs Python's csv (csv_python.py), with
+the same results."""
 
 from __future__ import annotations
 
@@ -10,22 +11,17 @@ import csv
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 
 import duckdb
 
-from indicators.parametres import LIGNES_MAX_FICHIER
-from loaders.reading import (RawTable, _blank, _duckdb_read, _meanwhile, detect_separator, file_problem, nombre_fr,
-                            too_wide)
+from loaders.reading.background import meanwhile
+from loaders.reading.decode import blank, scan
+from loaders.reading.sniff import detect_separator, header_cells
+from loaders.reading.table import RawTable, brut_view, too_long, too_wide
 
 # characters DuckDB reads as a pattern in a file name (several files, or another one): such a file
 # is read through a private temporary copy instead
 _GLOB = re.compile(r"[*?\[\]{}]")
-_C1 = bytes(range(0x80, 0xA0))  # the bytes where Windows-1252 and Latin-1 differ
-_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r")  # what decode() calls a binary file
-_NOT_C1 = bytes(b for b in range(256) if b not in _C1)
-_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
-_ORDINARY = bytes(b for b in range(256) if b not in _C1 + _CONTROL + b"\n")  # every byte _scan() ignores
 
 
 def _size(path) -> int | None:
@@ -35,65 +31,17 @@ def _size(path) -> int | None:
         return None
 
 
-def _bytes_encoding(data: bytes) -> str | None:
-    """The encoding DuckDB can decode ``data`` with by itself, as decode() would read it: UTF-8 when
-    the bytes are valid UTF-8, else Latin-1 when no byte falls in 0x80-0x9F (where Windows-1252 and
-    Latin-1 differ: there the two decode every byte alike). None when Python must decode."""
-    return _scan(data).encoding
-
-
-@dataclass(frozen=True)
-class _Scan:
-    encoding: str | None  # see _bytes_encoding
-    newlines: int  # line feeds in the file
-    controls: bool  # whether a control character decode() refuses is anywhere in the file
-
-
-def _scan(data: bytes) -> _Scan:
-    """One C pass over the bytes (translate() deletes every byte but the few looked for: measured
-    3 ms on 10 MB, where a numpy mask cost 20 ms inside an import, and a regular expression 70 ms):
-    the encoding DuckDB can read the file in, its line feeds (the cap on lines) and whether it holds
-    a control character anywhere (a control byte is the same byte in UTF-8 and Windows-1252, never
-    part of another character)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        return _Scan(None, 0, False)  # decode() reads these, and the Python path counts their lines
-    kept = data.translate(None, _ORDINARY)
-    newlines = kept.count(b"\n")
-    controls = bool(kept.translate(None, _NOT_CONTROL))
-    if _is_utf8(data):
-        return _Scan("utf-8", newlines, controls)
-    if data.startswith(b"\xef\xbb\xbf") or kept.translate(None, _NOT_C1):
-        return _Scan(None, newlines, controls)
-    return _Scan("latin-1", newlines, controls)
-
-
-def _is_utf8(data: bytes) -> bool:
-    """Whether ``data`` is valid UTF-8; a file that is not fails on its first 64 KiB, cheaply."""
-    head = data[:65536]
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 3:  # a real error, not a character cut by the 64 KiB limit
-            return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection,
                     path: str | os.PathLike | None = None) -> bool:
     """Fast path for a regular CSV file: DuckDB decodes and parses the bytes as received, with no
     Python pass over the text. Returns False, having stored nothing, when the file needs decode()
     or Python's csv module (Windows-1252 bytes 0x80-0x9F, UTF-16, old Mac line ends, ragged rows,
     quoted line breaks...): that path then reads it with the same results."""
-    scan = _scan(data)
-    if scan.newlines + (0 if data.endswith(b"\n") else 1) > LIGNES_MAX_FICHIER:
-        raw.problems.append(file_problem("trop-de-lignes", limite=nombre_fr(LIGNES_MAX_FICHIER)))
+    bytes_scan = scan(data)
+    if too_long(bytes_scan.newlines + (0 if data.endswith(b"\n") else 1), raw):
         return True
-    encoding = scan.encoding
-    if encoding is None or scan.controls:
+    encoding = bytes_scan.encoding
+    if encoding is None or bytes_scan.controls:
         return False  # decode() reads it, or words the binary-file refusal
     body_start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     first_nl = data.find(b"\n", body_start)
@@ -107,20 +55,20 @@ def read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection,
     header_text = header_bytes.decode(codec)
     separator = detect_separator(header_text)
     try:
-        header = [h.strip() for h in next(csv.reader([header_text], delimiter=separator), [])]
+        header = [h.strip() for h in header_cells(header_text, separator)]
     except csv.Error:
         return False  # the Python path words the refusal
-    if not header or _blank(data, first_nl + 1):
+    if not header or blank(data, first_nl + 1):
         return False
     if too_wide(header, raw, 1):
         return True
     if not crlf and b"\r" in data:
         return False
     # the carriage returns are counted while DuckDB reads
-    carriage_returns = _meanwhile(lambda: data.count(b"\r") if crlf else 0, data)
+    carriage_returns = meanwhile(lambda: data.count(b"\r") if crlf else 0, data)
 
     def body_lines() -> int:
-        newlines = scan.newlines
+        newlines = bytes_scan.newlines
         if crlf and carriage_returns() != newlines:
             return -1  # mixed line ends or a carriage return in a cell: Python's reader counts them exactly
         return newlines - data.count(b"\n", 0, first_nl + 1) + (0 if data.endswith(b"\n") else 1)
@@ -144,3 +92,56 @@ def read_csv_bytes(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection,
     raw.separator = separator
     raw.header = header
     return True
+
+
+def read_csv_text(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> bool:
+    """DuckDB's parse of a CSV body decoded in Python (``\n`` line ends, header in ``raw``).
+    Returns False (and leaves nothing) when exact line numbers need Python's csv."""
+    physical_lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    if too_long(physical_lines + 1, raw):
+        return True  # refused: nothing for Python's csv to read
+    fd, path = tempfile.mkstemp(suffix=".csv", prefix="lda_")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(body)
+        count = _duckdb_read(con, path, raw.header, raw.separator, "\n", lambda: physical_lines)
+    finally:
+        os.unlink(path)
+    if count is None:
+        return False
+    raw.row_count, raw.count_exact = count, False
+    return True
+
+
+def _duckdb_read(con: duckdb.DuckDBPyConnection, path: str, header: list[str], separator: str,
+                 new_line: str, physical_lines, *, skip: int = 0, encoding: str = "utf-8") -> int | None:
+    """Parse the body of a CSV file with DuckDB into ``brut0``, exposed as the view ``brut`` (ligne,
+    c0..cN, blank rows left out; the header is line 1); returns its row count. None, leaving
+    nothing, when a row is ragged or the row count differs from ``physical_lines()`` (a quoted line
+    break; -1 for a file Python must read anyway): the caller then parses with Python's csv module."""
+    width = len(header)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    # DuckDB 2.0 reads no row at all with new_line = '\r\n' set explicitly (measured): Windows line
+    # ends are left to its detection, which finds them; the row count below checks the result
+    new_line_sql = "" if new_line == "\r\n" else f", new_line = '{new_line.replace(chr(10), chr(92) + 'n')}'"
+    try:
+        # strict, and no rejects table: any malformed row raises (the statement then stores nothing);
+        # the statement's result is the number of rows read
+        n = con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE brut0 AS
+            SELECT * FROM read_csv(?, delim = ?, quote = '"', escape = '"', header = false, skip = {int(skip)},
+                columns = {columns}, auto_detect = false, encoding = '{encoding}',
+                strict_mode = true, null_padding = false{new_line_sql})
+            """,
+            [path, separator],
+        ).fetchall()[0][0]
+    except duckdb.Error:
+        con.execute("DROP TABLE IF EXISTS brut0")
+        return None
+    if n != physical_lines():
+        con.execute("DROP TABLE brut0")
+        return None
+    brut_view(con, width)
+    # rows, blank ones included (cheap); validation sets the exact count (see RawTable.count_exact)
+    return n

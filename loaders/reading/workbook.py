@@ -14,10 +14,10 @@ import posixpath
 import zipfile
 from xml.etree.ElementTree import ParseError, fromstring, iterparse
 
-from openpyxl.utils.cell import coordinate_to_tuple
-
 from indicators.parametres import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO
-from loaders.reading import XLSX_MAX_RATIO, RawTable, _is_blank, file_problem, nombre_fr
+from loaders.reading.table import RawTable, file_problem, is_blank, nombre_fr
+
+XLSX_MAX_RATIO = 200  # zip-bomb guard (the decompressed size has its own cap, indicators/parametres.py)
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHEET_DATA, _ROW, _CELL, _FORMULA = f"{_MAIN}sheetData", f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}f"
@@ -40,7 +40,8 @@ class Refus(Exception):
         self.problem = file_problem(code, **params)
 
 
-def _xlsx_cell(value) -> str | None:
+def xlsx_cell(value) -> str | None:
+    """A cell's value as the text reading keeps (booleans in French, whole floats without ``.0``)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -142,6 +143,7 @@ def _check_sheets(archive: zipfile.ZipFile, names: set[str]) -> None:
 def _sheet_rows(book, sheet):
     """(line, cells) of every row of ``sheet`` that has cells, read from its XML; raises Refus
     beyond the caps, and the XML parser's errors on a broken sheet."""
+    from openpyxl.utils.cell import coordinate_to_tuple  # openpyxl only when a workbook is read
     from openpyxl.worksheet._reader import WorkSheetParser  # the cell decoding openpyxl itself uses
 
     # openpyxl's own cell decoding (shared strings, dates, booleans, inline strings): private API
@@ -164,7 +166,7 @@ def _sheet_rows(book, sheet):
                     parser.row_counter, parser.col_counter = line, 0
                 continue
             if tag == _CELL and row_element is not None:
-                column, value = _cell(parser, element)
+                column, value = _cell(parser, element, coordinate_to_tuple)
                 if column > COLONNES_MAX_FICHIER:
                     raise Refus("trop-de-colonnes", ligne=line, limite=COLONNES_MAX_FICHIER)
                 formula = element.find(_FORMULA)
@@ -189,10 +191,11 @@ def _sheet_rows(book, sheet):
                 element.clear()
 
 
-def _cell(parser, element) -> tuple[int, object]:
+def _cell(parser, element, coordinate_to_tuple) -> tuple[int, object]:
     """(column, value) of a cell element. An inline string is read here, as openpyxl's
     Text.content gives it (the plain text then each run's, no phonetic hint): openpyxl builds a
-    rich-text object per such cell, the slowest part of reading a sheet that scripts wrote."""
+    rich-text object per such cell, the slowest part of reading a sheet that scripts wrote.
+    ``coordinate_to_tuple`` is openpyxl's, imported by the caller."""
     if element.get("t") != "inlineStr":
         cell = parser.parse_cell(element)
         return cell["column"], cell["value"]
@@ -265,8 +268,8 @@ def _read_xlsx(data: bytes, raw: RawTable) -> list[tuple[int, list]] | None:
         rows: list[tuple[int, list]] = []
         header_seen = False
         for index, values in _sheet_rows(book, sheet):
-            cells = [_xlsx_cell(v) for v in values]
-            if _is_blank(cells):
+            cells = [xlsx_cell(v) for v in values]
+            if is_blank(cells):
                 continue
             if not header_seen:
                 while cells and (cells[-1] is None or str(cells[-1]).strip() == ""):
