@@ -31,6 +31,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 sys.path.insert(0, str(ROOT / "bench"))
 from bench_indicators import build  # noqa: E402
 from data import store  # noqa: E402
+from pages.components import auth  # noqa: E402
 
 GOAL = 10.0
 PAGES = {  # name: (script, query parameters, expected title)
@@ -86,6 +87,8 @@ def main(argv=None) -> int:
                 start = time.perf_counter()
                 print(f"base construite en {time.perf_counter() - start:.1f} s : {build(con)}")
         os.environ["LDA_DB"] = str(path)
+        # the scale database is not marked as demo data: without this the app stays closed
+        os.environ[auth.DEMO_SWITCH] = "1"
         trivial = median(run_trivial, args.repeat * 2)
         print(f"page triviale                               {trivial * 1000:8.1f} ms")
         for name, (page, params, title) in PAGES.items():
