@@ -93,3 +93,31 @@ def test_map_inset_frames_match_the_former_drawing(seed):
         for titre in (None, "Carte"):
             layout = carte.figure_carte(frame, couleur=couleur, titre=titre).to_dict()["layout"]
             assert {"shapes": layout["shapes"], "annotations": layout["annotations"]} == expected
+
+
+_calls: list = []
+
+
+def _counted(frame):
+    _calls.append(len(frame))
+    return {"lignes": len(frame)}
+
+
+def test_built_figures_are_kept_on_their_key_until_the_data_change(monkeypatch):
+    from pages.components import store as page_store
+
+    version = {"n": 1}
+    monkeypatch.setattr(page_store, "data_version", lambda: version["n"])
+    monkeypatch.setattr(page_store, "db_path", lambda: "/nowhere/test-construit.duckdb")
+    page_store._construit.clear()
+    _calls.clear()
+    two, three = pd.DataFrame({"a": [1, 2]}), pd.DataFrame({"a": [1, 2, 3]})
+    assert page_store.construit(_counted, ("k", "2026-T2"), two) == {"lignes": 2}
+    # same key, same version: kept, whatever is passed (the key decides the arguments)
+    assert page_store.construit(_counted, ("k", "2026-T2"), three) == {"lignes": 2}
+    assert _calls == [2]
+    # another key, or new data: built again
+    assert page_store.construit(_counted, ("k", "2026-T3"), three) == {"lignes": 3}
+    version["n"] = 2
+    assert page_store.construit(_counted, ("k", "2026-T2"), three) == {"lignes": 3}
+    assert _calls == [2, 3, 3]

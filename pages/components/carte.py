@@ -16,6 +16,7 @@ from plotly.colors import sample_colorscale
 
 from data import geo
 from indicators import status
+from pages.components import store
 from pages.components.graphiques import POLICE
 from pages.components.layout import pourcentage
 
@@ -294,25 +295,38 @@ def code_selectionne(event, codes) -> str | None:
     return None
 
 
+def _vue(frame: pd.DataFrame, couleur: str, hauteur: int) -> tuple[dict, str]:
+    """The figure as a plain dict, and the caption naming the territories without a known shape
+    ('' when every one has one)."""
+    fig = figure_carte(frame, couleur=couleur, hauteur=hauteur).to_dict()
+    frame = _normaliser(frame)
+    missing = geo.territory_shapes(frame).missing
+    if not missing:
+        return fig, ""
+    noms = frame.set_index("code")["nom"]
+    return fig, "Sans contour connu, absents de la carte : " + ", ".join(f"{noms.get(c, c)} ({c})" for c in missing)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _figure_en_cache(frame: pd.DataFrame, couleur: str, hauteur: int) -> dict:
-    # the frame comes from a read cached on the data version: same data, same figure, not rebuilt
-    # (a resource: the plain dict is shared read-only, not copied at every run)
-    return figure_carte(frame, couleur=couleur, hauteur=hauteur).to_dict()
+def _vue_en_cache(frame: pd.DataFrame, couleur: str, hauteur: int) -> tuple[dict, str]:
+    # same data, same figure, not rebuilt (a resource: the plain dict is shared read-only, not
+    # copied at every run)
+    return _vue(frame, couleur, hauteur)
 
 
 def afficher_carte(frame: pd.DataFrame, *, couleur: str = "statut", key: str = "carte",
-                   hauteur: int = HAUTEUR) -> str | None:
-    """Show the map (a click selects a territory) and return the code of the clicked territory."""
-    fig = _figure_en_cache(frame, couleur, hauteur)
+                   hauteur: int = HAUTEUR, cle: tuple | None = None) -> str | None:
+    """Show the map (a click selects a territory) and return the code of the clicked territory.
+    ``cle``, when given, names the data of ``frame`` (the arguments of the read that gave it): the
+    figure is then kept until the data change on it, without hashing the frame at every run."""
+    if cle is None:
+        fig, absents = _vue_en_cache(frame, couleur, hauteur)
+    else:
+        fig, absents = store.construit(_vue, (*cle, couleur, hauteur), frame, couleur, hauteur)
     event = st.plotly_chart(
         fig, key=key, on_select="rerun", selection_mode="points", width="stretch", config=CONFIG,
         alt="Carte de France des territoires du programme (outre-mer en encarts) ; "
             "les mêmes informations figurent dans le tableau des territoires.")
-    frame = _normaliser(frame)
-    missing = geo.territory_shapes(frame).missing
-    if missing:
-        noms = frame.set_index("code")["nom"]
-        st.caption("Sans contour connu, absents de la carte : "
-                   + ", ".join(f"{noms.get(c, c)} ({c})" for c in missing))
-    return code_selectionne(event, frame["code"])
+    if absents:
+        st.caption(absents)
+    return code_selectionne(event, frame["code"].astype(str))
