@@ -121,3 +121,21 @@ def test_built_figures_are_kept_on_their_key_until_the_data_change(monkeypatch):
     version["n"] = 2
     assert page_store.construit(_counted, ("k", "2026-T2"), three) == {"lignes": 3}
     assert _calls == [2, 3, 3]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cached_map_is_the_figure_and_names_the_territories_without_shape(seed):
+    import plotly.io as pio
+
+    frame = _random_map_frame(seed)
+    for couleur in carte.COULEURS_CARTE:
+        fig, absents = carte._vue(frame, couleur, 500)
+        assert pio.to_json(fig) == pio.to_json(carte.figure_carte(frame, couleur=couleur, hauteur=500).to_dict())
+        # the former afficher_carte() caption
+        missing = carte.geo.territory_shapes(carte._normaliser(frame)).missing
+        names = dict(zip(frame["code"], frame["nom"]))
+        assert absents == ("Sans contour connu, absents de la carte : "
+                           + ", ".join(f"{names[c]} ({c})" for c in missing) if missing else "")
+    unknown = pd.DataFrame([("000000000", "Sans contour", "epci", "", "en_retard", 10.0)],
+                           columns=["code", "nom", "type", "membres", "statut", "part_trajectoire_pct"])
+    assert carte._vue(unknown, "statut", 500)[1] == "Sans contour connu, absents de la carte : Sans contour (000000000)"

@@ -145,10 +145,14 @@ def figure_carte(frame: pd.DataFrame, *, couleur: str = "statut", hauteur: int =
     nb_evalues, nb_incomplets, declaration), coloured by status (legend with the French labels) or
     by the share of judged indicators on their path (colour bar); territories with incomplete
     reporting outlined in dots (legend entry INCOMPLET); the overseas départements in insets."""
+    frame = _normaliser(frame)
+    return _dessin(frame, geo.territory_shapes(frame).shapes, couleur=couleur, hauteur=hauteur, titre=titre)
+
+
+def _dessin(frame: pd.DataFrame, shapes: dict, *, couleur: str, hauteur: int, titre: str | None) -> go.Figure:
+    """figure_carte() of a _normaliser() frame whose shapes are given."""
     if couleur not in COULEURS_CARTE:
         raise ValueError(f"couleur doit être l'une de {COULEURS_CARTE}, pas {couleur!r}")
-    frame = _normaliser(frame)
-    shapes = geo.territory_shapes(frame).shapes
     rows = [r for r in frame.itertuples(index=False) if r.code in shapes]
     # Larger shapes first, so smaller territories inside them (an EPCI in its département) stay on top.
     rows.sort(key=lambda r: -_aire(shapes[r.code]))
@@ -298,9 +302,9 @@ def code_selectionne(event, codes) -> str | None:
 def _vue(frame: pd.DataFrame, couleur: str, hauteur: int) -> tuple[dict, str]:
     """The figure as a plain dict, and the caption naming the territories without a known shape
     ('' when every one has one)."""
-    fig = figure_carte(frame, couleur=couleur, hauteur=hauteur).to_dict()
     frame = _normaliser(frame)
-    missing = geo.territory_shapes(frame).missing
+    shapes, missing = geo.territory_shapes(frame)  # once for both (30 ms for every EPCI of France)
+    fig = _dessin(frame, shapes, couleur=couleur, hauteur=hauteur, titre=None).to_dict()
     if not missing:
         return fig, ""
     noms = frame.set_index("code")["nom"]
