@@ -71,11 +71,16 @@ def chiffres_cles(con, at: str, depuis: str | None) -> pd.DataFrame:
 def progression(con, at: str) -> pd.DataFrame:
     """progress() of every active territory at ``at``, with the territory's name, type, wave and
     région, the indicator's label, axe and priority."""
+    return _progression(con, at, lectures.territoires(con), lectures.catalogue(con))
+
+
+def _progression(con, at: str, territoires: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """progression() with the territories and the catalogue already read."""
     p = progress.progress(con, at)
     # one hash lookup per key column, then positional takes: several times cheaper than merge (or
     # one map per added column) on 40,000 text keys
-    _attach(p, "territoire", lectures.territoires(con).set_index("code"), ("nom", "type", "vague", "region", "population"))
-    _attach(p, "indicateur", lectures.catalogue(con).set_index("code"), ("libelle", "axe", "priorite"))
+    _attach(p, "territoire", territoires.set_index("code"), ("nom", "type", "vague", "region", "population"))
+    _attach(p, "indicateur", catalogue.set_index("code"), ("libelle", "axe", "priorite"))
     return p
 
 
@@ -327,15 +332,16 @@ def pilotage(con, at: str, filtres: tuple = ()) -> dict:
     counts, the status matrix, one row per territory for the map, and the values each filter can
     take (from the unfiltered rows: call it first without filters, the result is the same), and on
     the unfiltered call only, the national table of national.national()."""
-    everything = progression(con, at)
+    # the territories and the catalogue read once for the whole page
+    cat, territoires = lectures.catalogue(con), lectures.territoires(con)
+    everything = _progression(con, at, territoires, cat)
     frame = filtrer(everything, **{k: list(v) for k, v in filtres})
-    cat = lectures.catalogue(con)
     return {
         "options": options_filtres(everything),
         "resume": resume(frame),
         "comptes": comptes_statuts(frame),
         "matrice": matrice(frame, {c: noms.libelle_matrice(c, lib) for c, lib in zip(cat["code"], cat["libelle"])}),
-        "carte": carte_territoires(frame, lectures.territoires(con)),
+        "carte": carte_territoires(frame, territoires),
         # the national totals ignore the filters: computed once, on the unfiltered call, from the
         # progress already at hand (national() would otherwise compute it again)
         "national": national.national(con, at, progress_frame=everything) if not filtres else None,
