@@ -5,7 +5,7 @@ import streamlit as st
 from data import lectures, queries
 from indicators import quarters, tableaux
 from pages.components import auth, carte, filtres, graphiques, layout, tables
-from pages.components.store import read
+from pages.components.store import construit, read
 
 auth.person()  # first: decides who this is even if the page runs without app.py
 st.title("Pilotage national")
@@ -21,7 +21,7 @@ st.header("Statuts des indicateurs des feuilles de route")
 layout.aide_statuts()
 col_graph, col_table = st.columns([3, 2])
 with col_graph:
-    graphiques.afficher(graphiques.figure(graphiques.barres_statuts, vue["comptes"]), key="statuts")
+    graphiques.afficher(construit(graphiques.barres_statuts, ("pilotage", at, choix), vue["comptes"]), key="statuts")
 with col_table:
     tables.tableau(vue["comptes"][["Statut", "Nombre"]], f"statuts-{at}", key="t_statuts")
 
@@ -41,7 +41,7 @@ st.header("Carte des territoires")
 couleur = st.segmented_control("Colorer selon", list(carte.COULEURS_CARTE), default="statut", key="couleur",
                                format_func={"statut": "Statut dominant", "trajectoire": carte.MESURE}.get)
 st.caption(carte.LEGENDE)
-clic = carte.afficher_carte(vue["carte"], couleur=couleur or "statut", key="carte")
+clic = carte.afficher_carte(vue["carte"], couleur=couleur or "statut", key="carte", cle=("pilotage", at, choix))
 if clic:
     st.switch_page("pages/territoire.py", query_params={"territoire": clic})
 tables.tableau(layout.tableau_carte(vue["carte"]), f"carte-{at}", key="t_carte")
@@ -56,5 +56,5 @@ premier = quarters.shift(at, -7)
 completude = read(tableaux.completude, premier, at)
 heat, total = tableaux.moins_complets(completude, layout.LIGNES_CARTE_CHALEUR)
 st.caption(layout.legende_completude(len(heat["territoire"].unique()), total))
-graphiques.afficher(graphiques.figure(graphiques.carte_completude, heat), key="completude")
+graphiques.afficher(construit(graphiques.carte_completude, ("completude", premier, at), heat), key="completude")
 tables.tableau(layout.tableau_completude(completude), f"completude-{premier}-{at}", key="t_completude")
