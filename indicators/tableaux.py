@@ -230,13 +230,15 @@ def trajectoire(history: pd.DataFrame, values: pd.DataFrame, at: str) -> pd.Data
               "renseigne"]]
 
 
-def totaux_nationaux(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+def totaux_nationaux(frame: pd.DataFrame, catalogue: pd.DataFrame, *, arrondi: bool = True) -> pd.DataFrame:
     """The national table of a quarter (national.national()) with French column names: figure,
-    territories behind it, per 100,000, roadmap progress and the count of territories per status."""
+    territories behind it, per 100,000, roadmap progress and the count of territories per status.
+    ``arrondi``: computed figures to one decimal, as shown on screen; False for the downloads,
+    which keep full precision behind a display format (8,98 %, not 9)."""
     lib = catalogue.set_index("code")["libelle"]
-    # computed figures shown with one decimal at most, like everywhere else (5,5 not 5,464)
-    frame = frame.assign(**{c: frame[c].round(1) for c in
-                            ("valeur", "pour_100000", "realise_total", "cible_total", "avancement_national_pct")})
+    if arrondi:  # computed figures shown with one decimal at most, like everywhere else (5,5 not 5,464)
+        frame = frame.assign(**{c: frame[c].round(1) for c in
+                                ("valeur", "pour_100000", "realise_total", "cible_total", "avancement_national_pct")})
     out = pd.DataFrame({
         "Indicateur": frame["indicateur"].map(lib),
         "Unité": frame["unite"],
