@@ -35,11 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from data import store  # noqa: E402
+from bench.bench_import import QUARTERS, registered_database  # noqa: E402
 from data.config import DUCKDB_CONFIG  # noqa: E402
-from loaders.importer import import_bytes  # noqa: E402
 
-QUARTERS = [f"{y}-T{q}" for y in (2023, 2024) for q in range(1, 5)]
 COMMENTS = ("déclaré par l'opérateur", "estimation du SIAO", "données partielles, à revoir", "RAS",
             "chiffre consolidé après réunion", "hors dispositif expérimental")
 
@@ -58,14 +56,7 @@ def french(value: int) -> str:
 
 def build_fixture(workdir: Path) -> tuple[Path, Path, Path]:
     """A database with every EPCI registered; the 200,480-row file and a 100-row one."""
-    db = workdir / "modele.duckdb"
-    with store.connect(db) as con:
-        epci = [c for (c,) in con.execute("SELECT code FROM collectivite WHERE niveau = 'epci' ORDER BY code").fetchall()]
-        indicators = [c for (c,) in con.execute(
-            "SELECT code FROM indicateur WHERE nature IN ('flux', 'stock') ORDER BY ordre LIMIT 20").fetchall()]
-    territories = "code_territoire;vague\n" + "".join(f"{c};AMI banc\n" for c in epci)
-    result = import_bytes(territories.encode(), "territoires.csv", db, user="banc")
-    assert result.stored, result.report.sorted_errors()[:3]
+    db, epci, indicators = registered_database(workdir)
     rng = random.Random(20261206)
     header = "code_territoire;indicateur;trimestre;valeur;commentaire"
     lines = [f"{code};{indicator};{q};{french(rng.randrange(0, 3000))};{rng.choice(COMMENTS)} n° {rng.randrange(1000)}"
