@@ -211,9 +211,10 @@ def drop_temporary(con: duckdb.DuckDBPyConnection, names: list[str] | tuple[str,
 
 
 def register(con: duckdb.DuckDBPyConnection, name: str, obj) -> None:
-    """con.register, serialised across the threads of this process."""
+    """con.register, serialised across the threads of this process. An object that offers
+    ``as_relation(con)`` (the reference tables of loaders/referentiel.py) is registered as it."""
     with _REGISTER_LOCK:
-        con.register(name, obj)
+        con.register(name, obj.as_relation(con) if hasattr(obj, "as_relation") else obj)
 
 
 def unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:

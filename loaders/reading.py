@@ -18,7 +18,6 @@ import threading
 from dataclasses import dataclass, field
 
 import duckdb
-import pyarrow as pa
 
 from data import store
 from indicators.parametres import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAILLE_MAX_FICHIER_MO
@@ -350,6 +349,8 @@ def _python_parse(body: str, raw: RawTable, con: duckdb.DuckDBPyConnection) -> N
 
 def _rows_to_table(rows: list[tuple[int, list]], raw: RawTable, con: duckdb.DuckDBPyConnection) -> None:
     """Store (line, cells) rows as table brut; ragged rows become ``ligne-longueur`` problems."""
+    import pyarrow as pa  # here: the fast path (DuckDB reads the bytes) never needs it
+
     width = len(raw.header)
     kept_lines, columns = [], [[] for _ in range(width)]
     for line, cells in rows:
