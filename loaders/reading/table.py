@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import duckdb
-import pyarrow as pa
 
 from data import store
 from indicators.parametres import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER
@@ -136,6 +135,8 @@ def rows_to_table(rows: list[tuple[int, list]], raw: RawTable, con: duckdb.DuckD
             columns[i].append(cells[i] if cells[i] != "" else None)
     if not kept_lines and not raw.problems:
         raw.problems.append(file_problem("fichier-vide"))
+    import pyarrow as pa  # here: the fast path (DuckDB reads the bytes) never needs it
+
     table = pa.table(
         {"ligne": pa.array(kept_lines, pa.int32())}
         | {f"c{i}": pa.array(columns[i], pa.string()) for i in range(width)}
