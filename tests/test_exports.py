@@ -437,3 +437,14 @@ def test_outside_their_scope_a_person_reads_a_focus_territory_at_the_default_qua
 
 def focus_of(deck):
     return [d for d in deck.diapos if d.titre.startswith("Focus")][0]
+
+
+@pytest.mark.parametrize("name", ["club", "fiche"])
+def test_extended_properties_say_16_9_and_the_slide_count(decks, name):
+    deck, _, path = decks[name]
+    app = etree.fromstring(zipfile.ZipFile(path).read("docProps/app.xml"))
+    ns = {"e": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"}
+    assert app.findtext("e:PresentationFormat", namespaces=ns) == pptx.FORMAT_PRESENTATION
+    assert "16:9" in pptx.FORMAT_PRESENTATION and "4:3" not in zipfile.ZipFile(path).read("docProps/app.xml").decode()
+    assert app.findtext("e:Slides", namespaces=ns) == app.findtext("e:Notes", namespaces=ns) == str(len(deck.diapos))
+    assert app.findtext("e:Application", namespaces=ns) == pptx.AUTEUR
