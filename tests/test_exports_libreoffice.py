@@ -1,4 +1,4 @@
-"""The Club deck and the territory fiche rendered to PDF by LibreOffice Impress headless (issue 12):
+"""The Club deck, the territory fiche and the ministers' note rendered to PDF by LibreOffice Impress headless (issue 12):
 a file LibreOffice cannot read whole (a chart it rejects, a broken part) is one PowerPoint would
 offer to "repair". Each file must convert, with one PDF page per slide and nothing printed but
 the conversion line. ``make test`` installs Debian's libreoffice-impress (make libreoffice);
@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from data import store
-from exports import club, fiche, pptx
+from exports import club, fiche, note, pptx
 from tests.browser.conftest import _missing
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
@@ -41,7 +41,8 @@ def test_club_deck_and_fiche_render_to_pdf_one_page_per_slide_without_complaint(
     db = tmp_path / "demo.duckdb"
     shutil.copy(demo_template, db)
     with store.connect(db) as con:
-        decks = {"club": club.construire(con, AT, focus=("18", "80021")), "fiche": fiche.construire(con, "18", AT)}
+        decks = {"club": club.construire(con, AT, focus=("18", "80021")), "fiche": fiche.construire(con, "18", AT),
+                 "note": note.construire(con, AT)}
     files = [pptx.ecrire(deck, tmp_path / f"{name}.pptx") for name, deck in decks.items()]
     out = tmp_path / "pdf"
     run = subprocess.run(

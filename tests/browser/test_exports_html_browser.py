@@ -1,4 +1,4 @@
-"""The deck's and the fiche's .html opened from disk (file://) in headless Chromium with every
+"""The deck's, the fiche's and the note's .html opened from disk (file://) in headless Chromium with every
 request aborted but the file itself: every chart of the deck drawn by the plotly.js inside the
 file (one .js-plotly-plot per chart, with its SVG traces), nothing requested from any host (not
 even localhost), no console error."""
@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from data import store
-from exports import club, fiche, html
+from exports import club, fiche, html, note
 from exports import modele as m
 from tests.browser.conftest import ACTION_TIMEOUT_MS, VIEWPORT
 
@@ -36,11 +36,12 @@ def fichiers(demo_template, tmp_path_factory):
     path = folder / "demo.duckdb"
     shutil.copy(demo_template, path)
     with store.connect(path) as con:
-        decks = {"club": club.construire(con, AT, focus=("18",)), "fiche": fiche.construire(con, "18", AT)}
+        decks = {"club": club.construire(con, AT, focus=("18",)), "fiche": fiche.construire(con, "18", AT),
+                 "note": note.construire(con, AT)}
     return {name: (deck, html.ecrire(deck, folder / f"{name}.html")) for name, deck in decks.items()}
 
 
-@pytest.mark.parametrize("name", ["club", "fiche"])
+@pytest.mark.parametrize("name", ["club", "fiche", "note"])
 def test_html_draws_every_chart_offline_from_the_file_alone(browser, fichiers, name):
     deck, path = fichiers[name]
     own = path.resolve().as_uri()
