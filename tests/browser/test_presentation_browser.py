@@ -51,7 +51,8 @@ def test_presentation_page_scope_slides_projection_and_pptx_download(page, page_
 
     page.get_by_role("button", name="Suivante ▶").click()
     expect(page.get_by_text(f"Diapositive 2 sur {n}", exact=True)).to_be_visible(timeout=SLIDE_TIMEOUT_MS)
-    expect(title).to_have_text(re.compile(r"^Chiffres nationaux du T\d \d{4}$"))
+    expect(title).to_have_text(re.compile(r"^Chiffres clés du T\d \d{4}$"))  # the wave's own figures
+    expect(subtitle).to_contain_text(scope.split(" · ")[-1].split(",")[0])
     page.get_by_role("button", name="Suivante ▶").click()
     expect(page.get_by_text(f"Diapositive 3 sur {n}", exact=True)).to_be_visible(timeout=SLIDE_TIMEOUT_MS)
     expect(title).to_have_text("Avancement vers les cibles")
@@ -60,7 +61,7 @@ def test_presentation_page_scope_slides_projection_and_pptx_download(page, page_
     expect(chart.locator("g.trace").first).to_be_attached()
     page.get_by_role("button", name="◀ Précédente").click()
     expect(page.get_by_text(f"Diapositive 2 sur {n}", exact=True)).to_be_visible(timeout=SLIDE_TIMEOUT_MS)
-    expect(title).to_have_text(re.compile(r"^Chiffres nationaux"))
+    expect(title).to_have_text(re.compile(r"^Chiffres clés"))
 
     page.get_by_text("Mode projection (sans barre latérale)").click()
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden(timeout=SLIDE_TIMEOUT_MS)
