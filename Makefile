@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11+):
 #   make run   installs what is needed, builds the demo database if missing, starts the dashboard
-#   make test  installs what is needed (Python packages, Debian's chromium) and runs every test
+#   make test  installs what is needed (Python packages, Debian's chromium and libreoffice-impress) and runs every test
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +8,7 @@ DB ?= data/lda.duckdb
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run demo test test-fast chromium bench reference clean
+.PHONY: install run demo test test-fast chromium libreoffice bench reference clean
 
 $(VENV)/.installed: requirements.txt requirements-lock.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,14 @@ run: install $(DB)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium
+# LibreOffice Impress renders the generated .pptx to PDF in one test (a file PowerPoint would "repair").
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-impress >/dev/null; }
+
+test: install chromium libreoffice
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# no browser, no territory sweep, no child Python process: the in-process suite (under a minute)
+# no browser, no territory sweep, no LibreOffice, no child Python process: the in-process suite
 test-fast: install
 	$(PY) -m pytest -m "not browser and not slow and not subprocess" $(PYTEST_ARGS)
 

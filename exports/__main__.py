@@ -1,7 +1,10 @@
-"""Command line: python -m exports club|fiche (presentation.md's contract, stable for scripts).
+"""Command line: python -m exports club|fiche|note (presentation.md's contract, stable for scripts).
 
     python -m exports club  [--db PATH] [--at QUARTER] [--territories CODE,CODE...] [--anonymise] --out FILE
     python -m exports fiche --territory CODE [--db PATH] [--at QUARTER] --out FILE
+    python -m exports note  [--db PATH] [--at QUARTER] --out FILE
+
+``note`` is the ministers' short note (headline figures and the map, two slides), in the same style.
 
 FILE ends in .pptx (PowerPoint, native charts) or .html (one self-contained file). The chosen
 territories of ``club`` are its scope and get a focus slide each (at most club.FOCUS_MAX).
@@ -50,11 +53,11 @@ def _codes(text: str) -> tuple[str, ...]:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (French help and messages)."""
     parser = ParseurFrancais(prog="python -m exports",
-                             description="Présentations : diaporama du Club des territoires, fiche d'un territoire.")
+                             description="Présentations : diaporama du Club des territoires, fiche d'un territoire, note aux cabinets.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=ParseurFrancais, title="commandes",
-                                metavar="{club,fiche}")
+                                metavar="{club,fiche,note}")
     common = ParseurFrancais(add_help=False)
-    common.add_argument("--db", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
+    common.add_argument("--db", metavar="CHEMIN", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
     common.add_argument("--at", type=_quarter, default=None, metavar="TRIMESTRE",
                         help=f"trimestre de référence ({quarters.ACCEPTED_FORMS}) ; défaut : le dernier trimestre complet")
     common.add_argument("--out", type=_out, required=True, metavar="FICHIER", help="fichier à écrire (.pptx ou .html)")
@@ -65,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="remplacer noms et codes des territoires par « Territoire A, B… » (ordre alphabétique des codes)")
     fiche = sub.add_parser("fiche", parents=[common], help="fiche d'un territoire")
     fiche.add_argument("--territory", required=True, metavar="CODE", help="code du territoire")
+    sub.add_parser("note", parents=[common], help="note aux cabinets : chiffres nationaux et carte (deux diapositives)")
     return parser
 
 
@@ -72,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     from data import store
-    from exports import club, fiche, html, pptx
+    from exports import club, fiche, html, note, pptx
     from exports.perimetre import Perimetre
 
     def action() -> int:
@@ -81,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
                 if args.command == "club":
                     deck = club.construire(con, args.at, Perimetre(codes=args.territories),
                                            anonymiser=args.anonymise, focus=args.territories)
+                elif args.command == "note":
+                    deck = note.construire(con, args.at)
                 else:
                     deck = fiche.construire(con, args.territory.strip(), args.at)
             except ExportImpossible as exc:

@@ -107,13 +107,16 @@ def _chiffres_cles(d: Donnees) -> Diapo:
                      f"(source : {lib.at[row.indicateur, 'source']}) — "
                      f"{pluriel(row.territoires_renseignes, 'territoire')} derrière la valeur du trimestre, "
                      f"{pluriel(row.territoires_compares, 'territoire')} derrière l'évolution.")
-    wide = not (d.perimetre.vague or d.perimetre.region or d.perimetre.type or d.perimetre.codes)
+    wide = d.perimetre.entier
     return Diapo(
-        titre=f"Chiffres nationaux du {quarters.label(d.at)}",
-        sous_titre="Ensemble des territoires actifs du programme" + ("" if wide else ", quel que soit le périmètre"),
+        titre=f"Chiffres {'nationaux' if wide else 'clés'} du {quarters.label(d.at)}",
+        sous_titre="Ensemble des territoires actifs du programme" if wide else
+        f"Périmètre : {d.perimetre.description(len(d.territoires), d.noms.anonymise)}"
+        + ("" if d.perimetre.codes else f" ({_territoires(d)})"),
         blocs=[Cartes(tuple(cards), par_ligne=4)],
         notes=_notes(*notes,
-                     "Valeur du trimestre : somme des territoires ayant déposé (flux ; sommes de flux).",
+                     "Valeur du trimestre : somme des territoires " + ("" if wide else "du périmètre ")
+                     + "ayant déposé (flux ; sommes de flux).",
                      "Évolution à périmètre constant : sur les seuls territoires ayant déposé ce trimestre et le "
                      "précédent, pour qu'un territoire muet un trimestre ne passe pas pour une baisse.",
                      f"Cumul : somme des trimestres depuis le début des premières feuilles de route ({depuis})."))

@@ -27,6 +27,11 @@ class Perimetre:
     type: str | None = None
     codes: tuple[str, ...] = ()
 
+    @property
+    def entier(self) -> bool:
+        """No filter: every active territory of the programme."""
+        return not (self.vague or self.region or self.type or self.codes)
+
     def filtres(self) -> dict:
         """The keyword filters of tableaux.filtrer()."""
         return {"vagues": [self.vague] if self.vague else [], "regions": [self.region] if self.region else [],
@@ -57,7 +62,7 @@ class Donnees:
     territoires: pd.DataFrame  # active territories of the scope
     progression: pd.DataFrame  # tableaux.progression() rows of the scope
     national: pd.DataFrame  # national.national() with the roadmap summary over the scope
-    cles: pd.DataFrame  # tableaux.chiffres_cles() (every active territory)
+    cles: pd.DataFrame  # tableaux.chiffres_cles() over the scope's territories
     carte: pd.DataFrame  # tableaux.carte_territoires() of the scope
     completude: pd.DataFrame  # tableaux.completude() of the scope, last quarters
     catalogue: pd.DataFrame
@@ -102,7 +107,7 @@ def donnees(con, at: str | None, perimetre: Perimetre, anonymiser: bool) -> Donn
     depuis = lectures.premier_debut(con)
     return Donnees(
         at=at, perimetre=perimetre, territoires=scope.reset_index(drop=True), progression=frame,
-        national=national.national(con, at, progress_frame=frame), cles=tableaux.chiffres_cles(con, at, depuis),
+        national=national.national(con, at, progress_frame=frame), cles=tableaux.chiffres_cles(con, at, depuis, None if perimetre.entier else codes),
         carte=tableaux.carte_territoires(frame, scope), completude=comp, catalogue=lectures.catalogue(con),
         depuis=depuis, demo=store.is_demo(con), date_donnees=date(queries.date_des_donnees(con, codes)),
         millesime=national.population_millesime(con), deposants=len(reporting), noms=Noms(scope, anonymiser))

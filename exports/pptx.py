@@ -4,6 +4,7 @@ text alternative on every chart, table and map, speaker notes on every slide."""
 
 from __future__ import annotations
 
+from html import escape
 from io import BytesIO
 from pathlib import Path
 
@@ -65,7 +66,25 @@ def _presentation(deck: m.Deck):
     props.category = deck.proprietes.get("category", "")
     props.comments = deck.pied + (f" · {m.MENTION_DEMO}" if deck.demo else "")
     props.revision = 1
+    _proprietes_application(prs, len(deck.diapos))
     return prs
+
+
+# python-pptx's template says "On-screen Show (4:3)", 0 slides, "Microsoft Macintosh PowerPoint":
+# the extended properties are rewritten to describe the file as it is (16:9, its slide count).
+_APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            "<Application>{application}</Application><PresentationFormat>{format}</PresentationFormat>"
+            "<Slides>{n}</Slides><Notes>{n}</Notes><HiddenSlides>0</HiddenSlides>"
+            "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc></Properties>")
+FORMAT_PRESENTATION = "Grand écran (16:9)"
+
+
+def _proprietes_application(prs, n: int) -> None:
+    for part in prs.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = _APP_XML.format(application=escape(AUTEUR), format=FORMAT_PRESENTATION, n=n).encode("utf-8")
 
 
 def _texte(shape_or_frame, paragraphs, *, size=18, bold=False, color=TEXTE, align=None):

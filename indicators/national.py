@@ -31,14 +31,14 @@ PER = 100_000
 _registration = itertools.count(1)
 
 
-def figures_sql() -> str:
+def figures_sql(filtre: bool = False) -> str:
     """SQL of the national figure of every catalogue indicator at every quarter of $quarters (the
-    range from $first to $last)."""
+    range from $first to $last); with ``filtre``, over the active territories of $territoires only."""
     # Territories and indicators are joined once to integer ids: grouping and joining on them is
     # much cheaper than on their text codes.
     return f"""
     WITH refs AS (SELECT unnest($quarters::VARCHAR[]) AS trimestre),
-    terr AS (SELECT code AS territoire, population, row_number() OVER () AS tid FROM {TERRITOIRE} WHERE actif),
+    terr AS (SELECT code AS territoire, population, row_number() OVER () AS tid FROM {TERRITOIRE} WHERE actif{_FILTRE if filtre else ''}),
     ids AS (SELECT code, nature, row_number() OVER () AS iid FROM {derived.INDICATEUR}),
     courants AS (
         SELECT t.tid, t.population, v.indicateur, v.trimestre, v.valeur
@@ -109,13 +109,19 @@ def figures_sql() -> str:
     """
 
 
-def figures(con, first: str, last: str | None = None) -> pd.DataFrame:
+_FILTRE = " AND list_contains($territoires::VARCHAR[], code)"
+
+
+def figures(con, first: str, last: str | None = None, territoires=None) -> pd.DataFrame:
     """National figure per indicator and quarter from ``first`` to ``last`` (default: ``first``):
     valeur, numerateur/denominateur (ratio), territoires_renseignes, population_couverte,
-    pour_100000, trimestre_plus_ancien (for a stock, the oldest latest value summed)."""
+    pour_100000, trimestre_plus_ancien (for a stock, the oldest latest value summed).
+    ``territoires`` (codes; None: every active territory) sums over those territories only."""
     last = last or first
     params = {"quarters": quarters.quarter_range(first, last), "first": first, "last": last}
-    return derived.fetch(con, figures_sql(), params)
+    if territoires is not None:
+        params["territoires"] = [str(c) for c in territoires]
+    return derived.fetch(con, figures_sql(territoires is not None), params)
 
 
 _SUMMARY_COLUMNS = ["indicateur", "nature", "statut", "trimestres_ecoules", "realise", "attendu", "cible"]

@@ -34,18 +34,20 @@ def formule(row) -> str:
     return ""
 
 
-def chiffres_cles(con, at: str, depuis: str | None) -> pd.DataFrame:
+def chiffres_cles(con, at: str, depuis: str | None, territoires=None) -> pd.DataFrame:
     """National headline figures at quarter ``at``: the quarter's value, the previous quarter's, the
     total since ``depuis`` (the first roadmap start), with territories reporting; and the change on
     the previous quarter like for like: over the territories that reported both quarters
     (``territoires_compares``), so that a territory reporting one of them only does not pass for a
-    rise or a fall. The headline indicators are flows and sums of flows."""
+    rise or a fall. The headline indicators are flows and sums of flows. ``territoires`` (codes;
+    None: every active territory) restricts every figure to those territories."""
     first = min(depuis or at, quarters.shift(at, -1))
-    figs = national.figures(con, first, at)
+    figs = national.figures(con, first, at, territoires)
     figs = figs[figs["indicateur"].isin(CHIFFRES_CLES)]
     rows = []
     previous = quarters.shift(at, -1)
-    both = derived.quarterly(con, debut=previous, fin=at, indicateurs=list(CHIFFRES_CLES))
+    both = derived.quarterly(con, debut=previous, fin=at, indicateurs=list(CHIFFRES_CLES),
+                             territoires=None if territoires is None else [str(c) for c in territoires])
     both = both.pivot_table(index=["indicateur", "territoire"], columns="trimestre", values="valeur", aggfunc="sum")
     both = both.reindex(columns=[previous, at]).dropna()
     for code in CHIFFRES_CLES:

@@ -1,0 +1,84 @@
+"""The deck's, the fiche's and the note's .html opened from disk (file://) in headless Chromium with every
+request aborted but the file itself: every chart of the deck drawn by the plotly.js inside the
+file (one .js-plotly-plot per chart, with its SVG traces), nothing requested from any host (not
+even localhost), no console error."""
+
+from __future__ import annotations
+
+import shutil
+from urllib.parse import urlsplit
+
+import pytest
+
+from data import store
+from exports import club, fiche, html, note
+from exports import modele as m
+from tests.browser.conftest import ACTION_TIMEOUT_MS, VIEWPORT
+
+pytestmark = pytest.mark.browser
+
+AT = "2026-T3"
+# Per chart: its traces drawn in SVG (a <g class="trace"> per series, with a non-empty path) and
+# plotly's own count of the traces it was given.
+_DRAWN_JS = """
+() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => ({
+  title: gd._fullLayout && gd._fullLayout.title ? gd._fullLayout.title.text : null,
+  traces: gd.data ? gd.data.length : 0,
+  drawn: gd.querySelectorAll('svg.main-svg g.trace').length,
+  paths: [...gd.querySelectorAll('svg.main-svg g.trace path')].filter(p => (p.getAttribute('d') || '').length > 2).length,
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def fichiers(demo_template, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("html-navigateur")
+    path = folder / "demo.duckdb"
+    shutil.copy(demo_template, path)
+    with store.connect(path) as con:
+        decks = {"club": club.construire(con, AT, focus=("18",)), "fiche": fiche.construire(con, "18", AT),
+                 "note": note.construire(con, AT)}
+    return {name: (deck, html.ecrire(deck, folder / f"{name}.html")) for name, deck in decks.items()}
+
+
+@pytest.mark.parametrize("name", ["club", "fiche", "note"])
+def test_html_draws_every_chart_offline_from_the_file_alone(browser, fichiers, name):
+    deck, path = fichiers[name]
+    own = path.resolve().as_uri()
+    requests, refused, console, errors = [], [], [], []
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport=VIEWPORT,
+                                  service_workers="block")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+
+    def route(r):  # only the file itself may load: no host at all, localhost included
+        if r.request.url == own:
+            r.continue_()
+        else:
+            refused.append(r.request.url)
+            r.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    context.route_web_socket("**/*", lambda ws: (refused.append(ws.url), ws.close()))
+    page = context.new_page()
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda msg: msg.type == "error" and console.append(msg.text))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(own, wait_until="load")
+        expected = [b.titre for d in deck.diapos for b in d.blocs
+                    if isinstance(m.sans_graphique_vide(b), m.Graphique)]
+        page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(expected)}")
+        drawn = page.evaluate(_DRAWN_JS)
+        page.emulate_media(media="print")  # the print style requests nothing either
+        page.wait_for_timeout(200)
+    finally:
+        context.close()
+    assert expected, "the deck has charts"
+    assert [c["title"] for c in drawn] == expected
+    for chart in drawn:
+        series = chart["traces"]
+        assert series >= 1 and chart["drawn"] == series, chart
+        assert chart["paths"] >= 1, chart
+    outside = [u for u in requests if u != own and urlsplit(u).scheme not in {"data", "blob", "about"}]
+    assert outside == [] and refused == [], f"requests other than the file: {outside or refused}"
+    assert console == [] and errors == [], f"console errors: {console}, uncaught errors: {errors}"
