@@ -1,7 +1,8 @@
 """Command line: python -m loaders import|export|demo (a contract for scripts and scheduled jobs).
 
 Exit codes: 0 done; 1 file refused (nothing stored); 2 usage error or unreadable path;
-3 database busy beyond the allowed wait (nothing stored).
+3 database busy beyond the allowed wait (nothing stored): data.erreurs, mapped to the output by
+data.ligne_de_commande.executer.
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ import sys
 from pathlib import Path
 
 from data import store
-from data.ligne_de_commande import ParseurFrancais
+from data.erreurs import EXIT_OK, EXIT_REFUSE, UtilisationIncorrecte
+from data.ligne_de_commande import ParseurFrancais, executer
 from loaders import headers
 from loaders.problems import ERREUR
 from loaders.resume import resume_par_code, resume_utile
-
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
-
 
 _Parser = ParseurFrancais  # French help and usage errors (exit 2)
 
@@ -68,8 +67,7 @@ def cmd_import(args) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        print(f"Impossible de lire le fichier {path} : {_os_reason(exc)}.", file=sys.stderr)
-        return EXIT_USAGE
+        raise UtilisationIncorrecte(f"Impossible de lire le fichier {path} : {_os_reason(exc)}.") from exc
     result = import_bytes(data, path.name, args.db, kind=args.kind, user=args.user or _default_user(),
                           dry_run=args.dry_run, path=path)
     print(f"Type détecté : {result.kind_label}")
@@ -86,7 +84,7 @@ def cmd_import(args) -> int:
         if report.truncated(ERREUR):
             print(f"… et {report.truncated(ERREUR)} autres problèmes non listés "
                   f"(plafond de {report.cap} problèmes par rapport).")
-        return EXIT_REFUSED
+        return EXIT_REFUSE  # the report is the output (stdout): no exception to map
     verb = "Simulation (rien n'a été enregistré)" if args.dry_run else "Enregistré"
     print(f"{verb} : {result.counts_line()}")
     if report.warning_count:
@@ -101,16 +99,14 @@ def cmd_export(args) -> int:
 
     fmt = args.format or ("xlsx" if args.out and args.out.lower().endswith(".xlsx") else "csv")
     if fmt == "xlsx" and not args.out:
-        print("Erreur d'utilisation : --out est obligatoire pour un export xlsx.", file=sys.stderr)
-        return EXIT_USAGE
+        raise UtilisationIncorrecte("Erreur d'utilisation : --out est obligatoire pour un export xlsx.")
     with store.connect(args.db) as con:
         payload = export_values(con, fmt=fmt, history=args.history)
     if args.out:
         try:
             Path(args.out).write_bytes(payload)
         except OSError as exc:
-            print(f"Impossible d'écrire {args.out} : {_os_reason(exc)}.", file=sys.stderr)
-            return EXIT_USAGE
+            raise UtilisationIncorrecte(f"Impossible d'écrire {args.out} : {_os_reason(exc)}.") from exc
         print(f"Export écrit dans {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(payload)
@@ -128,7 +124,7 @@ def cmd_demo(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo}[args.command]
-    return store.run_command(lambda: handler(args))
+    return executer(lambda: handler(args))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import streamlit as st
 from data import apercu as apercu_data
 from data import lectures, queries, store
 from data.access import Personne
+from data.erreurs import BaseOccupee
 from indicators import quarters
 from indicators import territoire as fiche_territoire
 from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
@@ -316,7 +317,7 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
         except apercu_data.DepotRefuse as exc:
             st.error(str(exc))
             return
-        except store.StoreBusy as exc:
+        except BaseOccupee as exc:
             st.error(str(exc))
             return
         if done.stored:

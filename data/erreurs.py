@@ -1,0 +1,93 @@
+"""The one family of expected errors: each a French message for the person, a stable code and the
+exit code of the command line.
+
+It sits at the bottom (data/, importing nothing of the project) so that every layer raises the same
+classes; their output is decided in two places only: ``data.ligne_de_commande.executer`` for every
+``python -m`` command, ``pages.components.erreurs.afficher_erreur`` for the pages. Anything else
+raised is a bug: an incident on a page, a traceback on the command line.
+"""
+
+from __future__ import annotations
+
+# Exit codes of every command line (README, « Codes de sortie »)
+EXIT_OK = 0
+EXIT_REFUSE = 1  # the request was refused for its content or its rights: nothing stored
+EXIT_USAGE = 2  # usage error, unreadable path or database that cannot be opened
+EXIT_OCCUPEE = 3  # database busy beyond the allowed wait: nothing stored
+
+SORTIES = {
+    EXIT_OK: "terminé",
+    EXIT_REFUSE: "refusé (fichier, saisie ou droits) : rien n'a été enregistré",
+    EXIT_USAGE: "erreur d'utilisation, chemin illisible ou base impossible à ouvrir",
+    EXIT_OCCUPEE: "base occupée au-delà de l'attente permise : rien n'a été enregistré",
+}
+
+class ErreurLda(Exception):
+    """An expected error, said in French. ``detail``: technical text for the log and the support
+    only (never the message's first words)."""
+
+    code = "erreur"
+    sortie = EXIT_REFUSE
+
+    def __init__(self, message: str, *, detail: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+    def as_dict(self) -> dict:
+        """The error's shape, the same for every class."""
+        return {"code": self.code, "message": self.message, "sortie": self.sortie}
+
+
+class AccesRefuse(ErreurLda, PermissionError):
+    """The person may not do or read this."""
+
+    code = "acces-refuse"
+
+
+class SaisieInvalide(ErreurLda, ValueError):
+    """What was typed or asked for is not acceptable (unknown territory, e-mail, role...)."""
+
+    code = "saisie-invalide"
+
+
+class DepotRefuse(ErreurLda):
+    """An upload, or an action on an upload, is refused; ``rapport``: the file's report of problems
+    (loaders.problems.Report) when its content is the reason."""
+
+    code = "depot-refuse"
+
+    def __init__(self, message: str, *, rapport=None, detail: str | None = None):
+        super().__init__(message, detail=detail)
+        self.rapport = rapport
+
+
+class BaseOccupee(ErreurLda):
+    """The database file stayed locked by another program beyond the allowed wait."""
+
+    code = "base-occupee"
+    sortie = EXIT_OCCUPEE
+
+
+class BaseInaccessible(ErreurLda):
+    """The database file cannot be opened (not a DuckDB file, missing folder, no rights)."""
+
+    code = "base-inaccessible"
+    sortie = EXIT_USAGE
+
+
+class UtilisationIncorrecte(ErreurLda):
+    """A command line used wrongly, or a path it cannot read or write."""
+
+    code = "utilisation-incorrecte"
+    sortie = EXIT_USAGE
+
+
+def famille() -> list[type[ErreurLda]]:
+    """Every class of the family, the base first (subclasses declared anywhere included)."""
+    found, todo = [], [ErreurLda]
+    while todo:
+        cls = todo.pop(0)
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
