@@ -15,12 +15,14 @@ EXIT_REFUSE = 1  # the request was refused for its content or its rights: nothin
 EXIT_USAGE = 2  # usage error, unreadable path or database that cannot be opened
 EXIT_OCCUPEE = 3  # database busy beyond the allowed wait: nothing stored
 
+# exit code -> its meaning, in the README's words (tests/test_forme_erreurs.py reads the README)
 SORTIES = {
-    EXIT_OK: "terminé",
-    EXIT_REFUSE: "refusé (fichier, saisie ou droits) : rien n'a été enregistré",
-    EXIT_USAGE: "erreur d'utilisation, chemin illisible ou base impossible à ouvrir",
-    EXIT_OCCUPEE: "base occupée au-delà de l'attente permise : rien n'a été enregistré",
+    EXIT_OK: "enregistré",
+    EXIT_REFUSE: "fichier refusé",
+    EXIT_USAGE: "erreur d'utilisation ou chemin illisible",
+    EXIT_OCCUPEE: "base occupée",
 }
+
 
 class ErreurLda(Exception):
     """An expected error, said in French. ``detail``: technical text for the log and the support

@@ -20,6 +20,7 @@ import pandas as pd
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
 from data.erreurs import AccesRefuse, SaisieInvalide  # raised by every write here
 from data.horloge import maintenant
+from data.registre import ENREGISTRE
 from data.store import journal, transaction
 from data.uploads import TYPES_DEPOT, Outcome, UploadMeta, _insert_depot  # the upload audit of a people file
 
@@ -255,7 +256,7 @@ def apply_people(con: duckdb.DuckDBPyConnection, actor: Personne, rows: Iterable
                     outcome.revisees += 1
             _keep_a_national(con, nationals)
             if meta is not None:
-                depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, [])
+                depot_id = _insert_depot(con, meta, ENREGISTRE, outcome, 0, [])
             if dry_run:
                 raise _Rollback
             outcome.depot_id = depot_id if meta is not None else None

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from data import store
 from data.horloge import maintenant
+from data.registre import ANNULATION  # the depot row written by an undo (data/apercu.py)
 from data.store import transaction
 from indicators import quarters
 from indicators.parametres import (
@@ -24,7 +25,6 @@ from indicators.parametres import (
 
 # The kinds of upload as the audit records them (depot.type_fichier), with their French labels: the
 # one list the loaders, the pages and the journal use.
-ANNULATION = "annulation"  # the depot row written by an undo (data/apercu.py)
 TYPES_DEPOT = {
     "values": "valeurs trimestrielles",
     "roadmap": "feuille de route",

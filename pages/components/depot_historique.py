@@ -10,6 +10,7 @@ import streamlit as st
 from data import apercu as apercu_data
 from data import store
 from data.access import Personne
+from data.registre import ANNULATION, REFUSE
 from data.uploads import libelle_type
 from pages.components.depot import TOUS, _date, _territory_choice
 from pages.components.layout import compte, nombre
@@ -22,9 +23,9 @@ EXAMINER = "depot_examiner"  # prefix of the selector's key (one per list of upl
 
 def _history_frame(hist: pd.DataFrame) -> pd.DataFrame:
     def outcome(row) -> str:
-        if row["resultat"] == "refuse":
+        if row["resultat"] == REFUSE:
             return "refusé"
-        if row["type_fichier"] == apercu_data.ANNULATION:
+        if row["type_fichier"] == ANNULATION:
             return "annulation"
         if isinstance(row["annule_par"], str):
             return f"annulé le {_date(row['annule_le'])} par {row['annule_par']}"
