@@ -314,11 +314,8 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
     if st.button("Confirmer l'enregistrement", type="primary", key=f"depot_confirmer_{n}"):
         try:
             done = confirmer(prep.data, prep.name, db_path(), personne=person, empreinte=ap.empreinte)
-        except apercu_data.DepotRefuse as exc:
-            st.error(str(exc))
-            return
-        except BaseOccupee as exc:
-            st.error(str(exc))
+        except (apercu_data.DepotRefuse, BaseOccupee) as exc:
+            st.error(erreurs.message_page(exc))
             return
         if done.stored:
             o = done.outcome

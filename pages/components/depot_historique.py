@@ -12,6 +12,7 @@ from data import store
 from data.access import Personne
 from data.registre import ANNULATION, REFUSE
 from data.uploads import libelle_type
+from pages.components import erreurs
 from pages.components.depot import TOUS, _date, _territory_choice
 from pages.components.layout import compte, nombre
 from pages.components.store import db_path, read
@@ -65,7 +66,7 @@ def _detail(person: Personne, depot_id: int, row) -> None:
     try:
         det = read(apercu_data.detail, depot_id, person)
     except apercu_data.DepotRefuse as exc:
-        st.error(str(exc))
+        st.error(erreurs.message_page(exc))
         return
     if len(det.revisions):
         st.markdown(f"**Révisions faites par ce dépôt** ({nombre(len(det.revisions))})")
@@ -113,7 +114,7 @@ def _undo(person: Personne, depot_id: int) -> None:
                 with store.connect(db_path()) as con:
                     done = apercu_data.annuler_depot(con, depot_id, person)
             except apercu_data.DepotRefuse as exc:
-                st.error(str(exc))
+                st.error(erreurs.message_page(exc))
                 return
             st.session_state["depot_annulation"] = (
                 f"Dépôt n° {depot_id} annulé (annulation n° {done.depot_id}) : "

@@ -16,7 +16,7 @@ import sys
 
 import streamlit as st
 
-from data.erreurs import ErreurLda
+from data.erreurs import BaseOccupee, ErreurLda
 
 LOGGER = logging.getLogger("lda")
 if not LOGGER.handlers:  # Streamlit configures its own loggers only: ours goes to the server's stderr
@@ -36,12 +36,19 @@ def incident(exc: BaseException, action: str = "L'opération demandée") -> str:
             f"transmettez la référence {reference} à l'équipe qui administre le tableau de bord.")
 
 
+# where a page says it in its own words: the command line's message names the database file
+MESSAGES_PAGE = {
+    BaseOccupee: "La base de données est occupée par une autre opération (un import planifié, par exemple) "
+                 "depuis trop longtemps. Réessayez dans quelques instants : aucune donnée n'est perdue.",
+}
+
+
 def message_page(exc: BaseException, action: str = "L'opération demandée") -> str:
     """The French message a page shows for ``exc``: an expected error's own message (logged as a
     warning, with its technical detail), else ``incident()``."""
     if isinstance(exc, ErreurLda):
         LOGGER.warning("%s [%s]%s", exc.message, exc.code, f" — {exc.detail}" if exc.detail else "")
-        return exc.message
+        return next((text for cls, text in MESSAGES_PAGE.items() if isinstance(exc, cls)), exc.message)
     return incident(exc, action)
 
 

@@ -34,11 +34,7 @@ def db_path() -> str:
 
 def _unavailable(exc: BaseOccupee | BaseInaccessible):
     """A French message instead of a traceback when the store cannot be read; the page stops."""
-    if isinstance(exc, BaseOccupee):
-        st.error("La base de données est occupée par une autre opération (un import planifié, par exemple) "
-                 "depuis trop longtemps. Réessayez dans quelques instants : aucune donnée n'est perdue.")
-    else:
-        st.error(erreurs.message_page(exc))
+    st.error(erreurs.message_page(exc))
     st.stop()
 
 
