@@ -36,6 +36,17 @@ class ErreurLda(Exception):
         self.message = message
         self.detail = detail
 
+    @property
+    def sur_sortie_standard(self) -> bool:
+        """Whether the command line writes it on stdout, as the command's result (else stderr)."""
+        return False
+
+    def lignes_terminal(self) -> list[str]:
+        """The lines a terminal shows, the technical detail last."""
+        if self.detail:
+            return [f"{self.message} (détail pour l'assistance : {self.detail})"]
+        return [self.message]
+
     def as_dict(self) -> dict:
         """The error's shape, the same for every class."""
         return {"code": self.code, "message": self.message, "sortie": self.sortie}
@@ -62,6 +73,14 @@ class DepotRefuse(ErreurLda):
     def __init__(self, message: str, *, rapport=None, detail: str | None = None):
         super().__init__(message, detail=detail)
         self.rapport = rapport
+
+    @property
+    def sur_sortie_standard(self) -> bool:
+        return self.rapport is not None  # a file's report is the import's result (README)
+
+    def lignes_terminal(self) -> list[str]:
+        """The message, then the report's problems (Report.detail_lines) when there is one."""
+        return super().lignes_terminal() + (self.rapport.detail_lines() if self.rapport is not None else [])
 
 
 class BaseOccupee(ErreurLda):

@@ -49,13 +49,6 @@ class ParseurFrancais(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
-def message_ligne_de_commande(exc: ErreurLda) -> str:
-    """The French message of ``exc`` for a terminal, its technical detail last."""
-    if exc.detail:
-        return f"{exc.message} (détail pour l'assistance : {exc.detail})"
-    return exc.message
-
-
 def executer(action) -> int:
     """Run a command-line action (returning its exit code): an expected error (data.erreurs) becomes
     its French message on stderr and its exit code instead of a traceback. Every ``python -m``
@@ -63,5 +56,7 @@ def executer(action) -> int:
     try:
         return action()
     except ErreurLda as exc:
-        print(message_ligne_de_commande(exc), file=sys.stderr)
+        stream = sys.stdout if exc.sur_sortie_standard else sys.stderr
+        for line in exc.lignes_terminal():
+            print(line, file=stream)
         return exc.sortie

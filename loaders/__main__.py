@@ -12,11 +12,9 @@ import sys
 from pathlib import Path
 
 from data import store
-from data.erreurs import EXIT_OK, EXIT_REFUSE, UtilisationIncorrecte
+from data.erreurs import EXIT_OK, DepotRefuse, UtilisationIncorrecte
 from data.ligne_de_commande import ParseurFrancais, executer
 from loaders import headers
-from loaders.problems import ERREUR
-from loaders.resume import resume_par_code, resume_utile
 
 _Parser = ParseurFrancais  # French help and usage errors (exit 2)
 
@@ -73,18 +71,7 @@ def cmd_import(args) -> int:
     print(f"Type détecté : {result.kind_label}")
     report = result.report
     if not report.ok:
-        print(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.")
-        if resume_utile(report):  # every kind, counted beyond the cap too
-            print("Problèmes par type :")
-            for kind in resume_par_code(report):
-                print("  " + kind.as_line())
-            print("Détail :")
-        for problem in report.sorted_errors():
-            print(problem.as_line())
-        if report.truncated(ERREUR):
-            print(f"… et {report.truncated(ERREUR)} autres problèmes non listés "
-                  f"(plafond de {report.cap} problèmes par rapport).")
-        return EXIT_REFUSE  # the report is the output (stdout): no exception to map
+        raise DepotRefuse(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.", rapport=report)
     verb = "Simulation (rien n'a été enregistré)" if args.dry_run else "Enregistré"
     print(f"{verb} : {result.counts_line()}")
     if report.warning_count:

@@ -145,3 +145,21 @@ def test_readme_lists_the_exit_codes_of_the_mapping():
     assert listed == set(erreurs.SORTIES)
     for code, meaning in erreurs.SORTIES.items():
         assert f"**{code}** {meaning}" in readme, (code, meaning)
+
+
+def test_a_refused_file_is_the_commands_result_on_stdout(capsys):
+    from loaders.problems import Report
+
+    report = Report()
+    report.extend([sample("valeur-negative"), Problem("fichier-vide")])
+
+    def action():
+        raise erreurs.DepotRefuse(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.", rapport=report)
+
+    assert executer(action) == erreurs.EXIT_REFUSE == 1
+    out, err = capsys.readouterr()
+    assert err == "" and out.splitlines() == [
+        "Fichier refusé : 2 problèmes sur 1 ligne. Rien n'a été enregistré.",
+        "Le fichier est vide : il ne contient aucune ligne de données sous l'en-tête. [fichier-vide]",
+        f"ligne 3, colonne « valeur », valeur « 12,5 » : {sample('valeur-negative').message} [valeur-negative]",
+    ]
