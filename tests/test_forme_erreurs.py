@@ -163,3 +163,23 @@ def test_a_refused_file_is_the_commands_result_on_stdout(capsys):
         "Le fichier est vide : il ne contient aucune ligne de données sous l'en-tête. [fichier-vide]",
         f"ligne 3, colonne « valeur », valeur « 12,5 » : {sample('valeur-negative').message} [valeur-negative]",
     ]
+
+
+def test_every_output_of_an_error_goes_through_the_two_mappings():
+    import ast
+
+    for main in (ROOT / "loaders" / "__main__.py", ROOT / "indicators" / "__main__.py"):
+        source = main.read_text(encoding="utf-8")
+        assert "return executer(" in source, main  # the command runs inside the mapping
+        exits = set(re.findall(r"return (EXIT_\w+)", source))
+        assert exits <= {"EXIT_OK"}, (main, exits)  # any other exit is an error of the family
+    offenders = []
+    for path in [ROOT / "app.py", *(ROOT / "pages").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ExceptHandler) and node.name:
+                for call in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+                    if (isinstance(call, ast.Call) and any(isinstance(a, ast.Call) and getattr(a.func, "id", "") == "str"
+                                                           and any(getattr(x, "id", "") == node.name for x in a.args)
+                                                           for a in call.args)):
+                        offenders.append(f"{path.relative_to(ROOT)}:{call.lineno}")
+    assert offenders == []  # a page shows an error as erreurs.message_page(exc), never str(exc)
