@@ -31,16 +31,18 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 test: install chromium
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
+# no browser, no territory sweep, no child Python process: the in-process suite (under a minute)
 test-fast: install
-	$(PY) -m pytest -m "not browser and not slow"
+	$(PY) -m pytest -m "not browser and not slow and not subprocess" $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_indicators.py
 	$(PY) bench/bench_pages.py
 	$(PY) bench/bench_caps.py
+	$(PY) bench/bench_exports.py
 
 reference: install
 	$(PY) scripts/build_reference.py

@@ -7,7 +7,7 @@ subclasses, which ``except Exception`` lets through untouched."""
 import streamlit as st
 from streamlit.errors import FragmentHandledException
 
-from pages.components import auth, erreurs, layout, store
+from pages.components import auth, erreurs, layout, navigation, store
 
 st.set_page_config(page_title="Logement d'abord — tableau de bord", page_icon="🏠", layout="wide")
 layout.styles_francais()
@@ -16,23 +16,10 @@ try:
     store.begin_run()
     person = auth.current_person()
 
-    PAGES = {
-        "accueil": st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
-        "pilotage": st.Page("pages/pilotage.py", title="Pilotage national", icon=":material/map:"),
-        "territoire": st.Page("pages/territoire.py", title="Mon territoire", icon=":material/location_city:"),
-        "methode": st.Page("pages/methode.py", title="Indicateurs et méthode", icon=":material/menu_book:"),
-        "depot": st.Page("pages/depot.py", title="Déposer des données", icon=":material/upload_file:"),
-        "administration": st.Page("pages/administration.py", title="Administration",
-                                  icon=":material/admin_panel_settings:"),
-    }
-
-    visible = [PAGES[k] for k in ("accueil", "pilotage", "territoire", "methode")]
-    if person.peut_deposer():
-        visible.append(PAGES["depot"])
-    if person.peut_administrer:
-        visible.append(PAGES["administration"])
-
-    st.navigation(visible).run()
+    shown = navigation.offered(person)
+    pages = [st.Page(p.path, title=p.title, icon=p.icon, default=p.key == "accueil",
+                     visibility="visible" if shown[p.key] else "hidden") for p in navigation.PAGES]
+    st.navigation(pages).run()
 except FragmentHandledException:
     raise  # a fragment's error, already handled by Streamlit itself
 except Exception as exc:  # noqa: BLE001 - the one place where any page's bug is caught

@@ -96,3 +96,16 @@ def modele_depot(con: duckdb.DuckDBPyConnection, territoire: str, trimestre: str
         "feuille": (feuille[0][1], feuille[0][2]) if feuille else None, "indicateurs": codes,
         "catalogue": catalogue,
     }
+
+
+def date_des_donnees(con: duckdb.DuckDBPyConnection, territoires: list[str] | None = None):
+    """When the figures were last fed: the reception time of the latest accepted upload of values
+    concerning one of ``territoires`` (None: any territory), or None when there is none."""
+    return con.execute(
+        """
+        SELECT max(recu_le) FROM depot
+        WHERE resultat = 'enregistre' AND type_fichier = 'values'
+          AND ($t::VARCHAR[] IS NULL OR len(list_intersect(territoires, $t::VARCHAR[])) > 0)
+        """,
+        {"t": territoires},
+    ).fetchall()[0][0]

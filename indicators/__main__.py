@@ -67,17 +67,23 @@ def build_parser() -> argparse.ArgumentParser:
                      description="Progression, tableau national et complétude des territoires.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
                                 title="commandes", metavar="{progress,national,completeness}")
-    common = _Parser(add_help=False)
-    common.add_argument("--at", type=_quarter, default=None, metavar="TRIMESTRE",
-                        help=f"trimestre de référence ({quarters.ACCEPTED_FORMS}) ; "
-                             "défaut : le dernier trimestre complet")
-    common.add_argument("--db", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
-    common.add_argument("--format", choices=FORMATS, default="table", help="format de sortie (défaut : table)")
-    prog = sub.add_parser("progress", parents=[common], help="progression d'un territoire vers ses cibles")
+    prog = sub.add_parser("progress", help="progression d'un territoire vers ses cibles")
     prog.add_argument("--territory", required=True, metavar="CODE", help="code du territoire")
-    sub.add_parser("national", parents=[common], help="chiffres nationaux, avancement et statuts par indicateur")
-    sub.add_parser("completeness", parents=[common], help="complétude et délai de dépôt par territoire")
+    for command in (prog,
+                    sub.add_parser("national", help="chiffres nationaux, avancement et statuts par indicateur"),
+                    sub.add_parser("completeness", help="complétude et délai de dépôt par territoire")):
+        _common_options(command)
     return parser
+
+
+def _common_options(command: argparse.ArgumentParser) -> None:
+    """--at, --db, --format: after a command's own arguments, as README's synopsis writes them."""
+    command.add_argument("--at", type=_quarter, default=None, metavar="TRIMESTRE",
+                         help=f"trimestre de référence ({quarters.ACCEPTED_FORMS}) ; "
+                              "défaut : le dernier trimestre complet")
+    command.add_argument("--db", metavar="CHEMIN",
+                         help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
+    command.add_argument("--format", choices=FORMATS, default="table", help="format de sortie (défaut : table)")
 
 
 # --------------------------------------------------------------------------------------------

@@ -118,10 +118,11 @@ def figures(con, first: str, last: str | None = None) -> pd.DataFrame:
     return derived.fetch(con, figures_sql(), params)
 
 
-_SUMMARY_COLUMNS = ["indicateur", "nature", "statut", "trimestres_ecoules", "realise", "cible"]
+_SUMMARY_COLUMNS = ["indicateur", "nature", "statut", "trimestres_ecoules", "realise", "attendu", "cible"]
 # Columns of roadmap_summary() after the indicator, in order.
 _SUMMARY_OUTPUT = [
     "territoires_avec_cible", "territoires_avancement", "realise_total", "cible_total", "avancement_national_pct",
+    "attendu_total",
 ] + [f"nb_{code}" for code in status.STATUTS]
 # Of which the counts (0 for an indicator without targets).
 _SUMMARY_COUNTS = ["territoires_avec_cible", "territoires_avancement"] + [f"nb_{code}" for code in status.STATUTS]
@@ -141,6 +142,8 @@ def _summary_sql(source: str) -> str:
                sum(cible) FILTER (WHERE {counted}) AS cible_total,
                100 * sum(realise) FILTER (WHERE {counted})
                    / nullif(sum(cible) FILTER (WHERE {counted}), 0) AS avancement_national_pct,
+               -- the expected path to date, summed over the same territories (the deck compares)
+               sum(attendu) FILTER (WHERE {counted}) AS attendu_total,
                {counts}
         FROM {source} GROUP BY indicateur
     """
@@ -148,7 +151,7 @@ def _summary_sql(source: str) -> str:
 
 def roadmap_summary(con, at: str | None = None, progress_frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per indicator with targets: territoires_avec_cible, realise_total, cible_total,
-    avancement_national_pct (flux and somme) and nb_<statut> for each status. Reuses
+    avancement_national_pct, attendu_total (flux and somme) and nb_<statut> for each status. Reuses
     ``progress_frame`` (progress.progress() at the same quarter) when given."""
     with _registered_progress(con, quarters.reference(at), progress_frame) as name:
         return derived.fetch(con, _summary_sql(name))

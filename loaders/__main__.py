@@ -24,17 +24,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     imp = sub.add_parser("import", help="importer un fichier (valeurs, feuille de route ou territoires)")
     imp.add_argument("file", metavar="FICHIER")
-    imp.add_argument("--db", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
+    imp.add_argument("--db", metavar="CHEMIN", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
     imp.add_argument("--kind", choices=headers.KINDS, help="forcer le type de fichier")
     imp.add_argument("--dry-run", action="store_true", help="valider et compter sans rien enregistrer")
-    imp.add_argument("--user", default=None, help="nom de la personne qui dépose (défaut : utilisateur système)")
+    imp.add_argument("--user", default=None, metavar="NOM",
+                     help="nom de la personne qui dépose (défaut : utilisateur système)")
     exp = sub.add_parser("export", help="exporter les valeurs courantes au format de dépôt long")
-    exp.add_argument("--db")
-    exp.add_argument("--out", help="fichier de sortie (défaut : sortie standard pour le CSV)")
+    exp.add_argument("--db", metavar="CHEMIN")
+    exp.add_argument("--out", metavar="FICHIER", help="fichier de sortie (défaut : sortie standard pour le CSV)")
     exp.add_argument("--format", choices=("csv", "xlsx"), default=None)
     exp.add_argument("--history", action="store_true", help="ajouter toutes les révisions antérieures")
     demo = sub.add_parser("demo", help="(re)construire la base de démonstration")
-    demo.add_argument("--db")
+    demo.add_argument("--db", metavar="CHEMIN")
     return parser
 
 

@@ -55,3 +55,24 @@ def demo_db(demo_template, tmp_path) -> Path:
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_template, path)
     return path
+
+
+@pytest.fixture(autouse=True)
+def python_processes_only_when_marked(request, monkeypatch):
+    """A test that starts a Python process must say so (marker ``subprocess``, skipped by
+    `make test-fast`); otherwise it fails here instead of silently slowing the fast suite down."""
+    if request.node.get_closest_marker("subprocess") or request.node.get_closest_marker("browser"):
+        return
+    import subprocess
+    import sys
+
+    real_init = subprocess.Popen.__init__
+
+    def guarded_init(self, args, *rest, **kwargs):
+        program = args[0] if isinstance(args, (list, tuple)) and args else args
+        if str(program) == sys.executable:
+            raise AssertionError(f"{request.node.nodeid} starts a Python process: mark it "
+                                 "@pytest.mark.subprocess (make test-fast skips those)")
+        real_init(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", guarded_init)

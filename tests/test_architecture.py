@@ -1,4 +1,5 @@
-"""Guards of the layering of conventions.md: data flows file -> loaders -> data -> indicators -> pages."""
+"""Guards of the layering of conventions.md: data flows file -> loaders -> data -> indicators -> pages
+and exports."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ def imports_of(path):
 
 
 @pytest.mark.parametrize("package,forbidden", [
-    ("indicators", {"streamlit", "loaders", "pages"}),
-    ("loaders", {"streamlit", "pages"}),
-    ("data", {"streamlit", "loaders", "pages"}),
+    ("indicators", {"streamlit", "loaders", "pages", "exports"}),
+    ("loaders", {"streamlit", "pages", "exports"}),
+    ("data", {"streamlit", "loaders", "pages", "exports"}),
+    # exports build on indicators and data (and may use loaders' pure helpers), never on the pages
+    ("exports", {"streamlit", "pages"}),
 ])
 def test_pure_packages_do_not_import_upper_layers(package, forbidden):
     offenders = {

@@ -9,8 +9,6 @@ from __future__ import annotations
 import io
 import re
 import struct
-import subprocess
-import sys
 import zipfile
 
 import openpyxl
@@ -23,6 +21,7 @@ from loaders.depot import auditer_refus, preparer
 from loaders.headers import PEOPLE
 from loaders.importer import audit_refused, import_bytes
 from tests.conftest import ROOT, TODAY
+from tests.test_cli_loaders import run  # noqa: F401 (the fixture: in-process, and as a process)
 
 LYON = "200046977"
 NATIONAL = Personne("admin@dihal.gouv.fr", "national")
@@ -133,13 +132,8 @@ def test_an_unreadable_workbook_is_a_refused_audited_upload(db, defect):
     assert (fichier, resultat, n) == ("casse.xlsx", "refuse", 1) and code in problems
 
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "loaders", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
-
-
 @pytest.mark.parametrize("defect", ["XML de la feuille tronqué", "DOCTYPE dans la feuille"])
-def test_the_command_line_refuses_an_unreadable_workbook_in_french(db, tmp_path, defect):
+def test_the_command_line_refuses_an_unreadable_workbook_in_french(run, db, tmp_path, defect):
     build, code, words = MALFORMED[defect]
     path = tmp_path / "casse.xlsx"
     path.write_bytes(build())

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import pytest
 
 from data import store
-from tests.conftest import FILES, ROOT
+from tests.cli import MODES, runner
+from tests.conftest import FILES
 
 
-def run(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "loaders", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, env=env)
+@pytest.fixture(params=MODES)
+def run(request):
+    """python -m loaders, in this process and (marked subprocess) as a real process."""
+    return runner("loaders", request.param)
 
 
-def test_import_prints_kind_and_counts_and_exits_0(db):
+def test_import_prints_kind_and_counts_and_exits_0(run, db):
     done = run("import", FILES / "valeurs_longues_valides_cp1252.csv", "--db", db, "--user", "alice")
     assert done.returncode == 0, done.stderr
     assert "Type détecté : valeurs trimestrielles (disposition longue)" in done.stdout
@@ -24,7 +25,7 @@ def test_import_prints_kind_and_counts_and_exits_0(db):
                            ).fetchall() == [("alice",)]
 
 
-def test_refused_import_lists_one_line_per_problem_and_exits_1(db):
+def test_refused_import_lists_one_line_per_problem_and_exits_1(run, db):
     done = run("import", FILES / "valeurs_nombres_invalides.csv", "--db", db)
     assert done.returncode == 1
     problem_lines = [line for line in done.stdout.splitlines() if line.startswith("ligne ")]
@@ -34,20 +35,20 @@ def test_refused_import_lists_one_line_per_problem_and_exits_1(db):
     assert "Traceback" not in done.stdout + done.stderr
 
 
-def test_file_level_problem_is_a_sentence_without_line(db):
+def test_file_level_problem_is_a_sentence_without_line(run, db):
     done = run("import", FILES / "valeurs_binaire_renomme.csv", "--db", db)
     assert done.returncode == 1
     assert "n'est pas un texte lisible" in done.stdout
     assert not any(line.startswith("ligne ") for line in done.stdout.splitlines())
 
 
-def test_header_problem_is_on_line_1(db):
+def test_header_problem_is_on_line_1(run, db):
     done = run("import", FILES / "valeurs_colonne_manquante.csv", "--db", db)
     assert done.returncode == 1
     assert any(line.startswith("ligne 1, colonne « valeur »") for line in done.stdout.splitlines())
 
 
-def test_dry_run_and_forced_kind(db):
+def test_dry_run_and_forced_kind(run, db):
     done = run("import", FILES / "valeurs_longues_valides_cp1252.csv", "--db", db, "--dry-run", "--kind", "values")
     assert done.returncode == 0 and "Simulation" in done.stdout and "nouvelles: 5" in done.stdout
     with store.connect(db) as con:
@@ -56,7 +57,7 @@ def test_dry_run_and_forced_kind(db):
     assert forced.returncode == 1 and "colonne-manquante" in forced.stdout
 
 
-def test_usage_errors_and_unreadable_paths_exit_2(db, tmp_path):
+def test_usage_errors_and_unreadable_paths_exit_2(run, db, tmp_path):
     assert run("import", tmp_path / "absent.csv", "--db", db).returncode == 2
     assert run("import", FILES / "fichier_vide.csv", "--db", db, "--kind", "nimporte").returncode == 2
     assert run("frobnicate").returncode == 2
@@ -64,7 +65,7 @@ def test_usage_errors_and_unreadable_paths_exit_2(db, tmp_path):
     assert missing_dir.returncode == 2 and "n'existe pas" in missing_dir.stderr
 
 
-def test_export_csv_and_history(db, tmp_path):
+def test_export_csv_and_history(run, db, tmp_path):
     run("import", FILES / "valeurs_longues_valides_cp1252.csv", "--db", db)
     out = tmp_path / "export.csv"
     done = run("export", "--db", db, "--out", out)
@@ -78,7 +79,7 @@ def test_export_csv_and_history(db, tmp_path):
     assert xlsx.read_bytes()[:2] == b"PK"
 
 
-def test_db_from_environment_variable(db):
+def test_db_from_environment_variable(run, db):
     import os
 
     env = {**os.environ, "LDA_DB": str(db)}
@@ -88,7 +89,7 @@ def test_db_from_environment_variable(db):
         assert con.execute("SELECT count(*) FROM valeur").fetchall() == [(1,)]
 
 
-def test_help_and_usage_errors_are_in_french():
+def test_help_and_usage_errors_are_in_french(run):
     helped = run("-h")
     assert helped.returncode == 0 and "Utilisation :" in helped.stdout and "afficher cette aide" in helped.stdout
     assert "positional arguments" not in helped.stdout and "show this help" not in helped.stdout

@@ -4,15 +4,13 @@ the preview and at confirmation alike; an empty comment cell changes nothing."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from data import store
 from data.access import Personne
 from data.apercu import annuler_depot
 from loaders.depot import confirmer, preparer
 from loaders.importer import import_bytes
-from tests.conftest import ROOT, TODAY
+from tests.conftest import TODAY
+from tests.test_cli_loaders import run  # noqa: F401 (the fixture: in-process, and as a process)
 
 LYON = "200046977"
 HEADER = "code_territoire;indicateur;trimestre;valeur;commentaire;source\r\n"
@@ -61,12 +59,11 @@ def test_a_new_comment_on_the_same_number_is_a_revision_kept_in_the_history(db):
     assert (again.outcome.revisees, again.outcome.inchangees, again.outcome.commentaires) == (0, 2, 0)
 
 
-def test_the_command_line_counts_comment_revisions(db, tmp_path):
+def test_the_command_line_counts_comment_revisions(run, db, tmp_path):
     assert import_bytes(FIRST, "t1.csv", db, user="alice", today=TODAY).stored
     path = tmp_path / "commentaire.csv"
     path.write_bytes(csv(f"{LYON};sorties_rue_logement;2024-T2;15;vérifié;"))
-    done = subprocess.run([sys.executable, "-m", "loaders", "import", str(path), "--db", str(db)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = run("import", path, "--db", db)
     assert done.returncode == 0, done.stdout + done.stderr
     assert ("Enregistré : nouvelles: 0, révisées: 1, inchangées: 0, non renseignées: 0, "
             "dont commentaire ou source seuls: 1") in done.stdout

@@ -4,9 +4,6 @@ while reading, on each reading path (DuckDB on the bytes, DuckDB on the decoded 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from data import store
@@ -14,7 +11,8 @@ from indicators.parametres import COLONNES_MAX_FICHIER
 from loaders import octets, reading
 from loaders.importer import import_bytes
 from loaders.problems import Problem
-from tests.conftest import ROOT, TODAY
+from tests.conftest import TODAY
+from tests.test_cli_loaders import run  # noqa: F401 (the fixture: in-process, and as a process)
 
 HEADER = "code_territoire;indicateur;trimestre;valeur;commentaire"
 ROW = "200046977;sorties_rue_logement;2024-T1;4;"
@@ -81,12 +79,11 @@ def test_problem_lines_print_cells_escaped():
     assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c == "\u202e" for c in line)
 
 
-def test_the_command_line_never_echoes_terminal_sequences_from_cells(db, tmp_path):
+def test_the_command_line_never_echoes_terminal_sequences_from_cells(run, db, tmp_path):
     # C1 controls (CSI) and a bidirectional override are valid UTF-8 text, read and quoted
     path = tmp_path / "sequences.csv"
     path.write_text(f"{HEADER}\n200046977\u202e;sorties_rue_logement;2024-T1;\u009b31m3;\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "loaders", "import", str(path), "--db", str(db)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = run("import", path, "--db", db)
     assert done.returncode == 1
     assert "\u009b" not in done.stdout and "\u202e" not in done.stdout
     assert "valeur « \\x9b31m3 »" in done.stdout and "« 200046977\\u202e »" in done.stdout
@@ -132,11 +129,10 @@ def test_the_correction_grid_does_not_read_a_file_beyond_the_caps(monkeypatch):
     assert correction.lire(rows, "long.csv") is None
 
 
-def test_the_command_line_states_the_column_cap_and_audits_the_refusal(db, tmp_path):
+def test_the_command_line_states_the_column_cap_and_audits_the_refusal(run, db, tmp_path):
     path = tmp_path / "colonnes.csv"
     path.write_text(";".join(f"c{i}" for i in range(20_000)) + "\n" + ";".join(["1"] * 20_000) + "\n")
-    done = subprocess.run([sys.executable, "-m", "loaders", "import", str(path), "--db", str(db)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = run("import", path, "--db", db)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert (f"La ligne 1 compte plus de {COLONNES_MAX_FICHIER} colonnes, le plafond permis : retirez les colonnes "
             "inutiles. [trop-de-colonnes]") in done.stdout

@@ -1,20 +1,18 @@
 """The command line contract: python -m indicators progress|national|completeness, run as a
-subprocess on a temporary store filled with INSERTs."""
+process and in this process (tests/cli.py) on a temporary store filled with INSERTs."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from data import store
 from indicators import progress, quarters
+from tests.cli import MODES, runner
 
-ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2025, 1, 20)
 
 
@@ -49,9 +47,10 @@ def db(tmp_path_factory) -> Path:
     return path
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "indicators", *args], cwd=ROOT, capture_output=True,
-                          text=True, encoding="utf-8", timeout=60)
+@pytest.fixture(params=MODES)
+def run(request):
+    """python -m indicators, in this process and (marked subprocess) as a real process."""
+    return runner("indicators", request.param, timeout=60)
 
 
 EXPECTED_CSV = """\
@@ -63,13 +62,13 @@ menages_accompagnes;stock;hausse;2024-T1;2025-T4;100;200;150;150;50;dans_la_traj
 """
 
 
-def test_progress_csv(db):
+def test_progress_csv(run, db):
     result = run("progress", "--territory", "TST01", "--at", "2024-T4", "--db", str(db), "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert result.stdout == EXPECTED_CSV
 
 
-def test_progress_json_and_quarter_spelling(db):
+def test_progress_json_and_quarter_spelling(run, db):
     result = run("progress", "--territory", "TST01", "--at", "T4 2024", "--db", str(db), "--format", "json")
     assert result.returncode == 0, result.stderr
     records = json.loads(result.stdout)
@@ -79,7 +78,7 @@ def test_progress_json_and_quarter_spelling(db):
     assert records[3]["projection_fin"] == pytest.approx(100 + 50 / 3 * 8)
 
 
-def test_progress_table_is_french(db):
+def test_progress_table_is_french(run, db):
     result = run("progress", "--territory", "TST01", "--at", "2024-T4", "--db", str(db))
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -88,7 +87,7 @@ def test_progress_table_is_french(db):
     assert "233,3" in out and "50,0 %" in out and "T1 2024" in out
 
 
-def test_progress_default_quarter_is_the_last_complete(db):
+def test_progress_default_quarter_is_the_last_complete(run, db):
     default = run("progress", "--territory", "TST01", "--db", str(db), "--format", "csv")
     explicit = run("progress", "--territory", "TST01", "--db", str(db), "--format", "csv",
                    "--at", quarters.last_complete())
@@ -103,19 +102,19 @@ def test_progress_default_quarter_is_the_last_complete(db):
     (("progress",), 2, "arguments obligatoires manquants"),
     (("national", "--format", "xml"), 2, "choix invalide"),
 ])
-def test_errors_in_french(db, args, code, message):
+def test_errors_in_french(run, db, args, code, message):
     result = run(*args, "--db", str(db))
     assert result.returncode == code
     assert message in result.stderr
     assert result.stdout == ""
 
 
-def test_unreadable_database_path():
+def test_unreadable_database_path(run):
     result = run("national", "--db", "/nonexistent-folder/x.duckdb")
     assert result.returncode == 2 and "n'existe pas" in result.stderr
 
 
-def test_national_csv(db):
+def test_national_csv(run, db):
     result = run("national", "--at", "2024-T4", "--db", str(db), "--format", "csv")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -131,7 +130,7 @@ def test_national_csv(db):
     assert rows["nuitees_hotelieres"] == "nuitees_hotelieres;flux;baisse;2024-T4;;0;;1;0;;;;0;1;0;0;0;0"
 
 
-def test_completeness_csv(db):
+def test_completeness_csv(run, db):
     result = run("completeness", "--at", "2024-T4", "--db", str(db), "--format", "csv")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

@@ -4,6 +4,7 @@ file only while it runs."""
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -19,6 +20,7 @@ def test_unreadable_database_gives_a_french_message_not_a_traceback(tmp_path, mo
     assert any("ne peut pas être ouverte" in e.value for e in at.error)
 
 
+@pytest.mark.subprocess  # DuckDB's file lock is per process: only another process sees it
 def test_database_held_by_another_process_gives_a_french_message(db, monkeypatch):
     import subprocess
     import sys
@@ -61,6 +63,7 @@ def test_an_unreadable_secrets_file_keeps_the_app_closed_never_demo_mode(demo_db
     assert not any("Mode démonstration" in m.value for m in at.sidebar.markdown)
 
 
+@pytest.mark.subprocess  # DuckDB's file lock is per process: only another process sees it
 def test_a_run_shares_one_connection_and_frees_the_file_when_it_ends(demo_db, monkeypatch):
     """The reads a run's cache misses share one connection; end_run() (app.py, at the end of every
     run) closes it, so another process (a scheduled import) can open the file right after."""

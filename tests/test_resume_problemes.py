@@ -9,7 +9,7 @@ from loaders.importer import import_bytes
 from loaders.problems import CODES
 from loaders.resume import resume_par_code
 from tests.conftest import TODAY
-from tests.test_cli_loaders import run
+from tests.test_cli_loaders import run  # noqa: F401 (the fixture: in-process, and as a process)
 
 LYON, PARIS = "200046977", "75056"
 INDICATEURS = ("sorties_rue_logement", "attributions_total", "attributions_sans_domicile", "menages_accompagnes")
@@ -56,7 +56,7 @@ def test_every_code_has_a_french_label():
     assert all(kind.libelle.strip() and kind.libelle != code for code, kind in CODES.items())
 
 
-def test_command_line_prints_the_summary_before_the_detail(db, tmp_path):
+def test_command_line_prints_the_summary_before_the_detail(run, db, tmp_path):
     # a coordinator's scope is not a command-line option: a code unknown to the territory list
     # plays the part of the 700 rows that fill the cap
     path = tmp_path / "melange.csv"

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from data import personnes, store
 from data.access import Personne
+from pages.components import navigation
 from tests.conftest import ROOT
 
 AUTH = {
@@ -67,6 +68,11 @@ def can_open(at: AppTest, page: str) -> bool:
     return True
 
 
+def auth_state(at: AppTest):
+    """The person app.py decided for the last run."""
+    return at.session_state["lda_personne"]
+
+
 def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("title", "header", "markdown", "caption", "info", "warning", "error", "success")
              for e in getattr(at, kind)]
@@ -90,7 +96,10 @@ def test_other_demo_personas_do_not_administer(people, role):
     assert any("Mode démonstration" in w.value for w in at.sidebar.warning)
     assert at.selectbox(key="demo_role").value == role
     assert ("demo_territoire" in [s.key for s in at.selectbox]) == (role != "lecteur")
-    assert not can_open(at, ADMIN_PAGE)
+    # not offered in the navigation; its address opens the page, which refuses in French
+    assert not navigation.offered(auth_state(at))["administration"]
+    at.switch_page(ADMIN_PAGE).run()
+    assert [e.value for e in at.error] == [REFUSAL] and len(at.dataframe) == 0
 
 
 CLOSED = "le tableau de bord reste fermé, pour que personne ne puisse y choisir un profil"
@@ -283,7 +292,7 @@ def test_other_roles_have_no_administration_and_are_refused_on_the_page(people, 
     at = run(user=signed_in(person.email))
     assert f"Connecté : **{person.email}**" in at.sidebar.caption[0].value
     assert "Mode démonstration" not in texts(at)
-    assert not can_open(at, ADMIN_PAGE)
+    assert not navigation.offered(person)["administration"]
 
     page = run(ADMIN_PAGE, user=signed_in(person.email))
     assert [e.value for e in page.error] == [REFUSAL]
@@ -308,7 +317,8 @@ TERRITORY_PAGE = "pages/territoire.py"
 def test_signed_in_roles_and_the_upload_page(people, role, may_upload):
     person = people[role]
     at = run(user=signed_in(person.email))
-    assert can_open(at, DEPOT_PAGE) == may_upload
+    assert navigation.offered(person)["depot"] == may_upload
+    assert can_open(at, DEPOT_PAGE)  # registered (hidden when not offered): no English "Page not found"
     page = run(DEPOT_PAGE, user=signed_in(person.email))
     if may_upload:
         assert not page.error and len(page.file_uploader) == 1
@@ -362,3 +372,22 @@ def test_signed_in_roles_see_another_territory_at_the_aggregate_level_only(peopl
         own.query_params["territoire"] = person.territoire
         own.run()
         assert "Historique des dépôts" in [s.value for s in own.subheader]
+
+
+def test_every_page_is_registered_and_the_restricted_ones_are_offered_by_role():
+    """A page one may not use stays registered, hidden (its address opens the page, which refuses
+    in French), so that Streamlit never answers a known address with its English dialog."""
+    specs = {p.key: p.path for p in navigation.PAGES}
+    assert set(specs) == {"accueil", "pilotage", "territoire", "methode", "presentation", "depot", "administration"}
+    assert {p.name for p in (ROOT / "pages").glob("*.py")} == {path.split("/")[1] for path in specs.values()}
+    terr = "200046977"
+    expected = {  # role: (depot, administration)
+        Personne("n@dihal.gouv.fr", "national"): (True, True),
+        Personne("c@t.fr", "coordinateur", terr): (True, False),
+        Personne("s@t.gouv.fr", "services_etat", terr): (False, False),
+        Personne("l@dihal.gouv.fr", "lecteur"): (False, False),
+    }
+    for person, (depot, admin) in expected.items():
+        shown = navigation.offered(person)
+        assert (shown["depot"], shown["administration"]) == (depot, admin), person.role
+        assert all(shown[k] for k in ("accueil", "pilotage", "territoire", "methode", "presentation"))

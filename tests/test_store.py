@@ -184,6 +184,7 @@ def test_migration_from_first_schema_version(tmp_path):
     assert versions == [(v,) for v in range(1, migrations.latest_version() + 1)]
 
 
+@pytest.mark.subprocess  # another process holds the file; the CLI runs as scripts run it
 def test_import_waits_for_a_running_dashboard_then_succeeds(db, tmp_path):
     """Another process (the dashboard) holds the file: the CLI waits, then stores once it is free."""
     csv = tmp_path / "nuit.csv"
@@ -208,6 +209,7 @@ def test_import_waits_for_a_running_dashboard_then_succeeds(db, tmp_path):
     assert rows(db, "SELECT valeur, d.utilisateur FROM valeur v JOIN depot d ON d.id = v.depot_id") == [(42.0, "nuit")]
 
 
+@pytest.mark.subprocess  # another process holds the file; the CLI runs as scripts run it
 def test_import_gives_up_with_a_french_message_when_busy_too_long(db, tmp_path):
     csv = tmp_path / "nuit.csv"
     csv.write_text(HEADER + "200046977;sorties_rue_logement;2024-T1;42;\n", encoding="utf-8")

@@ -81,7 +81,7 @@ def test_methodology_page_offline(page, page_log, base_url, screenshot):
     open_page(page, base_url, "/methode")
     assert_no_exception(page)
     expect(page.locator("h1").first).to_contain_text("Indicateurs et méthode")
-    expect(page.get_by_text("TOLERANCE_RETARD = 0,8").first).to_be_visible()
+    expect(page.get_by_text("seuil de retard 0,8").first).to_be_visible()  # in words, not the constant's name
     screenshot()
     assert_offline(page_log)
     assert_no_browser_errors(page_log)

@@ -1,0 +1,267 @@
+"""A deck model (exports.modele) written as a PowerPoint file: 16:9, large type, native editable
+charts (their data inside, invariant Office number codes), the map as freeform vector shapes, a
+text alternative on every chart, table and map, speaker notes on every slide."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from exports import modele as m
+from indicators import status
+
+LARGEUR, HAUTEUR = Inches(13.333), Inches(7.5)
+MARGE = Inches(0.5)
+HAUT_CONTENU, BAS_CONTENU = Inches(1.7), Inches(6.85)
+ECART = Inches(0.3)
+POLICE = "Marianne"  # the State's typeface where installed; PowerPoint falls back to its default
+BLEU, ROUGE, TEXTE, GRIS_TEXTE = "#000091", "#E1000F", "#161616", "#3A3A3A"
+TRAIT_FOND = "#929292"  # département outlines: 3:1 against white
+AUTEUR = "Dihal — tableau de bord Logement d'abord"
+GENRES_PPTX = {
+    m.COLONNES: XL_CHART_TYPE.COLUMN_CLUSTERED, m.COLONNES_EMPILEES: XL_CHART_TYPE.COLUMN_STACKED,
+    m.BARRES: XL_CHART_TYPE.BAR_CLUSTERED, m.BARRES_EMPILEES: XL_CHART_TYPE.BAR_STACKED,
+    m.LIGNES: XL_CHART_TYPE.LINE_MARKERS, m.ANNEAU: XL_CHART_TYPE.DOUGHNUT,
+}
+
+
+def rgb(hexa: str) -> RGBColor:
+    return RGBColor.from_string(hexa.lstrip("#").upper())
+
+
+def octets(deck: m.Deck) -> bytes:
+    """The .pptx file of ``deck`` as bytes (for a download)."""
+    buffer = BytesIO()
+    _presentation(deck).save(buffer)
+    return buffer.getvalue()
+
+
+def ecrire(deck: m.Deck, out: str | Path) -> Path:
+    """Write ``deck`` to ``out`` (.pptx) and return the path."""
+    out = Path(out)
+    _presentation(deck).save(out)
+    return out
+
+
+def _presentation(deck: m.Deck):
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = LARGEUR, HAUTEUR
+    for diapo in deck.diapos:
+        _diapo(prs, deck, diapo)
+    props = prs.core_properties
+    props.author = props.last_modified_by = AUTEUR
+    props.title = deck.proprietes.get("title", deck.titre)
+    props.subject = deck.proprietes.get("subject", "")
+    props.keywords = deck.proprietes.get("keywords", "")
+    props.category = deck.proprietes.get("category", "")
+    props.comments = deck.pied + (f" · {m.MENTION_DEMO}" if deck.demo else "")
+    props.revision = 1
+    return prs
+
+
+def _texte(shape_or_frame, paragraphs, *, size=18, bold=False, color=TEXTE, align=None):
+    """Paragraphs of text in a shape (or text frame), in the deck's type."""
+    frame = getattr(shape_or_frame, "text_frame", shape_or_frame)
+    frame.word_wrap = True
+    for i, text in enumerate(paragraphs):
+        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        if align is not None:
+            p.alignment = align
+        run = p.add_run()
+        run.text = text
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.name = POLICE
+        run.font.color.rgb = rgb(color)
+    return frame
+
+
+def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only": a real title placeholder
+    # new shape ids counted on from the last one instead of searching the slide at each shape
+    # (quadratic on the map's thousands of shapes); safe with one Slide object per slide, as here
+    slide.shapes.turbo_add_enabled = True
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = MARGE, Inches(0.3), LARGEUR - 2 * MARGE, Inches(0.85)
+    title.text_frame.text = ""
+    _texte(title, [diapo.titre], size=32, bold=True, color=BLEU, align=PP_ALIGN.LEFT)
+    title.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    sub = slide.shapes.add_textbox(MARGE, Inches(1.1), LARGEUR - 2 * MARGE, Inches(0.5))
+    sub.name = "Sous-titre"
+    _texte(sub, [diapo.sous_titre], size=18, color=GRIS_TEXTE)
+    foot = slide.shapes.add_textbox(MARGE, Inches(6.95), Inches(9.6), Inches(0.45))
+    foot.name = "Pied de page"
+    _texte(foot, [deck.pied], size=11, color=GRIS_TEXTE)
+    if deck.demo:
+        demo = slide.shapes.add_textbox(LARGEUR - MARGE - Inches(3.2), Inches(6.95), Inches(3.2), Inches(0.45))
+        demo.name = "Mention démonstration"
+        _texte(demo, [m.MENTION_DEMO], size=14, bold=True, color=ROUGE, align=PP_ALIGN.RIGHT)
+    weights = diapo.largeurs or (1,) * len(diapo.blocs)
+    width = LARGEUR - 2 * MARGE - ECART * max(len(diapo.blocs) - 1, 0)
+    left = MARGE
+    for bloc, w in zip(diapo.blocs, weights):
+        cx = int(width * w / sum(weights))
+        _bloc(slide, bloc, left, HAUT_CONTENU, cx, BAS_CONTENU - HAUT_CONTENU)
+        left += cx + ECART
+    notes = [diapo.notes, deck.pied] + ([f"{m.MENTION_DEMO} : chiffres fictifs, à ne jamais citer."] if deck.demo else [])
+    slide.notes_slide.notes_text_frame.text = "\n".join(n for n in notes if n)
+
+
+def _bloc(slide, bloc, x, y, cx, cy) -> None:
+    bloc = m.sans_graphique_vide(bloc)
+    if isinstance(bloc, m.Graphique):
+        _graphique(slide, bloc, x, y, cx, cy)
+    elif isinstance(bloc, m.Tableau):
+        _tableau(slide, bloc, x, y, cx, cy)
+    elif isinstance(bloc, m.Cartes):
+        _cartes(slide, bloc, x, y, cx, cy)
+    elif isinstance(bloc, m.CarteGeo):
+        from exports.pptx_carte import carte
+
+        carte(slide, bloc, x, y, cx, cy)
+    elif isinstance(bloc, m.Texte):
+        box = slide.shapes.add_textbox(x, y, cx, cy)
+        box.name = "Texte"
+        frame = _texte(box, bloc.paragraphes, size=16)
+        for p in frame.paragraphs:
+            p.space_after = Pt(8)
+    else:
+        raise TypeError(f"bloc inconnu : {type(bloc).__name__}")
+
+
+def sans_ombre(shape):
+    """No theme shadow on an added shape (its style's effect reference points at none)."""
+    for ref in shape._element.xpath("./p:style/a:effectRef"):
+        ref.set("idx", "0")
+    return shape
+
+
+def alternative(shape, text: str) -> None:
+    """The text alternative of a shape (cNvPr/@descr, PowerPoint's "Texte de remplacement")."""
+    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
+
+
+def _graphique(slide, g: m.Graphique, x, y, cx, cy) -> None:
+    data = CategoryChartData(number_format=g.format_nombre)
+    data.categories = list(g.categories)
+    for s in g.series:
+        data.add_series(s.nom, list(s.valeurs), number_format=g.format_nombre)
+    frame = slide.shapes.add_chart(GENRES_PPTX[g.genre], x, y, cx, cy, data)
+    frame.name = g.titre
+    alternative(frame, g.alternative)
+    chart = frame.chart
+    chart.font.size, chart.font.name = Pt(14), POLICE
+    chart.has_title = True
+    chart.chart_title.text_frame.text = ""
+    _texte(chart.chart_title.text_frame, [g.titre], size=16, bold=True)
+    chart.has_legend = len(g.series) > 1 or g.genre == m.ANNEAU
+    if chart.has_legend:
+        chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
+        chart.legend.font.size = Pt(14)
+    if g.genre != m.ANNEAU:
+        axis = chart.value_axis
+        axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = g.format_nombre, False
+        axis.tick_labels.font.size = Pt(14)
+        axis.has_major_gridlines = True
+        axis.major_gridlines.format.line.color.rgb = rgb("#929292")
+        chart.category_axis.tick_labels.font.size = Pt(14 if len(g.categories) <= 12 else 12)
+        if g.genre in (m.BARRES, m.BARRES_EMPILEES):
+            chart.category_axis.reverse_order = True  # first category on top, as read
+        if g.titre_axe:
+            axis.has_title = True
+            axis.axis_title.text_frame.text = g.titre_axe
+    plot = chart.plots[0]
+    if g.genre in (m.BARRES_EMPILEES, m.COLONNES_EMPILEES):
+        plot.gap_width, plot.overlap = 50, 100
+    if g.genre == m.BARRES:
+        plot.has_data_labels = True
+        labels = plot.data_labels
+        labels.number_format, labels.number_format_is_linked = g.format_nombre, False
+        labels.font.size = Pt(12)
+    for serie, spec in zip(plot.series, g.series):
+        if g.genre == m.LIGNES:
+            serie.format.line.color.rgb = rgb(spec.couleur)
+            serie.format.line.width = Pt(3)
+            serie.smooth = False
+            if spec.pointilles:
+                serie.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            serie.marker.format.fill.solid()
+            serie.marker.format.fill.fore_color.rgb = rgb(spec.couleur)
+            serie.marker.format.line.color.rgb = rgb(spec.couleur)
+        else:
+            serie.format.fill.solid()
+            serie.format.fill.fore_color.rgb = rgb(spec.couleur)
+            for point, colour in enumerate(spec.couleurs_points or ()):
+                fill = serie.points[point].format.fill
+                fill.solid()
+                fill.fore_color.rgb = rgb(colour)
+
+
+def _tableau(slide, t: m.Tableau, x, y, cx, cy) -> None:
+    rows = len(t.lignes) + 1
+    size = 14 if rows <= 10 and all(len(c) <= 60 for r in t.lignes for c in r) else 12
+    frame = slide.shapes.add_table(rows, len(t.colonnes), x, y, cx, min(cy, Inches(0.45) * rows))
+    frame.name = "Tableau"
+    alternative(frame, t.alternative)
+    table = frame.table
+    # columns as wide as their longest text asks (within bounds): a definition gets the room
+    weights = [min(max([len(head)] + [len(str(r[j])) for r in t.lignes]), 90) + 8 for j, head in enumerate(t.colonnes)]
+    for j, weight in enumerate(weights):
+        table.columns[j].width = int(cx * weight / sum(weights))
+    for j, head in enumerate(t.colonnes):
+        cell = table.cell(0, j)
+        cell.text = ""
+        _texte(cell, [head], size=size, bold=True, color="#FFFFFF")
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = rgb(BLEU)
+    for i, row in enumerate(t.lignes, start=1):
+        for j, value in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = ""
+            _texte(cell, [str(value)], size=size)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = rgb("#FFFFFF" if i % 2 else "#F6F6F6")
+
+
+def _cartes(slide, bloc: m.Cartes, x, y, cx, cy) -> None:
+    per_row = max(1, min(bloc.par_ligne, len(bloc.cartes)))
+    n_rows = -(-len(bloc.cartes) // per_row)
+    gap = Inches(0.2)
+    w = int((cx - gap * (per_row - 1)) / per_row)
+    h = int(min((cy - gap * (n_rows - 1)) / max(n_rows, 1), Inches(2.6)))
+    small = h < Inches(2.2)  # a grid of many cards: smaller type so that each card holds its text
+    for k, card in enumerate(bloc.cartes):
+        r, c = divmod(k, per_row)
+        box = sans_ombre(slide.shapes.add_shape(
+            MSO_SHAPE.ROUNDED_RECTANGLE, Emu(x + c * (w + gap)), Emu(y + r * (h + gap)), w, h))
+        box.name = f"Carte : {card.titre}"
+        colour = status.couleur(card.statut) if card.statut else BLEU
+        box.fill.solid()
+        box.fill.fore_color.rgb = rgb("#FFFFFF")
+        box.line.color.rgb = rgb(colour)
+        box.line.width = Pt(2.5)
+        box.adjustments[0] = 0.06
+        frame = box.text_frame
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        frame.margin_left = frame.margin_right = Inches(0.12)
+        _texte(frame, [card.titre], size=13 if small else 16, bold=True, color=GRIS_TEXTE, align=PP_ALIGN.LEFT)
+        value = frame.add_paragraph()
+        run = value.add_run()
+        run.text = card.valeur
+        run.font.size, run.font.bold, run.font.name = Pt(15 if small else 28), True, POLICE
+        run.font.color.rgb = rgb(colour)
+        for line in card.details:
+            p = frame.add_paragraph()
+            run = p.add_run()
+            run.text = line
+            run.font.size, run.font.name = Pt(12 if small else 14), POLICE
+            run.font.color.rgb = rgb(TEXTE)

@@ -1,0 +1,141 @@
+"""The Présentation page's pieces: the choice of deck and scope, and the slides shown one a screen
+in large type with previous / next. The slides come from the deck model (exports), the very one
+the .pptx and .html downloads are written from. Each component owns its session-state keys."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from data import store
+from data.access import Personne
+from data.lectures import TYPES_TERRITOIRE
+from exports import html as rendu
+from exports import vues
+from exports import modele as m
+from exports.perimetre import Perimetre
+from indicators import status
+
+CLUB, FICHE = "club", "fiche"
+GENRES = {CLUB: "Club des territoires (national)", FICHE: "Fiche d'un territoire"}
+_INDEX = "presentation_diapo"
+# Large type, no sidebar: readable from the back of a room.
+_STYLE_PROJECTION = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+.diapo-lda h1 { font-size: 3rem; color: #000091; } .diapo-lda p.sous-titre { font-size: 1.6rem; color: #3A3A3A; }
+.diapo-lda { font-size: 1.4rem; }
+</style>"""
+
+
+def choix(territoires: pd.DataFrame, person: Personne) -> dict:
+    """Kind of deck, scope (all, a wave, a région, a type, chosen territories), anonymisation and
+    focus territories; for a fiche, the territory (the person's own by default)."""
+    names = dict(zip(territoires["code"], territoires["nom"]))
+    kind = st.segmented_control("Document", list(GENRES), format_func=GENRES.get, default=CLUB, key="pr_genre") or CLUB
+    if kind == FICHE:
+        codes = list(names)
+        default = codes.index(person.territoire) if person.territoire in names else 0
+        code = st.selectbox("Territoire", codes, index=default, format_func=lambda c: f"{names[c]} ({c})",
+                            key="pr_territoire")
+        return {"genre": FICHE, "territoire": code}
+    c1, c2 = st.columns(2)
+    portee = c1.selectbox("Périmètre", ["tous", "vague", "region", "type", "liste"], key="pr_portee",
+                          format_func={"tous": "Tous les territoires actifs", "vague": "Une vague",
+                                       "region": "Une région", "type": "Un type de territoire",
+                                       "liste": "Des territoires choisis"}.get)
+    regions = sorted({r for rs in territoires["region"].dropna() for r in rs.split(", ") if r})
+    perimetre = Perimetre()
+    if portee == "vague":
+        perimetre = Perimetre(vague=c2.selectbox("Vague", sorted(territoires["vague"].dropna().unique()), key="pr_vague"))
+    elif portee == "region":
+        perimetre = Perimetre(region=c2.selectbox("Région", regions, key="pr_region"))
+    elif portee == "type":
+        perimetre = Perimetre(type=c2.selectbox("Type", list(TYPES_TERRITOIRE), format_func=TYPES_TERRITOIRE.get,
+                                                key="pr_type"))
+    elif portee == "liste":
+        chosen = c2.multiselect("Territoires", list(names), format_func=lambda c: f"{names[c]} ({c})", key="pr_liste")
+        perimetre = Perimetre(codes=tuple(chosen))
+    c3, c4 = st.columns(2)
+    focus = c3.multiselect("Territoires mis en avant (une diapositive chacun)", list(names),
+                           format_func=lambda c: f"{names[c]} ({c})", key="pr_focus", max_selections=12)
+    anonymise = c4.toggle("Anonymiser les territoires (« Territoire A, B… »)", key="pr_anonyme",
+                          help="Pour une séance ouverte aux partenaires ou à la presse : noms et codes remplacés "
+                               "partout, dans l'ordre alphabétique des codes.")
+    return {"genre": CLUB, "perimetre": perimetre, "focus": tuple(focus), "anonymiser": anonymise}
+
+
+@st.cache_data(show_spinner="Préparation du document…", max_entries=4)
+def _document(path: str, version: int, genre: str, args: tuple) -> dict:
+    # a few documents only: each holds its .pptx and its HTML page (plotly.js inside, 5 MB)
+    build = vues.fiche_et_fichiers if genre == FICHE else vues.club_et_fichiers
+    with store.connect(path) as con:
+        return build(con, *args)
+
+
+def document(genre: str, *args) -> dict:
+    """The deck and its files (exports.vues), cached on the data version like every read."""
+    from pages.components import store as lecture
+
+    try:
+        return _document(lecture.db_path(), lecture.data_version(), genre, args)
+    except (store.StoreBusy, store.StoreError) as exc:
+        st.error(f"La base de données ne peut pas être lue pour le moment ({exc}).")
+        st.stop()
+
+
+def navigation(n: int) -> int:
+    """Previous / next buttons and the slide number; returns the index of the slide to show."""
+    index = min(st.session_state.get(_INDEX, 0), n - 1)
+    c1, c2, c3 = st.columns([1, 2, 1])
+    if c1.button("◀ Précédente", key="pr_prec", disabled=index == 0, width="stretch"):
+        index -= 1
+    if c3.button("Suivante ▶", key="pr_suiv", disabled=index >= n - 1, width="stretch"):
+        index += 1
+    st.session_state[_INDEX] = index
+    c2.markdown(f"<p style='text-align:center;font-size:1.2rem'>Diapositive {index + 1} sur {n}</p>",
+                unsafe_allow_html=True)
+    return index
+
+
+def projection() -> None:
+    """The sidebar out of the way and large type, while presenting."""
+    st.html(_STYLE_PROJECTION)
+
+
+def diapo(d: m.Diapo, deck: m.Deck, key: str) -> None:
+    """One slide, in large type: title, subtitle, its blocks side by side, the footer line."""
+    st.html(f'<div class="diapo-lda"><h1>{escape(d.titre)}</h1>'
+            f'<p class="sous-titre">{escape(d.sous_titre)}</p></div>')
+    weights = list(d.largeurs or (1,) * len(d.blocs))
+    for i, (column, bloc) in enumerate(zip(st.columns(weights), d.blocs)):
+        with column:
+            _bloc(m.sans_graphique_vide(bloc), f"{key}-{i}")
+    st.caption(deck.pied + (f" · **{m.MENTION_DEMO}**" if deck.demo else ""))
+    with st.expander("Notes de l'orateur"):
+        st.text(d.notes)
+
+
+def _bloc(bloc, key: str) -> None:
+    if isinstance(bloc, m.Graphique):
+        st.plotly_chart(rendu.figure(bloc), key=key, config=rendu.CONFIG, width="stretch")
+        st.caption(bloc.alternative)
+    elif isinstance(bloc, m.Tableau):
+        st.dataframe(pd.DataFrame(list(bloc.lignes), columns=list(bloc.colonnes)), hide_index=True, key=key)
+    elif isinstance(bloc, m.Cartes):
+        per_row = max(1, min(bloc.par_ligne, len(bloc.cartes)))
+        for start in range(0, len(bloc.cartes), per_row):
+            for column, card in zip(st.columns(per_row), bloc.cartes[start:start + per_row]):
+                with column.container(border=True):
+                    colour = status.couleur(card.statut) if card.statut else "#000091"
+                    st.html(f"<p style='font-weight:bold;margin:0'>{escape(card.titre)}</p>"
+                            f"<p style='font-size:2rem;font-weight:bold;color:{colour};margin:0'>"
+                            f"{escape(card.valeur)}</p>")
+                    for line in card.details:
+                        st.markdown(line)
+    elif isinstance(bloc, m.CarteGeo):
+        st.html(rendu.carte_svg(bloc))
+    elif isinstance(bloc, m.Texte):
+        for paragraph in bloc.paragraphes:
+            st.markdown(paragraph)

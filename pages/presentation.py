@@ -1,0 +1,36 @@
+"""Présentation: the Club des territoires deck or a territory's fiche, one slide a screen, and its
+.pptx and .html downloads (the same deck model)."""
+
+import streamlit as st
+
+from data import lectures, queries
+from pages.components import auth, filtres, layout
+from pages.components import presentation as pr
+from pages.components.store import read
+
+person = auth.person()  # first: decides who this is even if the page runs without app.py
+st.title("Présentation")
+layout.demo_banner(read(queries.summary)["demo"])
+territoires = read(lectures.territoires)
+with st.expander("Choisir le document", expanded=True, icon=":material/tune:"):
+    at = filtres.trimestre_reference(read(lectures.premier_debut), key="pr_trimestre")
+    choix = pr.choix(territoires, person)
+if choix["genre"] == pr.FICHE:
+    result = pr.document(pr.FICHE, choix["territoire"], at, person)
+    name = f"fiche-{choix['territoire']}-{at}"
+else:
+    result = pr.document(pr.CLUB, at, choix["perimetre"], choix["anonymiser"], choix["focus"], person)
+    name = f"club-des-territoires-{at}"
+if result["erreur"]:
+    st.info(result["erreur"])
+    st.stop()
+deck = result["deck"]
+c1, c2, c3 = st.columns(3)
+c1.download_button("Télécharger le PowerPoint (.pptx)", result["pptx"], f"{name}.pptx", key="pr_pptx",
+                   mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
+c2.download_button("Télécharger la page autonome (.html)", result["html"], f"{name}.html", key="pr_html",
+                   mime="text/html")
+if c3.toggle("Mode projection (sans barre latérale)", key="pr_projection"):
+    pr.projection()
+index = pr.navigation(len(deck.diapos))
+pr.diapo(deck.diapos[index], deck, key=f"pr-{index}")

@@ -1,0 +1,75 @@
+"""AppTest of the Présentation page: the deck shown one slide a screen (previous / next), the scope
+and the kind of document, both downloads, and what a reader may see."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from data import store
+from indicators import national, quarters, status, tableaux
+from tests.test_roles_pages import run
+
+PAGE = "pages/presentation.py"
+
+
+@pytest.fixture
+def page(demo_db, monkeypatch):
+    """Open the page on the demo database, in demonstration mode, as ``role`` (national by default)."""
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    return lambda role=None: run(PAGE, auth=False, demo_role=role)
+
+
+def position(at) -> str:
+    return [m.value for m in at.markdown if "Diapositive" in m.value][0]
+
+
+def htmls(at) -> str:
+    return " ".join(e.proto.body for e in at.get("html"))
+
+
+def test_slides_one_a_screen_with_previous_and_next_and_both_downloads(page, demo_db):
+    at = page()
+    assert at.title[0].value == "Présentation"
+    n = int(position(at).split(" sur ")[1].split("<")[0])
+    assert "Diapositive 1 sur" in position(at) and n >= 10
+    assert "Logement d&#x27;abord — Club des territoires" in htmls(at)
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Télécharger le PowerPoint (.pptx)", "Télécharger la page autonome (.html)"]
+    at.button(key="pr_suiv").click().run()
+    at.button(key="pr_suiv").click().run()
+    at.button(key="pr_suiv").click().run()
+    assert "Diapositive 4 sur" in position(at)
+    assert "Statuts des indicateurs des feuilles de route" in htmls(at)
+    (chart,) = at.get("plotly_chart")
+    figure = json.loads(chart.proto.spec)
+    at_q = quarters.last_complete()
+    with store.connect(demo_db) as con:
+        nat = national.national(con, at_q, progress_frame=tableaux.progression(con, at_q))
+    nat = nat[nat["territoires_avec_cible"] > 0].sort_values("ordre")
+    late = [t for t in figure["data"] if t["name"] == status.affichage(status.EN_RETARD)][0]
+    assert late["x"] == [int(v) for v in nat["nb_en_retard"]]
+    at.button(key="pr_prec").click().run()
+    assert "Diapositive 3 sur" in position(at)
+
+
+def test_a_wave_scope_and_anonymisation_change_the_deck(page):
+    at = page()
+    at.selectbox(key="pr_portee").set_value("vague").run()
+    wave = at.selectbox(key="pr_vague").value
+    assert f"vague {wave}" in htmls(at)
+    at.toggle(key="pr_anonyme").set_value(True).run()
+    at.selectbox(key="pr_portee").set_value("liste").run()
+    codes = at.multiselect(key="pr_liste").options[:2]
+    at.multiselect(key="pr_liste").set_value([c.split("(")[-1].rstrip(")") for c in codes]).run()
+    assert "liste de 2 territoires (anonymisés)" in htmls(at)
+
+
+def test_a_reader_gets_the_fiche_without_quarterly_values(page):
+    at = page("lecteur")
+    at.segmented_control(key="pr_genre").set_value("fiche").run()
+    assert not at.exception
+    at.button(key="pr_suiv").click().run()
+    (first, *_rest) = at.get("plotly_chart")
+    names = {t["name"] for t in json.loads(first.proto.spec)["data"]}
+    assert "Valeur du trimestre" not in names and "Chemin attendu" in names
