@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from data.ligne_de_commande import ParseurFrancais
+from data.ligne_de_commande import ParseurFrancais, executer
 from exports.modele import ExportImpossible
 from indicators import quarters
 
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path} : {len(deck.diapos)} diapositives ({deck.trimestre}).")
         return EXIT_OK
 
-    return store.run_command(action)
+    return executer(action)
 
 
 if __name__ == "__main__":
