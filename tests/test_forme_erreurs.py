@@ -13,6 +13,7 @@ import string
 import pytest
 
 from data import apercu, erreurs, lectures, personnes, store  # noqa: F401  (their classes join the family)
+from exports import modele  # noqa: F401  (ExportImpossible)
 from data.erreurs import ErreurLda, famille
 from data.ligne_de_commande import executer
 from loaders import correction
@@ -168,7 +169,7 @@ def test_a_refused_file_is_the_commands_result_on_stdout(capsys):
 def test_every_output_of_an_error_goes_through_the_two_mappings():
     import ast
 
-    for main in (ROOT / "loaders" / "__main__.py", ROOT / "indicators" / "__main__.py"):
+    for main in (ROOT / "loaders" / "__main__.py", ROOT / "indicators" / "__main__.py", ROOT / "exports" / "__main__.py"):
         source = main.read_text(encoding="utf-8")
         assert "return executer(" in source, main  # the command runs inside the mapping
         exits = set(re.findall(r"return (EXIT_\w+)", source))
