@@ -39,6 +39,7 @@ test-fast: install
 
 bench: install
 	$(PY) bench/bench_import.py
+	$(PY) bench/bench_cli.py
 	$(PY) bench/bench_indicators.py
 	$(PY) bench/bench_pages.py
 	$(PY) bench/bench_caps.py

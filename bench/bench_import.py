@@ -31,8 +31,8 @@ from loaders.importer import import_bytes, import_file  # noqa: E402
 QUARTERS = [f"{y}-T{q}" for y in (2023, 2024) for q in range(1, 5)]
 
 
-def build_fixture(workdir: Path) -> tuple[Path, Path]:
-    """A database with every EPCI registered, and the values file."""
+def registered_database(workdir: Path) -> tuple[Path, list[str], list[str]]:
+    """A database with every EPCI registered as a territory; the EPCI and 20 base indicators."""
     db = workdir / "modele.duckdb"
     with store.connect(db) as con:
         epci = [c for (c,) in con.execute("SELECT code FROM collectivite WHERE niveau = 'epci' ORDER BY code").fetchall()]
@@ -41,6 +41,12 @@ def build_fixture(workdir: Path) -> tuple[Path, Path]:
     territories = "code_territoire;vague\n" + "".join(f"{c};AMI banc\n" for c in epci)
     result = import_bytes(territories.encode(), "territoires.csv", db, user="banc")
     assert result.stored, result.report.sorted_errors()[:3]
+    return db, epci, indicators
+
+
+def build_fixture(workdir: Path) -> tuple[Path, Path]:
+    """A database with every EPCI registered, and the values file."""
+    db, epci, indicators = registered_database(workdir)
     lines = ["code_territoire;indicateur;trimestre;valeur;commentaire"]
     n = 0
     for code in epci:

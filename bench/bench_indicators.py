@@ -6,12 +6,15 @@ and a roadmap per territory (a third of them renewed) carrying a target on every
 catalogue. Then times, in the same run and on the same connection:
 - the whole national picture: progress of every territory x indicator, the national aggregation
   (reusing that progress) and the completeness of every territory, at the reference quarter;
-- a bare DuckDB scan of the same valeur table: ``SELECT sum(valeur), count(*) FROM valeur`` (the
-  goal of the indicator issue: the whole picture at most 3x this scan);
-- for context, two heavier baselines on the same table: one grouped pass that reads the key
-  columns every figure needs (territoire, indicateur, trimestre), and fetching the whole table
-  into pandas. The bare scan reads only the compressed ``valeur`` column, so it is the floor of
-  what DuckDB can do with the table, not of what a computation by territory can do.
+- the baseline of the goal: one grouped pass over the same valeur table that reads the key
+  columns every figure needs (territoire, indicateur, trimestre) and the value,
+  ``SELECT territoire, indicateur, count(*), sum(valeur), max(trimestre) FROM valeur GROUP BY ALL``
+  (the goal of the indicator issue, restated: the whole picture at most 2x this read). The two
+  are timed in alternation, run after run, so that the load of a shared machine weighs on both
+  alike; the ratio is the median of the ratios of each pair;
+- for context, a bare scan (``SELECT sum(valeur), count(*) FROM valeur``, which reads only the
+  compressed ``valeur`` column: the floor of what DuckDB can do with the table, not of what a
+  computation by territory can do) and fetching the whole table into pandas.
 
     .venv/bin/python bench/bench_indicators.py [--db PATH] [--repeat N]
 """
@@ -33,7 +36,7 @@ from indicators import completeness, national, progress, quarters  # noqa: E402
 FIRST_QUARTER = "2018-T4"
 AT = "2026-T3"  # the last complete quarter on 2026-11-25, 32nd quarter from FIRST_QUARTER
 N_QUARTERS = 32
-GOAL = 3.0
+GOAL = 2.0
 
 
 def build(con) -> dict:
@@ -166,6 +169,22 @@ def timed(fn, con, repeat: int) -> float:
     return statistics.median(times)
 
 
+def alternated(subject, baseline, con, repeat: int) -> tuple[float, float, float]:
+    """Median times of ``subject`` and ``baseline`` run in alternation ``repeat`` times (after a
+    warm-up of each), and the median of the ratios of each pair."""
+    subject(con)
+    baseline(con)
+    pairs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subject(con)
+        middle = time.perf_counter()
+        baseline(con)
+        pairs.append((middle - start, time.perf_counter() - middle))
+    return (statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs),
+            statistics.median(p[0] / p[1] for p in pairs))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="database file (default: a temporary one)")
@@ -187,18 +206,16 @@ def main(argv=None) -> int:
             }
             for name, fn in parts.items():
                 print(f"  {name:32s} {timed(fn, con, args.repeat) * 1000:8.1f} ms")
+            picture, grouped, ratio = alternated(whole_picture, grouped_scan, con, args.repeat)
             scan = timed(bare_scan, con, args.repeat)
-            picture = timed(whole_picture, con, args.repeat)
-            grouped = timed(grouped_scan, con, args.repeat)
             fetch = timed(full_fetch, con, max(3, args.repeat // 3))
-            # the baseline measured again after the subject, so that machine noise hits both alike
-            scan = min(scan, timed(bare_scan, con, args.repeat))
-            print(f"scan nu (sum, count)                  {scan * 1000:8.1f} ms")
             print(f"lecture groupée des colonnes clés     {grouped * 1000:8.1f} ms")
-            print(f"lecture complète vers pandas          {fetch * 1000:8.1f} ms")
             print(f"tableau national complet              {picture * 1000:8.1f} ms")
-            print(f"RATIO tableau national / scan nu : {picture / scan:.1f}x (objectif <= {GOAL:.0f}x)")
-            print(f"ratio tableau national / lecture groupée : {picture / grouped:.1f}x")
+            print(f"scan nu (sum, count)                  {scan * 1000:8.1f} ms")
+            print(f"lecture complète vers pandas          {fetch * 1000:8.1f} ms")
+            print(f"RATIO tableau national / lecture groupée des colonnes clés : {ratio:.2f}x "
+                  f"(objectif <= {GOAL:.0f}x)")
+            print(f"ratio tableau national / scan nu : {picture / scan:.1f}x")
             print(f"ratio tableau national / lecture complète : {picture / fetch:.2f}x")
     return 0
 

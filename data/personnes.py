@@ -13,9 +13,9 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
 from data.erreurs import AccesRefuse, SaisieInvalide  # raised by every write here
@@ -23,6 +23,9 @@ from data.horloge import maintenant
 from data.registre import ENREGISTRE
 from data.store import journal, transaction
 from data.uploads import TYPES_DEPOT, Outcome, UploadMeta, _insert_depot  # the upload audit of a people file
+
+if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
+    import pandas as pd
 
 AJOUT = "personne.ajout"
 ROLE = "personne.role"  # role or territory changed

@@ -5,12 +5,15 @@ of programme territories. Also the one function that writes territories, used by
 from __future__ import annotations
 
 import csv
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from data.config import REFERENCE_DIR
 from data.horloge import maintenant
-from data.models import CATALOGUE, Indicateur
+
+if TYPE_CHECKING:  # pydantic only when the catalogue is read (a new store), not on every connection
+    from data.models import Indicateur
 
 INDICATEURS_CSV = REFERENCE_DIR / "indicateurs.csv"
 COLLECTIVITES_CSV = REFERENCE_DIR / "collectivites.csv.gz"
@@ -49,6 +52,8 @@ def ensure_loaded(con: duckdb.DuckDBPyConnection) -> None:
 
 def read_catalogue() -> list[Indicateur]:
     """The indicator catalogue, checked against the Indicateur model (a broken file fails loudly)."""
+    from data.models import CATALOGUE
+
     with INDICATEURS_CSV.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))
     for row in rows:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from data import store
 from data.horloge import maintenant
 from data.registre import ENREGISTRE
 from data.store import transaction
 from data.uploads import Outcome, UploadMeta, _DryRun, _insert_depot
+
+if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
+    import pyarrow as pa
 
 
 def apply_roadmap(

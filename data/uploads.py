@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from data import store
 from data.horloge import maintenant
@@ -21,6 +21,9 @@ from indicators.parametres import (
     PLAFOND_PROBLEMES,
     SEUIL_SAUT_TRIMESTRIEL,
 )
+
+if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
+    import pyarrow as pa
 
 
 # The kinds of upload as the audit records them (depot.type_fichier), with their French labels: the

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from data import lectures
@@ -70,11 +71,16 @@ def chiffres_cles(con, at: str, depuis: str | None) -> pd.DataFrame:
 def progression(con, at: str) -> pd.DataFrame:
     """progress() of every active territory at ``at``, with the territory's name, type, wave and
     région, the indicator's label, axe and priority."""
+    return _progression(con, at, lectures.territoires(con), lectures.catalogue(con))
+
+
+def _progression(con, at: str, territoires: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """progression() with the territories and the catalogue already read."""
     p = progress.progress(con, at)
     # one hash lookup per key column, then positional takes: several times cheaper than merge (or
     # one map per added column) on 40,000 text keys
-    _attach(p, "territoire", lectures.territoires(con).set_index("code"), ("nom", "type", "vague", "region", "population"))
-    _attach(p, "indicateur", lectures.catalogue(con).set_index("code"), ("libelle", "axe", "priorite"))
+    _attach(p, "territoire", territoires.set_index("code"), ("nom", "type", "vague", "region", "population"))
+    _attach(p, "indicateur", catalogue.set_index("code"), ("libelle", "axe", "priorite"))
     return p
 
 
@@ -120,9 +126,7 @@ def matrice(frame: pd.DataFrame, libelles: dict[str, str]) -> pd.DataFrame:
         return pd.DataFrame(columns=["Territoire", "En retard", "Incomplets", "Nom officiel", "Code", "Vague",
                                      "Type", "Région"])
     cells = frame.drop_duplicates(["territoire", "indicateur"])
-    text = [cellule_statut(s, r, k) for s, r, k in
-            zip(cells["statut"], cells["trimestres_renseignes"], cells["trimestres_ecoules"])]
-    wide = cells.assign(cellule=text).pivot(index="territoire", columns="indicateur", values="cellule")
+    wide = cells.assign(cellule=_cellules(cells)).pivot(index="territoire", columns="indicateur", values="cellule")
     order = (frame.drop_duplicates("indicateur").sort_values("ordre")["indicateur"])
     wide = wide.reindex(columns=list(order)).rename(columns=libelles)
     info = (frame.drop_duplicates("territoire").set_index("territoire")[["nom", "vague", "type", "region"]])
@@ -141,6 +145,16 @@ def matrice(frame: pd.DataFrame, libelles: dict[str, str]) -> pd.DataFrame:
     out = out[["Territoire", *counts, *labels, *meta]]
     out[labels] = out[labels].fillna("")  # not in that territory's roadmap
     return out.sort_values(["En retard", "Territoire"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _cellules(cells: pd.DataFrame):
+    """cellule_statut() of every row, computed once per distinct (statut, renseignes, ecoules): a
+    few dozen texts for 40,000 cells."""
+    keys = cells[["statut", "trimestres_renseignes", "trimestres_ecoules"]]
+    groups = keys.groupby(list(keys.columns), sort=False, dropna=False)
+    firsts = keys.drop_duplicates()  # in order of first appearance, as ngroup() numbers them with sort=False
+    texts = [cellule_statut(*k) for k in firsts.itertuples(index=False)]
+    return np.array(texts, dtype=object)[groups.ngroup().to_numpy()] if len(texts) else []
 
 
 def comptes_statuts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -216,13 +230,15 @@ def trajectoire(history: pd.DataFrame, values: pd.DataFrame, at: str) -> pd.Data
               "renseigne"]]
 
 
-def totaux_nationaux(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+def totaux_nationaux(frame: pd.DataFrame, catalogue: pd.DataFrame, *, arrondi: bool = True) -> pd.DataFrame:
     """The national table of a quarter (national.national()) with French column names: figure,
-    territories behind it, per 100,000, roadmap progress and the count of territories per status."""
+    territories behind it, per 100,000, roadmap progress and the count of territories per status.
+    ``arrondi``: computed figures to one decimal, as shown on screen; False for the downloads,
+    which keep full precision behind a display format (8,98 %, not 9)."""
     lib = catalogue.set_index("code")["libelle"]
-    # computed figures shown with one decimal at most, like everywhere else (5,5 not 5,464)
-    frame = frame.assign(**{c: frame[c].round(1) for c in
-                            ("valeur", "pour_100000", "realise_total", "cible_total", "avancement_national_pct")})
+    if arrondi:  # computed figures shown with one decimal at most, like everywhere else (5,5 not 5,464)
+        frame = frame.assign(**{c: frame[c].round(1) for c in
+                                ("valeur", "pour_100000", "realise_total", "cible_total", "avancement_national_pct")})
     out = pd.DataFrame({
         "Indicateur": frame["indicateur"].map(lib),
         "Unité": frame["unite"],
@@ -258,12 +274,18 @@ def moins_complets(frame: pd.DataFrame, limite: int) -> tuple[pd.DataFrame, int]
     return kept, len(mean)
 
 
+_COLONNES_DECLARATION = ["nb_incomplets", "nb_indicateurs", "trimestres_renseignes_min", "trimestres_renseignes_max",
+                         "trimestres_ecoules"]
+
+
 def carte_territoires(frame: pd.DataFrame, territoires: pd.DataFrame) -> pd.DataFrame:
     """One row per territory for the map: code, nom, type, membres, then the columns of
     statut_global() and ``declaration``, its incomplete reporting in words ('' when complete)."""
     summary = statut_global(frame).rename(columns={"territoire": "code"})
     out = territoires[["code", "nom", "type", "membres"]].merge(summary, on="code", how="inner")
-    out["declaration"] = [texte_declaration(r) for _, r in out.iterrows()] if len(out) else pd.Series(dtype=object)
+    # plain dicts, not iterrows(): a Series per row cost 0.1 s for every EPCI of France
+    out["declaration"] = ([texte_declaration(r) for r in out[_COLONNES_DECLARATION].to_dict("records")]
+                          if len(out) else pd.Series(dtype=object))
     return out
 
 
@@ -312,15 +334,16 @@ def pilotage(con, at: str, filtres: tuple = ()) -> dict:
     counts, the status matrix, one row per territory for the map, and the values each filter can
     take (from the unfiltered rows: call it first without filters, the result is the same), and on
     the unfiltered call only, the national table of national.national()."""
-    everything = progression(con, at)
+    # the territories and the catalogue read once for the whole page
+    cat, territoires = lectures.catalogue(con), lectures.territoires(con)
+    everything = _progression(con, at, territoires, cat)
     frame = filtrer(everything, **{k: list(v) for k, v in filtres})
-    cat = lectures.catalogue(con)
     return {
         "options": options_filtres(everything),
         "resume": resume(frame),
         "comptes": comptes_statuts(frame),
         "matrice": matrice(frame, {c: noms.libelle_matrice(c, lib) for c, lib in zip(cat["code"], cat["libelle"])}),
-        "carte": carte_territoires(frame, lectures.territoires(con)),
+        "carte": carte_territoires(frame, territoires),
         # the national totals ignore the filters: computed once, on the unfiltered call, from the
         # progress already at hand (national() would otherwise compute it again)
         "national": national.national(con, at, progress_frame=everything) if not filtres else None,

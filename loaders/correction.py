@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.parametres import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAILLE_MAX_FICHIER_MO
+from indicators.parametres import TAILLE_MAX_FICHIER_MO
 from loaders.problems import Problem, Report
-from loaders.classeur import read_xlsx
-from loaders.reading import XLSX_MAGIC, RawTable, decode, detect_separator
+from loaders.reading import XLSX_MAGIC, RawTable, csv_rows, decode, split_header
 
 LIGNE = "ligne"  # grid column holding the original line number (None for a row added in the grid)
 # A cell that a spreadsheet would run as a formula; a plain signed number (+5, -3,5) is not one.
@@ -52,35 +51,22 @@ def lire(data: bytes, name: str) -> Fichier | None:
 
 
 def _lire(data: bytes, name: str) -> Fichier | None:
+    raw = RawTable(name=name, sha256="")
     if data.startswith(XLSX_MAGIC):
-        raw = RawTable(name=name, sha256="", container="xlsx")
+        raw.container = "xlsx"
+        from loaders.reading import read_xlsx  # here: XML and openpyxl for workbooks only
+
         rows = read_xlsx(data, raw)
-        if rows is None:
-            return None
-        fichier = Fichier(name, raw.header, [], "xlsx", ";", raw.header_line)
     else:
-        text, _encoding, error = decode(data)
+        text, _encoding, _error = decode(data)
         if text is None:
             return None
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        first_nl = text.find("\n")
-        header_text = text if first_nl < 0 else text[:first_nl]
-        sep = detect_separator(header_text)
-        header = [h.strip() for h in next(csv.reader([header_text], delimiter=sep), [])]
-        if len(header) > COLONNES_MAX_FICHIER:
-            return None  # refused by the caps, which reading checks the same way
-        body = "" if first_nl < 0 else text[first_nl + 1:]
-        rows, previous_end = [], 1
-        reader = csv.reader(io.StringIO(body), delimiter=sep)
-        for record in reader:  # the same line arithmetic as loaders.reading
-            line = previous_end + 1
-            previous_end = reader.line_num + 1
-            if line > LIGNES_MAX_FICHIER or len(record) > COLONNES_MAX_FICHIER:
-                return None
-            if all(not c.strip() for c in record):
-                continue
-            rows.append((line, record))
-        fichier = Fichier(name, header, [], "csv", sep, 1)
+        body = split_header(text, raw)
+        # reading's own row walk: the same lines, line numbers and caps (None beyond them)
+        rows = None if body is None else csv_rows(body, raw)
+    if rows is None:
+        return None
+    fichier = Fichier(name, raw.header, [], raw.container, raw.separator or ";", raw.header_line)
     # Excel writes trailing separators: unnamed trailing header cells are dropped as reading does.
     while fichier.header and not fichier.header[-1].strip():
         fichier.header.pop()

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from data.registre import TYPES_FICHIER
 from data.uploads import TYPES_DEPOT
-from loaders import models
 from loaders.problems import Problem
 
 KINDS = TYPES_FICHIER  # depot.type_fichier, data/registre.py
@@ -16,12 +15,15 @@ VALUES, ROADMAP, TERRITORIES, PEOPLE = KINDS
 KIND_LABELS = {kind: TYPES_DEPOT[kind] for kind in KINDS}  # French labels: one list, data/uploads.py
 LONG, WIDE = "longue", "large"
 
-# Required and optional columns of each kind, in canonical spelling, from the file models.
+# Required and optional columns of each kind, in canonical spelling: the fields of the file models
+# (loaders/models.py), written out so that the command line need not import pydantic to read a
+# header (tests/test_headers.py keeps the two equal).
 COLUMNS = {
-    (VALUES, LONG): models.columns(models.LigneValeurLongue),
-    (VALUES, WIDE): models.columns(models.LigneValeurLarge),
-    (ROADMAP, None): models.columns(models.LigneFeuilleDeRoute),
-    (TERRITORIES, None): models.columns(models.LigneTerritoire),
+    (VALUES, LONG): (["code_territoire", "indicateur", "trimestre", "valeur"], ["commentaire", "source"]),
+    (VALUES, WIDE): (["code_territoire", "trimestre"], []),
+    (ROADMAP, None): (["code_territoire", "indicateur", "debut", "fin", "cible"],
+                      ["valeur_base", "periode_base", "jalon_an1"]),
+    (TERRITORIES, None): (["code_territoire", "vague"], ["nom", "type", "membres"]),
     # people: email;role;code_territoire[;actif] (the rules are in loaders/personnes.py)
     (PEOPLE, None): (["email", "role", "code_territoire"], ["actif"]),
 }

@@ -12,7 +12,7 @@ from pathlib import Path
 from data import store
 from data.roadmaps import apply_roadmap, apply_territories
 from data.uploads import Outcome, UploadMeta, apply_values, record_refused
-from loaders import headers, personnes, referentiel
+from loaders import headers, referentiel
 from loaders.problems import Problem, Report
 from loaders.reading import XLSX_MAGIC, exact_row_count, read_file
 from loaders.roadmap import validate_roadmap
@@ -100,6 +100,8 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
     if layout.kind == headers.ROADMAP:
         return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
     if layout.kind == headers.PEOPLE:
+        from loaders import personnes  # here: the other kinds never need it
+
         return personnes.validate_people(raw, layout, ref, con, report)
     return validate_territories(raw, layout, con, report, ref.collectivites)
 
@@ -158,6 +160,8 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
     result.outcome.non_renseignees = validated.non_renseignees
     meta = UploadMeta(name, validated.raw.sha256, user, validated.kind, validated.layout, validated.raw.row_count)
     if validated.kind == headers.PEOPLE:
+        from loaders import personnes  # here: the other kinds never need it
+
         actor = personnes.actor_for(actor, user, allowed_territories, validated.report)
     if not validated.ok:
         with opener() as conn:

@@ -1,7 +1,7 @@
 """Pydantic models describing the files users send.
 
-The headers module derives the required and optional columns of each kind of file from these
-models (the reference data have theirs in data/models.py).
+The headers module lists the required and optional columns of each kind of file as these models
+declare them (a test keeps them equal; the reference data have theirs in data/models.py).
 Validation of uploaded rows itself is set-wise in DuckDB (one pydantic call per row would be far
 too slow for 200,000 rows): these models are the contract, the SQL rules enforce it in bulk.
 """

@@ -14,7 +14,7 @@ Who may import: only a person who may administer (national). The command line ac
 from __future__ import annotations
 
 import duckdb
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from data import personnes
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
@@ -25,6 +25,9 @@ from loaders.reading import RawTable
 from loaders.referentiel import Referentiel
 from loaders.validation import Validated
 
+if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
+    import pyarrow as pa
+
 _ROLE_KEYS = {key(r): r for r in ROLES} | {key(label): r for r, label in LIBELLES_ROLES.items()}
 _YES = {"", "oui", "o", "yes", "vrai", "true", "1", "actif", "active"}
 _NO = {"non", "n", "no", "faux", "false", "0", "inactif", "inactive"}
@@ -33,6 +36,8 @@ _NO = {"non", "n", "no", "faux", "false", "0", "inactif", "inactive"}
 def validate_people(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb.DuckDBPyConnection,
                     report: Report) -> Validated:
     """Check every row; when all are good, ``batch`` holds (email, role, territoire, actif, ligne)."""
+    import pyarrow as pa  # here: a values import never needs it
+
     result = Validated(raw, PEOPLE, None, report)
     pos, header = layout.positions, raw.header
 

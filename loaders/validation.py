@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from data.uploads import LotEnPlace
 
 from loaders.headers import COLUMNS, Layout, all_expected, expected_columns, key
 from loaders.problems import PREMIERES_LIGNES, Problem, Report
 from loaders.reading import RawTable, drop_last_column
+
+if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
+    import pyarrow as pa
 
 
 @dataclass

@@ -5,7 +5,7 @@ import streamlit as st
 from data import lectures, queries
 from indicators import quarters, tableaux
 from pages.components import auth, carte, filtres, graphiques, layout, tables
-from pages.components.store import read
+from pages.components.store import construit, read
 
 auth.person()  # first: decides who this is even if the page runs without app.py
 st.title("Pilotage national")
@@ -21,9 +21,10 @@ st.header("Statuts des indicateurs des feuilles de route")
 layout.aide_statuts()
 col_graph, col_table = st.columns([3, 2])
 with col_graph:
-    graphiques.afficher(graphiques.figure(graphiques.barres_statuts, vue["comptes"]), key="statuts")
+    graphiques.afficher(construit(graphiques.barres_statuts, ("pilotage", at, choix), vue["comptes"]), key="statuts")
 with col_table:
-    tables.tableau(vue["comptes"][["Statut", "Nombre"]], f"statuts-{at}", key="t_statuts")
+    tables.tableau(vue["comptes"][["Statut", "Nombre"]], f"statuts-{at}", key="t_statuts",
+                   titre="Statuts des indicateurs des feuilles de route", trimestre=at)
 
 st.subheader(f"Matrice territoires × indicateurs — {quarters.label(at)}")
 st.caption("Cliquez sur une ligne (ou sur « Ouvrir ») pour ouvrir la fiche du territoire. "
@@ -32,6 +33,7 @@ st.caption("Cliquez sur une ligne (ou sur « Ouvrir ») pour ouvrir la fiche du 
 matrice = vue["matrice"]
 choisi = tables.tableau(
     layout.avec_lien(matrice), f"matrice-statuts-{at}", key="matrice", export=matrice,
+    titre="Matrice territoires × indicateurs", trimestre=at,
     column_config=layout.colonnes_matrice(matrice, catalogue), styles=layout.styles_statuts(matrice),
     on_select="rerun", selection_mode="single-row", height=layout.HAUTEUR_MATRICE,
 )
@@ -41,20 +43,23 @@ st.header("Carte des territoires")
 couleur = st.segmented_control("Colorer selon", list(carte.COULEURS_CARTE), default="statut", key="couleur",
                                format_func={"statut": "Statut dominant", "trajectoire": carte.MESURE}.get)
 st.caption(carte.LEGENDE)
-clic = carte.afficher_carte(vue["carte"], couleur=couleur or "statut", key="carte")
+clic = carte.afficher_carte(vue["carte"], couleur=couleur or "statut", key="carte", cle=("pilotage", at, choix))
 if clic:
     st.switch_page("pages/territoire.py", query_params={"territoire": clic})
-tables.tableau(layout.tableau_carte(vue["carte"]), f"carte-{at}", key="t_carte")
+tables.tableau(layout.tableau_carte(vue["carte"]), f"carte-{at}", key="t_carte", titre="Carte des territoires",
+               trimestre=at)
 
 st.header(f"Totaux nationaux — {quarters.label(at)}")
 st.caption(layout.AIDE_TOTAUX)
 tables.tableau(tableaux.totaux_nationaux(base["national"], catalogue), f"totaux-nationaux-{at}",
-               key="totaux", column_config=layout.colonnes_nombres())
+               key="totaux", column_config=layout.colonnes_nombres(), titre="Totaux nationaux", trimestre=at,
+               export=tableaux.totaux_nationaux(base["national"], catalogue, arrondi=False))
 
 st.header("Complétude des dépôts")
 premier = quarters.shift(at, -7)
 completude = read(tableaux.completude, premier, at)
 heat, total = tableaux.moins_complets(completude, layout.LIGNES_CARTE_CHALEUR)
 st.caption(layout.legende_completude(len(heat["territoire"].unique()), total))
-graphiques.afficher(graphiques.figure(graphiques.carte_completude, heat), key="completude")
-tables.tableau(layout.tableau_completude(completude), f"completude-{premier}-{at}", key="t_completude")
+graphiques.afficher(construit(graphiques.carte_completude, ("completude", premier, at), heat), key="completude")
+tables.tableau(layout.tableau_completude(completude), f"completude-{premier}-{at}", key="t_completude",
+               titre="Complétude des dépôts", trimestre=at)

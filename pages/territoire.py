@@ -38,7 +38,8 @@ detail = person.peut_voir_detail(code)
 historique = read(lectures.historique_valeurs, code, indicateur, person) if detail else None
 table = tableaux.tableau_serie(serie)
 tables.tableau(territoire.avec_notes(table, serie, historique) if detail else table, f"trajectoire-{code}-{indicateur}",
-               key="t_trajectoire", column_config=layout.colonnes_notes() if detail else None)
+               key="t_trajectoire", column_config=layout.colonnes_notes() if detail else None,
+               titre=f"{info['nom']} — trajectoire : {row['libelle']}", trimestre=at)
 if detail:  # comments and revisions: in scope only
     fiches.historique(historique, row["libelle"], f"revisions-{code}-{indicateur}")
 
@@ -52,7 +53,9 @@ if comp["pour_100000"].notna().any():
 else:
     st.info(f"Aucun territoire du même type n'a encore de chiffre pour cet indicateur au {layout.trimestre(at_comparaison)}.")
 tables.tableau(layout.tableau_comparaison(comp), f"comparaison-{code}-{indicateur}", key="t_comparaison",
-               column_config=layout.colonnes_comparaison())
+               column_config=layout.colonnes_comparaison(),
+               titre=f"{info['nom']} — comparaison avec les territoires du même type : {row['libelle']}",
+               trimestre=at_comparaison)
 
 st.header("Dépôts et complétude")
 completude = read(territoire.completude_territoire, code, row["debut"], at)
@@ -61,11 +64,12 @@ if completude.empty:
             "aucun dépôt n'est encore attendu.")
 else:
     graphiques.afficher(graphiques.figure(graphiques.courbe_completude, completude), key="completude_territoire")
-    tables.tableau(layout.tableau_completude(completude), f"completude-{code}", key="t_completude_territoire")
+    tables.tableau(layout.tableau_completude(completude), f"completude-{code}", key="t_completude_territoire",
+                   titre=f"{info['nom']} — complétude des dépôts", trimestre=at)
 if detail:
     st.subheader("Historique des dépôts")
     tables.tableau(layout.tableau_depots(read(lectures.depots_territoire, code, person)), f"depots-{code}",
-                   key="t_depots")
+                   key="t_depots", titre=f"{info['nom']} — historique des dépôts")
 else:
     st.info("L'historique des dépôts, les commentaires et les révisions de ce territoire sont réservés "
             "à sa coordination, aux services de l'État du territoire et à l'équipe nationale.")

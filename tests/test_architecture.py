@@ -87,3 +87,156 @@ def test_every_duckdb_registration_goes_through_the_store_lock():
             if registers or opens:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)[:60]}")
     assert offenders == []
+
+
+# --- the import graph of the project's own modules (function-level imports included) ------------
+
+def _modules(root):
+    """{dotted name: path} of the project's modules under ``root`` (a package by its __init__)."""
+    found = {}
+    for folder in ("app.py", "pages", "indicators", "loaders", "data", "bench", "scripts", "tests"):
+        path = root / folder
+        for file in [path] if path.is_file() else sorted(path.rglob("*.py")):
+            parts = list(file.relative_to(root).with_suffix("").parts)
+            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = file
+    return found
+
+
+def _runtime_imports(tree):
+    """Every import statement of a module, at any depth, but those under ``if TYPE_CHECKING:``."""
+    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+                   for child in node.body for n in ast.walk(child)}
+    return [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) and id(n) not in typing_only]
+
+
+def _imports(module, modules):
+    """(imported project module, local name bound to it or None, imported name or None, node) for
+    each name imported by ``module``: ``from a import b`` targets module ``a.b`` when there is one,
+    else ``a``; ``import a.b`` targets ``a.b`` and binds ``a`` (``a.b`` written in full)."""
+    path = modules[module]
+    for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                name = alias.name
+                while name and name not in modules:
+                    name = name.rpartition(".")[0]
+                if name:
+                    yield name, alias.asname or name, None, node
+            continue
+        package = module.split(".")[:None if path.name == "__init__.py" else -1]
+        base = node.module if node.level == 0 else ".".join(
+            package[:len(package) - node.level + 1] + ([node.module] if node.module else []))
+        for alias in node.names:
+            if f"{base}.{alias.name}" in modules:
+                yield f"{base}.{alias.name}", alias.asname or alias.name, None, node
+            elif base in modules:
+                yield base, None, alias.name, node
+
+
+def import_cycles(root) -> list[list[str]]:
+    """The import cycles among the project's modules: each strongly connected component of the
+    import graph with more than one module (Tarjan's algorithm, without recursion)."""
+    modules = _modules(root)
+    graph = {m: sorted({t for t, *_ in _imports(m, modules)} - {m}) for m in modules}
+    index, low, on_stack, stack, found = {}, {}, set(), [], []
+    for start in graph:
+        if start in index:
+            continue
+        work = [(start, iter(graph[start]))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, successors = work[-1]
+            for successor in successors:
+                if successor not in index:
+                    index[successor] = low[successor] = len(index)
+                    stack.append(successor)
+                    on_stack.add(successor)
+                    work.append((successor, iter(graph[successor])))
+                    break
+                if successor in on_stack:
+                    low[node] = min(low[node], index[successor])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while not component or component[-1] != node:
+                        component.append(stack.pop())
+                        on_stack.discard(component[-1])
+                    if len(component) > 1:
+                        found.append(sorted(component))
+    return sorted(found)
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def private_names_used_across_modules(root, folders=("app", "pages", "indicators", "loaders", "data", "bench",
+                                                       "scripts")) -> list[str]:
+    """``file: module.name`` for each underscore name (not a dunder) that a module of ``folders``
+    imports from another project module (``from x import _y``) or reads as an attribute of an
+    imported project module (``x._y``)."""
+    modules = _modules(root)
+    found = []
+    for module, path in modules.items():
+        if module.split(".")[0] not in folders:
+            continue
+        where = path.relative_to(root).as_posix()
+        bound = {}
+        for target, local, name, _node in _imports(module, modules):
+            if name is not None and _private(name):
+                found.append(f"{where}: {target}.{name}")
+            if local is not None:
+                bound[local] = target
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and _private(node.attr):
+                target = bound.get(ast.unparse(node.value))
+                if target is not None and target != module:
+                    found.append(f"{where}: {target}.{node.attr}")
+    return sorted(set(found))
+
+
+# Found when the guard was written, in files other work of issue 11 is changing (the upload
+# pipeline's data/uploads.py and pages/components/depot.py): to be made public there, then removed
+# from this list. Any other private name used across modules fails the test.
+PRIVATE_NAMES_BEING_REMOVED = {
+    "data/apercu.py: data.store._WRITE_LOCK",
+    "data/apercu.py: data.uploads._classify_values",
+    "data/apercu.py: data.uploads._insert_depot",
+    "data/personnes.py: data.uploads._insert_depot",
+    "data/roadmaps.py: data.uploads._DryRun",
+    "data/roadmaps.py: data.uploads._insert_depot",
+    "pages/components/depot_historique.py: pages.components.depot._date",
+    "pages/components/depot_historique.py: pages.components.depot._territory_choice",
+}
+
+
+def test_no_module_imports_another_s_private_names():
+    """A module's underscore names are its own: what another module needs is public (tests, which
+    may reach into what they test, excepted)."""
+    assert set(private_names_used_across_modules(ROOT)) - PRIVATE_NAMES_BEING_REMOVED == set()
+
+
+def test_the_project_s_modules_import_one_another_without_a_cycle():
+    assert import_cycles(ROOT) == []
+
+
+def test_the_import_guards_find_cycles_and_private_names(tmp_path):
+    """The two guards above on a small project: a cycle closed by a function-level import, and a
+    private name taken by ``from`` and by attribute."""
+    (tmp_path / "loaders" / "sub").mkdir(parents=True)
+    (tmp_path / "loaders" / "__init__.py").write_text("")
+    (tmp_path / "loaders" / "sub" / "__init__.py").write_text("from loaders.sub.b import value\n")
+    (tmp_path / "loaders" / "sub" / "b.py").write_text("def value():\n    from loaders import a\n    return a.x\n")
+    (tmp_path / "loaders" / "a.py").write_text(
+        "from typing import TYPE_CHECKING\nfrom loaders.sub import value, _hidden\nfrom . import sub\n"
+        "if TYPE_CHECKING:\n    from loaders import c\nx = sub._secret + sub.__name__\n")
+    (tmp_path / "loaders" / "c.py").write_text("import loaders.a\n")
+    assert import_cycles(tmp_path) == [["loaders.a", "loaders.sub", "loaders.sub.b"]]
+    assert private_names_used_across_modules(tmp_path) == [
+        "loaders/a.py: loaders.sub._hidden", "loaders/a.py: loaders.sub._secret"]

@@ -16,7 +16,8 @@ import pytest
 
 from data import store
 from data.access import Personne
-from loaders import classeur
+from loaders import reading
+from loaders.reading import workbook as xlsx_reading  # its caps (the test file has a workbook() builder)
 from loaders.depot import auditer_refus, preparer
 from loaders.headers import PEOPLE
 from loaders.importer import audit_refused, import_bytes
@@ -175,15 +176,15 @@ def test_both_administration_importers_get_a_refusal_and_audit_it(db, defect):
 
 
 def test_rows_and_columns_beyond_the_caps_are_refused_as_they_are_read(db, monkeypatch):
-    monkeypatch.setattr(classeur, "LIGNES_MAX_FICHIER", 5)
-    monkeypatch.setattr(classeur, "COLONNES_MAX_FICHIER", 7)
+    monkeypatch.setattr(xlsx_reading, "LIGNES_MAX_FICHIER", 5)
+    monkeypatch.setattr(xlsx_reading, "COLONNES_MAX_FICHIER", 7)
     result = import_bytes(ten_values(), "long.xlsx", db, user="t", today=TODAY)
     assert [p.code for p in result.report.errors] == ["trop-de-lignes"]
     assert "plus de 5 lignes" in result.report.errors[0].message
     # a single cell far to the right (openpyxl would pad every row up to it)
     wide = edit(ten_values(), SHEET, lambda b: re.sub(rb'(<row r="2".*?)</row>', rb'\1<c r="H2"><v>1</v></c></row>',
                                                       b, count=1, flags=re.DOTALL))
-    monkeypatch.setattr(classeur, "LIGNES_MAX_FICHIER", 1000)
+    monkeypatch.setattr(xlsx_reading, "LIGNES_MAX_FICHIER", 1000)
     result = import_bytes(wide, "large.xlsx", db, user="t", today=TODAY)
     assert [p.code for p in result.report.errors] == ["trop-de-colonnes"]
     assert "La ligne 2 compte plus de 7 colonnes" in result.report.errors[0].message
@@ -191,7 +192,7 @@ def test_rows_and_columns_beyond_the_caps_are_refused_as_they_are_read(db, monke
 
 
 def test_a_workbook_whose_parts_decompress_beyond_the_cap_is_refused_before_openpyxl(db, monkeypatch):
-    monkeypatch.setattr(classeur, "TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO", 0)
+    monkeypatch.setattr(xlsx_reading, "TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO", 0)
     result = import_bytes(ten_values(), "gros.xlsx", db, user="t", today=TODAY)
     assert [p.code for p in result.report.errors] == ["classeur-trop-gros"]
     assert "dépasse 0 Mo une fois décompressé" in result.report.errors[0].message
@@ -203,7 +204,7 @@ def test_a_part_larger_than_its_header_says_is_caught_while_decompressing(db, mo
     data = ten_values()
     archive = zipfile.ZipFile(io.BytesIO(data))
     stated = sum(i.file_size for i in archive.infolist())
-    monkeypatch.setattr(classeur, "TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO", 1)
+    monkeypatch.setattr(xlsx_reading, "TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO", 1)
     real_open = zipfile.ZipFile.open
 
     def lying_open(self, info, *args, **kwargs):  # every part reads as 1 MiB more than stated
@@ -273,9 +274,9 @@ def test_cells_read_from_the_xml_are_those_openpyxl_reads():
     out = io.BytesIO()
     book.save(out)
     raw = RawTable("f.xlsx", "")
-    rows = classeur.read_xlsx(out.getvalue(), raw)
+    rows = reading.read_xlsx(out.getvalue(), raw)
     full = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["donnees"]
-    expected = [[classeur._xlsx_cell(v) for v in r] for r in full.iter_rows(min_row=2, values_only=True)]
+    expected = [[reading.xlsx_cell(v) for v in r] for r in full.iter_rows(min_row=2, values_only=True)]
     assert raw.header == ["code_territoire", "indicateur", "trimestre", "valeur", "commentaire", "source"]
     assert [cells for _line, cells in rows] == expected
     assert rows[0][1] == ["  200046977 ", "sorties_rue_logement", "2024-T1", "12.5", " \ttab\n ligne", "VRAI"]

@@ -8,7 +8,7 @@ import pytest
 
 from data import store
 from indicators.parametres import COLONNES_MAX_FICHIER
-from loaders import octets, reading
+from loaders.reading import table
 from loaders.importer import import_bytes
 from loaders.problems import Problem
 from tests.conftest import TODAY
@@ -107,8 +107,7 @@ def test_a_row_wider_than_the_cap_is_refused_on_its_line(db):
 
 @pytest.mark.parametrize("path", list(PATHS))
 def test_more_lines_than_the_cap_are_refused(db, monkeypatch, path):
-    monkeypatch.setattr(reading, "LIGNES_MAX_FICHIER", 6)
-    monkeypatch.setattr(octets, "LIGNES_MAX_FICHIER", 6)
+    monkeypatch.setattr(table, "LIGNES_MAX_FICHIER", 6)  # the one cap check of every CSV path
     quarters = [f"2024-T{q}" for q in (1, 2, 3, 4)]
     rows = [f"200046977;sorties_rue_logement;{q};4;OPERATEUR" for q in quarters]
     assert import_bytes(build(path, rows), "court.csv", db, user="t", today=TODAY).stored  # 5 or 6 lines
@@ -125,7 +124,7 @@ def test_the_correction_grid_does_not_read_a_file_beyond_the_caps(monkeypatch):
     assert correction.lire(wide, "large.csv") is None
     rows = (HEADER + "\n" + "\n".join([ROW] * 6) + "\n").encode()
     assert len(correction.lire(rows, "court.csv").rows) == 6
-    monkeypatch.setattr(correction, "LIGNES_MAX_FICHIER", 6)
+    monkeypatch.setattr(table, "LIGNES_MAX_FICHIER", 6)  # reading's cap, checked by its row walk
     assert correction.lire(rows, "long.csv") is None
 
 

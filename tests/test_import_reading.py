@@ -10,8 +10,9 @@ import pytest
 
 from data import migrations, store
 from data.config import DUCKDB_CONFIG
-from loaders import octets, reading
+from loaders import correction, reading
 from loaders.importer import import_bytes
+from loaders.reading import reader
 from loaders.sql_rules import release, validation_connection
 from tests.conftest import TODAY
 
@@ -75,8 +76,8 @@ def read(data):
 
 def test_fast_path_is_taken_only_where_duckdb_decodes_like_python(monkeypatch):
     calls = []
-    original = reading._python_parse
-    monkeypatch.setattr(reading, "_python_parse", lambda *a: calls.append(1) or original(*a))
+    original = reader.python_parse
+    monkeypatch.setattr(reader, "python_parse", lambda *a: calls.append(1) or original(*a))
     no_blank = [line for line in GOOD if line]
     fast_raw, fast_rows = read(encode(no_blank))
     assert calls == [] and fast_raw.encoding == "cp1252" and fast_raw.separator == ";"
@@ -87,7 +88,7 @@ def test_fast_path_is_taken_only_where_duckdb_decodes_like_python(monkeypatch):
     # Windows-1252 bytes 0x80-0x9F (here ’ and €) differ from Latin-1: Python decodes them, then
     # DuckDB parses the decoded text (no Python csv needed)
     special = [no_blank[0].replace("l'opérateur", "l’opérateur (5 €)")] + no_blank[1:]
-    assert octets._bytes_encoding(encode(special)) is None
+    assert reading.bytes_encoding(encode(special)) is None
     raw, rows = read(encode(special))
     assert calls == [1] and rows[0][5] == "déclaré par l’opérateur (5 €)" and rows[1:] == fast_rows[1:]
 
@@ -100,6 +101,24 @@ def test_mixed_line_ends_and_quoted_line_breaks_fall_back_with_exact_lines():
               + GOOD[1] + "\r\n").encode("cp1252")
     raw, rows = read(quoted)
     assert [r[0] for r in rows] == [2, 4] and rows[0][5] == "deux\nlignes"
+
+
+QUOTED = '200046977;sorties_rue_logement;2024-T1;4;"deux\r\nlignes"'
+
+
+@pytest.mark.parametrize("data", [
+    encode([line for line in GOOD if line]),  # DuckDB reads the bytes
+    encode([GOOD[0].replace("l'opérateur", "l’opérateur (5 €)")] + GOOD[1:2] + GOOD[3:], newline="\n"),  # DuckDB, decoded text
+    encode(GOOD),  # Python's csv (a blank line)
+    encode([QUOTED, "", GOOD[1], "   ;  ", GOOD[3]], encoding="utf-8"),  # Python's csv (a quoted line break)
+], ids=["octets", "texte", "csv-ligne-vide", "csv-saut-de-ligne"])
+def test_the_correction_grid_shows_the_rows_reading_read_at_the_same_lines(data):
+    """The grid reuses reading's row walk: the same rows at the same line numbers, on every path."""
+    raw, rows = read(data)
+    grid = correction.lire(data, "f.csv")
+    assert grid.header == raw.header and grid.separator == raw.separator
+    assert grid.rows == [(row[0], ["" if c is None else c for c in row[1:]]) for row in rows]
+    assert len(grid.rows) >= 3
 
 
 def test_jump_warnings_against_the_batch_and_against_stored_values(db):

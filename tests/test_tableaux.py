@@ -218,6 +218,11 @@ def test_national_table_has_french_columns_and_every_status(con):
     for column in ("Valeur nationale", "Pour 100 000 hab.", "Avancement national (%)"):
         assert all(abs(x * 10 - round(x * 10)) < 1e-9 for x in t[column].dropna()), column
     assert t["Pour 100 000 hab."].dropna().apply(lambda x: x != round(x)).any()  # decimals remain where due
+    # the downloads keep the engine's full precision (8,98 % stays 8,98, not 9): the same rows unrounded
+    raw = national.national(con, "2025-T3")
+    full = tableaux.totaux_nationaux(raw, cat, arrondi=False)
+    assert list(full["Pour 100 000 hab."].fillna(-1)) == list(raw["pour_100000"].fillna(-1))
+    assert any(abs(x * 10 - round(x * 10)) > 1e-9 for x in full["Pour 100 000 hab."].dropna())
 
 
 def test_methodology_is_generated_from_the_constants(monkeypatch):

@@ -16,6 +16,7 @@ from plotly.colors import sample_colorscale
 
 from data import geo
 from indicators import status
+from pages.components import store
 from pages.components.graphiques import POLICE
 from pages.components.layout import pourcentage
 
@@ -144,10 +145,14 @@ def figure_carte(frame: pd.DataFrame, *, couleur: str = "statut", hauteur: int =
     nb_evalues, nb_incomplets, declaration), coloured by status (legend with the French labels) or
     by the share of judged indicators on their path (colour bar); territories with incomplete
     reporting outlined in dots (legend entry INCOMPLET); the overseas départements in insets."""
+    frame = _normaliser(frame)
+    return _dessin(frame, geo.territory_shapes(frame).shapes, couleur=couleur, hauteur=hauteur, titre=titre)
+
+
+def _dessin(frame: pd.DataFrame, shapes: dict, *, couleur: str, hauteur: int, titre: str | None) -> go.Figure:
+    """figure_carte() of a _normaliser() frame whose shapes are given."""
     if couleur not in COULEURS_CARTE:
         raise ValueError(f"couleur doit être l'une de {COULEURS_CARTE}, pas {couleur!r}")
-    frame = _normaliser(frame)
-    shapes = geo.territory_shapes(frame).shapes
     rows = [r for r in frame.itertuples(index=False) if r.code in shapes]
     # Larger shapes first, so smaller territories inside them (an EPCI in its département) stay on top.
     rows.sort(key=lambda r: -_aire(shapes[r.code]))
@@ -252,11 +257,13 @@ def _aire(shape: geo.Shape) -> float:
 
 
 def _cadre(fig: go.Figure, hauteur: int, titre: str | None, legende_titre: str | None) -> None:
-    for e in geo.encarts():
-        fig.add_shape(type="rect", x0=e.x0, y0=e.y0, x1=e.x1, y1=e.y1, layer="below",
-                      line=dict(color="#929292", width=1), fillcolor="rgba(0,0,0,0)")
-        fig.add_annotation(x=(e.x0 + e.x1) / 2, y=e.y1, text=e.nom, showarrow=False, yanchor="top",
-                           yshift=-2, font=dict(size=14, color="#3A3A3A"))
+    # the inset frames and names in the one update_layout below: add_shape and add_annotation
+    # revalidate the whole layout at each call (40 ms for the ten of them)
+    encarts = geo.encarts()
+    frames = [dict(type="rect", x0=e.x0, y0=e.y0, x1=e.x1, y1=e.y1, layer="below",
+                   line=dict(color="#929292", width=1), fillcolor="rgba(0,0,0,0)") for e in encarts]
+    names = [dict(x=(e.x0 + e.x1) / 2, y=e.y1, text=e.nom, showarrow=False, yanchor="top",
+                  yshift=-2, font=dict(size=14, color="#3A3A3A")) for e in encarts]
     x0, y0, x1, y1 = geo.map_bounds()
     pad = 0.2
     axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
@@ -271,6 +278,7 @@ def _cadre(fig: go.Figure, hauteur: int, titre: str | None, legende_titre: str |
                     bgcolor="rgba(255,255,255,0.6)"),
         xaxis=dict(axis, range=[x0 - pad, x1 + pad]),
         yaxis=dict(axis, range=[y0 - pad, y1 + pad], scaleanchor="x", scaleratio=1),
+        shapes=frames, annotations=names,
     )
 
 
@@ -291,25 +299,38 @@ def code_selectionne(event, codes) -> str | None:
     return None
 
 
+def _vue(frame: pd.DataFrame, couleur: str, hauteur: int) -> tuple[dict, str]:
+    """The figure as a plain dict, and the caption naming the territories without a known shape
+    ('' when every one has one)."""
+    frame = _normaliser(frame)
+    shapes, missing = geo.territory_shapes(frame)  # once for both (30 ms for every EPCI of France)
+    fig = _dessin(frame, shapes, couleur=couleur, hauteur=hauteur, titre=None).to_dict()
+    if not missing:
+        return fig, ""
+    noms = frame.set_index("code")["nom"]
+    return fig, "Sans contour connu, absents de la carte : " + ", ".join(f"{noms.get(c, c)} ({c})" for c in missing)
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _figure_en_cache(frame: pd.DataFrame, couleur: str, hauteur: int) -> dict:
-    # the frame comes from a read cached on the data version: same data, same figure, not rebuilt
-    # (a resource: the plain dict is shared read-only, not copied at every run)
-    return figure_carte(frame, couleur=couleur, hauteur=hauteur).to_dict()
+def _vue_en_cache(frame: pd.DataFrame, couleur: str, hauteur: int) -> tuple[dict, str]:
+    # same data, same figure, not rebuilt (a resource: the plain dict is shared read-only, not
+    # copied at every run)
+    return _vue(frame, couleur, hauteur)
 
 
 def afficher_carte(frame: pd.DataFrame, *, couleur: str = "statut", key: str = "carte",
-                   hauteur: int = HAUTEUR) -> str | None:
-    """Show the map (a click selects a territory) and return the code of the clicked territory."""
-    fig = _figure_en_cache(frame, couleur, hauteur)
+                   hauteur: int = HAUTEUR, cle: tuple | None = None) -> str | None:
+    """Show the map (a click selects a territory) and return the code of the clicked territory.
+    ``cle``, when given, names the data of ``frame`` (the arguments of the read that gave it): the
+    figure is then kept until the data change on it, without hashing the frame at every run."""
+    if cle is None:
+        fig, absents = _vue_en_cache(frame, couleur, hauteur)
+    else:
+        fig, absents = store.construit(_vue, (*cle, couleur, hauteur), frame, couleur, hauteur)
     event = st.plotly_chart(
         fig, key=key, on_select="rerun", selection_mode="points", width="stretch", config=CONFIG,
         alt="Carte de France des territoires du programme (outre-mer en encarts) ; "
             "les mêmes informations figurent dans le tableau des territoires.")
-    frame = _normaliser(frame)
-    missing = geo.territory_shapes(frame).missing
-    if missing:
-        noms = frame.set_index("code")["nom"]
-        st.caption("Sans contour connu, absents de la carte : "
-                   + ", ".join(f"{noms.get(c, c)} ({c})" for c in missing))
-    return code_selectionne(event, frame["code"])
+    if absents:
+        st.caption(absents)
+    return code_selectionne(event, frame["code"].astype(str))

@@ -124,6 +124,9 @@ AIDE_MATRICE = ("Chaque case donne le statut (symbole et texte). « · 1/3 trim.
                 "(un retard peut n'être qu'un retard de déclaration).")
 
 
+LARGEUR_COLONNE_INDICATEUR = 150  # pixels
+
+
 def colonnes_matrice(matrice, catalogue) -> dict:
     """Column settings of the status matrix: the short name pinned (the official name in its
     help and its own column), link, counts, and for each indicator its short label as header with
@@ -149,8 +152,9 @@ def colonnes_matrice(matrice, catalogue) -> dict:
         header = noms.libelle_matrice(row.code, row.libelle)
         if header in matrice.columns:
             # short header (more indicators in view), the full label and definition in the help
+            # 150 px holds the longest cell ("✖ En retard · 1/3 trim."): one more column in view than "medium"
             config[header] = st.column_config.TextColumn(
-                header, width="medium", help=f"**{row.libelle}** : {row.definition} ({row.unite})")
+                header, width=LARGEUR_COLONNE_INDICATEUR, help=f"**{row.libelle}** : {row.definition} ({row.unite})")
     return config
 
 

@@ -106,3 +106,18 @@ def read(fn, *args):
         return _cached(db_path(), data_version(), fn.__name__, fn.__module__, args)
     except (BaseOccupee, BaseInaccessible) as exc:
         _unavailable(exc)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _construit(path: str, version: int, fn_name: str, module: str, cle: tuple, _args: tuple):
+    return getattr(importlib.import_module(module), fn_name)(*_args)
+
+
+def construit(fn, cle: tuple, *args):
+    """``fn(*args)`` (a figure built from read() results), kept until the data change, on ``cle``:
+    the arguments of the reads that gave ``args``, which must decide them. Hashing the frames
+    themselves at every run cost 10 to 20 ms a frame (far more on a loaded machine), and a
+    resource is handed out as is, where a cache_data copy of a figure cost about 20 ms a run:
+    the caller must not modify what it gets."""
+    return _construit(db_path(), data_version(), fn.__name__, fn.__module__, cle, args)
+

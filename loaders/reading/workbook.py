@@ -14,10 +14,10 @@ import posixpath
 import zipfile
 from xml.etree.ElementTree import ParseError, fromstring, iterparse
 
-from openpyxl.utils.cell import coordinate_to_tuple
-
 from indicators.parametres import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO
-from loaders.reading import XLSX_MAX_RATIO, RawTable, _is_blank, file_problem, nombre_fr
+from loaders.reading.table import RawTable, file_problem, is_blank, nombre_fr
+
+XLSX_MAX_RATIO = 200  # zip-bomb guard (the decompressed size has its own cap, indicators/parametres.py)
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHEET_DATA, _ROW, _CELL, _FORMULA = f"{_MAIN}sheetData", f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}f"
@@ -32,7 +32,7 @@ _OVERLAP = max(len(m) for m in _DECLARATIONS)
 _ENCODINGS = {b"utf-8", b"utf8", b"us-ascii", b"ascii", b"utf-16", b"iso-8859-1", b"latin-1", b"windows-1252"}
 
 
-class Refus(Exception):
+class Refused(Exception):
     """A workbook refused while reading: ``problem`` says why, in French."""
 
     def __init__(self, code: str, **params):
@@ -40,7 +40,8 @@ class Refus(Exception):
         self.problem = file_problem(code, **params)
 
 
-def _xlsx_cell(value) -> str | None:
+def xlsx_cell(value) -> str | None:
+    """A cell's value as the text reading keeps (booleans in French, whole floats without ``.0``)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -69,7 +70,7 @@ def _declared_encoding(head: bytes) -> bytes | None:
 def _check_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
     """Decompress every part once, in chunks: the real size stays under the cap whatever the
     headers say, each part's checksum is verified, and no part declares a document type or an
-    entity, or an encoding where those would be written otherwise. Raises Refus."""
+    entity, or an encoding where those would be written otherwise. Raises Refused."""
     limit = TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO * 1024 * 1024
     total = 0
     for info in infos:
@@ -81,45 +82,45 @@ def _check_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None
             while chunk := part.read(_CHUNK):
                 total += len(chunk)
                 if total > limit:
-                    raise Refus("classeur-trop-gros", limite=TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO)
+                    raise Refused("classeur-trop-gros", limite=TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO)
                 if first:
                     encoding = _declared_encoding(chunk)
                     if encoding is not None and encoding not in _ENCODINGS:
-                        raise Refus("classeur-illisible", detail=(
+                        raise Refused("classeur-illisible", detail=(
                             f"la partie « {info.filename} » est écrite dans un encodage que les classeurs "
                             "Excel n'utilisent pas"))
                     first = False
                 window = tail + chunk
                 if any(m in window for m in _DECLARATIONS):
-                    raise Refus("classeur-refuse", detail=(
+                    raise Refused("classeur-refuse", detail=(
                         "il contient une déclaration de type de document ou d'entités XML (DOCTYPE, ENTITY), "
                         "qu'Excel n'écrit jamais"))
                 tail = window[-_OVERLAP:]
 
 
 def _open(data: bytes) -> None:
-    """The archive and its parts checked before openpyxl reads anything (raises Refus)."""
+    """The archive and its parts checked before openpyxl reads anything (raises Refused)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise Refus("fichier-illisible", detail="archive .xlsx corrompue") from None
+        raise Refused("fichier-illisible", detail="archive .xlsx corrompue") from None
     total = sum(i.file_size for i in infos)
     if total > XLSX_MAX_RATIO * max(len(data), 1):
-        raise Refus("classeur-refuse", detail="il se décompresse en un volume anormal (bombe zip)")
+        raise Refused("classeur-refuse", detail="il se décompresse en un volume anormal (bombe zip)")
     if total > TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO * 1024 * 1024:
-        raise Refus("classeur-trop-gros", limite=TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO)
+        raise Refused("classeur-trop-gros", limite=TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO)
     names = {i.filename.lower() for i in infos}
     if any(n.endswith("vbaproject.bin") for n in names):
-        raise Refus("classeur-refuse", detail="il contient des macros ; enregistrez-le en .xlsx sans macros")
+        raise Refused("classeur-refuse", detail="il contient des macros ; enregistrez-le en .xlsx sans macros")
     if any(n.startswith("xl/externallinks/") for n in names):
-        raise Refus("classeur-refuse", detail="il contient des liaisons vers d'autres classeurs ; copiez les valeurs seules")
+        raise Refused("classeur-refuse", detail="il contient des liaisons vers d'autres classeurs ; copiez les valeurs seules")
     if "xl/workbook.xml" not in names:
-        raise Refus("fichier-illisible", detail="archive zip qui n'est pas un classeur .xlsx")
+        raise Refused("fichier-illisible", detail="archive zip qui n'est pas un classeur .xlsx")
     try:
         _check_parts(archive, infos)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
-        raise Refus("classeur-illisible", detail=(
+        raise Refused("classeur-illisible", detail=(
             "une partie de l'archive est endommagée (somme de contrôle ou compression invalide)")) from None
     _check_sheets(archive, {i.filename for i in infos})
 
@@ -129,19 +130,20 @@ def _check_sheets(archive: zipfile.ZipFile, names: set[str]) -> None:
     one, and read another sheet in its place."""
     rels = "xl/_rels/workbook.xml.rels"
     if rels not in names:
-        raise Refus("classeur-illisible", detail="la liste des parties du classeur (workbook.xml.rels) est absente")
+        raise Refused("classeur-illisible", detail="la liste des parties du classeur (workbook.xml.rels) est absente")
     root = fromstring(archive.read(rels))  # checked above: no document type
     for rel in root:
         if rel.get("Type", "").endswith("/worksheet"):
             target = rel.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
             if path not in names:
-                raise Refus("classeur-illisible", detail=f"la feuille « {target} » est absente de l'archive")
+                raise Refused("classeur-illisible", detail=f"la feuille « {target} » est absente de l'archive")
 
 
 def _sheet_rows(book, sheet):
-    """(line, cells) of every row of ``sheet`` that has cells, read from its XML; raises Refus
+    """(line, cells) of every row of ``sheet`` that has cells, read from its XML; raises Refused
     beyond the caps, and the XML parser's errors on a broken sheet."""
+    from openpyxl.utils.cell import coordinate_to_tuple  # openpyxl only when a workbook is read
     from openpyxl.worksheet._reader import WorkSheetParser  # the cell decoding openpyxl itself uses
 
     # openpyxl's own cell decoding (shared strings, dates, booleans, inline strings): private API
@@ -160,13 +162,13 @@ def _sheet_rows(book, sheet):
                     number = element.get("r")
                     line = _row_number(number, line)
                     if line > LIGNES_MAX_FICHIER:
-                        raise Refus("trop-de-lignes", limite=nombre_fr(LIGNES_MAX_FICHIER))
+                        raise Refused("trop-de-lignes", limite=nombre_fr(LIGNES_MAX_FICHIER))
                     parser.row_counter, parser.col_counter = line, 0
                 continue
             if tag == _CELL and row_element is not None:
-                column, value = _cell(parser, element)
+                column, value = _cell(parser, element, coordinate_to_tuple)
                 if column > COLONNES_MAX_FICHIER:
-                    raise Refus("trop-de-colonnes", ligne=line, limite=COLONNES_MAX_FICHIER)
+                    raise Refused("trop-de-colonnes", ligne=line, limite=COLONNES_MAX_FICHIER)
                 formula = element.find(_FORMULA)
                 if formula is not None:
                     text = parser.parse_formula(element)  # also remembers shared formulas
@@ -189,10 +191,11 @@ def _sheet_rows(book, sheet):
                 element.clear()
 
 
-def _cell(parser, element) -> tuple[int, object]:
+def _cell(parser, element, coordinate_to_tuple) -> tuple[int, object]:
     """(column, value) of a cell element. An inline string is read here, as openpyxl's
     Text.content gives it (the plain text then each run's, no phonetic hint): openpyxl builds a
-    rich-text object per such cell, the slowest part of reading a sheet that scripts wrote."""
+    rich-text object per such cell, the slowest part of reading a sheet that scripts wrote.
+    ``coordinate_to_tuple`` is openpyxl's, imported by the caller."""
     if element.get("t") != "inlineStr":
         cell = parser.parse_cell(element)
         return cell["column"], cell["value"]
@@ -219,7 +222,7 @@ def _row_number(number: str | None, previous: int) -> int:
     except ValueError:
         line = 0.0
     if not line.is_integer() or line <= previous:
-        raise Refus("classeur-illisible", detail=(
+        raise Refused("classeur-illisible", detail=(
             f"les lignes de la feuille ne se suivent pas (ligne « {number} » après la ligne {previous})"))
     return int(line)
 
@@ -242,7 +245,7 @@ def read_xlsx(data: bytes, raw: RawTable) -> list[tuple[int, list]] | None:
     the reason in ``raw.problems``."""
     try:
         return _read_xlsx(data, raw)
-    except Refus as refusal:
+    except Refused as refusal:
         raw.header = []
         raw.problems.append(refusal.problem)
     except Exception as exc:  # openpyxl and the XML parser raise many types for broken workbooks
@@ -265,8 +268,8 @@ def _read_xlsx(data: bytes, raw: RawTable) -> list[tuple[int, list]] | None:
         rows: list[tuple[int, list]] = []
         header_seen = False
         for index, values in _sheet_rows(book, sheet):
-            cells = [_xlsx_cell(v) for v in values]
-            if _is_blank(cells):
+            cells = [xlsx_cell(v) for v in values]
+            if is_blank(cells):
                 continue
             if not header_seen:
                 while cells and (cells[-1] is None or str(cells[-1]).strip() == ""):
