@@ -66,21 +66,22 @@ class SaisieInvalide(ErreurLda, ValueError):
 
 class DepotRefuse(ErreurLda):
     """An upload, or an action on an upload, is refused; ``rapport``: the file's report of problems
-    (loaders.problems.Report) when its content is the reason."""
+    (loaders.problems.Report) when its content is the reason, ``lignes`` its problems for a terminal
+    (loaders.resume.lignes_detail)."""
 
     code = "depot-refuse"
 
-    def __init__(self, message: str, *, rapport=None, detail: str | None = None):
+    def __init__(self, message: str, *, rapport=None, lignes=(), detail: str | None = None):
         super().__init__(message, detail=detail)
-        self.rapport = rapport
+        self.rapport, self.lignes = rapport, list(lignes)
 
     @property
     def sur_sortie_standard(self) -> bool:
         return self.rapport is not None  # a file's report is the import's result (README)
 
     def lignes_terminal(self) -> list[str]:
-        """The message, then the report's problems (Report.detail_lines) when there is one."""
-        return super().lignes_terminal() + (self.rapport.detail_lines() if self.rapport is not None else [])
+        """The message, then the report's problems."""
+        return super().lignes_terminal() + self.lignes
 
 
 class BaseOccupee(ErreurLda):

@@ -15,6 +15,8 @@ from data import store
 from data.erreurs import EXIT_OK, DepotRefuse, UtilisationIncorrecte
 from data.ligne_de_commande import ParseurFrancais, executer
 from loaders import headers
+from loaders.resume import lignes_detail
+
 
 _Parser = ParseurFrancais  # French help and usage errors (exit 2)
 
@@ -72,7 +74,8 @@ def cmd_import(args) -> int:
     print(f"Type détecté : {result.kind_label}")
     report = result.report
     if not report.ok:
-        raise DepotRefuse(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.", rapport=report)
+        raise DepotRefuse(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.", rapport=report,
+                          lignes=lignes_detail(report))
     verb = "Simulation (rien n'a été enregistré)" if args.dry_run else "Enregistré"
     print(f"{verb} : {result.counts_line()}")
     if report.warning_count:

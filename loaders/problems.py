@@ -270,20 +270,6 @@ class Report:
             return self.error_count - len(self.errors)
         return self.warning_count - len(self.warnings)
 
-    def detail_lines(self) -> list[str]:
-        """The errors for a terminal, after the summary: per kind first when the capped detail would
-        hide some (loaders.resume), then one line per problem, then how many are not listed."""
-        from loaders.resume import resume_par_code, resume_utile  # resume reads this module
-
-        lines = []
-        if resume_utile(self):  # every kind, counted beyond the cap too
-            lines += ["Problèmes par type :"] + ["  " + kind.as_line() for kind in resume_par_code(self)] + ["Détail :"]
-        lines += [problem.as_line() for problem in self.sorted_errors()]
-        if self.truncated(ERREUR):
-            lines.append(f"… et {self.truncated(ERREUR)} autres problèmes non listés "
-                         f"(plafond de {self.cap} problèmes par rapport).")
-        return lines
-
     def summary(self) -> str:
         """French summary: « 3 problèmes sur 2 lignes »."""
         lines = {p.line for p in self.errors if p.line is not None}

@@ -44,6 +44,19 @@ def resume_par_code(report: Report, severity: str = ERREUR) -> list[KindOfProble
     return sorted(kinds, key=lambda k: (k.premieres_lignes[:1] or (0,), k.code))
 
 
+def lignes_detail(report: Report) -> list[str]:
+    """The errors of ``report`` for a terminal, after its summary: per kind first when the capped
+    detail would hide some, then one line per problem, then how many are not listed."""
+    lines = []
+    if resume_utile(report):  # every kind, counted beyond the cap too
+        lines += ["Problèmes par type :"] + ["  " + kind.as_line() for kind in resume_par_code(report)] + ["Détail :"]
+    lines += [problem.as_line() for problem in report.sorted_errors()]
+    if report.truncated(ERREUR):
+        lines.append(f"… et {report.truncated(ERREUR)} autres problèmes non listés "
+                     f"(plafond de {report.cap} problèmes par rapport).")
+    return lines
+
+
 RESUME_AU_DELA = 20  # a report of more problems than this, of several kinds, is summarised first
 
 

@@ -150,12 +150,14 @@ def test_readme_lists_the_exit_codes_of_the_mapping():
 
 def test_a_refused_file_is_the_commands_result_on_stdout(capsys):
     from loaders.problems import Report
+    from loaders.resume import lignes_detail
 
     report = Report()
     report.extend([sample("valeur-negative"), Problem("fichier-vide")])
 
     def action():
-        raise erreurs.DepotRefuse(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.", rapport=report)
+        raise erreurs.DepotRefuse(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.", rapport=report,
+                                  lignes=lignes_detail(report))
 
     assert executer(action) == erreurs.EXIT_REFUSE == 1
     out, err = capsys.readouterr()
