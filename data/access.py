@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("national", "coordinateur", "services_etat", "lecteur")
-ROLES_AVEC_TERRITOIRE = ("coordinateur", "services_etat")
+from data.registre import ROLES, ROLES_AVEC_TERRITOIRE  # the CHECK constraints of personne
+
 LIBELLES_ROLES = {
     "national": "Équipe nationale (Dihal)",
     "coordinateur": "Coordination territoriale",

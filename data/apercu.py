@@ -20,6 +20,7 @@ import pyarrow as pa
 from data import store
 from data import lectures
 from data.access import Personne
+from data.erreurs import DepotRefuse  # an action on uploads refused (French message)
 from data.horloge import maintenant
 from data.store import transaction
 from data.uploads import (ANNULATION, Outcome, UploadMeta, _classify_values, _insert_depot, apply_values,  # noqa: F401
@@ -27,10 +28,6 @@ from data.uploads import (ANNULATION, Outcome, UploadMeta, _classify_values, _in
 
 ACTION_ANNULATION = "depot.annulation"  # journal action of an undo
 STATUTS = {"nouvelle": "nouvelle", "revisee": "révisée", "inchangee": "inchangée"}
-
-
-class DepotRefuse(Exception):
-    """An action on uploads that this person may not do, or that cannot be done (French message)."""
 
 
 @dataclass

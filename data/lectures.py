@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from data.access import Personne
+from data.erreurs import AccesRefuse
 from indicators import quarters
 
 TYPES_TERRITOIRE = {
@@ -20,8 +21,10 @@ TYPES_TERRITOIRE = {
 }
 
 
-class DetailRefuse(PermissionError):
-    """The person may not read this territory's detail."""
+class DetailRefuse(AccesRefuse):
+    """The person may not read this territory's detail (or its figures at this quarter)."""
+
+    code = "detail-refuse"
 
 
 def exiger_detail(person: Personne, territoire: str) -> None:

@@ -1,4 +1,5 @@
-"""The French argument parser of every ``python -m`` command (loaders, indicators).
+"""The French argument parser of every ``python -m`` command (loaders, indicators), and the one
+mapping of the expected errors (data.erreurs) to the command line's output.
 
 argparse writes its help and its usage errors in English; they are translated here, and a usage
 error exits with code 2 after a French message."""
@@ -8,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-EXIT_USAGE = 2
+from data.erreurs import EXIT_USAGE, ErreurLda
 
 # argparse's own words (prefix -> French), in its help and in its usage errors
 _AIDE_FR = [
@@ -46,3 +47,16 @@ class ParseurFrancais(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"Erreur d'utilisation : {_traduire(message, _ERREURS_FR)}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
+
+
+def executer(action) -> int:
+    """Run a command-line action (returning its exit code): an expected error (data.erreurs) becomes
+    its French message on stderr and its exit code instead of a traceback. Every ``python -m``
+    command runs through it."""
+    try:
+        return action()
+    except ErreurLda as exc:
+        stream = sys.stdout if exc.sur_sortie_standard else sys.stderr
+        for line in exc.lignes_terminal():
+            print(line, file=stream)
+        return exc.sortie

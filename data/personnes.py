@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
+from data.erreurs import AccesRefuse, SaisieInvalide  # raised by every write here
 from data.horloge import maintenant
+from data.registre import ENREGISTRE
 from data.store import journal, transaction
 from data.uploads import TYPES_DEPOT, Outcome, UploadMeta, _insert_depot  # the upload audit of a people file
 
@@ -37,8 +39,10 @@ LIMITE_JOURNAL = 1000  # rows of audit trail read at once (the page says so)
 _EMAIL = re.compile(r"^[^@\s;,<>()\"']+@[^@\s;,<>()\"']+\.[^@\s;,<>()\"'.]{2,}$")
 
 
-class AccesRefuse(PermissionError):
+class GestionRefusee(AccesRefuse):
     """The acting person may not change people (only the national team may)."""
+
+    code = "gestion-personnes-refusee"
 
     def __init__(self, actor: Personne | None):
         who = f"{actor.email} ({actor.libelle_role})" if actor else "une personne non identifiée"
@@ -48,13 +52,11 @@ class AccesRefuse(PermissionError):
         )
 
 
-class SaisieInvalide(ValueError):
-    """A person's e-mail, role or territory is not acceptable (French message)."""
-
-
 class DernierNational(SaisieInvalide):
     """A write would leave no active national administrator (nobody could manage access any more).
     ``emails``: the national administrators the write demoted or deactivated."""
+
+    code = "dernier-national"
 
     def __init__(self, emails: list[str]):
         self.emails = emails
@@ -128,7 +130,7 @@ def check(con: duckdb.DuckDBPyConnection, email: str, role: str, territoire: str
 
 def _require_admin(actor: Personne | None) -> None:
     if actor is None or not actor.peut_administrer:
-        raise AccesRefuse(actor)
+        raise GestionRefusee(actor)
 
 
 # ------------------------------------------------------------------ reads
@@ -257,7 +259,7 @@ def apply_people(con: duckdb.DuckDBPyConnection, actor: Personne, rows: Iterable
                     outcome.revisees += 1
             _keep_a_national(con, nationals)
             if meta is not None:
-                depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, [])
+                depot_id = _insert_depot(con, meta, ENREGISTRE, outcome, 0, [])
             if dry_run:
                 raise _Rollback
             outcome.depot_id = depot_id if meta is not None else None

@@ -8,6 +8,7 @@ import duckdb
 
 from data import store
 from data.horloge import maintenant
+from data.registre import ENREGISTRE
 from data.store import transaction
 from data.uploads import Outcome, UploadMeta, _DryRun, _insert_depot
 
@@ -45,7 +46,7 @@ def apply_roadmap(
             )
             if dry_run:
                 raise _DryRun(outcome)
-            depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, [])
+            depot_id = _insert_depot(con, meta, ENREGISTRE, outcome, 0, [])
             con.execute(
                 """
                 INSERT INTO feuille_de_route
@@ -104,7 +105,7 @@ def apply_territories(
         with transaction(con):
             con.execute("CREATE OR REPLACE TEMP TABLE lot_territoire AS SELECT * EXCLUDE (ligne) FROM lot_arrow")
             outcome = Outcome(territoires=[r[0] for r in con.execute("SELECT code FROM lot_territoire ORDER BY 1").fetchall()])
-            depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, [])
+            depot_id = _insert_depot(con, meta, ENREGISTRE, outcome, 0, [])
             counts = upsert_territories(con, "lot_territoire", meta.utilisateur, depot_id)
             outcome.nouvelles, outcome.revisees, outcome.inchangees = (
                 counts["nouvelles"], counts["revisees"], counts["inchangees"])

@@ -18,6 +18,7 @@ import duckdb
 
 from data import migrations, reference
 from data.config import DUCKDB_CONFIG, resolve_db_path
+from data.erreurs import BaseInaccessible, BaseOccupee
 from data.horloge import maintenant
 from indicators.parametres import ATTENTE_BASE_OCCUPEE_S
 
@@ -31,19 +32,18 @@ _READY: set[str] = set()  # database files already checked for schema in this pr
 _READY_LOCK = threading.Lock()
 
 
-class StoreBusy(Exception):
-    """The database file stayed locked by another process longer than the allowed wait."""
-
-    def __init__(self, path: Path, waited: float):
-        self.path, self.waited = path, waited
-        super().__init__(
-            f"La base {path} est occupée par un autre programme (tableau de bord ou import) "
-            f"depuis plus de {waited:.0f} s ; rien n'a été modifié. Réessayez plus tard."
-        )
+def _occupee(path: Path, waited: float) -> BaseOccupee:
+    return BaseOccupee(
+        f"La base {path} est occupée par un autre programme (tableau de bord ou import) "
+        f"depuis plus de {waited:.0f} s ; rien n'a été modifié. Réessayez plus tard.")
 
 
-class StoreError(Exception):
-    """The database file cannot be opened (not a DuckDB file, unreadable folder...)."""
+def _inaccessible(path: Path, exc: Exception) -> BaseInaccessible:
+    """A French message; DuckDB's English text only as the detail for the support."""
+    return BaseInaccessible(
+        f"La base {path} ne peut pas être ouverte (fichier qui n'est pas une base DuckDB, endommagé, ou "
+        "sans droit de lecture). Prévenez l'équipe qui administre le tableau de bord.",
+        detail=f"{type(exc).__name__}: {exc}")
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -60,14 +60,14 @@ def _open(path: Path, wait_s: float) -> duckdb.DuckDBPyConnection:
                 return duckdb.connect(str(path), config=dict(DUCKDB_CONFIG))
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
-                raise StoreError(f"Impossible d'ouvrir la base {path} : {exc}") from exc
+                raise _inaccessible(path, exc) from exc
             waited = time.monotonic() - start
             if waited >= wait_s:
-                raise StoreBusy(path, waited) from exc
+                raise _occupee(path, waited) from exc
             time.sleep(min(delay, max(0.0, wait_s - waited)))
             delay = min(delay * 2, 0.5)
         except duckdb.Error as exc:
-            raise StoreError(f"Impossible d'ouvrir la base {path} : {exc}") from exc
+            raise _inaccessible(path, exc) from exc
 
 
 def private_connection() -> duckdb.DuckDBPyConnection:
@@ -91,12 +91,12 @@ def connect(
     """A fresh connection to the store (schema ensured), closed on exit. Never share it across threads.
 
     When another process holds the file, waits up to ``wait_s`` seconds (default: $LDA_ATTENTE_BASE_S,
-    else ATTENTE_BASE_OCCUPEE_S), then raises StoreBusy."""
+    else ATTENTE_BASE_OCCUPEE_S), then raises BaseOccupee; BaseInaccessible when the file cannot be opened."""
     if wait_s is None:
         wait_s = float(os.environ.get(WAIT_ENV_VAR, ATTENTE_BASE_OCCUPEE_S))
     path = resolve_db_path(db)
     if not path.parent.exists():
-        raise StoreError(f"Le dossier {path.parent} n'existe pas.")
+        raise BaseInaccessible(f"Le dossier {path.parent} n'existe pas : la base ne peut pas y être créée.")
     con = _open(path, wait_s)
     try:
         key = str(path.resolve())
@@ -225,21 +225,3 @@ def unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """con.unregister, serialised across the threads of this process."""
     with _REGISTER_LOCK:
         con.unregister(name)
-
-
-EXIT_USAGE, EXIT_BUSY = 2, 3
-
-
-def run_command(action) -> int:
-    """Run a command-line action; a busy or unusable store becomes a French message and exit code
-    (3 busy, 2 unusable path) instead of a traceback. Shared by every ``python -m`` command."""
-    import sys
-
-    try:
-        return action()
-    except StoreBusy as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_BUSY
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_USAGE

@@ -12,6 +12,7 @@ import duckdb
 
 from data import store
 from data.horloge import maintenant
+from data.registre import ANNULATION  # the depot row written by an undo (data/apercu.py)
 from data.store import transaction
 from indicators import quarters
 from indicators.parametres import (
@@ -27,7 +28,6 @@ if TYPE_CHECKING:  # for annotations only: the command line does not pay this im
 
 # The kinds of upload as the audit records them (depot.type_fichier), with their French labels: the
 # one list the loaders, the pages and the journal use.
-ANNULATION = "annulation"  # the depot row written by an undo (data/apercu.py)
 TYPES_DEPOT = {
     "values": "valeurs trimestrielles",
     "roadmap": "feuille de route",

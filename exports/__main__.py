@@ -18,11 +18,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from data.ligne_de_commande import ParseurFrancais
-from exports.modele import ExportImpossible
+from data.erreurs import EXIT_OK
+from data.ligne_de_commande import ParseurFrancais, executer
 from indicators import quarters
 
-EXIT_OK, EXIT_IMPOSSIBLE, EXIT_USAGE = 0, 1, 2
 FORMATS = (".pptx", ".html")
 
 
@@ -80,24 +79,20 @@ def main(argv: list[str] | None = None) -> int:
     from exports.perimetre import Perimetre
 
     def action() -> int:
-        with store.connect(args.db) as con:
-            try:
-                if args.command == "club":
-                    deck = club.construire(con, args.at, Perimetre(codes=args.territories),
-                                           anonymiser=args.anonymise, focus=args.territories)
-                elif args.command == "note":
-                    deck = note.construire(con, args.at)
-                else:
-                    deck = fiche.construire(con, args.territory.strip(), args.at)
-            except ExportImpossible as exc:
-                print(str(exc), file=sys.stderr)
-                return EXIT_IMPOSSIBLE
+        with store.connect(args.db) as con:  # ExportImpossible: exit 1 and its message (executer)
+            if args.command == "club":
+                deck = club.construire(con, args.at, Perimetre(codes=args.territories),
+                                       anonymiser=args.anonymise, focus=args.territories)
+            elif args.command == "note":
+                deck = note.construire(con, args.at)
+            else:
+                deck = fiche.construire(con, args.territory.strip(), args.at)
         writer = html if args.out.suffix.lower() == ".html" else pptx
         path = writer.ecrire(deck, args.out)
         print(f"{path} : {len(deck.diapos)} diapositives ({deck.trimestre}).")
         return EXIT_OK
 
-    return store.run_command(action)
+    return executer(action)
 
 
 if __name__ == "__main__":

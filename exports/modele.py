@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from data.erreurs import SaisieInvalide
+
 # Invariant Office number codes (French PowerPoint shows them as 1 234 and 42,0 %). Percentages
 # are stored as fractions (0.42) so that the invariant percent code applies unchanged.
 FORMAT_ENTIER = "#,##0"
@@ -165,6 +167,8 @@ MENTION_DEMO = "Données de démonstration"
 SOURCE = "Source : dépôts des territoires, tableau de bord Logement d'abord (Dihal)"
 
 
-class ExportImpossible(Exception):
+class ExportImpossible(SaisieInvalide):
     """The deck cannot be made (unknown territory, quarter without data, empty scope): the
-    message says why, in French."""
+    message says why, in French (exit code 1 on the command line, data.erreurs)."""
+
+    code = "export-impossible"

@@ -7,7 +7,8 @@
 csv: ``;``-separated, UTF-8, decimal point, empty cell where a figure does not exist (for machines);
 json: a list of records; table: French formatting for a terminal (1 234,5 ; 45,6 %).
 Exit codes: 0 done; 1 unknown territory or territory without a roadmap; 2 usage error or
-unreadable database; 3 database busy beyond the allowed wait.
+unreadable database; 3 database busy beyond the allowed wait: data.erreurs, mapped to the output by
+data.ligne_de_commande.executer.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ import sys
 
 import pandas as pd
 
-from data.ligne_de_commande import ParseurFrancais
+from data.erreurs import EXIT_OK, SaisieInvalide
+from data.ligne_de_commande import ParseurFrancais, executer
 from indicators import completeness, national, progress, quarters, status
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 FORMATS = ("table", "csv", "json")
 
 NATIONAL_COLUMNS = [
@@ -175,16 +176,14 @@ def cmd_progress(con, args, at: str) -> int:
     code = args.territory.strip()
     found = con.execute("SELECT nom FROM territoire WHERE code = ?", [code]).fetchall()
     if not found:
-        print(f"Territoire inconnu : « {code} ». Vérifiez le code (SIREN d'un EPCI, code INSEE "
-              "d'une commune ou d'un département).", file=sys.stderr)
-        return EXIT_NOT_FOUND
+        raise SaisieInvalide(f"Territoire inconnu : « {code} ». Vérifiez le code (SIREN d'un EPCI, code INSEE "
+                             "d'une commune ou d'un département).")
     nom = found[0][0]
     frame = progress.progress(con, at, [code])
     if frame.empty:
         has_roadmap = not progress.roadmap_windows(con, [code]).empty
         detail = "n'a pas de feuille de route avec des cibles" if has_roadmap else "n'a pas de feuille de route"
-        print(f"Le territoire {nom} ({code}) {detail} : aucune progression à calculer.", file=sys.stderr)
-        return EXIT_NOT_FOUND
+        raise SaisieInvalide(f"Le territoire {nom} ({code}) {detail} : aucune progression à calculer.")
     if args.format == "table":
         debut, fin = frame["debut"].iloc[0], frame["fin"].iloc[0]
         print(f"Progression de {nom} ({code}) au {quarters.label(at)} — feuille de route "
@@ -223,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         with store.connect(args.db) as con:
             return handler(con, args, at)
 
-    return store.run_command(action)
+    return executer(action)
 
 
 if __name__ == "__main__":

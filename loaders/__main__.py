@@ -1,7 +1,8 @@
 """Command line: python -m loaders import|export|demo (a contract for scripts and scheduled jobs).
 
 Exit codes: 0 done; 1 file refused (nothing stored); 2 usage error or unreadable path;
-3 database busy beyond the allowed wait (nothing stored).
+3 database busy beyond the allowed wait (nothing stored): data.erreurs, mapped to the output by
+data.ligne_de_commande.executer.
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ import sys
 from pathlib import Path
 
 from data import store
-from data.ligne_de_commande import ParseurFrancais
+from data.erreurs import EXIT_OK, DepotRefuse, UtilisationIncorrecte
+from data.ligne_de_commande import ParseurFrancais, executer
 from loaders import headers
-from loaders.problems import ERREUR
-from loaders.resume import resume_par_code, resume_utile
-
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+from loaders.resume import lignes_detail
 
 
 _Parser = ParseurFrancais  # French help and usage errors (exit 2)
@@ -69,25 +68,14 @@ def cmd_import(args) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        print(f"Impossible de lire le fichier {path} : {_os_reason(exc)}.", file=sys.stderr)
-        return EXIT_USAGE
+        raise UtilisationIncorrecte(f"Impossible de lire le fichier {path} : {_os_reason(exc)}.") from exc
     result = import_bytes(data, path.name, args.db, kind=args.kind, user=args.user or _default_user(),
                           dry_run=args.dry_run, path=path)
     print(f"Type détecté : {result.kind_label}")
     report = result.report
     if not report.ok:
-        print(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.")
-        if resume_utile(report):  # every kind, counted beyond the cap too
-            print("Problèmes par type :")
-            for kind in resume_par_code(report):
-                print("  " + kind.as_line())
-            print("Détail :")
-        for problem in report.sorted_errors():
-            print(problem.as_line())
-        if report.truncated(ERREUR):
-            print(f"… et {report.truncated(ERREUR)} autres problèmes non listés "
-                  f"(plafond de {report.cap} problèmes par rapport).")
-        return EXIT_REFUSED
+        raise DepotRefuse(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.", rapport=report,
+                          lignes=lignes_detail(report))
     verb = "Simulation (rien n'a été enregistré)" if args.dry_run else "Enregistré"
     print(f"{verb} : {result.counts_line()}")
     if report.warning_count:
@@ -102,16 +90,14 @@ def cmd_export(args) -> int:
 
     fmt = args.format or ("xlsx" if args.out and args.out.lower().endswith(".xlsx") else "csv")
     if fmt == "xlsx" and not args.out:
-        print("Erreur d'utilisation : --out est obligatoire pour un export xlsx.", file=sys.stderr)
-        return EXIT_USAGE
+        raise UtilisationIncorrecte("Erreur d'utilisation : --out est obligatoire pour un export xlsx.")
     with store.connect(args.db) as con:
         payload = export_values(con, fmt=fmt, history=args.history)
     if args.out:
         try:
             Path(args.out).write_bytes(payload)
         except OSError as exc:
-            print(f"Impossible d'écrire {args.out} : {_os_reason(exc)}.", file=sys.stderr)
-            return EXIT_USAGE
+            raise UtilisationIncorrecte(f"Impossible d'écrire {args.out} : {_os_reason(exc)}.") from exc
         print(f"Export écrit dans {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(payload)
@@ -129,7 +115,7 @@ def cmd_demo(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"import": cmd_import, "export": cmd_export, "demo": cmd_demo}[args.command]
-    return store.run_command(lambda: handler(args))
+    return executer(lambda: handler(args))
 
 
 if __name__ == "__main__":

@@ -6,14 +6,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from data.registre import TYPES_FICHIER
 from data.uploads import TYPES_DEPOT
 from loaders.problems import Problem
 
-VALUES = "values"
-ROADMAP = "roadmap"
-TERRITORIES = "territories"
-PEOPLE = "personnes"
-KINDS = (VALUES, ROADMAP, TERRITORIES, PEOPLE)
+KINDS = TYPES_FICHIER  # depot.type_fichier, data/registre.py
+VALUES, ROADMAP, TERRITORIES, PEOPLE = KINDS
 KIND_LABELS = {kind: TYPES_DEPOT[kind] for kind in KINDS}  # French labels: one list, data/uploads.py
 LONG, WIDE = "longue", "large"
 

@@ -11,14 +11,12 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 
+from data.registre import NATURES_DE_BASE
 from indicators import completeness, quarters
 from indicators.parametres import TAILLE_MAX_FICHIER_MO
 from loaders import models
 from loaders.export import LONG_COLUMNS, neutralise, to_csv_bytes
 from loaders.sql_rules import NON_RENSEIGNE
-
-BASE_NATURES = ("flux", "stock")
-
 
 def indicateurs_a_deposer(modele: dict) -> list[str]:
     """Base indicator codes to report: the roadmap's, a derived one replaced by its components,
@@ -27,7 +25,7 @@ def indicateurs_a_deposer(modele: dict) -> list[str]:
     by_code = {r["code"]: r for r in catalogue.to_dict("records")}
     wanted = modele.get("indicateurs")
     if not wanted:
-        return [r["code"] for r in catalogue.to_dict("records") if r["nature"] in BASE_NATURES]
+        return [r["code"] for r in catalogue.to_dict("records") if r["nature"] in NATURES_DE_BASE]
     codes: set[str] = set()
     for code in wanted:
         row = by_code.get(code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from indicators.parametres import PLAFOND_PROBLEMES
 
@@ -15,76 +16,144 @@ ERREUR = "erreur"
 PREMIERES_LIGNES = 5  # lines kept per code for the summary of a report
 AVERTISSEMENT = "avertissement"
 
-# code -> (severity, French template). Templates use str.format fields given by the validator.
-CODES: dict[str, tuple[str, str]] = {
+
+class Code(NamedTuple):
+    """A problem code declared once: its severity, its French message template (str.format fields
+    given by the validator) and its short French label, in the words of the people who fill the
+    files (the summary per kind of problem, loaders.resume)."""
+
+    gravite: str
+    modele: str
+    libelle: str
+
+
+# code -> Code(severity, template, label): the one registry of problem codes
+CODES: dict[str, Code] = {
     # the file as a whole
-    "fichier-vide": (ERREUR, "Le fichier est vide : il ne contient aucune ligne de données sous l'en-tête."),
-    "fichier-illisible": (ERREUR, "Le fichier n'est pas un texte lisible ni un classeur Excel : dans Excel, « Enregistrer sous » « CSV (séparateur : point-virgule) » ou « Classeur Excel (.xlsx) », puis déposez-le à nouveau (détail pour l'assistance : {detail})."),
-    "fichier-trop-gros": (ERREUR, "Le fichier pèse {taille} Mo ; la limite est de {limite} Mo."),
-    "classeur-refuse": (ERREUR, "Le classeur est refusé : {detail}."),
-    "classeur-illisible": (ERREUR, "Le classeur .xlsx ne peut pas être lu : {detail}. Enregistrez-le à nouveau "
-                                   "depuis Excel ou LibreOffice, ou déposez-le en CSV."),
-    "classeur-trop-gros": (ERREUR, "Le classeur dépasse {limite} Mo une fois décompressé, le plafond permis : "
-                                   "déposez-le en CSV ou en plusieurs fichiers."),
-    "trop-de-lignes": (ERREUR, "Le fichier compte plus de {limite} lignes, le plafond permis : déposez-le en "
-                               "plusieurs fichiers."),
-    "trop-de-colonnes": (ERREUR, "La ligne {ligne} compte plus de {limite} colonnes, le plafond permis : "
-                                 "retirez les colonnes inutiles."),
-    "type-inconnu": (ERREUR, "L'en-tête ne correspond à aucun type de fichier connu. Colonnes attendues : {attendu}."),
+    "fichier-vide": Code(ERREUR, "Le fichier est vide : il ne contient aucune ligne de données sous l'en-tête.",
+        "Fichier vide"),
+    "fichier-illisible": Code(ERREUR, "Le fichier n'est pas un texte lisible ni un classeur Excel : dans Excel, « Enregistrer sous » « CSV (séparateur : point-virgule) » ou « Classeur Excel (.xlsx) », puis déposez-le à nouveau (détail pour l'assistance : {detail}).",
+        "Fichier illisible"),
+    "fichier-trop-gros": Code(ERREUR, "Le fichier pèse {taille} Mo ; la limite est de {limite} Mo.",
+        "Fichier trop gros"),
+    "classeur-refuse": Code(ERREUR, "Le classeur est refusé : {detail}.",
+        "Classeur refusé"),
+    "classeur-illisible": Code(ERREUR, "Le classeur .xlsx ne peut pas être lu : {detail}. Enregistrez-le à nouveau "
+                                   "depuis Excel ou LibreOffice, ou déposez-le en CSV.",
+        "Classeur illisible"),
+    "classeur-trop-gros": Code(ERREUR, "Le classeur dépasse {limite} Mo une fois décompressé, le plafond permis : "
+                                   "déposez-le en CSV ou en plusieurs fichiers.",
+        "Classeur trop gros une fois décompressé"),
+    "trop-de-lignes": Code(ERREUR, "Le fichier compte plus de {limite} lignes, le plafond permis : déposez-le en "
+                               "plusieurs fichiers.",
+        "Trop de lignes"),
+    "trop-de-colonnes": Code(ERREUR, "La ligne {ligne} compte plus de {limite} colonnes, le plafond permis : "
+                                 "retirez les colonnes inutiles.",
+        "Trop de colonnes"),
+    "type-inconnu": Code(ERREUR, "L'en-tête ne correspond à aucun type de fichier connu. Colonnes attendues : {attendu}.",
+        "En-tête non reconnu"),
     # the header (line 1)
-    "colonne-manquante": (ERREUR, "La colonne obligatoire « {colonne} » est absente. Colonnes attendues : {attendu}."),
-    "colonne-en-double": (ERREUR, "La colonne « {colonne} » apparaît plusieurs fois dans l'en-tête."),
-    "colonne-inconnue": (ERREUR, "La colonne « {colonne} » n'est pas un indicateur connu : ses valeurs seraient perdues.{suggestion}"),
-    "colonne-vide": (ERREUR, "Une colonne de l'en-tête n'a pas de nom (colonne n° {position})."),
-    "colonne-ignoree": (AVERTISSEMENT, "La colonne « {colonne} » n'est pas utilisée et sera ignorée."),
-    "disposition-mixte": (ERREUR, "La colonne « {colonne} » porte le nom d'un indicateur alors que le fichier est en disposition longue (une valeur par ligne, colonnes indicateur et valeur) : ses valeurs seraient perdues. Mettez ces valeurs sur des lignes à part, ou déposez un fichier en disposition large (une colonne par indicateur, sans colonnes indicateur ni valeur)."),
+    "colonne-manquante": Code(ERREUR, "La colonne obligatoire « {colonne} » est absente. Colonnes attendues : {attendu}.",
+        "Colonne obligatoire absente"),
+    "colonne-en-double": Code(ERREUR, "La colonne « {colonne} » apparaît plusieurs fois dans l'en-tête.",
+        "Colonne en double"),
+    "colonne-inconnue": Code(ERREUR, "La colonne « {colonne} » n'est pas un indicateur connu : ses valeurs seraient perdues.{suggestion}",
+        "Colonne inconnue"),
+    "colonne-vide": Code(ERREUR, "Une colonne de l'en-tête n'a pas de nom (colonne n° {position}).",
+        "Colonne sans nom"),
+    "colonne-ignoree": Code(AVERTISSEMENT, "La colonne « {colonne} » n'est pas utilisée et sera ignorée.",
+        "Colonne ignorée"),
+    "disposition-mixte": Code(ERREUR, "La colonne « {colonne} » porte le nom d'un indicateur alors que le fichier est en disposition longue (une valeur par ligne, colonnes indicateur et valeur) : ses valeurs seraient perdues. Mettez ces valeurs sur des lignes à part, ou déposez un fichier en disposition large (une colonne par indicateur, sans colonnes indicateur ni valeur).",
+        "Colonne d'indicateur dans un fichier en disposition longue"),
     # rows
-    "ligne-longueur": (ERREUR, "La ligne compte {trouve} cellules alors que l'en-tête en compte {attendu}."),
-    "cellule-obligatoire": (ERREUR, "La cellule « {colonne} » est obligatoire."),
-    "territoire-inconnu": (ERREUR, "Le code territoire « {valeur} » n'est pas dans la liste des territoires.{suggestion}"),
-    "territoire-hors-programme": (ERREUR, "« {valeur} » ({nom}) existe mais n'est pas un territoire du programme ; un administrateur national doit d'abord l'ajouter."),
-    "territoire-hors-perimetre": (ERREUR, "Le territoire « {valeur} » est hors de votre périmètre : vous ne pouvez déposer que pour {perimetre}."),
-    "collectivite-inconnue": (ERREUR, "« {valeur} » n'est ni un SIREN d'EPCI ni un code INSEE de commune ou de département connu.{suggestion}"),
-    "indicateur-inconnu": (ERREUR, "L'indicateur « {valeur} » n'existe pas dans le catalogue.{suggestion}"),
-    "indicateur-derive": (ERREUR, "« {valeur} » est un indicateur calculé ({nature}) : il ne se dépose pas. Déposez plutôt {bases}."),
-    "trimestre-invalide": (ERREUR, "Le trimestre « {valeur} » n'est pas reconnu. Formes acceptées : {formes}."),
-    "trimestre-futur": (ERREUR, "Le trimestre {trimestre} n'est pas encore commencé (trimestre en cours : {courant})."),
-    "trimestre-trop-ancien": (ERREUR, "Le trimestre {trimestre} est antérieur à {annee} : il n'est pas accepté."),
-    "valeur-invalide": (ERREUR, "« {valeur} » n'est pas un nombre. Écrivez par exemple 1234 ou 1 234,5 ; laissez vide ou écrivez NC si la valeur n'est pas connue."),
-    "valeur-pourcentage": (ERREUR, "« {valeur} » : les pourcentages ne se déposent pas ; les taux sont calculés à partir de leur numérateur et de leur dénominateur."),
-    "valeur-erreur-formule": (ERREUR, "« {valeur} » est une erreur de formule Excel : corrigez la formule ou laissez la cellule vide."),
-    "valeur-formule-non-calculee": (ERREUR, "« {valeur} » est une formule dont le résultat n'a pas été enregistré : ouvrez et enregistrez le classeur dans Excel, ou collez les valeurs seules."),
-    "valeur-negative": (ERREUR, "« {valeur} » est négatif : un nombre de {unite} ne peut pas être négatif."),
-    "valeur-non-entiere": (ERREUR, "« {valeur} » n'est pas un nombre entier : un nombre de {unite} doit être entier."),
-    "doublon-contradictoire": (ERREUR, "Le même territoire, indicateur et trimestre figure déjà ligne {autre_ligne} avec une autre valeur ({autre_valeur})."),
+    "ligne-longueur": Code(ERREUR, "La ligne compte {trouve} cellules alors que l'en-tête en compte {attendu}.",
+        "Nombre de cellules incorrect"),
+    "cellule-obligatoire": Code(ERREUR, "La cellule « {colonne} » est obligatoire.",
+        "Cellule obligatoire vide"),
+    "territoire-inconnu": Code(ERREUR, "Le code territoire « {valeur} » n'est pas dans la liste des territoires.{suggestion}",
+        "Territoire inconnu"),
+    "territoire-hors-programme": Code(ERREUR, "« {valeur} » ({nom}) existe mais n'est pas un territoire du programme ; un administrateur national doit d'abord l'ajouter.",
+        "Territoire hors du programme"),
+    "territoire-hors-perimetre": Code(ERREUR, "Le territoire « {valeur} » est hors de votre périmètre : vous ne pouvez déposer que pour {perimetre}.",
+        "Territoire hors de votre périmètre"),
+    "collectivite-inconnue": Code(ERREUR, "« {valeur} » n'est ni un SIREN d'EPCI ni un code INSEE de commune ou de département connu.{suggestion}",
+        "Collectivité inconnue"),
+    "indicateur-inconnu": Code(ERREUR, "L'indicateur « {valeur} » n'existe pas dans le catalogue.{suggestion}",
+        "Indicateur inconnu"),
+    "indicateur-derive": Code(ERREUR, "« {valeur} » est un indicateur calculé ({nature}) : il ne se dépose pas. Déposez plutôt {bases}.",
+        "Indicateur calculé (ne se dépose pas)"),
+    "trimestre-invalide": Code(ERREUR, "Le trimestre « {valeur} » n'est pas reconnu. Formes acceptées : {formes}.",
+        "Trimestre non reconnu"),
+    "trimestre-futur": Code(ERREUR, "Le trimestre {trimestre} n'est pas encore commencé (trimestre en cours : {courant}).",
+        "Trimestre pas encore commencé"),
+    "trimestre-trop-ancien": Code(ERREUR, "Le trimestre {trimestre} est antérieur à {annee} : il n'est pas accepté.",
+        "Trimestre trop ancien"),
+    "valeur-invalide": Code(ERREUR, "« {valeur} » n'est pas un nombre. Écrivez par exemple 1234 ou 1 234,5 ; laissez vide ou écrivez NC si la valeur n'est pas connue.",
+        "Valeur qui n'est pas un nombre"),
+    "valeur-pourcentage": Code(ERREUR, "« {valeur} » : les pourcentages ne se déposent pas ; les taux sont calculés à partir de leur numérateur et de leur dénominateur.",
+        "Pourcentage déposé"),
+    "valeur-erreur-formule": Code(ERREUR, "« {valeur} » est une erreur de formule Excel : corrigez la formule ou laissez la cellule vide.",
+        "Erreur de formule Excel"),
+    "valeur-formule-non-calculee": Code(ERREUR, "« {valeur} » est une formule dont le résultat n'a pas été enregistré : ouvrez et enregistrez le classeur dans Excel, ou collez les valeurs seules.",
+        "Formule non calculée"),
+    "valeur-negative": Code(ERREUR, "« {valeur} » est négatif : un nombre de {unite} ne peut pas être négatif.",
+        "Valeur négative"),
+    "valeur-non-entiere": Code(ERREUR, "« {valeur} » n'est pas un nombre entier : un nombre de {unite} doit être entier.",
+        "Valeur non entière"),
+    "doublon-contradictoire": Code(ERREUR, "Le même territoire, indicateur et trimestre figure déjà ligne {autre_ligne} avec une autre valeur ({autre_valeur}).",
+        "Même valeur déposée deux fois, différemment"),
     # roadmap
-    "fenetre-invalide": (ERREUR, "La fin ({fin}) doit être postérieure au début ({debut})."),
-    "fenetre-incoherente": (ERREUR, "Toutes les lignes d'un territoire doivent avoir la même période : {debut} – {fin} ici, {autre_debut} – {autre_fin} ligne {autre_ligne}."),
-    "base-manquante": (ERREUR, "La valeur de base est obligatoire pour un indicateur de nature « {nature} »."),
-    "cible-egale-base": (ERREUR, "La cible ({cible}) doit différer de la valeur de base : la progression se mesure de l'une à l'autre."),
-    "cible-baisse-stock": (ERREUR, "Pour un indicateur à faire baisser, la cible ({cible}) doit être inférieure à la valeur de base ({base})."),
-    "pourcentage-hors-bornes": (ERREUR, "« {valeur} » : un pourcentage doit être compris entre 0 et 100."),
-    "doublon-territoire": (ERREUR, "Le même code territoire figure déjà ligne {autre_ligne} avec d'autres informations."),
-    "doublon-feuille": (ERREUR, "Le même territoire et indicateur figure déjà ligne {autre_ligne}."),
-    "jalon-ignore": (AVERTISSEMENT, "Le jalon de fin de première année est ignoré : la feuille de route ne dure que {n} trimestres."),
-    "renouvellement": (AVERTISSEMENT, "La période {debut} – {fin} diffère de la feuille de route en cours ({ancien_debut} – {ancien_fin}) : une nouvelle feuille de route sera créée, l'ancienne est conservée."),
+    "fenetre-invalide": Code(ERREUR, "La fin ({fin}) doit être postérieure au début ({debut}).",
+        "Période de la feuille de route incorrecte"),
+    "fenetre-incoherente": Code(ERREUR, "Toutes les lignes d'un territoire doivent avoir la même période : {debut} – {fin} ici, {autre_debut} – {autre_fin} ligne {autre_ligne}.",
+        "Périodes différentes pour un même territoire"),
+    "base-manquante": Code(ERREUR, "La valeur de base est obligatoire pour un indicateur de nature « {nature} ».",
+        "Valeur de base absente"),
+    "cible-egale-base": Code(ERREUR, "La cible ({cible}) doit différer de la valeur de base : la progression se mesure de l'une à l'autre.",
+        "Cible égale à la valeur de base"),
+    "cible-baisse-stock": Code(ERREUR, "Pour un indicateur à faire baisser, la cible ({cible}) doit être inférieure à la valeur de base ({base}).",
+        "Cible supérieure à la base (indicateur à réduire)"),
+    "pourcentage-hors-bornes": Code(ERREUR, "« {valeur} » : un pourcentage doit être compris entre 0 et 100.",
+        "Pourcentage hors de 0 à 100"),
+    "doublon-territoire": Code(ERREUR, "Le même code territoire figure déjà ligne {autre_ligne} avec d'autres informations.",
+        "Territoire en double"),
+    "doublon-feuille": Code(ERREUR, "Le même territoire et indicateur figure déjà ligne {autre_ligne}.",
+        "Indicateur en double"),
+    "jalon-ignore": Code(AVERTISSEMENT, "Le jalon de fin de première année est ignoré : la feuille de route ne dure que {n} trimestres.",
+        "Jalon ignoré"),
+    "renouvellement": Code(AVERTISSEMENT, "La période {debut} – {fin} diffère de la feuille de route en cours ({ancien_debut} – {ancien_fin}) : une nouvelle feuille de route sera créée, l'ancienne est conservée.",
+        "Nouvelle feuille de route"),
     # territories
-    "vague-manquante": (ERREUR, "La vague de sélection est obligatoire (par exemple « AMI 1 »)."),
-    "type-territoire-invalide": (ERREUR, "Le type « {valeur} » n'est pas reconnu. Types acceptés : commune, epci, departement, groupement."),
-    "membre-inconnu": (ERREUR, "Le membre « {valeur} » n'est ni un SIREN d'EPCI ni un code INSEE de commune ou de département connu."),
+    "vague-manquante": Code(ERREUR, "La vague de sélection est obligatoire (par exemple « AMI 1 »).",
+        "Vague absente"),
+    "type-territoire-invalide": Code(ERREUR, "Le type « {valeur} » n'est pas reconnu. Types acceptés : commune, epci, departement, groupement.",
+        "Type de territoire non reconnu"),
+    "membre-inconnu": Code(ERREUR, "Le membre « {valeur} » n'est ni un SIREN d'EPCI ni un code INSEE de commune ou de département connu.",
+        "Membre inconnu"),
     # people (email;role;code_territoire)
-    "email-invalide": (ERREUR, "« {valeur} » n'est pas une adresse électronique valide (forme attendue : prenom.nom@domaine.fr)."),
-    "role-inconnu": (ERREUR, "Le rôle « {valeur} » n'existe pas. Rôles possibles : {roles}."),
-    "territoire-requis": (ERREUR, "Le rôle « {role} » exige un code territoire : indiquez le territoire de la personne."),
-    "territoire-superflu": (ERREUR, "Le rôle « {role} » ne se rattache à aucun territoire : laissez la cellule vide."),
-    "territoire-inactif": (ERREUR, "Le territoire « {valeur} » ({nom}) n'est plus actif dans le programme."),
-    "actif-invalide": (ERREUR, "« {valeur} » : écrivez oui ou non (vide vaut oui)."),
-    "doublon-personne": (ERREUR, "La même adresse électronique figure déjà ligne {autre_ligne}."),
-    "personnes-non-autorise": (ERREUR, "Seule l'équipe nationale (rôle national) peut importer des personnes : le fichier est refusé."),
-    "dernier-national": (ERREUR, "Ce fichier ne laisserait aucune personne active dans l'équipe nationale : cette personne perdrait son rôle national ou serait désactivée. Gardez au moins un administrateur national actif, au besoin en l'ajoutant dans ce fichier, sinon plus personne ne pourrait gérer les accès."),
+    "email-invalide": Code(ERREUR, "« {valeur} » n'est pas une adresse électronique valide (forme attendue : prenom.nom@domaine.fr).",
+        "Adresse électronique incorrecte"),
+    "role-inconnu": Code(ERREUR, "Le rôle « {valeur} » n'existe pas. Rôles possibles : {roles}.",
+        "Rôle inconnu"),
+    "territoire-requis": Code(ERREUR, "Le rôle « {role} » exige un code territoire : indiquez le territoire de la personne.",
+        "Territoire manquant pour ce rôle"),
+    "territoire-superflu": Code(ERREUR, "Le rôle « {role} » ne se rattache à aucun territoire : laissez la cellule vide.",
+        "Territoire en trop pour ce rôle"),
+    "territoire-inactif": Code(ERREUR, "Le territoire « {valeur} » ({nom}) n'est plus actif dans le programme.",
+        "Territoire plus actif"),
+    "actif-invalide": Code(ERREUR, "« {valeur} » : écrivez oui ou non (vide vaut oui).",
+        "Champ « actif » incorrect"),
+    "doublon-personne": Code(ERREUR, "La même adresse électronique figure déjà ligne {autre_ligne}.",
+        "Personne en double"),
+    "personnes-non-autorise": Code(ERREUR, "Seule l'équipe nationale (rôle national) peut importer des personnes : le fichier est refusé.",
+        "Import de personnes non autorisé"),
+    "dernier-national": Code(ERREUR, "Ce fichier ne laisserait aucune personne active dans l'équipe nationale : cette personne perdrait son rôle national ou serait désactivée. Gardez au moins un administrateur national actif, au besoin en l'ajoutant dans ce fichier, sinon plus personne ne pourrait gérer les accès.",
+        "Plus aucun administrateur national actif"),
     # warnings on values
-    "saut-trimestriel": (AVERTISSEMENT, "{valeur} est {sens} par plus de {facteur} par rapport au trimestre précédent ({precedent} au {trimestre_precedent}) : vérifiez la saisie."),
-    "revision-ancienne": (AVERTISSEMENT, "Révision d'une valeur de plus d'un an ({trimestre}) : {ancienne} devient {nouvelle}."),
+    "saut-trimestriel": Code(AVERTISSEMENT, "{valeur} est {sens} par plus de {facteur} par rapport au trimestre précédent ({precedent} au {trimestre_precedent}) : vérifiez la saisie.",
+        "Écart important avec le trimestre précédent"),
+    "revision-ancienne": Code(AVERTISSEMENT, "Révision d'une valeur de plus d'un an ({trimestre}) : {ancienne} devient {nouvelle}.",
+        "Révision d'une valeur ancienne"),
 }
 
 
@@ -100,12 +169,12 @@ class Problem:
 
     @property
     def severity(self) -> str:
-        return CODES[self.code][0]
+        return CODES[self.code].gravite
 
     @property
     def message(self) -> str:
         params = {"valeur": self.value, "colonne": self.column, "suggestion": ""} | self.params
-        return CODES[self.code][1].format(**params)
+        return CODES[self.code].modele.format(**params)
 
     def as_dict(self) -> dict:
         """Plain form for JSON, tables and exports."""

@@ -1,4 +1,5 @@
-"""The summary of a report per kind of problem: a French label, how many, and the first lines.
+"""The summary of a report per kind of problem: a French label (loaders.problems.CODES), how many,
+and the first lines.
 
 A report lists at most PLAFOND_PROBLEMES problems, in line order: when one kind fills the cap (700
 rows out of the uploader's scope), the others would be listed nowhere. The summary counts every
@@ -10,67 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from loaders.problems import CODES, ERREUR, Report
-
-# code -> short French label, in the words of the people who fill the files
-LIBELLES: dict[str, str] = {
-    "fichier-vide": "Fichier vide",
-    "fichier-illisible": "Fichier illisible",
-    "fichier-trop-gros": "Fichier trop gros",
-    "classeur-refuse": "Classeur refusé",
-    "classeur-illisible": "Classeur illisible",
-    "classeur-trop-gros": "Classeur trop gros une fois décompressé",
-    "trop-de-lignes": "Trop de lignes",
-    "trop-de-colonnes": "Trop de colonnes",
-    "type-inconnu": "En-tête non reconnu",
-    "colonne-manquante": "Colonne obligatoire absente",
-    "colonne-en-double": "Colonne en double",
-    "colonne-inconnue": "Colonne inconnue",
-    "colonne-vide": "Colonne sans nom",
-    "colonne-ignoree": "Colonne ignorée",
-    "disposition-mixte": "Colonne d'indicateur dans un fichier en disposition longue",
-    "ligne-longueur": "Nombre de cellules incorrect",
-    "cellule-obligatoire": "Cellule obligatoire vide",
-    "territoire-inconnu": "Territoire inconnu",
-    "territoire-hors-programme": "Territoire hors du programme",
-    "territoire-hors-perimetre": "Territoire hors de votre périmètre",
-    "collectivite-inconnue": "Collectivité inconnue",
-    "indicateur-inconnu": "Indicateur inconnu",
-    "indicateur-derive": "Indicateur calculé (ne se dépose pas)",
-    "trimestre-invalide": "Trimestre non reconnu",
-    "trimestre-futur": "Trimestre pas encore commencé",
-    "trimestre-trop-ancien": "Trimestre trop ancien",
-    "valeur-invalide": "Valeur qui n'est pas un nombre",
-    "valeur-pourcentage": "Pourcentage déposé",
-    "valeur-erreur-formule": "Erreur de formule Excel",
-    "valeur-formule-non-calculee": "Formule non calculée",
-    "valeur-negative": "Valeur négative",
-    "valeur-non-entiere": "Valeur non entière",
-    "doublon-contradictoire": "Même valeur déposée deux fois, différemment",
-    "fenetre-invalide": "Période de la feuille de route incorrecte",
-    "fenetre-incoherente": "Périodes différentes pour un même territoire",
-    "base-manquante": "Valeur de base absente",
-    "cible-egale-base": "Cible égale à la valeur de base",
-    "cible-baisse-stock": "Cible supérieure à la base (indicateur à réduire)",
-    "pourcentage-hors-bornes": "Pourcentage hors de 0 à 100",
-    "doublon-territoire": "Territoire en double",
-    "doublon-feuille": "Indicateur en double",
-    "jalon-ignore": "Jalon ignoré",
-    "renouvellement": "Nouvelle feuille de route",
-    "vague-manquante": "Vague absente",
-    "type-territoire-invalide": "Type de territoire non reconnu",
-    "membre-inconnu": "Membre inconnu",
-    "email-invalide": "Adresse électronique incorrecte",
-    "role-inconnu": "Rôle inconnu",
-    "territoire-requis": "Territoire manquant pour ce rôle",
-    "territoire-superflu": "Territoire en trop pour ce rôle",
-    "territoire-inactif": "Territoire plus actif",
-    "actif-invalide": "Champ « actif » incorrect",
-    "doublon-personne": "Personne en double",
-    "personnes-non-autorise": "Import de personnes non autorisé",
-    "dernier-national": "Plus aucun administrateur national actif",
-    "saut-trimestriel": "Écart important avec le trimestre précédent",
-    "revision-ancienne": "Révision d'une valeur ancienne",
-}
 
 
 @dataclass(frozen=True)
@@ -98,10 +38,23 @@ def resume_par_code(report: Report, severity: str = ERREUR) -> list[KindOfProble
     """Each kind of problem of ``severity`` in ``report``, in the order of its first line (the file
     and its header first); counts include the problems beyond the cap."""
     kinds = [
-        KindOfProblem(code, LIBELLES.get(code, code), count, tuple(lines))
-        for code, (count, lines) in report.par_code.items() if CODES[code][0] == severity and count
+        KindOfProblem(code, CODES[code].libelle, count, tuple(lines))
+        for code, (count, lines) in report.par_code.items() if CODES[code].gravite == severity and count
     ]
     return sorted(kinds, key=lambda k: (k.premieres_lignes[:1] or (0,), k.code))
+
+
+def lignes_detail(report: Report) -> list[str]:
+    """The errors of ``report`` for a terminal, after its summary: per kind first when the capped
+    detail would hide some, then one line per problem, then how many are not listed."""
+    lines = []
+    if resume_utile(report):  # every kind, counted beyond the cap too
+        lines += ["Problèmes par type :"] + ["  " + kind.as_line() for kind in resume_par_code(report)] + ["Détail :"]
+    lines += [problem.as_line() for problem in report.sorted_errors()]
+    if report.truncated(ERREUR):
+        lines.append(f"… et {report.truncated(ERREUR)} autres problèmes non listés "
+                     f"(plafond de {report.cap} problèmes par rapport).")
+    return lines
 
 
 RESUME_AU_DELA = 20  # a report of more problems than this, of several kinds, is summarised first
@@ -110,7 +63,7 @@ RESUME_AU_DELA = 20  # a report of more problems than this, of several kinds, is
 def resume_utile(report: Report) -> bool:
     """Whether the summary says more than the detail: some problems are not listed, or many of
     several kinds are."""
-    kinds = {code for code, (count, _) in report.par_code.items() if count and CODES[code][0] == ERREUR}
+    kinds = {code for code, (count, _) in report.par_code.items() if count and CODES[code].gravite == ERREUR}
     return bool(report.truncated()) or (len(kinds) > 1 and report.error_count > RESUME_AU_DELA)
 
 

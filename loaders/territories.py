@@ -5,12 +5,13 @@ from __future__ import annotations
 import duckdb
 
 from data import store
+from data.registre import TYPES_TERRITOIRE
 from loaders.headers import TERRITORIES, Layout
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
 from loaders.validation import Validated, collect, sql_text
 
-TYPES = ("commune", "epci", "departement", "groupement")
+TYPES = TYPES_TERRITOIRE  # the CHECK constraint of territoire.type
 
 
 def validate_territories(

@@ -78,7 +78,7 @@ def test_only_national_may_change_people_and_a_refusal_changes_nothing(con, terr
         personnes.deactivate(con, actor, "x@ville.fr")
     with pytest.raises(personnes.AccesRefuse):
         personnes.apply_people(con, actor, [("z@ville.fr", "national", None, True)])
-    assert isinstance(personnes.AccesRefuse(actor), PermissionError)
+    assert isinstance(personnes.GestionRefusee(actor), PermissionError)
     assert (people_rows(con), journal_rows(con), store.data_version(con)) == (before_people, before_journal, version)
 
 

@@ -46,11 +46,8 @@ def _write(fn, *args) -> None:
     try:
         with store.connect(db_path()) as con:
             done = fn(con, *args)
-    except (personnes.AccesRefuse, personnes.SaisieInvalide) as exc:
-        st.session_state[_MESSAGE] = ("error", str(exc))
-        return
-    except Exception as exc:  # a bug: an incident, shown by flash() like any outcome
-        st.session_state[_MESSAGE] = ("error", erreurs.incident(exc, "L'enregistrement"))
+    except Exception as exc:  # refused (data.erreurs) or a bug (an incident), shown by flash() like any outcome
+        st.session_state[_MESSAGE] = ("error", erreurs.message_page(exc, "L'enregistrement"))
         return
     refresh_version()  # the tables drawn in this run show the change
     st.session_state[_MESSAGE] = ("success", done) if done else ("info", "Aucun changement : rien n'a été enregistré.")

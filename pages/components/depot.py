@@ -14,6 +14,7 @@ import streamlit as st
 from data import apercu as apercu_data
 from data import lectures, queries, store
 from data.access import Personne
+from data.erreurs import BaseOccupee
 from indicators import quarters
 from indicators import territoire as fiche_territoire
 from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
@@ -313,11 +314,8 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
     if st.button("Confirmer l'enregistrement", type="primary", key=f"depot_confirmer_{n}"):
         try:
             done = confirmer(prep.data, prep.name, db_path(), personne=person, empreinte=ap.empreinte)
-        except apercu_data.DepotRefuse as exc:
-            st.error(str(exc))
-            return
-        except store.StoreBusy as exc:
-            st.error(str(exc))
+        except (apercu_data.DepotRefuse, BaseOccupee) as exc:
+            st.error(erreurs.message_page(exc))
             return
         if done.stored:
             o = done.outcome

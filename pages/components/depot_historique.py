@@ -10,7 +10,9 @@ import streamlit as st
 from data import apercu as apercu_data
 from data import store
 from data.access import Personne
+from data.registre import ANNULATION, REFUSE
 from data.uploads import libelle_type
+from pages.components import erreurs
 from pages.components.depot import TOUS, _date, _territory_choice
 from pages.components.layout import compte, nombre
 from pages.components.store import db_path, read
@@ -22,9 +24,9 @@ EXAMINER = "depot_examiner"  # prefix of the selector's key (one per list of upl
 
 def _history_frame(hist: pd.DataFrame) -> pd.DataFrame:
     def outcome(row) -> str:
-        if row["resultat"] == "refuse":
+        if row["resultat"] == REFUSE:
             return "refusé"
-        if row["type_fichier"] == apercu_data.ANNULATION:
+        if row["type_fichier"] == ANNULATION:
             return "annulation"
         if isinstance(row["annule_par"], str):
             return f"annulé le {_date(row['annule_le'])} par {row['annule_par']}"
@@ -64,7 +66,7 @@ def _detail(person: Personne, depot_id: int, row) -> None:
     try:
         det = read(apercu_data.detail, depot_id, person)
     except apercu_data.DepotRefuse as exc:
-        st.error(str(exc))
+        st.error(erreurs.message_page(exc))
         return
     if len(det.revisions):
         st.markdown(f"**Révisions faites par ce dépôt** ({nombre(len(det.revisions))})")
@@ -112,7 +114,7 @@ def _undo(person: Personne, depot_id: int) -> None:
                 with store.connect(db_path()) as con:
                     done = apercu_data.annuler_depot(con, depot_id, person)
             except apercu_data.DepotRefuse as exc:
-                st.error(str(exc))
+                st.error(erreurs.message_page(exc))
                 return
             st.session_state["depot_annulation"] = (
                 f"Dépôt n° {depot_id} annulé (annulation n° {done.depot_id}) : "

@@ -1,5 +1,6 @@
-"""Unexpected errors: a bug is never passed off as the user's fault, nor shown in Streamlit's raw
-English error box.
+"""Errors on a page, in one place: an expected error (data.erreurs: access denied, invalid input,
+upload refused, store busy or unusable) shows its French message; anything else is a bug, never
+passed off as the user's fault, nor shown in Streamlit's raw English error box.
 
 ``incident()`` logs the exception with its traceback on the server (logger ``lda``) under a short
 reference, and returns the French message naming that reference: the line a user quotes leads to
@@ -15,7 +16,7 @@ import sys
 
 import streamlit as st
 
-from data.store import StoreBusy
+from data.erreurs import BaseOccupee, ErreurLda
 
 LOGGER = logging.getLogger("lda")
 if not LOGGER.handlers:  # Streamlit configures its own loggers only: ours goes to the server's stderr
@@ -35,13 +36,26 @@ def incident(exc: BaseException, action: str = "L'opération demandée") -> str:
             f"transmettez la référence {reference} à l'équipe qui administre le tableau de bord.")
 
 
+# where a page says it in its own words: the command line's message names the database file
+MESSAGES_PAGE = {
+    BaseOccupee: "La base de données est occupée par une autre opération (un import planifié, par exemple) "
+                 "depuis trop longtemps. Réessayez dans quelques instants : aucune donnée n'est perdue.",
+}
+
+
+def message_page(exc: BaseException, action: str = "L'opération demandée") -> str:
+    """The French message a page shows for ``exc``: an expected error's own message (logged as a
+    warning, with its technical detail), else ``incident()``."""
+    if isinstance(exc, ErreurLda):
+        LOGGER.warning("%s [%s]%s", exc.message, exc.code, f" — {exc.detail}" if exc.detail else "")
+        return next((text for cls, text in MESSAGES_PAGE.items() if isinstance(exc, cls)), exc.message)
+    return incident(exc, action)
+
+
 def afficher_incident(exc: BaseException, action: str = "L'affichage de cette page") -> str:
-    """``incident()`` shown on the page as an error; returns the message. A store held too long by
-    another program is no bug: its own French message is shown instead (and logged as a warning)."""
-    if isinstance(exc, StoreBusy):
-        LOGGER.warning("%s", exc)
-        message = str(exc)
-    else:
-        message = incident(exc, action)
+    """``message_page()`` shown on the page as an error; returns the message. app.py calls it around
+    every page, and every component's error handling: a store held too long by another program, an
+    access denied, an invalid input are no bugs, their own French message is shown."""
+    message = message_page(exc, action)
     st.error(message, icon=":material/error:")
     return message

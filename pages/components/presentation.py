@@ -11,12 +11,14 @@ import streamlit as st
 
 from data import store
 from data.access import Personne
+from data.erreurs import BaseInaccessible, BaseOccupee
 from data.lectures import TYPES_TERRITOIRE
 from exports import html as rendu
 from exports import vues
 from exports import modele as m
 from exports.perimetre import Perimetre
 from indicators import status
+from pages.components import erreurs
 
 CLUB, FICHE = "club", "fiche"
 GENRES = {CLUB: "Club des territoires (national)", FICHE: "Fiche d'un territoire"}
@@ -82,8 +84,8 @@ def document(genre: str, *args) -> dict:
 
     try:
         return _document(lecture.db_path(), lecture.data_version(), genre, args)
-    except (store.StoreBusy, store.StoreError) as exc:
-        st.error(f"La base de données ne peut pas être lue pour le moment ({exc}).")
+    except (BaseOccupee, BaseInaccessible) as exc:
+        st.error(erreurs.message_page(exc))
         st.stop()
 
 

@@ -21,6 +21,8 @@ import streamlit as st
 
 from data import store
 from data.config import resolve_db_path
+from data.erreurs import BaseInaccessible, BaseOccupee
+from pages.components import erreurs
 
 _VERSION_KEY = "_lda_version_donnees"
 
@@ -30,14 +32,9 @@ def db_path() -> str:
     return str(resolve_db_path())
 
 
-def _unavailable(exc: Exception):
+def _unavailable(exc: BaseOccupee | BaseInaccessible):
     """A French message instead of a traceback when the store cannot be read; the page stops."""
-    if isinstance(exc, store.StoreBusy):
-        st.error("La base de données est occupée par une autre opération (un import planifié, par exemple) "
-                 "depuis trop longtemps. Réessayez dans quelques instants : aucune donnée n'est perdue.")
-    else:
-        st.error("La base de données ne peut pas être ouverte. Prévenez l'équipe qui administre le tableau "
-                 f"de bord ({exc}).")
+    st.error(erreurs.message_page(exc))
     st.stop()
 
 
@@ -46,7 +43,7 @@ def _read_version() -> int:
     try:
         with store.connect(db_path()) as con:
             return store.data_version(con)
-    except (store.StoreBusy, store.StoreError) as exc:
+    except (BaseOccupee, BaseInaccessible) as exc:
         _unavailable(exc)
 
 
@@ -107,7 +104,7 @@ def read(fn, *args):
     """Call ``fn(con, *args)`` on the store, cached until the data change."""
     try:
         return _cached(db_path(), data_version(), fn.__name__, fn.__module__, args)
-    except (store.StoreBusy, store.StoreError) as exc:
+    except (BaseOccupee, BaseInaccessible) as exc:
         _unavailable(exc)
 
 
