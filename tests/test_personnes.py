@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from data import personnes, store
+from data import horloge, personnes, store
 from data.access import Personne, lookup
 from loaders.__main__ import main as cli
 
@@ -314,9 +314,10 @@ def test_audit_trail_merges_journal_and_uploads_newest_first_with_filters(db, tm
         assert personnes.audit_trail(con, action="depot.refuse")["qui"].tolist() == ["nuit"]
         assert personnes.audit_trail(con, who="NUI")["action"].tolist() == ["depot.refuse"]
         assert personnes.audit_trail(con, limit=1)["action"].tolist() == ["personne.role"]
-        tomorrow = dt.date.today() + dt.timedelta(days=1)
+        today = horloge.maintenant().date()  # records are stamped on the Paris clock, not the server's
+        tomorrow = today + dt.timedelta(days=1)
         assert personnes.audit_trail(con, since=tomorrow).empty
-        assert len(personnes.audit_trail(con, since=dt.date.today() - dt.timedelta(days=1))) == 3
+        assert len(personnes.audit_trail(con, since=today - dt.timedelta(days=1))) == 3
         assert personnes.audit_actions(con) == ["depot.refuse", "personne.ajout", "personne.role"]
 
 
