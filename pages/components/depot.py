@@ -18,12 +18,12 @@ from indicators import quarters
 from indicators import territoire as fiche_territoire
 from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
-from loaders.depot import Preparation, auditer_refus, confirmer, preparer
+from loaders.depot import Preparation, auditer_refus, confirmer, est_a_jour, preparer
 from loaders.resume import resume_utile, tableau_resume
 from pages.components import erreurs
 from pages.components.layout import compte, nombre, trimestre
 from pages.components.mon_territoire import lien_page
-from pages.components.store import db_path, read, refresh_version
+from pages.components.store import data_version, db_path, read, refresh_version
 from pages.components.tables import tableau
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -89,24 +89,29 @@ def modeles_section(person: Personne) -> None:
 # ------------------------------------------------------------------ 2. drop, report, fix
 
 
-def _prepare(data: bytes, name: str, person: Personne) -> Preparation:
-    """preparer() once per file content in this session (the preview stays the one shown, until a
-    confirmation finds it outdated)."""
+def _prepare(data: bytes, name: str, person: Personne, *, auditer: bool = False) -> Preparation:
+    """preparer() once per file content and reference data version in this session: the kept rows
+    and their preview stay the ones shown, until a confirmation finds them outdated. A run whose
+    data version is the preparation's opens nothing; after another write, the reference version
+    alone is read to know whether the file must be checked again."""
     cache: dict = st.session_state.setdefault("depot_preparations", {})
     key = (hashlib.sha256(data).hexdigest(), name, person)
-    if key not in cache:
+    found = cache.get(key)
+    version = data_version()
+    if found is not None and found[0] != version and not est_a_jour(found[1], db_path()):
+        found = None
+    if found is None:
         with st.spinner("Vérification du fichier…"):
-            cache[key] = preparer(data, name, db_path(), personne=person)
-        while len(cache) > _MAX_PREPARATIONS:
+            found = (version, preparer(data, name, db_path(), personne=person, auditer=auditer))
+        while len(cache) >= _MAX_PREPARATIONS:
             cache.pop(next(iter(cache)))
-    return cache[key]
+    cache[key] = (version, found[1])
+    return found[1]
 
 
-def _replace_preparation(prep: Preparation, person: Personne, fresh) -> None:
-
-    cache: dict = st.session_state.setdefault("depot_preparations", {})
-    prep.apercu = fresh
-    cache[(hashlib.sha256(prep.data).hexdigest(), prep.name, person)] = prep
+def _replace_preparation(prep: Preparation, person: Personne) -> None:
+    """After a confirmation found the preview outdated: the fresh one is the one shown."""
+    st.session_state.setdefault("depot_preparations", {})[(prep.sha256, prep.name, person)] = (data_version(), prep)
 
 
 PROBLEMES_EN_CLAIR = 20  # up to this many problems are also written out as sentences
@@ -167,17 +172,16 @@ def depot_section(person: Personne) -> None:
     if upload is None:
         return
     data, name = upload.getvalue(), upload.name
-    try:
-        prep = _prepare(data, name, person)
+    audited: set = st.session_state.setdefault("depot_audites", set())  # a refusal is audited once per file
+    try:  # a refusal is audited by the same validation (the file is not read again for it)
+        prep = _prepare(data, name, person, auditer=hashlib.sha256(data).hexdigest() not in audited)
     except Exception as exc:  # a bug, not the file's fault: no refusal, an incident (erreurs.py)
         erreurs.afficher_incident(exc, "La vérification du fichier")
         return
-    if not prep.ok:
-        audited: set = st.session_state.setdefault("depot_audites", set())
-        if prep.sha256 not in audited:
-            auditer_refus(prep, db_path(), personne=person)
-            audited.add(prep.sha256)
-            refresh_version()  # the history below shows this refusal
+    if not prep.ok and prep.sha256 not in audited:
+        auditer_refus(prep, db_path(), personne=person)  # no-op when preparer() audited it
+        audited.add(prep.sha256)
+        refresh_version()  # the history below shows this refusal
     if prep.message:
         st.error(prep.message)
         return
@@ -312,7 +316,7 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
                "l'aperçu est actualisé.")
     if st.button("Confirmer l'enregistrement", type="primary", key=f"depot_confirmer_{n}"):
         try:
-            done = confirmer(prep.data, prep.name, db_path(), personne=person, empreinte=ap.empreinte)
+            done = confirmer(prep, db_path(), personne=person, empreinte=ap.empreinte)
         except apercu_data.DepotRefuse as exc:
             st.error(str(exc))
             return
@@ -328,7 +332,11 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
             }
             st.session_state["depot_n"] = n + 1
         elif done.apercu is not None:
-            _replace_preparation(prep, person, done.apercu)
+            if done.preparation is not None:  # validated again: the reference data changed
+                prep = done.preparation
+            else:  # classified again from the kept rows
+                prep.apercu = done.apercu
+            _replace_preparation(prep, person)
             st.session_state["depot_alerte"] = done.message
         else:
             st.error(done.message)
