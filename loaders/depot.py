@@ -37,8 +37,8 @@ MESSAGE_REFERENTIEL = ("Les territoires, les feuilles de route, le catalogue ou 
 @dataclass
 class Preparation:
     """A dropped file after validation (dry run): its report and, when valid, the kept rows and the
-    preview. ``batch`` is Arrow (no DuckDB object: it outlives the connection), about the size of
-    the file's values as text (bench: 200,000 rows with comments ≈ 30 MB)."""
+    preview. ``batch`` is Arrow (no DuckDB object: it outlives the connection). For the 200,480-row
+    file with a comment on every row (14 MB), measured: rows 23 MB, preview 38 MB (``octets``)."""
 
     name: str
     data: bytes
@@ -62,6 +62,13 @@ class Preparation:
     @property
     def report(self) -> Report:
         return self.result.report
+
+    @property
+    def octets(self) -> int:
+        """What keeping this preparation costs in memory: the file, the kept rows, the preview."""
+        kept = self.batch.nbytes if self.batch is not None else 0
+        shown = int(self.apercu.lignes.memory_usage(deep=True).sum()) if self.apercu is not None else 0
+        return len(self.data) + kept + shown
 
     @property
     def ok(self) -> bool:

@@ -29,6 +29,9 @@ from pages.components.tables import tableau
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOUS = "__tous__"
 _MAX_PREPARATIONS = 8
+# the kept preparations of a session (files, validated rows, previews) stay under this many bytes;
+# the latest one is always kept (a 200,000-row file with comments takes about 75 MB)
+_MEMOIRE_PREPARATIONS = 160 * 1024 * 1024
 
 
 def _date(value) -> str:
@@ -103,10 +106,17 @@ def _prepare(data: bytes, name: str, person: Personne, *, auditer: bool = False)
     if found is None:
         with st.spinner("Vérification du fichier…"):
             found = (version, preparer(data, name, db_path(), personne=person, auditer=auditer))
-        while len(cache) >= _MAX_PREPARATIONS:
-            cache.pop(next(iter(cache)))
-    cache[key] = (version, found[1])
+    cache.pop(key, None)
+    cache[key] = (version, found[1])  # the latest last
+    _bound(cache)
     return found[1]
+
+
+def _bound(cache: dict) -> None:
+    """Forget the oldest preparations beyond _MAX_PREPARATIONS or _MEMOIRE_PREPARATIONS bytes."""
+    while len(cache) > 1 and (len(cache) > _MAX_PREPARATIONS
+                              or sum(prep.octets for _v, prep in cache.values()) > _MEMOIRE_PREPARATIONS):
+        cache.pop(next(iter(cache)))
 
 
 def _replace_preparation(prep: Preparation, person: Personne) -> None:
@@ -254,7 +264,26 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
 # Revisions first show what changes (key, current value, new value), then who wrote the current one
 # and when, the indicator's full name last: at 1440 px the new value is on screen without scrolling.
 _LARGEURS_APERCU = {"Ligne": 55, "Territoire": 95, "Trimestre": 80, "Indicateur": 210, "Valeur actuelle": 110,
-                    "Nouvelle valeur": 115, "Enregistrée par": 190, "le": 125, "Libellé": "large"}
+                    "Nouvelle valeur": 115, "Enregistrée par": 190, "le": 125, "Libellé": "large",
+                    "Révision": 115, "Commentaire actuel": 150, "Nouveau commentaire": 150}
+
+
+def _with_comments(revised: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """When comments are part of the revisions, what the revision changes (« commentaire seul » or
+    « valeur ») and the current and new comments, right after the values: a revision of the comment
+    alone shows equal values, and the comment it writes stays on screen at 1440 px too."""
+    rows = frame.loc[revised.index]
+    seul = rows["commentaire_seul"].fillna(False).astype(bool)
+    if not (seul.any() or rows["commentaire"].notna().any() or rows["ancien_commentaire"].notna().any()):
+        return revised
+    # as the write does: a new number takes the file's comment, a comment revision without one keeps the stored one
+    written = rows["commentaire"].where(~seul | rows["commentaire"].notna(), rows["ancien_commentaire"])
+    at = revised.columns.get_loc("Nouvelle valeur") + 1
+    out = revised.copy()
+    out.insert(at, "Révision", seul.map({True: "commentaire seul", False: "valeur"}))
+    out.insert(at + 1, "Commentaire actuel", rows["ancien_commentaire"].fillna(""))
+    out.insert(at + 2, "Nouveau commentaire", written.fillna(""))
+    return out
 
 
 def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
@@ -280,7 +309,7 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     config["Valeur actuelle"] = st.column_config.Column("Valeur actuelle", width=110,
                                                         help="La valeur enregistrée aujourd'hui, qui sera remplacée")
     statut = frame["statut"]
-    revised = shown[statut == "revisee"]
+    revised = _with_comments(shown[statut == "revisee"], frame)
     if len(revised):
         st.markdown(f"**Révisions** ({nombre(len(revised))}) : la valeur enregistrée sera remplacée et conservée "
                     "dans l'historique.")
