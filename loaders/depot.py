@@ -14,8 +14,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from data import store
 from data.access import Personne
@@ -24,6 +23,9 @@ from data.uploads import UploadMeta, record_refused
 from loaders import headers, referentiel
 from loaders.importer import ImportResult, audit_territories, import_bytes
 from loaders.problems import Problem, Report
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 EXTENSIONS = (".csv", ".txt", ".xlsx")
 MESSAGE_AUTRE_TYPE = ("Ce fichier est un fichier de {type} : cette page reçoit les valeurs trimestrielles. "

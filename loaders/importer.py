@@ -8,9 +8,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from data import store
 from data.roadmaps import apply_roadmap, apply_territories
@@ -23,6 +21,10 @@ from loaders.sql_rules import install, release, validation_connection
 from loaders.territories import validate_territories
 from loaders.validation import Validated, drop_empty_unnamed_columns, header_problems
 from loaders.values import validate_values
+
+if TYPE_CHECKING:  # the command line's start-up imports what its path needs only
+    import pandas as pd
+    import pyarrow as pa
 
 
 @dataclass
@@ -38,7 +40,7 @@ class ImportResult:
     row_count: int = 0
     sha256: str = ""
     # with keep=True (a page that previews before it stores): the valid values as Arrow, their
-    # classification against the store (data.uploads.PREVIEW_COLUMNS), the reference data version
+    # classification against the store (data.uploads.PREVIEW_SQL), the reference data version
     # they were validated against, the territories a refused file names and its audit row
     batch: pa.Table | None = None
     preview: pd.DataFrame | None = None
