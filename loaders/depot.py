@@ -32,8 +32,8 @@ MESSAGE_AUTRE_TYPE = ("Ce fichier est un fichier de {type} : cette page reçoit 
                       "Les feuilles de route et la liste des territoires sont déposées par l'équipe nationale, "
                       "sur la page Administration.")
 MESSAGE_REFERENTIEL = ("Les territoires, les feuilles de route, le catalogue ou les personnes ont changé depuis la "
-                       "vérification : le fichier a été vérifié à nouveau et rien n'a été enregistré. Vérifiez "
-                       "l'aperçu ci-dessous puis confirmez à nouveau.")
+                       "vérification : le fichier a été vérifié à nouveau et rien n'a été enregistré. Voyez le "
+                       "résultat ci-dessous avant de confirmer à nouveau.")
 
 
 @dataclass
@@ -123,14 +123,6 @@ def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: 
     if result.report.ok and result.preview is not None:
         prep.apercu = Apercu(result.preview, result.outcome.fingerprint, result.outcome.non_renseignees)
     return prep
-
-
-def est_a_jour(prep: Preparation, db: str | Path | None = None) -> bool:
-    """Whether ``prep`` was validated against the reference data the store holds now."""
-    if prep.reference_version is None:  # refused before reading (extension): nothing to redo
-        return True
-    with store.connect(db) as con:
-        return referentiel.reference_version(con) == prep.reference_version
 
 
 def confirmer(prep: Preparation, db: str | Path | None = None, *, personne: Personne,

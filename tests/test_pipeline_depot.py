@@ -14,8 +14,8 @@ import pytest
 from data import apercu as apercu_module
 from data import store, uploads
 from data.access import Personne
-from loaders import correction, headers, importer
-from loaders.depot import MESSAGE_REFERENTIEL, confirmer, est_a_jour, preparer
+from loaders import correction, headers, importer, referentiel
+from loaders.depot import MESSAGE_REFERENTIEL, confirmer, preparer
 from loaders.importer import import_bytes
 from tests.conftest import TODAY
 from tests.test_depot_page import HEADER, LYON, csv, drop, confirm_button, metrics, page, value  # noqa: F401
@@ -83,16 +83,21 @@ def test_another_upload_in_between_reclassifies_the_kept_rows_without_reading_th
     assert again.stored and value(demo_db, "cfp_accordes", "2026-T4") == (5.0, 2, COORD.email)
 
 
+def reference_version(db) -> str:
+    with store.connect(db) as con:
+        return referentiel.reference_version(con)
+
+
 def test_a_change_of_the_reference_data_validates_the_file_again(demo_db):
     data = csv(f"{LYON};cfp_accordes;2026-T4;5")
     prep = preparer(data, "lyon.csv", demo_db, personne=COORD, today=TODAY)
-    assert est_a_jour(prep, demo_db)
+    assert reference_version(demo_db) == prep.reference_version
     # a value upload leaves the reference version as it is
     import_bytes(csv(f"{LYON};expulsions_effectives;2026-T4;8"), "autre.csv", demo_db, user="autre", today=TODAY)
-    assert est_a_jour(prep, demo_db)
+    assert reference_version(demo_db) == prep.reference_version
     with store.connect(demo_db) as con, store.transaction(con):
         con.execute("UPDATE territoire SET nom = nom || ' (renommée)' WHERE code = ?", [LYON])
-    assert not est_a_jour(prep, demo_db)
+    assert reference_version(demo_db) != prep.reference_version
     done = confirmer(prep, demo_db, personne=COORD, empreinte=prep.apercu.empreinte, today=TODAY)
     assert not done.stored and done.message == MESSAGE_REFERENTIEL
     assert value(demo_db, "cfp_accordes", "2026-T4") is None
@@ -126,3 +131,19 @@ def test_the_page_reads_the_file_once_from_drop_to_confirmation(page, demo_db, c
     assert not at.exception and "enregistré" in at.success[0].value
     assert (calls["lecture"], calls["en-tête"], calls["classement"]) == (1, 1, 2)
     assert value(demo_db, "cfp_accordes", "2026-T4")[0] == 5.0
+
+
+def test_the_page_checks_the_file_again_when_the_reference_data_changed_before_confirmation(page, demo_db):
+    at = page("coordinateur", LYON)
+    drop(at, csv(f"{LYON};cfp_accordes;2026-T4;5"))
+    with store.connect(demo_db) as con, store.transaction(con):
+        con.execute("UPDATE feuille_de_route SET fin = fin WHERE territoire = ?", [LYON])  # no change: same version
+        con.execute("UPDATE territoire SET nom = nom || ' (renommée)' WHERE code = ?", [LYON])
+    confirm_button(at)[0].click()
+    at.run()
+    assert not at.exception
+    assert any(w.value == MESSAGE_REFERENTIEL for w in at.warning)
+    assert value(demo_db, "cfp_accordes", "2026-T4") is None and metrics(at)["Nouvelles"] == "1"
+    confirm_button(at)[0].click()
+    at.run()
+    assert "enregistré" in at.success[0].value and value(demo_db, "cfp_accordes", "2026-T4")[0] == 5.0

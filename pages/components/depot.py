@@ -18,12 +18,12 @@ from indicators import quarters
 from indicators import territoire as fiche_territoire
 from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
-from loaders.depot import Preparation, auditer_refus, confirmer, est_a_jour, preparer
+from loaders.depot import Preparation, auditer_refus, confirmer, preparer
 from loaders.resume import resume_utile, tableau_resume
 from pages.components import erreurs
 from pages.components.layout import compte, nombre, trimestre
 from pages.components.mon_territoire import lien_page
-from pages.components.store import data_version, db_path, read, refresh_version
+from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,35 +93,28 @@ def modeles_section(person: Personne) -> None:
 
 
 def _prepare(data: bytes, name: str, person: Personne, *, auditer: bool = False) -> Preparation:
-    """preparer() once per file content and reference data version in this session: the kept rows
-    and their preview stay the ones shown, until a confirmation finds them outdated. A run whose
-    data version is the preparation's opens nothing; after another write, the reference version
-    alone is read to know whether the file must be checked again."""
+    """preparer() once per file content in this session: the kept rows and their preview stay the
+    ones shown (a rerun opens nothing), until a confirmation finds them outdated (another upload of
+    these values, or a change of the reference data: loaders.depot.confirmer)."""
     cache: dict = st.session_state.setdefault("depot_preparations", {})
     key = (hashlib.sha256(data).hexdigest(), name, person)
-    found = cache.get(key)
-    version = data_version()
-    if found is not None and found[0] != version and not est_a_jour(found[1], db_path()):
-        found = None
-    if found is None:
+    if key not in cache:
         with st.spinner("Vérification du fichier…"):
-            found = (version, preparer(data, name, db_path(), personne=person, auditer=auditer))
-    cache.pop(key, None)
-    cache[key] = (version, found[1])  # the latest last
-    _bound(cache)
-    return found[1]
+            cache[key] = preparer(data, name, db_path(), personne=person, auditer=auditer)
+        _bound(cache)
+    return cache[key]
 
 
 def _bound(cache: dict) -> None:
     """Forget the oldest preparations beyond _MAX_PREPARATIONS or _MEMOIRE_PREPARATIONS bytes."""
     while len(cache) > 1 and (len(cache) > _MAX_PREPARATIONS
-                              or sum(prep.octets for _v, prep in cache.values()) > _MEMOIRE_PREPARATIONS):
+                              or sum(prep.octets for prep in cache.values()) > _MEMOIRE_PREPARATIONS):
         cache.pop(next(iter(cache)))
 
 
 def _replace_preparation(prep: Preparation, person: Personne) -> None:
     """After a confirmation found the preview outdated: the fresh one is the one shown."""
-    st.session_state.setdefault("depot_preparations", {})[(prep.sha256, prep.name, person)] = (data_version(), prep)
+    st.session_state.setdefault("depot_preparations", {})[(prep.sha256, prep.name, person)] = prep
 
 
 PROBLEMES_EN_CLAIR = 20  # up to this many problems are also written out as sentences
@@ -192,6 +185,8 @@ def depot_section(person: Personne) -> None:
         auditer_refus(prep, db_path(), personne=person)  # no-op when preparer() audited it
         audited.add(prep.sha256)
         refresh_version()  # the history below shows this refusal
+    if not prep.ok and (alert := st.session_state.pop("depot_alerte", None)):
+        st.warning(alert)  # checked again at confirmation, and now refused
     if prep.message:
         st.error(prep.message)
         return
@@ -360,7 +355,7 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
                 "fichier": prep.name,
             }
             st.session_state["depot_n"] = n + 1
-        elif done.apercu is not None:
+        elif done.preparation is not None or done.apercu is not None:
             if done.preparation is not None:  # validated again: the reference data changed
                 prep = done.preparation
             else:  # classified again from the kept rows
