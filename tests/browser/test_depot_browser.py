@@ -74,7 +74,7 @@ def test_coordinator_fixes_and_stores_a_file_then_sees_it_on_the_territory_page(
     open_page(page, base_url, "/")
     _choose(page, "Profil de démonstration", "Coordination territoriale")
     _choose(page, "Territoire du profil", f"{name} ({code})")
-    page.get_by_role("link", name="Déposer des données").click()
+    page.get_by_role("link", name="Déposer des données", exact=True).click()
     _wait(page)
     expect(page.locator("h1").first).to_contain_text("Déposer des données")
     expect(page.get_by_text("20 Mo au plus")).to_be_visible()
