@@ -9,7 +9,6 @@ the caller gets the fresh preview to show.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -23,8 +22,8 @@ from data.access import Personne
 from data.erreurs import DepotRefuse  # an action on uploads refused (French message)
 from data.horloge import maintenant
 from data.store import transaction
-from data.uploads import (ANNULATION, Outcome, UploadMeta, _classify_values, _insert_depot, apply_values,  # noqa: F401
-                          archive_current)
+from data.uploads import (ANNULATION, PREVIEW_SQL, Outcome, UploadMeta, _classify_values, _insert_depot,
+                          apply_values, archive_current, fingerprint_sql)
 
 ACTION_ANNULATION = "depot.annulation"  # journal action of an undo
 STATUTS = {"nouvelle": "nouvelle", "revisee": "révisée", "inchangee": "inchangée"}
@@ -46,40 +45,39 @@ class Apercu:
         return sorted(self.lignes["territoire"].unique()) if len(self.lignes) else []
 
 
-def _classify(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> pd.DataFrame:
-    """The same classification as the write (uploads._classify_values), on temp tables."""
+def _classify(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> tuple[pd.DataFrame, str]:
+    """The same classification as the write (uploads._classify_values), on temp tables; with the
+    fingerprint of the keys."""
     store.register(con, "apercu_arrow", batch)
     try:
         store.drop_temporary(con, ("lot", "lot_classe"))
         con.execute("CREATE TEMP TABLE lot AS SELECT * FROM apercu_arrow")
         _classify_values(con)
-        frame = con.execute(
-            """
-            SELECT statut, territoire, indicateur, trimestre, ligne, ancienne, valeur AS nouvelle,
-                   ancienne_revision, ancien_utilisateur, ancien_le, commentaire, ancien_commentaire,
-                   commentaire_seul
-            FROM lot_classe ORDER BY territoire, indicateur, trimestre
-            """
-        ).df()
+        frame = con.execute(PREVIEW_SQL).df()
+        empreinte = con.execute(fingerprint_sql("lot_classe")).fetchall()[0][0]
         store.drop_temporary(con, ("lot_classe", "lot"))
     finally:
         store.unregister(con, "apercu_arrow")
-    return frame
-
-
-def _fingerprint(frame: pd.DataFrame) -> str:
-    keys = sorted(
-        f"{t}|{i}|{q}|{0 if pd.isna(r) else int(r)}"
-        for t, i, q, r in zip(frame["territoire"], frame["indicateur"], frame["trimestre"],
-                              frame["ancienne_revision"])
-    )
-    return hashlib.sha256("\n".join(keys).encode()).hexdigest()
+    return frame, empreinte
 
 
 def apercu(con: duckdb.DuckDBPyConnection, batch: pa.Table, non_renseignees: int = 0) -> Apercu:
     """Preview of a validated values batch: new, revised (former value, who, when), unchanged."""
-    frame = _classify(con, batch)
-    return Apercu(frame, _fingerprint(frame), non_renseignees)
+    frame, empreinte = _classify(con, batch)
+    return Apercu(frame, empreinte, non_renseignees)
+
+
+def empreinte_actuelle(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> str:
+    """The fingerprint the batch's keys have now in the store: their current revision alone, without
+    classifying the values again (that is done only when it differs from the preview's)."""
+    store.register(con, "empreinte_arrow", batch)
+    try:
+        return con.execute(fingerprint_sql(
+            """(SELECT l.territoire, l.indicateur, l.trimestre, v.revision AS ancienne_revision
+                FROM (SELECT territoire, indicateur, trimestre FROM empreinte_arrow) l
+                LEFT JOIN valeur v USING (territoire, indicateur, trimestre))""")).fetchall()[0][0]
+    finally:
+        store.unregister(con, "empreinte_arrow")
 
 
 @dataclass
@@ -90,6 +88,7 @@ class Enregistrement:
     outcome: Outcome | None = None
     apercu: Apercu | None = None
     message: str | None = None
+    preparation: object = None  # loaders.depot.Preparation, when the file had to be validated again
 
 
 def enregistrer_apercu(
@@ -113,22 +112,15 @@ def enregistrer_apercu(
     if refused:
         raise DepotRefuse(f"Vous ne pouvez pas déposer de données pour {', '.join(refused)}.")
     with store._WRITE_LOCK:
-        fresh = apercu(con, batch, non_renseignees)
-        if fresh.empreinte != empreinte:
+        if empreinte_actuelle(con, batch) != empreinte:
+            # classified again from the kept batch (no new reading of the file), for the fresh preview
             return Enregistrement(
-                False, apercu=fresh,
+                False, apercu=apercu(con, batch, non_renseignees),
                 message=("Un autre dépôt a modifié certaines de ces valeurs depuis l'aperçu : rien n'a été "
                          "enregistré. L'aperçu ci-dessous est à jour ; vérifiez-le puis confirmez à nouveau."),
             )
         outcome = apply_values(con, batch, meta, non_renseignees, today=today)
-    return Enregistrement(True, outcome=outcome, apercu=fresh)
-
-
-def enregistrer_refus(con: duckdb.DuckDBPyConnection, meta: UploadMeta, n_errors: int, problems: list[dict],
-                      territoires: list[str]) -> int:
-    """Audit a refused upload with the territories it was about (so it shows in their history)."""
-    with transaction(con):
-        return _insert_depot(con, meta, "refuse", Outcome(territoires=sorted(territoires)), n_errors, problems)
+    return Enregistrement(True, outcome=outcome)
 
 
 # ------------------------------------------------------------------ history and detail

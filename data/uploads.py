@@ -77,6 +77,8 @@ class Outcome:
     depot_id: int | None = None
     territoires: list[str] = field(default_factory=list)
     data_version: int | None = None
+    preview: object = None  # a dry run's classification (pandas, PREVIEW_SQL), when asked for
+    fingerprint: str | None = None  # and the fingerprint of its keys (fingerprint_sql)
 
 
 def _insert_depot(con, meta: UploadMeta, resultat: str, outcome: Outcome, n_errors: int, problems: list[dict]) -> int:
@@ -91,10 +93,30 @@ def _insert_depot(con, meta: UploadMeta, resultat: str, outcome: Outcome, n_erro
     return depot_id
 
 
-def record_refused(con: duckdb.DuckDBPyConnection, meta: UploadMeta, n_errors: int, problems: list[dict]) -> int:
-    """Audit a refused upload (no data is touched)."""
+def record_refused(con: duckdb.DuckDBPyConnection, meta: UploadMeta, n_errors: int, problems: list[dict],
+                   territories: list[str] | None = None) -> int:
+    """Audit a refused upload (no data is touched), with the territories it was about, if known
+    (so it shows in their history)."""
     with transaction(con):
-        return _insert_depot(con, meta, "refuse", Outcome(), n_errors, problems)
+        return _insert_depot(con, meta, "refuse", Outcome(territoires=sorted(territories or [])), n_errors, problems)
+
+
+def fingerprint_sql(relation: str) -> str:
+    """A query answering the fingerprint of the keys of ``relation`` (territoire, indicateur,
+    trimestre, ancienne_revision: the current revision, NULL when absent): the preview and the
+    confirmation compare it, so that nothing is stored if another upload changed one of them."""
+    return f"""SELECT sha256(coalesce(string_agg(k, chr(10) ORDER BY k), '')) FROM (
+        SELECT territoire || '|' || indicateur || '|' || trimestre || '|' || coalesce(ancienne_revision, 0) AS k
+        FROM {relation})"""
+
+
+# What a preview shows of each classified value (data/apercu.py), in the preview's order
+PREVIEW_SQL = """
+    SELECT statut, territoire, indicateur, trimestre, ligne, ancienne, valeur AS nouvelle,
+           ancienne_revision, ancien_utilisateur, ancien_le, commentaire, ancien_commentaire,
+           commentaire_seul
+    FROM lot_classe ORDER BY territoire, indicateur, trimestre
+"""
 
 
 def _classify_values(con: duckdb.DuckDBPyConnection, territories: list[str] | None = None) -> bool:
@@ -238,11 +260,13 @@ def apply_values(
     dry_run: bool = False,
     today: dt.date | None = None,
     cleanup: bool = True,
+    preview: bool = False,
 ) -> Outcome:
     """Store a validated values batch (territoire, indicateur, trimestre, valeur, commentaire, source,
     ligne; optionally ti and cle): an Arrow table, or temporary relations of ``con`` (a file
     validated in this connection). ``cleanup=False`` leaves the temporary objects of the write to a
-    connection that is closed right after (they go with it)."""
+    connection that is closed right after (they go with it). ``preview`` (with ``dry_run``): the
+    classification of every value comes back in ``Outcome.preview``, for the page to show."""
     in_place = isinstance(batch, LotEnPlace)
     if in_place:
         con.execute(f'CREATE OR REPLACE TEMP VIEW lot_arrow AS SELECT * FROM temp."{batch.textes}"')
@@ -267,6 +291,9 @@ def apply_values(
             outcome.warnings, outcome.warning_count = _value_warnings(
                 con, today, stored, outcome.revisees > 0, f'temp."{batch.cles}"' if in_place else "lot")
             if dry_run:
+                if preview:
+                    outcome.preview = con.execute(PREVIEW_SQL).df()
+                    outcome.fingerprint = con.execute(fingerprint_sql("lot_classe")).fetchall()[0][0]
                 raise _DryRun(outcome)
             depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, outcome.warnings)
             now = maintenant()

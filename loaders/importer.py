@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from data import store
 from data.roadmaps import apply_roadmap, apply_territories
@@ -21,6 +22,10 @@ from loaders.territories import validate_territories
 from loaders.validation import Validated, drop_empty_unnamed_columns, header_problems
 from loaders.values import validate_values
 
+if TYPE_CHECKING:  # the command line's start-up imports what its path needs only
+    import pandas as pd
+    import pyarrow as pa
+
 
 @dataclass
 class ImportResult:
@@ -33,6 +38,15 @@ class ImportResult:
     stored: bool = False
     dry_run: bool = False
     row_count: int = 0
+    sha256: str = ""
+    # with keep=True (a page that previews before it stores): the valid values as Arrow, their
+    # classification against the store (data.uploads.PREVIEW_SQL), the reference data version
+    # they were validated against, the territories a refused file names and its audit row
+    batch: pa.Table | None = None
+    preview: pd.DataFrame | None = None
+    reference_version: str | None = None
+    cited_territories: list[str] = field(default_factory=list)
+    audit_id: int | None = None
 
     @property
     def kind_label(self) -> str:
@@ -57,13 +71,16 @@ def validate_bytes(
     today: dt.date | None = None,
     con=None,
     path: Path | None = None,
+    keep: bool = False,
 ) -> Validated:
     """Validate a file; never writes to the store.
 
     By default in a private in-memory database, and the valid rows come back as an Arrow batch.
     With ``con`` (an open store connection), validation runs in that connection's own temporary
     tables, which the caller must release(): a values batch then stays there, as the temporary
-    relations named by ``Validated.batch_table``, and is stored without being copied out and back."""
+    relations named by ``Validated.batch_table``, and is stored without being copied out and back.
+    ``keep``: the valid rows also come back as Arrow (``batch``), and a refused file's territory
+    codes in ``extra["territoires_cites"]`` (for its audit)."""
     private = con is None
     if private:
         con = validation_connection()
@@ -72,6 +89,11 @@ def validate_bytes(
     try:
         validated = _validate(data, name, ref, con, path, private, kind, allowed_territories, today)
         exact_row_count(validated.raw, con)
+        if keep and not validated.ok:
+            validated.extra["territoires_cites"] = _cited_territories(validated, con)
+        if keep and validated.batch is None and validated.batch_table is not None:
+            # the rows leave the temporary tables as Arrow: the page keeps them until confirmation
+            validated.batch = con.sql(f'SELECT * FROM temp."{validated.batch_table.textes}"').to_arrow_table()
         return validated
     finally:
         if private:
@@ -106,6 +128,16 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
     return validate_territories(raw, layout, con, report, ref.collectivites)
 
 
+def _cited_territories(validated: Validated, con) -> list[str]:
+    """The distinct territory codes a read file names (its column code_territoire), if any."""
+    raw = validated.raw
+    keys = [headers.key(h) for h in raw.header]
+    if not raw.readable or not raw.row_count or "codeterritoire" not in keys:
+        return []
+    i = keys.index("codeterritoire")
+    return [t for (t,) in con.execute(f"SELECT DISTINCT trim(c{i}) FROM brut WHERE c{i} IS NOT NULL").fetchall()]
+
+
 def import_bytes(
     data: bytes,
     name: str,
@@ -119,6 +151,8 @@ def import_bytes(
     con=None,
     actor=None,
     path: Path | None = None,
+    keep: bool = False,
+    audit_refusal: str | None = None,
 ) -> ImportResult:
     """Validate then store ``data``; a refused file is audited and changes nothing else.
 
@@ -129,34 +163,55 @@ def import_bytes(
     the write. A caller doing many imports may pass its own ``con``; ``path`` names the file on disk
     holding ``data``, if any (read in place rather than copied).
     A people file is stored with ``actor`` (a data.access.Personne) as author; without one, only an
-    unrestricted import (the command line) may store it, acting as national (loaders/personnes.py)."""
+    unrestricted import (the command line) may store it, acting as national (loaders/personnes.py).
+
+    A page that previews before it stores passes ``dry_run`` and ``keep``: the result then holds
+    the valid values (Arrow), their preview and the reference version (see ImportResult); with
+    ``audit_refusal`` (the kind the page expects) a refused file of that kind or of no known kind
+    is audited in the same call, with the territories it is about (those of
+    ``allowed_territories``, else the known ones it names); the page says itself why it refuses
+    another kind."""
     territorial = kind == headers.TERRITORIES or _looks_territorial(data)
-    options = dict(kind=kind, allowed_territories=allowed_territories, today=today)
+    options = dict(kind=kind, allowed_territories=allowed_territories, today=today, keep=keep)
+    store_options = dict(keep=keep, audit_refusal=audit_refusal)
     if not data.startswith(XLSX_MAGIC):
         with _store(db, con) as conn:
             # a caller's own connection keeps its temporary objects; one opened here closes with them
             before = store.temporary_objects(conn) if con is not None else frozenset()
             try:
-                ref = referentiel.from_store(conn, with_collectivites=territorial)
+                ref = _reference(conn, territorial, keep)
                 validated = validate_bytes(data, name, ref, con=conn, path=path, **options)
                 return _store_validated(validated, name, user, dry_run, allowed_territories, today, actor,
-                                        lambda: contextlib.nullcontext(conn), private=con is None)
+                                        lambda: contextlib.nullcontext(conn), private=con is None, ref=ref,
+                                        **store_options)
             finally:
                 if con is not None:
                     release(conn, keep=before)
     with _store(db, con) as conn:
-        ref = referentiel.from_store(conn, with_collectivites=territorial)
+        ref = _reference(conn, territorial, keep)
     validated = validate_bytes(data, name, ref, **options)
     return _store_validated(validated, name, user, dry_run, allowed_territories, today, actor,
-                            lambda: _store(db, con))
+                            lambda: _store(db, con), ref=ref, **store_options)
+
+
+def _reference(con, territorial: bool, keep: bool) -> referentiel.Referentiel:
+    """The reference data validation needs; with ``keep``, stamped with their version."""
+    ref = referentiel.from_store(con, with_collectivites=territorial)
+    if keep:
+        ref.version = referentiel.reference_version(con)
+    return ref
 
 
 def _store_validated(validated: Validated, name, user, dry_run, allowed_territories, today, actor,
-                     opener, private: bool = False) -> ImportResult:
+                     opener, private: bool = False, *, ref: referentiel.Referentiel, keep: bool = False,
+                     audit_refusal: str | None = None) -> ImportResult:
     """Audit a refused file, or store a valid one (on connections given by ``opener()``; ``private``
     when that connection is closed right after, with its temporary objects)."""
     result = ImportResult(validated.kind, validated.layout, validated.report, dry_run=dry_run,
-                          row_count=validated.raw.row_count)
+                          row_count=validated.raw.row_count, sha256=validated.raw.sha256)
+    if keep:
+        result.reference_version = ref.version
+        result.cited_territories = validated.extra.get("territoires_cites", [])
     result.outcome.non_renseignees = validated.non_renseignees
     meta = UploadMeta(name, validated.raw.sha256, user, validated.kind, validated.layout, validated.raw.row_count)
     if validated.kind == headers.PEOPLE:
@@ -168,12 +223,18 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
             _explain_unknown_territories(validated.report, conn)
             if not dry_run:
                 record_refused(conn, meta, validated.report.error_count, _problem_rows(validated.report))
+            elif audit_refusal and validated.kind in (None, audit_refusal):
+                result.audit_id = record_refused(
+                    conn, meta, max(validated.report.error_count, 1), _problem_rows(validated.report),
+                    territories=audit_territories(result, allowed_territories, ref))
         return result
     with opener() as conn:
         if validated.kind == headers.VALUES:
-            batch = validated.batch if validated.batch is not None else validated.batch_table
+            batch = validated.batch_table if validated.batch_table is not None else validated.batch
             outcome = apply_values(conn, batch, meta, validated.non_renseignees, dry_run=dry_run, today=today,
-                                   cleanup=not private)
+                                   cleanup=not private, preview=keep and dry_run)
+            if keep:
+                result.batch, result.preview = validated.batch, outcome.preview
         elif validated.kind == headers.ROADMAP:
             outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
         elif validated.kind == headers.PEOPLE:
@@ -194,6 +255,16 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
 def _problem_rows(report: Report) -> list[dict]:
     """The problems of a refused file as the audit records them."""
     return [p.as_dict() for p in report.sorted_errors() + report.sorted_warnings()]
+
+
+def audit_territories(result: ImportResult, allowed_territories: set[str] | None,
+                      ref: referentiel.Referentiel | None = None) -> list[str]:
+    """The territories a refused upload is about, for its history: the uploader's own when they
+    have a scope, else the known territories the file names (``ref``, else those of the result)."""
+    if allowed_territories is not None:
+        return sorted(allowed_territories)
+    cited = set(result.cited_territories)
+    return sorted(cited & set(ref.territoires["code"])) if ref is not None else sorted(cited)
 
 
 def audit_refused(result: ImportResult, data: bytes, name: str, db: str | Path | None = None, *,

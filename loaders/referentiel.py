@@ -50,6 +50,7 @@ class Referentiel:
     indicateurs: Table  # code, libelle, nature, unite, composantes, numerateur, denominateur
     collectivites: Table | None = None  # code, niveau, nom (loaded only when needed)
     roadmaps: Table | None = None  # territoire, debut, fin of current roadmaps
+    version: str | None = None  # reference_version() when read for a kept preparation
     _names: dict = field(default_factory=dict)
 
     def territory_names(self) -> dict[str, str]:
@@ -106,3 +107,18 @@ def from_store(con: duckdb.DuckDBPyConnection, with_collectivites: bool = False)
     if with_collectivites:
         collectivites = Table.query(con, "SELECT code, niveau, nom FROM collectivite WHERE niveau <> 'region'")
     return Referentiel(territoires, indicateurs, collectivites, roadmaps)
+
+
+# What validation reads of the store (loaders/values.py, roadmap.py...) and who may write: a
+# prepared upload is valid as long as none of these tables changed (values uploads do not count:
+# the preview's fingerprint covers them).
+_REFERENCE_TABLES = ("territoire", "indicateur", "feuille_de_route", "cible", "personne")
+
+
+def reference_version(con: duckdb.DuckDBPyConnection) -> str:
+    """A digest of the reference data (territories, catalogue, roadmaps and targets, people): it
+    changes with any of their rows, whoever wrote them, and not with an upload of values."""
+    parts = con.execute("SELECT " + ", ".join(
+        f"(SELECT count(*) || ':' || coalesce(bit_xor(hash(r)), 0) FROM {t} r)" for t in _REFERENCE_TABLES)
+    ).fetchall()[0]
+    return "/".join(parts)

@@ -45,7 +45,7 @@ def test_preview_classifies_each_value_and_names_the_former_author(demo_db):
 def test_confirm_stores_exactly_the_preview(demo_db):
     data = csv(f"{LYON};cfp_accordes;2026-T4;3")
     prep = preparer(data, "lyon.csv", demo_db, personne=COORD_LYON, today=TODAY)
-    done = confirmer(data, "lyon.csv", demo_db, personne=COORD_LYON, empreinte=prep.apercu.empreinte, today=TODAY)
+    done = confirmer(prep, demo_db, personne=COORD_LYON, empreinte=prep.apercu.empreinte, today=TODAY)
     assert done.stored and done.outcome.nouvelles == 1 and done.outcome.depot_id
     assert current(demo_db, "cfp_accordes", "2026-T4") == (3.0, 1, COORD_LYON.email)
 
@@ -56,13 +56,13 @@ def test_confirm_refuses_when_another_upload_landed_and_returns_the_fresh_previe
     assert prep.apercu.compte("nouvelle") == 2
     other = import_bytes(csv(f"{LYON};cfp_accordes;2026-T4;9"), "autre.csv", demo_db, user="autre", today=TODAY)
     assert other.stored
-    done = confirmer(data, "lyon.csv", demo_db, personne=COORD_LYON, empreinte=prep.apercu.empreinte, today=TODAY)
+    done = confirmer(prep, demo_db, personne=COORD_LYON, empreinte=prep.apercu.empreinte, today=TODAY)
     assert not done.stored and "Un autre dépôt" in done.message
     assert current(demo_db, "cfp_accordes", "2026-T4") == (9.0, 1, "autre")
     assert current(demo_db, "expulsions_effectives", "2026-T4") is None
     fresh = done.apercu
     assert (fresh.compte("nouvelle"), fresh.compte("revisee")) == (1, 1)
-    again = confirmer(data, "lyon.csv", demo_db, personne=COORD_LYON, empreinte=fresh.empreinte, today=TODAY)
+    again = confirmer(prep, demo_db, personne=COORD_LYON, empreinte=fresh.empreinte, today=TODAY)
     assert again.stored and current(demo_db, "cfp_accordes", "2026-T4") == (3.0, 2, COORD_LYON.email)
 
 
@@ -74,7 +74,7 @@ def test_coordinator_rows_of_another_territory_are_errors_and_nothing_is_stored(
     assert "hors de votre périmètre" in prep.report.errors[0].message
     # even with a fingerprint obtained elsewhere, the write path checks the rights again
     good = preparer(data, "lyon.csv", demo_db, personne=COORD_LYON, today=TODAY)
-    done = confirmer(data, "lyon.csv", demo_db, personne=COORD_NICE, empreinte=good.apercu.empreinte, today=TODAY)
+    done = confirmer(good, demo_db, personne=COORD_NICE, empreinte=good.apercu.empreinte, today=TODAY)
     assert not done.stored
     assert current(demo_db, "cfp_accordes", "2026-T4") is None
 
@@ -107,7 +107,7 @@ def test_undo_restores_former_values_and_withdraws_created_ones_keeping_their_hi
     old = current(demo_db, "sorties_rue_logement", "2026-T3")
     data = csv(f"{LYON};sorties_rue_logement;2026-T3;{int(old[0]) + 5}", f"{LYON};cfp_accordes;2026-T4;3")
     prep = preparer(data, "lyon.csv", demo_db, personne=COORD_LYON, today=TODAY)
-    done = confirmer(data, "lyon.csv", demo_db, personne=COORD_LYON, empreinte=prep.apercu.empreinte, today=TODAY)
+    done = confirmer(prep, demo_db, personne=COORD_LYON, empreinte=prep.apercu.empreinte, today=TODAY)
     depot_id = done.outcome.depot_id
     with store.connect(demo_db) as con:
         det = detail(con, depot_id, COORD_LYON)

@@ -80,7 +80,7 @@ def test_preview_and_confirmation_treat_a_comment_revision_as_the_command_line(d
     row = ap.lignes.iloc[0]
     assert (row["ancienne"], row["nouvelle"], row["ancien_commentaire"], row["commentaire"], row["commentaire_seul"],
             row["ancien_utilisateur"]) == (12.0, 12.0, "estimation", "chiffre définitif", True, "alice")
-    done = confirmer(data, "c.csv", db, personne=COORD, empreinte=ap.empreinte, today=TODAY)
+    done = confirmer(prep, db, personne=COORD, empreinte=ap.empreinte, today=TODAY)
     assert done.stored and (done.outcome.revisees, done.outcome.commentaires) == (1, 1)
     assert current(db)[0] == ("2024-T1", 12.0, "chiffre définitif", "SIAO", 2, COORD.email)
     assert history(db) == [("2024-T1", 12.0, "estimation", "SIAO", 1, "alice")]

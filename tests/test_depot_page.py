@@ -327,3 +327,29 @@ def test_la_reunion_s_template_names_its_coming_roadmap(page):
     at = page("coordinateur", "974")
     assert "feuille de route T4 2026 – T3 2028 (elle commence après ce trimestre)" in at.caption[0].value
     assert "pas de feuille de route" not in at.caption[0].value
+
+
+def test_a_comment_revision_shows_the_former_and_the_new_comment(page, demo_db):
+    header = "code_territoire;indicateur;trimestre;valeur;commentaire\r\n"
+    first = f"{header}{LYON};cfp_accordes;2026-T4;5;estimation\r\n{LYON};expulsions_effectives;2026-T4;2;\r\n"
+    assert import_bytes(first.encode(), "t1.csv", demo_db, user="alice", today=TODAY).stored
+    at = page("coordinateur", LYON)
+    drop(at, (f"{header}{LYON};cfp_accordes;2026-T4;5;chiffre définitif\r\n"
+              f"{LYON};expulsions_effectives;2026-T4;3;\r\n").encode())
+    assert metrics(at)["Révisées"] == "2"
+    revisions = tables(at, "Valeur actuelle")[0]
+    # what is written comes right after the key: values, what changes, comments; who and when next
+    assert list(revisions.columns) == ["Ligne", "Territoire", "Trimestre", "Indicateur", "Valeur actuelle",
+                                       "Nouvelle valeur", "Révision", "Commentaire actuel", "Nouveau commentaire",
+                                       "Enregistrée par", "le", "Libellé"]
+    shown = revisions.set_index("Indicateur")
+    assert shown.loc["cfp_accordes", ["Valeur actuelle", "Nouvelle valeur", "Révision", "Commentaire actuel",
+                                      "Nouveau commentaire", "Enregistrée par"]].tolist() == [
+        "5", "5", "commentaire seul", "estimation", "chiffre définitif", "alice"]
+    assert shown.loc["expulsions_effectives", ["Valeur actuelle", "Nouvelle valeur", "Révision",
+                                               "Nouveau commentaire"]].tolist() == ["2", "3", "valeur", ""]
+    confirm_button(at)[0].click()
+    at.run()
+    with store.connect(demo_db) as con:
+        assert con.execute("SELECT commentaire FROM valeur WHERE territoire = ? AND indicateur = 'cfp_accordes'"
+                           " AND trimestre = '2026-T4'", [LYON]).fetchall() == [("chiffre définitif",)]

@@ -30,6 +30,9 @@ from pages.components.tables import tableau
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TOUS = "__tous__"
 _MAX_PREPARATIONS = 8
+# the kept preparations of a session (files, validated rows, previews) stay under this many bytes;
+# the latest one is always kept (a 200,000-row file with comments takes about 75 MB)
+_MEMOIRE_PREPARATIONS = 160 * 1024 * 1024
 
 
 def _date(value) -> str:
@@ -90,24 +93,29 @@ def modeles_section(person: Personne) -> None:
 # ------------------------------------------------------------------ 2. drop, report, fix
 
 
-def _prepare(data: bytes, name: str, person: Personne) -> Preparation:
-    """preparer() once per file content in this session (the preview stays the one shown, until a
-    confirmation finds it outdated)."""
+def _prepare(data: bytes, name: str, person: Personne, *, auditer: bool = False) -> Preparation:
+    """preparer() once per file content in this session: the kept rows and their preview stay the
+    ones shown (a rerun opens nothing), until a confirmation finds them outdated (another upload of
+    these values, or a change of the reference data: loaders.depot.confirmer)."""
     cache: dict = st.session_state.setdefault("depot_preparations", {})
     key = (hashlib.sha256(data).hexdigest(), name, person)
     if key not in cache:
         with st.spinner("Vérification du fichier…"):
-            cache[key] = preparer(data, name, db_path(), personne=person)
-        while len(cache) > _MAX_PREPARATIONS:
-            cache.pop(next(iter(cache)))
+            cache[key] = preparer(data, name, db_path(), personne=person, auditer=auditer)
+        _bound(cache)
     return cache[key]
 
 
-def _replace_preparation(prep: Preparation, person: Personne, fresh) -> None:
+def _bound(cache: dict) -> None:
+    """Forget the oldest preparations beyond _MAX_PREPARATIONS or _MEMOIRE_PREPARATIONS bytes."""
+    while len(cache) > 1 and (len(cache) > _MAX_PREPARATIONS
+                              or sum(prep.octets for prep in cache.values()) > _MEMOIRE_PREPARATIONS):
+        cache.pop(next(iter(cache)))
 
-    cache: dict = st.session_state.setdefault("depot_preparations", {})
-    prep.apercu = fresh
-    cache[(hashlib.sha256(prep.data).hexdigest(), prep.name, person)] = prep
+
+def _replace_preparation(prep: Preparation, person: Personne) -> None:
+    """After a confirmation found the preview outdated: the fresh one is the one shown."""
+    st.session_state.setdefault("depot_preparations", {})[(prep.sha256, prep.name, person)] = prep
 
 
 PROBLEMES_EN_CLAIR = 20  # up to this many problems are also written out as sentences
@@ -168,17 +176,18 @@ def depot_section(person: Personne) -> None:
     if upload is None:
         return
     data, name = upload.getvalue(), upload.name
-    try:
-        prep = _prepare(data, name, person)
+    audited: set = st.session_state.setdefault("depot_audites", set())  # a refusal is audited once per file
+    try:  # a refusal is audited by the same validation (the file is not read again for it)
+        prep = _prepare(data, name, person, auditer=hashlib.sha256(data).hexdigest() not in audited)
     except Exception as exc:  # a bug, not the file's fault: no refusal, an incident (erreurs.py)
         erreurs.afficher_incident(exc, "La vérification du fichier")
         return
-    if not prep.ok:
-        audited: set = st.session_state.setdefault("depot_audites", set())
-        if prep.sha256 not in audited:
-            auditer_refus(prep, db_path(), personne=person)
-            audited.add(prep.sha256)
-            refresh_version()  # the history below shows this refusal
+    if not prep.ok and prep.sha256 not in audited:
+        auditer_refus(prep, db_path(), personne=person)  # no-op when preparer() audited it
+        audited.add(prep.sha256)
+        refresh_version()  # the history below shows this refusal
+    if not prep.ok and (alert := st.session_state.pop("depot_alerte", None)):
+        st.warning(alert)  # checked again at confirmation, and now refused
     if prep.message:
         st.error(prep.message)
         return
@@ -251,7 +260,26 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
 # Revisions first show what changes (key, current value, new value), then who wrote the current one
 # and when, the indicator's full name last: at 1440 px the new value is on screen without scrolling.
 _LARGEURS_APERCU = {"Ligne": 55, "Territoire": 95, "Trimestre": 80, "Indicateur": 210, "Valeur actuelle": 110,
-                    "Nouvelle valeur": 115, "Enregistrée par": 190, "le": 125, "Libellé": "large"}
+                    "Nouvelle valeur": 115, "Enregistrée par": 190, "le": 125, "Libellé": "large",
+                    "Révision": 115, "Commentaire actuel": 150, "Nouveau commentaire": 150}
+
+
+def _with_comments(revised: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """When comments are part of the revisions, what the revision changes (« commentaire seul » or
+    « valeur ») and the current and new comments, right after the values: a revision of the comment
+    alone shows equal values, and the comment it writes stays on screen at 1440 px too."""
+    rows = frame.loc[revised.index]
+    seul = rows["commentaire_seul"].fillna(False).astype(bool)
+    if not (seul.any() or rows["commentaire"].notna().any() or rows["ancien_commentaire"].notna().any()):
+        return revised
+    # as the write does: a new number takes the file's comment, a comment revision without one keeps the stored one
+    written = rows["commentaire"].where(~seul | rows["commentaire"].notna(), rows["ancien_commentaire"])
+    at = revised.columns.get_loc("Nouvelle valeur") + 1
+    out = revised.copy()
+    out.insert(at, "Révision", seul.map({True: "commentaire seul", False: "valeur"}))
+    out.insert(at + 1, "Commentaire actuel", rows["ancien_commentaire"].fillna(""))
+    out.insert(at + 2, "Nouveau commentaire", written.fillna(""))
+    return out
 
 
 def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
@@ -277,7 +305,7 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     config["Valeur actuelle"] = st.column_config.Column("Valeur actuelle", width=110,
                                                         help="La valeur enregistrée aujourd'hui, qui sera remplacée")
     statut = frame["statut"]
-    revised = shown[statut == "revisee"]
+    revised = _with_comments(shown[statut == "revisee"], frame)
     if len(revised):
         st.markdown(f"**Révisions** ({nombre(len(revised))}) : la valeur enregistrée sera remplacée et conservée "
                     "dans l'historique.")
@@ -313,7 +341,7 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
                "l'aperçu est actualisé.")
     if st.button("Confirmer l'enregistrement", type="primary", key=f"depot_confirmer_{n}"):
         try:
-            done = confirmer(prep.data, prep.name, db_path(), personne=person, empreinte=ap.empreinte)
+            done = confirmer(prep, db_path(), personne=person, empreinte=ap.empreinte)
         except (apercu_data.DepotRefuse, BaseOccupee) as exc:
             st.error(erreurs.message_page(exc))
             return
@@ -325,8 +353,12 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
                 "fichier": prep.name,
             }
             st.session_state["depot_n"] = n + 1
-        elif done.apercu is not None:
-            _replace_preparation(prep, person, done.apercu)
+        elif done.preparation is not None or done.apercu is not None:
+            if done.preparation is not None:  # validated again: the reference data changed
+                prep = done.preparation
+            else:  # classified again from the kept rows
+                prep.apercu = done.apercu
+            _replace_preparation(prep, person)
             st.session_state["depot_alerte"] = done.message
         else:
             st.error(done.message)
