@@ -170,7 +170,8 @@ def requete(regles: Sequence[Regle | RegleLigne], relation: str, entete: Mapping
     values: dict = {}
     parts = []
     for i, regle in enumerate(regles):
-        values[f"r{i}_colonne"] = entete.get(regle.colonne, regle.colonne)
+        if getattr(regle, "colonne_sql", None) is None:  # DuckDB refuses a parameter the SQL lacks
+            values[f"r{i}_colonne"] = entete.get(regle.colonne, regle.colonne)
         if isinstance(regle, RegleLigne):
             own = ", ".join(f"NULL AS {c}" if c not in regle.champs else f"p.{c}" for c in champs)
             names = ", ".join(("ligne", "valeur") + regle.champs)
