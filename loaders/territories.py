@@ -46,7 +46,21 @@ def validate_territories(
         LEFT JOIN ref_collectivite c ON c.code = trim({col('code_territoire')}) AND c.niveau <> 'region'
         """
     )
-    regles = [
+    appliquer(con, report, _regles(con), "chk", {name: h[pos[name]] for name in pos})
+    if report.ok:
+        result.batch = con.sql(
+            """
+            SELECT code, trim(vague) AS vague, nom, type, membres, NULL::BOOLEAN AS actif, min(ligne) AS ligne
+            FROM chk GROUP BY ALL
+            """
+        ).to_arrow_table()
+    return result
+
+
+def _regles(con: duckdb.DuckDBPyConnection) -> list:
+    """The territory list's rules over ``chk`` (the code as written ``code_brut``, trimmed
+    ``code``, ``connu`` when a commune, EPCI or département has it; the members as a list)."""
+    return [
         obligatoire("code_territoire", VIDE, cellule="code_brut", forme="code"),
         code_connu("code_territoire", "collectivite-inconnue", "connu", VIDE, cellule="code_brut", forme="code",
                    details=lambda r: {"suggestion": _pad_suggestion(con, r["valeur"])}),
@@ -56,15 +70,6 @@ def validate_territories(
         RegleLigne("doublon-territoire", "code_territoire", _DOUBLON, ("autre_ligne",),
                    details=lambda r: {"autre_ligne": r["autre_ligne"]}),
     ]
-    appliquer(con, report, regles, "chk", {name: h[pos[name]] for name in pos})
-    if report.ok:
-        result.batch = con.sql(
-            """
-            SELECT code, trim(vague) AS vague, nom, type, membres, NULL::BOOLEAN AS actif, min(ligne) AS ligne
-            FROM chk GROUP BY ALL
-            """
-        ).to_arrow_table()
-    return result
 
 
 def _pad_suggestion(con: duckdb.DuckDBPyConnection, value: str) -> str:

@@ -177,3 +177,34 @@ def test_no_rule_no_query(con):
 def test_gravite_comes_from_the_registry():
     assert obligatoire("x").gravite == "erreur"
     assert RegleLigne("jalon-ignore", "jalon_an1", "SELECT 1, 2").gravite == "avertissement"
+
+
+def kinds_rules():
+    """Each kind's list of rules, built as its validator builds them (with a perimeter)."""
+    import pandas as pd
+
+    from loaders import headers, personnes, roadmap, territories, values
+    from loaders.referentiel import Referentiel
+
+    ref = Referentiel(pd.DataFrame({"code": ["75"], "nom": ["Paris"], "actif": [True]}),
+                      pd.DataFrame({"code": ["x"], "nature": ["flux"]}))
+    con = duckdb.connect()
+    return {
+        (headers.ROADMAP, None): roadmap._regles(con, ref, {"75"}),
+        (headers.TERRITORIES, None): territories._regles(con),
+        (headers.VALUES, headers.LONG): values._regles(con, ref, "2026-T4", ["75"], True),
+        (headers.PEOPLE, None): personnes._regles(ref, {"75": ("Paris", True)}, {}),
+    }
+
+
+def test_every_rule_names_a_registered_code_and_a_column_of_its_kind():
+    from loaders.headers import COLUMNS
+    from loaders.problems import CODES
+
+    for kind, regles in kinds_rules().items():
+        required, optional = COLUMNS[kind]
+        assert regles
+        for regle in regles:
+            assert regle.code in CODES, (kind, regle.code)
+            assert regle.colonne in required + optional, (kind, regle.colonne)
+            requete([regle], "t", {})  # every parameter its SQL names is defined
