@@ -3,9 +3,10 @@
 One row per person. ``role`` is one of national, coordinateur, services_etat, lecteur (case and
 accents ignored; the French labels of the roles are accepted too). ``code_territoire`` is required
 for coordinateur and services_etat and must be empty otherwise. ``actif`` empty means oui; ``non``
-deactivates the person (nobody is ever deleted). A people file is small: rows are checked in Python
-with the same rules as the administration page (data/personnes.py), every problem reported with its
-line, column and value; the file is stored all or nothing.
+deactivates the person (nobody is ever deleted). A people file is small: each cell is read in
+Python in the forms the administration page uses (data/personnes.py: the address normalised and
+checked, the role's spellings), then the file's rules (a list, run by loaders.regles.appliquer)
+report every problem with its line, column and value; the file is stored all or nothing.
 
 Who may import: only a person who may administer (national). The command line acts as national
 (whoever can run it already holds the database file); a browser upload passes the signed-in person.
@@ -16,13 +17,14 @@ from __future__ import annotations
 import duckdb
 from typing import TYPE_CHECKING
 
-from data import personnes
+from data import personnes, store
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
 from data.uploads import Outcome, UploadMeta, record_refused
 from loaders.headers import PEOPLE, Layout, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
 from loaders.referentiel import Referentiel
+from loaders.regles import Regle, RegleLigne, appliquer, dans, obligatoire
 from loaders.validation import Validated
 
 if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
@@ -31,6 +33,23 @@ if TYPE_CHECKING:  # for annotations only: the command line does not pay this im
 _ROLE_KEYS = {key(r): r for r in ROLES} | {key(label): r for r, label in LIBELLES_ROLES.items()}
 _YES = {"", "oui", "o", "yes", "vrai", "true", "1", "actif", "active"}
 _NO = {"non", "n", "no", "faux", "false", "0", "inactif", "inactive"}
+
+
+_CHAMPS = ("ligne", "email_brut", "email", "email_ok", "role_brut", "role_net", "role", "code_territoire_brut",
+           "territoire", "territoire_connu", "territoire_actif", "actif_brut", "actif")
+
+
+def _types(pa) -> tuple:
+    """The Arrow types of _CHAMPS (pyarrow is imported by the caller: the command line's values path never needs it)."""
+    return (pa.int64(), pa.string(), pa.string(), pa.bool_(), pa.string(), pa.string(), pa.string(), pa.string(),
+            pa.string(), pa.bool_(), pa.bool_(), pa.string(), pa.string())
+
+
+# the first line of each valid address: a later one is a duplicate
+_DOUBLON = """
+    SELECT c.ligne, c.email_brut, min(p.ligne) FROM chk_personnes c
+    JOIN chk_personnes p ON p.email = c.email AND p.email_ok AND p.ligne < c.ligne
+    WHERE c.email_ok GROUP BY c.ligne, c.email_brut"""
 
 
 def validate_people(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb.DuckDBPyConnection,
@@ -52,52 +71,59 @@ def validate_people(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb
     ).fetchall()
     territories = {str(c): (n, bool(a)) for c, n, a in
                    zip(ref.territoires["code"], ref.territoires["nom"], ref.territoires["actif"])}
-    seen: dict[str, int] = {}
-    good, written = [], []
+    # each cell in the forms the administration page reads it (data/personnes.py), then the rules
+    checked = []
     for line, email_raw, role_raw, terr_raw, actif_raw in rows:
-        found: list[Problem] = []
-
-        def problem(code: str, column: str, value, **params) -> None:
-            found.append(Problem(code, line=line, column=name_of(column), value=value, params=params))
-
         email = personnes.normalise_email(email_raw)
-        written.append((email, line, email_raw))
-        if not email:
-            problem("cellule-obligatoire", "email", email_raw)
-        elif not personnes.email_valide(email):
-            problem("email-invalide", "email", email_raw)
-        elif email in seen:
-            problem("doublon-personne", "email", email_raw, autre_ligne=seen[email])
-        else:
-            seen[email] = line
-        role = _ROLE_KEYS.get(key(role_raw or ""))
         territoire = (terr_raw or "").strip() or None
-        if not (role_raw or "").strip():
-            problem("cellule-obligatoire", "role", role_raw)
-        elif role is None:
-            problem("role-inconnu", "role", role_raw, roles=personnes.roles_possibles())
-        elif role in ROLES_AVEC_TERRITOIRE and territoire is None:
-            problem("territoire-requis", "code_territoire", terr_raw, role=role)
-        elif role not in ROLES_AVEC_TERRITOIRE and territoire is not None:
-            problem("territoire-superflu", "code_territoire", terr_raw, role=role)
-        elif territoire is not None and territoire not in territories:
-            problem("territoire-inconnu", "code_territoire", terr_raw, suggestion=ref.suggest_territory(territoire))
-        elif territoire is not None and not territories[territoire][1]:
-            problem("territoire-inactif", "code_territoire", terr_raw, nom=territories[territoire][0])
-        actif_key = (actif_raw or "").strip().lower()
-        if actif_key not in _YES | _NO:
-            problem("actif-invalide", "actif", actif_raw)
-        report.extend(found)
-        if not found:
-            good.append((email, role, territoire, actif_key in _YES, line))
+        known = territoire in territories
+        checked.append((line, email_raw, email, personnes.email_valide(email), role_raw, (role_raw or "").strip(),
+                        _ROLE_KEYS.get(key(role_raw or "")), terr_raw, territoire, known,
+                        known and territories[territoire][1], actif_raw, (actif_raw or "").strip().lower()))
+    store.register(con, "chk_personnes", pa.table(
+        [pa.array(list(values), type=t) for values, t in zip(zip(*checked), _types(pa))] if checked
+        else [pa.array([], type=t) for t in _types(pa)], names=list(_CHAMPS)))
+    appliquer(con, report, _regles(ref, territories, {r[0]: r[6] for r in checked}), "chk_personnes",
+              {name: name_of(name) for name in pos})
     # where each person is in the file, for a refusal of the write itself (store_people)
     result.extra["colonne_email"] = name_of("email")
-    result.extra["email_ecrit"] = {email: (line, raw_email) for email, line, raw_email in written}
-    if report.ok:
-        result.batch = pa.table({name: list(values) for name, values in
-                                 zip(("email", "role", "territoire", "actif", "ligne"), zip(*good))}
-                                if good else {"email": [], "role": [], "territoire": [], "actif": [], "ligne": []})
+    result.extra["email_ecrit"] = {email: (line, raw_email) for line, raw_email, email, *_ in checked}
+    if report.ok:  # then every row is good
+        result.batch = pa.table({"email": [r[2] for r in checked], "role": [r[6] for r in checked],
+                                 "territoire": [r[8] for r in checked], "actif": [r[12] in _YES for r in checked],
+                                 "ligne": [r[0] for r in checked]})
     return result
+
+
+def _regles(ref: Referentiel, territories: dict[str, tuple[str, bool]], roles: dict[int, str | None]) -> list:
+    """The people file's rules over ``chk_personnes``: one problem per cell at most, as on the
+    administration page (a role's territory is checked only when the role is known and fits it).
+    ``roles``: the role of each line, which the messages name."""
+    avec = {"parametres": {"avec": list(ROLES_AVEC_TERRITOIRE)}}
+    cell = {"cellule": "code_territoire_brut", "forme": "territoire"}
+
+    def role(r: dict) -> dict:
+        return {"role": roles[r["ligne"]]}
+    return [
+        obligatoire("email", "{n} = ''"),
+        Regle("email-invalide", "email", "{n} <> '' AND NOT email_ok"),
+        RegleLigne("doublon-personne", "email", _DOUBLON, ("autre_ligne",),
+                   details=lambda r: {"autre_ligne": r["autre_ligne"]}),
+        obligatoire("role", "{n} = ''", forme="role_net"),
+        Regle("role-inconnu", "role", "role_net <> '' AND {n} IS NULL",
+              details=lambda r: {"roles": personnes.roles_possibles()}),
+        Regle("territoire-requis", "code_territoire", "{n} IS NULL", si="list_contains($avec, role)",
+              details=role, **avec, **cell),
+        Regle("territoire-superflu", "code_territoire", "{n} IS NOT NULL", si="NOT list_contains($avec, role)",
+              details=role, **avec, **cell),
+        Regle("territoire-inconnu", "code_territoire", "{n} IS NOT NULL AND NOT territoire_connu",
+              si="list_contains($avec, role)", **avec, **cell,
+              details=lambda r: {"suggestion": ref.suggest_territory(r["valeur"].strip())}),
+        Regle("territoire-inactif", "code_territoire", "territoire_connu AND NOT territoire_actif",
+              si="list_contains($avec, role)", **avec, **cell,
+              details=lambda r: {"nom": territories[r["valeur"].strip()][0]}),
+        dans("actif", "actif-invalide", sorted(_YES | _NO)),
+    ]
 
 
 def actor_for(actor: Personne | None, user: str, allowed_territories: set[str] | None,

@@ -11,7 +11,9 @@ from loaders.headers import ROADMAP, Layout
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
 from loaders.referentiel import Referentiel
-from loaders.validation import Validated, collect, sql_text
+from loaders.regles import (Regle, RegleLigne, appliquer, au_plus, code_connu, code_dans_table, nombre,
+                            obligatoire, positif, trimestre, trimestre_depuis)
+from loaders.validation import Validated
 
 NUMBER_COLUMNS = ("valeur_base", "cible", "jalon_an1")
 
@@ -30,9 +32,6 @@ def validate_roadmap(
 
     def col(name: str) -> str:
         return f"c{pos[name]}" if name in pos else "NULL::VARCHAR"
-
-    def header(name: str) -> str:
-        return sql_text(h[pos[name]] if name in pos else name)
 
     store.register(con, "ref_territoire", ref.territoires[["code", "nom"]])
     store.register(con, "ref_indicateur", ref.indicateurs[["code", "nature", "sens", "unite"]])
@@ -70,91 +69,11 @@ def validate_roadmap(
         FROM chk
         """
     )
-    number_rules = []
-    for name in NUMBER_COLUMNS:
-        hc = header(name)
-        number_rules.append(f"""
-        UNION ALL SELECT ligne, {hc}, {name}_brut, lda_erreur_nombre({name}_net) FROM chk2
-            WHERE lda_erreur_nombre({name}_net) IS NOT NULL
-        UNION ALL SELECT ligne, {hc}, {name}_brut, 'valeur-negative' FROM chk2 WHERE {name} < 0
-        UNION ALL SELECT ligne, {hc}, {name}_brut, 'pourcentage-hors-bornes' FROM chk2
-            WHERE nature = 'ratio' AND {name} > 100""")
-    scope = ""
     if allowed_territories is not None:
         con.execute("CREATE OR REPLACE TEMP TABLE perimetre AS SELECT unnest(?::VARCHAR[]) AS code",
                     [sorted(allowed_territories)])
-        scope = f"""UNION ALL SELECT ligne, {header('code_territoire')}, territoire_brut, 'territoire-hors-perimetre'
-            FROM chk2 WHERE territoire_connu AND territoire NOT IN (SELECT code FROM perimetre)"""
-    first_year = f"{PREMIERE_ANNEE_ACCEPTEE}-T1"
-    quarter_rules = []
-    for name in ("debut", "fin"):
-        hc = header(name)
-        quarter_rules.append(f"""
-        UNION ALL SELECT ligne, {hc}, {name}_brut, 'cellule-obligatoire' FROM chk2 WHERE lda_nr({name}_brut)
-        UNION ALL SELECT ligne, {hc}, {name}_brut, 'trimestre-invalide' FROM chk2 WHERE NOT lda_nr({name}_brut) AND {name} IS NULL
-        UNION ALL SELECT ligne, {hc}, {name}_brut, 'trimestre-trop-ancien' FROM chk2 WHERE {name} < '{first_year}'""")
-    sql = f"""
-        SELECT DISTINCT * FROM (
-        SELECT ligne, {header('code_territoire')} AS colonne, territoire_brut AS valeur, 'cellule-obligatoire' AS code,
-               NULL AS autre_ligne, NULL AS autre_debut, NULL AS autre_fin
-            FROM chk2 WHERE lda_nr(territoire_brut)
-        UNION ALL SELECT ligne, {header('code_territoire')}, territoire_brut, 'territoire-inconnu', NULL, NULL, NULL
-            FROM chk2 WHERE NOT territoire_connu AND NOT lda_nr(territoire_brut)
-        {scope.replace("'territoire-hors-perimetre'", "'territoire-hors-perimetre', NULL, NULL, NULL")}
-        UNION ALL SELECT ligne, {header('indicateur')}, indicateur_brut, 'cellule-obligatoire', NULL, NULL, NULL
-            FROM chk2 WHERE lda_nr(indicateur_brut)
-        UNION ALL SELECT ligne, {header('indicateur')}, indicateur_brut, 'indicateur-inconnu', NULL, NULL, NULL
-            FROM chk2 WHERE NOT lda_nr(indicateur_brut) AND indicateur IS NULL
-        {''.join(r.replace(" FROM chk2", ", NULL, NULL, NULL FROM chk2") for r in quarter_rules)}
-        UNION ALL SELECT ligne, {header('fin')}, fin_brut, 'fenetre-invalide', NULL, debut, fin
-            FROM chk2 WHERE fin <= debut
-        UNION ALL SELECT ligne, {header('debut')}, debut_brut, 'fenetre-incoherente', ligne_ref, debut_ref, fin_ref
-            FROM chk2 WHERE territoire_connu AND ligne <> ligne_ref
-             AND (debut IS DISTINCT FROM debut_ref OR fin IS DISTINCT FROM fin_ref)
-        {''.join(r.replace(" FROM chk2", ", NULL, NULL, NULL FROM chk2") for r in number_rules)}
-        UNION ALL SELECT ligne, {header('cible')}, cible_brut, 'cellule-obligatoire', NULL, NULL, NULL
-            FROM chk2 WHERE lda_nr(cible_brut)
-        UNION ALL SELECT ligne, {header('valeur_base')}, valeur_base_brut, 'base-manquante', NULL, NULL, NULL
-            FROM chk2 WHERE nature IN ('stock', 'ratio') AND lda_nr(valeur_base_brut)
-        UNION ALL SELECT ligne, {header('cible')}, cible_brut, 'cible-egale-base', NULL, NULL, NULL
-            FROM chk2 WHERE nature IN ('stock', 'ratio') AND cible = valeur_base
-        UNION ALL SELECT ligne, {header('cible')}, cible_brut, 'cible-baisse-stock', NULL, NULL, NULL
-            FROM chk2 WHERE nature IN ('stock', 'ratio') AND sens = 'baisse' AND cible > valeur_base
-        UNION ALL SELECT c.ligne, {header('indicateur')}, c.indicateur_brut, 'doublon-feuille', min(p.ligne), NULL, NULL
-            FROM chk2 c JOIN chk2 p ON p.territoire = c.territoire AND p.indicateur = c.indicateur AND p.ligne < c.ligne
-            WHERE (c.debut, c.fin, c.valeur_base, c.periode_base, c.cible, c.jalon_an1)
-                  IS DISTINCT FROM (p.debut, p.fin, p.valeur_base, p.periode_base, p.cible, p.jalon_an1)
-            GROUP BY c.ligne, c.indicateur_brut
-        )"""
-    names = ref.territory_names()
-
-    def make(r: dict) -> Problem:
-        code, value = r["code"], r["valeur"]
-        params: dict = {}
-        if code == "territoire-inconnu":
-            params["suggestion"] = ref.suggest_territory(value)
-        elif code == "territoire-hors-perimetre":
-            params["perimetre"] = ", ".join(f"{c} ({names.get(c, c)})" for c in sorted(allowed_territories or []))
-        elif code == "indicateur-inconnu":
-            params["suggestion"] = ref.suggest_indicator(value)
-        elif code == "trimestre-invalide":
-            params["formes"] = quarters.ACCEPTED_FORMS
-        elif code == "trimestre-trop-ancien":
-            params.update(trimestre=quarters.parse(value), annee=PREMIERE_ANNEE_ACCEPTEE)
-        elif code == "fenetre-invalide":
-            params.update(debut=r["autre_debut"], fin=r["autre_fin"])
-        elif code == "fenetre-incoherente":
-            row = con.execute("SELECT debut, fin FROM chk2 WHERE ligne = ?", [r["ligne"]]).fetchall()[0]
-            params.update(debut=row[0], fin=row[1], autre_debut=r["autre_debut"], autre_fin=r["autre_fin"],
-                          autre_ligne=r["autre_ligne"])
-        elif code in ("doublon-feuille",):
-            params["autre_ligne"] = r["autre_ligne"]
-        elif code in ("base-manquante", "cible-egale-base", "cible-baisse-stock", "valeur-negative"):
-            row = con.execute("SELECT nature, cible, valeur_base, unite FROM chk2 WHERE ligne = ?", [r["ligne"]]).fetchall()[0]
-            params.update(nature=row[0], cible=_fmt(row[1]), base=_fmt(row[2]), unite=row[3] or "unités")
-        return Problem(code, line=r["ligne"], column=r["colonne"], value=value, params=params)
-
-    collect(con, report, sql, make)
+    regles = _regles(con, ref, allowed_territories)
+    appliquer(con, report, regles, "chk2", {name: h[pos[name]] for name in pos})
     if not report.ok:
         return result
     # warnings: milestone of a short roadmap, renewal of the current roadmap
@@ -181,6 +100,81 @@ def validate_roadmap(
         """
     ).to_arrow_table()
     return result
+
+
+# a stock or a rate is measured from its base to its target
+STOCK = "nature IN ('stock', 'ratio')"
+# the window's two quarters of a row, and the first row of its territory
+_FENETRE_INVALIDE = "SELECT ligne, fin_brut, debut, fin FROM chk2 WHERE fin <= debut"
+_FENETRE_INCOHERENTE = """
+    SELECT ligne, debut_brut, ligne_ref, debut_ref, fin_ref FROM chk2
+    WHERE territoire_connu AND ligne <> ligne_ref AND (debut IS DISTINCT FROM debut_ref OR fin IS DISTINCT FROM fin_ref)"""
+_DOUBLON = """
+    SELECT c.ligne, c.indicateur_brut, min(p.ligne)
+    FROM chk2 c JOIN chk2 p ON p.territoire = c.territoire AND p.indicateur = c.indicateur AND p.ligne < c.ligne
+    WHERE (c.debut, c.fin, c.valeur_base, c.periode_base, c.cible, c.jalon_an1)
+          IS DISTINCT FROM (p.debut, p.fin, p.valeur_base, p.periode_base, p.cible, p.jalon_an1)
+    GROUP BY c.ligne, c.indicateur_brut"""
+
+
+def _regles(con: duckdb.DuckDBPyConnection, ref: Referentiel, allowed_territories: set[str] | None) -> list:
+    """The roadmap's rules over ``chk2`` (one row per file row: each cell as written ``<col>_brut``,
+    parsed ``<col>``, numbers as the macros read them ``<col>_net``)."""
+    names = ref.territory_names()
+    first_year = f"{PREMIERE_ANNEE_ACCEPTEE}-T1"
+
+    def figures(r: dict) -> dict:
+        row = con.execute("SELECT nature, cible, valeur_base, unite FROM chk2 WHERE ligne = ?", [r["ligne"]]).fetchall()[0]
+        return {"nature": row[0], "cible": _fmt(row[1]), "base": _fmt(row[2]), "unite": row[3] or "unités"}
+
+    def incoherente(r: dict) -> dict:
+        debut, fin = con.execute("SELECT debut, fin FROM chk2 WHERE ligne = ?", [r["ligne"]]).fetchall()[0]
+        return {"debut": debut, "fin": fin, "autre_debut": r["autre_debut"], "autre_fin": r["autre_fin"],
+                "autre_ligne": r["autre_ligne"]}
+
+    territoire = {"cellule": "territoire_brut", "forme": "territoire"}
+    regles: list = [
+        obligatoire("code_territoire", **territoire),
+        code_connu("code_territoire", "territoire-inconnu", "territoire_connu", **territoire,
+                   details=lambda r: {"suggestion": ref.suggest_territory(r["valeur"])}),
+    ]
+    if allowed_territories is not None:
+        perimetre = ", ".join(f"{c} ({names.get(c, c)})" for c in sorted(allowed_territories))
+        regles.append(code_dans_table("code_territoire", "territoire-hors-perimetre", "perimetre",
+                                      si="territoire_connu", **territoire, details=lambda r: {"perimetre": perimetre}))
+    regles += [
+        obligatoire("indicateur"),
+        code_connu("indicateur", "indicateur-inconnu", "indicateur IS NOT NULL",
+                   details=lambda r: {"suggestion": ref.suggest_indicator(r["valeur"])}),
+    ]
+    for name in ("debut", "fin"):
+        regles += [
+            obligatoire(name),
+            trimestre(name, details=lambda r: {"formes": quarters.ACCEPTED_FORMS}),
+            trimestre_depuis(name, first_year, details=lambda r: {"trimestre": quarters.parse(r["valeur"]),
+                                                                  "annee": PREMIERE_ANNEE_ACCEPTEE}),
+        ]
+    regles += [
+        RegleLigne("fenetre-invalide", "fin", _FENETRE_INVALIDE, ("autre_debut", "autre_fin"),
+                   details=lambda r: {"debut": r["autre_debut"], "fin": r["autre_fin"]}),
+        RegleLigne("fenetre-incoherente", "debut", _FENETRE_INCOHERENTE, ("autre_ligne", "autre_debut", "autre_fin"),
+                   details=incoherente),
+    ]
+    for name in NUMBER_COLUMNS:
+        regles += [
+            nombre(name, forme=f"{name}_net"),
+            positif(name, details=figures),
+            au_plus(name, "pourcentage-hors-bornes", 100, si="nature = 'ratio'"),
+        ]
+    regles += [
+        obligatoire("cible"),
+        obligatoire("valeur_base", code="base-manquante", si=STOCK, details=figures),
+        Regle("cible-egale-base", "cible", "{n} = valeur_base", si=STOCK, details=figures),
+        Regle("cible-baisse-stock", "cible", "{n} > valeur_base", si=f"{STOCK} AND sens = 'baisse'", details=figures),
+        RegleLigne("doublon-feuille", "indicateur", _DOUBLON, ("autre_ligne",),
+                   details=lambda r: {"autre_ligne": r["autre_ligne"]}),
+    ]
+    return regles
 
 
 def _n_sql() -> str:

@@ -7,11 +7,21 @@ import duckdb
 from data import store
 from data.registre import TYPES_TERRITOIRE
 from loaders.headers import TERRITORIES, Layout
-from loaders.problems import Problem, Report
+from loaders.problems import Report
 from loaders.reading import RawTable
-from loaders.validation import Validated, collect, sql_text
+from loaders.regles import VIDE, RegleLigne, appliquer, code_connu, dans, obligatoire
+from loaders.validation import Validated
 
 TYPES = TYPES_TERRITOIRE  # the CHECK constraint of territoire.type
+# a member is a code of the list in its cell; a duplicate compares a row with the first of its code
+_MEMBRE_INCONNU = """
+    SELECT k.ligne, k.membre FROM (SELECT ligne, unnest(membres) AS membre FROM chk) k
+    LEFT JOIN ref_collectivite c ON c.code = k.membre AND c.niveau <> 'region' WHERE c.code IS NULL"""
+_DOUBLON = """
+    SELECT c.ligne, c.code_brut, min(p.ligne)
+    FROM chk c JOIN chk p ON p.code = c.code AND p.ligne < c.ligne
+    WHERE (c.vague, c.nom, c.type, c.membres) IS DISTINCT FROM (p.vague, p.nom, p.type, p.membres)
+    GROUP BY c.ligne, c.code_brut"""
 
 
 def validate_territories(
@@ -24,11 +34,7 @@ def validate_territories(
     def col(name: str) -> str:
         return f"c{pos[name]}" if name in pos else "NULL::VARCHAR"
 
-    def header(name: str) -> str:
-        return sql_text(h[pos[name]] if name in pos else name)
-
     store.register(con, "ref_collectivite", collectivites)
-    types = ", ".join(f"'{t}'" for t in TYPES)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE chk AS
@@ -41,33 +47,7 @@ def validate_territories(
         LEFT JOIN ref_collectivite c ON c.code = trim({col('code_territoire')}) AND c.niveau <> 'region'
         """
     )
-    sql = f"""
-        SELECT DISTINCT * FROM (
-        SELECT ligne, {header('code_territoire')} AS colonne, code_brut AS valeur, 'cellule-obligatoire' AS code, NULL AS autre
-            FROM chk WHERE coalesce(code, '') = ''
-        UNION ALL SELECT ligne, {header('code_territoire')}, code_brut, 'collectivite-inconnue', NULL
-            FROM chk WHERE NOT connu AND coalesce(code, '') <> ''
-        UNION ALL SELECT ligne, {header('vague')}, vague, 'vague-manquante', NULL FROM chk WHERE coalesce(trim(vague), '') = ''
-        UNION ALL SELECT ligne, {header('type')}, type_brut, 'type-territoire-invalide', NULL
-            FROM chk WHERE coalesce(type, '') <> '' AND type NOT IN ({types})
-        UNION ALL SELECT k.ligne, {header('membres')}, k.membre, 'membre-inconnu', NULL
-            FROM (SELECT ligne, unnest(membres) AS membre FROM chk) k
-            LEFT JOIN ref_collectivite c ON c.code = k.membre AND c.niveau <> 'region' WHERE c.code IS NULL
-        UNION ALL SELECT c.ligne, {header('code_territoire')}, c.code_brut, 'doublon-territoire', min(p.ligne)
-            FROM chk c JOIN chk p ON p.code = c.code AND p.ligne < c.ligne
-            WHERE (c.vague, c.nom, c.type, c.membres) IS DISTINCT FROM (p.vague, p.nom, p.type, p.membres)
-            GROUP BY c.ligne, c.code_brut
-        )"""
-
-    def make(r: dict) -> Problem:
-        params: dict = {}
-        if r["code"] == "collectivite-inconnue":
-            params["suggestion"] = _pad_suggestion(con, r["valeur"])
-        if r["code"] == "doublon-territoire":
-            params["autre_ligne"] = r["autre"]
-        return Problem(r["code"], line=r["ligne"], column=r["colonne"], value=r["valeur"], params=params)
-
-    collect(con, report, sql, make)
+    appliquer(con, report, _regles(con), "chk", {name: h[pos[name]] for name in pos})
     if report.ok:
         result.batch = con.sql(
             """
@@ -76,6 +56,21 @@ def validate_territories(
             """
         ).to_arrow_table()
     return result
+
+
+def _regles(con: duckdb.DuckDBPyConnection) -> list:
+    """The territory list's rules over ``chk`` (the code as written ``code_brut``, trimmed
+    ``code``, ``connu`` when a commune, EPCI or département has it; the members as a list)."""
+    return [
+        obligatoire("code_territoire", VIDE, cellule="code_brut", forme="code"),
+        code_connu("code_territoire", "collectivite-inconnue", "connu", VIDE, cellule="code_brut", forme="code",
+                   details=lambda r: {"suggestion": _pad_suggestion(con, r["valeur"])}),
+        obligatoire("vague", VIDE, "vague-manquante", cellule="vague"),
+        dans("type", "type-territoire-invalide", TYPES),
+        RegleLigne("membre-inconnu", "membres", _MEMBRE_INCONNU),
+        RegleLigne("doublon-territoire", "code_territoire", _DOUBLON, ("autre_ligne",),
+                   details=lambda r: {"autre_ligne": r["autre_ligne"]}),
+    ]
 
 
 def _pad_suggestion(con: duckdb.DuckDBPyConnection, value: str) -> str:

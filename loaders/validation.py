@@ -76,9 +76,10 @@ def sql_text(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def collect(con: duckdb.DuckDBPyConnection, report: Report, sql: str, make) -> None:
-    """Run an error query (ligne, colonne, valeur, code, ...) and add up to the cap to ``report``."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE found AS {sql}")
+def collect(con: duckdb.DuckDBPyConnection, report: Report, sql: str, make, params: dict | None = None) -> None:
+    """Run an error query (ligne, colonne, valeur, code, ...) with its ``params`` and add up to the
+    cap to ``report``."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE found AS {sql}", params or None)
     total = con.execute("SELECT count(*) FROM found").fetchall()[0][0]
     if not total:
         return

@@ -14,7 +14,11 @@ from loaders.headers import LONG, VALUES, Layout, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable, exact_row_count
 from loaders.referentiel import Referentiel
+from loaders.regles import (VIDE, Regle, appliquer, code_connu, code_dans_table, entier, hors, nombre, obligatoire,
+                            positif, trimestre, trimestre_depuis, trimestre_jusqu_a)
 from loaders.validation import Validated, collect, sql_text
+
+DERIVES = ("somme", "ratio")  # computed indicators: never sent
 
 
 
@@ -229,72 +233,13 @@ def validate_values(
                 {joins}"""
             )
             full.append(True)
-    scope_rule = (
-        f"""UNION ALL SELECT ligne, {sql_text(col_t)}, territoire_brut, 'territoire-hors-perimetre'
-            FROM chk WHERE territoire_connu AND territoire NOT IN (SELECT code FROM perimetre)"""
-        if allowed is not None else ""
-    )
-    indicator_rules = (
-        f"""
-        UNION ALL SELECT ligne, {sql_text(col_i)}, indicateur_brut, 'cellule-obligatoire' FROM chk WHERE lda_nr(indicateur_brut)
-        UNION ALL SELECT ligne, {sql_text(col_i)}, indicateur_brut, 'indicateur-inconnu' FROM chk
-            WHERE NOT lda_nr(indicateur_brut) AND nature IS NULL
-        UNION ALL SELECT ligne, {sql_text(col_i)}, indicateur_brut, 'indicateur-derive' FROM chk
-            WHERE nature IN ('somme', 'ratio')"""
-        if col_i else ""
-    )
-    first_year = PREMIERE_ANNEE_ACCEPTEE
-    sql = f"""
-        SELECT DISTINCT * FROM (
-        SELECT ligne, {sql_text(col_t)} AS colonne, territoire_brut AS valeur, 'cellule-obligatoire' AS code
-            FROM chk WHERE territoire_brut IS NULL OR trim(territoire_brut) = ''
-        UNION ALL SELECT ligne, {sql_text(col_t)}, territoire_brut, 'territoire-inconnu' FROM chk
-            WHERE NOT territoire_connu AND coalesce(trim(territoire_brut), '') <> ''
-        {scope_rule}
-        {indicator_rules}
-        UNION ALL SELECT ligne, {sql_text(col_q)}, trimestre_brut, 'cellule-obligatoire' FROM chk WHERE lda_nr(trimestre_brut)
-        UNION ALL SELECT ligne, {sql_text(col_q)}, trimestre_brut, 'trimestre-invalide' FROM chk
-            WHERE NOT lda_nr(trimestre_brut) AND trimestre IS NULL
-        UNION ALL SELECT ligne, {sql_text(col_q)}, trimestre_brut, 'trimestre-futur' FROM chk WHERE trimestre > '{current}'
-        UNION ALL SELECT ligne, {sql_text(col_q)}, trimestre_brut, 'trimestre-trop-ancien' FROM chk
-            WHERE trimestre < '{first_year}-T1'
-        UNION ALL SELECT ligne, colonne_valeur, valeur_brut, lda_erreur_nombre(trim(valeur_brut)) FROM chk
-            WHERE NOT non_renseigne AND valeur IS NULL
-        UNION ALL SELECT ligne, colonne_valeur, valeur_brut, 'valeur-negative' FROM chk WHERE valeur < 0
-        UNION ALL SELECT ligne, colonne_valeur, valeur_brut, 'valeur-non-entiere' FROM chk
-            WHERE valeur >= 0 AND valeur <> floor(valeur) AND coalesce(unite, '') <> '%'
-        )"""
-    names = ref.territory_names()
-    natures = dict(zip(ref.indicateurs["code"], ref.indicateurs["nature"]))
-    perimetre = ", ".join(f"{c} ({names.get(c, c)})" for c in (allowed or [])) or "aucun territoire"
-    def make(r: dict) -> Problem:
-        code, value = r["code"], r["valeur"]
-        params: dict = {}
-        if code == "territoire-inconnu":
-            params["suggestion"] = ref.suggest_territory(value)
-        elif code == "territoire-hors-perimetre":
-            params["perimetre"] = perimetre
-        elif code == "indicateur-inconnu":
-            params["suggestion"] = ref.suggest_indicator(value)
-        elif code == "indicateur-derive":
-            ind = str(value).strip().lower()
-            params.update(nature=natures[ind], bases=ref.derived_bases(ind))
-        elif code == "trimestre-invalide":
-            params["formes"] = quarters.ACCEPTED_FORMS
-        elif code in ("trimestre-futur", "trimestre-trop-ancien"):
-            params.update(trimestre=quarters.parse(value), courant=current, annee=first_year)
-        elif code in ("valeur-negative", "valeur-non-entiere"):
-            units = con.execute("SELECT unite FROM chk WHERE ligne = ? AND colonne_valeur = ?",
-                                [r["ligne"], r["colonne"]]).fetchall()
-            params["unite"] = (units[0][0] if units else None) or "unités"
-        return Problem(code, line=r["ligne"], column=r["colonne"], value=value, params=params)
-
     if layout.layout == LONG:  # one row of chk per non-blank row of the file
         exact_row_count(raw, con, rows)
     result.non_renseignees = non_renseignees
     if bad:  # the detailed rules run only when some row is wrong
         full_chk()
-        collect(con, report, sql, make)
+        appliquer(con, report, _regles(con, ref, current, allowed, col_i is not None), "chk",
+                  {"code_territoire": col_t, "indicateur": col_i, "trimestre": col_q})
     if n_valid != n_keys:
         full_chk()  # contradictions quote the cells as written
     # the file's column of each value: one in the long layout, one per indicator in the wide one
@@ -309,6 +254,56 @@ def validate_values(
             "SELECT territoire, indicateur, trimestre, valeur, commentaire, source, ligne, colonne, ti, cle FROM lot_valide"
         ).to_arrow_table()
     return result
+
+
+def _regles(con: duckdb.DuckDBPyConnection, ref: Referentiel, current: str, allowed: list[str] | None,
+            with_indicator: bool) -> list[Regle]:
+    """The cell rules of a values file over the full ``chk`` (each key cell as written
+    ``<key>_brut`` and looked up, the value as written ``valeur_brut``, parsed ``valeur``, and
+    its column ``colonne_valeur``: one per indicator in the wide layout)."""
+    first_year = PREMIERE_ANNEE_ACCEPTEE
+    territoire = {"cellule": "territoire_brut", "forme": "territoire"}
+    regles = [
+        obligatoire("code_territoire", VIDE, **territoire),
+        code_connu("code_territoire", "territoire-inconnu", "territoire_connu", VIDE, **territoire,
+                   details=lambda r: {"suggestion": ref.suggest_territory(r["valeur"])}),
+    ]
+    if allowed is not None:
+        names = ref.territory_names()
+        perimetre = ", ".join(f"{c} ({names.get(c, c)})" for c in allowed) or "aucun territoire"
+        regles.append(code_dans_table("code_territoire", "territoire-hors-perimetre", "perimetre",
+                                      si="territoire_connu", **territoire, details=lambda r: {"perimetre": perimetre}))
+    if with_indicator:  # the long layout's column (the wide one names the indicators in its header)
+        natures = dict(zip(ref.indicateurs["code"], ref.indicateurs["nature"]))
+
+        def derived(r: dict) -> dict:
+            code = str(r["valeur"]).strip().lower()
+            return {"nature": natures[code], "bases": ref.derived_bases(code)}
+        regles += [
+            obligatoire("indicateur"),
+            code_connu("indicateur", "indicateur-inconnu", "nature IS NOT NULL",
+                       details=lambda r: {"suggestion": ref.suggest_indicator(r["valeur"])}),
+            hors("indicateur", "indicateur-derive", DERIVES, forme="nature", details=derived),
+        ]
+
+    def window(r: dict) -> dict:
+        return {"trimestre": quarters.parse(r["valeur"]), "courant": current, "annee": first_year}
+
+    def unit(r: dict) -> dict:
+        units = con.execute("SELECT unite FROM chk WHERE ligne = ? AND colonne_valeur = ?",
+                            [r["ligne"], r["colonne"]]).fetchall()
+        return {"unite": (units[0][0] if units else None) or "unités"}
+    value = {"colonne_sql": "colonne_valeur"}
+    return regles + [
+        obligatoire("trimestre"),
+        trimestre("trimestre", details=lambda r: {"formes": quarters.ACCEPTED_FORMS}),
+        trimestre_jusqu_a("trimestre", current, details=window),
+        trimestre_depuis("trimestre", f"{first_year}-T1", details=window),
+        # valeur and non_renseigne come from the value dictionary: the macros ran once per spelling
+        nombre("valeur", "NOT non_renseigne AND valeur IS NULL", forme="trim(valeur_brut)", **value),
+        positif("valeur", details=unit, **value),
+        entier("valeur", si="coalesce(unite, '') <> '%'", details=unit, **value),
+    ]
 
 
 def _keep_batch(con: duckdb.DuckDBPyConnection, columns: dict[int, str], valid: str, unique: bool) -> None:
