@@ -3,7 +3,7 @@ a plain CSV of the same size, measured in the same run.
 
     python bench/bench_caps.py
 
-The caps (indicators/parametres.py) bound what a file may hold: its size (TAILLE_MAX_FICHIER_MO),
+The caps (core/parameters.py) bound what a file may hold: its size (TAILLE_MAX_FICHIER_MO),
 a workbook's decompressed size (TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO), lines (LIGNES_MAX_FICHIER) and
 columns (COLONNES_MAX_FICHIER). Each file below is built just under them and must be accepted:
   - CSV, long layout, as many valid lines as the size allows (DuckDB reads the bytes);
@@ -33,12 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indicators.parametres import (  # noqa: E402
-    COLONNES_MAX_FICHIER,
-    LIGNES_MAX_FICHIER,
-    TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO,
-    TAILLE_MAX_FICHIER_MO,
-)
+from core.parameters import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO, TAILLE_MAX_FICHIER_MO
 
 HEADER = ["code_territoire", "indicateur", "trimestre", "valeur", "commentaire"]
 SIZE = TAILLE_MAX_FICHIER_MO * 1024 * 1024 - 4096  # just under the upload limit
@@ -48,7 +43,7 @@ UNZIPPED = TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO * 1024 * 1024
 def keys(db: Path):
     """Valid (territory, indicator, quarter) keys of the benchmark database, in a fixed order."""
     from data import store
-    from indicators import quarters
+    from core import quarters
 
     with store.connect(db) as con:
         territories = [c for (c,) in con.execute("SELECT code FROM territoire ORDER BY code").fetchall()]

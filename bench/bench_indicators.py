@@ -31,7 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from data import store  # noqa: E402
-from indicators import completeness, national, progress, quarters  # noqa: E402
+from indicators import completeness, national, progress
+from core import quarters
 
 FIRST_QUARTER = "2018-T4"
 AT = "2026-T3"  # the last complete quarter on 2026-11-25, 32nd quarter from FIRST_QUARTER

@@ -1,7 +1,7 @@
 """Numbered schema migrations (data/migrations/NNN_name.sql), applied in order and recorded.
 
 A migration that stamps a time reads it from ``getvariable('maintenant_paris')``: the instant of
-data.horloge (Paris time, the clock of every write) set by the runner for that migration only.
+core.clock (Paris time, the clock of every write) set by the runner for that migration only.
 DuckDB's own ``now()`` is on the server's zone, which may not be Paris's."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from data.config import MIGRATIONS_DIR
-from data.horloge import maintenant
+from core.clock import maintenant
 
 _NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
 CLOCK_VARIABLE = "maintenant_paris"  # the migrations' clock (see the module's docstring)

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
-from data.erreurs import AccesRefuse, SaisieInvalide  # raised by every write here
-from data.horloge import maintenant
+from core.errors import AccesRefuse, SaisieInvalide
+from core.clock import maintenant
 from data.registre import ENREGISTRE
 from data.store import journal, transaction
 from data.uploads import TYPES_DEPOT, Outcome, UploadMeta, _insert_depot  # the upload audit of a people file

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from data.config import REFERENCE_DIR
-from data.horloge import maintenant
+from core.clock import maintenant
 
 if TYPE_CHECKING:  # pydantic only when the catalogue is read (a new store), not on every connection
     from data.models import Indicateur

@@ -2,7 +2,7 @@
 constraints allow (roles, territory types, indicator natures and directions, upload results), plus
 the upload kinds the audit records.
 
-Declared once here, read by the code (data.access, data.lectures, loaders...) and checked against a
+Declared once here, read by the code (data.access, data.reads, loaders...) and checked against a
 freshly migrated database by tests/test_registre.py: a migration and the code cannot drift apart.
 French labels stay beside the code that shows them, keyed by these values.
 """
@@ -54,5 +54,5 @@ ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
 # Upload kinds as depot.type_fichier records them (no CHECK constraint: a column older than some
 # kinds); their French labels are data.uploads.TYPES_DEPOT
 TYPES_FICHIER = ("values", "roadmap", "territories", "personnes")  # the kinds a file is read as
-ANNULATION = "annulation"  # the depot row written by an undo (data/apercu.py)
+ANNULATION = "annulation"  # the depot row written by an undo (data/preview.py)
 TYPES_DEPOT = TYPES_FICHIER + (ANNULATION,)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from data import store
-from data.horloge import maintenant
+from core.clock import maintenant
 from data.registre import ENREGISTRE
 from data.store import transaction
 from data.uploads import Outcome, UploadMeta, _DryRun, _insert_depot

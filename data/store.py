@@ -18,9 +18,9 @@ import duckdb
 
 from data import migrations, reference
 from data.config import DUCKDB_CONFIG, resolve_db_path
-from data.erreurs import BaseInaccessible, BaseOccupee
-from data.horloge import maintenant
-from indicators.parametres import ATTENTE_BASE_OCCUPEE_S
+from core.errors import BaseInaccessible, BaseOccupee
+from core.clock import maintenant
+from core.parameters import ATTENTE_BASE_OCCUPEE_S
 
 WAIT_ENV_VAR = "LDA_ATTENTE_BASE_S"
 _WRITE_LOCK = threading.RLock()  # serialises writers inside one process (Streamlit sessions)

@@ -11,16 +11,11 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from data import store
-from data.horloge import maintenant
-from data.registre import ANNULATION  # the depot row written by an undo (data/apercu.py)
+from core.clock import maintenant
+from data.registre import ANNULATION  # the depot row written by an undo (data/preview.py)
 from data.store import transaction
-from indicators import quarters
-from indicators.parametres import (
-    ANCIENNETE_REVISION_TRIMESTRES,
-    FACTEUR_SAUT_TRIMESTRIEL,
-    PLAFOND_PROBLEMES,
-    SEUIL_SAUT_TRIMESTRIEL,
-)
+from core import quarters
+from core.parameters import ANCIENNETE_REVISION_TRIMESTRES, FACTEUR_SAUT_TRIMESTRIEL, PLAFOND_PROBLEMES, SEUIL_SAUT_TRIMESTRIEL
 
 if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
     import pyarrow as pa
@@ -110,7 +105,7 @@ def fingerprint_sql(relation: str) -> str:
         FROM {relation})"""
 
 
-# What a preview shows of each classified value (data/apercu.py), in the preview's order
+# What a preview shows of each classified value (data/preview.py), in the preview's order
 PREVIEW_SQL = """
     SELECT statut, territoire, indicateur, trimestre, ligne, ancienne, valeur AS nouvelle,
            ancienne_revision, ancien_utilisateur, ancien_le, commentaire, ancien_commentaire,

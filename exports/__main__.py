@@ -18,9 +18,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from data.erreurs import EXIT_OK
-from data.ligne_de_commande import ParseurFrancais, executer
-from indicators import quarters
+from core.errors import EXIT_OK
+from core.cli import ParseurFrancais, executer
+from core import quarters
 
 FORMATS = (".pptx", ".html")
 

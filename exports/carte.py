@@ -1,6 +1,6 @@
 """The map of a deck as vector data: each territory's outline from data.geo (the same geometry as
 the national page's map, overseas in insets), coloured by its dominant status
-(indicators.tableaux.statut_global, via carte_territoires)."""
+(indicators.views.statut_global, via carte_territoires)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def anneaux(x: np.ndarray, y: np.ndarray) -> tuple:
 
 
 def carte(lignes: pd.DataFrame, libelle: Noms) -> CarteGeo:
-    """The map of the territories of ``lignes`` (tableaux.carte_territoires() rows: code, type,
+    """The map of the territories of ``lignes`` (views.carte_territoires() rows: code, type,
     membres, statut…), labelled by ``libelle``; inset frames without names when anonymised (an
     overseas département's name would name the territory it is)."""
     shapes = geo.territory_shapes(lignes.assign(code=lignes["code"].astype(str))).shapes

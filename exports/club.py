@@ -3,7 +3,7 @@ deck model: title, headline figures, progress toward the targets, statuses per i
 map, progress per priority and per axe, reporting, focus territories, definitions and method.
 
 Every figure is one the national page computes for the same quarter and scope
-(indicators.tableaux, indicators.national); this module only arranges and words them.
+(indicators.views, indicators.national); this module only arranges and words them.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from exports.modele import (BARRES, BARRES_EMPILEES, COLONNES_EMPILEES, FORMAT_E
                             Texte)
 from exports.perimetre import Donnees, Perimetre, donnees
 from exports.texte import nombre, pluriel, pourcent, signe
-from indicators import noms, quarters, status, tableaux
-from indicators.parametres import TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
+from indicators import noms, status
+from core import quarters
+from indicators import views
+from core.parameters import TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
 
 TITRE = "Logement d'abord — Club des territoires"
 BLEU, ROUGE, GRIS = "#000091", "#E1000F", "#666666"
@@ -33,7 +35,7 @@ DEFINITIONS_NOTE = ("Les définitions du catalogue des indicateurs (data/referen
                     "la page « Indicateurs et méthode ».")
 METHODE_STATUTS = (f"Seuils : « en retard » sous {nombre(TOLERANCE_RETARD * 100, 0)} % du chemin attendu, "
                    f"au-delà de {nombre(TOLERANCE_DEPASSEMENT * 100, 0)} % du plafond attendu pour un flux à réduire "
-                   "(indicators/parametres.py, les mêmes que la page « Indicateurs et méthode »).")
+                   "(core/parameters.py, les mêmes que la page « Indicateurs et méthode »).")
 
 
 def construire(con, at: str | None = None, perimetre: Perimetre = Perimetre(), *, anonymiser: bool = False,
@@ -71,7 +73,7 @@ def _notes(*lines: str) -> str:
 
 def _titre(d: Donnees, reunion: str) -> Diapo:
     reporting = d.deposants
-    resume = tableaux.resume(d.progression)
+    resume = views.resume(d.progression)
     scope = d.perimetre.description(len(d.territoires), d.noms.anonymise)
     cards = Cartes((
         Carte("Territoires du périmètre", nombre(len(d.territoires)), (scope,)),
@@ -98,7 +100,7 @@ def _chiffres_cles(d: Donnees) -> Diapo:
     cards, notes = [], []
     depuis = quarters.label(d.depuis) if d.depuis else quarters.label(d.at)
     for row in d.cles.itertuples(index=False):
-        cards.append(Carte(tableaux.LIBELLES_COURTS[row.indicateur], nombre(row.valeur), (
+        cards.append(Carte(views.LIBELLES_COURTS[row.indicateur], nombre(row.valeur), (
             f"Évolution à périmètre constant : {signe(row.evolution)} "
             f"({pluriel(row.territoires_compares, 'territoire')} ayant déposé les deux trimestres)",
             f"Cumul depuis le {depuis} : {nombre(row.cumul)}",
@@ -198,7 +200,7 @@ def _carte(d: Donnees) -> Diapo:
 def _comptes_par(frame: pd.DataFrame, column: str, values) -> dict[str, tuple]:
     counts = {s: [] for s in status.STATUTS}
     for value in values:
-        c = tableaux.comptes_statuts(frame[frame[column] == value]).set_index("statut")["Nombre"]
+        c = views.comptes_statuts(frame[frame[column] == value]).set_index("statut")["Nombre"]
         for s in status.STATUTS:
             counts[s].append(int(c[s]))
     return {s: tuple(v) for s, v in counts.items()}
@@ -206,7 +208,7 @@ def _comptes_par(frame: pd.DataFrame, column: str, values) -> dict[str, tuple]:
 
 def _priorites_axes(d: Donnees) -> Diapo:
     f = d.progression
-    options = tableaux.options_filtres(f) if len(f) else {"priorites": [], "axes": []}
+    options = views.options_filtres(f) if len(f) else {"priorites": [], "axes": []}
     charts = []
     for column, values, name in (("priorite", options["priorites"], "Priorité"), ("axe", options["axes"], "Axe")):
         counts = _comptes_par(f, column, values)
@@ -241,7 +243,7 @@ def _completude(d: Donnees) -> Diapo:
         "Colonnes empilées, par trimestre : territoires ayant déposé toutes, une partie ou aucune des valeurs "
         "attendues. " + " ; ".join(f"{cats[-1]}, {s.nom.lower()} : {s.valeurs[-1]}" for s in series) + ".",
         titre_axe="Territoires")
-    worst, total = tableaux.moins_complets(c, 8)
+    worst, total = views.moins_complets(c, 8)
     per = worst.groupby("territoire", sort=False).agg(taux=("taux_completude", "mean"), delai=("delai_jours", "median"))
     table = Tableau(("Territoire", "Complétude moyenne", "Délai médian"), tuple(
         (d.noms(code), pourcent(r.taux, 0), "–" if pd.isna(r.delai) else f"{nombre(r.delai, 0)} j")
@@ -257,7 +259,7 @@ def _completude(d: Donnees) -> Diapo:
 
 
 def _definitions(d: Donnees) -> list[Diapo]:
-    shown = list(tableaux.CHIFFRES_CLES) + list(_avec_cible(d)["indicateur"])
+    shown = list(views.CHIFFRES_CLES) + list(_avec_cible(d)["indicateur"])
     slides = definitions.diapos(d.catalogue, shown, DEFINITIONS_NOTE)
     slides.append(Diapo(
         titre="Méthode et statuts", sous_titre="Règles appliquées à chaque chiffre du document",

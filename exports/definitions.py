@@ -11,7 +11,7 @@ LIGNES_DEFINITIONS = 6  # indicators per definitions slide
 
 
 def diapos(catalogue: pd.DataFrame, codes, notes: str) -> list[Diapo]:
-    """Slides defining the indicators ``codes`` (in that order) from ``catalogue`` (lectures.catalogue())."""
+    """Slides defining the indicators ``codes`` (in that order) from ``catalogue`` (reads.catalogue())."""
     cat = catalogue.set_index("code").loc[list(dict.fromkeys(codes))]
     rows = [(r.libelle, r.definition, r.unite, r.source) for r in cat.itertuples()]
     slides = []

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data import lectures, queries, store
+from data import queries, store
+from data import reads
 from data.access import Personne
-from data.lectures import TYPES_TERRITOIRE
+from data.reads import TYPES_TERRITOIRE
 from exports import definitions, focus
 from exports.club import DEFINITIONS_NOTE
 from exports.modele import (BARRES, COLONNES, FORMAT_DECIMAL, FORMAT_POURCENT, MENTION_DEMO, SOURCE, Cartes, Deck,
                             Diapo, ExportImpossible, Graphique, Serie)
 from exports.texte import date, nombre, pluriel, pourcent
-from indicators import national, noms, quarters, status
+from indicators import national, noms, status
+from core import quarters
 from indicators import territoire as page_territoire
 
 TRAJECTOIRES = 3  # indicators with a trajectory chart
@@ -29,7 +31,7 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
     # outside the person's scope, the default reference quarter whatever was asked (indicators.territoire)
     at = focus.trimestre_lisible(person, territoire, quarters.reference(at))
     reader = focus.lecteur(person)
-    terr = lectures.territoires(con, actifs_seulement=False)
+    terr = reads.territoires(con, actifs_seulement=False)
     found = terr[terr["code"] == territoire]
     if found.empty:
         raise ExportImpossible(f"Territoire inconnu : « {territoire} ». Vérifiez le code (SIREN d'un EPCI, "
@@ -82,7 +84,7 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
                   *(f"{r.libelle} : {r.definition}" for r in rows[:TRAJECTOIRES]),
                   "Un seul territoire derrière ces chiffres."])),
         _comparaison_completude(con, territoire, info, rows[0], comp, at, reader),
-    ] + definitions.diapos(lectures.catalogue(con), prog["indicateur"], DEFINITIONS_NOTE)
+    ] + definitions.diapos(reads.catalogue(con), prog["indicateur"], DEFINITIONS_NOTE)
     deck.proprietes = {"title": f"Fiche territoire — {info['nom']} — {label}", "subject": f"{info['nom']} ({territoire})",
                        "keywords": f"Logement d'abord; fiche territoire; {label}",
                        "category": MENTION_DEMO if deck.demo else "Pilotage"}
@@ -91,7 +93,7 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
 
 def _comparaison_completude(con, territoire: str, info, row, comp: pd.DataFrame, at: str, reader: Personne) -> Diapo:
     # other territories: at the default reference quarter outside the national team
-    at = lectures.trimestre_comparaison(reader, at)
+    at = reads.trimestre_comparaison(reader, at)
     same = page_territoire.comparaison(con, territoire, row.indicateur, at, reader)
     same = same.dropna(subset=["pour_100000"]).sort_values("pour_100000", ascending=False)
     if len(same) > COMPARES_MAX:  # the best ones and the territory itself

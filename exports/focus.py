@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data import lectures
+from data import reads
 from data.access import Personne
 from exports.modele import FORMAT_DECIMAL, FORMAT_ENTIER, FORMAT_POURCENT, LIGNES, Carte, Cartes, Diapo, Graphique, Serie
 from exports.texte import nombre, pourcent
-from indicators import noms, quarters, status, tableaux
+from indicators import noms, status
+from core import quarters
+from indicators import views
 from indicators import territoire as page_territoire
 from indicators.declaration import declaration_incomplete
 
@@ -28,7 +30,7 @@ def lecteur(person: Personne | None) -> Personne:
 def trimestre_lisible(person: Personne | None, territoire: str, at: str) -> str:
     """The quarter at which ``person`` reads ``territoire``: ``at`` within their scope, else the
     default reference quarter (two quarters' cumulative figures would give a quarter's by difference)."""
-    return lecteur(person).trimestre_lisible(territoire, at, lectures.trimestre_de_reference())
+    return lecteur(person).trimestre_lisible(territoire, at, reads.trimestre_de_reference())
 
 
 def carte(row) -> Carte:
@@ -47,7 +49,7 @@ def carte(row) -> Carte:
 
 def indicateur_principal(prog: pd.DataFrame) -> str:
     """The indicator a single trajectory shows: the first headline figure of the roadmap, else its first."""
-    for code in tableaux.CHIFFRES_CLES:
+    for code in views.CHIFFRES_CLES:
         if code in set(prog["indicateur"]):
             return code
     return prog["indicateur"].iloc[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from data.erreurs import SaisieInvalide
+from core.errors import SaisieInvalide
 
 # Invariant Office number codes (French PowerPoint shows them as 1 234 and 42,0 %). Percentages
 # are stored as fractions (0.42) so that the invariant percent code applies unchanged.
@@ -169,6 +169,6 @@ SOURCE = "Source : dépôts des territoires, tableau de bord Logement d'abord (D
 
 class ExportImpossible(SaisieInvalide):
     """The deck cannot be made (unknown territory, quarter without data, empty scope): the
-    message says why, in French (exit code 1 on the command line, data.erreurs)."""
+    message says why, in French (exit code 1 on the command line, core.errors)."""
 
     code = "export-impossible"

@@ -10,7 +10,9 @@ from exports import club
 from exports.modele import COLONNES, FORMAT_ENTIER, MENTION_DEMO, SOURCE, Deck, Diapo, Graphique, Serie
 from exports.perimetre import Perimetre, donnees
 from exports.texte import nombre
-from indicators import quarters, status, tableaux
+from indicators import status
+from core import quarters
+from indicators import views
 
 TITRE = "Logement d'abord — note aux cabinets"
 
@@ -37,7 +39,7 @@ def construire(con, at: str | None = None) -> Deck:
 
 def statuts(progression) -> Graphique:
     """Objectives (territory × indicator with a target) per status: the national page's counts."""
-    counts = tableaux.comptes_statuts(progression)
+    counts = views.comptes_statuts(progression)
     cats = tuple(counts["Statut"])
     values = tuple(int(v) for v in counts["Nombre"])
     return Graphique(

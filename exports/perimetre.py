@@ -1,5 +1,5 @@
 """The scope of a deck: every active territory, a wave, a région, a type, or a list of codes; and
-the figures of the national page for that scope and quarter (indicators.tableaux), computed once
+the figures of the national page for that scope and quarter (indicators.views), computed once
 and shared by every slide."""
 
 from __future__ import annotations
@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from data import lectures, queries, store
-from data.lectures import TYPES_TERRITOIRE
+from data import queries, store
+from data import reads
+from data.reads import TYPES_TERRITOIRE
 from exports.anonymat import Noms
 from exports.modele import ExportImpossible
 from exports.texte import date
-from indicators import national, quarters, tableaux
+from indicators import national
+from core import quarters
+from indicators import views
 
 TRIMESTRES_COMPLETUDE = 8  # quarters of reporting shown, as on the national page
 
@@ -33,7 +36,7 @@ class Perimetre:
         return not (self.vague or self.region or self.type or self.codes)
 
     def filtres(self) -> dict:
-        """The keyword filters of tableaux.filtrer()."""
+        """The keyword filters of views.filtrer()."""
         return {"vagues": [self.vague] if self.vague else [], "regions": [self.region] if self.region else [],
                 "types": [self.type] if self.type else []}
 
@@ -60,11 +63,11 @@ class Donnees:
     at: str
     perimetre: Perimetre
     territoires: pd.DataFrame  # active territories of the scope
-    progression: pd.DataFrame  # tableaux.progression() rows of the scope
+    progression: pd.DataFrame  # views.progression() rows of the scope
     national: pd.DataFrame  # national.national() with the roadmap summary over the scope
-    cles: pd.DataFrame  # tableaux.chiffres_cles() over the scope's territories
-    carte: pd.DataFrame  # tableaux.carte_territoires() of the scope
-    completude: pd.DataFrame  # tableaux.completude() of the scope, last quarters
+    cles: pd.DataFrame  # views.chiffres_cles() over the scope's territories
+    carte: pd.DataFrame  # views.carte_territoires() of the scope
+    completude: pd.DataFrame  # views.completude() of the scope, last quarters
     catalogue: pd.DataFrame
     depuis: str | None
     demo: bool
@@ -87,27 +90,27 @@ def donnees(con, at: str | None, perimetre: Perimetre, anonymiser: bool) -> Donn
     """Everything the deck shows for ``perimetre`` at ``at`` (default: the last complete quarter);
     ExportImpossible for an unknown territory, an empty scope or a quarter without data."""
     at = quarters.reference(at)
-    terr = lectures.territoires(con)
+    terr = reads.territoires(con)
     verifier_codes(terr, perimetre.codes)
-    scope = tableaux.filtrer(terr, **perimetre.filtres())
+    scope = views.filtrer(terr, **perimetre.filtres())
     if perimetre.codes:
         scope = scope[scope["code"].isin(perimetre.codes)]
     if scope.empty:
         raise ExportImpossible("Le périmètre choisi ne retient aucun territoire actif.")
     codes = list(scope["code"])
-    everything = tableaux.progression(con, at)
+    everything = views.progression(con, at)
     frame = everything[everything["territoire"].isin(codes)]
-    comp = tableaux.completude(con, quarters.shift(at, -(TRIMESTRES_COMPLETUDE - 1)), at)
+    comp = views.completude(con, quarters.shift(at, -(TRIMESTRES_COMPLETUDE - 1)), at)
     comp = comp[comp["territoire"].isin(codes)]
     silent = set(queries.territories_without_values(con, at)["code"])
     reporting = [c for c in codes if c not in silent]
     if not reporting:
         raise ExportImpossible(f"Aucune donnée pour le {quarters.label(at)} dans le périmètre choisi : "
                                "aucun territoire n'a déposé de valeur pour ce trimestre.")
-    depuis = lectures.premier_debut(con)
+    depuis = reads.premier_debut(con)
     return Donnees(
         at=at, perimetre=perimetre, territoires=scope.reset_index(drop=True), progression=frame,
-        national=national.national(con, at, progress_frame=frame), cles=tableaux.chiffres_cles(con, at, depuis, None if perimetre.entier else codes),
-        carte=tableaux.carte_territoires(frame, scope), completude=comp, catalogue=lectures.catalogue(con),
+        national=national.national(con, at, progress_frame=frame), cles=views.chiffres_cles(con, at, depuis, None if perimetre.entier else codes),
+        carte=views.carte_territoires(frame, scope), completude=comp, catalogue=reads.catalogue(con),
         depuis=depuis, demo=store.is_demo(con), date_donnees=date(queries.date_des_donnees(con, codes)),
         millesime=national.population_millesime(con), deposants=len(reporting), noms=Noms(scope, anonymiser))

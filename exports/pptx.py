@@ -10,7 +10,6 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
-from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_SHAPE
@@ -18,25 +17,16 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from exports import modele as m
+from exports.pptx_style import (BAS_CONTENU, BLEU, ECART, GRIS_TEXTE, HAUT_CONTENU, HAUTEUR, LARGEUR, MARGE,  # noqa: F401
+                                 POLICE, ROUGE, TEXTE, TRAIT_FOND, alternative, rgb, sans_ombre, texte)
 from indicators import status
 
-LARGEUR, HAUTEUR = Inches(13.333), Inches(7.5)
-MARGE = Inches(0.5)
-HAUT_CONTENU, BAS_CONTENU = Inches(1.7), Inches(6.85)
-ECART = Inches(0.3)
-POLICE = "Marianne"  # the State's typeface where installed; PowerPoint falls back to its default
-BLEU, ROUGE, TEXTE, GRIS_TEXTE = "#000091", "#E1000F", "#161616", "#3A3A3A"
-TRAIT_FOND = "#929292"  # département outlines: 3:1 against white
 AUTEUR = "Dihal — tableau de bord Logement d'abord"
 GENRES_PPTX = {
     m.COLONNES: XL_CHART_TYPE.COLUMN_CLUSTERED, m.COLONNES_EMPILEES: XL_CHART_TYPE.COLUMN_STACKED,
     m.BARRES: XL_CHART_TYPE.BAR_CLUSTERED, m.BARRES_EMPILEES: XL_CHART_TYPE.BAR_STACKED,
     m.LIGNES: XL_CHART_TYPE.LINE_MARKERS, m.ANNEAU: XL_CHART_TYPE.DOUGHNUT,
 }
-
-
-def rgb(hexa: str) -> RGBColor:
-    return RGBColor.from_string(hexa.lstrip("#").upper())
 
 
 def octets(deck: m.Deck) -> bytes:
@@ -87,23 +77,6 @@ def _proprietes_application(prs, n: int) -> None:
             part._blob = _APP_XML.format(application=escape(AUTEUR), format=FORMAT_PRESENTATION, n=n).encode("utf-8")
 
 
-def _texte(shape_or_frame, paragraphs, *, size=18, bold=False, color=TEXTE, align=None):
-    """Paragraphs of text in a shape (or text frame), in the deck's type."""
-    frame = getattr(shape_or_frame, "text_frame", shape_or_frame)
-    frame.word_wrap = True
-    for i, text in enumerate(paragraphs):
-        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        if align is not None:
-            p.alignment = align
-        run = p.add_run()
-        run.text = text
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run.font.name = POLICE
-        run.font.color.rgb = rgb(color)
-    return frame
-
-
 def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only": a real title placeholder
     # new shape ids counted on from the last one instead of searching the slide at each shape
@@ -112,18 +85,18 @@ def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
     title = slide.shapes.title
     title.left, title.top, title.width, title.height = MARGE, Inches(0.3), LARGEUR - 2 * MARGE, Inches(0.85)
     title.text_frame.text = ""
-    _texte(title, [diapo.titre], size=32, bold=True, color=BLEU, align=PP_ALIGN.LEFT)
+    texte(title, [diapo.titre], size=32, bold=True, color=BLEU, align=PP_ALIGN.LEFT)
     title.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     sub = slide.shapes.add_textbox(MARGE, Inches(1.1), LARGEUR - 2 * MARGE, Inches(0.5))
     sub.name = "Sous-titre"
-    _texte(sub, [diapo.sous_titre], size=18, color=GRIS_TEXTE)
+    texte(sub, [diapo.sous_titre], size=18, color=GRIS_TEXTE)
     foot = slide.shapes.add_textbox(MARGE, Inches(6.95), Inches(9.6), Inches(0.45))
     foot.name = "Pied de page"
-    _texte(foot, [deck.pied], size=11, color=GRIS_TEXTE)
+    texte(foot, [deck.pied], size=11, color=GRIS_TEXTE)
     if deck.demo:
         demo = slide.shapes.add_textbox(LARGEUR - MARGE - Inches(3.2), Inches(6.95), Inches(3.2), Inches(0.45))
         demo.name = "Mention démonstration"
-        _texte(demo, [m.MENTION_DEMO], size=14, bold=True, color=ROUGE, align=PP_ALIGN.RIGHT)
+        texte(demo, [m.MENTION_DEMO], size=14, bold=True, color=ROUGE, align=PP_ALIGN.RIGHT)
     weights = diapo.largeurs or (1,) * len(diapo.blocs)
     width = LARGEUR - 2 * MARGE - ECART * max(len(diapo.blocs) - 1, 0)
     left = MARGE
@@ -150,23 +123,11 @@ def _bloc(slide, bloc, x, y, cx, cy) -> None:
     elif isinstance(bloc, m.Texte):
         box = slide.shapes.add_textbox(x, y, cx, cy)
         box.name = "Texte"
-        frame = _texte(box, bloc.paragraphes, size=16)
+        frame = texte(box, bloc.paragraphes, size=16)
         for p in frame.paragraphs:
             p.space_after = Pt(8)
     else:
         raise TypeError(f"bloc inconnu : {type(bloc).__name__}")
-
-
-def sans_ombre(shape):
-    """No theme shadow on an added shape (its style's effect reference points at none)."""
-    for ref in shape._element.xpath("./p:style/a:effectRef"):
-        ref.set("idx", "0")
-    return shape
-
-
-def alternative(shape, text: str) -> None:
-    """The text alternative of a shape (cNvPr/@descr, PowerPoint's "Texte de remplacement")."""
-    shape._element.xpath("./*[1]/p:cNvPr")[0].set("descr", text)
 
 
 def _graphique(slide, g: m.Graphique, x, y, cx, cy) -> None:
@@ -181,7 +142,7 @@ def _graphique(slide, g: m.Graphique, x, y, cx, cy) -> None:
     chart.font.size, chart.font.name = Pt(14), POLICE
     chart.has_title = True
     chart.chart_title.text_frame.text = ""
-    _texte(chart.chart_title.text_frame, [g.titre], size=16, bold=True)
+    texte(chart.chart_title.text_frame, [g.titre], size=16, bold=True)
     chart.has_legend = len(g.series) > 1 or g.genre == m.ANNEAU
     if chart.has_legend:
         chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
@@ -239,14 +200,14 @@ def _tableau(slide, t: m.Tableau, x, y, cx, cy) -> None:
     for j, head in enumerate(t.colonnes):
         cell = table.cell(0, j)
         cell.text = ""
-        _texte(cell, [head], size=size, bold=True, color="#FFFFFF")
+        texte(cell, [head], size=size, bold=True, color="#FFFFFF")
         cell.fill.solid()
         cell.fill.fore_color.rgb = rgb(BLEU)
     for i, row in enumerate(t.lignes, start=1):
         for j, value in enumerate(row):
             cell = table.cell(i, j)
             cell.text = ""
-            _texte(cell, [str(value)], size=size)
+            texte(cell, [str(value)], size=size)
             cell.fill.solid()
             cell.fill.fore_color.rgb = rgb("#FFFFFF" if i % 2 else "#F6F6F6")
 
@@ -272,7 +233,7 @@ def _cartes(slide, bloc: m.Cartes, x, y, cx, cy) -> None:
         frame = box.text_frame
         frame.vertical_anchor = MSO_ANCHOR.TOP
         frame.margin_left = frame.margin_right = Inches(0.12)
-        _texte(frame, [card.titre], size=13 if small else 16, bold=True, color=GRIS_TEXTE, align=PP_ALIGN.LEFT)
+        texte(frame, [card.titre], size=13 if small else 16, bold=True, color=GRIS_TEXTE, align=PP_ALIGN.LEFT)
         value = frame.add_paragraph()
         run = value.add_run()
         run.text = card.valeur

@@ -15,7 +15,7 @@ from pptx.oxml.shapes.groupshape import CT_GroupShape
 from pptx.util import Inches, Pt
 
 from exports import modele as m
-from exports.pptx import TEXTE, TRAIT_FOND, _texte, alternative, rgb, sans_ombre
+from exports.pptx_style import TEXTE, TRAIT_FOND, alternative, rgb, sans_ombre, texte
 from indicators import status
 
 LARGEUR_LEGENDE = Inches(3.4)
@@ -50,7 +50,7 @@ def carte(slide, geo: m.CarteGeo, x, y, cx, cy) -> None:
         frame.line.width = Pt(1)
         if name:
             frame.text_frame.vertical_anchor = MSO_ANCHOR.TOP
-            _texte(frame, [name], size=9, color="#3A3A3A", align=PP_ALIGN.CENTER)
+            texte(frame, [name], size=9, color="#3A3A3A", align=PP_ALIGN.CENTER)
     for forme in geo.formes:
         colour = status.couleur(forme.statut)
         if forme.point or not forme.anneaux:
@@ -141,7 +141,7 @@ def _legende(slide, geo: m.CarteGeo, x, y) -> None:
     row = Inches(0.5)
     title = slide.shapes.add_textbox(x, y, LARGEUR_LEGENDE - Inches(0.2), row)
     title.name = "Légende : titre"
-    _texte(title, ["Statut dominant"], size=16, bold=True)
+    texte(title, ["Statut dominant"], size=16, bold=True)
     k = 1
     for code, label, count in geo.legende:
         if not count:
@@ -152,11 +152,11 @@ def _legende(slide, geo: m.CarteGeo, x, y) -> None:
         swatch.fill.solid()
         swatch.fill.fore_color.rgb = rgb(status.couleur(code))
         swatch.line.fill.background()
-        _texte(swatch, [status.icone(code)], size=14, bold=True, color="#FFFFFF", align=PP_ALIGN.CENTER)
+        texte(swatch, [status.icone(code)], size=14, bold=True, color="#FFFFFF", align=PP_ALIGN.CENTER)
         text = slide.shapes.add_textbox(x + Inches(0.5), top, LARGEUR_LEGENDE - Inches(0.7), row)
         text.name = f"Légende : {label} (texte)"
-        _texte(text, [f"{status.libelle(code)} ({count})"], size=16)
+        texte(text, [f"{status.libelle(code)} ({count})"], size=16)
         k += 1
     if geo.absents:
         note = slide.shapes.add_textbox(x, y + k * row, LARGEUR_LEGENDE - Inches(0.2), row)
-        _texte(note, [f"{geo.absents} territoire(s) sans contour connu"], size=12, color="#3A3A3A")
+        texte(note, [f"{geo.absents} territoire(s) sans contour connu"], size=12, color="#3A3A3A")

@@ -7,8 +7,8 @@
 csv: ``;``-separated, UTF-8, decimal point, empty cell where a figure does not exist (for machines);
 json: a list of records; table: French formatting for a terminal (1 234,5 ; 45,6 %).
 Exit codes: 0 done; 1 unknown territory or territory without a roadmap; 2 usage error or
-unreadable database; 3 database busy beyond the allowed wait: data.erreurs, mapped to the output by
-data.ligne_de_commande.executer.
+unreadable database; 3 database busy beyond the allowed wait: core.errors, mapped to the output by
+core.cli.executer.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ import sys
 
 import pandas as pd
 
-from data.erreurs import EXIT_OK, SaisieInvalide
-from data.ligne_de_commande import ParseurFrancais, executer
-from indicators import completeness, national, progress, quarters, status
+from core.errors import EXIT_OK, SaisieInvalide
+from core.cli import ParseurFrancais, executer
+from indicators import completeness, national, progress, status
+from core import quarters
 
 FORMATS = ("table", "csv", "json")
 

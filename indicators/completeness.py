@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators import derived, progress, quarters
+from indicators import derived, progress
+from core import quarters
 
 VALEUR_HISTORIQUE = "valeur_historique"
 DEPOT = "depot"

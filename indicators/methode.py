@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators import status
-from indicators.parametres import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES, TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
+from core.parameters import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES, TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
 
 NATURES = {
     "flux": "Flux : un nombre par trimestre, cumulé sur la fenêtre de la feuille de route.",
@@ -28,7 +28,7 @@ def _pct(x: float) -> str:
 
 
 def sections() -> list[tuple[str, str]]:
-    """(title, markdown) of each part of the methodology, thresholds taken from parametres.py."""
+    """(title, markdown) of each part of the methodology, thresholds taken from parameters.py."""
     r, d = TOLERANCE_RETARD, TOLERANCE_DEPASSEMENT
     return [
         ("Notations", (
@@ -113,7 +113,7 @@ def parametres(avec_noms: bool = False) -> pd.DataFrame:
 
 def catalogue_affiche(catalogue: pd.DataFrame) -> pd.DataFrame:
     """The indicator catalogue with French column names and the formula of derived indicators."""
-    from indicators.tableaux import formule
+    from indicators.views import formule
 
     return pd.DataFrame({
         "Code": catalogue["code"],

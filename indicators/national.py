@@ -20,7 +20,8 @@ import itertools
 import pandas as pd
 import pyarrow as pa
 
-from indicators import derived, progress as progress_mod, quarters, status
+from indicators import derived, progress as progress_mod, status
+from core import quarters
 from data import store
 
 TERRITOIRE = "territoire"

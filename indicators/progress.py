@@ -17,7 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data import store
-from indicators import derived, quarters, status
+from indicators import derived, status
+from core import quarters
 
 FEUILLE = "feuille_de_route"
 CIBLE = "cible"

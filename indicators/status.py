@@ -6,7 +6,7 @@ The pages show a status as icon + text (never colour alone); the colour only rei
 
 from __future__ import annotations
 
-from indicators.parametres import TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
+from core.parameters import TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
 
 NON_DEMARRE = "non_demarre"
 NON_RENSEIGNE = "non_renseigne"
@@ -95,7 +95,7 @@ def rang(code: str) -> int:
 
 
 def sql_params() -> dict[str, float]:
-    """Named parameters that status_sql() refers to (the thresholds of parametres.py)."""
+    """Named parameters that status_sql() refers to (the thresholds of parameters.py)."""
     return {"tolerance_retard": TOLERANCE_RETARD, "tolerance_depassement": TOLERANCE_DEPASSEMENT}
 
 

@@ -3,24 +3,25 @@ indicator with its comments and revisions, the comparison with the territories o
 the completeness of its uploads. Each read takes the reading person (data.access.Personne): outside
 their scope, a territory is read at the default reference quarter only, and outside the national
 team the comparison too, since the cumulative figures of two quarters would give each quarterly
-value by difference (data.lectures.exiger_trimestre). Pure pandas over the engine's frames."""
+value by difference (data.reads.exiger_trimestre). Pure pandas over the engine's frames."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from data import lectures
-from indicators import completeness, derived, progress, quarters
-from indicators.tableaux import trajectoire
+from data import reads
+from indicators import completeness, derived, progress
+from core import quarters
+from indicators.views import trajectoire
 
 
 def progression_territoire(con, territoire: str, at: str, person) -> pd.DataFrame:
     """progress() of one territory at ``at`` with each indicator's label, unit and definition,
     in catalogue order. ``person`` (data.access.Personne) reads a territory outside their scope at
-    the default reference quarter only (data.lectures.exiger_trimestre: DetailRefuse otherwise)."""
-    lectures.exiger_trimestre(person, territoire, at)
+    the default reference quarter only (data.reads.exiger_trimestre: DetailRefuse otherwise)."""
+    reads.exiger_trimestre(person, territoire, at)
     p = progress.progress(con, at, [territoire])
-    cat = lectures.catalogue(con).rename(columns={"code": "indicateur"})[
+    cat = reads.catalogue(con).rename(columns={"code": "indicateur"})[
         ["indicateur", "libelle", "unite", "definition"]]
     return p.merge(cat, on="indicateur", how="left").sort_values("ordre").reset_index(drop=True)
 
@@ -31,7 +32,7 @@ def serie_indicateur(con, territoire: str, indicateur: str, debut: str, fin: str
     the one of the reference quarter ``at`` (as on the cards). For a ``person`` outside the
     territory's scope (data.access.Personne), at the default reference quarter only, and without the
     quarterly values: the achieved figure at ``at`` against the expected path and the target."""
-    lectures.exiger_trimestre(person, territoire, at)
+    reads.exiger_trimestre(person, territoire, at)
     detail = person.peut_voir_detail(territoire)
     history = progress.progress_history(con, [territoire], debut, fin)
     # a renewal may apply to some of these quarters: keep this roadmap's rows only
@@ -60,7 +61,7 @@ def _note(version) -> str:
 def avec_notes(table: pd.DataFrame, series: pd.DataFrame, historique: pd.DataFrame) -> pd.DataFrame:
     """The trajectory table (tableau_serie) with, beside each quarter's value, its comment and
     source ("Commentaire") and the number of former versions replaced ("Révisions"; empty where no
-    value is stored), from data.lectures.historique_valeurs (detail: the caller checked the person)."""
+    value is stored), from data.reads.historique_valeurs (detail: the caller checked the person)."""
     current = historique[historique["courante"]]
     notes = pd.Series([_note(v) for _, v in current.iterrows()], index=current["trimestre"], dtype=object)
     former = historique[~historique["courante"]].groupby("trimestre").size()
@@ -77,10 +78,10 @@ def comparaison(con, territoire: str, indicateur: str, at: str, person) -> pd.Da
     more): a flow's achieved total per reported quarter (like with like between territories that
     did not report the same number of quarters), a stock's latest level, both per 100,000
     inhabitants; a ratio's rate itself. Outside the national team (``person``), at the default
-    reference quarter only (data.lectures.exiger_trimestre_comparaison): at two quarters, the
+    reference quarter only (data.reads.exiger_trimestre_comparaison): at two quarters, the
     difference would give the other territories' quarterly values."""
-    lectures.exiger_trimestre_comparaison(person, at)
-    terr = lectures.territoires(con)
+    reads.exiger_trimestre_comparaison(person, at)
+    terr = reads.territoires(con)
     kind = terr.loc[terr["code"] == territoire, "type"]
     same = terr[terr["type"].isin(kind) | (terr["code"] == territoire)]
     p = progress.progress(con, at, same["code"].tolist())

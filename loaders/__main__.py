@@ -1,8 +1,8 @@
 """Command line: python -m loaders import|export|demo (a contract for scripts and scheduled jobs).
 
 Exit codes: 0 done; 1 file refused (nothing stored); 2 usage error or unreadable path;
-3 database busy beyond the allowed wait (nothing stored): data.erreurs, mapped to the output by
-data.ligne_de_commande.executer.
+3 database busy beyond the allowed wait (nothing stored): core.errors, mapped to the output by
+core.cli.executer.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from data import store
-from data.erreurs import EXIT_OK, DepotRefuse, UtilisationIncorrecte
-from data.ligne_de_commande import ParseurFrancais, executer
+from core.errors import EXIT_OK, DepotRefuse, UtilisationIncorrecte
+from core.cli import ParseurFrancais, executer
 from loaders import headers
 from loaders.resume import lignes_detail
 

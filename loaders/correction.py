@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.parametres import TAILLE_MAX_FICHIER_MO
+from core.parameters import TAILLE_MAX_FICHIER_MO
 from loaders.problems import Problem, Report
 from loaders.reading import XLSX_MAGIC, RawTable, csv_rows, decode, split_header
 

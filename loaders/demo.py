@@ -14,8 +14,8 @@ from pathlib import Path
 
 from data import store
 from data.config import resolve_db_path
-from data.horloge import maintenant
-from indicators import quarters
+from core.clock import maintenant
+from core import quarters
 from loaders.export import french_number
 
 SEED = 2026

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from data import store
 from data.access import Personne
-from data.apercu import Apercu, Enregistrement, enregistrer_apercu
+from data.preview import Apercu, Enregistrement, enregistrer_apercu
 from data.uploads import UploadMeta, record_refused
 from loaders import headers, referentiel
 from loaders.importer import ImportResult, audit_territories, import_bytes

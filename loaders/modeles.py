@@ -12,8 +12,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 
 from data.registre import NATURES_DE_BASE
-from indicators import completeness, quarters
-from indicators.parametres import TAILLE_MAX_FICHIER_MO
+from indicators import completeness
+from core import quarters
+from core.parameters import TAILLE_MAX_FICHIER_MO
 from loaders import models
 from loaders.export import LONG_COLUMNS, neutralise, to_csv_bytes
 from loaders.sql_rules import NON_RENSEIGNE

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from indicators.parametres import PLAFOND_PROBLEMES
+from core.parameters import PLAFOND_PROBLEMES
 
 ERREUR = "erreur"
 PREMIERES_LIGNES = 5  # lines kept per code for the summary of a report

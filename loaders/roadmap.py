@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 
 from data import store
-from indicators import quarters
-from indicators.parametres import PREMIERE_ANNEE_ACCEPTEE
+from core import quarters
+from core.parameters import PREMIERE_ANNEE_ACCEPTEE
 from loaders.headers import ROADMAP, Layout
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable

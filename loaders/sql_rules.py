@@ -1,5 +1,5 @@
 """Cell rules as DuckDB macros, so every kind of file checks numbers, quarters and "non renseigné"
-the same way, set-wise. The quarter patterns come from indicators.quarters (one definition)."""
+the same way, set-wise. The quarter patterns come from core.quarters (one definition)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import duckdb
 
 from data import store
 
-from indicators.quarters import QUARTER_PATTERN_QUARTER_FIRST, QUARTER_PATTERN_YEAR_FIRST
+from core.quarters import QUARTER_PATTERN_QUARTER_FIRST, QUARTER_PATTERN_YEAR_FIRST
 
 NON_RENSEIGNE = ("", "nc", "nd", "n.d.", "-")
 # digits, or groups of three separated by a space, a no-break space or a narrow no-break space

@@ -8,8 +8,8 @@ import duckdb
 
 from data import store
 from data.uploads import LotEnPlace
-from indicators import quarters
-from indicators.parametres import PREMIERE_ANNEE_ACCEPTEE
+from core import quarters
+from core.parameters import PREMIERE_ANNEE_ACCEPTEE
 from loaders.headers import LONG, VALUES, Layout, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable, exact_row_count

@@ -3,8 +3,10 @@ latest uploads."""
 
 import streamlit as st
 
-from data import lectures, queries
-from indicators import quarters, tableaux
+from data import queries
+from data import reads
+from core import quarters
+from indicators import views
 from pages.components import auth, layout, mon_territoire, tables
 from pages.components.layout import demo_banner, trimestre
 from pages.components.store import read
@@ -17,10 +19,10 @@ demo_banner(info["demo"])
 quarter = quarters.last_complete()
 if person.territoire:  # coordination, services de l'État: their own territory first
     mon_territoire.section(person, quarter)
-depuis = read(lectures.premier_debut)
+depuis = read(reads.premier_debut)
 st.header(f"Chiffres nationaux — {trimestre(quarter)}")
-cles = read(tableaux.chiffres_cles, quarter, depuis)
-layout.chiffres_cles(cles, read(lectures.catalogue), quarter, depuis)
+cles = read(views.chiffres_cles, quarter, depuis)
+layout.chiffres_cles(cles, read(reads.catalogue), quarter, depuis)
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Territoires suivis", layout.nombre(info["territoires"]))
@@ -40,5 +42,5 @@ st.subheader("Derniers dépôts")
 if person.perimetre == []:
     st.caption("L'historique des dépôts est réservé aux territoires concernés et à l'équipe nationale.")
 else:
-    uploads = read(lectures.derniers_depots, person, 10)
+    uploads = read(reads.derniers_depots, person, 10)
     tables.tableau(layout.tableau_depots(uploads), "derniers-depots", key="derniers", titre="Derniers dépôts")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data import lectures
+from data import reads
 from indicators import methode
 from pages.components import auth, tables
 from pages.components.store import read
@@ -13,7 +13,7 @@ st.markdown("Tous les chiffres du tableau de bord suivent les règles ci-dessous
             "sont ceux que le calcul applique (ils sont lus dans le code, pas recopiés).")
 
 st.header("Catalogue des indicateurs")
-catalogue = read(lectures.catalogue)
+catalogue = read(reads.catalogue)
 axes = st.multiselect("Filtrer par axe du plan", sorted(catalogue["axe"].unique()), placeholder="Tous les axes",
                       select_all=False,
                       format_func=lambda a: f"Axe {a}", key="axe_catalogue")

@@ -2,19 +2,21 @@
 
 import streamlit as st
 
-from data import lectures, queries
-from indicators import quarters, tableaux
+from data import queries
+from data import reads
+from core import quarters
+from indicators import views
 from pages.components import auth, carte, filtres, graphiques, layout, tables
 from pages.components.store import construit, read
 
 auth.person()  # first: decides who this is even if the page runs without app.py
 st.title("Pilotage national")
 layout.demo_banner(read(queries.summary)["demo"])
-at = filtres.trimestre_reference(read(lectures.premier_debut))
-catalogue = read(lectures.catalogue)
-base = read(tableaux.pilotage, at, ())
+at = filtres.trimestre_reference(read(reads.premier_debut))
+catalogue = read(reads.catalogue)
+base = read(views.pilotage, at, ())
 choix = filtres.filtres_nationaux(base["options"])
-vue = read(tableaux.pilotage, at, choix) if choix else base
+vue = read(views.pilotage, at, choix) if choix else base
 layout.chiffres_pilotage(vue["resume"])
 
 st.header("Statuts des indicateurs des feuilles de route")
@@ -51,14 +53,14 @@ tables.tableau(layout.tableau_carte(vue["carte"]), f"carte-{at}", key="t_carte",
 
 st.header(f"Totaux nationaux — {quarters.label(at)}")
 st.caption(layout.AIDE_TOTAUX)
-tables.tableau(tableaux.totaux_nationaux(base["national"], catalogue), f"totaux-nationaux-{at}",
+tables.tableau(views.totaux_nationaux(base["national"], catalogue), f"totaux-nationaux-{at}",
                key="totaux", column_config=layout.colonnes_nombres(), titre="Totaux nationaux", trimestre=at,
-               export=tableaux.totaux_nationaux(base["national"], catalogue, arrondi=False))
+               export=views.totaux_nationaux(base["national"], catalogue, arrondi=False))
 
 st.header("Complétude des dépôts")
 premier = quarters.shift(at, -7)
-completude = read(tableaux.completude, premier, at)
-heat, total = tableaux.moins_complets(completude, layout.LIGNES_CARTE_CHALEUR)
+completude = read(views.completude, premier, at)
+heat, total = views.moins_complets(completude, layout.LIGNES_CARTE_CHALEUR)
 st.caption(layout.legende_completude(len(heat["territoire"].unique()), total))
 graphiques.afficher(construit(graphiques.carte_completude, ("completude", premier, at), heat), key="completude")
 tables.tableau(layout.tableau_completude(completude), f"completude-{premier}-{at}", key="t_completude",

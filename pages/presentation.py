@@ -3,7 +3,8 @@
 
 import streamlit as st
 
-from data import lectures, queries
+from data import queries
+from data import reads
 from pages.components import auth, filtres, layout
 from pages.components import presentation as pr
 from pages.components.store import read
@@ -11,9 +12,9 @@ from pages.components.store import read
 person = auth.person()  # first: decides who this is even if the page runs without app.py
 st.title("Présentation")
 layout.demo_banner(read(queries.summary)["demo"])
-territoires = read(lectures.territoires)
+territoires = read(reads.territoires)
 with st.expander("Choisir le document", expanded=True, icon=":material/tune:"):
-    at = filtres.trimestre_reference(read(lectures.premier_debut), key="pr_trimestre")
+    at = filtres.trimestre_reference(read(reads.premier_debut), key="pr_trimestre")
     choix = pr.choix(territoires, person)
 if choix["genre"] == pr.FICHE:
     result = pr.document(pr.FICHE, choix["territoire"], at, person)

@@ -2,14 +2,17 @@
 
 import streamlit as st
 
-from data import lectures, queries
-from indicators import national, quarters, tableaux, territoire
+from data import queries
+from data import reads
+from indicators import national, territoire
+from core import quarters
+from indicators import views
 from pages.components import auth, fiches, filtres, graphiques, layout, tables
 from pages.components.store import read
 
 person = auth.person()  # first: decides who this is even if the page runs without app.py
 layout.demo_banner(read(queries.summary)["demo"])
-territoires = read(lectures.territoires)
+territoires = read(reads.territoires)
 code = fiches.choix_territoire(territoires, person)
 if code is None:
     st.info("Aucun territoire n'est encore enregistré.")
@@ -17,7 +20,7 @@ if code is None:
 info = territoires.set_index("code").loc[code]
 st.title(info["nom"])
 st.caption(layout.presentation_territoire(info, read(national.population_millesime)))
-at = filtres.trimestre_reference(read(lectures.premier_debut), impose=lectures.trimestre_impose(person, code))
+at = filtres.trimestre_reference(read(reads.premier_debut), impose=reads.trimestre_impose(person, code))
 prog = read(territoire.progression_territoire, code, at, person)
 if prog.empty:
     st.info("Ce territoire n'a pas encore de feuille de route enregistrée : aucun objectif à suivre.")
@@ -35,8 +38,8 @@ serie = read(territoire.serie_indicateur, code, indicateur, row["debut"], row["f
 st.caption(f"{row['definition']} ({row['unite']}).")
 graphiques.afficher(graphiques.figure(graphiques.trajectoire, serie, row["libelle"], row["unite"]), key="trajectoire")
 detail = person.peut_voir_detail(code)
-historique = read(lectures.historique_valeurs, code, indicateur, person) if detail else None
-table = tableaux.tableau_serie(serie)
+historique = read(reads.historique_valeurs, code, indicateur, person) if detail else None
+table = views.tableau_serie(serie)
 tables.tableau(territoire.avec_notes(table, serie, historique) if detail else table, f"trajectoire-{code}-{indicateur}",
                key="t_trajectoire", column_config=layout.colonnes_notes() if detail else None,
                titre=f"{info['nom']} — trajectoire : {row['libelle']}", trimestre=at)
@@ -44,7 +47,7 @@ if detail:  # comments and revisions: in scope only
     fiches.historique(historique, row["libelle"], f"revisions-{code}-{indicateur}")
 
 st.header("Comparaison avec les territoires du même type")
-at_comparaison = lectures.trimestre_comparaison(person, at)
+at_comparaison = reads.trimestre_comparaison(person, at)
 comp = read(territoire.comparaison, code, indicateur, at_comparaison, person)
 st.caption(layout.legende_comparaison(comp, row, at_comparaison, at_comparaison != at))
 if comp["pour_100000"].notna().any():
@@ -68,7 +71,7 @@ else:
                    titre=f"{info['nom']} — complétude des dépôts", trimestre=at)
 if detail:
     st.subheader("Historique des dépôts")
-    tables.tableau(layout.tableau_depots(read(lectures.depots_territoire, code, person)), f"depots-{code}",
+    tables.tableau(layout.tableau_depots(read(reads.depots_territoire, code, person)), f"depots-{code}",
                    key="t_depots", titre=f"{info['nom']} — historique des dépôts")
 else:
     st.info("L'historique des dépôts, les commentaires et les révisions de ce territoire sont réservés "

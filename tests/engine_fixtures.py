@@ -98,7 +98,7 @@ def random_store(seed: int):
     import datetime as dt
     import random
 
-    from indicators import quarters
+    from core import quarters
 
     rnd = random.Random(seed)
     con = connect()

@@ -8,7 +8,9 @@ from streamlit.testing.v1 import AppTest
 
 from data import store
 from data.access import Personne
-from indicators import quarters, status, tableaux
+from indicators import status
+from core import quarters
+from indicators import views
 from indicators import territoire as terr
 from tests.conftest import TODAY
 from tests.test_depot_page import open_page
@@ -34,7 +36,7 @@ def test_a_coordinator_sees_the_statuses_and_what_their_territory_still_owes(hom
         prog = terr.progression_territoire(con, LATE, quarter, NATIONAL)
         nom = con.execute("SELECT nom FROM territoire WHERE code = ?", [LATE]).fetchall()[0][0]
     assert at.header[0].value == f"Mon territoire — {nom}"
-    counts = tableaux.comptes_statuts(prog)
+    counts = views.comptes_statuts(prog)
     expected = {status.affichage(s): str(n) for s, n in zip(counts["statut"], counts["Nombre"]) if n}
     shown = {m.label: m.value for m in at.metric if m.label in {status.affichage(s) for s in status.STATUTS}}
     assert shown == expected and sum(map(int, shown.values())) == len(prog)

@@ -1,5 +1,5 @@
 """Preview, confirmation against a fingerprint, refusal audit, history, detail and undo of uploads
-(data/apercu.py and loaders/depot.py), without Streamlit."""
+(data/preview.py and loaders/depot.py), without Streamlit."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from data import store
 from data.access import Personne
-from data.apercu import DepotRefuse, annuler_depot, detail, historique
+from data.preview import DepotRefuse, annuler_depot, detail, historique
 from data.uploads import libelle_type
 from loaders.depot import auditer_refus, confirmer, preparer
 from loaders.importer import import_bytes

@@ -19,19 +19,51 @@ def imports_of(path):
             yield node.module.split(".")[0]
 
 
-@pytest.mark.parametrize("package,forbidden", [
-    ("indicators", {"streamlit", "loaders", "pages", "exports"}),
-    ("loaders", {"streamlit", "pages", "exports"}),
-    ("data", {"streamlit", "loaders", "pages", "exports"}),
-    # exports build on indicators and data (and may use loaders' pure helpers), never on the pages
-    ("exports", {"streamlit", "pages"}),
-])
-def test_pure_packages_do_not_import_upper_layers(package, forbidden):
-    offenders = {
-        str(path.relative_to(ROOT)): sorted(set(imports_of(path)) & forbidden)
-        for path in (ROOT / package).rglob("*.py")
-    }
-    assert {k: v for k, v in offenders.items() if v} == {}
+PROJECT = ("core", "data", "indicators", "loaders", "exports", "pages")
+# The real graph, one way: each package may import the packages listed (and itself), nothing else of
+# the project. core is the bottom (parameters users see, quarters, the clock, the French argument
+# parser, exit codes and the error family); data is the store; indicators compute; loaders read
+# files and write through data (their templates use the completeness engine); exports and pages show.
+ALLOWED = {
+    "core": set(),
+    "data": {"core"},
+    "indicators": {"core", "data"},
+    "loaders": {"core", "data", "indicators"},
+    "exports": {"core", "data", "indicators", "loaders"},
+    "pages": {"core", "data", "indicators", "loaders", "exports"},
+}
+NO_STREAMLIT = ("core", "data", "indicators", "loaders", "exports")
+
+
+def layer_offences(root, allowed=ALLOWED, no_streamlit=NO_STREAMLIT) -> dict[str, list[str]]:
+    """File -> the imports (function-level ones included) that break the graph ``allowed``."""
+    offences = {}
+    for package, may in allowed.items():
+        for path in sorted((root / package).rglob("*.py")):
+            found = set(imports_of(path))
+            wrong = {m for m in found if m in allowed and m != package and m not in may}
+            if package in no_streamlit and "streamlit" in found:
+                wrong.add("streamlit")
+            if wrong:
+                offences[str(path.relative_to(root))] = sorted(wrong)
+    return offences
+
+
+def test_the_packages_import_one_another_one_way_only():
+    assert layer_offences(ROOT) == {}
+
+
+def test_the_layer_guard_catches_an_upward_import(tmp_path):
+    """The guard fails on what the former one let through: data importing indicators."""
+    for package in PROJECT:
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / "data" / "store.py").write_text("from indicators.parametres import X\n")
+    (tmp_path / "core" / "clock.py").write_text("def f():\n    from data import store\n")
+    (tmp_path / "loaders" / "ui.py").write_text("import streamlit as st\n")
+    (tmp_path / "pages" / "p.py").write_text("import streamlit\nfrom exports import x\n")
+    assert layer_offences(tmp_path) == {
+        "core/clock.py": ["data"], "data/store.py": ["indicators"], "loaders/ui.py": ["streamlit"]}
 
 
 def test_pages_hold_no_sql():
@@ -64,7 +96,7 @@ def test_every_page_decides_who_is_there_before_anything_else():
 
 
 def _python_files():
-    for folder in ("app.py", "pages", "indicators", "loaders", "data", "bench", "scripts", "tests"):
+    for folder in ("app.py", "pages", "indicators", "loaders", "data", "core", "exports", "bench", "scripts", "tests"):
         path = ROOT / folder
         yield from [path] if path.is_file() else sorted(path.rglob("*.py"))
 
@@ -94,7 +126,7 @@ def test_every_duckdb_registration_goes_through_the_store_lock():
 def _modules(root):
     """{dotted name: path} of the project's modules under ``root`` (a package by its __init__)."""
     found = {}
-    for folder in ("app.py", "pages", "indicators", "loaders", "data", "bench", "scripts", "tests"):
+    for folder in ("app.py", "pages", "indicators", "loaders", "data", "core", "exports", "bench", "scripts", "tests"):
         path = root / folder
         for file in [path] if path.is_file() else sorted(path.rglob("*.py")):
             parts = list(file.relative_to(root).with_suffix("").parts)
@@ -205,9 +237,9 @@ def private_names_used_across_modules(root, folders=("app", "pages", "indicators
 # pipeline's data/uploads.py and pages/components/depot.py): to be made public there, then removed
 # from this list. Any other private name used across modules fails the test.
 PRIVATE_NAMES_BEING_REMOVED = {
-    "data/apercu.py: data.store._WRITE_LOCK",
-    "data/apercu.py: data.uploads._classify_values",
-    "data/apercu.py: data.uploads._insert_depot",
+    "data/preview.py: data.store._WRITE_LOCK",
+    "data/preview.py: data.uploads._classify_values",
+    "data/preview.py: data.uploads._insert_depot",
     "data/personnes.py: data.uploads._insert_depot",
     "data/roadmaps.py: data.uploads._DryRun",
     "data/roadmaps.py: data.uploads._insert_depot",

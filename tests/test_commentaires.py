@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from data import store
 from data.access import Personne
-from data.apercu import annuler_depot
+from data.preview import annuler_depot
 from loaders.depot import confirmer, preparer
 from loaders.importer import import_bytes
 from tests.conftest import TODAY

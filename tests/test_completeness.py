@@ -93,7 +93,8 @@ def test_columns(con):
 # the oracle.
 
 def _oracle_completeness_sql() -> str:
-    from indicators import derived, progress, quarters
+    from indicators import derived, progress
+    from core import quarters
 
     VALEUR_HISTORIQUE, DEPOT = completeness.VALEUR_HISTORIQUE, completeness.DEPOT
     refs = "(SELECT unnest($quarters::VARCHAR[]) AS reference)"
@@ -150,7 +151,8 @@ def _oracle_completeness_sql() -> str:
 
 @pytest.mark.parametrize("seed", range(8))
 def test_completeness_matches_the_former_query_on_random_stores(seed):
-    from indicators import derived, quarters
+    from indicators import derived
+    from core import quarters
     from tests.engine_fixtures import assert_same_frame, random_store
 
     con = random_store(seed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from data import store
-from indicators import quarters
+from core import quarters
 from indicators.progress import progress
 from indicators.status import STATUTS
 from loaders.demo import demo_files

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from data import store
-from indicators import derived, quarters
+from indicators import derived
+from core import quarters
 from tests import engine_fixtures as ef
 
 RATIO = "part_attributions_sans_domicile"

@@ -13,12 +13,15 @@ from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from data import lectures, store
+from data import store
+from data import reads
 from data.access import Personne
 from exports import club, fiche, pptx
 from exports.modele import Cartes, ExportImpossible, Graphique
 from exports.perimetre import Perimetre
-from indicators import national, noms, quarters, status, tableaux
+from indicators import national, noms, status
+from core import quarters
+from indicators import views
 from indicators import territoire as page_territoire
 
 NATIONAL = Personne("test@dihal.gouv.fr", "national")
@@ -115,9 +118,9 @@ def test_charts_are_native_with_text_alternative_and_invariant_formats(decks, na
 def test_status_chart_equals_the_engine_counts(decks, base):
     _, prs, _ = decks["club"]
     with store.connect(base) as con:
-        prog = tableaux.progression(con, AT)
+        prog = views.progression(con, AT)
         nat = national.national(con, AT, progress_frame=prog)
-        cat = lectures.catalogue(con).set_index("code")["libelle"]
+        cat = reads.catalogue(con).set_index("code")["libelle"]
     nat = nat[nat["territoires_avec_cible"] > 0].sort_values("ordre")
     (chart,) = [c.chart for c in charts(slide(prs, "Statuts des indicateurs des feuilles de route"))]
     assert list(chart.plots[0].categories) == [noms.libelle_matrice(c, cat[c]) for c in nat["indicateur"]]
@@ -152,12 +155,12 @@ def test_progress_chart_equals_the_national_totals(decks, base):
 def test_headline_cards_equal_the_home_page_figures(decks, base):
     _, prs, _ = decks["club"]
     with store.connect(base) as con:
-        cles = tableaux.chiffres_cles(con, AT, lectures.premier_debut(con))
+        cles = views.chiffres_cles(con, AT, reads.premier_debut(con))
     s = slide(prs, "Chiffres nationaux du T3 2026")
     cards = {sh.name: sh.text_frame.text for sh in s.shapes if sh.name.startswith("Carte : ")}
     assert len(cards) == 4
     for row in cles.itertuples():
-        text = cards[f"Carte : {tableaux.LIBELLES_COURTS[row.indicateur]}"]
+        text = cards[f"Carte : {views.LIBELLES_COURTS[row.indicateur]}"]
         assert text.split("\n")[1] == f"{row.valeur:,.0f}".replace(",", "\u202f")
         assert f"Cumul depuis le T4 2022 : {row.cumul:,.0f}".replace(",", "\u202f") in text
         assert f"({row.territoires_compares} territoires ayant déposé les deux trimestres)" in text
@@ -183,7 +186,7 @@ def test_focus_trajectory_equals_the_territory_page_series(decks, base):
 def test_map_is_freeform_shapes_coloured_by_dominant_status(decks, base):
     _, prs, _ = decks["club"]
     with store.connect(base) as con:
-        rows = tableaux.pilotage(con, AT, ())["carte"]
+        rows = views.pilotage(con, AT, ())["carte"]
     (group,) = [sh for sh in slide(prs, "Carte des territoires").shapes if sh.shape_type == MSO_SHAPE_TYPE.GROUP]
     inner = {sh.name: sh for sh in group.shapes}
     freeforms = [sh for sh in group.shapes if sh.shape_type == MSO_SHAPE_TYPE.FREEFORM]
@@ -263,7 +266,7 @@ def _strings(xml: bytes):
 def test_anonymised_deck_names_no_territory_anywhere(decks, base):
     deck, prs, path = decks["anonyme"]
     with store.connect(base) as con:
-        terr = lectures.territoires(con, actifs_seulement=False)
+        terr = reads.territoires(con, actifs_seulement=False)
     names = set(terr["nom"]) | set(noms.noms_courts(terr["nom"], terr["type"], terr["code"]))
     # a card's figure (a count of people, "62") may read like a département's code: not a leak
     figures = {c.valeur for d in deck.diapos for b in d.blocs if isinstance(b, Cartes) for c in b.cartes}
@@ -286,7 +289,7 @@ def test_anonymised_deck_names_no_territory_anywhere(decks, base):
     assert titles.index("Focus : Territoire A") < titles.index("Focus : Territoire B")  # "18" < "80021", focus order
     (group,) = [sh for sh in slide(prs, "Carte des territoires").shapes if sh.shape_type == MSO_SHAPE_TYPE.GROUP]
     assert {"Territoire A", "Territoire B"} <= {sh.name for sh in group.shapes}
-    assert "Territoire A" in prs.slides[0].notes_slide.notes_text_frame.text or "ordre alphabétique" in \
+    assert "Territoire A" in prs.slides[0].notes_slide.notes_text_frame.text or "ordre alphabétique" in\
         prs.slides[0].notes_slide.notes_text_frame.text
     assert prs.core_properties.title == "Logement d'abord — Club des territoires — T3 2026"
     assert "anonymisés" in prs.core_properties.subject
@@ -335,7 +338,7 @@ def test_deck_for_a_person_withholds_quarterly_values_outside_their_scope(base):
 
 def test_scope_selects_territories_and_refuses_nothing_or_unknown(base):
     with store.connect(base) as con:
-        terr = lectures.territoires(con)
+        terr = reads.territoires(con)
         wave = club.construire(con, AT, Perimetre(vague="AMI 1"))
         with pytest.raises(ExportImpossible, match="aucun territoire actif"):
             club.construire(con, AT, Perimetre(vague="AMI 9"))
@@ -373,7 +376,7 @@ def test_title_slide_counts_territories_and_those_reporting_as_the_home_page(dec
 
     _, prs, _ = decks["club"]
     with store.connect(base) as con:
-        active = lectures.territoires(con)
+        active = reads.territoires(con)
         silent = queries.territories_without_values(con, AT)
     cards = {sh.name: sh.text_frame.text.split("\n")[1] for sh in prs.slides[0].shapes if sh.name.startswith("Carte : ")}
     assert cards["Carte : Territoires du périmètre"] == str(len(active))
@@ -398,8 +401,8 @@ def test_a_wave_deck_counts_the_statuses_of_that_wave_only(base):
 
     with store.connect(base) as con:
         deck = club.construire(con, AT, Perimetre(vague="AMI 1"))
-        everything = tableaux.progression(con, AT)
-        prog = tableaux.filtrer(everything, vagues=["AMI 1"])
+        everything = views.progression(con, AT)
+        prog = views.filtrer(everything, vagues=["AMI 1"])
         nat = national.national(con, AT, progress_frame=prog)
     nat = nat[nat["territoires_avec_cible"] > 0].sort_values("ordre")
     (chart,) = [b for b in deck.diapos[3].blocs if isinstance(b, Graphique)]

@@ -10,10 +10,12 @@ import shutil
 
 import pytest
 
-from data import lectures, store
+from data import store
+from data import reads
 from exports import club, fiche, html
 from exports.perimetre import Perimetre
-from indicators import national, noms, status, tableaux
+from indicators import national, noms, status
+from indicators import views
 
 AT = "2026-T3"
 
@@ -28,9 +30,9 @@ def pages(demo_template, tmp_path_factory):
                  "anonyme": club.construire(con, AT, Perimetre(codes=("18", "80021")), anonymiser=True,
                                             focus=("18", "80021")),
                  "fiche": fiche.construire(con, "18", AT)}
-        prog = tableaux.progression(con, AT)
+        prog = views.progression(con, AT)
         engine = {"national": national.national(con, AT, progress_frame=prog),
-                  "catalogue": lectures.catalogue(con), "territoires": lectures.territoires(con, False)}
+                  "catalogue": reads.catalogue(con), "territoires": reads.territoires(con, False)}
     out = {name: html.ecrire(deck, folder / f"{name}.html").read_text(encoding="utf-8") for name, deck in decks.items()}
     return decks, out, engine
 

@@ -12,9 +12,11 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from data import lectures, store
+from data import store
+from data import reads
 from exports.__main__ import main
-from indicators import status, tableaux
+from indicators import status
+from indicators import views
 
 AT = "2026-T3"
 
@@ -29,9 +31,9 @@ def base(demo_template, tmp_path_factory):
 @pytest.fixture(scope="module")
 def engine(base):
     with store.connect(base) as con:
-        return {"cles": tableaux.chiffres_cles(con, AT, lectures.premier_debut(con)),
-                "statuts": tableaux.comptes_statuts(tableaux.progression(con, AT)),
-                "carte": tableaux.pilotage(con, AT, ())["carte"]}
+        return {"cles": views.chiffres_cles(con, AT, reads.premier_debut(con)),
+                "statuts": views.comptes_statuts(views.progression(con, AT)),
+                "carte": views.pilotage(con, AT, ())["carte"]}
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +65,7 @@ def test_headline_figures_equal_the_engine_with_change_and_cumulative(fichier, e
     cards = {sh.name: sh.text_frame.text for sh in s.shapes if sh.name.startswith("Carte : ")}
     assert len(cards) == len(engine["cles"]) == 4
     for row in engine["cles"].itertuples():
-        text = cards[f"Carte : {tableaux.LIBELLES_COURTS[row.indicateur]}"]
+        text = cards[f"Carte : {views.LIBELLES_COURTS[row.indicateur]}"]
         assert text.split("\n")[1] == n(row.valeur)
         assert f"Évolution à périmètre constant : {'+' if row.evolution > 0 else ''}" in text
         assert f"({row.territoires_compares} territoires ayant déposé les deux trimestres)" in text

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from data import store
-from indicators.parametres import COLONNES_MAX_FICHIER
+from core.parameters import COLONNES_MAX_FICHIER
 from loaders.reading import table
 from loaders.importer import import_bytes
 from loaders.problems import Problem

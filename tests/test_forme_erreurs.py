@@ -1,6 +1,6 @@
 """One problem shape and one error family, Datasette-style: every validation problem serialises to
 the same dict (loaders.problems), on the page's downloaded report and in the audit too; every code is
-declared once with its severity, French template and label; every expected error (data.erreurs)
+declared once with its severity, French template and label; every expected error (core.errors)
 maps to an exit code and a page message in one place, and the README lists those exit codes."""
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ import string
 
 import pytest
 
-from data import apercu, erreurs, lectures, personnes, store  # noqa: F401  (their classes join the family)
+from data import personnes, store
+from data import preview
+from core import errors
+from data import reads
 from exports import modele  # noqa: F401  (ExportImpossible)
-from data.erreurs import ErreurLda, famille
-from data.ligne_de_commande import executer
+from core.errors import ErreurLda, famille
+from core.cli import executer
 from loaders import correction
 from loaders.importer import import_bytes
 from loaders.problems import AVERTISSEMENT, CODES, ERREUR, Problem
@@ -83,12 +86,12 @@ def instance(cls: type[ErreurLda]) -> ErreurLda:
 
 def test_the_family_covers_the_four_kinds_and_the_former_classes():
     classes = famille()
-    for kind in (erreurs.AccesRefuse, erreurs.SaisieInvalide, erreurs.DepotRefuse, erreurs.BaseOccupee):
+    for kind in (errors.AccesRefuse, errors.SaisieInvalide, errors.DepotRefuse, errors.BaseOccupee):
         assert kind in classes
-    assert issubclass(lectures.DetailRefuse, erreurs.AccesRefuse) and issubclass(lectures.DetailRefuse, PermissionError)
-    assert issubclass(personnes.GestionRefusee, erreurs.AccesRefuse)
-    assert issubclass(personnes.DernierNational, erreurs.SaisieInvalide) and issubclass(personnes.DernierNational, ValueError)
-    assert apercu.DepotRefuse is erreurs.DepotRefuse
+    assert issubclass(reads.DetailRefuse, errors.AccesRefuse) and issubclass(reads.DetailRefuse, PermissionError)
+    assert issubclass(personnes.GestionRefusee, errors.AccesRefuse)
+    assert issubclass(personnes.DernierNational, errors.SaisieInvalide) and issubclass(personnes.DernierNational, ValueError)
+    assert preview.DepotRefuse is errors.DepotRefuse
     codes = [cls.code for cls in classes]
     assert len(codes) == len(set(codes)) and all(re.fullmatch(r"[a-z]+(-[a-z]+)*", c) for c in codes)
 
@@ -96,7 +99,7 @@ def test_the_family_covers_the_four_kinds_and_the_former_classes():
 @pytest.mark.parametrize("cls", famille(), ids=lambda cls: cls.__name__)
 def test_every_error_maps_to_an_exit_code_and_a_page_message(cls, capsys, caplog):
     exc = instance(cls)
-    assert exc.sortie in erreurs.SORTIES and exc.sortie != erreurs.EXIT_OK
+    assert exc.sortie in errors.SORTIES and exc.sortie != errors.EXIT_OK
     assert exc.message == str(exc) and exc.message.strip()
     assert exc.as_dict() == {"code": cls.code, "message": exc.message, "sortie": exc.sortie}
 
@@ -130,12 +133,12 @@ def test_a_database_that_cannot_be_opened_says_so_in_french(tmp_path, capsys):
         with store.connect(path):
             return 0
 
-    assert executer(action) == erreurs.EXIT_USAGE
+    assert executer(action) == errors.EXIT_USAGE
     err = capsys.readouterr().err
     french, _, detail = err.partition(" (détail pour l'assistance : ")
     assert french.startswith(f"La base {path} ne peut pas être ouverte") and "Error" not in french
     assert "not a valid DuckDB database" in detail  # DuckDB's English text only for the support
-    with pytest.raises(erreurs.BaseInaccessible) as raised:
+    with pytest.raises(errors.BaseInaccessible) as raised:
         action()
     assert "DuckDB database" not in raised.value.message and erreurs_page.message_page(raised.value) == raised.value.message
 
@@ -143,8 +146,8 @@ def test_a_database_that_cannot_be_opened_says_so_in_french(tmp_path, capsys):
 def test_readme_lists_the_exit_codes_of_the_mapping():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = {int(n) for n in re.findall(r"\*\*(\d)\*\* ", readme)}
-    assert listed == set(erreurs.SORTIES)
-    for code, meaning in erreurs.SORTIES.items():
+    assert listed == set(errors.SORTIES)
+    for code, meaning in errors.SORTIES.items():
         assert f"**{code}** {meaning}" in readme, (code, meaning)
 
 
@@ -156,10 +159,10 @@ def test_a_refused_file_is_the_commands_result_on_stdout(capsys):
     report.extend([sample("valeur-negative"), Problem("fichier-vide")])
 
     def action():
-        raise erreurs.DepotRefuse(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.", rapport=report,
+        raise errors.DepotRefuse(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.", rapport=report,
                                   lignes=lignes_detail(report))
 
-    assert executer(action) == erreurs.EXIT_REFUSE == 1
+    assert executer(action) == errors.EXIT_REFUSE == 1
     out, err = capsys.readouterr()
     assert err == "" and out.splitlines() == [
         "Fichier refusé : 2 problèmes sur 1 ligne. Rien n'a été enregistré.",

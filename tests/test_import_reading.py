@@ -276,7 +276,7 @@ def test_a_control_character_after_two_byte_characters_is_found(db):
 
 
 def test_which_problems_fill_the_cap_follows_the_report_order(db):
-    from indicators.parametres import PLAFOND_PROBLEMES
+    from core.parameters import PLAFOND_PROBLEMES
 
     lines = ["zz;nimporte;2099-T9;x;"] * PLAFOND_PROBLEMES
     result = import_bytes(encode(lines), "d.csv", db, user="t", today=TODAY)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from data import store
-from indicators import progress, quarters
+from indicators import progress
+from core import quarters
 from tests.cli import MODES, runner
 
 NOW = dt.datetime(2025, 1, 20)

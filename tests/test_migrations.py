@@ -1,4 +1,4 @@
-"""Migrations stamp what they write on the store's one clock (Paris time, data/horloge.py), whatever
+"""Migrations stamp what they write on the store's one clock (Paris time, core/clock.py), whatever
 the zone of the server that runs them."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import time
 import duckdb
 import pytest
 
-from data import horloge, migrations
+from data import migrations
+from core import clock
 from data.config import DUCKDB_CONFIG
 
 
@@ -28,9 +29,9 @@ def test_migration_004_journals_on_paris_time_on_a_utc_server(tmp_path, utc_serv
     con.execute("SET TimeZone = 'UTC'")
     con.execute("INSERT INTO valeur VALUES ('200046977', 'sorties_rue_logement', '2024-T1', 4, NULL, NULL, 1, NULL,"
                 " 'carol', TIMESTAMP '2024-05-02 10:00:00')")  # no upload: journalled by 004
-    before = horloge.maintenant()
+    before = clock.maintenant()
     migrations.migrate(con)
-    after = horloge.maintenant()
+    after = clock.maintenant()
     [(stamped,)] = con.execute("SELECT quand FROM journal WHERE action = 'valeur.auteur'").fetchall()
     [(applied,)] = con.execute("SELECT applique_le FROM schema_version WHERE version = 4").fetchall()
     leftover = con.execute("SELECT count(*) FROM duckdb_variables()").fetchall()[0][0]

@@ -8,7 +8,7 @@ import openpyxl
 
 from data import queries, store
 from data.access import Personne
-from indicators import quarters
+from core import quarters
 from loaders import modeles
 from loaders.depot import preparer
 from loaders.importer import import_bytes

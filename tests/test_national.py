@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators import national, progress, quarters, status
+from indicators import national, progress, status
+from core import quarters
 from tests import engine_fixtures as ef
 
 RUE, HEB, SOMME = "sorties_rue_logement", "sorties_hebergement_logement", "acces_logement_sans_domicile"

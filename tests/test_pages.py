@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data import store
-from indicators import quarters
+from core import quarters
 from tests.conftest import ROOT
 
 
@@ -194,21 +194,21 @@ def test_territory_page_reads_the_url_and_charts_the_target(app, demo_db, monkey
 
 
 def test_territory_page_hides_upload_history_outside_the_scope(demo_db):
-    from data import lectures
+    from data import reads
 
     with store.connect(demo_db) as con:
         codes = [c for (c,) in con.execute("SELECT code FROM territoire WHERE actif ORDER BY code LIMIT 2").fetchall()]
         mine = Personne("coord@exemple.fr", "coordinateur", codes[0])
-        assert len(lectures.depots_territoire(con, codes[0], mine)) > 0
-        with pytest.raises(lectures.DetailRefuse, match="réservé"):
-            lectures.depots_territoire(con, codes[1], mine)
-        with pytest.raises(lectures.DetailRefuse):
-            lectures.valeurs_territoire(con, codes[1], Personne("lecteur@exemple.fr", "lecteur"))
+        assert len(reads.depots_territoire(con, codes[0], mine)) > 0
+        with pytest.raises(reads.DetailRefuse, match="réservé"):
+            reads.depots_territoire(con, codes[1], mine)
+        with pytest.raises(reads.DetailRefuse):
+            reads.valeurs_territoire(con, codes[1], Personne("lecteur@exemple.fr", "lecteur"))
 
 
 def test_methodology_page_shows_the_constants_the_engine_applies(app, demo_db):
     from indicators import methode
-    from indicators.parametres import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES, TOLERANCE_RETARD
+    from core.parameters import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES, TOLERANCE_RETARD
 
     at = app("pages/methode.py")
     catalogue, statuses, params = (d.value for d in at.dataframe)
@@ -285,13 +285,13 @@ def test_table_exports_are_french_excel_and_neutralised():
 
 
 def test_latest_uploads_are_limited_to_the_persons_scope(demo_db):
-    from data import lectures
+    from data import reads
 
     with store.connect(demo_db) as con:
         code = con.execute("SELECT code FROM territoire WHERE actif ORDER BY code LIMIT 1").fetchall()[0][0]
-        everything = lectures.derniers_depots(con, Personne("n@dihal.gouv.fr", "national"), 1000)
-        mine = lectures.derniers_depots(con, Personne("c@t.fr", "coordinateur", code), 1000)
-        none = lectures.derniers_depots(con, Personne("l@dihal.gouv.fr", "lecteur"), 1000)
+        everything = reads.derniers_depots(con, Personne("n@dihal.gouv.fr", "national"), 1000)
+        mine = reads.derniers_depots(con, Personne("c@t.fr", "coordinateur", code), 1000)
+        none = reads.derniers_depots(con, Personne("l@dihal.gouv.fr", "lecteur"), 1000)
         total = con.execute("SELECT count(*) FROM depot").fetchall()[0][0]
         concerning = con.execute("SELECT count(*) FROM depot WHERE list_contains(territoires, ?)", [code]).fetchall()[0][0]
         shared = {f for (f,) in con.execute(
@@ -335,12 +335,12 @@ def test_national_revises_a_roadmap_target_on_the_administration_page(demo_db, m
 
 
 def test_upload_history_of_a_territory_hides_the_counts_of_a_shared_file(demo_db):
-    from data import lectures
+    from data import reads
 
     with store.connect(demo_db) as con:
         code = con.execute("SELECT code FROM territoire WHERE actif ORDER BY code LIMIT 1").fetchall()[0][0]
-        mine = lectures.depots_territoire(con, code, Personne("c@t.fr", "coordinateur", code), 1000)
-        national = lectures.depots_territoire(con, code, Personne("n@dihal.gouv.fr", "national"), 1000)
+        mine = reads.depots_territoire(con, code, Personne("c@t.fr", "coordinateur", code), 1000)
+        national = reads.depots_territoire(con, code, Personne("n@dihal.gouv.fr", "national"), 1000)
         shared = {f for (f,) in con.execute(
             "SELECT fichier FROM depot WHERE list_contains(territoires, ?) AND len(territoires) > 1", [code]).fetchall()}
     assert shared and mine[mine["fichier"].isin(shared)]["nb_nouvelles"].isna().all()

@@ -70,7 +70,7 @@ def test_a_run_shares_one_connection_and_frees_the_file_when_it_ends(demo_db, mo
     import subprocess
     import sys
 
-    from data import lectures
+    from data import reads
     from pages.components import store as page_store
     from streamlit import runtime
 
@@ -84,9 +84,9 @@ def test_a_run_shares_one_connection_and_frees_the_file_when_it_ends(demo_db, mo
     runtime.caching.cache_data.clear()
     page_store._RUN.active = True  # as begin_run() does
     try:
-        assert len(page_store.read(lectures.catalogue)) == 32
+        assert len(page_store.read(reads.catalogue)) == 32
         shared = page_store._RUN.con
-        assert len(page_store.read(lectures.territoires)) > 0 and page_store._RUN.con is shared
+        assert len(page_store.read(reads.territoires)) > 0 and page_store._RUN.con is shared
         assert not other_process_opens()  # held during the run
     finally:
         page_store.end_run()

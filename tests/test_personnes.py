@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from data import horloge, personnes, store
+from data import personnes, store
+from core import clock
 from data.access import Personne, lookup
 from loaders.__main__ import main as cli
 
@@ -314,7 +315,7 @@ def test_audit_trail_merges_journal_and_uploads_newest_first_with_filters(db, tm
         assert personnes.audit_trail(con, action="depot.refuse")["qui"].tolist() == ["nuit"]
         assert personnes.audit_trail(con, who="NUI")["action"].tolist() == ["depot.refuse"]
         assert personnes.audit_trail(con, limit=1)["action"].tolist() == ["personne.role"]
-        today = horloge.maintenant().date()  # records are stamped on the Paris clock, not the server's
+        today = clock.maintenant().date()  # records are stamped on the Paris clock, not the server's
         tomorrow = today + dt.timedelta(days=1)
         assert personnes.audit_trail(con, since=tomorrow).empty
         assert len(personnes.audit_trail(con, since=today - dt.timedelta(days=1))) == 3

@@ -10,8 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from data import lectures
-from indicators import declaration, noms, quarters, tableaux
+from data import reads
+from indicators import declaration, noms
+from core import quarters
+from indicators import views
 from pages.components import carte
 from tests.engine_fixtures import random_store
 
@@ -33,15 +35,15 @@ def _oracle_declarations(out: pd.DataFrame) -> list[str]:
 def test_matrix_cells_and_map_declarations_match_the_former_code_on_random_stores(seed):
     con = random_store(seed)
     for at in (AT, "2024-T1", quarters.shift(AT, 3)):
-        frame = tableaux.progression(con, at)
+        frame = views.progression(con, at)
         cells = frame.drop_duplicates(["territoire", "indicateur"])
-        assert list(tableaux._cellules(cells)) == _oracle_cells(cells)
-        out = tableaux.carte_territoires(frame, lectures.territoires(con))
+        assert list(views._cellules(cells)) == _oracle_cells(cells)
+        out = views.carte_territoires(frame, reads.territoires(con))
         assert list(out["declaration"]) == _oracle_declarations(out)
-        cat = lectures.catalogue(con)
+        cat = reads.catalogue(con)
         libelles = {c: noms.libelle_matrice(c, lib) for c, lib in zip(cat["code"], cat["libelle"])}
         if len(frame):
-            matrix = tableaux.matrice(frame, libelles)
+            matrix = views.matrice(frame, libelles)
             assert matrix["Territoire"].notna().all()
 
 
@@ -52,9 +54,9 @@ def test_cells_of_a_repeated_triple_in_any_order():
         "trimestres_renseignes": [1, 4, 3, 0, 2, 1, 0],
         "trimestres_ecoules": [3, 4, 3, 3, 5, 3, 0],
     })
-    assert list(tableaux._cellules(cells)) == _oracle_cells(cells)
-    assert list(tableaux._cellules(cells.iloc[::-1])) == _oracle_cells(cells.iloc[::-1])
-    assert list(tableaux._cellules(cells.iloc[0:0])) == []
+    assert list(views._cellules(cells)) == _oracle_cells(cells)
+    assert list(views._cellules(cells.iloc[::-1])) == _oracle_cells(cells.iloc[::-1])
+    assert list(views._cellules(cells.iloc[0:0])) == []
 
 
 def _oracle_inset_frames() -> dict:

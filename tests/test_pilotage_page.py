@@ -10,7 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data import store
-from indicators import noms, quarters, status
+from indicators import noms, status
+from core import quarters
 from indicators.progress import progress
 from pages.components import carte, graphiques
 from tests.conftest import ROOT

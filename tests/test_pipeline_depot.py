@@ -11,7 +11,7 @@ import io
 import openpyxl
 import pytest
 
-from data import apercu as apercu_module
+from data import preview as apercu_module
 from data import store, uploads
 from data.access import Personne
 from loaders import correction, headers, importer, referentiel

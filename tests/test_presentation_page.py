@@ -7,7 +7,9 @@ import json
 
 import pytest
 from data import store
-from indicators import national, quarters, status, tableaux
+from indicators import national, status
+from core import quarters
+from indicators import views
 from tests.test_roles_pages import run
 
 PAGE = "pages/presentation.py"
@@ -45,7 +47,7 @@ def test_slides_one_a_screen_with_previous_and_next_and_both_downloads(page, dem
     figure = json.loads(chart.proto.spec)
     at_q = quarters.last_complete()
     with store.connect(demo_db) as con:
-        nat = national.national(con, at_q, progress_frame=tableaux.progression(con, at_q))
+        nat = national.national(con, at_q, progress_frame=views.progression(con, at_q))
     nat = nat[nat["territoires_avec_cible"] > 0].sort_values("ordre")
     late = [t for t in figure["data"] if t["name"] == status.affichage(status.EN_RETARD)][0]
     assert late["x"] == [int(v) for v in nat["nb_en_retard"]]

@@ -32,7 +32,7 @@ def one(indicateur, target, values, at, window=W, extra_values=None):
 
 def q(year_quarters: str, value) -> dict:
     """'2024-T1..2024-T4' -> {each quarter: value}."""
-    from indicators import quarters
+    from core import quarters
 
     first, last = year_quarters.split("..")
     return {x: value for x in quarters.quarter_range(first, last)}
@@ -312,7 +312,7 @@ def test_roadmap_windows_lists_renewals_in_order():
 
 
 def test_status_rule_is_the_only_place_for_thresholds():
-    # the thresholds reach the SQL only as parameters of parametres.py
+    # the thresholds reach the SQL only as parameters of parameters.py
     sql = status.status_sql()
     assert "0.8" not in sql and "1.2" not in sql
     assert status.sql_params() == {"tolerance_retard": 0.8, "tolerance_depassement": 1.2}

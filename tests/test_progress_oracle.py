@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from indicators import progress, quarters, status
+from indicators import progress, status
+from core import quarters
 from tests import engine_fixtures as ef
 from tests.engine_fixtures import assert_same_frame, random_store
 
@@ -17,7 +18,8 @@ T = "T1"
 # as the oracle: on stores drawn at random, both must give the very same frame.
 
 def _oracle_progress_sql() -> str:
-    from indicators import derived, quarters
+    from indicators import derived
+    from core import quarters
 
     idx = quarters.sql_index
     refs = "(SELECT unnest($references::VARCHAR[]) AS reference)"
@@ -100,7 +102,7 @@ def oracle_progress(con, references, territoires=None):
 
 @pytest.mark.parametrize("seed", range(8))
 def test_progress_matches_the_former_query_on_random_stores(seed):
-    from indicators import quarters
+    from core import quarters
 
     con = random_store(seed)
     for at in ("2020-T4", "2022-T3", "2024-T1", "2025-T2", "2026-T4", "2027-T3"):

@@ -1,4 +1,4 @@
-"""Quarter arithmetic (indicators.quarters), and its SQL twins agreeing with the Python ones."""
+"""Quarter arithmetic (core.quarters), and its SQL twins agreeing with the Python ones."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import duckdb
 import pytest
-from indicators import quarters
+from core import quarters
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 import typing
 
-from data import access, lectures, models, registre, store, uploads
+from data import access, models, registre, store, uploads
+from data import reads
 from indicators import methode
 from loaders import headers, territories
 from loaders.problems import CODES
@@ -53,7 +54,7 @@ def test_every_enumeration_is_its_columns_check_constraint(db):
 
 def test_the_codes_lists_and_labels_follow_the_registry():
     assert access.ROLES == registre.ROLES and set(access.LIBELLES_ROLES) == set(registre.ROLES)
-    assert set(lectures.TYPES_TERRITOIRE) == set(registre.TYPES_TERRITOIRE) == set(territories.TYPES)
+    assert set(reads.TYPES_TERRITOIRE) == set(registre.TYPES_TERRITOIRE) == set(territories.TYPES)
     assert ", ".join(registre.TYPES_TERRITOIRE) in CODES["type-territoire-invalide"].modele
     assert set(methode.NATURES) == set(registre.NATURES) and set(methode.SENS) == set(registre.SENS)
     hints = typing.get_type_hints(models.Indicateur)

@@ -4,7 +4,7 @@ both kinds, with exact counts and the bad quarter's line (issue 17)."""
 
 from __future__ import annotations
 
-from indicators.parametres import PLAFOND_PROBLEMES
+from core.parameters import PLAFOND_PROBLEMES
 from loaders.importer import import_bytes
 from loaders.problems import CODES
 from loaders.resume import resume_par_code

@@ -1,4 +1,4 @@
-"""The shapes the pages show (indicators/tableaux.py, indicators/methode.py), with hand-computed
+"""The shapes the pages show (indicators/views.py, indicators/methode.py), with hand-computed
 expectations on small in-memory stores."""
 
 from __future__ import annotations
@@ -8,11 +8,12 @@ import math
 import pandas as pd
 import pytest
 
-from data import lectures
+from data import reads
 from data.access import Personne
-from indicators import declaration, methode, status, tableaux
+from indicators import declaration, methode, status
+from indicators import views
 from indicators import territoire as terr
-from indicators.parametres import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES
+from core.parameters import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES
 from tests import engine_fixtures as ef
 
 NATIONAL = Personne("n@dihal.gouv.fr", "national")
@@ -37,7 +38,7 @@ def con():
 
 
 def test_progression_matrix_and_counts(con):
-    frame = tableaux.progression(con, "2025-T3")
+    frame = views.progression(con, "2025-T3")
     by = frame.set_index(["territoire", "indicateur"])["statut"]
     # A: realised 50 >= expected 30 -> dans la trajectoire; 3 of 20 expected -> en retard
     assert by[("A", "sorties_rue_logement")] == status.DANS_LA_TRAJECTOIRE
@@ -45,7 +46,7 @@ def test_progression_matrix_and_counts(con):
     assert by[("B", "sorties_rue_logement")] == status.EN_RETARD
     assert set(frame["nom"]) == {"Alpha", "Bêta"}
     labels = {"sorties_rue_logement": "Rue", "expulsions_evitees": "Expulsions"}
-    m = tableaux.matrice(frame, labels)
+    m = views.matrice(frame, labels)
     # same count of late indicators (1): sorted by (short) name
     assert list(m["Code"]) == ["A", "B"] and list(m.columns[:3]) == ["Territoire", "En retard", "Incomplets"]
     assert list(m.columns[3:5]) == ["Rue", "Expulsions"]  # catalogue order, right after the counts
@@ -54,22 +55,22 @@ def test_progression_matrix_and_counts(con):
     assert m.set_index("Code").loc["B", "Rue"] == status.affichage(status.EN_RETARD)
     assert m.set_index("Code").loc["B", "Expulsions"] == ""  # not in B's roadmap
     assert m.set_index("Code").loc["A", "Type"] == "Intercommunalité (EPCI)"
-    counts = tableaux.comptes_statuts(frame).set_index("statut")["Nombre"]
+    counts = views.comptes_statuts(frame).set_index("statut")["Nombre"]
     assert counts[status.EN_RETARD] == 2 and counts[status.DANS_LA_TRAJECTOIRE] == 1 and counts.sum() == 3
 
 
 def test_filters(con):
-    frame = tableaux.progression(con, "2025-T3")
-    assert set(tableaux.filtrer(frame, vagues=["AMI 2"])["territoire"]) == {"B"}
-    assert set(tableaux.filtrer(frame, types=["epci"])["territoire"]) == {"A"}
-    assert set(tableaux.filtrer(frame, indicateurs=["expulsions_evitees"])["territoire"]) == {"A"}
-    assert set(tableaux.filtrer(frame, axes=[12])["indicateur"]) == {"expulsions_evitees"}
-    assert tableaux.filtrer(frame, vagues=["AMI 2"], axes=[12]).empty
+    frame = views.progression(con, "2025-T3")
+    assert set(views.filtrer(frame, vagues=["AMI 2"])["territoire"]) == {"B"}
+    assert set(views.filtrer(frame, types=["epci"])["territoire"]) == {"A"}
+    assert set(views.filtrer(frame, indicateurs=["expulsions_evitees"])["territoire"]) == {"A"}
+    assert set(views.filtrer(frame, axes=[12])["indicateur"]) == {"expulsions_evitees"}
+    assert views.filtrer(frame, vagues=["AMI 2"], axes=[12]).empty
 
 
 def test_dominant_status_for_the_map(con):
-    frame = tableaux.progression(con, "2025-T3")
-    g = tableaux.statut_global(frame).set_index("territoire")
+    frame = views.progression(con, "2025-T3")
+    g = views.statut_global(frame).set_index("territoire")
     # A has 1 late indicator out of 2 (>= a quarter): the map shows it late
     assert g.loc["A", "statut"] == status.EN_RETARD and g.loc["A", "nb_en_retard"] == 1
     # the map's measure: share of the judged indicators on or ahead of their path
@@ -86,11 +87,11 @@ def test_map_measure_does_not_count_an_overspent_ceiling_as_progress(con):
     ef.add_roadmap(con, "E", "2025-T1", "2026-T4", {"sorties_rue_logement": (0, 80), "nuitees_hotelieres": (0, 800)})
     ef.add_values(con, "E", "sorties_rue_logement", {"2025-T1": 10, "2025-T2": 10, "2025-T3": 20})
     ef.add_values(con, "E", "nuitees_hotelieres", {"2025-T1": 300, "2025-T2": 300, "2025-T3": 300})
-    frame = tableaux.progression(con, "2025-T3")
+    frame = views.progression(con, "2025-T3")
     e = frame[frame["territoire"] == "E"].set_index("indicateur")
     assert e.loc["nuitees_hotelieres", "avancement_pct"] == pytest.approx(112.5)  # "plafond consommé"
     assert e.loc["nuitees_hotelieres", "statut"] == status.EN_RETARD
-    g = tableaux.statut_global(frame).set_index("territoire")
+    g = views.statut_global(frame).set_index("territoire")
     # one indicator of two on its path: 50 %, where the former mean read (50 + 112.5) / 2 = 81 %
     assert g.loc["E", "part_trajectoire_pct"] == 50
     assert g.loc["E", "nb_trajectoire"] == 1 and g.loc["E", "nb_evalues"] == 2
@@ -107,8 +108,8 @@ def gappy(con):
 
 
 def test_matrix_marks_the_statuses_judged_on_incomplete_reporting(gappy):
-    frame = tableaux.progression(gappy, "2025-T3")
-    m = tableaux.matrice(frame, {"sorties_rue_logement": "Rue", "expulsions_evitees": "Expulsions"}).set_index("Code")
+    frame = views.progression(gappy, "2025-T3")
+    m = views.matrice(frame, {"sorties_rue_logement": "Rue", "expulsions_evitees": "Expulsions"}).set_index("Code")
     # 12 realised against 30 expected: late, and said to be judged on 2 quarters of 3
     assert m.loc["D", "Rue"] == "✖ En retard · 2/3 trim."
     assert m.loc["D", "Expulsions"] == "↗ Dans la trajectoire"  # every quarter reported: no mark
@@ -118,14 +119,14 @@ def test_matrix_marks_the_statuses_judged_on_incomplete_reporting(gappy):
     assert m.loc["D", "Nom officiel"] == "Communauté d'agglomération de Delta / Omega"
     assert declaration.cellule_statut(status.NON_RENSEIGNE, 0, 3) == "? Non renseigné"  # says it already
     assert declaration.cellule_statut(status.ATTEINT, 1, 3) == "✔ Atteint · 1/3 trim."
-    r = tableaux.resume(frame)
+    r = views.resume(frame)
     assert r["incomplets"] == 1 and r["en_retard_incomplets"] == 1 and r["en_retard"] == 3
 
 
 def test_map_rows_say_when_reporting_is_incomplete(gappy):
-    frame = tableaux.progression(gappy, "2025-T3")
+    frame = views.progression(gappy, "2025-T3")
     terr = gappy.execute("SELECT code, nom, type, '' AS membres FROM territoire").df()
-    c = tableaux.carte_territoires(frame, terr).set_index("code")
+    c = views.carte_territoires(frame, terr).set_index("code")
     assert c.loc["D", "nb_incomplets"] == 1 and c.loc["D", "nb_indicateurs"] == 2
     assert c.loc["D", "trimestres_renseignes_min"] == 2 and c.loc["D", "trimestres_ecoules"] == 3
     assert c.loc["D", "declaration"] == "2 trimestres renseignés sur 3 (1 indicateur sur 2)"
@@ -146,12 +147,12 @@ def test_trajectory_is_drawn_at_reported_quarters_only(gappy):
     assert s["realise_affiche"].iloc[2] == 12 and s["realise_affiche"].iloc[3:].isna().all()
     assert list(s["ecoule"]) == [True] * 3 + [False] * 5
     assert list(s["renseigne"]) == [True, False, True] + [False] * 5
-    table = tableaux.tableau_serie(s)
+    table = views.tableau_serie(s)
     assert math.isnan(table["Réalisé"].iloc[1]) and table["Réalisé"].iloc[2] == 12
 
 
 def test_headline_figures_change_and_total(con):
-    cles = tableaux.chiffres_cles(con, "2025-T3", "2025-T1").set_index("indicateur")
+    cles = views.chiffres_cles(con, "2025-T3", "2025-T1").set_index("indicateur")
     rue = cles.loc["sorties_rue_logement"]
     assert rue["valeur"] == 30 + 20 + 7 and rue["precedent"] == 10 + 20 + 5
     assert rue["evolution"] == 57 - 35
@@ -209,7 +210,7 @@ def test_national_table_has_french_columns_and_every_status(con):
     from indicators import national
 
     cat = con.execute("SELECT code, libelle FROM indicateur").df()
-    t = tableaux.totaux_nationaux(national.national(con, "2025-T3"), cat)
+    t = views.totaux_nationaux(national.national(con, "2025-T3"), cat)
     row = t.set_index("Indicateur").loc[cat.set_index("code").loc["sorties_rue_logement", "libelle"]]
     assert row["Valeur nationale"] == 57 and row["Territoires renseignés"] == 3
     assert row["En retard"] == 1 and row["Dans la trajectoire"] == 1
@@ -220,7 +221,7 @@ def test_national_table_has_french_columns_and_every_status(con):
     assert t["Pour 100 000 hab."].dropna().apply(lambda x: x != round(x)).any()  # decimals remain where due
     # the downloads keep the engine's full precision (8,98 % stays 8,98, not 9): the same rows unrounded
     raw = national.national(con, "2025-T3")
-    full = tableaux.totaux_nationaux(raw, cat, arrondi=False)
+    full = views.totaux_nationaux(raw, cat, arrondi=False)
     assert list(full["Pour 100 000 hab."].fillna(-1)) == list(raw["pour_100000"].fillna(-1))
     assert any(abs(x * 10 - round(x * 10)) > 1e-9 for x in full["Pour 100 000 hab."].dropna())
 
@@ -240,9 +241,9 @@ def test_methodology_is_generated_from_the_constants(monkeypatch):
 
 
 def test_formula_of_derived_indicators(con):
-    from data import lectures
+    from data import reads
 
-    cat = methode.catalogue_affiche(lectures.catalogue(con)).set_index("Code")
+    cat = methode.catalogue_affiche(reads.catalogue(con)).set_index("Code")
     assert cat.loc["acces_logement_sans_domicile", "Formule"] == (
         "somme de : sorties_rue_logement + sorties_hebergement_logement")
     assert cat.loc["part_attributions_sans_domicile", "Formule"].startswith("100 × attributions_sans_domicile / attributions_total")
@@ -255,14 +256,14 @@ def test_least_complete_territories_first_and_capped():
         "territoire": ["A", "A", "B", "B", "C", "C"], "trimestre": ["2025-T1", "2025-T2"] * 3,
         "taux_completude": [100.0, 50.0, 20.0, 40.0, 100.0, 100.0],
     })
-    kept, total = tableaux.moins_complets(frame, 2)
+    kept, total = views.moins_complets(frame, 2)
     assert total == 3 and list(kept["territoire"]) == ["B", "B", "A", "A"]
-    every, _ = tableaux.moins_complets(frame, 60)
+    every, _ = views.moins_complets(frame, 60)
     assert list(every["territoire"].unique()) == ["B", "A", "C"]
 
 
 def test_quarterly_values_are_withheld_outside_the_persons_scope(con, monkeypatch):
-    monkeypatch.setattr(lectures, "trimestre_de_reference", lambda: "2025-T3")
+    monkeypatch.setattr(reads, "trimestre_de_reference", lambda: "2025-T3")
     args = ("A", "sorties_rue_logement", "2025-T1", "2026-T4", "2025-T3")
     mine = terr.serie_indicateur(con, *args, Personne("c@a.fr", "coordinateur", "A"))
     other = terr.serie_indicateur(con, *args, Personne("c@b.fr", "coordinateur", "B"))
@@ -272,18 +273,18 @@ def test_quarterly_values_are_withheld_outside_the_persons_scope(con, monkeypatc
         assert s["valeur_trimestre"].isna().all()
         # only the achieved figure to date: a cumulative path would give each quarter back
         assert s["realise_affiche"].iloc[2] == 50 and s["realise_affiche"].drop(s.index[2]).isna().all()
-        assert "Valeur du trimestre" not in tableaux.tableau_serie(s).columns
-    assert "Valeur du trimestre" in tableaux.tableau_serie(mine).columns
+        assert "Valeur du trimestre" not in views.tableau_serie(s).columns
+    assert "Valeur du trimestre" in views.tableau_serie(mine).columns
 
 
 def test_attach_is_a_left_join_by_code_on_both_paths():
     table = pd.DataFrame({"code": ["a", "b"], "nom": ["A", "B"], "population": [10, 20]}).set_index("code")
     every = pd.DataFrame({"territoire": ["b", "a", "b"]}, index=[5, 6, 7])
-    tableaux._attach(every, "territoire", table, ("nom", "population"))
+    views._attach(every, "territoire", table, ("nom", "population"))
     assert every["nom"].tolist() == ["B", "A", "B"] and every["population"].tolist() == [20, 10, 20]
     assert list(every.index) == [5, 6, 7]
     some = pd.DataFrame({"territoire": ["b", "z"]})
-    tableaux._attach(some, "territoire", table, ("nom", "population"))
+    views._attach(some, "territoire", table, ("nom", "population"))
     assert some["nom"].tolist()[0] == "B" and pd.isna(some["nom"].iloc[1]) and pd.isna(some["population"].iloc[1])
 
 
@@ -291,7 +292,7 @@ def test_headline_change_is_like_for_like(con):
     """A territory reporting the quarter but not the one before does not pass for a rise."""
     ef.add_territory(con, "D", nom="Delta", population=80_000)
     ef.add_values(con, "D", "sorties_rue_logement", {"2025-T3": 100})
-    rue = tableaux.chiffres_cles(con, "2025-T3", "2025-T1").set_index("indicateur").loc["sorties_rue_logement"]
+    rue = views.chiffres_cles(con, "2025-T3", "2025-T1").set_index("indicateur").loc["sorties_rue_logement"]
     assert rue["valeur"] == 157 and rue["precedent"] == 35  # the national figures, as published
     assert rue["evolution"] == 22 and rue["territoires_compares"] == 3  # A, B, C: 57 - 35
 
@@ -300,27 +301,27 @@ def test_outside_the_scope_figures_are_read_at_the_default_quarter_only(con, mon
     """The cumulative figures of two quarters give each quarterly value by difference: outside their
     scope, a person reads a territory at the default reference quarter only, and only the national
     team compares territories at another quarter; the data layer refuses, whatever the page does."""
-    monkeypatch.setattr(lectures, "trimestre_de_reference", lambda: "2025-T3")
+    monkeypatch.setattr(reads, "trimestre_de_reference", lambda: "2025-T3")
     window = ("sorties_rue_logement", "2025-T1", "2026-T4")
     outsiders = [Personne("c@b.fr", "coordinateur", "B"), Personne("s@b.fr", "services_etat", "B"),
                  Personne("l@dihal.gouv.fr", "lecteur")]
     for person in outsiders:
         assert terr.progression_territoire(con, "A", "2025-T3", person)["realise"].tolist() == [50, 3]
-        with pytest.raises(lectures.DetailRefuse, match="dernier trimestre complet"):
+        with pytest.raises(reads.DetailRefuse, match="dernier trimestre complet"):
             terr.progression_territoire(con, "A", "2025-T2", person)
-        with pytest.raises(lectures.DetailRefuse):
+        with pytest.raises(reads.DetailRefuse):
             terr.serie_indicateur(con, "A", *window, "2025-T2", person)
-        with pytest.raises(lectures.DetailRefuse, match="comparaison"):
+        with pytest.raises(reads.DetailRefuse, match="comparaison"):
             terr.comparaison(con, "A", "sorties_rue_logement", "2025-T2", person)
         assert len(terr.comparaison(con, "A", "sorties_rue_logement", "2025-T3", person)) == 1
     coordinator = Personne("c@a.fr", "coordinateur", "A")  # their own territory: any quarter
     assert terr.progression_territoire(con, "A", "2025-T2", coordinator)["realise"].tolist() == [20, 2]
     assert terr.serie_indicateur(con, "A", *window, "2025-T2", coordinator)["valeur_trimestre"].notna().sum() == 3
-    with pytest.raises(lectures.DetailRefuse):  # the comparison shows other territories
+    with pytest.raises(reads.DetailRefuse):  # the comparison shows other territories
         terr.comparaison(con, "A", "sorties_rue_logement", "2025-T2", coordinator)
     assert terr.comparaison(con, "A", "sorties_rue_logement", "2025-T2", NATIONAL)["valeur"].tolist() == [20]
-    assert lectures.trimestre_impose(outsiders[0], "A") == "2025-T3"
-    assert lectures.trimestre_impose(coordinator, "A") is None and lectures.trimestre_impose(NATIONAL, "A") is None
+    assert reads.trimestre_impose(outsiders[0], "A") == "2025-T3"
+    assert reads.trimestre_impose(coordinator, "A") is None and reads.trimestre_impose(NATIONAL, "A") is None
 
 
 def test_trajectory_notes_give_each_value_its_comment_source_and_revision_count(con):
@@ -329,7 +330,7 @@ def test_trajectory_notes_give_each_value_its_comment_source_and_revision_count(
         "trimestre": ["2025-T2", "2025-T1", "2025-T1", "2025-T1"], "revision": [1, 3, 2, 1],
         "commentaire": [None, "après relance", "première saisie", None], "source": [" ", "SIAO", None, None],
         "courante": [True, True, False, False]})
-    table = terr.avec_notes(tableaux.tableau_serie(s), s, versions)
+    table = terr.avec_notes(views.tableau_serie(s), s, versions)
     assert table["Commentaire"].tolist()[:3] == ["après relance — source : SIAO", "", ""]
     assert table["Révisions"].tolist()[:2] == [2, 0] and table["Révisions"].iloc[2:].isna().all()
     assert table["Valeur du trimestre"].tolist()[:3] == [10, 10, 30]  # the values themselves untouched

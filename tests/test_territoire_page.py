@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data import lectures, store
+from data import store
+from data import reads
 from data.access import Personne
-from indicators import quarters
+from core import quarters
 from tests.conftest import ROOT
 
 PAGE = str(ROOT / "pages/territoire.py")
@@ -115,7 +116,7 @@ def _territories(demo_db) -> tuple[dict, dict, str]:
     with store.connect(demo_db) as con:
         names = dict(con.execute("SELECT code, nom FROM territoire WHERE actif").fetchall())
         first = dict(con.execute("SELECT territoire, min(debut) FROM feuille_de_route GROUP BY 1").fetchall())
-        premier = lectures.premier_debut(con)
+        premier = reads.premier_debut(con)
     return names, first, premier
 
 
@@ -213,8 +214,8 @@ def test_in_scope_each_value_shows_its_comment_and_its_revisions(demo):
     assert "Commentaire" not in table(outsider, "Chemin attendu").columns
     assert not any(e.label.startswith("Commentaires et révisions") for e in outsider.expander)
     assert not any("Remplacée le" in d.value.columns for d in outsider.dataframe)
-    with store.connect(demo) as con, pytest.raises(lectures.DetailRefuse):
-        lectures.historique_valeurs(con, territoire, indicateur, Personne("c@x.fr", "coordinateur", AUTRE))
+    with store.connect(demo) as con, pytest.raises(reads.DetailRefuse):
+        reads.historique_valeurs(con, territoire, indicateur, Personne("c@x.fr", "coordinateur", AUTRE))
 
 
 def test_the_comparison_says_what_it_compares_and_its_key_column_is_pinned_wide(demo):

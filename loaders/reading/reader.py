@@ -16,7 +16,7 @@ import os
 
 import duckdb
 
-from indicators.parametres import TAILLE_MAX_FICHIER_MO
+from core.parameters import TAILLE_MAX_FICHIER_MO
 from loaders.reading.background import meanwhile
 from loaders.reading.csv_duckdb import read_csv_bytes, read_csv_text
 from loaders.reading.csv_python import csv_reason, python_parse

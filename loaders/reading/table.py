@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from data import store
-from indicators.parametres import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER
+from core.parameters import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER
 from loaders.problems import Problem
 
 

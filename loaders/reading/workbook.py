@@ -14,10 +14,10 @@ import posixpath
 import zipfile
 from xml.etree.ElementTree import ParseError, fromstring, iterparse
 
-from indicators.parametres import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO
+from core.parameters import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO
 from loaders.reading.table import RawTable, file_problem, is_blank, nombre_fr
 
-XLSX_MAX_RATIO = 200  # zip-bomb guard (the decompressed size has its own cap, indicators/parametres.py)
+XLSX_MAX_RATIO = 200  # zip-bomb guard (the decompressed size has its own cap, core/parameters.py)
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHEET_DATA, _ROW, _CELL, _FORMULA = f"{_MAIN}sheetData", f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}f"

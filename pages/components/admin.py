@@ -46,7 +46,7 @@ def _write(fn, *args) -> None:
     try:
         with store.connect(db_path()) as con:
             done = fn(con, *args)
-    except Exception as exc:  # refused (data.erreurs) or a bug (an incident), shown by flash() like any outcome
+    except Exception as exc:  # refused (core.errors) or a bug (an incident), shown by flash() like any outcome
         st.session_state[_MESSAGE] = ("error", erreurs.message_page(exc, "L'enregistrement"))
         return
     refresh_version()  # the tables drawn in this run show the change

@@ -1,7 +1,7 @@
 """The pieces of the « Déposer des données » page: templates, drop and report, fix in place, preview
 and confirmation, upload history with detail and undo. This module owns the ``depot_*`` keys of
 st.session_state. The work itself is in loaders.depot, loaders.correction, loaders.modeles and
-data.apercu (no Streamlit there)."""
+data.preview (no Streamlit there)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ import re
 import pandas as pd
 import streamlit as st
 
-from data import apercu as apercu_data
-from data import lectures, queries, store
+from data import preview as apercu_data
+from data import queries, store
+from data import reads
 from data.access import Personne
-from data.erreurs import BaseOccupee
-from indicators import quarters
+from core.errors import BaseOccupee
+from core import quarters
 from indicators import territoire as fiche_territoire
-from indicators.parametres import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
+from core.parameters import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
 from loaders.resume import resume_utile, tableau_resume
@@ -287,7 +288,7 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     if lines is not None:
         frame["ligne"] = frame["ligne"].map(lambda x: lines.get(int(x), x))
     frame = frame.sort_values("ligne", kind="stable", na_position="last")
-    libelles = read(lectures.catalogue).set_index("code")["libelle"]
+    libelles = read(reads.catalogue).set_index("code")["libelle"]
 
     def figure(x) -> str:
         return "" if pd.isna(x) else nombre(x, 0 if float(x).is_integer() else 2)

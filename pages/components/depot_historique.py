@@ -1,13 +1,13 @@
 """The upload history of the « Déposer des données » page: who, when, file, counts, outcome; the
 detail of one upload; its undo by an administrator. Owns the ``depot_examiner_*`` and
-``depot_annul*`` keys of st.session_state; the work is in data.apercu."""
+``depot_annul*`` keys of st.session_state; the work is in data.preview."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from data import apercu as apercu_data
+from data import preview as apercu_data
 from data import store
 from data.access import Personne
 from data.registre import ANNULATION, REFUSE

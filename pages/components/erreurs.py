@@ -1,4 +1,4 @@
-"""Errors on a page, in one place: an expected error (data.erreurs: access denied, invalid input,
+"""Errors on a page, in one place: an expected error (core.errors: access denied, invalid input,
 upload refused, store busy or unusable) shows its French message; anything else is a bug, never
 passed off as the user's fault, nor shown in Streamlit's raw English error box.
 
@@ -16,7 +16,7 @@ import sys
 
 import streamlit as st
 
-from data.erreurs import BaseOccupee, ErreurLda
+from core.errors import BaseOccupee, ErreurLda
 
 LOGGER = logging.getLogger("lda")
 if not LOGGER.handlers:  # Streamlit configures its own loggers only: ours goes to the server's stderr

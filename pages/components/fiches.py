@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from data.access import Personne
-from indicators import quarters, status
+from indicators import status
+from core import quarters
 from indicators.declaration import declaration_incomplete, texte_trimestres
 from pages.components.layout import nombre, pourcentage
 
@@ -35,7 +36,7 @@ def choix_territoire(territoires: pd.DataFrame, person: Personne) -> str | None:
 
 
 def historique(versions: pd.DataFrame, libelle: str, name: str) -> None:
-    """An expander listing every version of an indicator's values (data.lectures.historique_valeurs):
+    """An expander listing every version of an indicator's values (data.reads.historique_valeurs):
     comment, source, former values, who and when (detail only: the read has checked the person)."""
     from pages.components import tables
     from pages.components.layout import tableau_historique

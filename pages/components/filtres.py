@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from data.lectures import TYPES_TERRITOIRE
-from indicators import quarters
+from data.reads import TYPES_TERRITOIRE
+from core import quarters
 
 
 def trimestre_reference(premier: str | None, *, key: str = "trimestre", impose: str | None = None) -> str:
     """Reference quarter (default: the last complete quarter), remembered in the URL (?t=2026-T3).
-    With ``impose`` (data.lectures.trimestre_impose: a territory outside the person's scope), that
+    With ``impose`` (data.reads.trimestre_impose: a territory outside the person's scope), that
     quarter only, whatever the URL says, with a note saying why."""
     if impose is not None:
         st.selectbox("Trimestre de référence", [impose], format_func=quarters.label, key=f"{key}_impose",
@@ -43,7 +43,7 @@ NOTE_TRIMESTRE_IMPOSE = (
 
 def filtres_nationaux(options: dict) -> tuple:
     """Filters by wave, territory type, région, axe, priority and indicator (``options`` from
-    indicators.tableaux.options_filtres); returns them as a hashable tuple of (name, values)."""
+    indicators.views.options_filtres); returns them as a hashable tuple of (name, values)."""
     labels = options["indicateurs"]
     with st.expander("Filtres", expanded=False, icon=":material/filter_list:"):
         c1, c2, c3 = st.columns(3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import quarters
+from core import quarters
 
 
 # Streamlit's upload widget keeps English words that no setting translates (1.67: its button reads
@@ -93,7 +93,7 @@ AIDE_TOTAUX = ("Chaque chiffre national est accompagné du nombre de territoires
 
 
 def chiffres_pilotage(resume: dict) -> None:
-    """Headline metrics of the national page (indicators.tableaux.resume)."""
+    """Headline metrics of the national page (indicators.views.resume)."""
     from indicators import status
 
     c1, c2, c3, c4, c5 = st.columns(5)
@@ -182,7 +182,7 @@ def styles_statuts(matrice, limite: int = 300) -> dict:
 
 def tableau_carte(points):
     """The map's figures as a table."""
-    from data.lectures import TYPES_TERRITOIRE
+    from data.reads import TYPES_TERRITOIRE
     from indicators import status
 
     columns = {"code": "Code", "nom": "Territoire", "type": "Type", "membres": "Membres",
@@ -215,7 +215,7 @@ def tableau_completude(frame):
 
 def presentation_territoire(info, millesime: str | None) -> str:
     """One line under the territory's name: type, wave, population (with its vintage), départements."""
-    from data.lectures import TYPES_TERRITOIRE
+    from data.reads import TYPES_TERRITOIRE
 
     if pd.isna(info["population"]):  # none in the reference data (Mayotte's EPCI, for one)
         pop = "population inconnue"
@@ -310,7 +310,7 @@ def colonnes_comparaison() -> dict:
 
 
 def tableau_historique(versions):
-    """The versions of an indicator's values in French (data.lectures.historique_valeurs)."""
+    """The versions of an indicator's values in French (data.reads.historique_valeurs)."""
     return pd.DataFrame({
         "Trimestre": versions["trimestre"].map(trimestre), "Révision": versions["revision"],
         "Valeur": versions["valeur"],
@@ -337,7 +337,7 @@ def tableau_depots(uploads):
 def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
     """The national headline metrics: the quarter's figure, its change on the previous quarter, the
     total since the first roadmap started, and the definition in the help."""
-    from indicators.tableaux import LIBELLES_COURTS
+    from indicators.views import LIBELLES_COURTS
 
     defs = catalogue.set_index("code")
     columns = st.columns(len(cles))

@@ -1,6 +1,6 @@
 """The home page's section for a person with a territory (coordination, services de l'État): its
 statuses at the reference quarter, the quarters it still owes, and the way to its page and to the
-upload page. The figures are the engine's (indicators.tableaux, indicators.completeness)."""
+upload page. The figures are the engine's (indicators.views, indicators.completeness)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import streamlit as st
 
 from data import queries
 from data.access import Personne
-from indicators import completeness, quarters, status, tableaux
+from indicators import completeness, status
+from core import quarters
+from indicators import views
 from indicators import territoire as fiche_territoire
 from pages.components.layout import nombre, trimestre
 from pages.components.store import read
@@ -42,7 +44,7 @@ def section(person: Personne, quarter: str) -> None:
     if prog.empty:
         st.info(f"{nom} n'a pas encore de feuille de route : aucun objectif n'est suivi.")
     else:
-        counts = tableaux.comptes_statuts(prog)
+        counts = views.comptes_statuts(prog)
         shown = counts[counts["Nombre"] > 0]
         st.markdown(f"**Statuts des {nombre(len(prog))} objectifs au {trimestre(quarter)}**")
         cols = st.columns(len(shown))

@@ -11,8 +11,8 @@ import streamlit as st
 
 from data import store
 from data.access import Personne
-from data.erreurs import BaseInaccessible, BaseOccupee
-from data.lectures import TYPES_TERRITOIRE
+from core.errors import BaseInaccessible, BaseOccupee
+from data.reads import TYPES_TERRITOIRE
 from exports import html as rendu
 from exports import vues
 from exports import modele as m

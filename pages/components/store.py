@@ -21,7 +21,7 @@ import streamlit as st
 
 from data import store
 from data.config import resolve_db_path
-from data.erreurs import BaseInaccessible, BaseOccupee
+from core.errors import BaseInaccessible, BaseOccupee
 from pages.components import erreurs
 
 _VERSION_KEY = "_lda_version_donnees"

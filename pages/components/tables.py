@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from data import horloge, queries
-from indicators import quarters
+from data import queries
+from core import clock
+from core import quarters
 from loaders.export import neutralise, to_csv_bytes
 from pages.components.layout import nombre
 
@@ -47,7 +48,7 @@ class Contexte:
     titre: str
     trimestre: str | None = None
     demo: bool = False
-    extrait_le: dt.datetime = field(default_factory=horloge.maintenant)
+    extrait_le: dt.datetime = field(default_factory=clock.maintenant)
     informations: tuple[tuple[str, str], ...] = ()  # further lines of the caller's (a report's summary...)
 
     def lignes(self) -> list[tuple[str, str]]:

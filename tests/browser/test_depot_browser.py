@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from data import store
-from indicators import quarters
+from core import quarters
 from indicators.progress import progress
 from pages.components.layout import TEXTES_DEPOT
 from tests.browser.conftest import (

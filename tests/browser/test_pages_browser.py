@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from data import store
-from indicators import quarters
+from core import quarters
 from indicators.progress import progress
 from indicators.status import affichage
 from tests.browser.conftest import assert_no_browser_errors, assert_no_exception, assert_offline, open_page

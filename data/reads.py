@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 
 from data.access import Personne
-from data.erreurs import AccesRefuse
-from indicators import quarters
+from core.errors import AccesRefuse
+from core import quarters
 
 TYPES_TERRITOIRE = {
     "epci": "Intercommunalité (EPCI)",

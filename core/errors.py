@@ -2,7 +2,7 @@
 exit code of the command line.
 
 It sits at the bottom (data/, importing nothing of the project) so that every layer raises the same
-classes; their output is decided in two places only: ``data.ligne_de_commande.executer`` for every
+classes; their output is decided in two places only: ``core.cli.executer`` for every
 ``python -m`` command, ``pages.components.erreurs.afficher_erreur`` for the pages. Anything else
 raised is a bug: an incident on a page, a traceback on the command line.
 """

@@ -17,10 +17,10 @@ import pandas as pd
 import pyarrow as pa
 
 from data import store
-from data import lectures
+from data import reads
 from data.access import Personne
-from data.erreurs import DepotRefuse  # an action on uploads refused (French message)
-from data.horloge import maintenant
+from core.errors import DepotRefuse
+from core.clock import maintenant
 from data.store import transaction
 from data.uploads import (ANNULATION, PREVIEW_SQL, Outcome, UploadMeta, _classify_values, _insert_depot,
                           apply_values, archive_current, fingerprint_sql)
@@ -147,7 +147,7 @@ def historique(con: duckdb.DuckDBPyConnection, personne: Personne, territoire: s
     territories lists only the person's own."""
     where, params = _scope_clause(personne, territoire)
     scope = personne.perimetre
-    counts = lectures.comptes_dans_le_perimetre("?::VARCHAR[]", _COMPTES_HISTORIQUE)
+    counts = reads.comptes_dans_le_perimetre("?::VARCHAR[]", _COMPTES_HISTORIQUE)
     return con.execute(
         f"""
         SELECT d.id, d.recu_le, d.utilisateur, d.fichier, d.type_fichier, d.resultat,

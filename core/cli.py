@@ -1,5 +1,5 @@
 """The French argument parser of every ``python -m`` command (loaders, indicators), and the one
-mapping of the expected errors (data.erreurs) to the command line's output.
+mapping of the expected errors (core.errors) to the command line's output.
 
 argparse writes its help and its usage errors in English; they are translated here, and a usage
 error exits with code 2 after a French message."""
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from data.erreurs import EXIT_USAGE, ErreurLda
+from core.errors import EXIT_USAGE, ErreurLda
 
 # argparse's own words (prefix -> French), in its help and in its usage errors
 _AIDE_FR = [
@@ -50,7 +50,7 @@ class ParseurFrancais(argparse.ArgumentParser):
 
 
 def executer(action) -> int:
-    """Run a command-line action (returning its exit code): an expected error (data.erreurs) becomes
+    """Run a command-line action (returning its exit code): an expected error (core.errors) becomes
     its French message on stderr and its exit code instead of a traceback. Every ``python -m``
     command runs through it."""
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from indicators.parametres import FUSEAU_HORAIRE
+from core.parameters import FUSEAU_HORAIRE
 
 _ZONE = ZoneInfo(FUSEAU_HORAIRE)  # from the tzdata package when the system has no zone files
 

@@ -9,9 +9,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from data import lectures
-from data.lectures import TYPES_TERRITOIRE
-from indicators import completeness, derived, national, noms, progress, quarters, status
+from data import reads
+from data.reads import TYPES_TERRITOIRE
+from indicators import completeness, derived, national, noms, progress, status
+from core import quarters
 from indicators.declaration import JUGES, cellule_statut, texte_declaration
 
 # Headline figures of the home page (people housed, allocations, evictions prevented), with the
@@ -73,7 +74,7 @@ def chiffres_cles(con, at: str, depuis: str | None, territoires=None) -> pd.Data
 def progression(con, at: str) -> pd.DataFrame:
     """progress() of every active territory at ``at``, with the territory's name, type, wave and
     région, the indicator's label, axe and priority."""
-    return _progression(con, at, lectures.territoires(con), lectures.catalogue(con))
+    return _progression(con, at, reads.territoires(con), reads.catalogue(con))
 
 
 def _progression(con, at: str, territoires: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -337,7 +338,7 @@ def pilotage(con, at: str, filtres: tuple = ()) -> dict:
     take (from the unfiltered rows: call it first without filters, the result is the same), and on
     the unfiltered call only, the national table of national.national()."""
     # the territories and the catalogue read once for the whole page
-    cat, territoires = lectures.catalogue(con), lectures.territoires(con)
+    cat, territoires = reads.catalogue(con), reads.territoires(con)
     everything = _progression(con, at, territoires, cat)
     frame = filtrer(everything, **{k: list(v) for k, v in filtres})
     return {

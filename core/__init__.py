@@ -1,0 +1,2 @@
+"""The bottom layer every other package may import: parameters users see, quarter arithmetic,
+the clock, the French argument parser and exit codes. It imports nothing of the project."""
