@@ -39,6 +39,7 @@ tables.tableau(methode.parametres(), "parametres", key="parametres", titre="Para
 
 st.header("Imprimer")
 st.markdown("Une page du tableau de bord imprimée depuis le navigateur perd sa mise en page (tableaux coupés, "
-            "graphiques tronqués). La version imprimable sera le **rapport HTML** en préparation ; d'ici là, "
-            "chaque tableau se télécharge en Excel (avec une feuille « informations » : titre, trimestre, date "
-            "d'extraction, source).")
+            "graphiques tronqués). La version imprimable est le **rapport HTML** de la page « Présentation » "
+            "(diaporama national ou fiche d'un territoire) : ouvert dans le navigateur, « Imprimer » "
+            "donne des pages A4 propres, ou un PDF. Chaque tableau se télécharge aussi en Excel (avec une "
+            "feuille « informations » : titre, trimestre, date d'extraction, source).")
