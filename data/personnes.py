@@ -22,7 +22,7 @@ from core.errors import AccesRefuse, SaisieInvalide
 from core.clock import maintenant
 from data.registre import ENREGISTRE
 from data.store import journal, transaction
-from data.uploads import TYPES_DEPOT, Outcome, UploadMeta, _insert_depot  # the upload audit of a people file
+from data.uploads import TYPES_DEPOT, Outcome, UploadMeta, insert_depot  # the upload audit of a people file
 
 if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
     import pandas as pd
@@ -259,7 +259,7 @@ def apply_people(con: duckdb.DuckDBPyConnection, actor: Personne, rows: Iterable
                     outcome.revisees += 1
             _keep_a_national(con, nationals)
             if meta is not None:
-                depot_id = _insert_depot(con, meta, ENREGISTRE, outcome, 0, [])
+                depot_id = insert_depot(con, meta, ENREGISTRE, outcome, 0, [])
             if dry_run:
                 raise _Rollback
             outcome.depot_id = depot_id if meta is not None else None

@@ -22,7 +22,7 @@ from data.access import Personne
 from core.errors import DepotRefuse
 from core.clock import maintenant
 from data.store import transaction
-from data.uploads import (ANNULATION, PREVIEW_SQL, Outcome, UploadMeta, _classify_values, _insert_depot,
+from data.uploads import (ANNULATION, PREVIEW_SQL, Outcome, UploadMeta, classify_values, insert_depot,
                           apply_values, archive_current, fingerprint_sql)
 
 ACTION_ANNULATION = "depot.annulation"  # journal action of an undo
@@ -46,13 +46,13 @@ class Apercu:
 
 
 def _classify(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> tuple[pd.DataFrame, str]:
-    """The same classification as the write (uploads._classify_values), on temp tables; with the
+    """The same classification as the write (uploads.classify_values), on temp tables; with the
     fingerprint of the keys."""
     store.register(con, "apercu_arrow", batch)
     try:
         store.drop_temporary(con, ("lot", "lot_classe"))
         con.execute("CREATE TEMP TABLE lot AS SELECT * FROM apercu_arrow")
-        _classify_values(con)
+        classify_values(con)
         frame = con.execute(PREVIEW_SQL).df()
         empreinte = con.execute(fingerprint_sql("lot_classe")).fetchall()[0][0]
         store.drop_temporary(con, ("lot_classe", "lot"))
@@ -111,7 +111,7 @@ def enregistrer_apercu(
     refused = [t for t in territories if not personne.peut_deposer(t)]
     if refused:
         raise DepotRefuse(f"Vous ne pouvez pas déposer de données pour {', '.join(refused)}.")
-    with store._WRITE_LOCK:
+    with store.WRITE_LOCK:
         if empreinte_actuelle(con, batch) != empreinte:
             # classified again from the kept batch (no new reading of the file), for the fresh preview
             return Enregistrement(
@@ -289,7 +289,7 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
         details = {"depot_annule": depot_id, "restaurees": restaurees, "retirees": retirees,
                    "modifiees_depuis": modifiees}
         meta = UploadMeta(f"annulation du dépôt n° {depot_id}", "", actor.email, ANNULATION, None, 0)
-        new_id = _insert_depot(con, meta, "enregistre", Outcome(revisees=restaurees, territoires=list(territoires)),
+        new_id = insert_depot(con, meta, "enregistre", Outcome(revisees=restaurees, territoires=list(territoires)),
                                0, [details])
         archive_current(con, "a_restaurer", now, new_id)
         con.execute(  # the undo's upload (new_id) has the person undoing as author

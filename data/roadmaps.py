@@ -10,7 +10,7 @@ from data import store
 from core.clock import maintenant
 from data.registre import ENREGISTRE
 from data.store import transaction
-from data.uploads import Outcome, UploadMeta, _DryRun, _insert_depot
+from data.uploads import Outcome, UploadMeta, DryRun, insert_depot
 
 if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
     import pyarrow as pa
@@ -45,8 +45,8 @@ def apply_roadmap(
                 territoires=[r[0] for r in con.execute("SELECT DISTINCT territoire FROM lot ORDER BY 1").fetchall()],
             )
             if dry_run:
-                raise _DryRun(outcome)
-            depot_id = _insert_depot(con, meta, ENREGISTRE, outcome, 0, [])
+                raise DryRun(outcome)
+            depot_id = insert_depot(con, meta, ENREGISTRE, outcome, 0, [])
             con.execute(
                 """
                 INSERT INTO feuille_de_route
@@ -87,7 +87,7 @@ def apply_roadmap(
                 [depot_id, meta.utilisateur, now],
             )
             outcome.depot_id = depot_id
-    except _DryRun as dry:
+    except DryRun as dry:
         outcome = dry.outcome
     finally:
         store.unregister(con, "lot_arrow")
@@ -105,7 +105,7 @@ def apply_territories(
         with transaction(con):
             con.execute("CREATE OR REPLACE TEMP TABLE lot_territoire AS SELECT * EXCLUDE (ligne) FROM lot_arrow")
             outcome = Outcome(territoires=[r[0] for r in con.execute("SELECT code FROM lot_territoire ORDER BY 1").fetchall()])
-            depot_id = _insert_depot(con, meta, ENREGISTRE, outcome, 0, [])
+            depot_id = insert_depot(con, meta, ENREGISTRE, outcome, 0, [])
             counts = upsert_territories(con, "lot_territoire", meta.utilisateur, depot_id)
             outcome.nouvelles, outcome.revisees, outcome.inchangees = (
                 counts["nouvelles"], counts["revisees"], counts["inchangees"])
@@ -114,9 +114,9 @@ def apply_territories(
                 [outcome.nouvelles, outcome.revisees, outcome.inchangees, depot_id],
             )
             if dry_run:
-                raise _DryRun(outcome)
+                raise DryRun(outcome)
             outcome.depot_id = depot_id
-    except _DryRun as dry:
+    except DryRun as dry:
         outcome = dry.outcome
     finally:
         store.unregister(con, "lot_arrow")

@@ -23,7 +23,7 @@ from core.clock import maintenant
 from core.parameters import ATTENTE_BASE_OCCUPEE_S
 
 WAIT_ENV_VAR = "LDA_ATTENTE_BASE_S"
-_WRITE_LOCK = threading.RLock()  # serialises writers inside one process (Streamlit sessions)
+WRITE_LOCK = threading.RLock()  # serialises writers inside one process (Streamlit sessions)
 # DuckDB 2.0.1: register() on one connection while another thread opens a connection to the same
 # database races on the catalog ("python_arrow_scan does not exist", seen in 5 of 15 runs of 4
 # threads): opening and registering are serialised.
@@ -79,7 +79,7 @@ def private_connection() -> duckdb.DuckDBPyConnection:
 
 def ensure_ready(con: duckdb.DuckDBPyConnection) -> None:
     """Migrate the schema and load the reference data if missing (a new file gets both)."""
-    with _WRITE_LOCK:
+    with WRITE_LOCK:
         migrations.migrate(con)
         reference.ensure_loaded(con)
 
@@ -118,7 +118,7 @@ def forget_ready(db: str | Path) -> None:
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """One serialised write transaction: all of it is stored, or none of it; bumps the data version."""
-    with _WRITE_LOCK:
+    with WRITE_LOCK:
         con.execute("BEGIN TRANSACTION")
         try:
             yield con

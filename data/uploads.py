@@ -76,7 +76,7 @@ class Outcome:
     fingerprint: str | None = None  # and the fingerprint of its keys (fingerprint_sql)
 
 
-def _insert_depot(con, meta: UploadMeta, resultat: str, outcome: Outcome, n_errors: int, problems: list[dict]) -> int:
+def insert_depot(con, meta: UploadMeta, resultat: str, outcome: Outcome, n_errors: int, problems: list[dict]) -> int:
     depot_id = con.execute("SELECT nextval('depot_id_seq')").fetchall()[0][0]
     con.execute(
         "INSERT INTO depot VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -93,7 +93,7 @@ def record_refused(con: duckdb.DuckDBPyConnection, meta: UploadMeta, n_errors: i
     """Audit a refused upload (no data is touched), with the territories it was about, if known
     (so it shows in their history)."""
     with transaction(con):
-        return _insert_depot(con, meta, "refuse", Outcome(territoires=sorted(territories or [])), n_errors, problems)
+        return insert_depot(con, meta, "refuse", Outcome(territoires=sorted(territories or [])), n_errors, problems)
 
 
 def fingerprint_sql(relation: str) -> str:
@@ -114,7 +114,7 @@ PREVIEW_SQL = """
 """
 
 
-def _classify_values(con: duckdb.DuckDBPyConnection, territories: list[str] | None = None) -> bool:
+def classify_values(con: duckdb.DuckDBPyConnection, territories: list[str] | None = None) -> bool:
     """lot_classe: each row of ``lot`` as nouvelle, inchangee or revisee against the stored values;
     returns whether anything is stored for the batch's territories (``territories``, when the caller
     has them: else read from ``lot``).
@@ -274,7 +274,7 @@ def apply_values(
             _lot_view(con, columns)
             per_territory = con.execute("SELECT territoire, count(*) FROM lot GROUP BY territoire ORDER BY 1").fetchall()
             territories = [t for t, _n in per_territory]
-            stored = _classify_values(con, territories)
+            stored = classify_values(con, territories)
             counts = (dict(con.execute(
                 "SELECT CASE WHEN commentaire_seul THEN 'commentaire' ELSE statut END, count(*) FROM lot_classe GROUP BY 1"
             ).fetchall()) if stored else {"nouvelle": sum(n for _t, n in per_territory)})
@@ -289,8 +289,8 @@ def apply_values(
                 if preview:
                     outcome.preview = con.execute(PREVIEW_SQL).df()
                     outcome.fingerprint = con.execute(fingerprint_sql("lot_classe")).fetchall()[0][0]
-                raise _DryRun(outcome)
-            depot_id = _insert_depot(con, meta, "enregistre", outcome, 0, outcome.warnings)
+                raise DryRun(outcome)
+            depot_id = insert_depot(con, meta, "enregistre", outcome, 0, outcome.warnings)
             now = maintenant()
             if outcome.revisees:
                 _revise(con, depot_id, meta, now)
@@ -303,7 +303,7 @@ def apply_values(
                 [depot_id, now],
             )
             outcome.depot_id = depot_id
-    except _DryRun as dry:
+    except DryRun as dry:
         outcome = dry.outcome
     finally:
         if in_place:
@@ -374,7 +374,7 @@ def _lot_view(con: duckdb.DuckDBPyConnection, columns: list[str]) -> None:
     )
 
 
-class _DryRun(Exception):
+class DryRun(Exception):
     """Raised inside the transaction to roll a dry run back."""
 
     def __init__(self, outcome: Outcome):

@@ -233,25 +233,10 @@ def private_names_used_across_modules(root, folders=("app", "pages", "indicators
     return sorted(set(found))
 
 
-# Found when the guard was written, in files other work of issue 11 is changing (the upload
-# pipeline's data/uploads.py and pages/components/depot.py): to be made public there, then removed
-# from this list. Any other private name used across modules fails the test.
-PRIVATE_NAMES_BEING_REMOVED = {
-    "data/preview.py: data.store._WRITE_LOCK",
-    "data/preview.py: data.uploads._classify_values",
-    "data/preview.py: data.uploads._insert_depot",
-    "data/personnes.py: data.uploads._insert_depot",
-    "data/roadmaps.py: data.uploads._DryRun",
-    "data/roadmaps.py: data.uploads._insert_depot",
-    "pages/components/depot_historique.py: pages.components.depot._date",
-    "pages/components/depot_historique.py: pages.components.depot._territory_choice",
-}
-
-
 def test_no_module_imports_another_s_private_names():
     """A module's underscore names are its own: what another module needs is public (tests, which
     may reach into what they test, excepted)."""
-    assert set(private_names_used_across_modules(ROOT)) - PRIVATE_NAMES_BEING_REMOVED == set()
+    assert set(private_names_used_across_modules(ROOT)) == set()
 
 
 def test_the_project_s_modules_import_one_another_without_a_cycle():

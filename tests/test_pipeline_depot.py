@@ -41,8 +41,8 @@ def calls(monkeypatch) -> collections.Counter:
     spy(importer, "read_file", "lecture")
     spy(correction, "lire", "lecture")
     spy(headers, "detect", "en-tête")
-    spy(uploads, "_classify_values", "classement")
-    spy(apercu_module, "_classify_values", "classement")
+    spy(uploads, "classify_values", "classement")
+    spy(apercu_module, "classify_values", "classement")
     spy(store, "connect", "ouverture")
     return counted
 

@@ -36,7 +36,7 @@ _MAX_PREPARATIONS = 8
 _MEMOIRE_PREPARATIONS = 160 * 1024 * 1024
 
 
-def _date(value) -> str:
+def date_affichee(value) -> str:
     if value is None or pd.isna(value):
         return ""
     return pd.Timestamp(value).strftime("%d/%m/%Y %H:%M")
@@ -48,7 +48,7 @@ def _territory_labels() -> dict[str, str]:
     return dict(zip(terr["code"], terr["nom"]))
 
 
-def _territory_choice(person: Personne, key: str, *, allow_all: bool = False) -> str | None:
+def territory_choice(person: Personne, key: str, *, allow_all: bool = False) -> str | None:
     """National users choose a territory; others get theirs."""
     if not person.est_national:
         return person.territoire
@@ -65,7 +65,7 @@ def _territory_choice(person: Personne, key: str, *, allow_all: bool = False) ->
 
 def modeles_section(person: Personne) -> None:
     st.subheader("1. Télécharger un modèle")
-    territoire = _territory_choice(person, "depot_modele_territoire")
+    territoire = territory_choice(person, "depot_modele_territoire")
     last = quarters.last_complete()
     m = read(queries.modele_depot, territoire, last)
     proposes = modeles.trimestres_proposes(m, last)

@@ -13,7 +13,7 @@ from data.access import Personne
 from data.registre import ANNULATION, REFUSE
 from data.uploads import libelle_type
 from pages.components import erreurs
-from pages.components.depot import TOUS, _date, _territory_choice
+from pages.components.depot import TOUS, date_affichee, territory_choice
 from pages.components.layout import compte, nombre
 from pages.components.store import db_path, read
 from pages.components.tables import tableau
@@ -29,7 +29,7 @@ def _history_frame(hist: pd.DataFrame) -> pd.DataFrame:
         if row["type_fichier"] == ANNULATION:
             return "annulation"
         if isinstance(row["annule_par"], str):
-            return f"annulé le {_date(row['annule_le'])} par {row['annule_par']}"
+            return f"annulé le {date_affichee(row['annule_le'])} par {row['annule_par']}"
         return "enregistré"
 
     return pd.DataFrame({
@@ -45,7 +45,7 @@ def _history_frame(hist: pd.DataFrame) -> pd.DataFrame:
 
 def historique_section(person: Personne) -> None:
     st.subheader("Historique des dépôts")
-    territoire = _territory_choice(person, "depot_historique_territoire", allow_all=True)
+    territoire = territory_choice(person, "depot_historique_territoire", allow_all=True)
     territoire = None if territoire == TOUS else territoire
     hist = read(apercu_data.historique, person, territoire)
     if hist.empty:
