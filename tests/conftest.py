@@ -49,6 +49,14 @@ def demo_template(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def demo_module_db(demo_template, tmp_path_factory) -> Path:
+    """A copy of the demo database shared by the tests of one module that only read it."""
+    path = tmp_path_factory.mktemp("demo-module") / "demo.duckdb"
+    shutil.copy(demo_template, path)
+    return path
+
+
 @pytest.fixture
 def demo_db(demo_template, tmp_path) -> Path:
     """A copy of the demo database built as of TODAY."""

@@ -4,7 +4,6 @@ python-pptx and compared with the engine's figures for the same quarter and scop
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from io import BytesIO
 
@@ -32,10 +31,8 @@ FORMATS = {"#,##0", "#,##0.0", "0.0%"}
 
 
 @pytest.fixture(scope="module")
-def base(demo_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("exports") / "demo.duckdb"
-    shutil.copy(demo_template, path)
-    return path
+def base(demo_module_db):
+    return demo_module_db
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ they sum those territories only; a scoped Club deck's headline slide shows its s
 
 from __future__ import annotations
 
-import shutil
 
 import pandas as pd
 import pytest
@@ -23,10 +22,8 @@ CODES = ("18", "80021")
 
 
 @pytest.fixture(scope="module")
-def con(demo_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("cles") / "demo.duckdb"
-    shutil.copy(demo_template, path)
-    with store.connect(path) as c:
+def con(demo_module_db):
+    with store.connect(demo_module_db) as c:
         yield c
 
 

@@ -4,7 +4,6 @@ French messages, the database from --db, else $LDA_DB)."""
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 from pptx import Presentation
@@ -15,10 +14,8 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def base(demo_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("exports_cli") / "demo.duckdb"
-    shutil.copy(demo_template, path)
-    return path
+def base(demo_module_db):
+    return demo_module_db
 
 
 @pytest.mark.parametrize("mode", MODES)  # in this process, and (marked subprocess) as a real process

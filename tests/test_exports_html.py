@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
@@ -21,11 +20,9 @@ AT = "2026-T3"
 
 
 @pytest.fixture(scope="module")
-def pages(demo_template, tmp_path_factory):
+def pages(demo_module_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("html")
-    path = folder / "demo.duckdb"
-    shutil.copy(demo_template, path)
-    with store.connect(path) as con:
+    with store.connect(demo_module_db) as con:
         decks = {"club": club.construire(con, AT, focus=("18",)),
                  "anonyme": club.construire(con, AT, Perimetre(codes=("18", "80021")), anonymiser=True,
                                             focus=("18", "80021")),

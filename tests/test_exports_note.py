@@ -6,7 +6,6 @@ date, the source and the demo line; the same note as one self-contained HTML fil
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from pptx import Presentation
@@ -22,10 +21,8 @@ AT = "2026-T3"
 
 
 @pytest.fixture(scope="module")
-def base(demo_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("note") / "demo.duckdb"
-    shutil.copy(demo_template, path)
-    return path
+def base(demo_module_db):
+    return demo_module_db
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ even localhost), no console error."""
 
 from __future__ import annotations
 
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
@@ -31,11 +30,9 @@ _DRAWN_JS = """
 
 
 @pytest.fixture(scope="module")
-def fichiers(demo_template, tmp_path_factory):
+def fichiers(demo_module_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("html-navigateur")
-    path = folder / "demo.duckdb"
-    shutil.copy(demo_template, path)
-    with store.connect(path) as con:
+    with store.connect(demo_module_db) as con:
         decks = {"club": club.construire(con, AT, focus=("18",)), "fiche": fiche.construire(con, "18", AT),
                  "note": note.construire(con, AT)}
     return {name: (deck, html.ecrire(deck, folder / f"{name}.html")) for name, deck in decks.items()}
