@@ -15,6 +15,7 @@ from core.clock import maintenant
 from data.registre import ANNULATION  # the depot row written by an undo (data/preview.py)
 from data.store import transaction
 from core import quarters
+from core.formatting import figure
 from core.parameters import ANCIENNETE_REVISION_TRIMESTRES, FACTEUR_SAUT_TRIMESTRIEL, PLAFOND_PROBLEMES, SEUIL_SAUT_TRIMESTRIEL
 
 if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
@@ -174,6 +175,9 @@ COMMENTAIRE_CHANGE = f"coalesce({_text_changed('commentaire')} OR {_text_changed
 _JUMP = (f"{{precedent}} IS NOT NULL AND greatest(c.valeur, {{precedent}}) >= {SEUIL_SAUT_TRIMESTRIEL}"
          f" AND (c.valeur > {FACTEUR_SAUT_TRIMESTRIEL} * {{precedent}} OR c.valeur * {FACTEUR_SAUT_TRIMESTRIEL} < {{precedent}})")
 
+# figures in the warnings' messages as they have always read: an ASCII minus, nothing where none
+_IN_MESSAGES = {"minus": "-", "missing": ""}
+
 
 def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_stored: bool,
                     any_revised: bool, cles: str = "lot") -> tuple[list[dict], int]:
@@ -216,9 +220,10 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
             ORDER BY l.ligne, l.colonne, l.indicateur LIMIT {PLAFOND_PROBLEMES}"""
     ).fetchall() if total else []:
         warnings.append({
-            "code": "saut-trimestriel", "ligne": ligne, "colonne": colonne, "valeur": _num(valeur),
+            "code": "saut-trimestriel", "ligne": ligne, "colonne": colonne, "valeur": figure(valeur, 2, **_IN_MESSAGES),
             "params": {"sens": "multipliée" if valeur > precedent else "divisée",
-                       "facteur": _num(FACTEUR_SAUT_TRIMESTRIEL), "precedent": _num(precedent),
+                       "facteur": figure(FACTEUR_SAUT_TRIMESTRIEL, 2, **_IN_MESSAGES),
+                       "precedent": figure(precedent, 2, **_IN_MESSAGES),
                        "trimestre_precedent": tprec},
         })
     if not any_revised:
@@ -231,19 +236,11 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
         [oldest],
     ).fetchall():
         warnings.append({
-            "code": "revision-ancienne", "ligne": ligne, "colonne": colonne, "valeur": _num(valeur),
-            "params": {"trimestre": trimestre, "ancienne": _num(ancienne), "nouvelle": _num(valeur)},
+            "code": "revision-ancienne", "ligne": ligne, "colonne": colonne, "valeur": figure(valeur, 2, **_IN_MESSAGES),
+            "params": {"trimestre": trimestre, "ancienne": figure(ancienne, 2, **_IN_MESSAGES),
+                       "nouvelle": figure(valeur, 2, **_IN_MESSAGES)},
         })
     return warnings, total
-
-
-def _num(x: float) -> str:
-    """French display of a number in messages."""
-    if x is None:
-        return ""
-    if float(x).is_integer():
-        return f"{int(x):,}".replace(",", "\u202f")
-    return f"{x:,.2f}".replace(",", "\u202f").replace(".", ",")
 
 
 def apply_values(

@@ -19,9 +19,10 @@ from exports.modele import (BARRES, BARRES_EMPILEES, COLONNES_EMPILEES, FORMAT_E
                             SOURCE, Carte, Cartes, Deck, Diapo, ExportImpossible, Graphique, Serie, Tableau,
                             Texte)
 from exports.perimetre import Donnees, Perimetre, donnees
-from exports.texte import nombre, pluriel, pourcent, signe
+from exports.texte import pluriel
 from indicators import noms, status
 from core import quarters
+from core.formatting import headline, number, percent, signed
 from indicators import views
 from core.parameters import TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
 
@@ -33,8 +34,8 @@ COMPLETUDE = (("Déclaration complète", "#18753C"), ("Déclaration partielle", 
 FOCUS_MAX = 12  # focus slides in one deck
 DEFINITIONS_NOTE = ("Les définitions du catalogue des indicateurs (data/reference/indicateurs.csv), les mêmes que sur "
                     "la page « Indicateurs et méthode ».")
-METHODE_STATUTS = (f"Seuils : « en retard » sous {nombre(TOLERANCE_RETARD * 100, 0)} % du chemin attendu, "
-                   f"au-delà de {nombre(TOLERANCE_DEPASSEMENT * 100, 0)} % du plafond attendu pour un flux à réduire "
+METHODE_STATUTS = (f"Seuils : « en retard » sous {percent(TOLERANCE_RETARD * 100, 0, space=' ')} du chemin attendu, "
+                   f"au-delà de {percent(TOLERANCE_DEPASSEMENT * 100, 0, space=' ')} du plafond attendu pour un flux à réduire "
                    "(core/parameters.py, les mêmes que la page « Indicateurs et méthode »).")
 
 
@@ -76,18 +77,18 @@ def _titre(d: Donnees, reunion: str) -> Diapo:
     resume = views.resume(d.progression)
     scope = d.perimetre.description(len(d.territoires), d.noms.anonymise)
     cards = Cartes((
-        Carte("Territoires du périmètre", nombre(len(d.territoires)), (scope,)),
-        Carte(f"Ayant déposé pour le {quarters.label(d.at)}", nombre(reporting),
+        Carte("Territoires du périmètre", headline(len(d.territoires)), (scope,)),
+        Carte(f"Ayant déposé pour le {quarters.label(d.at)}", headline(reporting),
               (f"sur {_territoires(d)}",)),
-        Carte("Objectifs suivis", nombre(resume["objectifs"]), ("couples territoire × indicateur avec une cible",)),
-        Carte("Objectifs en retard", nombre(resume["en_retard"]),
-              (f"dont {nombre(resume['en_retard_incomplets'])} sur des déclarations incomplètes",),
+        Carte("Objectifs suivis", headline(resume["objectifs"]), ("couples territoire × indicateur avec une cible",)),
+        Carte("Objectifs en retard", headline(resume["en_retard"]),
+              (f"dont {headline(resume['en_retard_incomplets'])} sur des déclarations incomplètes",),
               statut=status.EN_RETARD),
     ))
     return Diapo(
         titre=TITRE, sous_titre=" · ".join(x for x in (reunion, quarters.label(d.at), scope) if x), blocs=[cards],
         notes=_notes(f"Trimestre de référence : {quarters.label(d.at)} (dernier trimestre complet par défaut).",
-                     f"Périmètre : {scope} ; {_territoires(d)}, dont {nombre(reporting)} ayant déposé au moins une "
+                     f"Périmètre : {scope} ; {_territoires(d)}, dont {headline(reporting)} ayant déposé au moins une "
                      "valeur pour le trimestre.",
                      "Objectifs suivis : couples territoire × indicateur d'une feuille de route avec une cible ; "
                      f"« en retard » : {status.DEFINITIONS[status.EN_RETARD]}",
@@ -100,10 +101,10 @@ def _chiffres_cles(d: Donnees) -> Diapo:
     cards, notes = [], []
     depuis = quarters.label(d.depuis) if d.depuis else quarters.label(d.at)
     for row in d.cles.itertuples(index=False):
-        cards.append(Carte(views.LIBELLES_COURTS[row.indicateur], nombre(row.valeur), (
-            f"Évolution à périmètre constant : {signe(row.evolution)} "
+        cards.append(Carte(views.LIBELLES_COURTS[row.indicateur], headline(row.valeur), (
+            f"Évolution à périmètre constant : {signed(row.evolution, large=1000)} "
             f"({pluriel(row.territoires_compares, 'territoire')} ayant déposé les deux trimestres)",
-            f"Cumul depuis le {depuis} : {nombre(row.cumul)}",
+            f"Cumul depuis le {depuis} : {headline(row.cumul)}",
             f"{pluriel(row.territoires_renseignes, 'territoire renseigné', 'territoires renseignés')}")))
         notes.append(f"{lib.at[row.indicateur, 'libelle']} : {lib.at[row.indicateur, 'definition']} "
                      f"(source : {lib.at[row.indicateur, 'source']}) — "
@@ -144,11 +145,11 @@ def _avancement(d: Donnees) -> Diapo:
         BARRES, "Réalisé et attendu à ce jour, en part des cibles cumulées", cats,
         (Serie("Réalisé cumulé", done, BLEU), Serie("Attendu à ce jour", expected, GRIS)), FORMAT_POURCENT,
         "Barres horizontales, par indicateur : réalisé cumulé et chemin attendu à ce jour, en pourcentage de la "
-        "somme des cibles. " + " ; ".join(f"{c} : réalisé {pourcent(x * 100 if x is not None else None)}"
+        "somme des cibles. " + " ; ".join(f"{c} : réalisé {percent(x * 100 if x is not None else None)}"
                                          for c, x in zip(cats, done)) + ".")
     table = Tableau(("Indicateur", "Réalisé", "Attendu", "Cible", "Territoires"), tuple(
-        (c, nombre(r.realise_total, 0), nombre(r.attendu_total, 0), nombre(r.cible_total, 0),
-         nombre(r.territoires_avancement))
+        (c, number(r.realise_total), number(r.attendu_total), number(r.cible_total),
+         headline(r.territoires_avancement))
         for c, r in zip(cats, n.itertuples(index=False))), "Tableau : réalisé, attendu à ce jour et cibles cumulés par indicateur, avec le nombre de territoires.")
     return Diapo(
         titre="Avancement vers les cibles", sous_titre=f"Feuilles de route, cumul au {quarters.label(d.at)}",
@@ -173,7 +174,7 @@ def _statuts(d: Donnees) -> Diapo:
     chart = Graphique(
         BARRES_EMPILEES, "Territoires par statut, par indicateur", cats, _series_statuts(comptes), FORMAT_ENTIER,
         "Barres horizontales empilées : pour chaque indicateur des feuilles de route, le nombre de territoires dans "
-        "chaque statut. " + " ; ".join(f"{status.libelle(s)} : {nombre(sum(v))}" for s, v in comptes.items()) + ".",
+        "chaque statut. " + " ; ".join(f"{status.libelle(s)} : {headline(sum(v))}" for s, v in comptes.items()) + ".",
         titre_axe="Territoires")
     return Diapo(
         titre="Statuts des indicateurs des feuilles de route", sous_titre=f"{quarters.label(d.at)} · {_territoires(d)}",
@@ -217,7 +218,7 @@ def _priorites_axes(d: Donnees) -> Diapo:
             BARRES_EMPILEES, f"Objectifs par statut, par {name.lower()}", cats, _series_statuts(counts), FORMAT_ENTIER,
             f"Barres empilées : par {name.lower()} du plan, le nombre d'objectifs (territoire × indicateur) dans "
             "chaque statut. " + " ; ".join(
-                f"{c} : {nombre(counts[status.EN_RETARD][i])} en retard sur {nombre(sum(counts[s][i] for s in status.STATUTS))}"
+                f"{c} : {headline(counts[status.EN_RETARD][i])} en retard sur {headline(sum(counts[s][i] for s in status.STATUTS))}"
                 for i, c in enumerate(cats)) + ".", titre_axe="Objectifs"))
     return Diapo(
         titre="Avancement par priorité et par axe", sous_titre=f"{quarters.label(d.at)} · {_territoires(d)}",
@@ -246,7 +247,7 @@ def _completude(d: Donnees) -> Diapo:
     worst, total = views.moins_complets(c, 8)
     per = worst.groupby("territoire", sort=False).agg(taux=("taux_completude", "mean"), delai=("delai_jours", "median"))
     table = Tableau(("Territoire", "Complétude moyenne", "Délai médian"), tuple(
-        (d.noms(code), pourcent(r.taux, 0), "–" if pd.isna(r.delai) else f"{nombre(r.delai, 0)} j")
+        (d.noms(code), percent(r.taux, 0), "–" if pd.isna(r.delai) else f"{number(r.delai)} j")
         for code, r in per.iterrows()), "Tableau : les territoires aux déclarations les moins complètes sur la période, complétude moyenne et délai médian.")
     return Diapo(
         titre="Dépôts : complétude et délais", sous_titre=f"{cats[0]} – {cats[-1]} · {_territoires(d, total)}",

@@ -9,9 +9,9 @@ from __future__ import annotations
 from exports import club
 from exports.modele import COLONNES, FORMAT_ENTIER, MENTION_DEMO, SOURCE, Deck, Diapo, Graphique, Serie
 from exports.perimetre import Perimetre, donnees
-from exports.texte import nombre
 from indicators import status
 from core import quarters
+from core.formatting import headline
 from indicators import views
 
 TITRE = "Logement d'abord — note aux cabinets"
@@ -47,5 +47,5 @@ def statuts(progression) -> Graphique:
         (Serie("Objectifs", values, club.BLEU, couleurs_points=tuple(status.couleur(s) for s in counts["statut"])),),
         FORMAT_ENTIER,
         "Colonnes : nombre d'objectifs des feuilles de route (territoire × indicateur) dans chaque statut. "
-        + " ; ".join(f"{status.libelle(s)} : {nombre(v)}" for s, v in zip(counts["statut"], values)) + ".",
+        + " ; ".join(f"{status.libelle(s)} : {headline(v)}" for s, v in zip(counts["statut"], values)) + ".",
         titre_axe="Objectifs")

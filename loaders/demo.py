@@ -16,7 +16,7 @@ from data import store
 from data.config import resolve_db_path
 from core.clock import maintenant
 from core import quarters
-from loaders.export import french_number
+from core.formatting import plain
 
 SEED = 2026
 DEMO_USER = "demo"
@@ -165,17 +165,17 @@ def _roadmap_rows(plan: Plan, natures: dict[str, tuple[str, str, list]], rng: ra
             if nature == "flux":
                 per_q = RATE_PER_100K[code] * scale
                 target = per_q * n * (0.85 if code in _LOWER_IS_BETTER else 1.2)
-                base = french_number(round(per_q * 4))
+                base = plain(round(per_q * 4))
                 periode = str(int(start[:4]) - 1)
                 cible = round(target)
-                jalon = french_number(round(target * 4 / n)) if rng.random() < 0.6 else ""
+                jalon = plain(round(target * 4 / n)) if rng.random() < 0.6 else ""
             elif nature == "somme":
                 per_q = sum(RATE_PER_100K[p] for p in parts) * scale
                 cible = round(per_q * n * 1.2)
-                jalon = french_number(round(cible * 4 / n))
+                jalon = plain(round(cible * 4 / n))
             elif nature == "stock":
                 level = STOCK_PER_100K[code] * scale
-                base = french_number(round(level))
+                base = plain(round(level))
                 periode = quarters.shift(start, -1)
                 cible = round(level * (0.8 if sens == "baisse" else 1.3))
             else:  # ratio
@@ -183,10 +183,10 @@ def _roadmap_rows(plan: Plan, natures: dict[str, tuple[str, str, list]], rng: ra
                 b = RATE_PER_100K[num] / RATE_PER_100K[den] * 100
                 if code == "part_attributions_sans_domicile":
                     b = 5.5
-                base = french_number(round(b, 1))
+                base = plain(round(b, 1))
                 periode = str(int(start[:4]) - 1)
                 cible = round(b * 1.45, 1) if code != "part_attributions_hors_qpv_q1" else 25
-            rows.append([plan.code, code, start, end, base, periode, french_number(cible), jalon])
+            rows.append([plan.code, code, start, end, base, periode, plain(cible), jalon])
     return rows
 
 
@@ -266,7 +266,7 @@ def demo_files(territories, natures, at: str) -> tuple[list[Plan], list[tuple[st
     latest: dict[tuple[str, str], list[list[str]]] = {}
     for plan in plans:
         for (code, q), v in sorted(_values(plan, rng, at).items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            row = [plan.code, code, q, french_number(v), ""]
+            row = [plan.code, code, q, plain(v), ""]
             if q >= recent:
                 latest.setdefault((q, plan.code), []).append(row)
             else:
@@ -293,7 +293,7 @@ def _revise_one(plans: list[Plan], path: Path, today: dt.date | None) -> None:
     row = rows[0] if rows else None
     if row:
         data = _csv(["code_territoire", "indicateur", "trimestre", "valeur", "commentaire"],
-                    [[plan.code, "sorties_rue_logement", q, french_number(row[0] + 3), "correction après relance opérateur"]])
+                    [[plan.code, "sorties_rue_logement", q, plain(row[0] + 3), "correction après relance opérateur"]])
         _check(import_bytes(data, f"correction_{plan.code}.csv", path, user=f"coordination-{plan.code}", today=today))
 
 

@@ -8,6 +8,8 @@ import io
 import duckdb
 import pandas as pd
 
+from core.formatting import plain
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LONG_COLUMNS = ["code_territoire", "indicateur", "trimestre", "valeur", "commentaire", "source"]
 HISTORY_COLUMNS = ["revision", "courante", "enregistre_le", "utilisateur", "depot_id", "remplacee_le"]
@@ -20,21 +22,12 @@ def neutralise(value):
     return value
 
 
-def french_number(value) -> str:
-    """1234.5 -> '1234,5' (no thousands separator, so the file re-imports as is)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if float(value).is_integer():
-        return str(int(value))
-    return repr(float(value)).replace(".", ",")
-
-
 def to_csv_bytes(frame: pd.DataFrame, number_columns: tuple[str, ...] = ()) -> bytes:
     """French Excel CSV: ``;``, UTF-8 with BOM, CRLF, decimal comma, formulas neutralised."""
     out = frame.copy()
     for column in out.columns:
         if column in number_columns:
-            out[column] = out[column].map(french_number)
+            out[column] = out[column].map(plain)
         elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralise)
     return out.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")

@@ -17,13 +17,14 @@ from data import reads
 from data.access import Personne
 from core.errors import BaseOccupee
 from core import quarters
+from core.formatting import figure, number
 from indicators import territoire as fiche_territoire
 from core.parameters import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
 from loaders.resume import resume_utile, tableau_resume
 from pages.components import erreurs
-from pages.components.layout import compte, nombre, trimestre
+from pages.components.layout import compte, trimestre
 from pages.components.mon_territoire import lien_page
 from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
@@ -157,7 +158,7 @@ def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
                 column_config={table.columns[3]: st.column_config.TextColumn(width="large")})
         if report.truncated():
             st.caption(f"Seuls les {PLAFOND_PROBLEMES} premiers problèmes sont détaillés ; "
-                       f"{nombre(report.truncated())} autres sont comptés.")
+                       f"{number(report.truncated())} autres sont comptés.")
     if report.warnings:
         st.markdown("**Avertissements** (ils n'empêchent pas l'enregistrement) :")
         tableau(correction.problemes(report.sorted_warnings(), lines), "avertissements-depot", key=f"{key}-avert",
@@ -213,7 +214,7 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
     fichier = correction.lire(prep.data, prep.name)
     if not correction.fixable(prep.report, fichier):
         if prep.report.truncated() and fichier is not None and correction.fixable_rows(prep.report, fichier):
-            st.info(f"Trop de problèmes pour les corriger ici ({nombre(prep.report.error_count)}, dont "
+            st.info(f"Trop de problèmes pour les corriger ici ({number(prep.report.error_count)}, dont "
                     f"{PLAFOND_PROBLEMES} détaillés) : corrigez le fichier en vous aidant des problèmes par type "
                     "ci-dessus, puis déposez-le à nouveau.")
         else:
@@ -290,14 +291,14 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     frame = frame.sort_values("ligne", kind="stable", na_position="last")
     libelles = read(reads.catalogue).set_index("code")["libelle"]
 
-    def figure(x) -> str:
-        return "" if pd.isna(x) else nombre(x, 0 if float(x).is_integer() else 2)
+    def value(x) -> str:
+        return figure(x, 2, missing="")
 
     shown = pd.DataFrame({
         "Ligne": frame["ligne"].map(lambda x: "ajoutée" if x is None or pd.isna(x) else str(int(x))),
         "Territoire": frame["territoire"], "Trimestre": frame["trimestre"].map(trimestre),
         "Indicateur": frame["indicateur"],
-        "Valeur actuelle": frame["ancienne"].map(figure), "Nouvelle valeur": frame["nouvelle"].map(figure),
+        "Valeur actuelle": frame["ancienne"].map(value), "Nouvelle valeur": frame["nouvelle"].map(value),
         "Enregistrée par": frame["ancien_utilisateur"].fillna(""), "le": pd.to_datetime(frame["ancien_le"]),
         "Libellé": frame["indicateur"].map(lambda c: libelles.get(c, c)),
     })
@@ -308,18 +309,18 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     statut = frame["statut"]
     revised = _with_comments(shown[statut == "revisee"], frame)
     if len(revised):
-        st.markdown(f"**Révisions** ({nombre(len(revised))}) : la valeur enregistrée sera remplacée et conservée "
+        st.markdown(f"**Révisions** ({number(len(revised))}) : la valeur enregistrée sera remplacée et conservée "
                     "dans l'historique.")
         tableau(revised, "apercu-revisions", key="depot_apercu_revisions", titre="Aperçu du dépôt — révisions",
                 column_config=config)
     new = shown[statut == "nouvelle"].drop(columns=["Valeur actuelle", "Enregistrée par", "le"])
     if len(new):
-        st.markdown(f"**Nouvelles valeurs** ({nombre(len(new))})")
+        st.markdown(f"**Nouvelles valeurs** ({number(len(new))})")
         tableau(new, "apercu-nouvelles", key="depot_apercu_nouvelles", titre="Aperçu du dépôt — nouvelles valeurs",
                 column_config=config)
     same = shown[statut == "inchangee"]
     if len(same):
-        with st.expander(f"Valeurs inchangées ({nombre(len(same))}) : rien ne sera modifié"):
+        with st.expander(f"Valeurs inchangées ({number(len(same))}) : rien ne sera modifié"):
             tableau(same, "apercu-inchangees", key="depot_apercu_inchangees",
                     titre="Aperçu du dépôt — valeurs inchangées", column_config=config)
 
@@ -330,10 +331,10 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
         st.warning(alert)
     ap = prep.apercu
     c = st.columns(4)
-    c[0].metric("Nouvelles", nombre(ap.compte("nouvelle")))
-    c[1].metric("Révisées", nombre(ap.compte("revisee")))
-    c[2].metric("Inchangées", nombre(ap.compte("inchangee")))
-    c[3].metric("Non renseignées", nombre(ap.non_renseignees))
+    c[0].metric("Nouvelles", number(ap.compte("nouvelle")))
+    c[1].metric("Révisées", number(ap.compte("revisee")))
+    c[2].metric("Inchangées", number(ap.compte("inchangee")))
+    c[3].metric("Non renseignées", number(ap.non_renseignees))
     _preview_tables(ap, lines)
     if ap.compte("nouvelle") + ap.compte("revisee") == 0:
         st.info("Ce fichier ne change aucune valeur enregistrée.")
