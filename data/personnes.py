@@ -31,7 +31,6 @@ AJOUT = "personne.ajout"
 ROLE = "personne.role"  # role or territory changed
 DESACTIVATION = "personne.desactivation"
 REACTIVATION = "personne.reactivation"
-ACTIONS = (AJOUT, ROLE, DESACTIVATION, REACTIVATION)
 LIMITE_JOURNAL = 1000  # rows of audit trail read at once (the page says so)
 
 # Deliberately plain: one @, no spaces or separators, a dot in the domain. The identity provider

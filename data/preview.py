@@ -26,7 +26,6 @@ from data.uploads import (ANNULATION, PREVIEW_SQL, Outcome, UploadMeta, classify
                           apply_values, archive_current, fingerprint_sql)
 
 ACTION_ANNULATION = "depot.annulation"  # journal action of an undo
-STATUTS = {"nouvelle": "nouvelle", "revisee": "révisée", "inchangee": "inchangée"}
 
 
 @dataclass

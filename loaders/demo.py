@@ -19,7 +19,6 @@ from core import quarters
 from core.formatting import plain
 
 SEED = 2026
-DEMO_USER = "demo"
 
 # Quarterly flow per 100,000 inhabitants (national figures of domain.md / 68 M inhabitants / quarter).
 RATE_PER_100K = {

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from data import preview as apercu_data
-from data import queries, store
+from data import queries
 from data import reads
 from data.access import Personne
 from core.errors import BaseOccupee
