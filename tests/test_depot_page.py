@@ -157,19 +157,19 @@ def test_an_incomplete_fix_keeps_original_line_numbers(page):
 
 def test_rebuilt_file_maps_lines_back_and_is_revalidated(demo_db):
     data = (HEADER + f"{LYON};cfp_accordes;2026-T4;5\r\n\r\n{LYON};cfp_accordes;2026-T2;x\r\n").encode("cp1252")
-    fichier = correction.lire(data, "a.csv")
+    fichier = correction.read_rows(data, "a.csv")
     assert [line for line, _ in fichier.rows] == [2, 4]
-    grid = correction.grille(fichier, {4})
+    grid = correction.grid(fichier, {4})
     grid.loc[0, "valeur"] = "=1+1"
     extra = {"ligne": None, "code_territoire": LYON, "indicateur": "cfp_accordes", "trimestre": "2026-T1",
              "valeur": "7"}
-    rebuilt = correction.reconstruire(fichier, pd.concat([grid, pd.DataFrame([extra])]), {4})
+    rebuilt = correction.rebuild(fichier, pd.concat([grid, pd.DataFrame([extra])]), {4})
     assert rebuilt.lines == {2: 2, 3: 4, 4: None}
     text = rebuilt.data.decode("utf-8-sig")
     assert "'=1+1" in text  # what is typed never becomes a formula in the downloaded file
     result = import_bytes(rebuilt.data, rebuilt.name, demo_db, dry_run=True, today=TODAY)
     assert [(p.line, p.code) for p in result.report.errors] == [(3, "valeur-invalide")]
-    table = correction.problemes(result.report.errors, rebuilt.lines)
+    table = correction.problem_table(result.report.errors, rebuilt.lines)
     assert table["Ligne"].tolist() == ["4"]
 
 

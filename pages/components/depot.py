@@ -151,7 +151,7 @@ def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
             tableau(summary, "resume-problemes-depot", key=f"{key}-resume", titre=f"Problèmes par type — {prep.name}",
                     column_config={"Problème": st.column_config.TextColumn(width="medium")})
             st.markdown("**Détail**, ligne par ligne :")
-        table = correction.problemes(report.sorted_errors(), lines)
+        table = correction.problem_table(report.sorted_errors(), lines)
         if len(table) <= PROBLEMES_EN_CLAIR:  # a few problems read best as sentences, in full
             st.markdown("\n".join(_phrase(r) for r in table.itertuples(index=False)))
         tableau(table, "problemes-depot", key=key, titre=f"Rapport de dépôt — {prep.name}", informations=kinds,
@@ -161,7 +161,7 @@ def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
                        f"{number(report.truncated())} autres sont comptés.")
     if report.warnings:
         st.markdown("**Avertissements** (ils n'empêchent pas l'enregistrement) :")
-        tableau(correction.problemes(report.sorted_warnings(), lines), "avertissements-depot", key=f"{key}-avert",
+        tableau(correction.problem_table(report.sorted_warnings(), lines), "avertissements-depot", key=f"{key}-avert",
                 titre=f"Avertissements du dépôt — {prep.name}")
 
 
@@ -211,7 +211,7 @@ def _edits(key: str) -> bool:
 
 def _fix_in_place(prep: Preparation, person: Personne, n: int):
     """The rejected rows in an editable grid; the file rebuilt from it and validated again."""
-    fichier = correction.lire(prep.data, prep.name)
+    fichier = correction.read_rows(prep.data, prep.name)
     if not correction.fixable(prep.report, fichier):
         if prep.report.truncated() and fichier is not None and correction.fixable_rows(prep.report, fichier):
             st.info(f"Trop de problèmes pour les corriger ici ({number(prep.report.error_count)}, dont "
@@ -225,13 +225,13 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
     st.caption("Les lignes refusées sont ci-dessous : corrigez les cellules (ou supprimez une ligne), le fichier est "
                "vérifié à nouveau à chaque modification, sans le redéposer. Les numéros de ligne restent ceux de "
                "votre fichier ; une ligne ajoutée dans la grille est notée « ajoutée ».")
-    lines_in_error = correction.lignes_en_erreur(prep.report.errors)
-    base = correction.grille(fichier, lines_in_error)
+    lines_in_error = correction.error_lines(prep.report.errors)
+    base = correction.grid(fichier, lines_in_error)
     key = f"depot_grille_{n}"
     edited = st.data_editor(
-        base, key=key, hide_index=True, num_rows="dynamic", disabled=[correction.LIGNE], width="stretch",
+        base, key=key, hide_index=True, num_rows="dynamic", disabled=[correction.LINE_COLUMN], width="stretch",
         placeholder="",  # an empty cell of the file stays empty, not "None"
-        column_config={correction.LIGNE: st.column_config.NumberColumn("ligne", format="%d")}
+        column_config={correction.LINE_COLUMN: st.column_config.NumberColumn("ligne", format="%d")}
         | {c: st.column_config.TextColumn(c) for c in fichier.header},
     )
     if fichier.extra_cells:
@@ -239,7 +239,7 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
                    + " : les cellules au-delà des colonnes de l'en-tête ne sont pas reprises.")
     if not _edits(key):
         return None, None
-    rebuilt = correction.reconstruire(fichier, edited, lines_in_error)
+    rebuilt = correction.rebuild(fichier, edited, lines_in_error)
     fixed = _prepare(rebuilt.data, rebuilt.name, person)
     if fixed.report.ok:
         st.success("Le fichier corrigé ne contient plus d'erreur.")
