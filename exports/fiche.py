@@ -12,7 +12,7 @@ from data import reads
 from data.access import Personne
 from data.reads import TYPES_TERRITOIRE
 from exports import definitions, focus
-from exports.club import DEFINITIONS_NOTE
+from exports.contenu import BLEU, DEFINITIONS_NOTE, ROUGE
 from exports.modele import (BARRES, COLONNES, FORMAT_DECIMAL, FORMAT_POURCENT, MENTION_DEMO, SOURCE, Cartes, Deck,
                             Diapo, ExportImpossible, Graphique, Serie)
 from exports.texte import date, pluriel
@@ -23,7 +23,6 @@ from indicators import territoire as page_territoire
 
 TRAJECTOIRES = 3  # indicators with a trajectory chart
 COMPARES_MAX = 15  # territories on the comparison chart (the territory itself always among them)
-BLEU, ROUGE = "#000091", "#E1000F"
 
 
 def construire(con, territoire: str, at: str | None = None, person: Personne | None = None) -> Deck:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from data import reads
 from data.access import Personne
+from exports.contenu import BLEU, GRIS, ROUGE
 from exports.modele import FORMAT_DECIMAL, FORMAT_ENTIER, FORMAT_POURCENT, LIGNES, Carte, Cartes, Diapo, Graphique, Serie
 from indicators import noms, status
 from core import quarters
@@ -16,7 +17,6 @@ from indicators import views
 from indicators import territoire as page_territoire
 from indicators.declaration import declaration_incomplete
 
-BLEU, GRIS, ROUGE = "#000091", "#666666", "#E1000F"
 CARTES_FOCUS = 4  # cards on a focus slide, in large type (the fiche shows them all)
 # The command line is a trusted caller: it reads as the national team.
 CONFIANCE = Personne("ligne-de-commande", "national")
