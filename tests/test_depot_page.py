@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 from data import store
 from loaders import correction
 from loaders.importer import import_bytes
-from tests.conftest import ROOT, TODAY
+from tests.apptest import as_persona, metrics, raised_nothing, tables
+from tests.conftest import TODAY
 
 LYON = "200046977"
 HEADER = "code_territoire;indicateur;trimestre;valeur\r\n"
@@ -43,37 +44,15 @@ def count_values(db) -> int:
         return con.execute("SELECT count(*) + (SELECT count(*) FROM valeur_historique) FROM valeur").fetchall()[0][0]
 
 
-def open_page(path: str, role: str = "national", territoire: str | None = None) -> AppTest:
-    """The page at ``path`` run as the demo persona ``role`` (of ``territoire``)."""
-    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
-    at.session_state["demo_role"] = role
-    if territoire:
-        at.session_state["demo_territoire"] = territoire
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 @pytest.fixture
 def page(demo_db, monkeypatch):
     monkeypatch.setenv("LDA_DB", str(demo_db))
-    return lambda role="national", territoire=None: open_page("pages/depot.py", role, territoire)
+    return lambda role="national", territoire=None: as_persona("pages/depot.py", role, territoire)
 
 
 def drop(at: AppTest, data: bytes, name: str = "depot.csv") -> AppTest:
     at.file_uploader[0].set_value((name, data, "text/csv"))
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metrics(at: AppTest) -> dict:
-    return {m.label: m.value for m in at.metric}
-
-
-def tables(at: AppTest, column: str) -> list:
-    """The shown tables having ``column``, in page order (st.dataframe keys are not exposed)."""
-    return [d.value for d in at.dataframe if column in d.value.columns]
+    return raised_nothing(at.run())
 
 
 def confirm_button(at: AppTest):
