@@ -26,6 +26,7 @@ from core.cli import ParseurFrancais, executer
 from indicators import completeness, national, progress, status
 from core import quarters
 from core.formatting import number
+from data.registre import TERRITOIRE
 
 FORMATS = ("table", "csv", "json")
 
@@ -171,7 +172,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
 def cmd_progress(con, args, at: str) -> int:
     """progress --territory CODE: one row per indicator of the territory's roadmap."""
     code = args.territory.strip()
-    found = con.execute("SELECT nom FROM territoire WHERE code = ?", [code]).fetchall()
+    found = con.execute(f"SELECT nom FROM {TERRITOIRE} WHERE code = ?", [code]).fetchall()
     if not found:
         raise SaisieInvalide(f"Territoire inconnu : « {code} ». Vérifiez le code (SIREN d'un EPCI, code INSEE "
                              "d'une commune ou d'un département).")

@@ -17,6 +17,7 @@ from data.config import resolve_db_path
 from core.clock import maintenant
 from core import quarters
 from core.formatting import plain
+from data.registre import CIBLE, DEPOT, INDICATEUR, PERSONNE, TERRITOIRE, VALEUR
 
 SEED = 2026
 
@@ -207,11 +208,11 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
     at = quarters.last_complete(today)
     with store.connect(path) as con:
         territories = con.execute(
-            "SELECT code, vague, population FROM territoire WHERE actif ORDER BY vague, code"
+            f"SELECT code, vague, population FROM {TERRITOIRE} WHERE actif ORDER BY vague, code"
         ).fetchall()
         natures = {c: (n, s, list(comp) if comp else [num, den])
                    for c, n, s, comp, num, den in con.execute(
-                       "SELECT code, nature, sens, composantes, numerateur, denominateur FROM indicateur").fetchall()}
+                       f"SELECT code, nature, sens, composantes, numerateur, denominateur FROM {INDICATEUR}").fetchall()}
     plans, files = demo_files(territories, natures, at)
     with store.connect(path) as con:
         for name, user, data in files:
@@ -225,10 +226,10 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
             store.set_meta(con, "demo", "oui")
             store.set_meta(con, "demo_graine", str(SEED))
             store.set_meta(con, "demo_trimestre_reference", at)
-        n_values = con.execute("SELECT count(*) FROM valeur").fetchall()[0][0]
-        n_targets = con.execute("SELECT count(*) FROM cible").fetchall()[0][0]
-        n_uploads = con.execute("SELECT count(*) FROM depot").fetchall()[0][0]
-        n_people = con.execute("SELECT count(*) FROM personne").fetchall()[0][0]
+        n_values = con.execute(f"SELECT count(*) FROM {VALEUR}").fetchall()[0][0]
+        n_targets = con.execute(f"SELECT count(*) FROM {CIBLE}").fetchall()[0][0]
+        n_uploads = con.execute(f"SELECT count(*) FROM {DEPOT}").fetchall()[0][0]
+        n_people = con.execute(f"SELECT count(*) FROM {PERSONNE}").fetchall()[0][0]
     return (f"Base de démonstration construite dans {path} : {len(plans)} territoires, "
             f"{n_targets} objectifs de feuille de route, {n_values} valeurs, {n_uploads} dépôts, "
             f"{n_people} personnes (une par rôle) "
@@ -286,7 +287,7 @@ def _revise_one(plans: list[Plan], path: Path, today: dt.date | None) -> None:
     q = quarters.shift(quarters.last_complete(today), -1)
     with store.connect(path) as con:
         rows = con.execute(
-            "SELECT valeur FROM valeur WHERE territoire = ? AND indicateur = 'sorties_rue_logement' AND trimestre = ?",
+            f"SELECT valeur FROM {VALEUR} WHERE territoire = ? AND indicateur = 'sorties_rue_logement' AND trimestre = ?",
             [plan.code, q],
         ).fetchall()
     row = rows[0] if rows else None
@@ -300,14 +301,14 @@ def _backdate(con) -> None:
     """Give demo uploads plausible dates: each batch arrives 15 to 55 days after its last quarter."""
     with store.transaction(con):
         con.execute(
-            """
+            f"""
             CREATE OR REPLACE TEMP TABLE dates_demo AS
-            SELECT depot_id, max(trimestre) AS dernier FROM valeur GROUP BY depot_id
+            SELECT depot_id, max(trimestre) AS dernier FROM {VALEUR} GROUP BY depot_id
             """
         )
         con.execute(
-            """
-            UPDATE depot d SET recu_le = least(?::TIMESTAMP,
+            f"""
+            UPDATE {DEPOT} d SET recu_le = least(?::TIMESTAMP,
                 make_date(CAST(substr(x.dernier, 1, 4) AS INTEGER), CAST(substr(x.dernier, 7, 1) AS INTEGER) * 3, 28)::TIMESTAMP
                 + to_days(15 + CAST(hash(d.fichier) % 40 AS INTEGER)))
             FROM dates_demo x WHERE x.depot_id = d.id
@@ -315,7 +316,7 @@ def _backdate(con) -> None:
             [maintenant()],
         )
         con.execute(
-            "UPDATE valeur v SET enregistre_le = d.recu_le FROM depot d WHERE d.id = v.depot_id"
+            f"UPDATE {VALEUR} v SET enregistre_le = d.recu_le FROM {DEPOT} d WHERE d.id = v.depot_id"
         )
 
 

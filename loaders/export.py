@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from core.formatting import plain
+from data.registre import DEPOT, VALEUR, VALEUR_HISTORIQUE
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LONG_COLUMNS = ["code_territoire", "indicateur", "trimestre", "valeur", "commentaire", "source"]
@@ -47,17 +48,17 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "donnees") -> bytes:
 
 def values_frame(con: duckdb.DuckDBPyConnection, history: bool = False) -> pd.DataFrame:
     """Current values (and, with ``history``, every former revision) in the long layout."""
-    current = """
+    current = f"""
         SELECT v.territoire AS code_territoire, v.indicateur, v.trimestre, v.valeur, v.commentaire, v.source,
                v.revision, true AS courante, v.enregistre_le, d.utilisateur, v.depot_id,
                NULL::TIMESTAMP AS remplacee_le
-        FROM valeur v LEFT JOIN depot d ON d.id = v.depot_id"""
+        FROM {VALEUR} v LEFT JOIN {DEPOT} d ON d.id = v.depot_id"""
     if history:
-        current += """
+        current += f"""
         UNION ALL
         SELECT territoire, indicateur, trimestre, valeur, commentaire, source,
                revision, false, enregistre_le, utilisateur, depot_id, remplacee_le
-        FROM valeur_historique"""
+        FROM {VALEUR_HISTORIQUE}"""
     frame = con.execute(
         f"SELECT * FROM ({current}) ORDER BY code_territoire, indicateur, trimestre, revision DESC"
     ).df()
