@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import quarters
-from core.formatting import number
+from core.formatting import number, percent
 
 
 # Streamlit's upload widget keeps English words that no setting translates (1.67: its button reads
@@ -41,6 +41,11 @@ def demo_banner(is_demo: bool) -> None:
             "(générés pour présenter l'outil). Ils ne doivent jamais être cités.",
             icon="⚠️",
         )
+
+
+# The former names, for the modules of the branches written meanwhile (actions, SI-SIAO, RGAA);
+# new code imports core.formatting. To remove once they are merged and switched.
+nombre, pourcentage = number, percent
 
 
 def compte(n: int, singulier: str, pluriel: str | None = None) -> str:
