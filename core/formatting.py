@@ -56,6 +56,12 @@ def integer(n, **style) -> str:
     return number(n, 0, **style)
 
 
+def count(n, singular: str, plural: str | None = None) -> str:
+    """'1 territoire', '3 territoires', '1 200 entrées': French takes the singular for 0 and 1;
+    ``plural`` when it is not the singular plus s. Never 'territoire(s)'."""
+    return f"{integer(n)} {singular if abs(n) <= 1 else (plural or singular + 's')}"
+
+
 def signed(x, decimals: int = 1, *, large: float | None = None, **style) -> str:
     """A change with its sign, written as ``figure``: '+123', '−4,5', '0'."""
     if is_missing(x):

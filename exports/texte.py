@@ -1,15 +1,12 @@
-"""French wording of the decks' texts beyond the figures themselves (core.formatting writes those):
-counts with their noun, dates. Charts carry raw numbers with invariant Office codes instead
-(exports.modele)."""
+"""French wording of the decks' texts beyond what core.formatting writes (figures, counts with their
+noun): dates. Charts carry raw numbers with invariant Office codes instead (exports.modele)."""
 
 from __future__ import annotations
 
-from core.formatting import integer, is_missing
+from core.formatting import count, is_missing
 
 
-def pluriel(n: int, singulier: str, pluriel_: str | None = None) -> str:
-    """'1 territoire', '3 territoires'."""
-    return f"{integer(n)} {singulier if abs(int(n)) <= 1 else (pluriel_ or singulier + 's')}"
+pluriel = count  # '1 territoire', '3 territoires', as the decks have long called it
 
 
 def date(moment) -> str:

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.formatting import (MINUS, MISSING, NBSP, NNBSP, euro, figure, headline, integer, is_missing, number,
-                             percent, plain, signed)
+from core.formatting import (MINUS, MISSING, NBSP, NNBSP, count, euro, figure, headline, integer, is_missing,
+                             number, percent, plain, signed)
 
 
 def test_the_separators_are_the_french_ones():
@@ -66,6 +66,12 @@ def test_headline_is_the_fiches_and_decks_rule(x, expected):
 def test_integer_groups_thousands():
     assert integer(1_000_000) == "1\u202f000\u202f000" and integer(200) == "200" and integer(0) == "0"
     assert integer(131072) == "131\u202f072"
+
+
+def test_count_takes_the_singular_for_0_and_1_as_french_does():
+    assert count(0, "trimestre") == "0 trimestre" and count(1, "territoire") == "1 territoire"
+    assert count(2, "territoire") == "2 territoires" and count(1200, "entrée") == "1\u202f200 entrées"
+    assert count(3, "territoire renseigné", "territoires renseignés") == "3 territoires renseignés"
 
 
 @pytest.mark.parametrize("x, expected", [

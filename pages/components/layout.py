@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import quarters
-from core.formatting import number, percent
+from core.formatting import count, number, percent
 
 
 # Streamlit's upload widget keeps English words that no setting translates (1.67: its button reads
@@ -43,14 +43,10 @@ def demo_banner(is_demo: bool) -> None:
         )
 
 
+compte = count  # « 1 trimestre », « 3 trimestres », as the pages have long called it
 # The former names, for the modules of the branches written meanwhile (actions, SI-SIAO, RGAA);
 # new code imports core.formatting. To remove once they are merged and switched.
 nombre, pourcentage = number, percent
-
-
-def compte(n: int, singulier: str, pluriel: str | None = None) -> str:
-    """« 1 trimestre », « 3 trimestres » (French: 0 and 1 take the singular); never « trimestre(s) »."""
-    return f"{number(n)} {singulier if n <= 1 else (pluriel or singulier + 's')}"
 
 
 def trimestre(q: str | None) -> str:
