@@ -76,10 +76,13 @@ def percent(x, decimals: int = 1, *, space: str = NNBSP, **style) -> str:
     return f"{number(x, decimals, **style)}{space}%"
 
 
-def euro(x, decimals: int = 2, **style) -> str:
-    """12500.5 -> '12 500,50 €' (no-break space before the sign, as CLDR's French pattern)."""
+def euro(x, decimals: int | None = None, **style) -> str:
+    """12500.5 -> '12 500,50 €', 30000 -> '30 000 €': cents only when the amount, rounded to the
+    cent, has some (or always ``decimals``); a no-break space before the sign (CLDR's French pattern)."""
     if is_missing(x):
         return style.get("missing", MISSING)
+    if decimals is None:
+        decimals = 0 if round(float(x) * 100) % 100 == 0 else 2
     return f"{number(x, decimals, **style)}{NBSP}€"
 
 

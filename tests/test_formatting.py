@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -98,15 +100,17 @@ def test_a_threshold_sentence_keeps_its_plain_space_before_the_sign():
 
 
 @pytest.mark.parametrize("x, expected", [
-    (12500.5, "12\u202f500,50\u00a0€"), (0, "0,00\u00a0€"), (-3.456, "\u22123,46\u00a0€"),
-    (1_000_000, "1\u202f000\u202f000,00\u00a0€"), (0.005, "0,01\u00a0€"),
+    (12500.5, "12\u202f500,50\u00a0€"), (30000, "30\u202f000\u00a0€"), (0, "0\u00a0€"), (-3.456, "\u22123,46\u00a0€"),
+    (1_000_000.25, "1\u202f000\u202f000,25\u00a0€"), (12.001, "12\u00a0€"), (12.999, "13\u00a0€"), (0.05, "0,05\u00a0€"),
 ])
-def test_euro_has_two_decimals_and_a_no_break_space_before_the_sign(x, expected):
+def test_euro_shows_cents_only_when_there_are_some_and_a_no_break_space_before_the_sign(x, expected):
     assert euro(x) == expected
 
 
-def test_euro_in_whole_euros():
-    assert euro(12500.5, 0) == "12\u202f500\u00a0€"
+def test_euro_with_fixed_decimals_and_an_unknown_amount_in_words():
+    assert euro(12500, 2) == "12\u202f500,00\u00a0€" and euro(12500.5, 0) == "12\u202f500\u00a0€"
+    assert euro(None, missing="non connu") == "non connu"
+    assert euro(Decimal("12500.50")) == "12\u202f500,50\u00a0€" and euro(Decimal("30000.00")) == "30\u202f000\u00a0€"
 
 
 @pytest.mark.parametrize("x, expected", [
