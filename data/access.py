@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data.registre import ROLES, ROLES_AVEC_TERRITOIRE  # the CHECK constraints of personne
+from data.registre import PERSONNE, ROLES, ROLES_AVEC_TERRITOIRE  # the CHECK constraints of personne
 
 LIBELLES_ROLES = {
     "national": "Équipe nationale (Dihal)",
@@ -89,7 +89,7 @@ class Personne:
 def lookup(con, email: str) -> Personne | None:
     """The active person registered with this e-mail (case-insensitive), or None."""
     rows = con.execute(
-        "SELECT email, role, territoire FROM personne WHERE lower(email) = lower(?) AND actif",
+        f"SELECT email, role, territoire FROM {PERSONNE} WHERE lower(email) = lower(?) AND actif",
         [email.strip()],
     ).fetchall()
     return Personne(*rows[0]) if rows else None

@@ -20,7 +20,7 @@ import duckdb
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
 from core.errors import AccesRefuse, SaisieInvalide
 from core.clock import maintenant
-from data.registre import ENREGISTRE
+from data.registre import DEPOT, ENREGISTRE, JOURNAL, PERSONNE, TERRITOIRE
 from data.store import journal, transaction
 from data.uploads import TYPES_DEPOT, Outcome, UploadMeta, insert_depot  # the upload audit of a people file
 
@@ -31,7 +31,6 @@ AJOUT = "personne.ajout"
 ROLE = "personne.role"  # role or territory changed
 DESACTIVATION = "personne.desactivation"
 REACTIVATION = "personne.reactivation"
-ACTIONS = (AJOUT, ROLE, DESACTIVATION, REACTIVATION)
 LIMITE_JOURNAL = 1000  # rows of audit trail read at once (the page says so)
 
 # Deliberately plain: one @, no spaces or separators, a dot in the domain. The identity provider
@@ -104,7 +103,7 @@ def roles_possibles() -> str:
 
 def active_territories(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """code -> name of the territories a person may be attached to (active ones)."""
-    return dict(con.execute("SELECT code, nom FROM territoire WHERE actif ORDER BY nom").fetchall())
+    return dict(con.execute(f"SELECT code, nom FROM {TERRITOIRE} WHERE actif ORDER BY nom").fetchall())
 
 
 def check(con: duckdb.DuckDBPyConnection, email: str, role: str, territoire: str | None) -> list[str]:
@@ -118,7 +117,7 @@ def check(con: duckdb.DuckDBPyConnection, email: str, role: str, territoire: str
         if not territoire:
             problems.append(f"Le rôle « {LIBELLES_ROLES[role]} » exige un territoire.")
         else:
-            rows = con.execute("SELECT actif FROM territoire WHERE code = ?", [territoire]).fetchall()
+            rows = con.execute(f"SELECT actif FROM {TERRITOIRE} WHERE code = ?", [territoire]).fetchall()
             if not rows:
                 problems.append(f"Le territoire « {territoire} » n'est pas dans la liste des territoires.")
             elif not rows[0][0]:
@@ -139,7 +138,7 @@ def _require_admin(actor: Personne | None) -> None:
 def fiche(con: duckdb.DuckDBPyConnection, email: str) -> Fiche | None:
     """The stored person with this e-mail (active or not), or None."""
     rows = con.execute(
-        "SELECT email, role, territoire, actif FROM personne WHERE lower(email) = ?", [normalise_email(email)]
+        f"SELECT email, role, territoire, actif FROM {PERSONNE} WHERE lower(email) = ?", [normalise_email(email)]
     ).fetchall()
     return Fiche(*rows[0]) if rows else None
 
@@ -147,10 +146,10 @@ def fiche(con: duckdb.DuckDBPyConnection, email: str) -> Fiche | None:
 def people(con: duckdb.DuckDBPyConnection, include_inactive: bool = True) -> pd.DataFrame:
     """Every person (active first, then by e-mail) with the role's label and the territory's name."""
     frame = con.execute(
-        """
+        f"""
         SELECT p.email, p.role, p.territoire, t.nom AS territoire_nom, p.actif, p.utilisateur AS modifie_par,
                p.enregistre_le AS modifie_le
-        FROM personne p LEFT JOIN territoire t ON t.code = p.territoire
+        FROM {PERSONNE} p LEFT JOIN {TERRITOIRE} t ON t.code = p.territoire
         WHERE p.actif OR ?
         ORDER BY p.actif DESC, p.email
         """,
@@ -170,7 +169,7 @@ def _details(before: Fiche | None, after: Fiche | None) -> str:
 
 def _active_nationals(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [e for (e,) in con.execute(
-        "SELECT lower(email) FROM personne WHERE role = 'national' AND actif ORDER BY 1").fetchall()]
+        f"SELECT lower(email) FROM {PERSONNE} WHERE role = 'national' AND actif ORDER BY 1").fetchall()]
 
 
 def _keep_a_national(con: duckdb.DuckDBPyConnection, before: list[str]) -> None:
@@ -187,12 +186,12 @@ def _write(con, actor: Personne, email: str, role: str, territoire: str | None, 
     if before == after:
         return None
     if before is None:
-        con.execute("INSERT INTO personne VALUES (?, ?, ?, ?, ?, ?)",
+        con.execute(f"INSERT INTO {PERSONNE} VALUES (?, ?, ?, ?, ?, ?)",
                     [email, role, territoire, actif, actor.email, maintenant()])
         action = AJOUT
     else:
         con.execute(
-            "UPDATE personne SET role = ?, territoire = ?, actif = ?, utilisateur = ?, enregistre_le = ? WHERE email = ?",
+            f"UPDATE {PERSONNE} SET role = ?, territoire = ?, actif = ?, utilisateur = ?, enregistre_le = ? WHERE email = ?",
             [role, territoire, actif, actor.email, maintenant(), before.email],
         )
         if (before.role, before.territoire) != (role, territoire):
@@ -294,16 +293,16 @@ def audit_trail(con: duckdb.DuckDBPyConnection, since: dt.date | dt.datetime | N
     if isinstance(since, dt.date) and not isinstance(since, dt.datetime):
         since = dt.datetime.combine(since, dt.time.min)
     frame = con.execute(
-        """
+        f"""
         WITH trail AS (
-            SELECT quand, qui, action, objet, CAST(details AS VARCHAR) AS details, 0 AS source, id FROM journal
+            SELECT quand, qui, action, objet, CAST(details AS VARCHAR) AS details, 0 AS source, id FROM {JOURNAL}
             UNION ALL
             SELECT recu_le, utilisateur, 'depot.' || resultat, fichier,
                    to_json(struct_pack(type := type_fichier, lignes := nb_lignes, nouvelles := nb_nouvelles,
                                        revisees := nb_revisees, inchangees := nb_inchangees,
                                        erreurs := nb_erreurs, territoires := territoires))::VARCHAR,
                    1, id
-            FROM depot
+            FROM {DEPOT}
         )
         SELECT quand, qui, action, objet, details, source FROM trail
         WHERE (CAST(? AS TIMESTAMP) IS NULL OR quand >= ?)
@@ -338,6 +337,6 @@ def _depot_text(raw: str) -> str:
 def audit_actions(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every action code present in the audit trail, for a filter."""
     rows = con.execute(
-        "SELECT DISTINCT action FROM journal UNION SELECT DISTINCT 'depot.' || resultat FROM depot ORDER BY 1"
+        f"SELECT DISTINCT action FROM {JOURNAL} UNION SELECT DISTINCT 'depot.' || resultat FROM {DEPOT} ORDER BY 1"
     ).fetchall()
     return [r[0] for r in rows]

@@ -24,9 +24,9 @@ from core.clock import maintenant
 from data.store import transaction
 from data.uploads import (ANNULATION, PREVIEW_SQL, Outcome, UploadMeta, classify_values, insert_depot,
                           apply_values, archive_current, fingerprint_sql)
+from data.registre import DEPOT, JOURNAL, VALEUR, VALEUR_HISTORIQUE
 
 ACTION_ANNULATION = "depot.annulation"  # journal action of an undo
-STATUTS = {"nouvelle": "nouvelle", "revisee": "révisée", "inchangee": "inchangée"}
 
 
 @dataclass
@@ -73,9 +73,9 @@ def empreinte_actuelle(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> str:
     store.register(con, "empreinte_arrow", batch)
     try:
         return con.execute(fingerprint_sql(
-            """(SELECT l.territoire, l.indicateur, l.trimestre, v.revision AS ancienne_revision
+            f"""(SELECT l.territoire, l.indicateur, l.trimestre, v.revision AS ancienne_revision
                 FROM (SELECT territoire, indicateur, trimestre FROM empreinte_arrow) l
-                LEFT JOIN valeur v USING (territoire, indicateur, trimestre))""")).fetchall()[0][0]
+                LEFT JOIN {VALEUR} v USING (territoire, indicateur, trimestre))""")).fetchall()[0][0]
     finally:
         store.unregister(con, "empreinte_arrow")
 
@@ -155,8 +155,8 @@ def historique(con: duckdb.DuckDBPyConnection, personne: Personne, territoire: s
                                     ELSE list_intersect(d.territoires, ?::VARCHAR[]) END, ', ') AS territoires,
                {counts},
                j.qui AS annule_par, j.quand AS annule_le
-        FROM depot d
-        LEFT JOIN journal j ON j.action = ? AND j.objet = CAST(d.id AS VARCHAR)
+        FROM {DEPOT} d
+        LEFT JOIN {JOURNAL} j ON j.action = ? AND j.objet = CAST(d.id AS VARCHAR)
         WHERE {where}
         ORDER BY d.recu_le DESC, d.id DESC LIMIT ?
         """,
@@ -177,7 +177,7 @@ class DetailDepot:
 def detail(con: duckdb.DuckDBPyConnection, depot_id: int, personne: Personne) -> DetailDepot:
     """The detail of one upload. Outside the national team: only its values and revisions of the
     person's territory, and its problems only if it touched no other territory."""
-    rows = con.execute("SELECT * FROM depot WHERE id = ?", [depot_id]).df()
+    rows = con.execute(f"SELECT * FROM {DEPOT} WHERE id = ?", [depot_id]).df()
     if rows.empty:
         raise DepotRefuse(f"Le dépôt n° {depot_id} n'existe pas.")
     depot = rows.iloc[0].to_dict()
@@ -187,23 +187,23 @@ def detail(con: duckdb.DuckDBPyConnection, depot_id: int, personne: Personne) ->
         raise DepotRefuse("Vous ne pouvez pas consulter ce dépôt.")
     scope = None if personne.est_national else mine
     valeurs = con.execute(
-        """
+        f"""
         SELECT * FROM (
-            SELECT territoire, indicateur, trimestre, valeur, revision, true AS courante FROM valeur WHERE depot_id = ?
+            SELECT territoire, indicateur, trimestre, valeur, revision, true AS courante FROM {VALEUR} WHERE depot_id = ?
             UNION ALL
-            SELECT territoire, indicateur, trimestre, valeur, revision, false FROM valeur_historique WHERE depot_id = ?)
+            SELECT territoire, indicateur, trimestre, valeur, revision, false FROM {VALEUR_HISTORIQUE} WHERE depot_id = ?)
         WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], territoire)
         ORDER BY territoire, indicateur, trimestre
         """,
         [depot_id, depot_id, scope, scope],
     ).df()
     revisions = con.execute(
-        """
+        f"""
         SELECT h.territoire, h.indicateur, h.trimestre, h.valeur AS ancienne, n.valeur AS nouvelle,
                h.utilisateur AS ancien_utilisateur, h.enregistre_le AS ancien_le
-        FROM valeur_historique h
-        JOIN (SELECT territoire, indicateur, trimestre, valeur, revision, depot_id FROM valeur
-              UNION ALL SELECT territoire, indicateur, trimestre, valeur, revision, depot_id FROM valeur_historique) n
+        FROM {VALEUR_HISTORIQUE} h
+        JOIN (SELECT territoire, indicateur, trimestre, valeur, revision, depot_id FROM {VALEUR}
+              UNION ALL SELECT territoire, indicateur, trimestre, valeur, revision, depot_id FROM {VALEUR_HISTORIQUE}) n
           ON (n.territoire, n.indicateur, n.trimestre) = (h.territoire, h.indicateur, h.trimestre)
          AND n.revision = h.revision + 1 AND n.depot_id = ?
         WHERE h.remplacee_par_depot = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], h.territoire))
@@ -244,7 +244,7 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
         raise DepotRefuse("Seul un administrateur national peut annuler un dépôt.")
     with transaction(con):
         rows = con.execute(
-            "SELECT type_fichier, resultat, territoires FROM depot WHERE id = ?", [depot_id]
+            f"SELECT type_fichier, resultat, territoires FROM {DEPOT} WHERE id = ?", [depot_id]
         ).fetchall()
         if not rows:
             raise DepotRefuse(f"Le dépôt n° {depot_id} n'existe pas.")
@@ -256,32 +256,32 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
         if kind != "values":
             raise DepotRefuse("Seuls les dépôts de valeurs trimestrielles s'annulent ici.")
         done = con.execute(
-            "SELECT qui, quand FROM journal WHERE action = ? AND objet = ?", [ACTION_ANNULATION, str(depot_id)]
+            f"SELECT qui, quand FROM {JOURNAL} WHERE action = ? AND objet = ?", [ACTION_ANNULATION, str(depot_id)]
         ).fetchall()
         if done:
             raise DepotRefuse(f"Ce dépôt a déjà été annulé par {done[0][0]} le {done[0][1]:%d/%m/%Y %H:%M}.")
         con.execute(
-            """
+            f"""
             CREATE OR REPLACE TEMP TABLE a_restaurer AS
             SELECT h.territoire, h.indicateur, h.trimestre, h.valeur, h.commentaire, h.source
-            FROM valeur_historique h
-            JOIN valeur v USING (territoire, indicateur, trimestre)
+            FROM {VALEUR_HISTORIQUE} h
+            JOIN {VALEUR} v USING (territoire, indicateur, trimestre)
             WHERE h.remplacee_par_depot = ? AND v.depot_id = ? AND h.revision = v.revision - 1
             """,
             [depot_id, depot_id],
         )
         restaurees = con.execute("SELECT count(*) FROM a_restaurer").fetchall()[0][0]
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE a_retirer AS
-               SELECT v.territoire, v.indicateur, v.trimestre FROM valeur v WHERE v.depot_id = ? AND NOT EXISTS (
-                   SELECT 1 FROM valeur_historique h WHERE h.remplacee_par_depot = ?
+            f"""CREATE OR REPLACE TEMP TABLE a_retirer AS
+               SELECT v.territoire, v.indicateur, v.trimestre FROM {VALEUR} v WHERE v.depot_id = ? AND NOT EXISTS (
+                   SELECT 1 FROM {VALEUR_HISTORIQUE} h WHERE h.remplacee_par_depot = ?
                    AND (h.territoire, h.indicateur, h.trimestre) = (v.territoire, v.indicateur, v.trimestre))""",
             [depot_id, depot_id],
         )
         retirees = con.execute("SELECT count(*) FROM a_retirer").fetchall()[0][0]
         modifiees = con.execute(
-            """SELECT count(DISTINCT (h.territoire, h.indicateur, h.trimestre)) FROM valeur_historique h
-               JOIN valeur v USING (territoire, indicateur, trimestre)
+            f"""SELECT count(DISTINCT (h.territoire, h.indicateur, h.trimestre)) FROM {VALEUR_HISTORIQUE} h
+               JOIN {VALEUR} v USING (territoire, indicateur, trimestre)
                WHERE h.remplacee_par_depot = ? AND v.depot_id IS DISTINCT FROM ?""",
             [depot_id, depot_id],
         ).fetchall()[0][0]
@@ -293,8 +293,8 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
                                0, [details])
         archive_current(con, "a_restaurer", now, new_id)
         con.execute(  # the undo's upload (new_id) has the person undoing as author
-            """
-            UPDATE valeur v SET valeur = a.valeur, commentaire = a.commentaire, source = a.source,
+            f"""
+            UPDATE {VALEUR} v SET valeur = a.valeur, commentaire = a.commentaire, source = a.source,
                    revision = v.revision + 1, depot_id = ?, enregistre_le = ?
             FROM a_restaurer a
             WHERE (v.territoire, v.indicateur, v.trimestre) = (a.territoire, a.indicateur, a.trimestre)
@@ -304,7 +304,7 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
         # withdrawn: the current row goes to the history, replaced by this undo, then leaves valeur
         archive_current(con, "a_retirer", now, new_id)
         con.execute(
-            """DELETE FROM valeur v USING a_retirer r
+            f"""DELETE FROM {VALEUR} v USING a_retirer r
                WHERE (v.territoire, v.indicateur, v.trimestre) = (r.territoire, r.indicateur, r.trimestre)"""
         )
         con.execute("DROP TABLE a_restaurer")

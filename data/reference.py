@@ -11,6 +11,7 @@ import duckdb
 
 from data.config import REFERENCE_DIR
 from core.clock import maintenant
+from data.registre import COLLECTIVITE, INDICATEUR, METADONNEE, TERRITOIRE, TERRITOIRE_HISTORIQUE
 
 if TYPE_CHECKING:  # pydantic only when the catalogue is read (a new store), not on every connection
     from data.models import Indicateur
@@ -26,8 +27,8 @@ POPULATION_MILLESIME = "2017"
 def ensure_loaded(con: duckdb.DuckDBPyConnection) -> None:
     """Load whatever reference table is still empty, in one transaction."""
     counts = con.execute(
-        "SELECT (SELECT count(*) FROM indicateur), (SELECT count(*) FROM collectivite),"
-        " (SELECT count(*) FROM territoire)"
+        f"SELECT (SELECT count(*) FROM {INDICATEUR}), (SELECT count(*) FROM {COLLECTIVITE}),"
+        f" (SELECT count(*) FROM {TERRITOIRE})"
     ).fetchall()[0]
     if all(counts):
         return
@@ -40,7 +41,7 @@ def ensure_loaded(con: duckdb.DuckDBPyConnection) -> None:
         if not counts[2]:
             load_initial_territories(con)
         con.execute(
-            "INSERT INTO metadonnee VALUES ('cree_le', ?), ('demo', 'non'), ('version_donnees', '1'),"
+            f"INSERT INTO {METADONNEE} VALUES ('cree_le', ?), ('demo', 'non'), ('version_donnees', '1'),"
             " ('millesime_population', ?) ON CONFLICT DO NOTHING",
             [maintenant().isoformat(timespec="seconds"), POPULATION_MILLESIME],
         )
@@ -73,13 +74,13 @@ def load_indicators(con: duckdb.DuckDBPyConnection) -> None:
     """The indicator catalogue of data/reference/indicateurs.csv."""
     read_catalogue()
     con.execute(
-        """
-        INSERT INTO indicateur
+        f"""
+        INSERT INTO {INDICATEUR}
         SELECT code, libelle, definition, unite, nature, sens, axe, priorite, source,
                CASE WHEN composantes IS NULL THEN NULL ELSE string_split(composantes, ',') END,
                numerateur, denominateur, ordre
         FROM read_csv(?, delim = ';', header = true, all_varchar = false, quote = '"',
-                      types = {'ordre': 'INTEGER', 'axe': 'INTEGER'})
+                      types = {{'ordre': 'INTEGER', 'axe': 'INTEGER'}})
         """,
         [str(INDICATEURS_CSV)],
     )
@@ -88,8 +89,8 @@ def load_indicators(con: duckdb.DuckDBPyConnection) -> None:
 def load_collectivites(con: duckdb.DuckDBPyConnection) -> None:
     """Every commune, EPCI, département and région with its population."""
     con.execute(
-        """
-        INSERT INTO collectivite
+        f"""
+        INSERT INTO {COLLECTIVITE}
         SELECT code, niveau, nom, nature, departement, region, epci, TRY_CAST(population AS BIGINT)
         FROM read_csv(?, delim = ';', header = true, all_varchar = true, quote = '"')
         """,
@@ -135,7 +136,7 @@ def upsert_territories(
         covered AS (
             SELECT DISTINCT lot.code, c.code AS commune, c.population, c.departement, c.region
             FROM lot, unnest(lot.codes) AS u(member)
-            JOIN collectivite c ON c.niveau = 'commune'
+            JOIN {COLLECTIVITE} c ON c.niveau = 'commune'
              AND (c.code = u.member OR c.epci = u.member OR c.departement = u.member)
         ),
         agg AS (
@@ -152,31 +153,31 @@ def upsert_territories(
                coalesce(agg.regions, []::VARCHAR[]) AS regions,
                agg.population, coalesce(lot.actif, ex.actif, true) AS actif
         FROM lot
-        LEFT JOIN collectivite ref ON ref.code = lot.code AND ref.niveau <> 'region'
-        LEFT JOIN territoire ex ON ex.code = lot.code
+        LEFT JOIN {COLLECTIVITE} ref ON ref.code = lot.code AND ref.niveau <> 'region'
+        LEFT JOIN {TERRITOIRE} ex ON ex.code = lot.code
         LEFT JOIN agg ON agg.code = lot.code
         """
     )
     changed = con.execute(
-        """
-        SELECT count(*) FROM lot_territoire_calc n JOIN territoire t USING (code)
+        f"""
+        SELECT count(*) FROM lot_territoire_calc n JOIN {TERRITOIRE} t USING (code)
         WHERE (n.nom, n.type, n.vague, n.membres, n.actif) IS DISTINCT FROM (t.nom, t.type, t.vague, t.membres, t.actif)
         """
     ).fetchall()[0][0]
     added = con.execute(
-        "SELECT count(*) FROM lot_territoire_calc n ANTI JOIN territoire t USING (code)"
+        f"SELECT count(*) FROM lot_territoire_calc n ANTI JOIN {TERRITOIRE} t USING (code)"
     ).fetchall()[0][0]
     con.execute(
-        """
-        INSERT INTO territoire_historique
-        SELECT t.*, ?, ? FROM territoire t JOIN lot_territoire_calc n USING (code)
+        f"""
+        INSERT INTO {TERRITOIRE_HISTORIQUE}
+        SELECT t.*, ?, ? FROM {TERRITOIRE} t JOIN lot_territoire_calc n USING (code)
         WHERE (n.nom, n.type, n.vague, n.membres, n.actif) IS DISTINCT FROM (t.nom, t.type, t.vague, t.membres, t.actif)
         """,
         [now, depot_id],
     )
     con.execute(
-        """
-        UPDATE territoire t SET nom = n.nom, type = n.type, vague = n.vague, membres = n.membres,
+        f"""
+        UPDATE {TERRITOIRE} t SET nom = n.nom, type = n.type, vague = n.vague, membres = n.membres,
                departements = n.departements, regions = n.regions, population = n.population,
                actif = n.actif, revision = t.revision + 1, depot_id = ?, utilisateur = ?, enregistre_le = ?
         FROM lot_territoire_calc n
@@ -186,11 +187,11 @@ def upsert_territories(
         [depot_id, user, now],
     )
     con.execute(
-        """
-        INSERT INTO territoire
+        f"""
+        INSERT INTO {TERRITOIRE}
         SELECT n.code, n.nom, n.type, n.vague, n.membres, n.departements, n.regions, n.population,
                n.actif, 1, ?, ?, ?
-        FROM lot_territoire_calc n ANTI JOIN territoire t USING (code)
+        FROM lot_territoire_calc n ANTI JOIN {TERRITOIRE} t USING (code)
         """,
         [depot_id, user, now],
     )

@@ -8,7 +8,7 @@ import duckdb
 
 from data import store
 from core.clock import maintenant
-from data.registre import ENREGISTRE
+from data.registre import CIBLE, CIBLE_HISTORIQUE, DEPOT, ENREGISTRE, FEUILLE_DE_ROUTE
 from data.store import transaction
 from data.uploads import Outcome, UploadMeta, DryRun, insert_depot
 
@@ -26,7 +26,7 @@ def apply_roadmap(
             now = maintenant()
             con.execute("CREATE OR REPLACE TEMP TABLE lot AS SELECT * FROM lot_arrow")
             con.execute(
-                """
+                f"""
                 CREATE OR REPLACE TEMP TABLE lot_classe AS
                 SELECT l.*, f.id AS feuille_id,
                        CASE WHEN c.cible IS NULL THEN 'nouvelle'
@@ -34,8 +34,8 @@ def apply_roadmap(
                                  IS NOT DISTINCT FROM (l.valeur_base, l.periode_base, l.cible, l.jalon_an1)
                             THEN 'inchangee' ELSE 'revisee' END AS statut
                 FROM lot l
-                LEFT JOIN feuille_de_route f ON (f.territoire, f.debut, f.fin) = (l.territoire, l.debut, l.fin)
-                LEFT JOIN cible c ON c.feuille_id = f.id AND c.indicateur = l.indicateur
+                LEFT JOIN {FEUILLE_DE_ROUTE} f ON (f.territoire, f.debut, f.fin) = (l.territoire, l.debut, l.fin)
+                LEFT JOIN {CIBLE} c ON c.feuille_id = f.id AND c.indicateur = l.indicateur
                 """
             )
             counts = dict(con.execute("SELECT statut, count(*) FROM lot_classe GROUP BY 1").fetchall())
@@ -48,30 +48,30 @@ def apply_roadmap(
                 raise DryRun(outcome)
             depot_id = insert_depot(con, meta, ENREGISTRE, outcome, 0, [])
             con.execute(
-                """
-                INSERT INTO feuille_de_route
+                f"""
+                INSERT INTO {FEUILLE_DE_ROUTE}
                 SELECT nextval('feuille_id_seq'), territoire, debut, fin, ?, ?, ?
                 FROM (SELECT DISTINCT territoire, debut, fin FROM lot_classe WHERE feuille_id IS NULL)
                 """,
                 [depot_id, meta.utilisateur, now],
             )
             con.execute(
-                """
-                UPDATE lot_classe l SET feuille_id = f.id FROM feuille_de_route f
+                f"""
+                UPDATE lot_classe l SET feuille_id = f.id FROM {FEUILLE_DE_ROUTE} f
                 WHERE l.feuille_id IS NULL AND (f.territoire, f.debut, f.fin) = (l.territoire, l.debut, l.fin)
                 """
             )
             con.execute(
-                """
-                INSERT INTO cible_historique
-                SELECT c.*, ?, ? FROM cible c JOIN lot_classe l ON l.feuille_id = c.feuille_id
+                f"""
+                INSERT INTO {CIBLE_HISTORIQUE}
+                SELECT c.*, ?, ? FROM {CIBLE} c JOIN lot_classe l ON l.feuille_id = c.feuille_id
                  AND l.indicateur = c.indicateur WHERE l.statut = 'revisee'
                 """,
                 [now, depot_id],
             )
             con.execute(
-                """
-                UPDATE cible c SET valeur_base = l.valeur_base, periode_base = l.periode_base, cible = l.cible,
+                f"""
+                UPDATE {CIBLE} c SET valeur_base = l.valeur_base, periode_base = l.periode_base, cible = l.cible,
                        jalon_an1 = l.jalon_an1, revision = c.revision + 1, depot_id = ?, utilisateur = ?,
                        enregistre_le = ?
                 FROM lot_classe l WHERE l.statut = 'revisee' AND l.feuille_id = c.feuille_id AND l.indicateur = c.indicateur
@@ -79,8 +79,8 @@ def apply_roadmap(
                 [depot_id, meta.utilisateur, now],
             )
             con.execute(
-                """
-                INSERT INTO cible
+                f"""
+                INSERT INTO {CIBLE}
                 SELECT feuille_id, indicateur, valeur_base, periode_base, cible, jalon_an1, 1, ?, ?, ?
                 FROM lot_classe WHERE statut = 'nouvelle'
                 """,
@@ -110,7 +110,7 @@ def apply_territories(
             outcome.nouvelles, outcome.revisees, outcome.inchangees = (
                 counts["nouvelles"], counts["revisees"], counts["inchangees"])
             con.execute(
-                "UPDATE depot SET nb_nouvelles = ?, nb_revisees = ?, nb_inchangees = ? WHERE id = ?",
+                f"UPDATE {DEPOT} SET nb_nouvelles = ?, nb_revisees = ?, nb_inchangees = ? WHERE id = ?",
                 [outcome.nouvelles, outcome.revisees, outcome.inchangees, depot_id],
             )
             if dry_run:

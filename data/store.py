@@ -21,6 +21,7 @@ from data.config import DUCKDB_CONFIG, resolve_db_path
 from core.errors import BaseInaccessible, BaseOccupee
 from core.clock import maintenant
 from core.parameters import ATTENTE_BASE_OCCUPEE_S
+from data.registre import JOURNAL, METADONNEE
 
 WAIT_ENV_VAR = "LDA_ATTENTE_BASE_S"
 WRITE_LOCK = threading.RLock()  # serialises writers inside one process (Streamlit sessions)
@@ -131,14 +132,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str, default: str | None = None) -> str | None:
     """A value of the metadonnee table."""
-    rows = con.execute("SELECT valeur FROM metadonnee WHERE cle = ?", [key]).fetchall()
+    rows = con.execute(f"SELECT valeur FROM {METADONNEE} WHERE cle = ?", [key]).fetchall()
     return rows[0][0] if rows else default
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     """Set a value of the metadonnee table."""
     con.execute(
-        "INSERT INTO metadonnee VALUES (?, ?) ON CONFLICT (cle) DO UPDATE SET valeur = excluded.valeur",
+        f"INSERT INTO {METADONNEE} VALUES (?, ?) ON CONFLICT (cle) DO UPDATE SET valeur = excluded.valeur",
         [key, value],
     )
 
@@ -146,10 +147,10 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
     """Every write changes the data version, which the dashboard's caches are keyed on."""
     con.execute(
-        """
-        INSERT INTO metadonnee
+        f"""
+        INSERT INTO {METADONNEE}
         SELECT 'version_donnees', CAST(coalesce(max(TRY_CAST(valeur AS BIGINT)), 0) + 1 AS VARCHAR)
-        FROM metadonnee WHERE cle = 'version_donnees'
+        FROM {METADONNEE} WHERE cle = 'version_donnees'
         UNION ALL SELECT 'modifiee_le', ?
         ON CONFLICT (cle) DO UPDATE SET valeur = excluded.valeur
         """,
@@ -170,7 +171,7 @@ def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
 def journal(con: duckdb.DuckDBPyConnection, who: str, action: str, obj: str | None, details: str | None) -> None:
     """Append to the audit journal (inside the caller's transaction)."""
     con.execute(
-        "INSERT INTO journal VALUES (nextval('journal_id_seq'), ?, ?, ?, ?, ?)",
+        f"INSERT INTO {JOURNAL} VALUES (nextval('journal_id_seq'), ?, ?, ?, ?, ?)",
         [maintenant(), who, action, obj, details],
     )
 

@@ -12,9 +12,10 @@ import duckdb
 
 from data import store
 from core.clock import maintenant
-from data.registre import ANNULATION  # the depot row written by an undo (data/preview.py)
+from data.registre import ANNULATION, DEPOT, VALEUR, VALEUR_HISTORIQUE  # ANNULATION: the depot row of an undo
 from data.store import transaction
 from core import quarters
+from core.formatting import figure
 from core.parameters import ANCIENNETE_REVISION_TRIMESTRES, FACTEUR_SAUT_TRIMESTRIEL, PLAFOND_PROBLEMES, SEUIL_SAUT_TRIMESTRIEL
 
 if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
@@ -79,7 +80,7 @@ class Outcome:
 def insert_depot(con, meta: UploadMeta, resultat: str, outcome: Outcome, n_errors: int, problems: list[dict]) -> int:
     depot_id = con.execute("SELECT nextval('depot_id_seq')").fetchall()[0][0]
     con.execute(
-        "INSERT INTO depot VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO {DEPOT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [depot_id, meta.fichier, meta.sha256, meta.type_fichier, meta.disposition, meta.utilisateur,
          maintenant(), resultat, meta.nb_lignes, outcome.nouvelles, outcome.revisees,
          outcome.inchangees, outcome.non_renseignees, n_errors, max(outcome.warning_count, len(outcome.warnings)),
@@ -124,7 +125,7 @@ def classify_values(con: duckdb.DuckDBPyConnection, territories: list[str] | Non
     if territories is None:
         territories = [t for (t,) in con.execute("SELECT DISTINCT territoire FROM lot").fetchall()]
     stored = bool(con.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM valeur WHERE territoire IN (SELECT unnest($t::VARCHAR[])) LIMIT 1)",
+        f"SELECT count(*) FROM (SELECT 1 FROM {VALEUR} WHERE territoire IN (SELECT unnest($t::VARCHAR[])) LIMIT 1)",
         {"t": territories},
     ).fetchall()[0][0])
     if not stored:
@@ -148,8 +149,8 @@ def classify_values(con: duckdb.DuckDBPyConnection, territories: list[str] | Non
                    d.utilisateur AS ancien_utilisateur, v.enregistre_le AS ancien_le,
                    v.commentaire AS ancien_commentaire,
                    v.valeur = l.valeur AND {COMMENTAIRE_CHANGE} AS commentaire_seul
-            FROM lot l LEFT JOIN valeur v USING (territoire, indicateur, trimestre)
-            LEFT JOIN depot d ON d.id = v.depot_id)
+            FROM lot l LEFT JOIN {VALEUR} v USING (territoire, indicateur, trimestre)
+            LEFT JOIN {DEPOT} d ON d.id = v.depot_id)
         """
     )
     return True
@@ -174,6 +175,9 @@ COMMENTAIRE_CHANGE = f"coalesce({_text_changed('commentaire')} OR {_text_changed
 _JUMP = (f"{{precedent}} IS NOT NULL AND greatest(c.valeur, {{precedent}}) >= {SEUIL_SAUT_TRIMESTRIEL}"
          f" AND (c.valeur > {FACTEUR_SAUT_TRIMESTRIEL} * {{precedent}} OR c.valeur * {FACTEUR_SAUT_TRIMESTRIEL} < {{precedent}})")
 
+# figures in the warnings' messages as they have always read: an ASCII minus, nothing where none
+_IN_MESSAGES = {"minus": "-", "missing": ""}
+
 
 def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_stored: bool,
                     any_revised: bool, cles: str = "lot") -> tuple[list[dict], int]:
@@ -193,7 +197,7 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
             SELECT c.cle, c.valeur, coalesce(lp.valeur, v.valeur) AS precedent, c.ti - 1 AS ti_precedent
             FROM lot c
             LEFT JOIN lot lp ON lp.cle = c.cle - 1
-            LEFT JOIN valeur v ON lp.cle IS NULL AND v.territoire = c.territoire AND v.indicateur = c.indicateur
+            LEFT JOIN {VALEUR} v ON lp.cle IS NULL AND v.territoire = c.territoire AND v.indicateur = c.indicateur
                  AND v.trimestre = {quarters.sql_from_index("c.ti - 1")}
             WHERE {_JUMP.format(precedent="coalesce(lp.valeur, v.valeur)")}
             """
@@ -216,9 +220,10 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
             ORDER BY l.ligne, l.colonne, l.indicateur LIMIT {PLAFOND_PROBLEMES}"""
     ).fetchall() if total else []:
         warnings.append({
-            "code": "saut-trimestriel", "ligne": ligne, "colonne": colonne, "valeur": _num(valeur),
+            "code": "saut-trimestriel", "ligne": ligne, "colonne": colonne, "valeur": figure(valeur, 2, **_IN_MESSAGES),
             "params": {"sens": "multipliée" if valeur > precedent else "divisée",
-                       "facteur": _num(FACTEUR_SAUT_TRIMESTRIEL), "precedent": _num(precedent),
+                       "facteur": figure(FACTEUR_SAUT_TRIMESTRIEL, 2, **_IN_MESSAGES),
+                       "precedent": figure(precedent, 2, **_IN_MESSAGES),
                        "trimestre_precedent": tprec},
         })
     if not any_revised:
@@ -231,19 +236,11 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
         [oldest],
     ).fetchall():
         warnings.append({
-            "code": "revision-ancienne", "ligne": ligne, "colonne": colonne, "valeur": _num(valeur),
-            "params": {"trimestre": trimestre, "ancienne": _num(ancienne), "nouvelle": _num(valeur)},
+            "code": "revision-ancienne", "ligne": ligne, "colonne": colonne, "valeur": figure(valeur, 2, **_IN_MESSAGES),
+            "params": {"trimestre": trimestre, "ancienne": figure(ancienne, 2, **_IN_MESSAGES),
+                       "nouvelle": figure(valeur, 2, **_IN_MESSAGES)},
         })
     return warnings, total
-
-
-def _num(x: float) -> str:
-    """French display of a number in messages."""
-    if x is None:
-        return ""
-    if float(x).is_integer():
-        return f"{int(x):,}".replace(",", "\u202f")
-    return f"{x:,.2f}".replace(",", "\u202f").replace(".", ",")
 
 
 def apply_values(
@@ -296,7 +293,7 @@ def apply_values(
                 _revise(con, depot_id, meta, now)
             con.execute(  # the author is the upload's (depot.utilisateur)
                 f"""
-                INSERT INTO valeur ({VALEUR_COLUMNS})
+                INSERT INTO {VALEUR} ({VALEUR_COLUMNS})
                 SELECT territoire, indicateur, trimestre, valeur, commentaire, source, 1, ?, ?
                 FROM lot_classe WHERE statut = 'nouvelle'
                 """,
@@ -320,8 +317,8 @@ def _revise(con: duckdb.DuckDBPyConnection, depot_id: int, meta: UploadMeta, now
     archive_current(con, "(SELECT territoire, indicateur, trimestre FROM lot_classe WHERE statut = 'revisee')",
                     now, depot_id)
     con.execute(
-        """
-        UPDATE valeur v SET valeur = l.valeur,
+        f"""
+        UPDATE {VALEUR} v SET valeur = l.valeur,
                -- a new number takes the file's comment and source; a comment revision keeps the
                -- stored source when the file gives none (and the stored comment likewise)
                commentaire = CASE WHEN l.commentaire_seul THEN coalesce(l.commentaire, v.commentaire) ELSE l.commentaire END,
@@ -346,11 +343,11 @@ def archive_current(con: duckdb.DuckDBPyConnection, keys: str, now: dt.datetime,
     the upload that had stored it."""
     con.execute(
         f"""
-        INSERT INTO valeur_historique
+        INSERT INTO {VALEUR_HISTORIQUE}
         SELECT v.territoire, v.indicateur, v.trimestre, v.valeur, v.commentaire, v.source, v.revision,
                v.depot_id, coalesce(d.utilisateur, 'inconnu'), v.enregistre_le, ?, ?
-        FROM valeur v JOIN {keys} k USING (territoire, indicateur, trimestre)
-        LEFT JOIN depot d ON d.id = v.depot_id
+        FROM {VALEUR} v JOIN {keys} k USING (territoire, indicateur, trimestre)
+        LEFT JOIN {DEPOT} d ON d.id = v.depot_id
         """,
         [now, depot_id],
     )

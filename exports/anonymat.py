@@ -43,7 +43,3 @@ class Noms:
         if self.anonymise:
             raise KeyError(f"territoire hors du périmètre anonymisé : {code}")
         return code
-
-    def avec_code(self, code) -> str:
-        """"Amiens (80021)", or the anonymous label alone."""
-        return self(code) if self.anonymise else f"{self(code)} ({code})"

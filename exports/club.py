@@ -11,31 +11,27 @@ from __future__ import annotations
 import pandas as pd
 
 from data.access import Personne
-from exports import carte as carte_geo
 from exports import definitions
 from exports import focus as focus_mod
 from exports.anonymat import ORDRE_ANONYMAT
+from exports.contenu import (BLEU, DEFINITIONS_NOTE, GRIS, METHODE_STATUTS, diapo_carte, diapo_chiffres_cles, notes,
+                             territoires)
 from exports.modele import (BARRES, BARRES_EMPILEES, COLONNES_EMPILEES, FORMAT_ENTIER, FORMAT_POURCENT, MENTION_DEMO,
                             SOURCE, Carte, Cartes, Deck, Diapo, ExportImpossible, Graphique, Serie, Tableau,
                             Texte)
 from exports.perimetre import Donnees, Perimetre, donnees
-from exports.texte import nombre, pluriel, pourcent, signe
+from exports.texte import pluriel
 from indicators import noms, status
 from core import quarters
+from core.formatting import headline, number, percent
 from indicators import views
-from core.parameters import TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
 
 TITRE = "Logement d'abord — Club des territoires"
-BLEU, ROUGE, GRIS = "#000091", "#E1000F", "#666666"
 # Reporting classes per territory and quarter, from its completeness rate.
 COMPLETUDE = (("Déclaration complète", "#18753C"), ("Déclaration partielle", "#B34000"),
               ("Aucune valeur", "#CE0500"))
 FOCUS_MAX = 12  # focus slides in one deck
-DEFINITIONS_NOTE = ("Les définitions du catalogue des indicateurs (data/reference/indicateurs.csv), les mêmes que sur "
-                    "la page « Indicateurs et méthode ».")
-METHODE_STATUTS = (f"Seuils : « en retard » sous {nombre(TOLERANCE_RETARD * 100, 0)} % du chemin attendu, "
-                   f"au-delà de {nombre(TOLERANCE_DEPASSEMENT * 100, 0)} % du plafond attendu pour un flux à réduire "
-                   "(core/parameters.py, les mêmes que la page « Indicateurs et méthode »).")
+
 
 
 def construire(con, at: str | None = None, perimetre: Perimetre = Perimetre(), *, anonymiser: bool = False,
@@ -51,7 +47,7 @@ def construire(con, at: str | None = None, perimetre: Perimetre = Perimetre(), *
         raise ExportImpossible(f"Territoire de focus hors du périmètre : « {outside[0]} ».")
     label = quarters.label(d.at)
     deck = Deck(titre=TITRE, trimestre=label, date_donnees=d.date_donnees, source=SOURCE, demo=d.demo)
-    deck.diapos = [_titre(d, reunion), _chiffres_cles(d), _avancement(d), _statuts(d), _carte(d),
+    deck.diapos = [_titre(d, reunion), diapo_chiffres_cles(d), _avancement(d), _statuts(d), diapo_carte(d),
                    _priorites_axes(d), _completude(d)]
     deck.diapos += [focus_mod.diapo_focus(con, d, code, person) for code in focus]
     deck.diapos += _definitions(d)
@@ -62,66 +58,28 @@ def construire(con, at: str | None = None, perimetre: Perimetre = Perimetre(), *
     return deck
 
 
-def _territoires(d: Donnees, n: int | None = None) -> str:
-    n = len(d.territoires) if n is None else n
-    return pluriel(n, "territoire")
-
-
-def _notes(*lines: str) -> str:
-    return "\n".join(line for line in lines if line)
-
-
 def _titre(d: Donnees, reunion: str) -> Diapo:
     reporting = d.deposants
     resume = views.resume(d.progression)
     scope = d.perimetre.description(len(d.territoires), d.noms.anonymise)
     cards = Cartes((
-        Carte("Territoires du périmètre", nombre(len(d.territoires)), (scope,)),
-        Carte(f"Ayant déposé pour le {quarters.label(d.at)}", nombre(reporting),
-              (f"sur {_territoires(d)}",)),
-        Carte("Objectifs suivis", nombre(resume["objectifs"]), ("couples territoire × indicateur avec une cible",)),
-        Carte("Objectifs en retard", nombre(resume["en_retard"]),
-              (f"dont {nombre(resume['en_retard_incomplets'])} sur des déclarations incomplètes",),
+        Carte("Territoires du périmètre", headline(len(d.territoires)), (scope,)),
+        Carte(f"Ayant déposé pour le {quarters.label(d.at)}", headline(reporting),
+              (f"sur {territoires(d)}",)),
+        Carte("Objectifs suivis", headline(resume["objectifs"]), ("couples territoire × indicateur avec une cible",)),
+        Carte("Objectifs en retard", headline(resume["en_retard"]),
+              (f"dont {headline(resume['en_retard_incomplets'])} sur des déclarations incomplètes",),
               statut=status.EN_RETARD),
     ))
     return Diapo(
         titre=TITRE, sous_titre=" · ".join(x for x in (reunion, quarters.label(d.at), scope) if x), blocs=[cards],
-        notes=_notes(f"Trimestre de référence : {quarters.label(d.at)} (dernier trimestre complet par défaut).",
-                     f"Périmètre : {scope} ; {_territoires(d)}, dont {nombre(reporting)} ayant déposé au moins une "
+        notes=notes(f"Trimestre de référence : {quarters.label(d.at)} (dernier trimestre complet par défaut).",
+                     f"Périmètre : {scope} ; {territoires(d)}, dont {headline(reporting)} ayant déposé au moins une "
                      "valeur pour le trimestre.",
                      "Objectifs suivis : couples territoire × indicateur d'une feuille de route avec une cible ; "
                      f"« en retard » : {status.DEFINITIONS[status.EN_RETARD]}",
                      ORDRE_ANONYMAT if d.noms.anonymise else "",
                      "Données de démonstration : chiffres fictifs, à ne jamais citer." if d.demo else ""))
-
-
-def _chiffres_cles(d: Donnees) -> Diapo:
-    lib = d.catalogue.set_index("code")
-    cards, notes = [], []
-    depuis = quarters.label(d.depuis) if d.depuis else quarters.label(d.at)
-    for row in d.cles.itertuples(index=False):
-        cards.append(Carte(views.LIBELLES_COURTS[row.indicateur], nombre(row.valeur), (
-            f"Évolution à périmètre constant : {signe(row.evolution)} "
-            f"({pluriel(row.territoires_compares, 'territoire')} ayant déposé les deux trimestres)",
-            f"Cumul depuis le {depuis} : {nombre(row.cumul)}",
-            f"{pluriel(row.territoires_renseignes, 'territoire renseigné', 'territoires renseignés')}")))
-        notes.append(f"{lib.at[row.indicateur, 'libelle']} : {lib.at[row.indicateur, 'definition']} "
-                     f"(source : {lib.at[row.indicateur, 'source']}) — "
-                     f"{pluriel(row.territoires_renseignes, 'territoire')} derrière la valeur du trimestre, "
-                     f"{pluriel(row.territoires_compares, 'territoire')} derrière l'évolution.")
-    wide = d.perimetre.entier
-    return Diapo(
-        titre=f"Chiffres {'nationaux' if wide else 'clés'} du {quarters.label(d.at)}",
-        sous_titre="Ensemble des territoires actifs du programme" if wide else
-        f"Périmètre : {d.perimetre.description(len(d.territoires), d.noms.anonymise)}"
-        + ("" if d.perimetre.codes else f" ({_territoires(d)})"),
-        blocs=[Cartes(tuple(cards), par_ligne=4)],
-        notes=_notes(*notes,
-                     "Valeur du trimestre : somme des territoires " + ("" if wide else "du périmètre ")
-                     + "ayant déposé (flux ; sommes de flux).",
-                     "Évolution à périmètre constant : sur les seuls territoires ayant déposé ce trimestre et le "
-                     "précédent, pour qu'un territoire muet un trimestre ne passe pas pour une baisse.",
-                     f"Cumul : somme des trimestres depuis le début des premières feuilles de route ({depuis})."))
 
 
 def _avec_cible(d: Donnees) -> pd.DataFrame:
@@ -144,16 +102,16 @@ def _avancement(d: Donnees) -> Diapo:
         BARRES, "Réalisé et attendu à ce jour, en part des cibles cumulées", cats,
         (Serie("Réalisé cumulé", done, BLEU), Serie("Attendu à ce jour", expected, GRIS)), FORMAT_POURCENT,
         "Barres horizontales, par indicateur : réalisé cumulé et chemin attendu à ce jour, en pourcentage de la "
-        "somme des cibles. " + " ; ".join(f"{c} : réalisé {pourcent(x * 100 if x is not None else None)}"
+        "somme des cibles. " + " ; ".join(f"{c} : réalisé {percent(x * 100 if x is not None else None)}"
                                          for c, x in zip(cats, done)) + ".")
     table = Tableau(("Indicateur", "Réalisé", "Attendu", "Cible", "Territoires"), tuple(
-        (c, nombre(r.realise_total, 0), nombre(r.attendu_total, 0), nombre(r.cible_total, 0),
-         nombre(r.territoires_avancement))
+        (c, number(r.realise_total), number(r.attendu_total), number(r.cible_total),
+         headline(r.territoires_avancement))
         for c, r in zip(cats, n.itertuples(index=False))), "Tableau : réalisé, attendu à ce jour et cibles cumulés par indicateur, avec le nombre de territoires.")
     return Diapo(
         titre="Avancement vers les cibles", sous_titre=f"Feuilles de route, cumul au {quarters.label(d.at)}",
         blocs=[chart, table], largeurs=(3, 2),
-        notes=_notes("Réalisé cumulé : somme des réalisés des territoires ayant une cible sur l'indicateur (flux et "
+        notes=notes("Réalisé cumulé : somme des réalisés des territoires ayant une cible sur l'indicateur (flux et "
                      "sommes de flux), rapportée à la somme de leurs cibles ; attendu : somme des chemins attendus "
                      "à ce jour (méthode de la page « Indicateurs et méthode »).",
                      "Les territoires sans aucune valeur déposée ne comptent pas (jamais lus comme zéro).",
@@ -173,28 +131,14 @@ def _statuts(d: Donnees) -> Diapo:
     chart = Graphique(
         BARRES_EMPILEES, "Territoires par statut, par indicateur", cats, _series_statuts(comptes), FORMAT_ENTIER,
         "Barres horizontales empilées : pour chaque indicateur des feuilles de route, le nombre de territoires dans "
-        "chaque statut. " + " ; ".join(f"{status.libelle(s)} : {nombre(sum(v))}" for s, v in comptes.items()) + ".",
+        "chaque statut. " + " ; ".join(f"{status.libelle(s)} : {headline(sum(v))}" for s, v in comptes.items()) + ".",
         titre_axe="Territoires")
     return Diapo(
-        titre="Statuts des indicateurs des feuilles de route", sous_titre=f"{quarters.label(d.at)} · {_territoires(d)}",
+        titre="Statuts des indicateurs des feuilles de route", sous_titre=f"{quarters.label(d.at)} · {territoires(d)}",
         blocs=[chart],
-        notes=_notes(*(f"{status.affichage(s)} : {status.DEFINITIONS[s]}" for s in status.STATUTS), METHODE_STATUTS,
+        notes=notes(*(f"{status.affichage(s)} : {status.DEFINITIONS[s]}" for s in status.STATUTS), METHODE_STATUTS,
                      "Chaque barre compte les territoires ayant une cible sur l'indicateur "
-                     f"({_territoires(d, int(n['territoires_avec_cible'].max()) if len(n) else 0)} au plus)."))
-
-
-def _carte(d: Donnees) -> Diapo:
-    geo = carte_geo.carte(d.carte, d.noms)
-    return Diapo(
-        titre="Carte des territoires", sous_titre=f"Statut dominant au {quarters.label(d.at)} · outre-mer en encarts",
-        blocs=[geo],
-        notes=_notes("Statut dominant d'un territoire : « en retard » dès qu'un quart de ses indicateurs le sont, "
-                     "sinon le statut le plus fréquent (le moins bon en cas d'égalité), comme la carte de la page "
-                     "« Pilotage national ».",
-                     "Le symbole du statut est posé sur chaque territoire : la couleur n'est jamais seule à le dire.",
-                     " ; ".join(f"{lab} : {pluriel(c, 'territoire')}" for _s, lab, c in geo.legende if c) + ".",
-                     f"{pluriel(geo.absents, 'territoire')} sans contour connu, absent(s) de la carte." if geo.absents else "",
-                     "La carte ne porte aucun nom de territoire." if d.noms.anonymise else ""))
+                     f"({territoires(d, int(n['territoires_avec_cible'].max()) if len(n) else 0)} au plus)."))
 
 
 def _comptes_par(frame: pd.DataFrame, column: str, values) -> dict[str, tuple]:
@@ -217,14 +161,14 @@ def _priorites_axes(d: Donnees) -> Diapo:
             BARRES_EMPILEES, f"Objectifs par statut, par {name.lower()}", cats, _series_statuts(counts), FORMAT_ENTIER,
             f"Barres empilées : par {name.lower()} du plan, le nombre d'objectifs (territoire × indicateur) dans "
             "chaque statut. " + " ; ".join(
-                f"{c} : {nombre(counts[status.EN_RETARD][i])} en retard sur {nombre(sum(counts[s][i] for s in status.STATUTS))}"
+                f"{c} : {headline(counts[status.EN_RETARD][i])} en retard sur {headline(sum(counts[s][i] for s in status.STATUTS))}"
                 for i, c in enumerate(cats)) + ".", titre_axe="Objectifs"))
     return Diapo(
-        titre="Avancement par priorité et par axe", sous_titre=f"{quarters.label(d.at)} · {_territoires(d)}",
+        titre="Avancement par priorité et par axe", sous_titre=f"{quarters.label(d.at)} · {territoires(d)}",
         blocs=charts,
-        notes=_notes("Chaque barre compte les objectifs (couples territoire × indicateur avec une cible) de la "
+        notes=notes("Chaque barre compte les objectifs (couples territoire × indicateur avec une cible) de la "
                      "priorité ou de l'axe dans chaque statut, comme les filtres de la page « Pilotage national ».",
-                     METHODE_STATUTS, f"Territoires derrière les chiffres : {_territoires(d)} du périmètre."))
+                     METHODE_STATUTS, f"Territoires derrière les chiffres : {territoires(d)} du périmètre."))
 
 
 def _completude(d: Donnees) -> Diapo:
@@ -246,16 +190,16 @@ def _completude(d: Donnees) -> Diapo:
     worst, total = views.moins_complets(c, 8)
     per = worst.groupby("territoire", sort=False).agg(taux=("taux_completude", "mean"), delai=("delai_jours", "median"))
     table = Tableau(("Territoire", "Complétude moyenne", "Délai médian"), tuple(
-        (d.noms(code), pourcent(r.taux, 0), "–" if pd.isna(r.delai) else f"{nombre(r.delai, 0)} j")
+        (d.noms(code), percent(r.taux, 0), "–" if pd.isna(r.delai) else f"{number(r.delai)} j")
         for code, r in per.iterrows()), "Tableau : les territoires aux déclarations les moins complètes sur la période, complétude moyenne et délai médian.")
     return Diapo(
-        titre="Dépôts : complétude et délais", sous_titre=f"{cats[0]} – {cats[-1]} · {_territoires(d, total)}",
+        titre="Dépôts : complétude et délais", sous_titre=f"{cats[0]} – {cats[-1]} · {territoires(d, total)}",
         blocs=[chart, table], largeurs=(3, 2),
-        notes=_notes("Complétude d'un territoire pour un trimestre : indicateurs de base de sa feuille de route "
+        notes=notes("Complétude d'un territoire pour un trimestre : indicateurs de base de sa feuille de route "
                      "renseignés / attendus (méthode de la page « Indicateurs et méthode »).",
                      "Délai : jours entre la fin du trimestre et la première valeur déposée pour ce trimestre.",
                      f"Tableau : les {len(per)} territoires à la complétude moyenne la plus basse sur "
-                     f"{len(quarter_list)} trimestres, sur {_territoires(d, total)}."))
+                     f"{len(quarter_list)} trimestres, sur {territoires(d, total)}."))
 
 
 def _definitions(d: Donnees) -> list[Diapo]:
@@ -268,6 +212,6 @@ def _definitions(d: Donnees) -> list[Diapo]:
                         "Agrégation nationale : flux sommés sur les territoires ayant déposé ; stocks sur la dernière "
                         "valeur connue ; taux comme rapport des sommes, jamais une moyenne de taux.",
                         "Un trimestre non renseigné ne compte jamais pour zéro."))],
-        notes=_notes("Méthode : ../methodologie (page « Indicateurs et méthode » du tableau de bord).",
+        notes=notes("Méthode : ../methodologie (page « Indicateurs et méthode » du tableau de bord).",
                      METHODE_STATUTS, f"Population : millésime {d.millesime}." if d.millesime else "")))
     return slides

@@ -12,17 +12,17 @@ from data import reads
 from data.access import Personne
 from data.reads import TYPES_TERRITOIRE
 from exports import definitions, focus
-from exports.club import DEFINITIONS_NOTE
+from exports.contenu import BLEU, DEFINITIONS_NOTE, ROUGE
 from exports.modele import (BARRES, COLONNES, FORMAT_DECIMAL, FORMAT_POURCENT, MENTION_DEMO, SOURCE, Cartes, Deck,
                             Diapo, ExportImpossible, Graphique, Serie)
-from exports.texte import date, nombre, pluriel, pourcent
+from exports.texte import date, pluriel
 from indicators import national, noms, status
 from core import quarters
+from core.formatting import headline, percent
 from indicators import territoire as page_territoire
 
 TRAJECTOIRES = 3  # indicators with a trajectory chart
 COMPARES_MAX = 15  # territories on the comparison chart (the territory itself always among them)
-BLEU, ROUGE = "#000091", "#E1000F"
 
 
 def construire(con, territoire: str, at: str | None = None, person: Personne | None = None) -> Deck:
@@ -56,7 +56,7 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
     window = f"feuille de route {quarters.label(debut)} – {quarters.label(fin)}"
     millesime = national.population_millesime(con)
     identity = (f"{TYPES_TERRITOIRE.get(info['type'], info['type'])} · {info['vague']} · "
-                f"{nombre(info['population'])} habitants" + (f" ({millesime})" if millesime else "")
+                f"{headline(info['population'])} habitants" + (f" ({millesime})" if millesime else "")
                 + f" · {window}")
     principal = focus.indicateur_principal(prog)
     ordered = pd.concat([prog[prog["indicateur"] == principal], prog[prog["indicateur"] != principal]])
@@ -107,7 +107,7 @@ def _comparaison_completude(con, territoire: str, info, row, comp: pd.DataFrame,
     flow = row.nature in ("flux", "somme")
     what = "taux" if ratio else ("pour 100 000 habitants, par trimestre renseigné" if flow else "pour 100 000 habitants")
     mine = same[same["territoire"] == territoire]["pour_100000"]
-    said = "–" if mine.empty else (pourcent(mine.iloc[0]) if ratio else nombre(mine.iloc[0]))
+    said = "–" if mine.empty else (percent(mine.iloc[0]) if ratio else headline(mine.iloc[0]))
     chart = Graphique(
         BARRES, f"{row.libelle} : {what}", cats, (Serie(row.libelle, values, BLEU, couleurs_points=colours),), fmt,
         f"Barres horizontales : {row.libelle}, {what}, pour {pluriel(len(same), 'territoire')} du même type ; "
@@ -117,7 +117,7 @@ def _comparaison_completude(con, territoire: str, info, row, comp: pd.DataFrame,
     completeness = Graphique(
         COLONNES, "Complétude des dépôts", tuple(comp["libelle"]), (Serie("Complétude", rates, BLEU),), FORMAT_POURCENT,
         "Colonnes, par trimestre : part des indicateurs attendus effectivement déposés. "
-        + " ; ".join(f"{q} : {pourcent(v, 0)}" for q, v in zip(comp["libelle"], comp["taux_completude"])) + ".")
+        + " ; ".join(f"{q} : {percent(v, 0)}" for q, v in zip(comp["libelle"], comp["taux_completude"])) + ".")
     return Diapo(
         titre="Comparaison et complétude", sous_titre=f"Territoires du même type · {quarters.label(at)}",
         blocs=[chart, completeness], largeurs=(3, 2),

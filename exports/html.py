@@ -9,8 +9,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from core.formatting import number, percent
 from exports import modele as m
-from exports.texte import nombre
 from indicators import status
 
 CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
@@ -100,8 +100,8 @@ def _valeur(v, fmt: str) -> str:
     if v is None:
         return "–"
     if fmt == m.FORMAT_POURCENT:
-        return f"{nombre(v * 100, 1)}\u202f%"
-    return nombre(v, 1 if fmt == m.FORMAT_DECIMAL else 0)
+        return percent(v * 100, 1)
+    return number(v, 1 if fmt == m.FORMAT_DECIMAL else 0)
 
 
 def figure(g: m.Graphique) -> go.Figure:

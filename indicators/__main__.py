@@ -25,6 +25,8 @@ from core.errors import EXIT_OK, SaisieInvalide
 from core.cli import ParseurFrancais, executer
 from indicators import completeness, national, progress, status
 from core import quarters
+from core.formatting import number
+from data.registre import TERRITOIRE
 
 FORMATS = ("table", "csv", "json")
 
@@ -120,14 +122,8 @@ def _csv_cell(value) -> str:
     return str(value)
 
 
-def french_number(value, decimals: int = 1, fixed: bool = False) -> str:
-    """1234.5 -> '1 234,5'; whole numbers without decimals unless ``fixed``."""
-    value = _plain(value)
-    if value is None:
-        return ""
-    if isinstance(value, int) and not fixed:
-        return f"{value:,}".replace(",", " ")
-    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+# the terminal table's figures: plain spaces and an ASCII minus, as a terminal and a pipe expect
+TERMINAL = {"thousands": " ", "minus": "-", "missing": ""}
 
 
 def _table_cell(column: str, value) -> str:
@@ -138,11 +134,12 @@ def _table_cell(column: str, value) -> str:
     if column in QUARTER_COLUMNS and isinstance(value, str) and quarters.parse(value) == value:
         return quarters.label(value)
     if column in PERCENT_COLUMNS:
-        return french_number(float(value), fixed=True) + " %"
+        return number(_plain(float(value)), 1, **TERMINAL) + " %"
     if isinstance(value, (dt.datetime, pd.Timestamp)):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, (int, float)) or hasattr(value, "item"):
-        return french_number(value)
+        value = _plain(value)
+        return number(value, 0 if isinstance(value, int) else 1, **TERMINAL)
     return str(value)
 
 
@@ -175,7 +172,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
 def cmd_progress(con, args, at: str) -> int:
     """progress --territory CODE: one row per indicator of the territory's roadmap."""
     code = args.territory.strip()
-    found = con.execute("SELECT nom FROM territoire WHERE code = ?", [code]).fetchall()
+    found = con.execute(f"SELECT nom FROM {TERRITOIRE} WHERE code = ?", [code]).fetchall()
     if not found:
         raise SaisieInvalide(f"Territoire inconnu : « {code} ». Vérifiez le code (SIREN d'un EPCI, code INSEE "
                              "d'une commune ou d'un département).")

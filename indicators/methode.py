@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.formatting import percent, plain
 from indicators import status
 from core.parameters import LIBELLES_PARAMETRES, PARAMETRES_AFFICHES, TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
 
@@ -18,18 +19,10 @@ SENS = {"hausse": "à augmenter", "baisse": "à réduire", "neutre": "suivi sans
 
 
 
-def _nb(x: float) -> str:
-    """0.8 -> '0,8'."""
-    return f"{x:g}".replace(".", ",")
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f} %"
-
-
 def sections() -> list[tuple[str, str]]:
     """(title, markdown) of each part of the methodology, thresholds taken from parameters.py."""
     r, d = TOLERANCE_RETARD, TOLERANCE_DEPASSEMENT
+    r_pct, d_pct = (percent(x * 100, 0, space=" ") for x in (r, d))
     return [
         ("Notations", (
             "Une ligne de feuille de route donne : la fenêtre W des trimestres de `debut` à `fin` "
@@ -55,17 +48,17 @@ def sections() -> list[tuple[str, str]]:
             "- **Taux** : réalisé = 100 × somme des numérateurs / somme des dénominateurs sur les trimestres "
             "où les deux sont déposés ; avancement = 100 × (réalisé − B) / (C − B) ; projection = réalisé.")),
         ("Statut", (
-            f"Seuils appliqués : **seuil de retard {_nb(r)}** (sous {_pct(r)} du chemin attendu, un indicateur à "
-            f"augmenter est en retard) et **seuil de dépassement {_nb(d)}** (au-delà de {_pct(d)} du plafond attendu, "
+            f"Seuils appliqués : **seuil de retard {plain(r)}** (sous {r_pct} du chemin attendu, un indicateur à "
+            f"augmenter est en retard) et **seuil de dépassement {plain(d)}** (au-delà de {d_pct} du plafond attendu, "
             "un indicateur à réduire est en retard).\n\n"
             "- Flux ou somme **à augmenter** : « Atteint » si réalisé ≥ C ; sinon « Dans la trajectoire » si "
-            f"réalisé ≥ P(k) ; sinon « À surveiller » si réalisé ≥ {_nb(r)} × P(k) ; sinon « En retard ».\n"
+            f"réalisé ≥ P(k) ; sinon « À surveiller » si réalisé ≥ {plain(r)} × P(k) ; sinon « En retard ».\n"
             "- Flux ou somme **à réduire** (C est un plafond sur la fenêtre) : « Atteint » si la fenêtre est "
             "terminée et réalisé ≤ C ; sinon « Dans la trajectoire » si réalisé ≤ P(k) ; sinon "
-            f"« À surveiller » si réalisé ≤ {_nb(d)} × P(k) ; sinon « En retard ».\n"
+            f"« À surveiller » si réalisé ≤ {plain(d)} × P(k) ; sinon « En retard ».\n"
             "- Stock et taux, dans les deux sens : avec f = (réalisé − B) / (C − B) et g = (P(k) − B) / (C − B), "
             "« Atteint » si f ≥ 1 ; sinon « Dans la trajectoire » si f ≥ g ; sinon « À surveiller » si "
-            f"f ≥ {_nb(r)} × g ; sinon « En retard ».\n"
+            f"f ≥ {plain(r)} × g ; sinon « En retard ».\n"
             "- « Non renseigné » : aucune valeur sur les trimestres écoulés (m = 0).")),
         ("Agrégation nationale", (
             "- Par trimestre : les flux sont additionnés sur les territoires ayant déposé ; les stocks "
@@ -96,7 +89,7 @@ def statuts() -> pd.DataFrame:
 
 def _valeur(value) -> str:
     if isinstance(value, float):
-        return _nb(value)
+        return plain(value)
     return "heure de Paris" if value == "Europe/Paris" else str(value)
 
 

@@ -6,6 +6,7 @@ The pages show a status as icon + text (never colour alone); the colour only rei
 
 from __future__ import annotations
 
+from core.formatting import percent
 from core.parameters import TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
 
 NON_DEMARRE = "non_demarre"
@@ -51,8 +52,8 @@ COULEURS: dict[str, str] = {
 }
 
 # One sentence per status for the methodology page and the help texts, with the thresholds.
-_RETARD_PCT = f"{TOLERANCE_RETARD * 100:.0f} %"
-_DEPASSEMENT_PCT = f"{TOLERANCE_DEPASSEMENT * 100:.0f} %"
+_RETARD_PCT = percent(TOLERANCE_RETARD * 100, 0, space=" ")
+_DEPASSEMENT_PCT = percent(TOLERANCE_DEPASSEMENT * 100, 0, space=" ")
 DEFINITIONS: dict[str, str] = {
     NON_DEMARRE: "Le trimestre de référence précède la fenêtre de la feuille de route.",
     NON_RENSEIGNE: "Aucune valeur déposée sur les trimestres écoulés de la fenêtre.",

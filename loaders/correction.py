@@ -17,13 +17,13 @@ from core.parameters import TAILLE_MAX_FICHIER_MO
 from loaders.problems import Problem, Report
 from loaders.reading import XLSX_MAGIC, RawTable, csv_rows, decode, split_header
 
-LIGNE = "ligne"  # grid column holding the original line number (None for a row added in the grid)
+LINE_COLUMN = "ligne"  # grid column holding the original line number (None for a row added in the grid)
 # A cell that a spreadsheet would run as a formula; a plain signed number (+5, -3,5) is not one.
 _SIGNED_NUMBER = re.compile(r"^[+-][\d\s\u00a0\u202f.,]*$")
 
 
 @dataclass
-class Fichier:
+class FileRows:
     """A file's header and every non-blank row, with spreadsheet line numbers (header = line 1
     for a CSV; the header's row for a workbook)."""
 
@@ -40,17 +40,17 @@ class Fichier:
         return len(self.header)
 
 
-def lire(data: bytes, name: str) -> Fichier | None:
+def read_rows(data: bytes, name: str) -> FileRows | None:
     """The rows of a readable file, or None (unreadable files are not fixable in place)."""
     if len(data) > TAILLE_MAX_FICHIER_MO * 1024 * 1024:
         return None
     try:
-        return _lire(data, name)
+        return _read_rows(data, name)
     except (csv.Error, ValueError):
         return None
 
 
-def _lire(data: bytes, name: str) -> Fichier | None:
+def _read_rows(data: bytes, name: str) -> FileRows | None:
     raw = RawTable(name=name, sha256="")
     if data.startswith(XLSX_MAGIC):
         raw.container = "xlsx"
@@ -66,41 +66,41 @@ def _lire(data: bytes, name: str) -> Fichier | None:
         rows = None if body is None else csv_rows(body, raw)
     if rows is None:
         return None
-    fichier = Fichier(name, raw.header, [], raw.container, raw.separator or ";", raw.header_line)
+    source = FileRows(name, raw.header, [], raw.container, raw.separator or ";", raw.header_line)
     # Excel writes trailing separators: unnamed trailing header cells are dropped as reading does.
-    while fichier.header and not fichier.header[-1].strip():
-        fichier.header.pop()
-    width = fichier.width
+    while source.header and not source.header[-1].strip():
+        source.header.pop()
+    width = source.width
     for line, cells in rows:
         cells = ["" if c is None else str(c) for c in cells]
         if len(cells) > width and any(c.strip() for c in cells[width:]):
-            fichier.extra_cells.add(line)
-        fichier.rows.append((line, (cells + [""] * width)[:width]))
-    return fichier
+            source.extra_cells.add(line)
+        source.rows.append((line, (cells + [""] * width)[:width]))
+    return source
 
 
-def fixable(report: Report, fichier: Fichier | None) -> bool:
+def fixable(report: Report, source: FileRows | None) -> bool:
     """Whether every error sits on a data row of the file (not on the file or its header), so that
     editing rows can fix it, and the header's names can be grid columns."""
-    return not report.truncated() and fixable_rows(report, fichier)
+    return not report.truncated() and fixable_rows(report, source)
 
 
-def fixable_rows(report: Report, fichier: Fichier | None) -> bool:
+def fixable_rows(report: Report, source: FileRows | None) -> bool:
     """fixable() but for the number of problems: every listed error sits on a data row."""
-    if fichier is None or not fichier.header:
+    if source is None or not source.header:
         return False
-    if len({h.strip().lower() for h in fichier.header}) != fichier.width or LIGNE in fichier.header:
+    if len({h.strip().lower() for h in source.header}) != source.width or LINE_COLUMN in source.header:
         return False
-    lines = {line for line, _ in fichier.rows}
+    lines = {line for line, _ in source.rows}
     return bool(report.errors) and all(p.line in lines for p in report.errors)
 
 
-def grille(fichier: Fichier, lines: set[int]) -> pd.DataFrame:
+def grid(source: FileRows, lines: set[int]) -> pd.DataFrame:
     """The rows at ``lines`` as a text grid: ``ligne`` then the file's columns as written."""
-    data = [[line, *cells] for line, cells in fichier.rows if line in lines]
-    frame = pd.DataFrame(data, columns=[LIGNE, *fichier.header])
-    frame[LIGNE] = frame[LIGNE].astype("Int64")
-    for column in fichier.header:
+    data = [[line, *cells] for line, cells in source.rows if line in lines]
+    frame = pd.DataFrame(data, columns=[LINE_COLUMN, *source.header])
+    frame[LINE_COLUMN] = frame[LINE_COLUMN].astype("Int64")
+    for column in source.header:
         frame[column] = frame[column].astype(object)
     return frame
 
@@ -115,7 +115,7 @@ def _cell(value) -> str:
 
 
 @dataclass
-class Reconstruit:
+class Rebuilt:
     """A file rebuilt from the grid: CSV bytes and, for each line of it, the original line
     (None for a row added in the grid)."""
 
@@ -129,22 +129,22 @@ class Reconstruit:
         return any(new != old for new, old in self.lines.items())
 
 
-def reconstruire(fichier: Fichier, edited: pd.DataFrame, edited_lines: set[int]) -> Reconstruit:
+def rebuild(source: FileRows, edited: pd.DataFrame, edited_lines: set[int]) -> Rebuilt:
     """The file with the rows at ``edited_lines`` replaced by ``edited`` (rows removed from the grid
     are dropped, rows added to it go at the end), as UTF-8 CSV (with BOM) in the same columns and
     separator (``;`` for a workbook)."""
     by_line: dict[int, list[str]] = {}
     added: list[list[str]] = []
     for _, row in edited.iterrows():
-        cells = [_cell(row.get(column)) for column in fichier.header]
-        line = row.get(LIGNE)
+        cells = [_cell(row.get(column)) for column in source.header]
+        line = row.get(LINE_COLUMN)
         if line is None or pd.isna(line):
             if any(c.strip() for c in cells):
                 added.append(cells)
         else:
             by_line[int(line)] = cells
     records: list[tuple[int | None, list[str]]] = []
-    for line, cells in fichier.rows:
+    for line, cells in source.rows:
         if line in edited_lines:
             if line in by_line:
                 records.append((line, by_line[line]))
@@ -152,22 +152,22 @@ def reconstruire(fichier: Fichier, edited: pd.DataFrame, edited_lines: set[int])
             records.append((line, [_cell(c) for c in cells]))
     records += [(None, cells) for cells in added]
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=fichier.separator, lineterminator="\r\n")
-    writer.writerow(fichier.header)
+    writer = csv.writer(out, delimiter=source.separator, lineterminator="\r\n")
+    writer.writerow(source.header)
     lines: dict[int, int | None] = {}
     current = 2
     for original, cells in records:
         writer.writerow(cells)
         lines[current] = original
         current += 1 + sum(c.count("\n") for c in cells)
-    stem = fichier.name.rsplit(".", 1)[0] if "." in fichier.name else fichier.name
-    return Reconstruit(out.getvalue().encode("utf-8-sig"), f"{stem}_corrige.csv", lines)
+    stem = source.name.rsplit(".", 1)[0] if "." in source.name else source.name
+    return Rebuilt(out.getvalue().encode("utf-8-sig"), f"{stem}_corrige.csv", lines)
 
 
 PROBLEM_COLUMNS = ["Ligne", "Colonne", "Valeur", "Problème", "Code"]
 
 
-def problemes(problems: list[Problem], lines: dict[int, int | None] | None = None) -> pd.DataFrame:
+def problem_table(problems: list[Problem], lines: dict[int, int | None] | None = None) -> pd.DataFrame:
     """Problems as a table (ligne / colonne / valeur / problème / code); with ``lines``, the line of a
     rebuilt file is shown as the original file's line (« ajoutée » for a row added in the grid)."""
     rows = []
@@ -181,7 +181,7 @@ def problemes(problems: list[Problem], lines: dict[int, int | None] | None = Non
     return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
-def lignes_en_erreur(problems: list[Problem], lines: dict[int, int | None] | None = None) -> set[int]:
+def error_lines(problems: list[Problem], lines: dict[int, int | None] | None = None) -> set[int]:
     """Original line numbers of the rows with an error."""
     found = set()
     for p in problems:

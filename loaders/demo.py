@@ -16,10 +16,10 @@ from data import store
 from data.config import resolve_db_path
 from core.clock import maintenant
 from core import quarters
-from loaders.export import french_number
+from core.formatting import plain
+from data.registre import CIBLE, DEPOT, INDICATEUR, PERSONNE, TERRITOIRE, VALEUR
 
 SEED = 2026
-DEMO_USER = "demo"
 
 # Quarterly flow per 100,000 inhabitants (national figures of domain.md / 68 M inhabitants / quarter).
 RATE_PER_100K = {
@@ -165,17 +165,17 @@ def _roadmap_rows(plan: Plan, natures: dict[str, tuple[str, str, list]], rng: ra
             if nature == "flux":
                 per_q = RATE_PER_100K[code] * scale
                 target = per_q * n * (0.85 if code in _LOWER_IS_BETTER else 1.2)
-                base = french_number(round(per_q * 4))
+                base = plain(round(per_q * 4))
                 periode = str(int(start[:4]) - 1)
                 cible = round(target)
-                jalon = french_number(round(target * 4 / n)) if rng.random() < 0.6 else ""
+                jalon = plain(round(target * 4 / n)) if rng.random() < 0.6 else ""
             elif nature == "somme":
                 per_q = sum(RATE_PER_100K[p] for p in parts) * scale
                 cible = round(per_q * n * 1.2)
-                jalon = french_number(round(cible * 4 / n))
+                jalon = plain(round(cible * 4 / n))
             elif nature == "stock":
                 level = STOCK_PER_100K[code] * scale
-                base = french_number(round(level))
+                base = plain(round(level))
                 periode = quarters.shift(start, -1)
                 cible = round(level * (0.8 if sens == "baisse" else 1.3))
             else:  # ratio
@@ -183,10 +183,10 @@ def _roadmap_rows(plan: Plan, natures: dict[str, tuple[str, str, list]], rng: ra
                 b = RATE_PER_100K[num] / RATE_PER_100K[den] * 100
                 if code == "part_attributions_sans_domicile":
                     b = 5.5
-                base = french_number(round(b, 1))
+                base = plain(round(b, 1))
                 periode = str(int(start[:4]) - 1)
                 cible = round(b * 1.45, 1) if code != "part_attributions_hors_qpv_q1" else 25
-            rows.append([plan.code, code, start, end, base, periode, french_number(cible), jalon])
+            rows.append([plan.code, code, start, end, base, periode, plain(cible), jalon])
     return rows
 
 
@@ -208,11 +208,11 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
     at = quarters.last_complete(today)
     with store.connect(path) as con:
         territories = con.execute(
-            "SELECT code, vague, population FROM territoire WHERE actif ORDER BY vague, code"
+            f"SELECT code, vague, population FROM {TERRITOIRE} WHERE actif ORDER BY vague, code"
         ).fetchall()
         natures = {c: (n, s, list(comp) if comp else [num, den])
                    for c, n, s, comp, num, den in con.execute(
-                       "SELECT code, nature, sens, composantes, numerateur, denominateur FROM indicateur").fetchall()}
+                       f"SELECT code, nature, sens, composantes, numerateur, denominateur FROM {INDICATEUR}").fetchall()}
     plans, files = demo_files(territories, natures, at)
     with store.connect(path) as con:
         for name, user, data in files:
@@ -226,10 +226,10 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
             store.set_meta(con, "demo", "oui")
             store.set_meta(con, "demo_graine", str(SEED))
             store.set_meta(con, "demo_trimestre_reference", at)
-        n_values = con.execute("SELECT count(*) FROM valeur").fetchall()[0][0]
-        n_targets = con.execute("SELECT count(*) FROM cible").fetchall()[0][0]
-        n_uploads = con.execute("SELECT count(*) FROM depot").fetchall()[0][0]
-        n_people = con.execute("SELECT count(*) FROM personne").fetchall()[0][0]
+        n_values = con.execute(f"SELECT count(*) FROM {VALEUR}").fetchall()[0][0]
+        n_targets = con.execute(f"SELECT count(*) FROM {CIBLE}").fetchall()[0][0]
+        n_uploads = con.execute(f"SELECT count(*) FROM {DEPOT}").fetchall()[0][0]
+        n_people = con.execute(f"SELECT count(*) FROM {PERSONNE}").fetchall()[0][0]
     return (f"Base de démonstration construite dans {path} : {len(plans)} territoires, "
             f"{n_targets} objectifs de feuille de route, {n_values} valeurs, {n_uploads} dépôts, "
             f"{n_people} personnes (une par rôle) "
@@ -266,7 +266,7 @@ def demo_files(territories, natures, at: str) -> tuple[list[Plan], list[tuple[st
     latest: dict[tuple[str, str], list[list[str]]] = {}
     for plan in plans:
         for (code, q), v in sorted(_values(plan, rng, at).items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            row = [plan.code, code, q, french_number(v), ""]
+            row = [plan.code, code, q, plain(v), ""]
             if q >= recent:
                 latest.setdefault((q, plan.code), []).append(row)
             else:
@@ -287,13 +287,13 @@ def _revise_one(plans: list[Plan], path: Path, today: dt.date | None) -> None:
     q = quarters.shift(quarters.last_complete(today), -1)
     with store.connect(path) as con:
         rows = con.execute(
-            "SELECT valeur FROM valeur WHERE territoire = ? AND indicateur = 'sorties_rue_logement' AND trimestre = ?",
+            f"SELECT valeur FROM {VALEUR} WHERE territoire = ? AND indicateur = 'sorties_rue_logement' AND trimestre = ?",
             [plan.code, q],
         ).fetchall()
     row = rows[0] if rows else None
     if row:
         data = _csv(["code_territoire", "indicateur", "trimestre", "valeur", "commentaire"],
-                    [[plan.code, "sorties_rue_logement", q, french_number(row[0] + 3), "correction après relance opérateur"]])
+                    [[plan.code, "sorties_rue_logement", q, plain(row[0] + 3), "correction après relance opérateur"]])
         _check(import_bytes(data, f"correction_{plan.code}.csv", path, user=f"coordination-{plan.code}", today=today))
 
 
@@ -301,14 +301,14 @@ def _backdate(con) -> None:
     """Give demo uploads plausible dates: each batch arrives 15 to 55 days after its last quarter."""
     with store.transaction(con):
         con.execute(
-            """
+            f"""
             CREATE OR REPLACE TEMP TABLE dates_demo AS
-            SELECT depot_id, max(trimestre) AS dernier FROM valeur GROUP BY depot_id
+            SELECT depot_id, max(trimestre) AS dernier FROM {VALEUR} GROUP BY depot_id
             """
         )
         con.execute(
-            """
-            UPDATE depot d SET recu_le = least(?::TIMESTAMP,
+            f"""
+            UPDATE {DEPOT} d SET recu_le = least(?::TIMESTAMP,
                 make_date(CAST(substr(x.dernier, 1, 4) AS INTEGER), CAST(substr(x.dernier, 7, 1) AS INTEGER) * 3, 28)::TIMESTAMP
                 + to_days(15 + CAST(hash(d.fichier) % 40 AS INTEGER)))
             FROM dates_demo x WHERE x.depot_id = d.id
@@ -316,7 +316,7 @@ def _backdate(con) -> None:
             [maintenant()],
         )
         con.execute(
-            "UPDATE valeur v SET enregistre_le = d.recu_le FROM depot d WHERE d.id = v.depot_id"
+            f"UPDATE {VALEUR} v SET enregistre_le = d.recu_le FROM {DEPOT} d WHERE d.id = v.depot_id"
         )
 
 

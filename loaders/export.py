@@ -8,6 +8,9 @@ import io
 import duckdb
 import pandas as pd
 
+from core.formatting import plain
+from data.registre import DEPOT, VALEUR, VALEUR_HISTORIQUE
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LONG_COLUMNS = ["code_territoire", "indicateur", "trimestre", "valeur", "commentaire", "source"]
 HISTORY_COLUMNS = ["revision", "courante", "enregistre_le", "utilisateur", "depot_id", "remplacee_le"]
@@ -20,21 +23,12 @@ def neutralise(value):
     return value
 
 
-def french_number(value) -> str:
-    """1234.5 -> '1234,5' (no thousands separator, so the file re-imports as is)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if float(value).is_integer():
-        return str(int(value))
-    return repr(float(value)).replace(".", ",")
-
-
 def to_csv_bytes(frame: pd.DataFrame, number_columns: tuple[str, ...] = ()) -> bytes:
     """French Excel CSV: ``;``, UTF-8 with BOM, CRLF, decimal comma, formulas neutralised."""
     out = frame.copy()
     for column in out.columns:
         if column in number_columns:
-            out[column] = out[column].map(french_number)
+            out[column] = out[column].map(plain)
         elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralise)
     return out.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
@@ -54,17 +48,17 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "donnees") -> bytes:
 
 def values_frame(con: duckdb.DuckDBPyConnection, history: bool = False) -> pd.DataFrame:
     """Current values (and, with ``history``, every former revision) in the long layout."""
-    current = """
+    current = f"""
         SELECT v.territoire AS code_territoire, v.indicateur, v.trimestre, v.valeur, v.commentaire, v.source,
                v.revision, true AS courante, v.enregistre_le, d.utilisateur, v.depot_id,
                NULL::TIMESTAMP AS remplacee_le
-        FROM valeur v LEFT JOIN depot d ON d.id = v.depot_id"""
+        FROM {VALEUR} v LEFT JOIN {DEPOT} d ON d.id = v.depot_id"""
     if history:
-        current += """
+        current += f"""
         UNION ALL
         SELECT territoire, indicateur, trimestre, valeur, commentaire, source,
                revision, false, enregistre_le, utilisateur, depot_id, remplacee_le
-        FROM valeur_historique"""
+        FROM {VALEUR_HISTORIQUE}"""
     frame = con.execute(
         f"SELECT * FROM ({current}) ORDER BY code_territoire, indicateur, trimestre, revision DESC"
     ).df()

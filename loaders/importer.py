@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from data import store
 from data.roadmaps import apply_roadmap, apply_territories
 from data.uploads import Outcome, UploadMeta, apply_values, record_refused
+from data.registre import COLLECTIVITE
 from loaders import headers, referentiel
 from loaders.problems import Problem, Report
 from loaders.reading import XLSX_MAGIC, exact_row_count, read_file
@@ -283,7 +284,7 @@ def _explain_unknown_territories(report: Report, con) -> None:
         return
     codes = sorted({str(p.value).strip() for p in unknown})
     names = dict(con.execute(
-        "SELECT code, nom FROM collectivite WHERE niveau <> 'region' AND code IN (SELECT unnest(?::VARCHAR[]))",
+        f"SELECT code, nom FROM {COLLECTIVITE} WHERE niveau <> 'region' AND code IN (SELECT unnest(?::VARCHAR[]))",
         [codes],
     ).fetchall())
     for i, p in enumerate(report.errors):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from data.registre import COLLECTIVITE, FEUILLE_DE_ROUTE, INDICATEUR, TERRITOIRE
 
 import duckdb
 
@@ -94,18 +95,18 @@ class Referentiel:
 
 def from_store(con: duckdb.DuckDBPyConnection, with_collectivites: bool = False) -> Referentiel:
     """Read the reference data validation needs from an open store connection."""
-    territoires = Table.query(con, "SELECT code, nom, actif FROM territoire ORDER BY code")
+    territoires = Table.query(con, f"SELECT code, nom, actif FROM {TERRITOIRE} ORDER BY code")
     indicateurs = Table.query(
-        con, "SELECT code, libelle, nature, sens, unite, composantes, numerateur, denominateur FROM indicateur ORDER BY ordre"
+        con, f"SELECT code, libelle, nature, sens, unite, composantes, numerateur, denominateur FROM {INDICATEUR} ORDER BY ordre"
     )
     roadmaps = Table.query(
         con,
-        "SELECT territoire, debut, fin FROM feuille_de_route"
+        f"SELECT territoire, debut, fin FROM {FEUILLE_DE_ROUTE}"
         " QUALIFY row_number() OVER (PARTITION BY territoire ORDER BY debut DESC, id DESC) = 1",
     )
     collectivites = None
     if with_collectivites:
-        collectivites = Table.query(con, "SELECT code, niveau, nom FROM collectivite WHERE niveau <> 'region'")
+        collectivites = Table.query(con, f"SELECT code, niveau, nom FROM {COLLECTIVITE} WHERE niveau <> 'region'")
     return Referentiel(territoires, indicateurs, collectivites, roadmaps)
 
 

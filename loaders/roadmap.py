@@ -6,6 +6,7 @@ import duckdb
 
 from data import store
 from core import quarters
+from core.formatting import plain
 from core.parameters import PREMIERE_ANNEE_ACCEPTEE
 from loaders.headers import ROADMAP, Layout
 from loaders.problems import Problem, Report
@@ -125,7 +126,7 @@ def _regles(con: duckdb.DuckDBPyConnection, ref: Referentiel, allowed_territorie
 
     def figures(r: dict) -> dict:
         row = con.execute("SELECT nature, cible, valeur_base, unite FROM chk2 WHERE ligne = ?", [r["ligne"]]).fetchall()[0]
-        return {"nature": row[0], "cible": _fmt(row[1]), "base": _fmt(row[2]), "unite": row[3] or "unités"}
+        return {"nature": row[0], "cible": plain(row[1]), "base": plain(row[2]), "unite": row[3] or "unités"}
 
     def incoherente(r: dict) -> dict:
         debut, fin = con.execute("SELECT debut, fin FROM chk2 WHERE ligne = ?", [r["ligne"]]).fetchall()[0]
@@ -180,8 +181,3 @@ def _regles(con: duckdb.DuckDBPyConnection, ref: Referentiel, allowed_territorie
 def _n_sql() -> str:
     return "((CAST(substr(fin, 1, 4) AS INTEGER) - CAST(substr(debut, 1, 4) AS INTEGER)) * 4 + CAST(substr(fin, 7, 1) AS INTEGER) - CAST(substr(debut, 7, 1) AS INTEGER) + 1)"
 
-
-def _fmt(x) -> str:
-    if x is None:
-        return ""
-    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")

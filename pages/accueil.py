@@ -6,6 +6,7 @@ import streamlit as st
 from data import queries
 from data import reads
 from core import quarters
+from core.formatting import number
 from indicators import views
 from pages.components import auth, layout, mon_territoire, tables
 from pages.components.layout import demo_banner, trimestre
@@ -25,10 +26,10 @@ cles = read(views.chiffres_cles, quarter, depuis)
 layout.chiffres_cles(cles, read(reads.catalogue), quarter, depuis)
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Territoires suivis", layout.nombre(info["territoires"]))
-c2.metric("Feuilles de route", layout.nombre(info["feuilles"]))
-c3.metric("Valeurs enregistrées", layout.nombre(info["valeurs"]))
-c4.metric("Dépôts enregistrés", layout.nombre(info["depots"]))
+c1.metric("Territoires suivis", number(info["territoires"]))
+c2.metric("Feuilles de route", number(info["feuilles"]))
+c3.metric("Valeurs enregistrées", number(info["valeurs"]))
+c4.metric("Dépôts enregistrés", number(info["depots"]))
 
 st.subheader(f"Territoires sans aucune valeur pour le {trimestre(quarter)}")
 missing = read(queries.territories_without_values, quarter)

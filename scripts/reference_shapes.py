@@ -12,7 +12,7 @@ import numpy as np
 import shapely
 
 if TYPE_CHECKING:
-    from build_reference import Source
+    from reference_wheel import Source
 
 # coverage_simplify removes vertices whose triangle area is below about tolerance**2: 0.008°
 # (~700 m) keeps départements recognisable at country scale in ~0.4 MB; EPCI are smaller, hence

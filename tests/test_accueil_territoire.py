@@ -13,7 +13,7 @@ from core import quarters
 from indicators import views
 from indicators import territoire as terr
 from tests.conftest import TODAY
-from tests.test_depot_page import open_page
+from tests.apptest import as_persona
 
 NATIONAL = Personne("n@dihal.gouv.fr", "national")
 LATE = "84007"  # in the demo, owes 2026-T1 to 2026-T3
@@ -22,7 +22,7 @@ LATE = "84007"  # in the demo, owes 2026-T1 to 2026-T3
 @pytest.fixture
 def home(demo_db, monkeypatch):
     monkeypatch.setenv("LDA_DB", str(demo_db))
-    return lambda role, territoire=None: open_page("pages/accueil.py", role, territoire)
+    return lambda role, territoire=None: as_persona("pages/accueil.py", role, territoire)
 
 
 def links(at: AppTest) -> list[str]:
@@ -62,7 +62,7 @@ def test_a_roadmap_not_started_yet_expects_nothing(home):
 
 
 def test_through_the_app_the_links_open_the_registered_pages(home):
-    at = open_page("app.py", "coordinateur", LATE)  # ``home`` points LDA_DB at the demo copy
+    at = as_persona("app.py", "coordinateur", LATE)  # ``home`` points LDA_DB at the demo copy
     assert at.header[0].value.startswith("Mon territoire — ")
     targets = {p.proto.label: p.proto.page for p in at.get("page_link")}
     assert [page for label, page in targets.items() if label.startswith("Voir la page de")] == ["territoire"]

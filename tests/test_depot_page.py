@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 from data import store
 from loaders import correction
 from loaders.importer import import_bytes
-from tests.conftest import ROOT, TODAY
+from tests.apptest import as_persona, metrics, raised_nothing, tables
+from tests.conftest import TODAY
 
 LYON = "200046977"
 HEADER = "code_territoire;indicateur;trimestre;valeur\r\n"
@@ -43,37 +44,18 @@ def count_values(db) -> int:
         return con.execute("SELECT count(*) + (SELECT count(*) FROM valeur_historique) FROM valeur").fetchall()[0][0]
 
 
-def open_page(path: str, role: str = "national", territoire: str | None = None) -> AppTest:
-    """The page at ``path`` run as the demo persona ``role`` (of ``territoire``)."""
-    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
-    at.session_state["demo_role"] = role
-    if territoire:
-        at.session_state["demo_territoire"] = territoire
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+open_page = as_persona  # the former name, for the SI-SIAO branch's tests; new tests import tests.apptest
 
 
 @pytest.fixture
 def page(demo_db, monkeypatch):
     monkeypatch.setenv("LDA_DB", str(demo_db))
-    return lambda role="national", territoire=None: open_page("pages/depot.py", role, territoire)
+    return lambda role="national", territoire=None: as_persona("pages/depot.py", role, territoire)
 
 
 def drop(at: AppTest, data: bytes, name: str = "depot.csv") -> AppTest:
     at.file_uploader[0].set_value((name, data, "text/csv"))
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metrics(at: AppTest) -> dict:
-    return {m.label: m.value for m in at.metric}
-
-
-def tables(at: AppTest, column: str) -> list:
-    """The shown tables having ``column``, in page order (st.dataframe keys are not exposed)."""
-    return [d.value for d in at.dataframe if column in d.value.columns]
+    return raised_nothing(at.run())
 
 
 def confirm_button(at: AppTest):
@@ -157,19 +139,19 @@ def test_an_incomplete_fix_keeps_original_line_numbers(page):
 
 def test_rebuilt_file_maps_lines_back_and_is_revalidated(demo_db):
     data = (HEADER + f"{LYON};cfp_accordes;2026-T4;5\r\n\r\n{LYON};cfp_accordes;2026-T2;x\r\n").encode("cp1252")
-    fichier = correction.lire(data, "a.csv")
+    fichier = correction.read_rows(data, "a.csv")
     assert [line for line, _ in fichier.rows] == [2, 4]
-    grid = correction.grille(fichier, {4})
+    grid = correction.grid(fichier, {4})
     grid.loc[0, "valeur"] = "=1+1"
     extra = {"ligne": None, "code_territoire": LYON, "indicateur": "cfp_accordes", "trimestre": "2026-T1",
              "valeur": "7"}
-    rebuilt = correction.reconstruire(fichier, pd.concat([grid, pd.DataFrame([extra])]), {4})
+    rebuilt = correction.rebuild(fichier, pd.concat([grid, pd.DataFrame([extra])]), {4})
     assert rebuilt.lines == {2: 2, 3: 4, 4: None}
     text = rebuilt.data.decode("utf-8-sig")
     assert "'=1+1" in text  # what is typed never becomes a formula in the downloaded file
     result = import_bytes(rebuilt.data, rebuilt.name, demo_db, dry_run=True, today=TODAY)
     assert [(p.line, p.code) for p in result.report.errors] == [(3, "valeur-invalide")]
-    table = correction.problemes(result.report.errors, rebuilt.lines)
+    table = correction.problem_table(result.report.errors, rebuilt.lines)
     assert table["Ligne"].tolist() == ["4"]
 
 

@@ -121,11 +121,11 @@ def test_the_correction_grid_does_not_read_a_file_beyond_the_caps(monkeypatch):
     from loaders import correction
 
     wide = (";".join(f"c{i}" for i in range(COLONNES_MAX_FICHIER + 1)) + "\n1;2\n").encode()
-    assert correction.lire(wide, "large.csv") is None
+    assert correction.read_rows(wide, "large.csv") is None
     rows = (HEADER + "\n" + "\n".join([ROW] * 6) + "\n").encode()
-    assert len(correction.lire(rows, "court.csv").rows) == 6
+    assert len(correction.read_rows(rows, "court.csv").rows) == 6
     monkeypatch.setattr(table, "LIGNES_MAX_FICHIER", 6)  # reading's cap, checked by its row walk
-    assert correction.lire(rows, "long.csv") is None
+    assert correction.read_rows(rows, "long.csv") is None
 
 
 def test_the_command_line_states_the_column_cap_and_audits_the_refusal(run, db, tmp_path):

@@ -48,7 +48,7 @@ def test_every_problem_serialises_to_one_shape(code):
 
 def test_the_downloaded_report_is_the_same_shape_in_french():
     problems = [sample("valeur-negative"), Problem("fichier-vide")]
-    table = correction.problemes(problems)
+    table = correction.problem_table(problems)
     headers = {"ligne": "Ligne", "colonne": "Colonne", "valeur": "Valeur", "message": "Problème", "code": "Code"}
     assert list(table.columns) == correction.PROBLEM_COLUMNS == list(headers.values())
     for row, problem in zip(table.to_dict("records"), problems):  # the shape minus its severity (one table each)

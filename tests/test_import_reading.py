@@ -115,7 +115,7 @@ QUOTED = '200046977;sorties_rue_logement;2024-T1;4;"deux\r\nlignes"'
 def test_the_correction_grid_shows_the_rows_reading_read_at_the_same_lines(data):
     """The grid reuses reading's row walk: the same rows at the same line numbers, on every path."""
     raw, rows = read(data)
-    grid = correction.lire(data, "f.csv")
+    grid = correction.read_rows(data, "f.csv")
     assert grid.header == raw.header and grid.separator == raw.separator
     assert grid.rows == [(row[0], ["" if c is None else c for c in row[1:]]) for row in rows]
     assert len(grid.rows) >= 3

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from data import store
 from core import quarters
+from tests.apptest import first_run
 from tests.conftest import ROOT
 
 
@@ -16,13 +17,7 @@ from tests.conftest import ROOT
 def app(demo_db, monkeypatch):
     monkeypatch.setenv("LDA_DB", str(demo_db))
 
-    def run(page: str = "app.py") -> AppTest:
-        at = AppTest.from_file(str(ROOT / page), default_timeout=30)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return run
+    return lambda page="app.py": first_run(page)
 
 
 def test_every_page_file_is_registered_in_app(demo_db, monkeypatch):

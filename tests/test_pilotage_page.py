@@ -14,7 +14,7 @@ from indicators import noms, status
 from core import quarters
 from indicators.progress import progress
 from pages.components import carte, graphiques
-from tests.conftest import ROOT
+from tests.apptest import first_run
 from tests.test_pages import _array, _figures
 
 PARIS = "75056"  # the demo's territory that reported 1 quarter of 3
@@ -30,12 +30,7 @@ def demo(demo_db, monkeypatch):
 
 
 def _run(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return first_run(page, query=query)
 
 
 def _matrix(at):

@@ -39,7 +39,7 @@ def calls(monkeypatch) -> collections.Counter:
         monkeypatch.setattr(module, name, wrapper)
 
     spy(importer, "read_file", "lecture")
-    spy(correction, "lire", "lecture")
+    spy(correction, "read_rows", "lecture")
     spy(headers, "detect", "en-tête")
     spy(uploads, "classify_values", "classement")
     spy(apercu_module, "classify_values", "classement")

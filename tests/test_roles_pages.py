@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from data import personnes, store
 from data.access import Personne
 from pages.components import navigation
+from tests.apptest import raised_nothing
 from tests.conftest import ROOT
 
 AUTH = {
@@ -50,9 +51,7 @@ def run(page: str = "app.py", *, user: dict | None = None, auth: bool = True, de
         at.secrets["auth"] = dict(AUTH)
     if user is not None:
         at.user = user
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return raised_nothing(at.run())
 
 
 def signed_in(email: str) -> dict:

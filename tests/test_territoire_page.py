@@ -15,9 +15,9 @@ from data import store
 from data import reads
 from data.access import Personne
 from core import quarters
-from tests.conftest import ROOT
+from tests.apptest import as_person, tables
 
-PAGE = str(ROOT / "pages/territoire.py")
+PAGE = "pages/territoire.py"
 TERRITOIRE = "93"  # Seine-Saint-Denis: values since 2023, a renewed roadmap
 AUTRE = "62"
 
@@ -30,14 +30,7 @@ def demo(demo_db, monkeypatch):
 
 def page(person: Personne, territoire: str, t: str | None = None) -> AppTest:
     """A first run of the page for ``person`` (as app.py would have decided) on ``territoire``."""
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["lda_personne"] = person
-    at.query_params["territoire"] = territoire
-    if t:
-        at.query_params["t"] = t
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return as_person(PAGE, person, territoire=territoire, t=t)
 
 
 def figures(at: AppTest) -> list[dict]:
@@ -52,10 +45,6 @@ def everything_shown(at: AppTest) -> str:
     parts += [d.value.to_csv() for d in at.dataframe]
     parts += [json.dumps(f["data"], sort_keys=True) for f in figures(at)]
     return "\n".join(parts)
-
-
-def table(at: AppTest, column: str):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
 QUARTERS = (None, "2026-T2", "2025-T4", "2025-T1")  # None: the default, the last complete quarter
@@ -77,7 +66,7 @@ def test_outside_the_scope_no_two_quarters_figures_can_be_had(demo, role):
         assert any("ses chiffres sont donnés au dernier trimestre complet seulement" in i.value for i in at.info)
         assert at.selectbox(key="trimestre_impose").disabled
         assert at.header[0].value.endswith(quarters.label(quarters.last_complete()))
-        trajectory = table(at, "Chemin attendu")
+        trajectory = tables(at, "Chemin attendu")[0]
         assert "Valeur du trimestre" not in trajectory.columns and trajectory["Réalisé"].notna().sum() == 1
         chart = next(f for f in figures(at) if any(str(d.get("name", "")).startswith("Réalisé") for d in f["data"]))
         assert not [d for d in chart["data"] if d.get("type") == "bar"]  # no quarterly bars
@@ -94,7 +83,7 @@ def test_the_national_team_reads_any_quarter_so_the_test_above_can_fail(demo):
     for t in QUARTERS[:2]:
         at = page(Personne("n@dihal.gouv.fr", "national"), TERRITOIRE, t)
         assert not any("dernier trimestre complet seulement" in i.value for i in at.info)
-        assert "Valeur du trimestre" in table(at, "Chemin attendu").columns
+        assert "Valeur du trimestre" in tables(at, "Chemin attendu")[0].columns
         shown[t] = everything_shown(at)
     assert shown[None] != shown["2026-T2"]
 
@@ -106,7 +95,7 @@ def test_a_coordinator_reads_their_own_territory_at_any_quarter_but_compares_at_
     for t in QUARTERS:
         at = page(person, TERRITOIRE, t)
         cards.add(" ".join(m.value for m in at.markdown if m.value.startswith("Réalisé")))
-        comparisons.add(table(at, "Pour 100 000 hab. (ou taux)").to_csv())
+        comparisons.add(tables(at, "Pour 100 000 hab. (ou taux)")[0].to_csv())
         if t:
             assert "La comparaison est donnée au" in " ".join(c.value for c in at.caption)
     assert len(cards) == len(QUARTERS) and len(comparisons) == 1
@@ -139,10 +128,7 @@ def test_every_territory_page_renders_at_the_default_quarter_and_before_its_road
     the roadmap's start): every territory of the demo database, one AppTest per profile."""
     names, first, premier = _territories(demo)
     started = time.perf_counter()
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["lda_personne"] = person
-    at.query_params["territoire"] = person.territoire or sorted(names)[0]
-    at.run()
+    at = as_person(PAGE, person, territoire=person.territoire or sorted(names)[0])
     for code in sorted(names):  # the default quarter (the only one outside the scope)
         at.selectbox(key="territoire_choisi").select(code).run()
         _check_rendered(at, names[code])
@@ -168,7 +154,7 @@ def test_a_territory_without_population_says_so(demo):
     assert "population inconnue" in at.caption[0].value
     legend = " ".join(c.value for c in at.caption)
     assert "Population inconnue pour Communauté d'agglomération de Dembeni / Mamoudzou" in legend
-    comparison = table(at, "Pour 100 000 hab. (ou taux)").set_index("Code")
+    comparison = tables(at, "Pour 100 000 hab. (ou taux)")[0].set_index("Code")
     assert pd.isna(comparison.loc["200060457", "Population"])
     assert pd.isna(comparison.loc["200060457", "Pour 100 000 hab. (ou taux)"])
     assert comparison.loc["200060457", "Par trimestre renseigné"] > 0
@@ -196,13 +182,13 @@ def test_in_scope_each_value_shows_its_comment_and_its_revisions(demo):
             list(REVISE)).fetchall()
     at = page(Personne("coord@t.fr", "coordinateur", territoire), territoire)
     at.selectbox(key="indicateur_detail").select(indicateur).run()
-    trajectory = table(at, "Chemin attendu").set_index("Trimestre")
+    trajectory = tables(at, "Chemin attendu")[0].set_index("Trimestre")
     assert trajectory.loc[quarters.label(trimestre), ["Valeur du trimestre", "Commentaire", "Révisions"]].tolist() == [
         current, comment, 1]
     others = trajectory.drop(quarters.label(trimestre))
     reported = others["Valeur du trimestre"].notna()
     assert others.loc[reported, "Révisions"].eq(0).all() and others.loc[~reported, "Révisions"].isna().all()
-    versions = table(at, "Remplacée le")
+    versions = tables(at, "Remplacée le")[0]
     here = versions[versions["Trimestre"] == quarters.label(trimestre)]
     assert here[["Révision", "Valeur", "État"]].values.tolist() == [
         [revision, current, "valeur en vigueur"], [revision - 1, former, "remplacée"]]
@@ -211,7 +197,7 @@ def test_in_scope_each_value_shows_its_comment_and_its_revisions(demo):
 
     outsider = page(Personne("l@dihal.gouv.fr", "lecteur"), territoire)
     outsider.selectbox(key="indicateur_detail").select(indicateur).run()
-    assert "Commentaire" not in table(outsider, "Chemin attendu").columns
+    assert "Commentaire" not in tables(outsider, "Chemin attendu")[0].columns
     assert not any(e.label.startswith("Commentaires et révisions") for e in outsider.expander)
     assert not any("Remplacée le" in d.value.columns for d in outsider.dataframe)
     with store.connect(demo) as con, pytest.raises(reads.DetailRefuse):

@@ -9,14 +9,15 @@ import io
 
 import duckdb
 
-from loaders.reading.table import RawTable, file_problem, is_blank, nombre_fr, rows_to_table, too_long, too_wide
+from core.formatting import integer
+from loaders.reading.table import RawTable, file_problem, is_blank, rows_to_table, too_long, too_wide
 
 
 def csv_reason(exc: csv.Error) -> str:
     """French reason for the csv module's errors."""
     text = str(exc)
     if "field larger than field limit" in text:
-        return f"une cellule dépasse la longueur maximale permise, {nombre_fr(csv.field_size_limit())} caractères"
+        return f"une cellule dépasse la longueur maximale permise, {integer(csv.field_size_limit())} caractères"
     return "lecture impossible"
 
 

@@ -16,6 +16,7 @@ import os
 
 import duckdb
 
+from core.formatting import number
 from core.parameters import TAILLE_MAX_FICHIER_MO
 from loaders.reading.background import meanwhile
 from loaders.reading.csv_duckdb import read_csv_bytes, read_csv_text
@@ -47,7 +48,7 @@ def _read(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection, path) -> N
     limit = TAILLE_MAX_FICHIER_MO * 1024 * 1024
     if len(data) > limit:
         raw.problems.append(
-            file_problem("fichier-trop-gros", taille=f"{len(data) / 1048576:.1f}".replace(".", ","),
+            file_problem("fichier-trop-gros", taille=number(len(data) / 1048576, 1),
                          limite=TAILLE_MAX_FICHIER_MO)
         )
         return

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from data import store
+from core.formatting import integer
 from core.parameters import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER
 from loaders.problems import Problem
 
@@ -40,9 +41,7 @@ def file_problem(code: str, **params) -> Problem:
     return Problem(code, params=params)
 
 
-def nombre_fr(x: int) -> str:
-    """A cap as the messages write it: 1 000 000."""
-    return f"{x:,}".replace(",", "\u202f")
+nombre_fr = integer  # the former name, for the SI-SIAO branch; new code imports core.formatting
 
 
 def is_blank(cells) -> bool:
@@ -65,7 +64,7 @@ def too_long(line: int, raw: RawTable) -> bool:
     if line <= LIGNES_MAX_FICHIER:
         return False
     raw.header = []
-    raw.problems.append(file_problem("trop-de-lignes", limite=nombre_fr(LIGNES_MAX_FICHIER)))
+    raw.problems.append(file_problem("trop-de-lignes", limite=integer(LIGNES_MAX_FICHIER)))
     return True
 
 

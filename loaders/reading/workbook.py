@@ -15,7 +15,8 @@ import zipfile
 from xml.etree.ElementTree import ParseError, fromstring, iterparse
 
 from core.parameters import COLONNES_MAX_FICHIER, LIGNES_MAX_FICHIER, TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO
-from loaders.reading.table import RawTable, file_problem, is_blank, nombre_fr
+from core.formatting import integer
+from loaders.reading.table import RawTable, file_problem, is_blank
 
 XLSX_MAX_RATIO = 200  # zip-bomb guard (the decompressed size has its own cap, core/parameters.py)
 
@@ -162,7 +163,7 @@ def _sheet_rows(book, sheet):
                     number = element.get("r")
                     line = _row_number(number, line)
                     if line > LIGNES_MAX_FICHIER:
-                        raise Refused("trop-de-lignes", limite=nombre_fr(LIGNES_MAX_FICHIER))
+                        raise Refused("trop-de-lignes", limite=integer(LIGNES_MAX_FICHIER))
                     parser.row_counter, parser.col_counter = line, 0
                 continue
             if tag == _CELL and row_element is not None:

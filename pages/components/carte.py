@@ -18,7 +18,7 @@ from data import geo
 from indicators import status
 from pages.components import store
 from pages.components.graphiques import POLICE
-from pages.components.layout import pourcentage
+from core.formatting import percent
 
 COULEURS_CARTE = ("statut", "trajectoire")
 # The colour measure of the second view: the same meaning for an indicator to raise or to reduce
@@ -53,7 +53,7 @@ def _survol(row) -> str:
     if share is None or pd.isna(share):
         mesure = "aucun indicateur évalué"
     else:
-        mesure = pourcentage(share, 0)
+        mesure = percent(share, 0)
         if pd.notna(row.nb_evalues):
             s = "s" if row.nb_evalues > 1 else ""
             mesure += f" ({int(row.nb_trajectoire)} sur {int(row.nb_evalues)} indicateur{s} évalué{s})"
@@ -132,7 +132,7 @@ def _communes(rows, shapes, *, nom: str, couleur: str, groupe: str, legende: boo
 
 def _barre_part() -> dict:
     ticks = [0, 25, 50, 75, 100]
-    labels = [pourcentage(t, 0) for t in ticks]
+    labels = [percent(t, 0) for t in ticks]
     return dict(showscale=True, colorbar=dict(
         title=dict(text=TITRE_MESURE, font=dict(size=14)), tickvals=ticks, ticktext=labels, len=0.6, thickness=18,
         x=1.0, xanchor="left", y=0.62, yanchor="middle", tickfont=dict(size=15)))

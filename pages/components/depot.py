@@ -12,18 +12,19 @@ import pandas as pd
 import streamlit as st
 
 from data import preview as apercu_data
-from data import queries, store
+from data import queries
 from data import reads
 from data.access import Personne
 from core.errors import BaseOccupee
 from core import quarters
+from core.formatting import figure, number
 from indicators import territoire as fiche_territoire
 from core.parameters import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
 from loaders.resume import resume_utile, tableau_resume
 from pages.components import erreurs
-from pages.components.layout import compte, nombre, trimestre
+from pages.components.layout import compte, trimestre
 from pages.components.mon_territoire import lien_page
 from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
@@ -150,17 +151,17 @@ def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
             tableau(summary, "resume-problemes-depot", key=f"{key}-resume", titre=f"Problèmes par type — {prep.name}",
                     column_config={"Problème": st.column_config.TextColumn(width="medium")})
             st.markdown("**Détail**, ligne par ligne :")
-        table = correction.problemes(report.sorted_errors(), lines)
+        table = correction.problem_table(report.sorted_errors(), lines)
         if len(table) <= PROBLEMES_EN_CLAIR:  # a few problems read best as sentences, in full
             st.markdown("\n".join(_phrase(r) for r in table.itertuples(index=False)))
         tableau(table, "problemes-depot", key=key, titre=f"Rapport de dépôt — {prep.name}", informations=kinds,
                 column_config={table.columns[3]: st.column_config.TextColumn(width="large")})
         if report.truncated():
             st.caption(f"Seuls les {PLAFOND_PROBLEMES} premiers problèmes sont détaillés ; "
-                       f"{nombre(report.truncated())} autres sont comptés.")
+                       f"{number(report.truncated())} autres sont comptés.")
     if report.warnings:
         st.markdown("**Avertissements** (ils n'empêchent pas l'enregistrement) :")
-        tableau(correction.problemes(report.sorted_warnings(), lines), "avertissements-depot", key=f"{key}-avert",
+        tableau(correction.problem_table(report.sorted_warnings(), lines), "avertissements-depot", key=f"{key}-avert",
                 titre=f"Avertissements du dépôt — {prep.name}")
 
 
@@ -210,10 +211,10 @@ def _edits(key: str) -> bool:
 
 def _fix_in_place(prep: Preparation, person: Personne, n: int):
     """The rejected rows in an editable grid; the file rebuilt from it and validated again."""
-    fichier = correction.lire(prep.data, prep.name)
+    fichier = correction.read_rows(prep.data, prep.name)
     if not correction.fixable(prep.report, fichier):
         if prep.report.truncated() and fichier is not None and correction.fixable_rows(prep.report, fichier):
-            st.info(f"Trop de problèmes pour les corriger ici ({nombre(prep.report.error_count)}, dont "
+            st.info(f"Trop de problèmes pour les corriger ici ({number(prep.report.error_count)}, dont "
                     f"{PLAFOND_PROBLEMES} détaillés) : corrigez le fichier en vous aidant des problèmes par type "
                     "ci-dessus, puis déposez-le à nouveau.")
         else:
@@ -224,13 +225,13 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
     st.caption("Les lignes refusées sont ci-dessous : corrigez les cellules (ou supprimez une ligne), le fichier est "
                "vérifié à nouveau à chaque modification, sans le redéposer. Les numéros de ligne restent ceux de "
                "votre fichier ; une ligne ajoutée dans la grille est notée « ajoutée ».")
-    lines_in_error = correction.lignes_en_erreur(prep.report.errors)
-    base = correction.grille(fichier, lines_in_error)
+    lines_in_error = correction.error_lines(prep.report.errors)
+    base = correction.grid(fichier, lines_in_error)
     key = f"depot_grille_{n}"
     edited = st.data_editor(
-        base, key=key, hide_index=True, num_rows="dynamic", disabled=[correction.LIGNE], width="stretch",
+        base, key=key, hide_index=True, num_rows="dynamic", disabled=[correction.LINE_COLUMN], width="stretch",
         placeholder="",  # an empty cell of the file stays empty, not "None"
-        column_config={correction.LIGNE: st.column_config.NumberColumn("ligne", format="%d")}
+        column_config={correction.LINE_COLUMN: st.column_config.NumberColumn("ligne", format="%d")}
         | {c: st.column_config.TextColumn(c) for c in fichier.header},
     )
     if fichier.extra_cells:
@@ -238,7 +239,7 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
                    + " : les cellules au-delà des colonnes de l'en-tête ne sont pas reprises.")
     if not _edits(key):
         return None, None
-    rebuilt = correction.reconstruire(fichier, edited, lines_in_error)
+    rebuilt = correction.rebuild(fichier, edited, lines_in_error)
     fixed = _prepare(rebuilt.data, rebuilt.name, person)
     if fixed.report.ok:
         st.success("Le fichier corrigé ne contient plus d'erreur.")
@@ -290,14 +291,14 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     frame = frame.sort_values("ligne", kind="stable", na_position="last")
     libelles = read(reads.catalogue).set_index("code")["libelle"]
 
-    def figure(x) -> str:
-        return "" if pd.isna(x) else nombre(x, 0 if float(x).is_integer() else 2)
+    def value(x) -> str:
+        return figure(x, 2, missing="")
 
     shown = pd.DataFrame({
         "Ligne": frame["ligne"].map(lambda x: "ajoutée" if x is None or pd.isna(x) else str(int(x))),
         "Territoire": frame["territoire"], "Trimestre": frame["trimestre"].map(trimestre),
         "Indicateur": frame["indicateur"],
-        "Valeur actuelle": frame["ancienne"].map(figure), "Nouvelle valeur": frame["nouvelle"].map(figure),
+        "Valeur actuelle": frame["ancienne"].map(value), "Nouvelle valeur": frame["nouvelle"].map(value),
         "Enregistrée par": frame["ancien_utilisateur"].fillna(""), "le": pd.to_datetime(frame["ancien_le"]),
         "Libellé": frame["indicateur"].map(lambda c: libelles.get(c, c)),
     })
@@ -308,18 +309,18 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
     statut = frame["statut"]
     revised = _with_comments(shown[statut == "revisee"], frame)
     if len(revised):
-        st.markdown(f"**Révisions** ({nombre(len(revised))}) : la valeur enregistrée sera remplacée et conservée "
+        st.markdown(f"**Révisions** ({number(len(revised))}) : la valeur enregistrée sera remplacée et conservée "
                     "dans l'historique.")
         tableau(revised, "apercu-revisions", key="depot_apercu_revisions", titre="Aperçu du dépôt — révisions",
                 column_config=config)
     new = shown[statut == "nouvelle"].drop(columns=["Valeur actuelle", "Enregistrée par", "le"])
     if len(new):
-        st.markdown(f"**Nouvelles valeurs** ({nombre(len(new))})")
+        st.markdown(f"**Nouvelles valeurs** ({number(len(new))})")
         tableau(new, "apercu-nouvelles", key="depot_apercu_nouvelles", titre="Aperçu du dépôt — nouvelles valeurs",
                 column_config=config)
     same = shown[statut == "inchangee"]
     if len(same):
-        with st.expander(f"Valeurs inchangées ({nombre(len(same))}) : rien ne sera modifié"):
+        with st.expander(f"Valeurs inchangées ({number(len(same))}) : rien ne sera modifié"):
             tableau(same, "apercu-inchangees", key="depot_apercu_inchangees",
                     titre="Aperçu du dépôt — valeurs inchangées", column_config=config)
 
@@ -330,10 +331,10 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
         st.warning(alert)
     ap = prep.apercu
     c = st.columns(4)
-    c[0].metric("Nouvelles", nombre(ap.compte("nouvelle")))
-    c[1].metric("Révisées", nombre(ap.compte("revisee")))
-    c[2].metric("Inchangées", nombre(ap.compte("inchangee")))
-    c[3].metric("Non renseignées", nombre(ap.non_renseignees))
+    c[0].metric("Nouvelles", number(ap.compte("nouvelle")))
+    c[1].metric("Révisées", number(ap.compte("revisee")))
+    c[2].metric("Inchangées", number(ap.compte("inchangee")))
+    c[3].metric("Non renseignées", number(ap.non_renseignees))
     _preview_tables(ap, lines)
     if ap.compte("nouvelle") + ap.compte("revisee") == 0:
         st.info("Ce fichier ne change aucune valeur enregistrée.")

@@ -14,7 +14,8 @@ from data.registre import ANNULATION, REFUSE
 from data.uploads import libelle_type
 from pages.components import erreurs
 from pages.components.depot import TOUS, date_affichee, territory_choice
-from pages.components.layout import compte, nombre
+from core.formatting import number
+from pages.components.layout import compte
 from pages.components.store import db_path, read
 from pages.components.tables import tableau
 
@@ -69,21 +70,21 @@ def _detail(person: Personne, depot_id: int, row) -> None:
         st.error(erreurs.message_page(exc))
         return
     if len(det.revisions):
-        st.markdown(f"**Révisions faites par ce dépôt** ({nombre(len(det.revisions))})")
+        st.markdown(f"**Révisions faites par ce dépôt** ({number(len(det.revisions))})")
         frame = det.revisions.assign(ancien_le=pd.to_datetime(det.revisions["ancien_le"]))
         frame.columns = ["Territoire", "Indicateur", "Trimestre", "Ancienne valeur", "Nouvelle valeur",
                          "Enregistrée par", "Le"]
         tableau(frame, f"depot-{depot_id}-revisions", key="depot_detail_revisions",
                 titre=f"Dépôt n° {depot_id} — révisions")
     if len(det.valeurs):
-        st.markdown(f"**Valeurs enregistrées par ce dépôt** ({nombre(len(det.valeurs))})")
+        st.markdown(f"**Valeurs enregistrées par ce dépôt** ({number(len(det.valeurs))})")
         frame = det.valeurs.assign(courante=det.valeurs["courante"].map({True: "oui", False: "non (remplacée)"}))
         frame.columns = ["Territoire", "Indicateur", "Trimestre", "Valeur", "Révision", "Courante"]
         tableau(frame, f"depot-{depot_id}-valeurs", key="depot_detail_valeurs",
                 titre=f"Dépôt n° {depot_id} — valeurs enregistrées")
     problems = [p for p in det.problemes if isinstance(p, dict) and p.get("message")]
     if problems:
-        st.markdown(f"**Problèmes et avertissements** ({nombre(len(problems))})")
+        st.markdown(f"**Problèmes et avertissements** ({number(len(problems))})")
         frame = pd.DataFrame([[p.get("ligne"), p.get("colonne"), p.get("valeur"), p.get("message")] for p in problems],
                              columns=["Ligne", "Colonne", "Valeur", "Problème"])
         tableau(frame, f"depot-{depot_id}-problemes", key="depot_detail_problemes",

@@ -9,8 +9,8 @@ import streamlit as st
 from data.access import Personne
 from indicators import status
 from core import quarters
+from core.formatting import headline, percent
 from indicators.declaration import declaration_incomplete, texte_trimestres
-from pages.components.layout import nombre, pourcentage
 
 BADGE = {
     status.NON_DEMARRE: "gray", status.NON_RENSEIGNE: "gray", status.EN_RETARD: "red",
@@ -73,14 +73,14 @@ def carte(row) -> None:
     if plafond(row):
         st.markdown(_texte_plafond(row))
     else:
-        st.markdown(f"Réalisé : **{_n(row.realise)}** / cible **{_n(row.cible)}** {row.unite}")
+        st.markdown(f"Réalisé : **{headline(row.realise)}** / cible **{headline(row.cible)}** {row.unite}")
         if pd.notna(row.avancement_pct):
             st.progress(min(max(float(row.avancement_pct), 0.0), 100.0) / 100, text=_texte_avancement(row))
     reporting = texte_trimestres(row.trimestres_renseignes, row.trimestres_ecoules)
     incomplete = declaration_incomplete(row.trimestres_renseignes, row.trimestres_ecoules)
     st.caption(
-        f"Attendu à ce jour{' (plafond)' if plafond(row) else ''} : {_n(row.attendu)} — projection en fin de "
-        f"fenêtre ({quarters.label(row.fin)}) : {_n(row.projection_fin)}" + ("" if incomplete else f" — {reporting}")
+        f"Attendu à ce jour{' (plafond)' if plafond(row) else ''} : {headline(row.attendu)} — projection en fin de "
+        f"fenêtre ({quarters.label(row.fin)}) : {headline(row.projection_fin)}" + ("" if incomplete else f" — {reporting}")
     )
     if incomplete:
         st.markdown(f":orange[**⚠ Déclaration incomplète** : {reporting}.] "
@@ -92,10 +92,6 @@ def plafond(row) -> bool:
     return row.nature in ("flux", "somme") and row.sens == "baisse"
 
 
-def _n(x) -> str:
-    return nombre(x, _dec(x))
-
-
 def _texte_sens(row) -> str:
     """"À réduire — valeur de base : 109 532 nuitées (2024)"."""
     base = getattr(row, "valeur_base", None)
@@ -103,7 +99,7 @@ def _texte_sens(row) -> str:
         return "**À réduire**"
     period = getattr(row, "periode_base", None)
     when = f" ({_periode(period)})" if isinstance(period, str) and period else ""
-    return f"**À réduire** — valeur de base : {_n(base)} {row.unite}{when}"
+    return f"**À réduire** — valeur de base : {headline(base)} {row.unite}{when}"
 
 
 def _periode(period: str) -> str:
@@ -113,19 +109,14 @@ def _periode(period: str) -> str:
 
 def _texte_plafond(row) -> str:
     """The ceiling and what is consumed of it, coloured by status, the status's words beside."""
-    consumed = pourcentage(row.avancement_pct) if pd.notna(row.avancement_pct) else "–"
-    return (f"Plafond sur la fenêtre : **{_n(row.cible)}** {row.unite}  \n"
-            f":{BADGE[row.statut]}[Consommé : **{_n(row.realise)}** ({consumed} du plafond)]")
+    consumed = percent(row.avancement_pct)
+    return (f"Plafond sur la fenêtre : **{headline(row.cible)}** {row.unite}  \n"
+            f":{BADGE[row.statut]}[Consommé : **{headline(row.realise)}** ({consumed} du plafond)]")
 
 
 def _texte_avancement(row) -> str:
     """What the bar measures, in words a reader does not misread."""
-    pct = pourcentage(row.avancement_pct)
+    pct = percent(row.avancement_pct)
     if row.avancement_pct < 0:
         return f"Avancement : {pct} (en recul par rapport à la valeur de base)"
     return f"Avancement : {pct}"
-
-
-def _dec(x) -> int:
-    """Whole numbers without decimals, others with one."""
-    return 0 if x is None or pd.isna(x) or float(x).is_integer() or abs(x) >= 1000 else 1

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import quarters
+from core.formatting import count, number, percent
 
 
 # Streamlit's upload widget keeps English words that no setting translates (1.67: its button reads
@@ -42,29 +43,15 @@ def demo_banner(is_demo: bool) -> None:
         )
 
 
-def nombre(x, decimals: int = 0) -> str:
-    """French number: 1 234,5 (narrow no-break space for thousands)."""
-    if x is None or x != x:  # None or NaN: no figure
-        return "–"
-    text = f"{x:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text.replace("-", "\u2212")  # a true minus sign
-
-
-def compte(n: int, singulier: str, pluriel: str | None = None) -> str:
-    """« 1 trimestre », « 3 trimestres » (French: 0 and 1 take the singular); never « trimestre(s) »."""
-    return f"{nombre(n)} {singulier if n <= 1 else (pluriel or singulier + 's')}"
+compte = count  # « 1 trimestre », « 3 trimestres », as the pages have long called it
+# The former names, for the modules of the branches written meanwhile (actions, SI-SIAO, RGAA);
+# new code imports core.formatting. To remove once they are merged and switched.
+nombre, pourcentage = number, percent
 
 
 def trimestre(q: str | None) -> str:
     """2024-T1 shown as T1 2024."""
     return quarters.label(q) if q else "–"
-
-
-def pourcentage(x, decimals: int = 1) -> str:
-    """French percentage: 45,6 %."""
-    if x is None or x != x:
-        return "–"
-    return f"{nombre(x, decimals)}\u202f%"
 
 
 # Column formats: Streamlit's "localized" number format follows the browser's locale (fr-FR for
@@ -97,16 +84,16 @@ def chiffres_pilotage(resume: dict) -> None:
     from indicators import status
 
     c1, c2, c3, c4, c5 = st.columns(5)
-    c1.metric("Territoires", nombre(resume["territoires"]),
+    c1.metric("Territoires", number(resume["territoires"]),
               help="Territoires actifs ayant une feuille de route, après filtres.")
-    c2.metric("Objectifs suivis", nombre(resume["objectifs"]), help="Couples territoire × indicateur avec une cible.")
-    c3.metric(status.affichage(status.EN_RETARD), nombre(resume["en_retard"]),
-              help=f"{status.DEFINITIONS[status.EN_RETARD]} Dont {nombre(resume['en_retard_incomplets'])} sur des "
+    c2.metric("Objectifs suivis", number(resume["objectifs"]), help="Couples territoire × indicateur avec une cible.")
+    c3.metric(status.affichage(status.EN_RETARD), number(resume["en_retard"]),
+              help=f"{status.DEFINITIONS[status.EN_RETARD]} Dont {number(resume['en_retard_incomplets'])} sur des "
                    "déclarations incomplètes : le réalisé ne compte que les trimestres renseignés.")
-    c4.metric("Déclarations incomplètes", nombre(resume["incomplets"]),
+    c4.metric("Déclarations incomplètes", number(resume["incomplets"]),
               help="Territoires dont au moins un indicateur a des trimestres écoulés non renseignés "
                    "(marqués « · 1/3 trim. » dans la matrice, contour pointillé sur la carte).")
-    c5.metric("Territoires muets", nombre(resume["silencieux"]),
+    c5.metric("Territoires muets", number(resume["silencieux"]),
               help="Territoires n'ayant déposé aucune valeur sur la fenêtre de leur feuille de route. "
                    + status.DEFINITIONS[status.NON_RENSEIGNE])
 
@@ -220,7 +207,7 @@ def presentation_territoire(info, millesime: str | None) -> str:
     if pd.isna(info["population"]):  # none in the reference data (Mayotte's EPCI, for one)
         pop = "population inconnue"
     else:
-        pop = f"{nombre(info['population'])} habitants" + (f" (population légale {millesime})" if millesime else "")
+        pop = f"{number(info['population'])} habitants" + (f" (population légale {millesime})" if millesime else "")
     parts = [TYPES_TERRITOIRE.get(info["type"], info["type"]), info["vague"], pop,
              f"{'départements' if ',' in str(info['departements']) else 'département'} {info['departements']}"]
     if info["membres"]:
@@ -347,9 +334,9 @@ def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
         # an ASCII "-" only, so the arrow and colour are given
         known = row.evolution == row.evolution
         down = known and row.evolution < 0
-        delta = f"{'' if down else '+'}{nombre(row.evolution)} en un trimestre" if known else None
+        delta = f"{'' if down else '+'}{number(row.evolution)} en un trimestre" if known else None
         col.metric(
-            LIBELLES_COURTS[row.indicateur], nombre(row.valeur), delta=delta,
+            LIBELLES_COURTS[row.indicateur], number(row.valeur), delta=delta,
             delta_color="gray" if d["sens"] == "neutre" or not row.evolution else ("red" if down else "green"),
             delta_arrow="down" if down else ("up" if known and row.evolution else "off"),
             help=f"**{d['libelle']}** : {d['definition']} ({d['unite']}). Somme des {row.territoires_renseignes} territoires ayant déposé "
@@ -357,7 +344,7 @@ def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
                  f"{row.territoires_compares} territoires ayant déposé ce trimestre et le précédent.", border=True,
         )
         if depuis:
-            col.caption(f"Depuis le {trimestre(depuis)} : **{nombre(row.cumul)}** {d['unite']}")
+            col.caption(f"Depuis le {trimestre(depuis)} : **{number(row.cumul)}** {d['unite']}")
 
 
 def tableau_manquants(missing):
@@ -383,6 +370,6 @@ def legende_completude(shown: int, total: int) -> str:
     """Caption of the completeness heat map."""
     text = "Part des indicateurs attendus (ceux des feuilles de route) déposés pour chaque trimestre"
     if shown < total:
-        return (f"{text} : les {shown} territoires les moins complets sur {nombre(total)}, du moins complet "
+        return (f"{text} : les {shown} territoires les moins complets sur {number(total)}, du moins complet "
                 "au plus complet ; le tableau ci-dessous les donne tous.")
     return f"{text}, du territoire le moins complet au plus complet."

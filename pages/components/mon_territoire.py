@@ -10,9 +10,10 @@ from data import queries
 from data.access import Personne
 from indicators import completeness, status
 from core import quarters
+from core.formatting import number
 from indicators import views
 from indicators import territoire as fiche_territoire
-from pages.components.layout import nombre, trimestre
+from pages.components.layout import trimestre
 from pages.components.store import read
 
 TRIMESTRES_SUIVIS = 8  # quarters of the roadmap looked back at for what is still owed
@@ -29,8 +30,8 @@ def lien_page(page: str, label: str, *, icon: str, query_params: dict | None = N
 
 
 def _owed_text(owed) -> str:
-    parts = [f"{trimestre(r.trimestre)} ({nombre(r.renseignes)} indicateur{'s' if r.renseignes > 1 else ''} "
-             f"renseigné{'s' if r.renseignes > 1 else ''} sur {nombre(r.attendus)})" for r in owed.itertuples()]
+    parts = [f"{trimestre(r.trimestre)} ({number(r.renseignes)} indicateur{'s' if r.renseignes > 1 else ''} "
+             f"renseigné{'s' if r.renseignes > 1 else ''} sur {number(r.attendus)})" for r in owed.itertuples()]
     return ", ".join(parts)
 
 
@@ -46,10 +47,10 @@ def section(person: Personne, quarter: str) -> None:
     else:
         counts = views.comptes_statuts(prog)
         shown = counts[counts["Nombre"] > 0]
-        st.markdown(f"**Statuts des {nombre(len(prog))} objectifs au {trimestre(quarter)}**")
+        st.markdown(f"**Statuts des {number(len(prog))} objectifs au {trimestre(quarter)}**")
         cols = st.columns(len(shown))
         for col, row in zip(cols, shown.itertuples()):
-            col.metric(row.Statut, nombre(row.Nombre), help=status.DEFINITIONS[row.statut])
+            col.metric(row.Statut, number(row.Nombre), help=status.DEFINITIONS[row.statut])
     debut = prog["debut"].min() if not prog.empty else None
     if debut is not None and debut <= quarter:
         first = max(debut, quarters.shift(quarter, -(TRIMESTRES_SUIVIS - 1)))
@@ -57,7 +58,7 @@ def section(person: Personne, quarter: str) -> None:
         if owed.empty:
             st.success(f"Tous les indicateurs attendus sont renseignés du {trimestre(first)} au {trimestre(quarter)}.")
         else:
-            st.warning(f"**À compléter** ({nombre(len(owed))} trimestre{'s' if len(owed) > 1 else ''}) : "
+            st.warning(f"**À compléter** ({number(len(owed))} trimestre{'s' if len(owed) > 1 else ''}) : "
                        f"{_owed_text(owed)}.")
     elif debut is not None:
         st.caption(f"La feuille de route commence au {trimestre(debut)} : rien n'est encore attendu.")

@@ -24,8 +24,8 @@ import streamlit as st
 from data import queries
 from core import clock
 from core import quarters
+from core.formatting import figure
 from loaders.export import neutralise, to_csv_bytes
-from pages.components.layout import nombre
 
 # Beyond this many cells a table is shown without per-cell formatting (Streamlit's Styler costs
 # about 7 ms per 1,000 cells at every run): figures are then rounded and formatted by the browser.
@@ -150,13 +150,6 @@ def _date_format(series: pd.Series):
     return lambda v: MANQUANT if v is None or pd.isna(v) else pd.Timestamp(v).strftime(fmt)
 
 
-def _chiffre(value) -> str:
-    """A figure on screen: whole numbers without decimals, others with one, French separators."""
-    if value is None or pd.isna(value):
-        return MANQUANT
-    return nombre(value, 0 if float(value).is_integer() else 1)
-
-
 def affichage(frame: pd.DataFrame, styles: dict | None = None):
     """What st.dataframe receives: missing text as "–"; numbers French-formatted through a Styler
     (small tables) or rounded (large ones). ``styles`` maps a column to a cell -> CSS function."""
@@ -170,7 +163,7 @@ def affichage(frame: pd.DataFrame, styles: dict | None = None):
             if pd.api.types.is_float_dtype(shown[c]):
                 shown[c] = shown[c].round(1)
         return shown  # dates: tableau() gives them a French column format
-    styler = shown.style.format({c: _chiffre for c in numeric}
+    styler = shown.style.format({c: figure for c in numeric}
                                 | {c: _date_format(shown[c]) for c in dates})
     for column, css in (styles or {}).items():
         if column in shown.columns:

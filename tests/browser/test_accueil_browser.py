@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from data import queries, store
-from pages.components.layout import nombre
+from core.formatting import number
 from tests.browser.conftest import (
     assert_no_browser_errors,
     assert_no_exception,
@@ -47,10 +47,10 @@ def test_home_page_renders_in_french_offline(page, page_log, base_url, screensho
     }
     assert {k: metrics.get(k) for k in ("Territoires suivis", "Feuilles de route", "Valeurs enregistrées",
                                          "Dépôts enregistrés")} == {
-        "Territoires suivis": nombre(summary["territoires"]),
-        "Feuilles de route": nombre(summary["feuilles"]),
-        "Valeurs enregistrées": nombre(summary["valeurs"]),
-        "Dépôts enregistrés": nombre(summary["depots"]),
+        "Territoires suivis": number(summary["territoires"]),
+        "Feuilles de route": number(summary["feuilles"]),
+        "Valeurs enregistrées": number(summary["valeurs"]),
+        "Dépôts enregistrés": number(summary["depots"]),
     }
     # the national headline figures come first, in French format
     assert "De la rue au logement" in metrics
