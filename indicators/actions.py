@@ -144,3 +144,69 @@ def libelle_statut(code: str, en_retard: bool = False) -> str:
     """« ▶️ en cours » ; a late action gets « ⚠️ en retard » after its status."""
     text = f"{ICONES.get(code, '')} {LIBELLES.get(code, code)}".strip()
     return f"{text} · {ICONE_RETARD} en retard" if en_retard else text
+
+
+# --- what the pages and the exports show (French column names, statuses in words and icons) ---------
+
+
+def detail_territoire(con, personne, territoire: str, at: str) -> pd.DataFrame:
+    """The state at ``at`` of every action of ``territoire`` with its texts (title, pilot,
+    comment): the roles are checked by the reads (data/actions_reads.py)."""
+    return etat(actions_reads.actions(con, personne, territoire), actions_reads.points(con, personne, territoire), at)
+
+
+def tableau_actions(etat_actions: pd.DataFrame) -> pd.DataFrame:
+    """One line per action, late ones first: axe, reference, title, status (icon and words), progress,
+    dates, pilot, the quarter of the status point and its comment."""
+    frame = ordre_affichage(etat_actions)
+    return pd.DataFrame({
+        "Axe": frame["axe"].astype(int), "Priorité": frame["priorite"], "Réf.": frame["ref_action"],
+        "Intitulé": frame["intitule"],
+        "Statut": [libelle_statut(s, r) for s, r in zip(frame["statut"], frame["en_retard"])],
+        "Avancement (%)": pd.to_numeric(frame["avancement"], errors="coerce"),
+        "Début": pd.to_datetime(frame["debut"]), "Fin": pd.to_datetime(frame["fin"]),
+        "Pilote": frame["pilote"], "Partenaires": frame["partenaires"],
+        "Point d'étape": frame["trimestre_point"].map(lambda q: quarters.label(q) if isinstance(q, str) else None),
+        "Commentaire": frame["commentaire"],
+    }).reset_index(drop=True)
+
+
+_COLONNES_COMPTES = {"territoire": "Territoire", "priorite": "Priorité", "axe": "Axe", "territoires": "Territoires",
+                     "nb_actions": "Actions", **{f"nb_{s}": LIBELLES[s].capitalize() for s in STATUTS},
+                     "en_retard": "En retard", "avancement_moyen": "Avancement moyen (%)"}
+
+
+def tableau_comptes(counts: pd.DataFrame) -> pd.DataFrame:
+    """``comptes`` or ``comptes_nationaux`` with French headers and the axe's name beside its number."""
+    frame = counts.copy()
+    if "axe" in frame.columns:
+        frame.insert(frame.columns.get_loc("axe") + 1, "libelle_axe", frame["axe"].map(AXES))
+    return frame.rename(columns=_COLONNES_COMPTES | {"libelle_axe": "Libellé de l'axe"})
+
+
+def tableau_historique(historique: pd.DataFrame) -> pd.DataFrame:
+    """An action's status points quarter by quarter, former revisions marked « remplacée »."""
+    return pd.DataFrame({
+        "Trimestre": historique["trimestre"].map(quarters.label),
+        "Statut": historique["statut"].map(libelle_statut),
+        "Avancement (%)": pd.to_numeric(historique["avancement"], errors="coerce"),
+        "Commentaire": historique["commentaire"],
+        "Version": [f"révision {r}" + ("" if c else " (remplacée)") for r, c in
+                    zip(historique["revision"], historique["courante"])],
+        "Enregistrée par": historique["utilisateur"], "le": pd.to_datetime(historique["enregistre_le"]),
+    })
+
+
+def par_statut(etat_actions: pd.DataFrame) -> pd.DataFrame:
+    """How many actions per status (statuses in the plan's order, late ones as their own line)."""
+    rows = [(libelle_statut(s), int((etat_actions["statut"] == s).sum())) for s in STATUTS]
+    rows.append((f"{ICONE_RETARD} en retard (dont)", int(etat_actions["en_retard"].sum()) if len(etat_actions) else 0))
+    return pd.DataFrame(rows, columns=["Statut", "Nombre"])
+
+
+def resume(etat_actions: pd.DataFrame) -> dict:
+    """The headline figures: how many actions, late, and their mean progress where reported."""
+    progress = pd.to_numeric(etat_actions["avancement"], errors="coerce") if len(etat_actions) else pd.Series(dtype=float)
+    return {"actions": len(etat_actions), "en_retard": int(etat_actions["en_retard"].sum()) if len(etat_actions) else 0,
+            "avancement_moyen": float(progress.mean()) if progress.notna().any() else None,
+            "renseignes": int(progress.notna().sum())}
