@@ -218,6 +218,11 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
         for name, user, data in files:
             _check(import_bytes(data, name, user=user, today=today, con=con))
     _revise_one(plans, path, today)
+    from loaders import demo_actions  # the actions of the roadmaps and their status points
+
+    with store.connect(path) as con:
+        for name, user, data in demo_actions.files([(p.code, p.windows[-1][0]) for p in plans], at, SEED, _csv):
+            _check(import_bytes(data, name, user=user, today=today, con=con))
     with store.connect(path) as con:
         _check(import_bytes(_people_file([p.code for p in plans]), "personnes_demo.csv", user="dihal-demo",
                             today=today, con=con))
@@ -230,8 +235,9 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
         n_targets = con.execute("SELECT count(*) FROM cible").fetchall()[0][0]
         n_uploads = con.execute("SELECT count(*) FROM depot").fetchall()[0][0]
         n_people = con.execute("SELECT count(*) FROM personne").fetchall()[0][0]
+        n_actions = con.execute("SELECT count(*) FROM action").fetchall()[0][0]
     return (f"Base de démonstration construite dans {path} : {len(plans)} territoires, "
-            f"{n_targets} objectifs de feuille de route, {n_values} valeurs, {n_uploads} dépôts, "
+            f"{n_targets} objectifs de feuille de route, {n_values} valeurs, {n_actions} actions, {n_uploads} dépôts, "
             f"{n_people} personnes (une par rôle) "
             f"(trimestre de référence {at}). Ces chiffres sont fictifs.")
 
