@@ -210,3 +210,18 @@ def resume(etat_actions: pd.DataFrame) -> dict:
     return {"actions": len(etat_actions), "en_retard": int(etat_actions["en_retard"].sum()) if len(etat_actions) else 0,
             "avancement_moyen": float(progress.mean()) if progress.notna().any() else None,
             "renseignes": int(progress.notna().sum())}
+
+
+def tableau_apercu(apercu: pd.DataFrame) -> pd.DataFrame:
+    """An actions upload's preview (data/actions.py PREVIEW_SQL) as shown before confirmation: what
+    each action and status point becomes, and what it replaces."""
+    shown = {"nouvelle": "nouvelle", "revisee": "révisée", "inchangee": "inchangée"}
+    return pd.DataFrame({
+        "Ligne": apercu["ligne"].map(lambda x: "ajoutée" if pd.isna(x) else str(int(x))),
+        "Changement": apercu["statut"].map(shown),
+        "Objet": apercu["objet"].map({"action": "action", "point": "point d'étape"}),
+        "Territoire": apercu["territoire"], "Réf.": apercu["ref_action"],
+        "Trimestre": apercu["trimestre"].map(lambda q: quarters.label(q) if isinstance(q, str) else ""),
+        "Intitulé": apercu["intitule"], "Actuel": apercu["ancien"].fillna(""), "Nouveau": apercu["nouveau"],
+        "Enregistré par": apercu["ancien_utilisateur"].fillna(""), "le": pd.to_datetime(apercu["ancien_le"]),
+    })

@@ -144,3 +144,30 @@ def test_the_demo_actions_are_deterministic():
     plans = [("93", "2025-T1"), ("62", "2024-T3")]
     assert demo_actions.rows(plans, "2026-T3", 2026) == demo_actions.rows(plans, "2026-T3", 2026)
     assert demo_actions.rows(plans, "2026-T3", 2026) != demo_actions.rows(plans, "2026-T3", 7)
+
+
+def test_the_upload_page_takes_an_actions_file_through_preview_and_confirmation(demo, monkeypatch):
+    from tests.test_actions_import import HEADER
+
+    with store.connect(demo) as con:
+        ref, axe = con.execute("SELECT ref_action, axe FROM action WHERE territoire = ? ORDER BY ref_action LIMIT 1",
+                               [TERRITOIRE]).fetchall()[0]
+    trimestre = quarters.last_complete()
+    data = "\r\n".join([HEADER, f"{TERRITOIRE};N1;Nouvelle action de prévention;12;CCAS;;2026-01-01;2027-06-30;en cours;10;{trimestre};",
+                        f"{TERRITOIRE};{ref};;{axe};;;;;bloquée;20;{trimestre};financement suspendu"]).encode("utf-8")
+    at = page("pages/depot.py", COORD)
+    at.file_uploader[0].set_value(("actions.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert {m.label: m.value for m in at.metric}["Nouvelles"] == "2"  # the action and its point
+    assert any(m.value.startswith("**Révisions**") for m in at.markdown)
+    nouveau = table(at, "Nouveau")
+    assert "point d'étape" in set(nouveau["Objet"])
+    next(b for b in at.button if b.label == "Confirmer l'enregistrement").click()
+    at.run()
+    assert not at.exception and "enregistré" in at.success[0].value
+    with store.connect(demo) as con:
+        assert con.execute("SELECT statut FROM point_action WHERE territoire = ? AND ref_action = ? AND trimestre = ?",
+                           [TERRITOIRE, ref, trimestre]).fetchall() == [("bloquee",)]
+        assert con.execute("SELECT intitule FROM action WHERE territoire = ? AND ref_action = 'N1'",
+                           [TERRITOIRE]).fetchall() == [("Nouvelle action de prévention",)]

@@ -160,3 +160,17 @@ def section_nationale(at: str) -> None:
     st.subheader("Par priorité et par axe, tous territoires")
     tables.tableau(ind.tableau_comptes(ind.comptes_nationaux(state)), f"actions-axes-{at}", key="actions_nat_axes",
                    titre="Actions par axe et par statut, tous territoires", trimestre=at)
+
+
+def apercu_depot(lignes) -> None:
+    """The preview of an actions file on the upload page: revisions first, then what is new."""
+    shown = ind.tableau_apercu(lignes)
+    for change, titre, intro in (
+            ("révisée", "Révisions", "la version enregistrée sera remplacée et conservée dans l'historique."),
+            ("nouvelle", "Nouveautés", "actions créées et nouveaux points d'étape."),
+            ("inchangée", "Inchangés", "rien ne sera modifié.")):
+        part = shown[shown["Changement"] == change]
+        if len(part):
+            st.markdown(f"**{titre}** ({nombre(len(part))}) : {intro}")
+            tables.tableau(part.drop(columns=["Changement"]), f"apercu-actions-{change}", key=f"actions_apercu_{change}",
+                           titre=f"Aperçu du dépôt d'actions — {titre.lower()}")
