@@ -104,6 +104,8 @@ def _saisie(code: str, person: Personne) -> None:
             "avancement": st.column_config.NumberColumn("Avancement (%)", min_value=0, max_value=100, step=1),
             "commentaire": st.column_config.TextColumn("Commentaire", width="large"),
         })
+    tables.download_buttons(base, f"points-etape-{code}-{trimestre}", key=f"actions_grille_dl_{n}",
+                            titre=f"Points d'étape des actions — {quarters.label(trimestre)}", trimestre=trimestre)
     if not st.button("Enregistrer les points d'étape", key=f"actions_enregistrer_{n}", type="primary"):
         return
     axes = dict(zip(acts["ref_action"], acts["axe"].astype(int)))
