@@ -69,7 +69,8 @@ def test_club_deck_has_the_slides_of_the_contract_in_order(decks):
         "Statuts des indicateurs des feuilles de route", "Carte des territoires", "Avancement par priorité et par axe",
         "Dépôts : complétude et délais", "Focus : CD Cher"]
     assert titles[-1] == "Méthode et statuts"
-    assert set(titles[8:-1]) == {"Définitions des indicateurs"}
+    assert titles[8] == "Actions des feuilles de route"  # the roadmaps' actions (issue 13)
+    assert set(titles[9:-1]) == {"Définitions des indicateurs"}
     assert len(prs.slides) == len(deck.diapos)
     # 16:9
     assert (prs.slide_width, prs.slide_height) == (pptx.LARGEUR, pptx.HAUTEUR)
@@ -109,7 +110,7 @@ def test_charts_are_native_with_text_alternative_and_invariant_formats(decks, na
                 assert codes and codes <= FORMATS, codes
                 # the data sit in the chart: an embedded workbook with the same values
                 assert sh.chart.part.chart_workbook.xlsx_part is not None
-    assert count == {"club": 6, "anonyme": 7, "fiche": 5}[name]
+    assert count == {"club": 7, "anonyme": 8, "fiche": 6}[name]  # each with its actions chart (issue 13)
 
 
 def test_status_chart_equals_the_engine_counts(decks, base):
@@ -303,7 +304,8 @@ def test_fiche_slides_cards_trajectories_comparison_and_completeness(decks, base
                                                  prog["fin"].iloc[0], AT, NATIONAL)
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[:3] == ["Cher", "Trajectoires — CD Cher", "Comparaison et complétude"]
-    assert set(titles[3:]) == {"Définitions des indicateurs"}
+    assert titles[3] == "Actions de la feuille de route — CD Cher"  # the roadmap's actions (issue 13)
+    assert set(titles[4:]) == {"Définitions des indicateurs"}
     cards = [sh for sh in prs.slides[0].shapes if sh.name.startswith("Carte : ")]
     assert len(cards) == len(prog)
     lines = [c.chart for c in charts(prs.slides[1])]
