@@ -58,25 +58,25 @@ def _classify(con: duckdb.DuckDBPyConnection) -> None:
     described = ", ".join(f"max({c}) AS {c}" for c in CHAMPS_ACTION)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE lot_action AS
         SELECT territoire, ref_action, {described}, min(ligne) AS ligne FROM lot GROUP BY territoire, ref_action""")
-    news = ", ".join(f"{_nouveau(c, 'a')} AS n_{c}" for c in CHAMPS_ACTION)
-    olds = ", ".join(f"a.{c} AS a_{c}" for c in CHAMPS_ACTION)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE lot_action_classe AS
+    _classify_against(con, "lot_action_classe", "lot_action", ACTION, ("territoire", "ref_action"), CHAMPS_ACTION,
+                      "statut")
+    _classify_against(con, "lot_point_classe", "(SELECT * FROM lot WHERE statut IS NOT NULL)", POINT_ACTION,
+                      ("territoire", "ref_action", "trimestre"), CHAMPS_POINT, "statut_point")
+
+
+def _classify_against(con, name: str, rows: str, table: str, keys: tuple[str, ...], fields: tuple[str, ...],
+                      verdict: str) -> None:
+    """Temp table ``name``: each of ``rows`` with the values it would store (n_*), the stored ones
+    (a_*, with their revision, author and time) and ``verdict``: nouvelle, inchangee or revisee."""
+    news = ", ".join(f"{_nouveau(c, 's')} AS n_{c}" for c in fields)
+    olds = ", ".join(f"s.{c} AS a_{c}" for c in fields)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {name} AS
         SELECT *, CASE WHEN ancienne_revision IS NULL THEN 'nouvelle'
-                       WHEN ({', '.join('n_' + c for c in CHAMPS_ACTION)}) IS NOT DISTINCT FROM
-                            ({', '.join('a_' + c for c in CHAMPS_ACTION)}) THEN 'inchangee' ELSE 'revisee' END AS statut
-        FROM (SELECT l.territoire, l.ref_action, l.ligne, {news}, {olds}, a.revision AS ancienne_revision,
-                     a.utilisateur AS ancien_utilisateur, a.enregistre_le AS ancien_le
-              FROM lot_action l LEFT JOIN {ACTION} a USING (territoire, ref_action))""")
-    news = ", ".join(f"{_nouveau(c, 'p')} AS n_{c}" for c in CHAMPS_POINT)
-    olds = ", ".join(f"p.{c} AS a_{c}" for c in CHAMPS_POINT)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE lot_point_classe AS
-        SELECT *, CASE WHEN ancienne_revision IS NULL THEN 'nouvelle'
-                       WHEN ({', '.join('n_' + c for c in CHAMPS_POINT)}) IS NOT DISTINCT FROM
-                            ({', '.join('a_' + c for c in CHAMPS_POINT)}) THEN 'inchangee' ELSE 'revisee' END AS statut_point
-        FROM (SELECT l.territoire, l.ref_action, l.trimestre, l.ligne, {news}, {olds}, p.revision AS ancienne_revision,
-                     p.utilisateur AS ancien_utilisateur, p.enregistre_le AS ancien_le
-              FROM lot l LEFT JOIN {POINT_ACTION} p USING (territoire, ref_action, trimestre)
-              WHERE l.statut IS NOT NULL)""")
+                       WHEN ({', '.join('n_' + c for c in fields)}) IS NOT DISTINCT FROM
+                            ({', '.join('a_' + c for c in fields)}) THEN 'inchangee' ELSE 'revisee' END AS {verdict}
+        FROM (SELECT {', '.join('l.' + k for k in keys)}, l.ligne, {news}, {olds}, s.revision AS ancienne_revision,
+                     s.utilisateur AS ancien_utilisateur, s.enregistre_le AS ancien_le
+              FROM {rows} l LEFT JOIN {table} s USING ({', '.join(keys)}))""")
 
 
 def _describe(prefix: str) -> str:

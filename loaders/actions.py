@@ -17,8 +17,8 @@ from loaders.headers import ACTIONS, Layout
 from loaders.problems import Report
 from loaders.reading import RawTable
 from loaders.referentiel import Referentiel, Table
-from loaders.regles import (VIDE, Regle, RegleLigne, appliquer, au_plus, code_connu, code_dans_table, obligatoire,
-                            trimestre, trimestre_depuis, trimestre_jusqu_a)
+from loaders.regles import (VIDE, Regle, RegleLigne, appliquer, au_plus, obligatoire, regles_territoire, trimestre,
+                            trimestre_depuis, trimestre_jusqu_a)
 from loaders.validation import Validated
 
 FORMES_DATE = "AAAA-MM-JJ (2024-01-15), JJ/MM/AAAA (15/01/2024) ou une cellule date d'Excel"
@@ -122,17 +122,7 @@ _FIN_AVANT_DEBUT = """
 
 def _regles(ref: Referentiel, allowed_territories: set[str] | None, today: dt.date | None) -> list:
     """The actions file's rules over ``chk2`` (each cell as written ``<col>_brut``, parsed ``<col>``)."""
-    names = ref.territory_names()
-    territoire = {"cellule": "territoire_brut", "forme": "territoire"}
-    regles: list = [
-        obligatoire("code_territoire", **territoire),
-        code_connu("code_territoire", "territoire-inconnu", "territoire_connu", **territoire,
-                   details=lambda r: {"suggestion": ref.suggest_territory(r["valeur"])}),
-    ]
-    if allowed_territories is not None:
-        perimetre = ", ".join(f"{c} ({names.get(c, c)})" for c in sorted(allowed_territories))
-        regles.append(code_dans_table("code_territoire", "territoire-hors-perimetre", "perimetre",
-                                      si="territoire_connu", **territoire, details=lambda r: {"perimetre": perimetre}))
+    regles: list = regles_territoire(ref, allowed_territories)
     regles += [
         obligatoire("ref_action", vide=VIDE),
         obligatoire("intitule", code="intitule-obligatoire", si="NOT action_connue AND intitule_action IS NULL"),
