@@ -17,10 +17,11 @@ from data.registre import STATUTS_ACTION
 NON_RENSEIGNE = "non_renseigne"  # an action without any status point up to the reference quarter
 STATUTS = STATUTS_ACTION + (NON_RENSEIGNE,)
 LIBELLES = LIBELLES_STATUTS | {NON_RENSEIGNE: "non renseigné"}
-# never colour alone: an icon and the words (pages, exports)
-ICONES = {"a_venir": "⏳", "en_cours": "▶️", "realisee": "✅", "en_pause": "⏸️", "bloquee": "⛔",
-          "abandonnee": "✖️", NON_RENSEIGNE: "❔"}
-ICONE_RETARD = "⚠️"
+# never colour alone: a symbol and the words (pages, exports). Plain text symbols, as for the
+# indicators' statuses (indicators/status.py): they render without an emoji font, offline too.
+ICONES = {"a_venir": "◔", "en_cours": "▶", "realisee": "✔", "en_pause": "‖", "bloquee": "⊘",
+          "abandonnee": "✕", NON_RENSEIGNE: "?"}
+ICONE_RETARD = "⚠"
 TERMINES = ("realisee", "abandonnee")  # never late
 
 # The 5 priorities and 16 axes of the plan (domain.md section 2)
@@ -141,7 +142,7 @@ def comptes_nationaux(etat_actions: pd.DataFrame) -> pd.DataFrame:
 
 
 def libelle_statut(code: str, en_retard: bool = False) -> str:
-    """« ▶️ en cours » ; a late action gets « ⚠️ en retard » after its status."""
+    """« ▶ en cours » ; a late action gets « ⚠ en retard » after its status."""
     text = f"{ICONES.get(code, '')} {LIBELLES.get(code, code)}".strip()
     return f"{text} · {ICONE_RETARD} en retard" if en_retard else text
 

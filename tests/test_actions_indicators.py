@@ -72,8 +72,9 @@ def test_counts_per_status_per_axe_and_priority_with_the_mean_progress_where_rep
 
 
 def test_a_status_is_said_with_an_icon_and_words():
-    assert ind.libelle_statut("bloquee") == "⛔ bloquée"
-    assert ind.libelle_statut("en_cours", True) == "▶️ en cours · ⚠️ en retard"
+    assert ind.libelle_statut("bloquee") == "⊘ bloquée"
+    assert ind.libelle_statut("en_cours", True) == "▶ en cours · ⚠ en retard"
+    assert len(set(ind.ICONES.values())) == len(ind.ICONES)  # one shape per status
 
 
 @pytest.fixture(params=MODES)
