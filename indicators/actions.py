@@ -182,7 +182,10 @@ def tableau_comptes(counts: pd.DataFrame) -> pd.DataFrame:
     frame = counts.copy()
     if "axe" in frame.columns:
         frame.insert(frame.columns.get_loc("axe") + 1, "libelle_axe", frame["axe"].map(AXES))
-    return frame.rename(columns=_COLONNES_COMPTES | {"libelle_axe": "Libellé de l'axe"})
+    elif "priorite" in frame.columns:
+        frame.insert(frame.columns.get_loc("priorite") + 1, "libelle_priorite", frame["priorite"].map(PRIORITES))
+    return frame.rename(columns=_COLONNES_COMPTES | {"libelle_axe": "Libellé de l'axe",
+                                                     "libelle_priorite": "Libellé de la priorité"})
 
 
 def tableau_historique(historique: pd.DataFrame) -> pd.DataFrame:

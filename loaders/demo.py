@@ -228,6 +228,8 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
                             today=today, con=con))
         _backdate(con)
         with store.transaction(con):
+            demo_actions.backdate(con, maintenant())
+        with store.transaction(con):
             store.set_meta(con, "demo", "oui")
             store.set_meta(con, "demo_graine", str(SEED))
             store.set_meta(con, "demo_trimestre_reference", at)

@@ -136,3 +136,25 @@ def files(plans: list[tuple[str, str]], at: str, seed: int, csv) -> list[tuple[s
                             "point corrigé après le comité de pilotage"] for row in first[:2]]
         out.append((f"actions_{code}_{at}_corrige.csv", f"coordination-{code}", csv(HEADER, fixed)))
     return out
+
+
+def backdate(con, now) -> None:
+    """Plausible dates for the demo's status points: each first version arrives 10 to 50 days after
+    the end of its quarter (never after ``now``), the action with its first point, each actions
+    upload when its last point did. Corrections keep the time they were made."""
+    quarter_end = ("make_date(CAST(substr(trimestre, 1, 4) AS INTEGER), CAST(substr(trimestre, 7, 1) AS INTEGER) * 3, 28)"
+                   "::TIMESTAMP + to_days(10 + CAST(hash(territoire || ref_action || trimestre) % 40 AS INTEGER))")
+    for table in ("point_action", "point_action_historique"):
+        con.execute(f"UPDATE {table} SET enregistre_le = least(?::TIMESTAMP, {quarter_end}) WHERE revision = 1", [now])
+    con.execute("""UPDATE action a SET enregistre_le = p.premier FROM (
+                       SELECT territoire, ref_action, min(enregistre_le) AS premier FROM (
+                           SELECT territoire, ref_action, enregistre_le FROM point_action WHERE revision = 1
+                           UNION ALL SELECT territoire, ref_action, enregistre_le FROM point_action_historique)
+                       GROUP BY ALL) p
+                   WHERE (a.territoire, a.ref_action) = (p.territoire, p.ref_action) AND a.revision = 1""")
+    con.execute("""UPDATE depot d SET recu_le = x.dernier FROM (
+                       SELECT depot_id, max(enregistre_le) AS dernier FROM (
+                           SELECT depot_id, enregistre_le FROM point_action WHERE revision = 1
+                           UNION ALL SELECT depot_id, enregistre_le FROM point_action_historique WHERE revision = 1)
+                       GROUP BY depot_id) x
+                   WHERE x.depot_id = d.id AND d.type_fichier = 'actions'""")

@@ -28,10 +28,10 @@ def choix_statuts() -> list[str]:
 
 
 def grille(actions: pd.DataFrame, points: pd.DataFrame, trimestre: str) -> pd.DataFrame:
-    """The grid of ``trimestre``: one row per action with its status point of that quarter, or, if it
+    """The grid of ``trimestre``, in the order of the axes: one row per action with its status point of that quarter, or, if it
     has none yet, the status and progress it carries from an earlier quarter (the comment stays
     empty: it is the quarter's own)."""
-    state = etat(actions, points, trimestre)
+    state = etat(actions, points, trimestre).sort_values(["axe", "ref_action"], kind="stable")
     own = state["trimestre_point"] == trimestre
     frame = pd.DataFrame({
         "ref_action": state["ref_action"], "intitule": state["intitule"],
@@ -39,7 +39,7 @@ def grille(actions: pd.DataFrame, points: pd.DataFrame, trimestre: str) -> pd.Da
         "avancement": pd.to_numeric(state["avancement"], errors="coerce").astype("Int64"),
         "commentaire": state["commentaire"].where(own, None) if "commentaire" in state else None,
     })
-    return frame.sort_values("ref_action", kind="stable").reset_index(drop=True)
+    return frame.reset_index(drop=True)
 
 
 @dataclass

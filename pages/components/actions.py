@@ -97,6 +97,7 @@ def _saisie(code: str, person: Personne) -> None:
                "d'étape ce trimestre, une action reprend le statut de son dernier point.")
     edited = st.data_editor(
         base, key=f"actions_grille_{code}_{trimestre}_{n}", hide_index=True, width="stretch",
+        placeholder="",  # an empty cell stays empty, not "None"
         disabled=["ref_action", "intitule"],
         column_config={
             "ref_action": st.column_config.TextColumn("Réf."), "intitule": st.column_config.TextColumn("Intitulé"),
