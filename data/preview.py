@@ -253,13 +253,15 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
             raise DepotRefuse("Ce dépôt a été refusé : il n'a rien enregistré, il n'y a rien à annuler.")
         if kind == ANNULATION:
             raise DepotRefuse("Une annulation ne s'annule pas : déposez à nouveau les valeurs voulues.")
-        if kind != "values":
-            raise DepotRefuse("Seuls les dépôts de valeurs trimestrielles s'annulent ici.")
+        if kind not in ("values", "actions"):
+            raise DepotRefuse("Seuls les dépôts de valeurs trimestrielles et d'actions s'annulent ici.")
         done = con.execute(
             f"SELECT qui, quand FROM {JOURNAL} WHERE action = ? AND objet = ?", [ACTION_ANNULATION, str(depot_id)]
         ).fetchall()
         if done:
             raise DepotRefuse(f"Ce dépôt a déjà été annulé par {done[0][0]} le {done[0][1]:%d/%m/%Y %H:%M}.")
+        if kind == "actions":
+            return _annuler_actions(con, depot_id, actor, list(territoires))
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE a_restaurer AS
@@ -312,3 +314,19 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
         store.journal(con, actor.email, ACTION_ANNULATION, str(depot_id),
                       json.dumps(details | {"depot_annulation": new_id}, ensure_ascii=False))
     return Annulation(depot_id, new_id, restaurees, retirees, modifiees, list(territoires))
+
+
+def _annuler_actions(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne, territoires: list[str]) -> Annulation:
+    """annuler_depot() of an actions upload (data/actions.py undo), inside its transaction."""
+    from data import actions
+
+    meta = UploadMeta(f"annulation du dépôt n° {depot_id}", "", actor.email, ANNULATION, None, 0)
+    new_id = insert_depot(con, meta, "enregistre", Outcome(territoires=territoires), 0, [])
+    counts = actions.undo(con, depot_id, new_id, maintenant())
+    details = {"depot_annule": depot_id} | counts
+    con.execute("UPDATE depot SET nb_revisees = ?, problemes = ? WHERE id = ?",
+                [counts["restaurees"], json.dumps([details], ensure_ascii=False), new_id])
+    store.journal(con, actor.email, ACTION_ANNULATION, str(depot_id),
+                  json.dumps(details | {"depot_annulation": new_id}, ensure_ascii=False))
+    return Annulation(depot_id, new_id, counts["restaurees"], counts["retirees"], counts["modifiees_depuis"],
+                      territoires)

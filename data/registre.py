@@ -24,10 +24,15 @@ CIBLE_HISTORIQUE = "cible_historique"
 JOURNAL = "journal"
 PERSONNE = "personne"
 SCHEMA_VERSION = "schema_version"  # written by data/migrations.py itself
+ACTION = "action"  # the actions of a roadmap (005)
+ACTION_HISTORIQUE = "action_historique"
+POINT_ACTION = "point_action"  # their quarterly status points
+POINT_ACTION_HISTORIQUE = "point_action_historique"
 
 TABLES = (
     METADONNEE, COLLECTIVITE, INDICATEUR, TERRITOIRE, TERRITOIRE_HISTORIQUE, DEPOT, VALEUR,
     VALEUR_HISTORIQUE, FEUILLE_DE_ROUTE, CIBLE, CIBLE_HISTORIQUE, JOURNAL, PERSONNE, SCHEMA_VERSION,
+    ACTION, ACTION_HISTORIQUE, POINT_ACTION, POINT_ACTION_HISTORIQUE,
 )
 
 # Enumerations (each the CHECK constraint of a column, see ENUMERATIONS)
@@ -40,6 +45,10 @@ NATURES_DE_BASE = ("flux", "stock")  # deposited; ratio and somme are computed f
 SENS = ("hausse", "baisse", "neutre")
 ENREGISTRE, REFUSE = "enregistre", "refuse"
 RESULTATS_DEPOT = (ENREGISTRE, REFUSE)
+# the status of an action at a quarter (format-suivi.md), in the order of its course; "en retard" is
+# never stored (derived, indicators/actions.py). French labels: data.actions.LIBELLES_STATUTS
+STATUTS_ACTION = ("a_venir", "en_cours", "realisee", "en_pause", "bloquee", "abandonnee")
+AXE_MIN, AXE_MAX = 1, 16  # the axes of the plan (domain.md section 2), CHECK of action.axe
 
 # (table, column) -> the values its CHECK constraint allows
 ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -49,10 +58,11 @@ ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (INDICATEUR, "nature"): NATURES,
     (INDICATEUR, "sens"): SENS,
     (DEPOT, "resultat"): RESULTATS_DEPOT,
+    (POINT_ACTION, "statut"): STATUTS_ACTION,
 }
 
 # Upload kinds as depot.type_fichier records them (no CHECK constraint: a column older than some
 # kinds); their French labels are data.uploads.TYPES_DEPOT
-TYPES_FICHIER = ("values", "roadmap", "territories", "personnes")  # the kinds a file is read as
+TYPES_FICHIER = ("values", "roadmap", "territories", "personnes", "actions")  # the kinds a file is read as
 ANNULATION = "annulation"  # the depot row written by an undo (data/preview.py)
 TYPES_DEPOT = TYPES_FICHIER + (ANNULATION,)

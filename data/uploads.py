@@ -29,6 +29,7 @@ TYPES_DEPOT = {
     "roadmap": "feuille de route",
     "territories": "liste des territoires",
     "personnes": "liste des personnes et de leurs rôles",
+    "actions": "actions de la feuille de route",
     ANNULATION: "annulation d'un dépôt",
 }
 
@@ -75,6 +76,7 @@ class Outcome:
     data_version: int | None = None
     preview: object = None  # a dry run's classification (pandas, PREVIEW_SQL), when asked for
     fingerprint: str | None = None  # and the fingerprint of its keys (fingerprint_sql)
+    details: dict = field(default_factory=dict)  # a kind's own counts (actions: per action and status point)
 
 
 def insert_depot(con, meta: UploadMeta, resultat: str, outcome: Outcome, n_errors: int, problems: list[dict]) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data.access import Personne
+from exports import actions as actions_diapo
 from exports import definitions
 from exports import focus as focus_mod
 from exports.anonymat import ORDRE_ANONYMAT
@@ -50,6 +51,9 @@ def construire(con, at: str | None = None, perimetre: Perimetre = Perimetre(), *
     deck.diapos = [_titre(d, reunion), diapo_chiffres_cles(d), _avancement(d), _statuts(d), diapo_carte(d),
                    _priorites_axes(d), _completude(d)]
     deck.diapos += [focus_mod.diapo_focus(con, d, code, person) for code in focus]
+    # the actions of the roadmaps (format-suivi.md), after the contract's figures and before the method
+    if slide := actions_diapo.diapo_club(con, d.at, list(d.territoires["code"]), _territoires(d)):
+        deck.diapos.append(slide)
     deck.diapos += _definitions(d)
     scope = d.perimetre.description(len(d.territoires), anonymiser)
     deck.proprietes = {"title": f"{TITRE} — {label}", "subject": f"Périmètre : {scope}",

@@ -1,8 +1,9 @@
-"""Command line: python -m indicators progress|national|completeness (a contract for scripts).
+"""Command line: python -m indicators progress|national|completeness|actions (a contract for scripts).
 
     python -m indicators progress --territory CODE [--at QUARTER] [--db PATH] [--format table|csv|json]
     python -m indicators national [--at QUARTER] [--db PATH] [--format table|csv|json]
     python -m indicators completeness [--at QUARTER] [--db PATH] [--format table|csv|json]
+    python -m indicators actions [--territory CODE] [--at QUARTER] [--db PATH] [--format table|csv|json]
 
 csv: ``;``-separated, UTF-8, decimal point, empty cell where a figure does not exist (for machines);
 json: a list of records; table: French formatting for a terminal (1 234,5 ; 45,6 %).
@@ -49,9 +50,14 @@ HEADERS = {
     "attendus": "Attendus", "renseignes": "Renseignés", "taux_completude": "Complétude",
     "premiere_arrivee": "Première arrivée", "delai_jours": "Délai (jours)",
     **{f"nb_{code}": label for code, label in status.LIBELLES.items()},
+    # actions (indicators/actions.py): their own status counts
+    "axe": "Axe", "priorite": "Priorité", "nb_actions": "Actions", "en_retard": "En retard",
+    "avancement_moyen": "Avancement moyen", "nb_a_venir": "À venir", "nb_en_cours": "En cours",
+    "nb_realisee": "Réalisées", "nb_en_pause": "En pause", "nb_bloquee": "Bloquées", "nb_abandonnee": "Abandonnées",
+    "nb_non_renseigne": "Non renseignées",
 }
 QUARTER_COLUMNS = {"debut", "fin", "trimestre"}
-PERCENT_COLUMNS = {"avancement_pct", "avancement_national_pct", "taux_completude"}
+PERCENT_COLUMNS = {"avancement_pct", "avancement_national_pct", "taux_completude", "avancement_moyen"}
 
 
 _Parser = ParseurFrancais  # French help and usage errors (exit 2)
@@ -69,13 +75,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m indicators",
                      description="Progression, tableau national et complétude des territoires.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                                title="commandes", metavar="{progress,national,completeness}")
+                                title="commandes", metavar="{progress,national,completeness,actions}")
     prog = sub.add_parser("progress", help="progression d'un territoire vers ses cibles")
     prog.add_argument("--territory", required=True, metavar="CODE", help="code du territoire")
     for command in (prog,
                     sub.add_parser("national", help="chiffres nationaux, avancement et statuts par indicateur"),
                     sub.add_parser("completeness", help="complétude et délai de dépôt par territoire")):
         _common_options(command)
+    acts = sub.add_parser("actions", help="actions des feuilles de route : statuts par axe, retards, avancement")
+    acts.add_argument("--territory", metavar="CODE", help="code du territoire (défaut : tous les territoires actifs)")
+    _common_options(acts)
     return parser
 
 
@@ -169,14 +178,18 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
 # Commands
 
 
-def cmd_progress(con, args, at: str) -> int:
-    """progress --territory CODE: one row per indicator of the territory's roadmap."""
-    code = args.territory.strip()
+def _territory_name(con, code: str) -> str:
     found = con.execute(f"SELECT nom FROM {TERRITOIRE} WHERE code = ?", [code]).fetchall()
     if not found:
         raise SaisieInvalide(f"Territoire inconnu : « {code} ». Vérifiez le code (SIREN d'un EPCI, code INSEE "
                              "d'une commune ou d'un département).")
-    nom = found[0][0]
+    return found[0][0]
+
+
+def cmd_progress(con, args, at: str) -> int:
+    """progress --territory CODE: one row per indicator of the territory's roadmap."""
+    code = args.territory.strip()
+    nom = _territory_name(con, code)
     frame = progress.progress(con, at, [code])
     if frame.empty:
         has_roadmap = not progress.roadmap_windows(con, [code]).empty
@@ -208,13 +221,31 @@ def cmd_completeness(con, args, at: str) -> int:
     return EXIT_OK
 
 
+def cmd_actions(con, args, at: str) -> int:
+    """actions [--territory CODE]: per territory and axe, the actions per status at ``at``, the
+    late ones (en_retard) and the mean progress where reported."""
+    from indicators import actions
+
+    code = args.territory.strip() if args.territory else None
+    nom = _territory_name(con, code) if code else None
+    frame = actions.comptes(actions.suivi(con, at, [code] if code else None))
+    if code and frame.empty:
+        raise SaisieInvalide(f"Le territoire {nom} ({code}) n'a aucune action enregistrée : rien à compter.")
+    if args.format == "table":
+        scope = f"{nom} ({code})" if code else "territoires actifs"
+        print(f"Actions des feuilles de route au {quarters.label(at)} ({scope})\n")
+    sys.stdout.write(render(frame[actions.COLUMNS], args.format))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     from data import store  # the engine itself never opens a database
 
     at = args.at or quarters.last_complete()
-    handler = {"progress": cmd_progress, "national": cmd_national, "completeness": cmd_completeness}[args.command]
+    handler = {"progress": cmd_progress, "national": cmd_national, "completeness": cmd_completeness,
+               "actions": cmd_actions}[args.command]
 
     def action() -> int:
         with store.connect(args.db) as con:

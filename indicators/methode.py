@@ -74,7 +74,16 @@ def sections() -> list[tuple[str, str]]:
             "de route (avec une cible, ou composantes d'un indicateur calculé avec une cible) ; déposés = "
             "ceux qui ont une valeur pour ce trimestre ; complétude = 100 × déposés / attendus. Le délai est "
             "le nombre de jours entre la fin du trimestre et l'arrivée de sa première valeur.")),
+        ("Actions de la feuille de route", _actions()),
     ]
+
+
+def _actions() -> str:
+    """The definitions of the actions' figures, as indicators/actions.py applies them."""
+    from indicators import actions
+
+    statuts = ", ".join(actions.libelle_statut(s) for s in actions.STATUTS)
+    return "\n".join(f"- {text}" for text in actions.DEFINITIONS.values()) + f"\n- Statuts : {statuts}."
 
 
 def statuts() -> pd.DataFrame:

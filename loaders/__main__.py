@@ -31,11 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="valider et compter sans rien enregistrer")
     imp.add_argument("--user", default=None, metavar="NOM",
                      help="nom de la personne qui dépose (défaut : utilisateur système)")
-    exp = sub.add_parser("export", help="exporter les valeurs courantes au format de dépôt long")
+    exp = sub.add_parser("export", help="exporter les valeurs courantes (ou les actions) au format de dépôt")
     exp.add_argument("--db", metavar="CHEMIN")
     exp.add_argument("--out", metavar="FICHIER", help="fichier de sortie (défaut : sortie standard pour le CSV)")
     exp.add_argument("--format", choices=("csv", "xlsx"), default=None)
-    exp.add_argument("--history", action="store_true", help="ajouter toutes les révisions antérieures")
+    exp.add_argument("--history", action="store_true", help="ajouter toutes les révisions antérieures (valeurs)")
+    exp.add_argument("--kind", choices=("values", headers.ACTIONS), default="values",
+                     help="quoi exporter : les valeurs (défaut) ou les actions des feuilles de route")
     demo = sub.add_parser("demo", help="(re)construire la base de démonstration")
     demo.add_argument("--db", metavar="CHEMIN")
     return parser
@@ -86,13 +88,18 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from loaders.export import export_values
+    from loaders.export import export_actions, export_values
 
     fmt = args.format or ("xlsx" if args.out and args.out.lower().endswith(".xlsx") else "csv")
     if fmt == "xlsx" and not args.out:
         raise UtilisationIncorrecte("Erreur d'utilisation : --out est obligatoire pour un export xlsx.")
+    if args.kind == headers.ACTIONS and args.history:
+        raise UtilisationIncorrecte("Erreur d'utilisation : --history ne s'applique qu'aux valeurs.")
     with store.connect(args.db) as con:
-        payload = export_values(con, fmt=fmt, history=args.history)
+        if args.kind == headers.ACTIONS:
+            payload = export_actions(con, fmt=fmt)
+        else:
+            payload = export_values(con, fmt=fmt, history=args.history)
     if args.out:
         try:
             Path(args.out).write_bytes(payload)

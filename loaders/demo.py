@@ -17,7 +17,7 @@ from data.config import resolve_db_path
 from core.clock import maintenant
 from core import quarters
 from core.formatting import plain
-from data.registre import CIBLE, DEPOT, INDICATEUR, PERSONNE, TERRITOIRE, VALEUR
+from data.registre import ACTION, CIBLE, DEPOT, INDICATEUR, PERSONNE, TERRITOIRE, VALEUR
 
 SEED = 2026
 
@@ -218,10 +218,17 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
         for name, user, data in files:
             _check(import_bytes(data, name, user=user, today=today, con=con))
     _revise_one(plans, path, today)
+    from loaders import demo_actions  # the actions of the roadmaps and their status points
+
+    with store.connect(path) as con:
+        for name, user, data in demo_actions.files([(p.code, p.windows[-1][0]) for p in plans], at, SEED, _csv):
+            _check(import_bytes(data, name, user=user, today=today, con=con))
     with store.connect(path) as con:
         _check(import_bytes(_people_file([p.code for p in plans]), "personnes_demo.csv", user="dihal-demo",
                             today=today, con=con))
         _backdate(con)
+        with store.transaction(con):
+            demo_actions.backdate(con, maintenant())
         with store.transaction(con):
             store.set_meta(con, "demo", "oui")
             store.set_meta(con, "demo_graine", str(SEED))
@@ -230,8 +237,9 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
         n_targets = con.execute(f"SELECT count(*) FROM {CIBLE}").fetchall()[0][0]
         n_uploads = con.execute(f"SELECT count(*) FROM {DEPOT}").fetchall()[0][0]
         n_people = con.execute(f"SELECT count(*) FROM {PERSONNE}").fetchall()[0][0]
+        n_actions = con.execute(f"SELECT count(*) FROM {ACTION}").fetchall()[0][0]
     return (f"Base de démonstration construite dans {path} : {len(plans)} territoires, "
-            f"{n_targets} objectifs de feuille de route, {n_values} valeurs, {n_uploads} dépôts, "
+            f"{n_targets} objectifs de feuille de route, {n_values} valeurs, {n_actions} actions, {n_uploads} dépôts, "
             f"{n_people} personnes (une par rôle) "
             f"(trimestre de référence {at}). Ces chiffres sont fictifs.")
 

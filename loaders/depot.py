@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 EXTENSIONS = (".csv", ".txt", ".xlsx")
-MESSAGE_AUTRE_TYPE = ("Ce fichier est un fichier de {type} : cette page reçoit les valeurs trimestrielles. "
+MESSAGE_AUTRE_TYPE = ("Ce fichier est un fichier de {type} : cette page reçoit les valeurs trimestrielles et les "
+                      "actions de la feuille de route. "
                       "Les feuilles de route et la liste des territoires sont déposées par l'équipe nationale, "
                       "sur la page Administration.")
 MESSAGE_REFERENTIEL = ("Les territoires, les feuilles de route, le catalogue ou les personnes ont changé depuis la "
@@ -115,7 +116,9 @@ def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: 
                           today=today, keep=True,
                           audit_refusal=headers.VALUES if auditer else None)
     prep = Preparation(name, data, result, audit_id=result.audit_id)
-    if result.kind not in (None, headers.VALUES):
+    if result.kind == headers.ACTIONS and not result.report.ok and auditer and prep.audit_id is None:
+        auditer_refus(prep, db, personne=personne)  # audit_refusal names the values kind only
+    if result.kind not in (None, headers.VALUES, headers.ACTIONS):
         prep.message = MESSAGE_AUTRE_TYPE.format(type=headers.KIND_LABELS[result.kind])
         if auditer and prep.audit_id is None:
             auditer_refus(prep, db, personne=personne)
@@ -142,12 +145,26 @@ def confirmer(prep: Preparation, db: str | Path | None = None, *, personne: Pers
     r = prep.result
     meta = UploadMeta(prep.name, prep.sha256, personne.email, r.kind, r.layout, r.row_count)
     with store.connect(db) as con:
+        if referentiel.reference_version(con) == prep.reference_version and r.kind == headers.ACTIONS:
+            return _store_actions(con, prep, meta, empreinte or prep.apercu.empreinte, personne)
         if referentiel.reference_version(con) == prep.reference_version:
             return enregistrer_apercu(con, prep.batch, meta, prep.apercu.non_renseignees,
                                       empreinte or prep.apercu.empreinte, personne, today=today)
     # the rules the file was checked against changed (a territory, a roadmap...): check it again
     fresh = preparer(prep.data, prep.name, db, personne=personne, today=today)
     return Enregistrement(False, apercu=fresh.apercu, message=MESSAGE_REFERENTIEL, preparation=fresh)
+
+
+def _store_actions(con, prep: Preparation, meta: UploadMeta, empreinte: str, personne: Personne) -> Enregistrement:
+    """confirmer() for an actions file: stored exactly as previewed, or the fresh preview back."""
+    from data.actions import store_previewed
+
+    stored, outcome = store_previewed(con, prep.batch, meta, empreinte, personne)
+    if stored:
+        return Enregistrement(True, outcome=outcome)
+    return Enregistrement(False, apercu=Apercu(outcome.preview, outcome.fingerprint), message=(
+        "Un autre dépôt a modifié certaines de ces actions depuis l'aperçu : rien n'a été enregistré. L'aperçu "
+        "ci-dessous est à jour ; vérifiez-le puis confirmez à nouveau."))
 
 
 def auditer_refus(prep: Preparation, db: str | Path | None = None, *, personne: Personne) -> int:

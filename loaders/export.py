@@ -76,3 +76,33 @@ def export_values(con: duckdb.DuckDBPyConnection, fmt: str = "csv", history: boo
     if fmt == "xlsx":
         return to_xlsx_bytes(frame)
     return to_csv_bytes(frame, number_columns=("valeur",))
+
+
+ACTIONS_COLUMNS = ["code_territoire", "ref_action", "intitule", "axe", "pilote", "partenaires", "debut", "fin",
+                   "statut", "avancement", "trimestre", "commentaire"]
+
+
+def actions_frame(con: duckdb.DuckDBPyConnection, territoires: list[str] | None = None) -> pd.DataFrame:
+    """Current actions in the actions file's layout (format-suivi.md): one line per status point
+    (an action without any, one line with an empty statut), dates AAAA-MM-JJ, statuts in words."""
+    from data.actions import LIBELLES_STATUTS
+
+    frame = con.execute(
+        """SELECT a.territoire AS code_territoire, a.ref_action, a.intitule, a.axe, a.pilote, a.partenaires,
+                  strftime(a.debut, '%Y-%m-%d') AS debut, strftime(a.fin, '%Y-%m-%d') AS fin, p.statut,
+                  p.avancement, p.trimestre, p.commentaire
+           FROM action a LEFT JOIN point_action p USING (territoire, ref_action)
+           WHERE $t::VARCHAR[] IS NULL OR list_contains($t::VARCHAR[], a.territoire)
+           ORDER BY a.territoire, a.axe, a.ref_action, p.trimestre""", {"t": territoires}).df()
+    frame["statut"] = frame["statut"].map(lambda s: LIBELLES_STATUTS.get(s, "") if isinstance(s, str) else "")
+    frame["avancement"] = pd.Series([None if pd.isna(v) else int(v) for v in frame["avancement"]], dtype=object,
+                                    index=frame.index)
+    return frame[ACTIONS_COLUMNS]
+
+
+def export_actions(con: duckdb.DuckDBPyConnection, fmt: str = "csv", territoires: list[str] | None = None) -> bytes:
+    """The actions export file's bytes (it imports back unchanged)."""
+    frame = actions_frame(con, territoires)
+    if fmt == "xlsx":
+        return to_xlsx_bytes(frame, sheet="actions")
+    return to_csv_bytes(frame, number_columns=("axe", "avancement"))

@@ -11,7 +11,8 @@ from data.uploads import TYPES_DEPOT
 from loaders.problems import Problem
 
 KINDS = TYPES_FICHIER  # depot.type_fichier, data/registre.py
-VALUES, ROADMAP, TERRITORIES, PEOPLE = KINDS
+VALUES, ROADMAP, TERRITORIES, PEOPLE = KINDS[:4]
+ACTIONS = "actions"  # format-suivi.md
 KIND_LABELS = {kind: TYPES_DEPOT[kind] for kind in KINDS}  # French labels: one list, data/uploads.py
 LONG, WIDE = "longue", "large"
 
@@ -26,6 +27,10 @@ COLUMNS = {
     (TERRITORIES, None): (["code_territoire", "vague"], ["nom", "type", "membres"]),
     # people: email;role;code_territoire[;actif] (the rules are in loaders/personnes.py)
     (PEOPLE, None): (["email", "role", "code_territoire"], ["actif"]),
+    # actions of the roadmap and their status point of a quarter (format-suivi.md, loaders/actions.py)
+    (ACTIONS, None): (["code_territoire", "ref_action", "axe"],
+                      ["intitule", "pilote", "partenaires", "debut", "fin", "statut", "avancement", "trimestre",
+                       "commentaire"]),
 }
 
 
@@ -60,6 +65,8 @@ def detect(header: list[str], forced: str | None = None) -> Layout:
         # Exact signatures first: they cannot be confused.
         if {"email", "role"} <= keys:
             candidates = [(PEOPLE, None)]
+        elif "refaction" in keys:
+            candidates = [(ACTIONS, None)]
         elif {"indicateur", "debut", "fin"} <= keys or {"cible"} <= keys:
             candidates = [(ROADMAP, None)]
         elif {"indicateur", "trimestre"} <= keys or "valeur" in keys:

@@ -58,6 +58,12 @@ class ImportResult:
 
     def counts_line(self) -> str:
         o = self.outcome
+        if self.kind == headers.ACTIONS:
+            d = o.details
+            return (f"actions nouvelles: {d.get('actions_nouvelle', 0)}, révisées: {d.get('actions_revisee', 0)}, "
+                    f"inchangées: {d.get('actions_inchangee', 0)} ; points d'étape nouveaux: "
+                    f"{d.get('points_nouvelle', 0)}, révisés: {d.get('points_revisee', 0)}, "
+                    f"inchangés: {d.get('points_inchangee', 0)}")
         return (f"nouvelles: {o.nouvelles}, révisées: {o.revisees}, inchangées: {o.inchangees}, "
                 f"non renseignées: {o.non_renseignees}, dont commentaire ou source seuls: {o.commentaires}")
 
@@ -126,6 +132,10 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
         from loaders import personnes  # here: the other kinds never need it
 
         return personnes.validate_people(raw, layout, ref, con, report)
+    if layout.kind == headers.ACTIONS:
+        from loaders.actions import validate_actions  # here: the other kinds never need it
+
+        return validate_actions(raw, layout, ref, con, report, allowed_territories, today)
     return validate_territories(raw, layout, con, report, ref.collectivites)
 
 
@@ -173,6 +183,7 @@ def import_bytes(
     ``allowed_territories``, else the known ones it names); the page says itself why it refuses
     another kind."""
     territorial = kind == headers.TERRITORIES or _looks_territorial(data)
+    actions = kind == headers.ACTIONS or _looks_like_actions(data)
     options = dict(kind=kind, allowed_territories=allowed_territories, today=today, keep=keep)
     store_options = dict(keep=keep, audit_refusal=audit_refusal)
     if not data.startswith(XLSX_MAGIC):
@@ -180,7 +191,7 @@ def import_bytes(
             # a caller's own connection keeps its temporary objects; one opened here closes with them
             before = store.temporary_objects(conn) if con is not None else frozenset()
             try:
-                ref = _reference(conn, territorial, keep)
+                ref = _reference(conn, territorial, keep, actions)
                 validated = validate_bytes(data, name, ref, con=conn, path=path, **options)
                 return _store_validated(validated, name, user, dry_run, allowed_territories, today, actor,
                                         lambda: contextlib.nullcontext(conn), private=con is None, ref=ref,
@@ -189,15 +200,15 @@ def import_bytes(
                 if con is not None:
                     release(conn, keep=before)
     with _store(db, con) as conn:
-        ref = _reference(conn, territorial, keep)
+        ref = _reference(conn, territorial, keep, actions)
     validated = validate_bytes(data, name, ref, **options)
     return _store_validated(validated, name, user, dry_run, allowed_territories, today, actor,
                             lambda: _store(db, con), ref=ref, **store_options)
 
 
-def _reference(con, territorial: bool, keep: bool) -> referentiel.Referentiel:
+def _reference(con, territorial: bool, keep: bool, actions: bool = False) -> referentiel.Referentiel:
     """The reference data validation needs; with ``keep``, stamped with their version."""
-    ref = referentiel.from_store(con, with_collectivites=territorial)
+    ref = referentiel.from_store(con, with_collectivites=territorial, with_actions=actions)
     if keep:
         ref.version = referentiel.reference_version(con)
     return ref
@@ -240,6 +251,12 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
             outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
         elif validated.kind == headers.PEOPLE:
             outcome = personnes.store_people(conn, actor, validated, meta, dry_run=dry_run)
+        elif validated.kind == headers.ACTIONS:
+            from data.actions import apply_actions
+
+            outcome = apply_actions(conn, validated.batch, meta, dry_run=dry_run, preview=keep and dry_run)
+            if keep:
+                result.batch, result.preview = validated.batch, outcome.preview
         else:
             outcome = apply_territories(conn, validated.batch, meta, dry_run=dry_run)
     if not validated.report.ok:  # refused by the write itself (a people file without a national left)
@@ -301,6 +318,12 @@ def _store(db, con):
     else:
         with store.connect(db) as opened:
             yield opened
+
+
+def _looks_like_actions(data: bytes) -> bool:
+    """Cheap look at the first line: only actions files need the stored actions (a workbook may be one)."""
+    head = data[:400].lower()
+    return data.startswith(b"PK") or (b"ref" in head and b"action" in head)
 
 
 def _looks_territorial(data: bytes) -> bool:

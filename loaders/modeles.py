@@ -169,3 +169,39 @@ def xlsx_bytes(modele: dict) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# ------------------------------------------------------------------ the actions template (format-suivi.md)
+
+
+def modele_actions(con, personne, territoire: str, trimestre: str) -> pd.DataFrame:
+    """The actions file of ``territoire`` for quarter ``trimestre``, pre-filled with its stored
+    actions (one line each, with the status and progress of their last point up to that quarter;
+    the comment left to write). Detail of the territory: read within the person's scope only."""
+    from core.errors import AccesRefuse
+    from loaders.export import actions_frame
+
+    if not personne.peut_voir_detail(territoire):
+        raise AccesRefuse("Vous ne pouvez pas télécharger les actions de ce territoire.")
+    frame = actions_frame(con, [territoire])
+    upto = frame[frame["trimestre"].isna() | (frame["trimestre"] <= trimestre)]
+    last = upto.drop_duplicates(["code_territoire", "ref_action"], keep="last")
+    missing = frame[~frame["ref_action"].isin(last["ref_action"])].drop_duplicates("ref_action")
+    out = pd.concat([last, missing.assign(statut="", avancement=None)]) if len(missing) else last
+    out = out.assign(trimestre=trimestre, commentaire=None)
+    return out.sort_values(["axe", "ref_action"], kind="stable").reset_index(drop=True)
+
+
+def nom_modele_actions(territoire: str, trimestre: str, extension: str) -> str:
+    return f"modele_actions_{territoire}_{trimestre}.{extension}"
+
+
+def actions_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The actions template as a French Excel CSV (``;``, UTF-8 with BOM): it imports as is."""
+    return to_csv_bytes(frame, number_columns=("axe", "avancement"))
+
+
+def actions_xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    from loaders.export import to_xlsx_bytes
+
+    return to_xlsx_bytes(frame, sheet="actions")

@@ -58,6 +58,24 @@ class LigneTerritoire(_Row):
     membres: str | None = Field(default=None, description="autres codes d'une candidature commune")
 
 
+class LigneAction(_Row):
+    """One row of an actions file: an action of the roadmap and, optionally, its status point of a
+    quarter (format-suivi.md)."""
+
+    code_territoire: str = Field(description="code du territoire")
+    ref_action: str = Field(description="référence propre au territoire, unique dans le territoire")
+    axe: str = Field(description="axe du plan, de 1 à 16 (la priorité I à V en découle)")
+    intitule: str | None = Field(default=None, description="obligatoire à la création de l'action")
+    pilote: str | None = Field(default=None, description="qui porte l'action")
+    partenaires: str | None = Field(default=None, description="liste libre")
+    debut: str | None = Field(default=None, description="AAAA-MM-JJ ou JJ/MM/AAAA (ou une date Excel)")
+    fin: str | None = Field(default=None, description="AAAA-MM-JJ ou JJ/MM/AAAA, pas avant le début")
+    statut: str | None = Field(default=None, description="à venir, en cours, réalisée, en pause, bloquée ou abandonnée")
+    avancement: str | None = Field(default=None, description="pourcentage entier de 0 à 100 (40 ou 40 %)")
+    trimestre: str | None = Field(default=None, description="trimestre du point d'étape ; défaut : le dernier complet")
+    commentaire: str | None = Field(default=None, description="texte libre")
+
+
 def columns(model: type[BaseModel]) -> tuple[list[str], list[str]]:
     """(required, optional) column names of a file model, in declaration order."""
     required = [name for name, field in model.model_fields.items() if field.is_required()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from data.registre import COLLECTIVITE, FEUILLE_DE_ROUTE, INDICATEUR, TERRITOIRE
+from data.registre import ACTION, COLLECTIVITE, FEUILLE_DE_ROUTE, INDICATEUR, TERRITOIRE
 
 import duckdb
 
@@ -51,6 +51,7 @@ class Referentiel:
     indicateurs: Table  # code, libelle, nature, unite, composantes, numerateur, denominateur
     collectivites: Table | None = None  # code, niveau, nom (loaded only when needed)
     roadmaps: Table | None = None  # territoire, debut, fin of current roadmaps
+    actions: Table | None = None  # territoire, ref_action, debut, fin of stored actions (actions files only)
     version: str | None = None  # reference_version() when read for a kept preparation
     _names: dict = field(default_factory=dict)
 
@@ -93,7 +94,8 @@ class Referentiel:
         return f" Vouliez-vous dire : {', '.join(close)} ?" if close else ""
 
 
-def from_store(con: duckdb.DuckDBPyConnection, with_collectivites: bool = False) -> Referentiel:
+def from_store(con: duckdb.DuckDBPyConnection, with_collectivites: bool = False,
+               with_actions: bool = False) -> Referentiel:
     """Read the reference data validation needs from an open store connection."""
     territoires = Table.query(con, f"SELECT code, nom, actif FROM {TERRITOIRE} ORDER BY code")
     indicateurs = Table.query(
@@ -107,7 +109,10 @@ def from_store(con: duckdb.DuckDBPyConnection, with_collectivites: bool = False)
     collectivites = None
     if with_collectivites:
         collectivites = Table.query(con, f"SELECT code, niveau, nom FROM {COLLECTIVITE} WHERE niveau <> 'region'")
-    return Referentiel(territoires, indicateurs, collectivites, roadmaps)
+    actions = None
+    if with_actions:  # which references exist decides creation or update (loaders/actions.py)
+        actions = Table.query(con, f"SELECT territoire, ref_action, debut, fin FROM {ACTION} ORDER BY 1, 2")
+    return Referentiel(territoires, indicateurs, collectivites, roadmaps, actions)
 
 
 # What validation reads of the store (loaders/values.py, roadmap.py...) and who may write: a

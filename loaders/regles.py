@@ -144,6 +144,25 @@ def code_dans_table(colonne: str, code: str, table: str, **options) -> Regle:
     return Regle(code, colonne, f"{{n}} NOT IN (SELECT code FROM {table})", **options)
 
 
+def regles_territoire(ref, allowed_territories: set[str] | None) -> list:
+    """The rules of a ``code_territoire`` column, as every kind of file with one checks it: filled,
+    a territory of the programme (with a suggestion), and within the uploader's perimeter when it has
+    one (the relation ``perimetre`` of the validation). Over ``territoire_brut``, ``territoire`` and
+    ``territoire_connu``; ``ref`` is the validation's loaders.referentiel.Referentiel."""
+    territoire = {"cellule": "territoire_brut", "forme": "territoire"}
+    regles: list = [
+        obligatoire("code_territoire", **territoire),
+        code_connu("code_territoire", "territoire-inconnu", "territoire_connu", **territoire,
+                   details=lambda r: {"suggestion": ref.suggest_territory(r["valeur"])}),
+    ]
+    if allowed_territories is not None:
+        names = ref.territory_names()
+        perimetre = ", ".join(f"{c} ({names.get(c, c)})" for c in sorted(allowed_territories))
+        regles.append(code_dans_table("code_territoire", "territoire-hors-perimetre", "perimetre",
+                                      si="territoire_connu", **territoire, details=lambda r: {"perimetre": perimetre}))
+    return regles
+
+
 # --- the one pass ---------------------------------------------------------------------------------
 
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")

@@ -12,8 +12,8 @@ from loaders.headers import ROADMAP, Layout
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
 from loaders.referentiel import Referentiel
-from loaders.regles import (Regle, RegleLigne, appliquer, au_plus, code_connu, code_dans_table, nombre,
-                            obligatoire, positif, trimestre, trimestre_depuis)
+from loaders.regles import (Regle, RegleLigne, appliquer, au_plus, code_connu, nombre, obligatoire, positif,
+                            regles_territoire, trimestre, trimestre_depuis)
 from loaders.validation import Validated
 
 NUMBER_COLUMNS = ("valeur_base", "cible", "jalon_an1")
@@ -121,7 +121,6 @@ _DOUBLON = """
 def _regles(con: duckdb.DuckDBPyConnection, ref: Referentiel, allowed_territories: set[str] | None) -> list:
     """The roadmap's rules over ``chk2`` (one row per file row: each cell as written ``<col>_brut``,
     parsed ``<col>``, numbers as the macros read them ``<col>_net``)."""
-    names = ref.territory_names()
     first_year = f"{PREMIERE_ANNEE_ACCEPTEE}-T1"
 
     def figures(r: dict) -> dict:
@@ -133,16 +132,7 @@ def _regles(con: duckdb.DuckDBPyConnection, ref: Referentiel, allowed_territorie
         return {"debut": debut, "fin": fin, "autre_debut": r["autre_debut"], "autre_fin": r["autre_fin"],
                 "autre_ligne": r["autre_ligne"]}
 
-    territoire = {"cellule": "territoire_brut", "forme": "territoire"}
-    regles: list = [
-        obligatoire("code_territoire", **territoire),
-        code_connu("code_territoire", "territoire-inconnu", "territoire_connu", **territoire,
-                   details=lambda r: {"suggestion": ref.suggest_territory(r["valeur"])}),
-    ]
-    if allowed_territories is not None:
-        perimetre = ", ".join(f"{c} ({names.get(c, c)})" for c in sorted(allowed_territories))
-        regles.append(code_dans_table("code_territoire", "territoire-hors-perimetre", "perimetre",
-                                      si="territoire_connu", **territoire, details=lambda r: {"perimetre": perimetre}))
+    regles: list = regles_territoire(ref, allowed_territories)
     regles += [
         obligatoire("indicateur"),
         code_connu("indicateur", "indicateur-inconnu", "indicateur IS NOT NULL",

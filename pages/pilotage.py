@@ -6,7 +6,7 @@ from data import queries
 from data import reads
 from core import quarters
 from indicators import views
-from pages.components import auth, carte, filtres, graphiques, layout, tables
+from pages.components import actions, auth, carte, filtres, graphiques, layout, tables
 from pages.components.store import construit, read
 
 auth.person()  # first: decides who this is even if the page runs without app.py
@@ -40,6 +40,8 @@ choisi = tables.tableau(
     on_select="rerun", selection_mode="single-row", height=layout.HAUTEUR_MATRICE,
 )
 layout.ouvrir_selection(choisi, matrice)
+
+actions.section_nationale(at)
 
 st.header("Carte des territoires")
 couleur = st.segmented_control("Colorer selon", list(carte.COULEURS_CARTE), default="statut", key="couleur",

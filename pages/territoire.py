@@ -7,7 +7,7 @@ from data import reads
 from indicators import national, territoire
 from core import quarters
 from indicators import views
-from pages.components import auth, fiches, filtres, graphiques, layout, tables
+from pages.components import actions, auth, fiches, filtres, graphiques, layout, tables
 from pages.components.store import read
 
 person = auth.person()  # first: decides who this is even if the page runs without app.py
@@ -29,6 +29,7 @@ st.header(f"Objectifs de la feuille de route — {quarters.label(at)}")
 st.caption(layout.fenetre(prog))
 layout.aide_statuts()
 fiches.cartes(prog)
+actions.section_territoire(code, info["nom"], at, person)
 
 st.header("Trajectoire d'un indicateur")
 labels = dict(zip(prog["indicateur"], prog["libelle"]))

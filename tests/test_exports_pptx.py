@@ -27,7 +27,8 @@ def test_club_deck_has_the_slides_of_the_contract_in_order(decks):
         "Statuts des indicateurs des feuilles de route", "Carte des territoires", "Avancement par priorité et par axe",
         "Dépôts : complétude et délais", "Focus : CD Cher"]
     assert titles[-1] == "Méthode et statuts"
-    assert set(titles[8:-1]) == {"Définitions des indicateurs"}
+    assert titles[8] == "Actions des feuilles de route"  # the roadmaps' actions (issue 13)
+    assert set(titles[9:-1]) == {"Définitions des indicateurs"}
     assert len(prs.slides) == len(deck.diapos)
     # 16:9
     assert (prs.slide_width, prs.slide_height) == (pptx.LARGEUR, pptx.HAUTEUR)
@@ -67,7 +68,7 @@ def test_charts_are_native_with_text_alternative_and_invariant_formats(decks, na
                 assert codes and codes <= FORMATS, codes
                 # the data sit in the chart: an embedded workbook with the same values
                 assert sh.chart.part.chart_workbook.xlsx_part is not None
-    assert count == {"club": 6, "anonyme": 7, "fiche": 5}[name]
+    assert count == {"club": 7, "anonyme": 8, "fiche": 6}[name]  # each with its actions chart (issue 13)
 
 
 def luminance(hexa: str) -> float:

@@ -23,8 +23,8 @@ from core.parameters import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, modeles
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
 from loaders.resume import resume_utile, tableau_resume
-from pages.components import erreurs
-from pages.components.layout import compte, trimestre
+from pages.components import actions, erreurs
+from pages.components.layout import compte, nombre, trimestre
 from pages.components.mon_territoire import lien_page
 from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
@@ -173,7 +173,7 @@ def depot_section(person: Personne) -> None:
     if done := st.session_state.pop("depot_succes", None):
         _success(done)
     n = st.session_state.setdefault("depot_n", 0)
-    upload = st.file_uploader("Fichier de valeurs trimestrielles", type=["csv", "txt", "xlsx", "xlsm", "xls"],
+    upload = st.file_uploader("Fichier de valeurs trimestrielles ou des actions de la feuille de route", type=["csv", "txt", "xlsx", "xlsm", "xls"],
                               key=f"depot_fichier_{n}")
     if upload is None:
         return
@@ -285,6 +285,8 @@ def _with_comments(revised: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
+    if "objet" in ap.lignes.columns:  # an actions file (format-suivi.md): its own preview
+        return actions.apercu_depot(ap.lignes)
     frame = ap.lignes.copy()
     if lines is not None:
         frame["ligne"] = frame["ligne"].map(lambda x: lines.get(int(x), x))

@@ -95,7 +95,7 @@ def _detail(person: Personne, depot_id: int, row) -> None:
                 f"{compte(d.get('restaurees', 0), 'valeur restaurée', 'valeurs restaurées')}, "
                 f"{compte(d.get('retirees', 0), 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
                 f"{compte(d.get('modifiees_depuis', 0), 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
-    undoable = (row["resultat"] == "enregistre" and row["type_fichier"] == "values"
+    undoable = (row["resultat"] == "enregistre" and row["type_fichier"] in ("values", "actions")
                 and not isinstance(row["annule_par"], str))
     if person.peut_administrer and undoable:
         _undo(person, depot_id)
