@@ -11,7 +11,8 @@ from data.uploads import TYPES_DEPOT
 from loaders.problems import Problem
 
 KINDS = TYPES_FICHIER  # depot.type_fichier, data/registre.py
-VALUES, ROADMAP, TERRITORIES, PEOPLE = KINDS
+VALUES, ROADMAP, TERRITORIES, PEOPLE = KINDS[:4]
+BUDGET = "budget"
 KIND_LABELS = {kind: TYPES_DEPOT[kind] for kind in KINDS}  # French labels: one list, data/uploads.py
 LONG, WIDE = "longue", "large"
 
@@ -26,6 +27,8 @@ COLUMNS = {
     (TERRITORIES, None): (["code_territoire", "vague"], ["nom", "type", "membres"]),
     # people: email;role;code_territoire[;actif] (the rules are in loaders/personnes.py)
     (PEOPLE, None): (["email", "role", "code_territoire"], ["actif"]),
+    # the budget of fiche 5 (format-suivi.md; the rules are in loaders/budget.py)
+    (BUDGET, None): (["code_territoire", "exercice", "poste", "financeur", "prevu"], ["engage", "verse", "commentaire"]),
 }
 
 
@@ -60,6 +63,8 @@ def detect(header: list[str], forced: str | None = None) -> Layout:
         # Exact signatures first: they cannot be confused.
         if {"email", "role"} <= keys:
             candidates = [(PEOPLE, None)]
+        elif {"exercice", "financeur", "prevu"} & keys:  # words of the budget file only
+            candidates = [(BUDGET, None)]
         elif {"indicateur", "debut", "fin"} <= keys or {"cible"} <= keys:
             candidates = [(ROADMAP, None)]
         elif {"indicateur", "trimestre"} <= keys or "valeur" in keys:

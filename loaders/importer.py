@@ -125,6 +125,10 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
         from loaders import personnes  # here: the other kinds never need it
 
         return personnes.validate_people(raw, layout, ref, con, report)
+    if layout.kind == headers.BUDGET:
+        from loaders import budget  # here: the other kinds never need it (nor pandas)
+
+        return budget.validate_budget(raw, layout, ref, con, report, allowed_territories, today)
     return validate_territories(raw, layout, con, report, ref.collectivites)
 
 
@@ -239,6 +243,12 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
             outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
         elif validated.kind == headers.PEOPLE:
             outcome = personnes.store_people(conn, actor, validated, meta, dry_run=dry_run)
+        elif validated.kind == headers.BUDGET:
+            from loaders import budget
+
+            outcome = budget.store_budget(conn, validated, meta, dry_run=dry_run, preview=keep and dry_run)
+            if keep:
+                result.batch, result.preview = validated.batch, outcome.preview
         else:
             outcome = apply_territories(conn, validated.batch, meta, dry_run=dry_run)
     if not validated.report.ok:  # refused by the write itself (a people file without a national left)
