@@ -3,6 +3,7 @@
     python -m indicators progress --territory CODE [--at QUARTER] [--db PATH] [--format table|csv|json]
     python -m indicators national [--at QUARTER] [--db PATH] [--format table|csv|json]
     python -m indicators completeness [--at QUARTER] [--db PATH] [--format table|csv|json]
+    python -m indicators budget [--territory CODE] [--exercice YYYY] [--db PATH] [--format table|csv|json]
 
 csv: ``;``-separated, UTF-8, decimal point, empty cell where a figure does not exist (for machines);
 json: a list of records; table: French formatting for a terminal (1 234,5 ; 45,6 %).
@@ -17,13 +18,14 @@ import argparse
 import datetime as dt
 import json
 import math
+import re
 import sys
 
 import pandas as pd
 
 from core.errors import EXIT_OK, SaisieInvalide
 from core.cli import ParseurFrancais, executer
-from indicators import completeness, national, progress, status
+from indicators import budget, completeness, national, progress, status
 from core import quarters
 
 FORMATS = ("table", "csv", "json")
@@ -47,9 +49,14 @@ HEADERS = {
     "attendus": "Attendus", "renseignes": "Renseignés", "taux_completude": "Complétude",
     "premiere_arrivee": "Première arrivée", "delai_jours": "Délai (jours)",
     **{f"nb_{code}": label for code, label in status.LIBELLES.items()},
+    "exercice": "Exercice", "poste": "Poste", "financeur": "Financeur", "prevu": "Prévu", "engage": "Engagé",
+    "verse": "Versé", "taux_engagement": "Taux d'engagement", "taux_versement": "Taux de versement",
+    "coordination_conforme": "Coordination 50/50",
 }
 QUARTER_COLUMNS = {"debut", "fin", "trimestre"}
-PERCENT_COLUMNS = {"avancement_pct", "avancement_national_pct", "taux_completude"}
+PERCENT_COLUMNS = {"avancement_pct", "avancement_national_pct", "taux_completude", "taux_engagement",
+                   "taux_versement"}
+EURO_COLUMNS = {"prevu", "engage", "verse"}
 
 
 _Parser = ParseurFrancais  # French help and usage errors (exit 2)
@@ -67,14 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m indicators",
                      description="Progression, tableau national et complétude des territoires.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                                title="commandes", metavar="{progress,national,completeness}")
+                                title="commandes", metavar="{progress,national,completeness,budget}")
     prog = sub.add_parser("progress", help="progression d'un territoire vers ses cibles")
     prog.add_argument("--territory", required=True, metavar="CODE", help="code du territoire")
     for command in (prog,
                     sub.add_parser("national", help="chiffres nationaux, avancement et statuts par indicateur"),
                     sub.add_parser("completeness", help="complétude et délai de dépôt par territoire")):
         _common_options(command)
+    bud = sub.add_parser("budget", help="budget de la fiche 5 : montants, taux et 50/50 du poste de coordination")
+    bud.add_argument("--territory", metavar="CODE", help="code du territoire (défaut : tous)")
+    bud.add_argument("--exercice", type=_year, metavar="AAAA", help="exercice budgétaire (défaut : tous)")
+    bud.add_argument("--db", metavar="CHEMIN", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
+    bud.add_argument("--format", choices=FORMATS, default="table", help="format de sortie (défaut : table)")
     return parser
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"\d{4}", text.strip()):
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une année sur quatre chiffres (par exemple 2024)")
+    return int(text)
 
 
 def _common_options(command: argparse.ArgumentParser) -> None:
@@ -114,6 +132,8 @@ def _csv_cell(value) -> str:
     value = _plain(value)
     if value is None:
         return ""
+    if isinstance(value, bool):  # coordination_conforme: true / false, as in JSON
+        return "true" if value else "false"
     if isinstance(value, float):
         # six decimals are plenty for counts and percentages, and never an exponent
         return format(round(value, 6), "f").rstrip("0").rstrip(".")
@@ -137,6 +157,12 @@ def _table_cell(column: str, value) -> str:
         return status.libelle(value)
     if column in QUARTER_COLUMNS and isinstance(value, str) and quarters.parse(value) == value:
         return quarters.label(value)
+    if column == "exercice":
+        return str(value)
+    if column == "coordination_conforme":
+        return "conforme" if value else "non conforme"
+    if column in EURO_COLUMNS:
+        return budget.euros(value)
     if column in PERCENT_COLUMNS:
         return french_number(float(value), fixed=True) + " %"
     if isinstance(value, (dt.datetime, pd.Timestamp)):
@@ -211,13 +237,34 @@ def cmd_completeness(con, args, at: str) -> int:
     return EXIT_OK
 
 
+def cmd_budget(con, args, _at: str) -> int:
+    """budget: per territory, exercice, poste and financeur the amounts and rates, and per territory
+    and exercice the line coordination_conforme (indicators/budget.py)."""
+    from data import budget as budget_store
+
+    code = args.territory.strip() if args.territory else None
+    if code and not con.execute("SELECT 1 FROM territoire WHERE code = ?", [code]).fetchall():
+        raise SaisieInvalide(f"Territoire inconnu : « {code} ». Vérifiez le code (SIREN d'un EPCI, code INSEE "
+                             "d'une commune ou d'un département).")
+    lignes = budget_store.lignes_agregees(con, args.exercice)
+    if code:
+        lignes = lignes[lignes["territoire"] == code]
+    frame = budget.tableau_cli(lignes)
+    if args.format == "table":
+        print("Budget (fiche 5)" + (f" de {code}" if code else "") + (f", exercice {args.exercice}" if args.exercice
+                                                                        else "") + "\n")
+    sys.stdout.write(render(frame, args.format))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     from data import store  # the engine itself never opens a database
 
-    at = args.at or quarters.last_complete()
-    handler = {"progress": cmd_progress, "national": cmd_national, "completeness": cmd_completeness}[args.command]
+    at = getattr(args, "at", None) or quarters.last_complete()
+    handler = {"progress": cmd_progress, "national": cmd_national, "completeness": cmd_completeness,
+               "budget": cmd_budget}[args.command]
 
     def action() -> int:
         with store.connect(args.db) as con:
