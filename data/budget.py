@@ -65,7 +65,10 @@ def _classify(con: duckdb.DuckDBPyConnection) -> None:
                             IS NOT DISTINCT FROM (ancien_prevu, ancien_engage, ancien_verse, ancien_commentaire)
                        THEN 'inchangee' ELSE 'revisee' END AS statut
         FROM (
-            SELECT l.*, coalesce(l.commentaire, b.commentaire) AS commentaire_final,
+            -- the export neutralises a leading = + - @ with an apostrophe: it imports back unchanged
+            SELECT l.*, CASE WHEN l.commentaire IS NULL OR (left(b.commentaire, 1) IN ('=', '+', '-', '@')
+                                  AND l.commentaire = chr(39) || b.commentaire)
+                             THEN b.commentaire ELSE l.commentaire END AS commentaire_final,
                    b.prevu AS ancien_prevu, b.engage AS ancien_engage, b.verse AS ancien_verse,
                    b.commentaire AS ancien_commentaire, b.revision AS ancienne_revision,
                    b.utilisateur AS ancien_utilisateur, b.enregistre_le AS ancien_le
@@ -95,7 +98,7 @@ def _refuse_outside(personne: Personne | None, territories: list[str]) -> None:
 
 def apply_budget(con: duckdb.DuckDBPyConnection, batch: pa.Table, meta: UploadMeta, *, dry_run: bool = False,
                  preview: bool = False, warnings: list[dict] | None = None, warning_count: int | None = None,
-                 personne: Personne | None = None, empreinte: str | None = None) -> Outcome:
+                 personne: Personne | None = None, empreinte: str | None = None, non_renseignees: int = 0) -> Outcome:
     """Store validated budget lines (territoire, exercice, poste, financeur, prevu, engage, verse,
     commentaire, ligne) in one transaction with the upload's audit row (``warnings``: the non
     blocking checks, recorded with it). ``personne``: refuse any territory outside their rights.
@@ -111,7 +114,7 @@ def apply_budget(con: duckdb.DuckDBPyConnection, batch: pa.Table, meta: UploadMe
             counts = dict(con.execute("SELECT statut, count(*) FROM budget_classe GROUP BY 1").fetchall())
             outcome = Outcome(nouvelles=counts.get("nouvelle", 0), revisees=counts.get("revisee", 0),
                               inchangees=counts.get("inchangee", 0), territoires=territories,
-                              warnings=list(warnings or []))
+                              warnings=list(warnings or []), non_renseignees=non_renseignees)
             outcome.warning_count = len(outcome.warnings) if warning_count is None else warning_count
             fingerprint = con.execute(_fingerprint_sql()).fetchall()[0][0]
             if dry_run or (empreinte is not None and empreinte != fingerprint):

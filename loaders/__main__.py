@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", metavar="FICHIER", help="fichier de sortie (défaut : sortie standard pour le CSV)")
     exp.add_argument("--format", choices=("csv", "xlsx"), default=None)
     exp.add_argument("--history", action="store_true", help="ajouter toutes les révisions antérieures")
+    exp.add_argument("--kind", choices=("values", "budget"), default="values",
+                     help="valeurs trimestrielles (défaut) ou lignes budgétaires de la fiche 5")
     demo = sub.add_parser("demo", help="(re)construire la base de démonstration")
     demo.add_argument("--db", metavar="CHEMIN")
     return parser
@@ -86,13 +88,18 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from loaders.export import export_values
+    from loaders.export import export_budget, export_values
 
     fmt = args.format or ("xlsx" if args.out and args.out.lower().endswith(".xlsx") else "csv")
     if fmt == "xlsx" and not args.out:
         raise UtilisationIncorrecte("Erreur d'utilisation : --out est obligatoire pour un export xlsx.")
     with store.connect(args.db) as con:
-        payload = export_values(con, fmt=fmt, history=args.history)
+        if args.kind == "budget":
+            if args.history:
+                raise UtilisationIncorrecte("Erreur d'utilisation : --history ne s'applique qu'aux valeurs.")
+            payload = export_budget(con, fmt=fmt)
+        else:
+            payload = export_values(con, fmt=fmt, history=args.history)
     if args.out:
         try:
             Path(args.out).write_bytes(payload)

@@ -77,9 +77,12 @@ def validate_budget(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb
         LEFT JOIN ref_financeur f ON f.cle = {_KEY_SQL.format(x=col('financeur'))}
         """
     )
+    # a line whose three amounts are empty says nothing (a template line left blank): not read
+    blank = " AND ".join(f"lda_nr({m}_net)" for m in MONTANTS)
+    result.non_renseignees = con.execute(f"SELECT count(*) FROM chk0 WHERE {blank}").fetchall()[0][0]
     con.execute("CREATE OR REPLACE TEMP TABLE chk AS SELECT *, "
                 + ", ".join(f"CASE WHEN NOT lda_nr({m}_net) THEN lda_nombre({m}_net) END AS {m}" for m in MONTANTS)
-                + " FROM chk0")
+                + f" FROM chk0 WHERE NOT ({blank})")
     if allowed_territories is not None:
         con.execute("CREATE OR REPLACE TEMP TABLE perimetre AS SELECT unnest(?::VARCHAR[]) AS code",
                     [sorted(allowed_territories)])
@@ -196,7 +199,8 @@ def store_budget(con: duckdb.DuckDBPyConnection, validated: Validated, meta: Upl
     found = store_warnings(con, validated.batch)
     audit = [p.as_dict() for p in validated.report.sorted_warnings() + found]
     outcome = budget_store.apply_budget(con, validated.batch, meta, dry_run=dry_run, preview=preview,
-                                        warnings=audit, warning_count=validated.report.warning_count + len(found))
+                                        warnings=audit, warning_count=validated.report.warning_count + len(found),
+                                        non_renseignees=validated.non_renseignees)
     outcome.warnings = [{"code": p.code, "ligne": p.line, "colonne": p.column, "valeur": p.value, "params": p.params}
                         for p in found]
     outcome.warning_count = len(found)
