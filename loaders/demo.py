@@ -219,6 +219,7 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
             _check(import_bytes(data, name, user=user, today=today, con=con))
     _revise_one(plans, path, today)
     with store.connect(path) as con:
+        _budgets(con, territories, today)
         _check(import_bytes(_people_file([p.code for p in plans]), "personnes_demo.csv", user="dihal-demo",
                             today=today, con=con))
         _backdate(con)
@@ -230,10 +231,22 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
         n_targets = con.execute("SELECT count(*) FROM cible").fetchall()[0][0]
         n_uploads = con.execute("SELECT count(*) FROM depot").fetchall()[0][0]
         n_people = con.execute("SELECT count(*) FROM personne").fetchall()[0][0]
+        n_budget = con.execute("SELECT count(*) FROM budget_ligne").fetchall()[0][0]
     return (f"Base de démonstration construite dans {path} : {len(plans)} territoires, "
             f"{n_targets} objectifs de feuille de route, {n_values} valeurs, {n_uploads} dépôts, "
-            f"{n_people} personnes (une par rôle) "
+            f"{n_people} personnes (une par rôle), {n_budget} lignes budgétaires "
             f"(trimestre de référence {at}). Ces chiffres sont fictifs.")
+
+
+def _budgets(con, territories, today: dt.date | None) -> None:
+    """The budgets of fiche 5 and the AMI envelope (loaders/demo_budget.py)."""
+    from loaders import demo_budget
+    from loaders.importer import import_bytes
+
+    files, notified = demo_budget.budget_files([(c, p) for c, _v, p in territories], (today or dt.date.today()).year)
+    demo_budget.record_envelopes(con, notified)
+    for name, user, data in files:
+        _check(import_bytes(data, name, user=user, today=today, con=con))
 
 
 def _people_file(codes: list[str]) -> bytes:
