@@ -48,7 +48,7 @@ DEFINITIONS = {
 def euros(x) -> str:
     """French euros: 30 000 €, 12 500,50 € (cents shown only when there are some); "non connu"
     for an unknown amount."""
-    if _unknown(x):
+    if inconnu(x):
         return "non connu"
     d = Decimal(str(x)).quantize(Decimal("0.01"))
     text = f"{d:,.0f}" if d == d.to_integral_value() else f"{d:,.2f}"
@@ -57,25 +57,26 @@ def euros(x) -> str:
 
 def pct(x, decimales: int = 1) -> str:
     """French percentage: 45,6 %; "—" when not computable."""
-    if _unknown(x):
+    if inconnu(x):
         return "—"
     return f"{x:,.{decimales}f}".replace(",", "\u202f").replace(".", ",") + "\u00a0%"
 
 
 def taux(numerateur, denominateur) -> float | None:
     """numerateur / denominateur x 100, or None when either is unknown or the denominator is 0."""
-    if _unknown(numerateur) or _unknown(denominateur) or Decimal(str(denominateur)) == 0:
+    if inconnu(numerateur) or inconnu(denominateur) or Decimal(str(denominateur)) == 0:
         return None
     return float(Decimal(str(numerateur)) / Decimal(str(denominateur)) * 100)
 
 
-def _unknown(x) -> bool:
+def inconnu(x) -> bool:
+    """Whether an amount or rate is not known (None, NaN, NA): never read as 0."""
     return x is None or (isinstance(x, float) and x != x) or x is pd.NA
 
 
 def _somme(values) -> Decimal | None:
     """The sum of the known amounts; None when none is known."""
-    known = [Decimal(str(v)) for v in values if not _unknown(v)]
+    known = [Decimal(str(v)) for v in values if not inconnu(v)]
     return sum(known, Decimal(0)) if known else None
 
 
