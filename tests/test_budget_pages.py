@@ -83,3 +83,17 @@ def test_national_view_shows_the_envelope_and_the_territories_non_conformes(demo
     per = [t for t in tables if "Poste de coordination 50/50" in t.columns][0]
     assert per.iloc[0]["Poste de coordination 50/50"] == "non conforme" and per.iloc[0]["Code"] == odd
     assert (per["Prévu au-delà du notifié"] == "oui").sum() == 1
+
+
+def test_the_national_team_records_the_envelope_on_the_administration_page(db, monkeypatch):
+    monkeypatch.setenv("LDA_DB", str(db))
+    at = run("pages/administration.py", NATIONAL)
+    assert "Enveloppe AMI (fiche 5)" in [h.value for h in at.header]
+    at.number_input(key="adm_enveloppe_exercice").set_value(2025)
+    at.text_input(key="adm_enveloppe_montant").input("4 000 000")
+    at.button(key="adm_enveloppe_ok").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with store.connect(db) as con:
+        national, _notifie = budget_store.enveloppes(con, 2025)
+    assert list(national["montant"]) == [4_000_000] and list(national["utilisateur"]) == [NATIONAL.email]
+    assert any("Enveloppe 2025 enregistrée" in s.value for s in at.success)
