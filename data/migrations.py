@@ -25,14 +25,16 @@ def available(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:
         if m := _NAME.match(path.name):
             found.append((int(m.group(1)), m.group(2), path))
     versions = [v for v, _, _ in found]
-    if versions != list(range(1, len(versions) + 1)):
-        raise RuntimeError(f"Migrations non contiguës : {versions}")
+    # numbers are handed out to parallel branches ahead of their merge: a gap is allowed, a number
+    # used twice is not
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"Migrations en double : {versions}")
     return found
 
 
 def latest_version() -> int:
     """The version a fully migrated database has."""
-    return len(available())
+    return max((v for v, _, _ in available()), default=0)
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -52,9 +54,10 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
         " version INTEGER PRIMARY KEY, nom VARCHAR NOT NULL, applique_le TIMESTAMP NOT NULL)"
     )
     applied = []
-    have = current_version(con)
+    # every migration not yet recorded, a lower number included (a branch merged after a higher one)
+    have = {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
     for version, name, path in available():
-        if version <= have or (target is not None and version > target):
+        if version in have or (target is not None and version > target):
             continue
         now = maintenant()
         con.execute(f"SET VARIABLE {CLOCK_VARIABLE} = ?", [now])

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from data import store
-from data import reads
+from data import budget, reads
 from data.access import Personne
 from core.errors import DepotRefuse
 from core.clock import maintenant
@@ -242,6 +242,10 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
     Administrators only."""
     if not actor.peut_administrer:
         raise DepotRefuse("Seul un administrateur national peut annuler un dépôt.")
+    if con.execute("SELECT type_fichier FROM depot WHERE id = ?", [depot_id]).fetchall() == [(budget.BUDGET,)]:
+        done = budget.annuler_depot_budget(con, depot_id, actor)  # the budget lines' own undo
+        return Annulation(depot_id, done["depot_annulation"], done["restaurees"], done["retirees"],
+                          done["modifiees_depuis"], done["territoires"])
     with transaction(con):
         rows = con.execute(
             f"SELECT type_fichier, resultat, territoires FROM {DEPOT} WHERE id = ?", [depot_id]

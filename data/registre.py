@@ -28,11 +28,20 @@ ACTION = "action"  # the actions of a roadmap (005)
 ACTION_HISTORIQUE = "action_historique"
 POINT_ACTION = "point_action"  # their quarterly status points
 POINT_ACTION_HISTORIQUE = "point_action_historique"
+# the budget of fiche 5 and the AMI envelope (migration 006, data/budget.py)
+BUDGET_LIGNE = "budget_ligne"
+BUDGET_HISTORIQUE = "budget_historique"
+ENVELOPPE = "enveloppe"
+ENVELOPPE_HISTORIQUE = "enveloppe_historique"
+ENVELOPPE_TERRITOIRE = "enveloppe_territoire"
+ENVELOPPE_TERRITOIRE_HISTORIQUE = "enveloppe_territoire_historique"
 
 TABLES = (
     METADONNEE, COLLECTIVITE, INDICATEUR, TERRITOIRE, TERRITOIRE_HISTORIQUE, DEPOT, VALEUR,
     VALEUR_HISTORIQUE, FEUILLE_DE_ROUTE, CIBLE, CIBLE_HISTORIQUE, JOURNAL, PERSONNE, SCHEMA_VERSION,
     ACTION, ACTION_HISTORIQUE, POINT_ACTION, POINT_ACTION_HISTORIQUE,
+    BUDGET_LIGNE, BUDGET_HISTORIQUE, ENVELOPPE, ENVELOPPE_HISTORIQUE, ENVELOPPE_TERRITOIRE,
+    ENVELOPPE_TERRITOIRE_HISTORIQUE,
 )
 
 # Enumerations (each the CHECK constraint of a column, see ENUMERATIONS)
@@ -44,6 +53,25 @@ NATURES = ("flux", "stock", "ratio", "somme")
 NATURES_DE_BASE = ("flux", "stock")  # deposited; ratio and somme are computed from them
 SENS = ("hausse", "baisse", "neutre")
 ENREGISTRE, REFUSE = "enregistre", "refuse"
+# the six lines of fiche 5 and who pays, with their French labels (in the order shown)
+LIBELLES_POSTES = {
+    "coordination": "Poste de coordinateur / animateur",
+    "ingenierie": "Ingénierie de projet",
+    "intervention_sociale": "Mesures d'intervention sociale",
+    "observation_sociale": "Observation sociale",
+    "suivi_evaluation": "Suivi et évaluation",
+    "communication": "Communication",
+}
+POSTES = tuple(LIBELLES_POSTES)
+COORDINATION = "coordination"  # the post co-funded 50/50 by the State and the collectivité
+LIBELLES_FINANCEURS = {
+    "etat_ami": "État (crédits spécifiques AMI)",
+    "etat_droit_commun": "État (autres crédits)",
+    "collectivite": "Collectivité cheffe de file",
+    "autre": "Autres partenaires",
+}
+FINANCEURS = tuple(LIBELLES_FINANCEURS)
+FINANCEURS_ETAT = ("etat_ami", "etat_droit_commun")  # the State's share of the 50/50 check
 RESULTATS_DEPOT = (ENREGISTRE, REFUSE)
 # the status of an action at a quarter (format-suivi.md), in the order of its course; "en retard" is
 # never stored (derived, indicators/actions.py). French labels: data.actions.LIBELLES_STATUTS
@@ -59,10 +87,12 @@ ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (INDICATEUR, "sens"): SENS,
     (DEPOT, "resultat"): RESULTATS_DEPOT,
     (POINT_ACTION, "statut"): STATUTS_ACTION,
+    (BUDGET_LIGNE, "poste"): POSTES,
+    (BUDGET_LIGNE, "financeur"): FINANCEURS,
 }
 
 # Upload kinds as depot.type_fichier records them (no CHECK constraint: a column older than some
 # kinds); their French labels are data.uploads.TYPES_DEPOT
-TYPES_FICHIER = ("values", "roadmap", "territories", "personnes", "actions")  # the kinds a file is read as
+TYPES_FICHIER = ("values", "roadmap", "territories", "personnes", "actions", "budget")  # the kinds a file is read as
 ANNULATION = "annulation"  # the depot row written by an undo (data/preview.py)
 TYPES_DEPOT = TYPES_FICHIER + (ANNULATION,)

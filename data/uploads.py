@@ -30,6 +30,7 @@ TYPES_DEPOT = {
     "territories": "liste des territoires",
     "personnes": "liste des personnes et de leurs rôles",
     "actions": "actions de la feuille de route",
+    "budget": "fichier budgétaire (fiche 5)",
     ANNULATION: "annulation d'un dépôt",
 }
 

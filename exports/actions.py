@@ -8,7 +8,8 @@ from __future__ import annotations
 from core import quarters
 from data.access import Personne
 from exports.modele import BARRES_EMPILEES, FORMAT_ENTIER, Diapo, Graphique, Serie, Tableau
-from exports.texte import nombre, pluriel
+from core.formatting import headline as nombre
+from exports.texte import pluriel
 from indicators import actions as ind
 
 # one colour per status, always with its icon and words in the series' name

@@ -52,7 +52,7 @@ def construire(con, at: str | None = None, perimetre: Perimetre = Perimetre(), *
                    _priorites_axes(d), _completude(d)]
     deck.diapos += [focus_mod.diapo_focus(con, d, code, person) for code in focus]
     # the actions of the roadmaps (format-suivi.md), after the contract's figures and before the method
-    if slide := actions_diapo.diapo_club(con, d.at, list(d.territoires["code"]), _territoires(d)):
+    if slide := actions_diapo.diapo_club(con, d.at, list(d.territoires["code"]), territoires(d)):
         deck.diapos.append(slide)
     deck.diapos += _definitions(d)
     scope = d.perimetre.description(len(d.territoires), anonymiser)

@@ -4,6 +4,7 @@
     python -m indicators national [--at QUARTER] [--db PATH] [--format table|csv|json]
     python -m indicators completeness [--at QUARTER] [--db PATH] [--format table|csv|json]
     python -m indicators actions [--territory CODE] [--at QUARTER] [--db PATH] [--format table|csv|json]
+    python -m indicators budget [--territory CODE] [--exercice YYYY] [--db PATH] [--format table|csv|json]
 
 csv: ``;``-separated, UTF-8, decimal point, empty cell where a figure does not exist (for machines);
 json: a list of records; table: French formatting for a terminal (1 234,5 ; 45,6 %).
@@ -18,13 +19,14 @@ import argparse
 import datetime as dt
 import json
 import math
+import re
 import sys
 
 import pandas as pd
 
 from core.errors import EXIT_OK, SaisieInvalide
 from core.cli import ParseurFrancais, executer
-from indicators import completeness, national, progress, status
+from indicators import budget, completeness, national, progress, status
 from core import quarters
 from core.formatting import number
 from data.registre import TERRITOIRE
@@ -55,9 +57,15 @@ HEADERS = {
     "avancement_moyen": "Avancement moyen", "nb_a_venir": "À venir", "nb_en_cours": "En cours",
     "nb_realisee": "Réalisées", "nb_en_pause": "En pause", "nb_bloquee": "Bloquées", "nb_abandonnee": "Abandonnées",
     "nb_non_renseigne": "Non renseignées",
+    # budget (indicators/budget.py)
+    "exercice": "Exercice", "poste": "Poste", "financeur": "Financeur", "prevu": "Prévu", "engage": "Engagé",
+    "verse": "Versé", "taux_engagement": "Taux d'engagement", "taux_versement": "Taux de versement",
+    "coordination_conforme": "Coordination 50/50",
 }
 QUARTER_COLUMNS = {"debut", "fin", "trimestre"}
-PERCENT_COLUMNS = {"avancement_pct", "avancement_national_pct", "taux_completude", "avancement_moyen"}
+PERCENT_COLUMNS = {"avancement_pct", "avancement_national_pct", "taux_completude", "avancement_moyen",
+                   "taux_engagement", "taux_versement"}
+EURO_COLUMNS = {"prevu", "engage", "verse"}
 
 
 _Parser = ParseurFrancais  # French help and usage errors (exit 2)
@@ -75,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m indicators",
                      description="Progression, tableau national et complétude des territoires.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
-                                title="commandes", metavar="{progress,national,completeness,actions}")
+                                title="commandes", metavar="{progress,national,completeness,actions,budget}")
     prog = sub.add_parser("progress", help="progression d'un territoire vers ses cibles")
     prog.add_argument("--territory", required=True, metavar="CODE", help="code du territoire")
     for command in (prog,
@@ -85,7 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     acts = sub.add_parser("actions", help="actions des feuilles de route : statuts par axe, retards, avancement")
     acts.add_argument("--territory", metavar="CODE", help="code du territoire (défaut : tous les territoires actifs)")
     _common_options(acts)
+    bud = sub.add_parser("budget", help="budget de la fiche 5 : montants, taux et 50/50 du poste de coordination")
+    bud.add_argument("--territory", metavar="CODE", help="code du territoire (défaut : tous)")
+    bud.add_argument("--exercice", type=_year, metavar="AAAA", help="exercice budgétaire (défaut : tous)")
+    bud.add_argument("--db", metavar="CHEMIN", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
+    bud.add_argument("--format", choices=FORMATS, default="table", help="format de sortie (défaut : table)")
     return parser
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"\d{4}", text.strip()):
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une année sur quatre chiffres (par exemple 2024)")
+    return int(text)
 
 
 def _common_options(command: argparse.ArgumentParser) -> None:
@@ -125,6 +144,8 @@ def _csv_cell(value) -> str:
     value = _plain(value)
     if value is None:
         return ""
+    if isinstance(value, bool):  # coordination_conforme: true / false, as in JSON
+        return "true" if value else "false"
     if isinstance(value, float):
         # six decimals are plenty for counts and percentages, and never an exponent
         return format(round(value, 6), "f").rstrip("0").rstrip(".")
@@ -142,6 +163,12 @@ def _table_cell(column: str, value) -> str:
         return status.libelle(value)
     if column in QUARTER_COLUMNS and isinstance(value, str) and quarters.parse(value) == value:
         return quarters.label(value)
+    if column == "exercice":
+        return str(value)
+    if column == "coordination_conforme":
+        return "conforme" if value else "non conforme"
+    if column in EURO_COLUMNS:
+        return budget.euros(value)
     if column in PERCENT_COLUMNS:
         return number(_plain(float(value)), 1, **TERMINAL) + " %"
     if isinstance(value, (dt.datetime, pd.Timestamp)):
@@ -238,14 +265,34 @@ def cmd_actions(con, args, at: str) -> int:
     return EXIT_OK
 
 
+def cmd_budget(con, args, _at: str) -> int:
+    """budget: per territory, exercice, poste and financeur the amounts and rates, and per territory
+    and exercice the line coordination_conforme (indicators/budget.py)."""
+    from data import budget as budget_store
+
+    code = args.territory.strip() if args.territory else None
+    if code and not con.execute("SELECT 1 FROM territoire WHERE code = ?", [code]).fetchall():
+        raise SaisieInvalide(f"Territoire inconnu : « {code} ». Vérifiez le code (SIREN d'un EPCI, code INSEE "
+                             "d'une commune ou d'un département).")
+    lignes = budget_store.lignes_agregees(con, args.exercice)
+    if code:
+        lignes = lignes[lignes["territoire"] == code]
+    frame = budget.tableau_cli(lignes)
+    if args.format == "table":
+        print("Budget (fiche 5)" + (f" de {code}" if code else "") + (f", exercice {args.exercice}" if args.exercice
+                                                                        else "") + "\n")
+    sys.stdout.write(render(frame, args.format))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
     from data import store  # the engine itself never opens a database
 
-    at = args.at or quarters.last_complete()
+    at = getattr(args, "at", None) or quarters.last_complete()
     handler = {"progress": cmd_progress, "national": cmd_national, "completeness": cmd_completeness,
-               "actions": cmd_actions}[args.command]
+               "actions": cmd_actions, "budget": cmd_budget}[args.command]
 
     def action() -> int:
         with store.connect(args.db) as con:

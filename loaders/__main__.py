@@ -36,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", metavar="FICHIER", help="fichier de sortie (défaut : sortie standard pour le CSV)")
     exp.add_argument("--format", choices=("csv", "xlsx"), default=None)
     exp.add_argument("--history", action="store_true", help="ajouter toutes les révisions antérieures (valeurs)")
-    exp.add_argument("--kind", choices=("values", headers.ACTIONS), default="values",
-                     help="quoi exporter : les valeurs (défaut) ou les actions des feuilles de route")
+    exp.add_argument("--kind", choices=("values", headers.ACTIONS, "budget"), default="values",
+                     help="quoi exporter : les valeurs (défaut), les actions des feuilles de route ou les lignes budgétaires de la fiche 5")
     demo = sub.add_parser("demo", help="(re)construire la base de démonstration")
     demo.add_argument("--db", metavar="CHEMIN")
     return parser
@@ -88,7 +88,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from loaders.export import export_actions, export_values
+    from loaders.export import export_actions, export_budget, export_values
 
     fmt = args.format or ("xlsx" if args.out and args.out.lower().endswith(".xlsx") else "csv")
     if fmt == "xlsx" and not args.out:
@@ -98,6 +98,10 @@ def cmd_export(args) -> int:
     with store.connect(args.db) as con:
         if args.kind == headers.ACTIONS:
             payload = export_actions(con, fmt=fmt)
+        elif args.kind == "budget":
+            if args.history:
+                raise UtilisationIncorrecte("Erreur d'utilisation : --history ne s'applique qu'aux valeurs.")
+            payload = export_budget(con, fmt=fmt)
         else:
             payload = export_values(con, fmt=fmt, history=args.history)
     if args.out:

@@ -17,7 +17,7 @@ from data.config import resolve_db_path
 from core.clock import maintenant
 from core import quarters
 from core.formatting import plain
-from data.registre import ACTION, CIBLE, DEPOT, INDICATEUR, PERSONNE, TERRITOIRE, VALEUR
+from data.registre import ACTION, BUDGET_LIGNE, CIBLE, DEPOT, INDICATEUR, PERSONNE, TERRITOIRE, VALEUR
 
 SEED = 2026
 
@@ -224,6 +224,7 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
         for name, user, data in demo_actions.files([(p.code, p.windows[-1][0]) for p in plans], at, SEED, _csv):
             _check(import_bytes(data, name, user=user, today=today, con=con))
     with store.connect(path) as con:
+        _budgets(con, territories, today)
         _check(import_bytes(_people_file([p.code for p in plans]), "personnes_demo.csv", user="dihal-demo",
                             today=today, con=con))
         _backdate(con)
@@ -237,11 +238,23 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
         n_targets = con.execute(f"SELECT count(*) FROM {CIBLE}").fetchall()[0][0]
         n_uploads = con.execute(f"SELECT count(*) FROM {DEPOT}").fetchall()[0][0]
         n_people = con.execute(f"SELECT count(*) FROM {PERSONNE}").fetchall()[0][0]
+        n_budget = con.execute(f"SELECT count(*) FROM {BUDGET_LIGNE}").fetchall()[0][0]
         n_actions = con.execute(f"SELECT count(*) FROM {ACTION}").fetchall()[0][0]
     return (f"Base de démonstration construite dans {path} : {len(plans)} territoires, "
             f"{n_targets} objectifs de feuille de route, {n_values} valeurs, {n_actions} actions, {n_uploads} dépôts, "
-            f"{n_people} personnes (une par rôle) "
+            f"{n_people} personnes (une par rôle), {n_budget} lignes budgétaires "
             f"(trimestre de référence {at}). Ces chiffres sont fictifs.")
+
+
+def _budgets(con, territories, today: dt.date | None) -> None:
+    """The budgets of fiche 5 and the AMI envelope (loaders/demo_budget.py)."""
+    from loaders import demo_budget
+    from loaders.importer import import_bytes
+
+    files, notified = demo_budget.budget_files([(c, p) for c, _v, p in territories], (today or dt.date.today()).year)
+    demo_budget.record_envelopes(con, notified)
+    for name, user, data in files:
+        _check(import_bytes(data, name, user=user, today=today, con=con))
 
 
 def _people_file(codes: list[str]) -> bytes:

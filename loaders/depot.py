@@ -97,10 +97,15 @@ def _extension_problem(name: str) -> Problem | None:
     return None
 
 
+MESSAGE_AUTRE_TYPE_BUDGET = ("Ce fichier est un fichier de {type} : cette section reçoit le fichier budgétaire de la "
+                             "fiche 5 (colonnes code_territoire, exercice, poste, financeur, prevu, engage, verse).")
+
+
 def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: Personne,
-             today: dt.date | None = None, auditer: bool = False) -> Preparation:
+             today: dt.date | None = None, auditer: bool = False, kind: str = headers.VALUES) -> Preparation:
     """Validate ``data`` as ``personne`` would upload it and, if it is valid, keep its rows and
-    preview their effect; with ``auditer``, a refusal is audited in the same call."""
+    preview their effect; with ``auditer``, a refusal is audited in the same call. ``kind``: the
+    kind of file the page receives (values, or the budget of fiche 5); another kind is refused."""
     problem = _extension_problem(name)
     if problem is not None:
         report = Report()
@@ -114,12 +119,15 @@ def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: 
     # bad data never raises (it is a report); an exception is a bug, for the page to show as one
     result = import_bytes(data, name, db, user=personne.email, dry_run=True, allowed_territories=allowed,
                           today=today, keep=True,
-                          audit_refusal=headers.VALUES if auditer else None)
+                          audit_refusal=kind if auditer else None)
     prep = Preparation(name, data, result, audit_id=result.audit_id)
-    if result.kind == headers.ACTIONS and not result.report.ok and auditer and prep.audit_id is None:
-        auditer_refus(prep, db, personne=personne)  # audit_refusal names the values kind only
-    if result.kind not in (None, headers.VALUES, headers.ACTIONS):
-        prep.message = MESSAGE_AUTRE_TYPE.format(type=headers.KIND_LABELS[result.kind])
+    accepted = (headers.VALUES, headers.ACTIONS) if kind == headers.VALUES else (kind,)
+    if (result.kind == headers.ACTIONS and kind == headers.VALUES and not result.report.ok and auditer
+            and prep.audit_id is None):
+        auditer_refus(prep, db, personne=personne)  # audit_refusal names the page's kind only
+    if result.kind not in (None, *accepted):
+        message = MESSAGE_AUTRE_TYPE_BUDGET if kind == headers.BUDGET else MESSAGE_AUTRE_TYPE
+        prep.message = message.format(type=headers.KIND_LABELS[result.kind])
         if auditer and prep.audit_id is None:
             auditer_refus(prep, db, personne=personne)
         return prep
@@ -148,10 +156,12 @@ def confirmer(prep: Preparation, db: str | Path | None = None, *, personne: Pers
         if referentiel.reference_version(con) == prep.reference_version and r.kind == headers.ACTIONS:
             return _store_actions(con, prep, meta, empreinte or prep.apercu.empreinte, personne)
         if referentiel.reference_version(con) == prep.reference_version:
+            if r.kind == headers.BUDGET:
+                return _enregistrer_budget(con, prep, meta, personne, empreinte or prep.apercu.empreinte)
             return enregistrer_apercu(con, prep.batch, meta, prep.apercu.non_renseignees,
                                       empreinte or prep.apercu.empreinte, personne, today=today)
     # the rules the file was checked against changed (a territory, a roadmap...): check it again
-    fresh = preparer(prep.data, prep.name, db, personne=personne, today=today)
+    fresh = preparer(prep.data, prep.name, db, personne=personne, today=today, kind=r.kind)
     return Enregistrement(False, apercu=fresh.apercu, message=MESSAGE_REFERENTIEL, preparation=fresh)
 
 
@@ -165,6 +175,24 @@ def _store_actions(con, prep: Preparation, meta: UploadMeta, empreinte: str, per
     return Enregistrement(False, apercu=Apercu(outcome.preview, outcome.fingerprint), message=(
         "Un autre dépôt a modifié certaines de ces actions depuis l'aperçu : rien n'a été enregistré. L'aperçu "
         "ci-dessous est à jour ; vérifiez-le puis confirmez à nouveau."))
+
+
+def _enregistrer_budget(con, prep: Preparation, meta: UploadMeta, personne: Personne, empreinte: str) -> Enregistrement:
+    """Store a budget preparation if its lines are still as previewed (data.budget.apply_budget
+    checks the fingerprint and the person's rights in its transaction), with the warnings the
+    preparation showed in its audit."""
+    from data.budget import apply_budget
+
+    report = prep.report
+    with store.WRITE_LOCK:
+        outcome = apply_budget(con, prep.batch, meta, personne=personne, empreinte=empreinte,
+                               warnings=[p.as_dict() for p in report.sorted_warnings()],
+                               warning_count=report.warning_count, non_renseignees=prep.apercu.non_renseignees)
+    if outcome.depot_id is None:
+        return Enregistrement(False, apercu=Apercu(outcome.preview, outcome.fingerprint), message=(
+            "Un autre dépôt a modifié certaines de ces lignes budgétaires depuis l'aperçu : rien n'a été enregistré. "
+            "L'aperçu ci-dessous est à jour ; vérifiez-le puis confirmez à nouveau."))
+    return Enregistrement(True, outcome=outcome)
 
 
 def auditer_refus(prep: Preparation, db: str | Path | None = None, *, personne: Personne) -> int:

@@ -13,6 +13,7 @@ from data.registre import DEPOT, VALEUR, VALEUR_HISTORIQUE
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LONG_COLUMNS = ["code_territoire", "indicateur", "trimestre", "valeur", "commentaire", "source"]
+BUDGET_COLUMNS = ["code_territoire", "exercice", "poste", "financeur", "prevu", "engage", "verse", "commentaire"]
 HISTORY_COLUMNS = ["revision", "courante", "enregistre_le", "utilisateur", "depot_id", "remplacee_le"]
 
 
@@ -106,3 +107,36 @@ def export_actions(con: duckdb.DuckDBPyConnection, fmt: str = "csv", territoires
     if fmt == "xlsx":
         return to_xlsx_bytes(frame, sheet="actions")
     return to_csv_bytes(frame, number_columns=("axe", "avancement"))
+
+
+def budget_frame(con: duckdb.DuckDBPyConnection, territoires: list[str] | None = None,
+                 exercice: int | None = None) -> pd.DataFrame:
+    """The current budget lines in the layout of the budget file (format-suivi.md), of
+    ``territoires`` (None: every one) and ``exercice`` (None: every one): an export imports back
+    unchanged. The caller decides who may read which territory (data.budget.lignes for a person)."""
+    frame = con.execute(
+        """SELECT territoire AS code_territoire, exercice, poste, financeur, prevu, engage, verse, commentaire
+           FROM budget_ligne
+           WHERE (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], territoire)) AND (?::INTEGER IS NULL OR exercice = ?)
+           ORDER BY territoire, exercice, poste, financeur""",
+        [territoires, territoires, exercice, exercice]).df()
+    return frame[BUDGET_COLUMNS]
+
+
+def euros_export(value) -> str:
+    """12500.5 -> '12500,50', 30000 -> '30000' (no thousands separator: the file re-imports as is)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    cents = round(float(value) * 100)
+    return str(cents // 100) if cents % 100 == 0 else f"{cents // 100},{cents % 100:02d}"
+
+
+def export_budget(con: duckdb.DuckDBPyConnection, fmt: str = "csv", territoires: list[str] | None = None,
+                  exercice: int | None = None) -> bytes:
+    """The budget export's bytes (CSV French Excel, or xlsx with the amounts as numbers)."""
+    frame = budget_frame(con, territoires, exercice)
+    if fmt == "xlsx":
+        return to_xlsx_bytes(frame)
+    for column in ("prevu", "engage", "verse"):
+        frame[column] = frame[column].map(euros_export)
+    return to_csv_bytes(frame)

@@ -13,6 +13,7 @@ from loaders.problems import Problem
 KINDS = TYPES_FICHIER  # depot.type_fichier, data/registre.py
 VALUES, ROADMAP, TERRITORIES, PEOPLE = KINDS[:4]
 ACTIONS = "actions"  # format-suivi.md
+BUDGET = "budget"
 KIND_LABELS = {kind: TYPES_DEPOT[kind] for kind in KINDS}  # French labels: one list, data/uploads.py
 LONG, WIDE = "longue", "large"
 
@@ -31,6 +32,8 @@ COLUMNS = {
     (ACTIONS, None): (["code_territoire", "ref_action", "axe"],
                       ["intitule", "pilote", "partenaires", "debut", "fin", "statut", "avancement", "trimestre",
                        "commentaire"]),
+    # the budget of fiche 5 (format-suivi.md; the rules are in loaders/budget.py)
+    (BUDGET, None): (["code_territoire", "exercice", "poste", "financeur", "prevu"], ["engage", "verse", "commentaire"]),
 }
 
 
@@ -67,6 +70,8 @@ def detect(header: list[str], forced: str | None = None) -> Layout:
             candidates = [(PEOPLE, None)]
         elif "refaction" in keys:
             candidates = [(ACTIONS, None)]
+        elif {"exercice", "financeur", "prevu"} & keys:  # words of the budget file only
+            candidates = [(BUDGET, None)]
         elif {"indicateur", "debut", "fin"} <= keys or {"cible"} <= keys:
             candidates = [(ROADMAP, None)]
         elif {"indicateur", "trimestre"} <= keys or "valeur" in keys:

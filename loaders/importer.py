@@ -136,6 +136,10 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
         from loaders.actions import validate_actions  # here: the other kinds never need it
 
         return validate_actions(raw, layout, ref, con, report, allowed_territories, today)
+    if layout.kind == headers.BUDGET:
+        from loaders import budget  # here: the other kinds never need it (nor pandas)
+
+        return budget.validate_budget(raw, layout, ref, con, report, allowed_territories, today)
     return validate_territories(raw, layout, con, report, ref.collectivites)
 
 
@@ -255,6 +259,12 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
             from data.actions import apply_actions
 
             outcome = apply_actions(conn, validated.batch, meta, dry_run=dry_run, preview=keep and dry_run)
+            if keep:
+                result.batch, result.preview = validated.batch, outcome.preview
+        elif validated.kind == headers.BUDGET:
+            from loaders import budget
+
+            outcome = budget.store_budget(conn, validated, meta, dry_run=dry_run, preview=keep and dry_run)
             if keep:
                 result.batch, result.preview = validated.batch, outcome.preview
         else:

@@ -205,3 +205,76 @@ def actions_xlsx_bytes(frame: pd.DataFrame) -> bytes:
     from loaders.export import to_xlsx_bytes
 
     return to_xlsx_bytes(frame, sheet="actions")
+
+
+# ------------------------------------------------------------------ the budget file (fiche 5)
+
+def budget_donnees(territoire: str, exercice: int, lignes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The budget template of ``territoire`` for ``exercice``: one row per poste and financeur of
+    fiche 5, pre-filled with the stored amounts (``lignes``: data.budget.lignes of that territory),
+    the others blank (a row left blank is not read: loaders/budget.py)."""
+    from data.registre import FINANCEURS, POSTES
+    from loaders.export import BUDGET_COLUMNS, euros_export
+
+    stored = {}
+    if lignes is not None:
+        for r in lignes[lignes["exercice"] == exercice].to_dict("records"):
+            stored[(r["poste"], r["financeur"])] = r
+    rows = []
+    for poste in POSTES:
+        for financeur in FINANCEURS:
+            r = stored.get((poste, financeur), {})
+            rows.append([territoire, str(exercice), poste, financeur, euros_export(r.get("prevu")),
+                         euros_export(r.get("engage")), euros_export(r.get("verse")), r.get("commentaire") or ""])
+    return pd.DataFrame(rows, columns=BUDGET_COLUMNS)
+
+
+def budget_notice() -> list[list]:
+    """The notice sheet of the budget template: each column, the postes and the financeurs."""
+    from data.registre import LIBELLES_FINANCEURS, LIBELLES_POSTES
+
+    help_ = {name: f.description for name, f in models.LigneBudget.model_fields.items()}
+    required, _ = models.columns(models.LigneBudget)
+    rows: list[list] = [
+        ["Modèle du fichier budgétaire (fiche 5)"],
+        ["Une ligne par poste et par financeur. Montants en euros (30 000 ou 12 500,50 ; « € » accepté) ; "
+         "vide = non connu, jamais 0. Une ligne dont les trois montants sont vides est ignorée. Le poste de "
+         "coordinateur / animateur doit être cofinancé à 50 % par l'État et à 50 % par la collectivité."],
+        [], ["Colonne", "Obligatoire", "Contenu"],
+    ]
+    rows += [[c, "oui" if c in required else "non", help_.get(c, "")] for c in help_]
+    rows += [[], ["Poste (code)", "Libellé"]] + [[c, lib] for c, lib in LIBELLES_POSTES.items()]
+    rows += [[], ["Financeur (code)", "Libellé"]] + [[c, lib] for c, lib in LIBELLES_FINANCEURS.items()]
+    return rows
+
+
+def budget_csv_bytes(territoire: str, exercice: int, lignes: pd.DataFrame | None = None) -> bytes:
+    """The budget template as a French Excel CSV."""
+    return to_csv_bytes(budget_donnees(territoire, exercice, lignes))
+
+
+def budget_xlsx_bytes(territoire: str, exercice: int, lignes: pd.DataFrame | None = None) -> bytes:
+    """The budget template as a workbook: ``donnees`` (texts kept as text) and ``notice``."""
+    frame = budget_donnees(territoire, exercice, lignes)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "donnees"
+    sheet.append(list(frame.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in frame.itertuples(index=False):
+        sheet.append([neutralise(v) if v != "" else None for v in values])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.number_format = "@"
+    for letter, width in zip("ABCDEFGH", (16, 10, 22, 20, 14, 14, 14, 30)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    notice = book.create_sheet("notice")
+    for values in budget_notice():
+        notice.append([neutralise(v) for v in values])
+    notice.column_dimensions["A"].width = 30
+    notice.column_dimensions["C"].width = 80
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

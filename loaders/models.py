@@ -76,6 +76,19 @@ class LigneAction(_Row):
     commentaire: str | None = Field(default=None, description="texte libre")
 
 
+class LigneBudget(_Row):
+    """One row of the budget file (fiche 5): a territory's amounts for one poste and financeur."""
+
+    code_territoire: str = Field(description="code du territoire")
+    exercice: str = Field(description="année de l'exercice budgétaire, par exemple 2024")
+    poste: str = Field(description="code ou libellé d'une des six lignes de la fiche 5")
+    financeur: str = Field(description="etat_ami, etat_droit_commun, collectivite ou autre")
+    prevu: str = Field(description="montant prévu en euros (centimes permis)")
+    engage: str | None = Field(default=None, description="montant engagé en euros ; vide si non connu")
+    verse: str | None = Field(default=None, description="montant versé en euros ; vide si non connu")
+    commentaire: str | None = Field(default=None, description="texte libre")
+
+
 def columns(model: type[BaseModel]) -> tuple[list[str], list[str]]:
     """(required, optional) column names of a file model, in declaration order."""
     required = [name for name, field in model.model_fields.items() if field.is_required()]

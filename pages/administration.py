@@ -42,6 +42,12 @@ st.caption("Les feuilles de route (cibles, jalons, renouvellements) et la liste 
            "avec les mêmes contrôles que la ligne de commande ; chaque révision garde l'ancienne valeur.")
 admin.reference_import(actor)
 
+st.header("Enveloppe AMI (fiche 5)")
+st.caption("Les crédits spécifiques de l'État notifiés pour chaque exercice, au total et par territoire : les lignes "
+           "« État (crédits spécifiques AMI) » d'un budget au-delà des crédits notifiés sont signalées. Chaque "
+           "modification garde l'ancienne valeur, avec qui et quand.")
+admin.envelope_form(actor, read(personnes.active_territories))
+
 st.header("Journal d'audit")
 st.caption(f"Dépôts (enregistrés ou refusés), annulations, changements de rôle et de feuille de route : "
            f"qui, quand, quoi. Les {personnes.LIMITE_JOURNAL} entrées les plus récentes selon les filtres.")

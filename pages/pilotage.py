@@ -6,10 +6,10 @@ from data import queries
 from data import reads
 from core import quarters
 from indicators import views
-from pages.components import actions, auth, carte, filtres, graphiques, layout, tables
+from pages.components import actions, auth, budget, carte, filtres, graphiques, layout, tables
 from pages.components.store import construit, read
 
-auth.person()  # first: decides who this is even if the page runs without app.py
+person = auth.person()  # first: decides who this is even if the page runs without app.py
 st.title("Pilotage national")
 layout.demo_banner(read(queries.summary)["demo"])
 at = filtres.trimestre_reference(read(reads.premier_debut))
@@ -67,3 +67,5 @@ st.caption(layout.legende_completude(len(heat["territoire"].unique()), total))
 graphiques.afficher(construit(graphiques.carte_completude, ("completude", premier, at), heat), key="completude")
 tables.tableau(layout.tableau_completude(completude), f"completude-{premier}-{at}", key="t_completude",
                titre="Complétude des dépôts", trimestre=at)
+
+budget.section_nationale(person)

@@ -7,7 +7,7 @@ from data import reads
 from indicators import national, territoire
 from core import quarters
 from indicators import views
-from pages.components import actions, auth, fiches, filtres, graphiques, layout, tables
+from pages.components import actions, auth, budget, fiches, filtres, graphiques, layout, tables
 from pages.components.store import read
 
 person = auth.person()  # first: decides who this is even if the page runs without app.py
@@ -60,6 +60,8 @@ tables.tableau(layout.tableau_comparaison(comp), f"comparaison-{code}-{indicateu
                column_config=layout.colonnes_comparaison(),
                titre=f"{info['nom']} — comparaison avec les territoires du même type : {row['libelle']}",
                trimestre=at_comparaison)
+
+budget.section_territoire(person, code, info["nom"])
 
 st.header("Dépôts et complétude")
 completude = read(territoire.completude_territoire, code, row["debut"], at)

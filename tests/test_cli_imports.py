@@ -77,6 +77,7 @@ def test_the_header_columns_are_those_of_the_file_models():
     assert headers.COLUMNS[(headers.VALUES, headers.WIDE)] == models.columns(models.LigneValeurLarge)
     assert headers.COLUMNS[(headers.ROADMAP, None)] == models.columns(models.LigneFeuilleDeRoute)
     assert headers.COLUMNS[(headers.TERRITORIES, None)] == models.columns(models.LigneTerritoire)
+    assert headers.COLUMNS[(headers.BUDGET, None)] == models.columns(models.LigneBudget)
 
 
 def test_reference_tables_reach_duckdb_with_the_store_types(db):

@@ -45,7 +45,8 @@ def test_home_page_reads_the_store_and_says_demo(app, demo_db):
     assert len(missing) >= 2
     assert len(uploads) == 10 and set(uploads["Résultat"]) <= {"enregistré", "refusé"}
     assert set(uploads["Type"]) <= {"valeurs trimestrielles", "feuille de route", "liste des territoires",
-                                    "liste des personnes et de leurs rôles", "actions de la feuille de route"}
+                                    "liste des personnes et de leurs rôles", "actions de la feuille de route",
+                                    "fichier budgétaire (fiche 5)"}
 
 
 def test_home_page_without_demo_has_no_banner(db, monkeypatch):

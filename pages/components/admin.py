@@ -197,3 +197,52 @@ def audit_frame(filters: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def since_label(since: dt.date | None) -> str:
     return f" depuis le {since:%d/%m/%Y}" if since else ""
+
+
+# ------------------------------------------------------------------ the AMI envelope (fiche 5)
+
+
+def _save_envelope(actor: Personne, territories: dict[str, str]) -> None:
+    from data import budget
+
+    s = st.session_state
+    grid = s.get("adm_enveloppe_grille_valeurs")
+    notified = {}
+    if grid is not None:
+        for code, amount in zip(grid["Code"], grid["Crédits notifiés (€)"]):
+            if amount is not None and str(amount).strip() not in ("", "nan", "None"):
+                notified[code] = amount
+    total = s["adm_enveloppe_montant"].strip() or None
+
+    def save(con, *_):
+        counts = budget.enregistrer_enveloppe(con, actor, int(s["adm_enveloppe_exercice"]), total, notified,
+                                              commentaire=s["adm_enveloppe_commentaire"].strip() or None)
+        if not counts["nouvelles"] + counts["revisees"]:
+            return None
+        return (f"Enveloppe {int(s['adm_enveloppe_exercice'])} enregistrée : {counts['nouvelles']} montant(s) nouveau(x), "
+                f"{counts['revisees']} révisé(s) (les anciennes valeurs sont conservées).")
+
+    _write(save)
+
+
+def envelope_form(actor: Personne, territories: dict[str, str]) -> None:
+    """The AMI envelope of an exercice (national total) and the credits notified per territory,
+    recorded by the national team (data.budget.enregistrer_enveloppe checks the actor again)."""
+    this_year = dt.date.today().year
+    exercice = st.number_input("Exercice", min_value=2017, max_value=this_year + 2, value=this_year, step=1,
+                               key="adm_enveloppe_exercice")
+    from data import budget
+
+    national, notifie = read(budget.enveloppes, int(exercice))
+    current = dict(zip(notifie["territoire"], notifie["notifie"]))
+    st.text_input("Enveloppe nationale notifiée (€)", key="adm_enveloppe_montant",
+                  value="" if national.empty else str(float(national["montant"].iloc[0])).replace(".", ","),
+                  help="Crédits spécifiques de l'État pour l'AMI (par exemple 4 000 000 pour 2021).")
+    st.text_input("Commentaire", key="adm_enveloppe_commentaire")
+    grid = pd.DataFrame({"Code": list(territories), "Territoire": list(territories.values()),
+                         "Crédits notifiés (€)": [current.get(c) for c in territories]})
+    st.session_state["adm_enveloppe_grille_valeurs"] = st.data_editor(
+        grid, key=f"adm_enveloppe_grille_{int(exercice)}", hide_index=True, disabled=["Code", "Territoire"],
+        column_config={"Crédits notifiés (€)": st.column_config.NumberColumn(format="%.2f", min_value=0)})
+    st.button("Enregistrer l'enveloppe", type="primary", key="adm_enveloppe_ok", on_click=_save_envelope,
+              args=(actor, territories))

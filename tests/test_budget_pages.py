@@ -1,0 +1,99 @@
+"""The budget sections under AppTest on the demo database: the territory page's « Budget (fiche 5) »
+(per poste and financeur, the 50/50 stated with its figures, reserved to the territory's scope), the
+national view on the Pilotage page, and the envelope form of the Administration page."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data import budget as budget_store
+from data import store
+from data.access import Personne
+from indicators import budget
+from tests.conftest import ROOT, TODAY
+
+NATIONAL = Personne("admin.demo@dihal.gouv.fr", "national")
+
+
+def run(page: str, person: Personne, territoire: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / page), default_timeout=90)
+    at.session_state["lda_personne"] = person
+    if territoire:
+        at.query_params["territoire"] = territoire
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def demo(demo_module_db):
+    import os
+
+    before = os.environ.get("LDA_DB")
+    os.environ["LDA_DB"] = str(demo_module_db)
+    with store.connect(demo_module_db) as con:
+        lines = budget_store.lignes_agregees(con)
+    checks = budget.conformite(lines)
+    odd = checks[checks["conforme"] == False]["territoire"].iloc[0]  # noqa: E712
+    conforme = checks[checks["conforme"] == True]["territoire"].iloc[0]  # noqa: E712
+    yield demo_module_db, odd, conforme, lines
+    if before is None:
+        os.environ.pop("LDA_DB", None)
+    else:
+        os.environ["LDA_DB"] = before
+
+
+def test_territory_section_states_the_check_with_its_figures_and_the_lines(demo):
+    _db, odd, _ok, lines = demo
+    at = run("pages/territoire.py", NATIONAL, odd)
+    assert "Budget (fiche 5)" in [h.value for h in at.header]
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("Poste de coordination non conforme : part de l'État") for w in warnings)
+    year = TODAY.year  # the latest exercice is the one shown
+    own = lines[(lines["territoire"] == odd) & (lines["exercice"] == year)]
+    row = budget.conformite(own).iloc[0]
+    assert budget.phrase_conformite(row) in warnings
+    shown = [d.value for d in at.dataframe]
+    tables = [getattr(f, "data", f) for f in shown]
+    postes = [t for t in tables if "Financeur" in t.columns and "Prévu (€)" in t.columns]
+    assert postes, "the table per poste and financeur"
+    table = postes[0]
+    coord = table[(table["Poste"] == "Poste de coordinateur / animateur") & (table["Financeur"] == "Total du poste")]
+    assert coord["Prévu (€)"].iloc[0] == budget.euros(float(row["total"]))
+
+
+def test_a_conforme_territory_says_so_and_a_reader_outside_sees_no_detail(demo):
+    _db, odd, ok, _lines = demo
+    at = run("pages/territoire.py", NATIONAL, ok)
+    assert any(s.value.startswith("Poste de coordination conforme") for s in at.success)
+    outsider = run("pages/territoire.py", Personne("c@x.fr", "coordinateur", ok), odd)
+    assert any("budget détaillé de ce territoire est réservé" in i.value for i in outsider.info)
+    assert not any("Poste de coordination" in w.value for w in outsider.warning)
+
+
+def test_national_view_shows_the_envelope_and_the_territories_non_conformes(demo):
+    _db, odd, _ok, _lines = demo
+    at = run("pages/pilotage.py", NATIONAL)
+    assert "Budget (fiche 5) et enveloppe AMI" in [h.value for h in at.header]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Enveloppe notifiée"] == budget.euros(4_000_000)
+    assert any(w.value.startswith("Poste de coordination non cofinancé à 50/50 :") for w in at.warning)
+    tables = [getattr(d.value, "data", d.value) for d in at.dataframe]
+    per = [t for t in tables if "Poste de coordination 50/50" in t.columns][0]
+    assert per.iloc[0]["Poste de coordination 50/50"] == "non conforme" and per.iloc[0]["Code"] == odd
+    assert (per["Prévu au-delà du notifié"] == "oui").sum() == 1
+
+
+def test_the_national_team_records_the_envelope_on_the_administration_page(db, monkeypatch):
+    monkeypatch.setenv("LDA_DB", str(db))
+    at = run("pages/administration.py", NATIONAL)
+    assert "Enveloppe AMI (fiche 5)" in [h.value for h in at.header]
+    at.number_input(key="adm_enveloppe_exercice").set_value(2025)
+    at.text_input(key="adm_enveloppe_montant").input("4 000 000")
+    at.button(key="adm_enveloppe_ok").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with store.connect(db) as con:
+        national, _notifie = budget_store.enveloppes(con, 2025)
+    assert list(national["montant"]) == [4_000_000] and list(national["utilisateur"]) == [NATIONAL.email]
+    assert any("Enveloppe 2025 enregistrée" in s.value for s in at.success)
