@@ -28,6 +28,7 @@ TYPES_DEPOT = {
     "roadmap": "feuille de route",
     "territories": "liste des territoires",
     "personnes": "liste des personnes et de leurs rôles",
+    "siao": "extrait SI-SIAO",
     ANNULATION: "annulation d'un dépôt",
 }
 

@@ -11,7 +11,7 @@ from data.uploads import TYPES_DEPOT
 from loaders.problems import Problem
 
 KINDS = TYPES_FICHIER  # depot.type_fichier, data/registre.py
-VALUES, ROADMAP, TERRITORIES, PEOPLE = KINDS
+VALUES, ROADMAP, TERRITORIES, PEOPLE, SIAO = KINDS
 KIND_LABELS = {kind: TYPES_DEPOT[kind] for kind in KINDS}  # French labels: one list, data/uploads.py
 LONG, WIDE = "longue", "large"
 
@@ -26,6 +26,9 @@ COLUMNS = {
     (TERRITORIES, None): (["code_territoire", "vague"], ["nom", "type", "membres"]),
     # people: email;role;code_territoire[;actif] (the rules are in loaders/personnes.py)
     (PEOPLE, None): (["email", "role", "code_territoire"], ["actif"]),
+    # an SI-SIAO extract, one row per request (format-siao.md; the rules are in loaders/siao.py)
+    (SIAO, None): (["id_demande", "id_personne", "code_commune", "volet", "date_demande", "situation_avant",
+                    "issue", "date_issue", "dispositif"], []),
 }
 
 
@@ -60,6 +63,8 @@ def detect(header: list[str], forced: str | None = None) -> Layout:
         # Exact signatures first: they cannot be confused.
         if {"email", "role"} <= keys:
             candidates = [(PEOPLE, None)]
+        elif {"iddemande", "idpersonne"} <= keys:
+            candidates = [(SIAO, None)]
         elif {"indicateur", "debut", "fin"} <= keys or {"cible"} <= keys:
             candidates = [(ROADMAP, None)]
         elif {"indicateur", "trimestre"} <= keys or "valeur" in keys:
