@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.parameters import LIGNES_MAX_EXTRAIT_SIAO, TAILLE_MAX_EXTRAIT_SIAO_MO
 from data import store
 from data.roadmaps import apply_roadmap, apply_territories
 from data.uploads import Outcome, UploadMeta, apply_values, record_refused
@@ -109,7 +110,7 @@ def validate_bytes(
 def _validate(data, name, ref, con, path, private, kind, allowed_territories, today, siao=None) -> Validated:
     """Read then validate by kind (see validate_bytes)."""
     report = Report()
-    raw = read_file(data, name, con, path)
+    raw = read_file(data, name, con, path, _EXTRACT_LIMITS if kind == headers.SIAO or _looks_siao(data) else None)
     report.extend(raw.problems)
     if not raw.readable or not raw.header:
         if not raw.problems:
@@ -355,6 +356,15 @@ def _store(db, con):
     else:
         with store.connect(db) as opened:
             yield opened
+
+
+_EXTRACT_LIMITS = (TAILLE_MAX_EXTRAIT_SIAO_MO, LIGNES_MAX_EXTRAIT_SIAO)
+
+
+def _looks_siao(data: bytes) -> bool:
+    """Cheap look at the first line: an SI-SIAO extract in the documented names has caps of its own."""
+    first = data[:1000].split(b"\n", 1)[0].decode("latin-1")
+    return "iddemande" in headers.key(first) and "idpersonne" in headers.key(first)
 
 
 def _looks_territorial(data: bytes) -> bool:

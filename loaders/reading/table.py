@@ -29,6 +29,7 @@ class RawTable:
     # False while row_count may still include rows whose cells are all blank (DuckDB's fast path):
     # validation then counts the rows of ``brut`` exactly (exact_row_count)
     count_exact: bool = True
+    max_lines: int = LIGNES_MAX_FICHIER  # the cap on lines (an SI-SIAO extract has its own)
 
     @property
     def readable(self) -> bool:
@@ -62,10 +63,10 @@ def too_wide(cells: list, raw: RawTable, line: int) -> bool:
 
 def too_long(line: int, raw: RawTable) -> bool:
     """Whether ``line`` is beyond the cap on lines; if so the file's problem is in ``raw.problems``."""
-    if line <= LIGNES_MAX_FICHIER:
+    if line <= raw.max_lines:
         return False
     raw.header = []
-    raw.problems.append(file_problem("trop-de-lignes", limite=nombre_fr(LIGNES_MAX_FICHIER)))
+    raw.problems.append(file_problem("trop-de-lignes", limite=nombre_fr(raw.max_lines)))
     return True
 
 
