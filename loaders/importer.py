@@ -167,11 +167,12 @@ class ContexteSiao:
         found = headers.detect(mapped, forced=forced)
         return found if found.kind == headers.SIAO else layout
 
-    def reference(self):
-        from loaders.siao import charger_reference
+    def reference(self, con) -> None:
+        """The communes and territories, as relations of validation connection ``con``."""
+        from loaders.siao import installer_reference
 
-        with self.opener() as con:
-            return charger_reference(con)
+        with self.opener() as store_con:
+            installer_reference(store_con, con)
 
 
 def _cited_territories(validated: Validated, con) -> list[str]:

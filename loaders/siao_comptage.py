@@ -100,23 +100,42 @@ class Compte:
     avertissements: list[Problem]
 
 
-def compter(con: duckdb.DuckDBPyConnection, periode, allowed: set[str] | None, today: dt.date) -> Compte:
-    """Count ``siao_chk`` (with ``siao_ref_commune`` and ``siao_ref_territoire``) over ``periode``
-    (du, au given), for the territories of ``allowed`` (None: all)."""
-    complete, _partial = trimestres_complets(periode.du, periode.au)
-    quarter = "year({d}) || '-T' || quarter({d})"
-    # per commune and quarter of the request: every count by date_demande, in one pass
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE siao_cq AS
-        SELECT commune, {quarter.format(d='date_demande')} AS trimestre, count(*) AS n,
+def _index(column: str) -> str:
+    """SQL: the running quarter index (core.quarters.to_index) of a DATE column."""
+    return f"(year({column}) * 4 + quarter({column}) - 1)"
+
+
+def grouper(con: duckdb.DuckDBPyConnection, wrong: str, params: dict) -> None:
+    """``siao_groupes``: the requests of ``siao_lu`` per commune, quarter of the request (qd) and
+    quarter of the issue (qi, running indexes), with the count of each indicator, of the rows that
+    may break a rule (``wrong``, with its ``params``: loaders.siao.sentinelle), the first and last
+    dates, and the digests of the persons oriented from the street to housing. One pass over the rows."""
+    housing = "issue = 'orientation' AND dispositif IN ('logement', 'logement_adapte')"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE siao_groupes AS
+        SELECT commune, {_index('date_demande')} AS qd, {_index('date_issue')} AS qi, count(*) AS n,
+               count(*) FILTER (WHERE {wrong}) AS mauvaises,
                count(*) FILTER (WHERE volet = 'insertion') AS siao_demandes_hebergement,
                count(*) FILTER (WHERE volet = 'insertion' AND issue = 'orientation') AS siao_reponses_positives,
                count(*) FILTER (WHERE volet = '115') AS demandes_115,
-               count(*) FILTER (WHERE volet = '115' AND issue = 'non_pourvue') AS demandes_115_non_pourvues
-        FROM siao_chk GROUP BY ALL""")
-    # orientations to housing, by the quarter of their issue; and the persons among them from the street
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE siao_orient AS
-        SELECT commune, {quarter.format(d='date_issue')} AS trimestre, situation_avant = 'rue' AS rue, personne
-        FROM siao_chk WHERE issue = 'orientation' AND dispositif IN ('logement', 'logement_adapte')""")
+               count(*) FILTER (WHERE volet = '115' AND issue = 'non_pourvue') AS demandes_115_non_pourvues,
+               count(*) FILTER (WHERE {housing}) AS siao_orientations_logement,
+               list(personne) FILTER (WHERE {housing} AND situation_avant = 'rue') AS personnes,
+               min(date_demande) AS dmin, max(date_demande) AS dmax, min(date_issue) AS dimin,
+               max(date_issue) AS dimax
+        FROM siao_lu GROUP BY ALL""", params)
+
+
+def compter(con: duckdb.DuckDBPyConnection, periode, allowed: set[str] | None) -> Compte:
+    """Count ``siao_groupes`` (with ``siao_ref_commune`` and ``siao_ref_territoire``) over
+    ``periode`` (du, au given), for the territories of ``allowed`` (None: all)."""
+    complete, _partial = trimestres_complets(periode.du, periode.au)
+    indexes = [quarters.to_index(q) for q in complete]
+    # per commune and quarter of the request, every count by date_demande
+    con.execute("""CREATE OR REPLACE TEMP TABLE siao_cq AS
+        SELECT commune, qd AS ti, sum(n) AS n, sum(siao_demandes_hebergement) AS siao_demandes_hebergement,
+               sum(siao_reponses_positives) AS siao_reponses_positives, sum(demandes_115) AS demandes_115,
+               sum(demandes_115_non_pourvues) AS demandes_115_non_pourvues
+        FROM siao_groupes GROUP BY ALL""")
     con.execute("""CREATE OR REPLACE TEMP TABLE siao_appart AS
         SELECT DISTINCT f.commune, t.code AS territoire
         FROM (SELECT DISTINCT commune FROM siao_cq) f
@@ -126,40 +145,43 @@ def compter(con: duckdb.DuckDBPyConnection, periode, allowed: set[str] | None, t
     scope = sorted(allowed) if allowed is not None else None
     con.execute("CREATE OR REPLACE TEMP TABLE siao_dans AS SELECT * FROM siao_appart"
                 " WHERE $s::VARCHAR[] IS NULL OR list_contains($s::VARCHAR[], territoire)", {"s": scope})
-    params = {"q": complete, "i": list(INDICATEURS)}
+    params = {"q": indexes, "i": list(INDICATEURS)}
     base = ", ".join(INDICATEURS[i] for i in (0, 1, 3, 4))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE siao_valeurs AS
         WITH grille AS (
-            SELECT t.territoire, q.trimestre, i.indicateur
+            SELECT t.territoire, q.ti, i.indicateur
             FROM (SELECT DISTINCT territoire FROM siao_dans) t,
-                 (SELECT unnest($q::VARCHAR[]) AS trimestre) q,
+                 (SELECT unnest($q::INTEGER[]) AS ti) q,
                  (SELECT unnest($i::VARCHAR[]) AS indicateur) i),
-        longue AS (UNPIVOT (SELECT commune, trimestre, {base} FROM siao_cq) ON {base}
+        longue AS (UNPIVOT (SELECT commune, ti, {base} FROM siao_cq) ON {base}
                    INTO NAME indicateur VALUE valeur),
         sommes AS (
-            SELECT d.territoire, c.trimestre, c.indicateur, sum(c.valeur) AS valeur
+            SELECT d.territoire, c.ti, c.indicateur, sum(c.valeur) AS valeur
             FROM longue c JOIN siao_dans d USING (commune) GROUP BY ALL
             UNION ALL
-            SELECT d.territoire, o.trimestre, 'siao_orientations_logement', count(*)
-            FROM siao_orient o JOIN siao_dans d USING (commune) GROUP BY ALL
+            SELECT d.territoire, g.qi, 'siao_orientations_logement', sum(g.siao_orientations_logement)
+            FROM siao_groupes g JOIN siao_dans d USING (commune) WHERE g.qi IS NOT NULL GROUP BY ALL
             UNION ALL
-            SELECT d.territoire, o.trimestre, 'sorties_rue_logement', count(DISTINCT o.personne)
-            FROM siao_orient o JOIN siao_dans d USING (commune) WHERE o.rue GROUP BY ALL)
-        SELECT g.territoire, g.indicateur, g.trimestre, coalesce(s.valeur, 0)::DOUBLE AS valeur,
+            SELECT d.territoire, p.qi, 'sorties_rue_logement', count(DISTINCT p.personne)
+            FROM (SELECT commune, qi, unnest(personnes) AS personne FROM siao_groupes
+                  WHERE len(personnes) > 0) p
+            JOIN siao_dans d USING (commune) GROUP BY ALL)
+        SELECT g.territoire, g.indicateur, {quarters.sql_from_index('g.ti')} AS trimestre,
+               coalesce(s.valeur, 0)::DOUBLE AS valeur,
                NULL::VARCHAR AS commentaire, '{SOURCE}' AS source, NULL::INTEGER AS ligne
-        FROM grille g LEFT JOIN sommes s USING (territoire, trimestre, indicateur)
+        FROM grille g LEFT JOIN sommes s USING (territoire, ti, indicateur)
         ORDER BY 1, 2, 3""", params)
     batch = con.sql("SELECT * FROM siao_valeurs").to_arrow_table()
-    comptage = _comptage(con, periode, complete, scope)
+    comptage = _comptage(con, periode, complete, indexes, scope)
     return Compte(batch, comptage, _avertissements(con, comptage, scope))
 
 
-def _comptage(con: duckdb.DuckDBPyConnection, periode, complete: list[str], scope) -> Comptage:
+def _comptage(con: duckdb.DuckDBPyConnection, periode, complete: list[str], indexes: list[int], scope) -> Comptage:
     counted = Comptage(periode.du, periode.au, trimestres=list(complete))
     counted.demandes = con.execute("SELECT coalesce(sum(n), 0) FROM siao_cq").fetchall()[0][0]
     counted.par_territoire = dict(con.execute(
         """SELECT d.territoire, sum(c.n) FROM siao_cq c JOIN siao_dans d USING (commune)
-           WHERE list_contains($q::VARCHAR[], c.trimestre) GROUP BY 1 ORDER BY 1""", {"q": complete}).fetchall())
+           WHERE list_contains($q::INTEGER[], c.ti) GROUP BY 1 ORDER BY 1""", {"q": indexes}).fetchall())
     counted.par_territoire = {k: int(v) for k, v in counted.par_territoire.items()}
     counted.noms = dict(con.execute(
         "SELECT code, nom FROM siao_ref_territoire WHERE code IN (SELECT territoire FROM siao_appart)").fetchall())
@@ -170,9 +192,9 @@ def _comptage(con: duckdb.DuckDBPyConnection, periode, complete: list[str], scop
         counted.hors_perimetre = int(con.execute(
             """SELECT coalesce(sum(n), 0) FROM siao_cq WHERE commune IN (SELECT commune FROM siao_appart)
                AND commune NOT IN (SELECT commune FROM siao_dans)""").fetchall()[0][0])
-    counted.partiels = {q: int(n) for q, n in con.execute(
-        "SELECT trimestre, sum(n) FROM siao_cq WHERE NOT list_contains($q::VARCHAR[], trimestre) GROUP BY 1 ORDER BY 1",
-        {"q": complete}).fetchall()}
+    counted.partiels = {quarters.from_index(ti): int(n) for ti, n in con.execute(
+        "SELECT ti, sum(n) FROM siao_cq WHERE NOT list_contains($q::INTEGER[], ti) GROUP BY 1 ORDER BY 1",
+        {"q": indexes}).fetchall()}
     return counted
 
 
