@@ -83,7 +83,7 @@ def _date(cell: str) -> str:
 def _hash_ok(person: str) -> str:
     """SQL: ``person`` (trimmed) is 64 hexadecimal characters. unhex() checks the digits (try():
     NULL rather than an error on any other character), far cheaper than a regular expression."""
-    return f"(strlen({person}) = 64 AND octet_length(try(unhex({person}))) = 32)"
+    return f"(strlen({person}) = 64 AND coalesce(octet_length(try(unhex({person}))) = 32, false))"
 
 
 def _lu_sql(layout: Layout) -> str:

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 import openpyxl
+import pytest
 
 from data import store
 from loaders.importer import import_bytes
@@ -75,6 +76,39 @@ def test_every_structural_problem_is_reported_with_line_column_and_code(db):
     with store.connect(db) as con:
         assert con.execute("SELECT count(*) FROM valeur").fetchall()[0][0] == 0
         assert con.execute("SELECT resultat, type_fichier FROM depot").fetchall() == [("refuse", "siao")]
+
+
+SINGLE = {  # one wrong request among good ones: each rule alone refuses the file (the one pass sees it)
+    "siao-demande-en-double": f"D1;{P2};37261;115;2026-03-01;rue;en_attente;;",
+    "cellule-obligatoire": f" ;{P2};37261;115;2026-03-01;rue;en_attente;;",
+    "identifiant-non-pseudonymise": f"D9;{P2[:-1]}g;37261;115;2026-03-01;rue;en_attente;;",
+    "siao-commune-inconnue": f"D9;{P2};1001;115;2026-03-01;rue;en_attente;;",
+    "siao-volet-inconnu": f"D9;{P2};37261;116;2026-03-01;rue;en_attente;;",
+    "siao-date-invalide": f"D9;{P2};37261;115;2026-02-30;rue;en_attente;;",
+    "siao-date-hors-bornes": f"D9;{P2};37261;115;2026-03-01;rue;annulee;2026-12-01;",
+    "siao-date-issue-anterieure": f"D9;{P2};37261;115;2026-03-01;rue;annulee;2026-02-28;",
+    "siao-date-issue-requise": f"D9;{P2};37261;115;2026-03-01;rue;annulee;;",
+    "siao-issue-inconnue": f"D9;{P2};37261;115;2026-03-01;rue;refusee;2026-03-02;",
+    "siao-situation-inconnue": f"D9;{P2};37261;115;2026-03-01;squat;en_attente;;",
+    "siao-dispositif-inconnu": f"D9;{P2};37261;115;2026-03-01;rue;orientation;2026-03-02;hotel",
+    "siao-hors-periode": f"D9;{P2};37261;115;2026-07-01;rue;en_attente;;",
+}
+
+
+@pytest.mark.parametrize("code", sorted(SINGLE))
+def test_each_rule_alone_refuses_the_file(db, code):
+    result = import_bytes(extract(*ROWS, SINGLE[code]), "e.csv", db, periode=Periode(DU, AU), today=TODAY,
+                          user="siao")
+    assert [(p.line, p.code) for p in result.report.sorted_errors()] == [(10, code)]
+    with store.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM valeur").fetchall()[0][0] == 0
+
+
+def test_keywords_are_read_without_regard_to_case_accents_or_spaces(db):
+    rows = [r.replace(";rue;", ";Rue ;").replace(";hebergement;", ";Hébergement;").replace("logement_adapte", "Logement adapté")
+            .replace(";insertion;", ";INSERTION;") for r in ROWS]
+    result = import_bytes(extract(*rows), "e.csv", db, periode=Periode(DU, AU), today=TODAY, user="siao")
+    assert result.stored and result.outcome.nouvelles == 36
 
 
 def test_missing_columns_are_named_and_nothing_is_counted(db):
