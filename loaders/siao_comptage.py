@@ -221,3 +221,18 @@ def _avertissements(con: duckdb.DuckDBPyConnection, counted: Comptage, scope) ->
         found.append(Problem("siao-trimestre-partiel", params={
             "trimestre": quarters.label(q), "n": n, "du": f"{counted.du:%d/%m/%Y}", "au": f"{counted.au:%d/%m/%Y}"}))
     return found
+
+
+def par_indicateur_et_trimestre(lignes):
+    """A preview (data.preview.Apercu.lignes: statut, indicateur, trimestre...) summed per indicator
+    and quarter: how many territories' values are new, revised and unchanged (pandas)."""
+    import pandas as pd
+
+    statuts = ("nouvelle", "revisee", "inchangee")
+    if not len(lignes):
+        return pd.DataFrame(columns=["indicateur", "trimestre", *statuts])
+    table = (lignes.groupby(["indicateur", "trimestre", "statut"]).size().unstack("statut", fill_value=0)
+             .reindex(columns=list(statuts), fill_value=0).reset_index())
+    order = {code: i for i, code in enumerate(INDICATEURS)}
+    table["ordre"] = table["indicateur"].map(order)
+    return table.sort_values(["trimestre", "ordre"]).drop(columns="ordre").reset_index(drop=True)

@@ -164,13 +164,28 @@ def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
                 titre=f"Avertissements du dépôt — {prep.name}")
 
 
+def afficher_problemes(prep: Preparation, key: str) -> None:
+    """The report of a dropped file (problems, then warnings), as this page shows it."""
+    _show_problems(prep, key=key)
+
+
+def apercu_et_confirmation(prep: Preparation, person: Personne) -> None:
+    """The preview of a valid file and its confirmation button, as this page shows them."""
+    _preview(prep, person, st.session_state.setdefault("depot_n", 0), None)
+
+
 def depot_section(person: Personne) -> None:
     st.subheader("2. Déposer le fichier")
+    from pages.components import depot_siao  # here: it builds on this module's pieces
+
+    if done := st.session_state.pop("depot_succes", None):
+        _success(done)
+    if depot_siao.choix_extrait(person):
+        depot_siao.section(person)
+        return
     st.caption(f"Fichier CSV (Excel, séparateur « ; », virgule décimale, Windows-1252 ou UTF-8) ou classeur "
                f".xlsx sans macros, **{TAILLE_MAX_FICHIER_MO} Mo au plus**. Rien n'est enregistré avant votre "
                "confirmation.")
-    if done := st.session_state.pop("depot_succes", None):
-        _success(done)
     n = st.session_state.setdefault("depot_n", 0)
     upload = st.file_uploader("Fichier de valeurs trimestrielles", type=["csv", "txt", "xlsx", "xlsm", "xls"],
                               key=f"depot_fichier_{n}")
