@@ -176,12 +176,12 @@ def apercu_et_confirmation(prep: Preparation, person: Personne) -> None:
 
 def depot_section(person: Personne) -> None:
     st.subheader("2. Déposer le fichier")
-    from pages.components import depot_siao  # here: it builds on this module's pieces
+    from pages.components import depot_siao  # the extract option, given this page's report and preview
 
     if done := st.session_state.pop("depot_succes", None):
         _success(done)
     if depot_siao.choix_extrait(person):
-        depot_siao.section(person)
+        depot_siao.section(person, afficher_problemes, apercu_et_confirmation)
         return
     st.caption(f"Fichier CSV (Excel, séparateur « ; », virgule décimale, Windows-1252 ou UTF-8) ou classeur "
                f".xlsx sans macros, **{TAILLE_MAX_FICHIER_MO} Mo au plus**. Rien n'est enregistré avant votre "

@@ -18,7 +18,7 @@ from loaders.depot import Preparation, auditer_refus, preparer
 from loaders.headers import SIAO
 from loaders.siao import Periode
 from loaders.siao_comptage import par_indicateur_et_trimestre
-from pages.components import depot, erreurs
+from pages.components import erreurs
 from pages.components.layout import nombre
 from pages.components.store import db_path, refresh_version
 from pages.components.tables import tableau
@@ -84,8 +84,9 @@ def _par_indicateur(prep: Preparation) -> None:
     tableau(shown, "apercu-siao", key="depot_siao_apercu", titre=f"Aperçu de l'extrait — {prep.name}")
 
 
-def section(person: Personne) -> None:
-    """Drop an extract, see its report, counting report and preview, confirm."""
+def section(person: Personne, problemes, apercu) -> None:
+    """Drop an extract, see its report (``problemes(prep, key)``), counting report and preview,
+    and confirm (``apercu(prep, person)``: the page's own preview and confirmation)."""
     scope = "" if person.est_national else f" Seules les valeurs de votre territoire ({person.territoire}) sont " \
                                            "enregistrées ; les demandes d'autres territoires sont comptées à part."
     st.caption("Extrait CSV (séparateur « ; », Windows-1252 ou UTF-8) ou classeur .xlsx, une ligne par demande : "
@@ -113,12 +114,12 @@ def section(person: Personne) -> None:
         return
     if not prep.report.ok:
         st.error(f"**Extrait refusé : {prep.report.summary()}.** Rien n'a été enregistré.")
-        depot.afficher_problemes(prep, key="depot_siao_problemes")
+        problemes(prep, key="depot_siao_problemes")
         return
     _comptage(prep)
     if prep.report.warnings:
-        depot.afficher_problemes(prep, key="depot_siao_problemes")
+        problemes(prep, key="depot_siao_problemes")
     _par_indicateur(prep)
     st.caption(f"{nombre(prep.result.row_count)} demandes lues ; seuls les comptes ci-dessous seront enregistrés, "
                "avec la source « extrait SI-SIAO ».")
-    depot.apercu_et_confirmation(prep, person)
+    apercu(prep, person)
