@@ -42,6 +42,11 @@ st.caption("Les feuilles de route (cibles, jalons, renouvellements) et la liste 
            "avec les mêmes contrôles que la ligne de commande ; chaque révision garde l'ancienne valeur.")
 admin.reference_import(actor)
 
+st.header("Extraits SI-SIAO : correspondance des colonnes")
+st.caption("Les colonnes d'un export SI-SIAO réel, nommées vers les colonnes documentées de l'extrait "
+           "(id_demande, id_personne, code_commune…). Chaque version est conservée dans le journal d'audit.")
+admin.correspondance_siao(actor)
+
 st.header("Journal d'audit")
 st.caption(f"Dépôts (enregistrés ou refusés), annulations, changements de rôle et de feuille de route : "
            f"qui, quand, quoi. Les {personnes.LIMITE_JOURNAL} entrées les plus récentes selon les filtres.")
