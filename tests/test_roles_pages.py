@@ -201,7 +201,8 @@ def test_national_sees_administration_and_adds_a_person(people, demo_db):
     assert can_open(at, ADMIN_PAGE)
     at.run()
     assert not at.exception
-    assert [h.value for h in at.header] == ["Personnes", "Feuilles de route et territoires", "Journal d'audit"]
+    assert [h.value for h in at.header] == ["Personnes", "Feuilles de route et territoires",
+                                           "Extraits SI-SIAO : correspondance des colonnes", "Journal d'audit"]
     table = at.dataframe[0].value
     with store.connect(demo_db) as con:
         everyone = {e for (e,) in con.execute("SELECT email FROM personne").fetchall()}
