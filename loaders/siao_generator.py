@@ -26,8 +26,9 @@ _ISSUES = {
 }
 _DISPOSITIFS = {
     "115": (("hebergement_urgence", 90), ("hebergement_insertion", 10)),
-    "insertion": (("hebergement_urgence", 20), ("hebergement_insertion", 40), ("logement_adapte", 25),
-                  ("logement", 15)),
+    # a fifth of the orientations straight to housing (the demo's rates, loaders/demo.py)
+    "insertion": (("hebergement_urgence", 25), ("hebergement_insertion", 55), ("logement_adapte", 12),
+                  ("logement", 8)),
 }
 _DELAI_JOURS = {"115": 2, "insertion": 60}  # at most, from the request to its issue
 
