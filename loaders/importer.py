@@ -131,7 +131,8 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
     if layout.kind == headers.SIAO:
         from loaders.siao import validate_siao  # here: the other kinds never need it
 
-        return validate_siao(raw, layout, siao.reference, con, report, allowed_territories, today, siao.periode)
+        return validate_siao(raw, layout, siao.reference, con, report, allowed_territories, today, siao.periode,
+                             in_place=not private)
     if layout.kind == headers.ROADMAP:
         return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
     if layout.kind == headers.PEOPLE:

@@ -24,6 +24,7 @@ from loaders.problems import Problem, Report
 from loaders.reading import RawTable
 from loaders.referentiel import Table
 from loaders.regles import Regle, RegleLigne, appliquer, obligatoire
+from data.uploads import LotEnPlace
 from loaders.validation import Validated
 
 VOLETS = ("115", "insertion")
@@ -212,10 +213,11 @@ def periode_problemes(periode: Periode, today: dt.date) -> list[Problem]:
 
 def validate_siao(raw: RawTable, layout: Layout, reference: Callable[[duckdb.DuckDBPyConnection], None],
                   con: duckdb.DuckDBPyConnection, report: Report, allowed_territories: set[str] | None = None,
-                  today: dt.date | None = None, periode: Periode | None = None) -> Validated:
+                  today: dt.date | None = None, periode: Periode | None = None, *,
+                  in_place: bool = False) -> Validated:
     """Check every request of an extract; without a problem, count them into the quarter's values
-    (loaders.siao_comptage): the batch (Arrow, the values layout) and the counting report in
-    ``extra["comptage"]``. ``reference(con)`` makes ``siao_ref_commune`` and ``siao_ref_territoire``
+    (loaders.siao_comptage): the batch (Arrow, the values layout; with ``in_place``, the temporary
+    relations of ``con`` that hold it) and the counting report in ``extra["comptage"]``. ``reference(con)`` makes ``siao_ref_commune`` and ``siao_ref_territoire``
     relations of ``con``.
 
     One pass over the rows groups them by commune and quarters, with the counts of every indicator
@@ -259,8 +261,11 @@ def validate_siao(raw: RawTable, layout: Layout, reference: Callable[[duckdb.Duc
     counted = siao_comptage.compter(con, periode, allowed_territories)
     result.extra["comptage"] = counted.comptage
     report.extend(counted.avertissements)
-    if counted.batch.num_rows == 0:
+    if counted.valeurs == 0:
         report.add(Problem("siao-aucune-valeur", params={"detail": counted.comptage.raison_vide()}))
         return result
-    result.batch = counted.batch
+    if in_place:  # stored from the validating connection's own relations
+        result.batch_table = LotEnPlace("siao_valeurs", "siao_cles")
+    else:
+        result.batch = con.sql("SELECT * FROM siao_valeurs").to_arrow_table()
     return result

@@ -16,15 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 import duckdb
 
 from core import quarters
 from loaders.problems import Problem
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 SOURCE = "extrait SI-SIAO"  # the source stored beside every value counted from an extract
 LOGEMENT = ("logement", "logement_adapte")  # orientations "to housing"
@@ -95,7 +90,7 @@ class Comptage:
 
 @dataclass
 class Compte:
-    batch: pa.Table
+    valeurs: int  # how many values ``siao_valeurs`` holds (the values layout, with ti and cle)
     comptage: Comptage
     avertissements: list[Problem]
 
@@ -168,12 +163,15 @@ def compter(con: duckdb.DuckDBPyConnection, periode, allowed: set[str] | None) -
             JOIN siao_dans d USING (commune) GROUP BY ALL)
         SELECT g.territoire, g.indicateur, {quarters.sql_from_index('g.ti')} AS trimestre,
                coalesce(s.valeur, 0)::DOUBLE AS valeur,
-               NULL::VARCHAR AS commentaire, '{SOURCE}' AS source, NULL::INTEGER AS ligne
+               NULL::VARCHAR AS commentaire, '{SOURCE}' AS source, NULL::INTEGER AS ligne,
+               NULL::VARCHAR AS colonne, g.ti::INTEGER AS ti,
+               dense_rank() OVER (ORDER BY g.territoire, g.indicateur) * 65536 + g.ti AS cle
         FROM grille g LEFT JOIN sommes s USING (territoire, ti, indicateur)
         ORDER BY 1, 2, 3""", params)
-    batch = con.sql("SELECT * FROM siao_valeurs").to_arrow_table()
+    con.execute("CREATE OR REPLACE TEMP VIEW siao_cles AS SELECT cle, ti, valeur FROM siao_valeurs")
+    n = con.execute("SELECT count(*) FROM siao_valeurs").fetchall()[0][0]
     comptage = _comptage(con, periode, complete, indexes, scope)
-    return Compte(batch, comptage, _avertissements(con, comptage, scope))
+    return Compte(n, comptage, _avertissements(con, comptage, scope))
 
 
 def _comptage(con: duckdb.DuckDBPyConnection, periode, complete: list[str], indexes: list[int], scope) -> Comptage:

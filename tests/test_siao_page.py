@@ -41,16 +41,14 @@ def test_a_coordinator_counts_an_extract_previews_and_confirms_their_territory_o
     assert not at.exception, [e.value for e in at.exception]
     assert any("enregistré" in s.value for s in at.success)
     with store.connect(demo_db) as con:
-        stored = dict(con.execute(
-            "SELECT indicateur || '|' || trimestre, valeur FROM valeur WHERE territoire = ? AND source = 'extrait SI-SIAO'",
-            [TOURS]).fetchall())
-        others = con.execute("SELECT count(*) FROM valeur WHERE source = 'extrait SI-SIAO' AND territoire <> ?",
-                             [TOURS]).fetchall()[0][0]
-        [(kind,)] = con.execute("SELECT type_fichier FROM depot WHERE fichier = 'extrait.csv'").fetchall()
-        journalled = con.execute("SELECT count(*) FROM journal WHERE action = ?", [ACTION_COMPTAGE]).fetchall()[0][0]
-    assert stored["demandes_115|2026-T1"] == 2 and stored["siao_demandes_hebergement|2026-T2"] == 2
-    assert others == 0 and kind == "siao" and journalled == 1
-
+        [(depot_id, kind)] = con.execute("SELECT id, type_fichier FROM depot WHERE fichier = 'extrait.csv'").fetchall()
+        stored = {(t, f"{i}|{q}"): v for t, i, q, v, source in con.execute(
+            "SELECT territoire, indicateur, trimestre, valeur, source FROM valeur WHERE depot_id = ?",
+            [depot_id]).fetchall() if source == "extrait SI-SIAO"}
+        journalled = con.execute("SELECT count(*) FROM journal WHERE action = ? AND objet = ?",
+                                 [ACTION_COMPTAGE, str(depot_id)]).fetchall()[0][0]
+    assert {t for t, _ in stored} == {TOURS} and kind == "siao" and journalled == 1
+    assert stored[(TOURS, "demandes_115|2026-T1")] == 2 and stored[(TOURS, "siao_demandes_hebergement|2026-T2")] == 2
 
 def test_an_identifier_in_clear_is_refused_and_shown_masked(page, demo_db):
     at = choose_extract(page("national"))
@@ -59,8 +57,9 @@ def test_an_identifier_in_clear_is_refused_and_shown_masked(page, demo_db):
     shown = " ".join(m.value for m in at.markdown) + " ".join(d.value.to_csv() for d in at.dataframe)
     assert "Zo… (26 caractères)" in shown and "Quintaluppi" not in shown
     with store.connect(demo_db) as con:
-        assert con.execute("SELECT count(*) FROM valeur WHERE source = 'extrait SI-SIAO'").fetchall()[0][0] == 0
         assert con.execute("SELECT resultat FROM depot WHERE fichier = 'extrait.csv'").fetchall() == [("refuse",)]
+        assert con.execute("SELECT count(*) FROM valeur v JOIN depot d ON d.id = v.depot_id"
+                           " WHERE d.fichier = 'extrait.csv'").fetchall()[0][0] == 0
 
 
 def test_a_reader_sees_no_upload_option(page):
