@@ -163,3 +163,15 @@ def test_a_period_in_the_wrong_order_is_refused(db):
     result = import_bytes(extract(*ROWS), "e.csv", db, periode=Periode(AU, DU), today=TODAY, user="siao")
     assert triples(result) == [(None, None, "siao-periode-invalide")]
     assert "est après la fin" in result.report.errors[0].message
+
+
+def test_an_extract_has_caps_of_its_own(db, monkeypatch):
+    from loaders import importer
+    from loaders.reading import table
+
+    monkeypatch.setattr(table, "LIGNES_MAX_FICHIER", 4)  # every other file: 4 lines at most
+    monkeypatch.setattr(importer, "_EXTRACT_LIMITS", (20, 9))  # an extract: 9 (header and 8 requests)
+    assert import_bytes(extract(*ROWS), "e.csv", db, periode=Periode(DU, AU), today=TODAY, user="siao").stored
+    monkeypatch.setattr(importer, "_EXTRACT_LIMITS", (20, 8))
+    result = import_bytes(extract(*ROWS), "e.csv", db, periode=Periode(DU, AU), today=TODAY, user="siao")
+    assert triples(result) == [(None, None, "trop-de-lignes")] and "plus de 8 lignes" in result.report.errors[0].message
