@@ -298,7 +298,7 @@ def _with_comments(revised: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
+def _preview_tables(ap: apercu_data.Apercu, lines, counted: bool = False) -> None:
     frame = ap.lignes.copy()
     if lines is not None:
         frame["ligne"] = frame["ligne"].map(lambda x: lines.get(int(x), x))
@@ -316,6 +316,8 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
         "Enregistrée par": frame["ancien_utilisateur"].fillna(""), "le": pd.to_datetime(frame["ancien_le"]),
         "Libellé": frame["indicateur"].map(lambda c: libelles.get(c, c)),
     })
+    if counted:  # values counted from an extract's requests: no line of their own
+        shown = shown.drop(columns="Ligne")
     config = {c: st.column_config.Column(c, width=w) for c, w in _LARGEURS_APERCU.items()}
     config["le"] = st.column_config.DatetimeColumn("le", format="DD/MM/YYYY HH:mm", width=_LARGEURS_APERCU["le"])
     config["Valeur actuelle"] = st.column_config.Column("Valeur actuelle", width=110,
@@ -349,7 +351,7 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
     c[1].metric("Révisées", nombre(ap.compte("revisee")))
     c[2].metric("Inchangées", nombre(ap.compte("inchangee")))
     c[3].metric("Non renseignées", nombre(ap.non_renseignees))
-    _preview_tables(ap, lines)
+    _preview_tables(ap, lines, counted=prep.comptage is not None)
     if ap.compte("nouvelle") + ap.compte("revisee") == 0:
         st.info("Ce fichier ne change aucune valeur enregistrée.")
     st.caption("Rien n'est enregistré tant que vous n'avez pas confirmé. La confirmation enregistre exactement cet "

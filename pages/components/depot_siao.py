@@ -89,9 +89,12 @@ def section(person: Personne, problemes, apercu) -> None:
     and confirm (``apercu(prep, person)``: the page's own preview and confirmation)."""
     scope = "" if person.est_national else f" Seules les valeurs de votre territoire ({person.territoire}) sont " \
                                            "enregistrées ; les demandes d'autres territoires sont comptées à part."
+    limit = min(TAILLE_MAX_EXTRAIT_SIAO_MO, int(st.get_option("server.maxUploadSize")))
+    bigger = (f" Un extrait plus gros (jusqu'à {TAILLE_MAX_EXTRAIT_SIAO_MO} Mo) s'importe en ligne de commande "
+              "(`python -m loaders import EXTRAIT --kind siao`)." if limit < TAILLE_MAX_EXTRAIT_SIAO_MO else "")
     st.caption("Extrait CSV (séparateur « ; », Windows-1252 ou UTF-8) ou classeur .xlsx, une ligne par demande : "
                "id_demande, id_personne (empreinte SHA-256), code_commune, volet, date_demande, situation_avant, "
-               f"issue, date_issue, dispositif. **{TAILLE_MAX_EXTRAIT_SIAO_MO} Mo au plus** en CSV. Rien n'est "
+               f"issue, date_issue, dispositif. **{limit} Mo au plus** ici.{bigger} Rien n'est "
                "enregistré avant votre confirmation." + scope)
     periode = _periode()
     n = st.session_state.setdefault("depot_n", 0)
