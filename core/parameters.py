@@ -17,6 +17,10 @@ SEUIL_SAUT_TRIMESTRIEL = 10  # ...and at least one of the two values is this lar
 ANCIENNETE_REVISION_TRIMESTRES = 4  # warning when revising a quarter older than this many quarters
 PREMIERE_ANNEE_ACCEPTEE = 2017
 TAILLE_MAX_FICHIER_MO = 20
+# an SI-SIAO extract (one row per request, a 64-character identifier each) declared as such: 1,000,000
+# requests weigh about 140 MB
+TAILLE_MAX_EXTRAIT_SIAO_MO = 250
+LIGNES_MAX_EXTRAIT_SIAO = 2_000_001
 # What a file may hold, checked while it is read (a small file must not cost minutes and gigabytes)
 TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO = 20  # an .xlsx workbook's parts once decompressed (openpyxl: ~5 s per 10 MB)
 LIGNES_MAX_FICHIER = 1_000_000  # lines of a file (a workbook's sheet: its last row's number)
@@ -47,6 +51,10 @@ PARAMETRES_AFFICHES: list[tuple[str, object, str]] = [
     ("LIGNES_MAX_FICHIER", LIGNES_MAX_FICHIER,
      "Nombre maximal de lignes d'un fichier déposé (pour un classeur, numéro de sa dernière ligne)."),
     ("COLONNES_MAX_FICHIER", COLONNES_MAX_FICHIER, "Nombre maximal de colonnes d'un fichier déposé."),
+    ("TAILLE_MAX_EXTRAIT_SIAO_MO", TAILLE_MAX_EXTRAIT_SIAO_MO,
+     "Taille maximale d'un extrait SI-SIAO en CSV déposé comme tel (Mo)."),
+    ("LIGNES_MAX_EXTRAIT_SIAO", LIGNES_MAX_EXTRAIT_SIAO,
+     "Nombre maximal de lignes d'un extrait SI-SIAO en CSV déposé comme tel (en-tête compris)."),
     ("ATTENTE_BASE_OCCUPEE_S", ATTENTE_BASE_OCCUPEE_S,
      "Attente maximale (secondes) d'une commande quand la base est occupée."),
     ("FUSEAU_HORAIRE", FUSEAU_HORAIRE,
@@ -67,6 +75,8 @@ LIBELLES_PARAMETRES = {
     "TAILLE_MAX_CLASSEUR_DECOMPRESSE_MO": "Taille maximale d'un classeur décompressé (Mo)",
     "LIGNES_MAX_FICHIER": "Nombre maximal de lignes d'un fichier",
     "COLONNES_MAX_FICHIER": "Nombre maximal de colonnes d'un fichier",
+    "TAILLE_MAX_EXTRAIT_SIAO_MO": "Taille maximale d'un extrait SI-SIAO (Mo)",
+    "LIGNES_MAX_EXTRAIT_SIAO": "Nombre maximal de lignes d'un extrait SI-SIAO",
     "ATTENTE_BASE_OCCUPEE_S": "Attente quand la base est occupée (secondes)",
     "FUSEAU_HORAIRE": "Heure des dates enregistrées",
 }

@@ -93,6 +93,7 @@ ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
 
 # Upload kinds as depot.type_fichier records them (no CHECK constraint: a column older than some
 # kinds); their French labels are data.uploads.TYPES_DEPOT
-TYPES_FICHIER = ("values", "roadmap", "territories", "personnes", "actions", "budget")  # the kinds a file is read as
+TYPES_FICHIER = ("values", "roadmap", "territories", "personnes", "actions", "budget", "siao")  # the kinds a file is read as
+SIAO = "siao"  # an SI-SIAO extract: requests counted into quarterly values (loaders/siao.py)
 ANNULATION = "annulation"  # the depot row written by an undo (data/preview.py)
 TYPES_DEPOT = TYPES_FICHIER + (ANNULATION,)

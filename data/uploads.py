@@ -31,6 +31,7 @@ TYPES_DEPOT = {
     "personnes": "liste des personnes et de leurs rôles",
     "actions": "actions de la feuille de route",
     "budget": "fichier budgétaire (fiche 5)",
+    "siao": "extrait SI-SIAO",
     ANNULATION: "annulation d'un dépôt",
 }
 

@@ -24,10 +24,18 @@ _Parser = ParseurFrancais  # French help and usage errors (exit 2)
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m loaders", description="Imports, exports et base de démonstration.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    imp = sub.add_parser("import", help="importer un fichier (valeurs, feuille de route ou territoires)")
+    imp = sub.add_parser("import", help="importer un fichier (valeurs, feuille de route, territoires, personnes ou extrait SI-SIAO)")
     imp.add_argument("file", metavar="FICHIER")
     imp.add_argument("--db", metavar="CHEMIN", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
     imp.add_argument("--kind", choices=headers.KINDS, help="forcer le type de fichier")
+    imp.add_argument("--du", metavar="DATE", type=_date,
+                     help="extrait SI-SIAO : premier jour de la période d'extraction, AAAA-MM-JJ "
+                          "(défaut : date de la première demande)")
+    imp.add_argument("--au", metavar="DATE", type=_date,
+                     help="extrait SI-SIAO : dernier jour de la période d'extraction (défaut : date de la dernière demande)")
+    imp.add_argument("--mapping", metavar="FICHIER",
+                     help="extrait SI-SIAO : correspondance des colonnes (colonne_export;colonne_documentee ; "
+                          "défaut : celle de l'équipe nationale, sinon data/reference/siao_mapping.csv)")
     imp.add_argument("--dry-run", action="store_true", help="valider et compter sans rien enregistrer")
     imp.add_argument("--user", default=None, metavar="NOM",
                      help="nom de la personne qui dépose (défaut : utilisateur système)")
@@ -41,6 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="(re)construire la base de démonstration")
     demo.add_argument("--db", metavar="CHEMIN")
     return parser
+
+
+def _date(text: str):
+    """An AAAA-MM-JJ date of the command line."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une date AAAA-MM-JJ") from None
 
 
 def _default_user() -> str:
@@ -71,9 +89,14 @@ def cmd_import(args) -> int:
         data = path.read_bytes()
     except OSError as exc:
         raise UtilisationIncorrecte(f"Impossible de lire le fichier {path} : {_os_reason(exc)}.") from exc
+    siao = _siao_options(args)
     result = import_bytes(data, path.name, args.db, kind=args.kind, user=args.user or _default_user(),
-                          dry_run=args.dry_run, path=path)
+                          dry_run=args.dry_run, path=path, **siao)
     print(f"Type détecté : {result.kind_label}")
+    if result.comptage is not None:
+        print("Comptage de l'extrait SI-SIAO :")
+        for line in result.comptage.lignes():
+            print("  " + line)
     report = result.report
     if not report.ok:
         raise DepotRefuse(f"Fichier refusé : {report.summary()}. Rien n'a été enregistré.", rapport=report,
@@ -85,6 +108,30 @@ def cmd_import(args) -> int:
         for problem in report.sorted_warnings():
             print("  " + problem.as_line())
     return EXIT_OK
+
+
+def _siao_options(args) -> dict:
+    """The period and mapping of an SI-SIAO extract, from --du, --au and --mapping."""
+    if (args.du is None) != (args.au is None):
+        raise UtilisationIncorrecte("Erreur d'utilisation : --du et --au vont ensemble (ou aucun des deux).")
+    options: dict = {}
+    if args.du is not None:
+        from loaders.siao import Periode
+
+        options["periode"] = Periode(args.du, args.au)
+    if args.mapping:
+        from loaders import siao_mapping
+
+        path = Path(args.mapping)
+        try:
+            mapping, report = siao_mapping.depuis_fichier(path)
+        except OSError as exc:
+            raise UtilisationIncorrecte(f"Impossible de lire la correspondance {path} : {_os_reason(exc)}.") from exc
+        if mapping is None:
+            raise DepotRefuse(f"Correspondance refusée ({path.name}) : {report.summary()}. Rien n'a été enregistré.",
+                              rapport=report, lignes=lignes_detail(report))
+        options["mapping"] = mapping
+    return options
 
 
 def cmd_export(args) -> int:

@@ -218,6 +218,7 @@ def build_demo(db: str | Path | None = None, today: dt.date | None = None) -> st
         for name, user, data in files:
             _check(import_bytes(data, name, user=user, today=today, con=con))
     _revise_one(plans, path, today)
+    _siao_extracts(plans, path, at, today)
     from loaders import demo_actions  # the actions of the roadmaps and their status points
 
     with store.connect(path) as con:
@@ -316,6 +317,27 @@ def _revise_one(plans: list[Plan], path: Path, today: dt.date | None) -> None:
         data = _csv(["code_territoire", "indicateur", "trimestre", "valeur", "commentaire"],
                     [[plan.code, "sorties_rue_logement", q, plain(row[0] + 3), "correction après relance opérateur"]])
         _check(import_bytes(data, f"correction_{plan.code}.csv", path, user=f"coordination-{plan.code}", today=today))
+
+
+SIAO_TERRITORIES = 2  # demo territories whose last quarter comes from an SI-SIAO extract
+
+
+def _siao_extracts(plans: list[Plan], path: Path, at: str, today: dt.date | None) -> None:
+    """The coordinators of a few territories (the least populated: small extracts) send the SIAO's
+    extract of the last quarter: its six SI-SIAO figures are then counted from requests (source
+    « extrait SI-SIAO »), revising the ones typed by hand."""
+    from loaders import siao_generator
+    from loaders.importer import import_bytes
+    from loaders.siao import Periode
+
+    du = quarters.end_date(quarters.shift(at, -1)) + dt.timedelta(days=1)
+    periode = Periode(du, quarters.end_date(at))
+    with store.connect(path) as con:
+        for i, plan in enumerate(sorted(plans, key=lambda p: (p.population, p.code))[:SIAO_TERRITORIES]):
+            communes = siao_generator.communes_du_territoire(con, plan.code)
+            data = siao_generator.extrait(communes, periode.du, periode.au, seed=SEED + i)
+            _check(import_bytes(data, f"extrait_siao_{plan.code}_{at}.csv", user=f"coordination-{plan.code}",
+                                today=today, con=con, kind="siao", periode=periode, allowed_territories={plan.code}))
 
 
 def _backdate(con) -> None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from data import store
 from data.access import Personne
 from data.preview import Apercu, Enregistrement, enregistrer_apercu
+from data.siao import journaliser_comptage
 from data.uploads import UploadMeta, record_refused
 from loaders import headers, referentiel
 from loaders.importer import ImportResult, audit_territories, import_bytes
@@ -32,6 +33,8 @@ MESSAGE_AUTRE_TYPE = ("Ce fichier est un fichier de {type} : cette page reçoit 
                       "actions de la feuille de route. "
                       "Les feuilles de route et la liste des territoires sont déposées par l'équipe nationale, "
                       "sur la page Administration.")
+MESSAGE_PAS_UN_EXTRAIT = ("Ce fichier est un fichier de {type} : ici, déposez un extrait SI-SIAO (une ligne par "
+                          "demande). Les valeurs trimestrielles se déposent avec l'option « Valeurs trimestrielles ».")
 MESSAGE_REFERENTIEL = ("Les territoires, les feuilles de route, le catalogue ou les personnes ont changé depuis la "
                        "vérification : le fichier a été vérifié à nouveau et rien n'a été enregistré. Voyez le "
                        "résultat ci-dessous avant de confirmer à nouveau.")
@@ -49,6 +52,13 @@ class Preparation:
     apercu: Apercu | None = None
     message: str | None = None  # a refusal that is not a problem of the file's content
     audit_id: int | None = None  # the refusal's audit row, once audited
+    kind: str = headers.VALUES  # what the page expects: values, or an SI-SIAO extract
+    periode: object = None  # an extract's extraction period (loaders.siao.Periode)
+
+    @property
+    def comptage(self):
+        """An SI-SIAO extract's counting report (loaders.siao_comptage.Comptage), once counted."""
+        return self.result.comptage
 
     @property
     def sha256(self) -> str:
@@ -102,31 +112,35 @@ MESSAGE_AUTRE_TYPE_BUDGET = ("Ce fichier est un fichier de {type} : cette sectio
 
 
 def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: Personne,
-             today: dt.date | None = None, auditer: bool = False, kind: str = headers.VALUES) -> Preparation:
+             today: dt.date | None = None, auditer: bool = False, kind: str = headers.VALUES,
+             periode=None) -> Preparation:
     """Validate ``data`` as ``personne`` would upload it and, if it is valid, keep its rows and
-    preview their effect; with ``auditer``, a refusal is audited in the same call. ``kind``: the
-    kind of file the page receives (values, or the budget of fiche 5); another kind is refused."""
+    preview their effect; with ``auditer``, a refusal is audited in the same call. ``kind``: what
+    the page receives, quarterly values (or an actions file), the budget of fiche 5, or an SI-SIAO extract (``headers.SIAO``, with its
+    extraction ``periode``), whose counted values are kept and previewed the same way."""
     problem = _extension_problem(name)
     if problem is not None:
         report = Report()
         report.add(problem)
         prep = Preparation(name, data, ImportResult(None, None, report, dry_run=True,
-                                                    sha256=hashlib.sha256(data).hexdigest()))
+                                                    sha256=hashlib.sha256(data).hexdigest()), kind=kind, periode=periode)
         if auditer:
             auditer_refus(prep, db, personne=personne)
         return prep
     allowed = _allowed(personne)
     # bad data never raises (it is a report); an exception is a bug, for the page to show as one
+    extract = kind == headers.SIAO
     result = import_bytes(data, name, db, user=personne.email, dry_run=True, allowed_territories=allowed,
-                          today=today, keep=True,
-                          audit_refusal=kind if auditer else None)
-    prep = Preparation(name, data, result, audit_id=result.audit_id)
+                          today=today, keep=True, audit_refusal=kind if auditer else None,
+                          kind=headers.SIAO if extract else None, periode=periode if extract else None)
+    prep = Preparation(name, data, result, audit_id=result.audit_id, kind=kind, periode=periode)
     accepted = (headers.VALUES, headers.ACTIONS) if kind == headers.VALUES else (kind,)
     if (result.kind == headers.ACTIONS and kind == headers.VALUES and not result.report.ok and auditer
             and prep.audit_id is None):
         auditer_refus(prep, db, personne=personne)  # audit_refusal names the page's kind only
     if result.kind not in (None, *accepted):
-        message = MESSAGE_AUTRE_TYPE_BUDGET if kind == headers.BUDGET else MESSAGE_AUTRE_TYPE
+        message = (MESSAGE_PAS_UN_EXTRAIT if extract else MESSAGE_AUTRE_TYPE_BUDGET if kind == headers.BUDGET
+                   else MESSAGE_AUTRE_TYPE)
         prep.message = message.format(type=headers.KIND_LABELS[result.kind])
         if auditer and prep.audit_id is None:
             auditer_refus(prep, db, personne=personne)
@@ -158,10 +172,13 @@ def confirmer(prep: Preparation, db: str | Path | None = None, *, personne: Pers
         if referentiel.reference_version(con) == prep.reference_version:
             if r.kind == headers.BUDGET:
                 return _enregistrer_budget(con, prep, meta, personne, empreinte or prep.apercu.empreinte)
-            return enregistrer_apercu(con, prep.batch, meta, prep.apercu.non_renseignees,
+            done = enregistrer_apercu(con, prep.batch, meta, prep.apercu.non_renseignees,
                                       empreinte or prep.apercu.empreinte, personne, today=today)
+            if done.stored and prep.comptage is not None:  # an extract's counting report, with its upload
+                journaliser_comptage(con, personne.email, done.outcome.depot_id, prep.comptage.as_dict())
+            return done
     # the rules the file was checked against changed (a territory, a roadmap...): check it again
-    fresh = preparer(prep.data, prep.name, db, personne=personne, today=today, kind=r.kind)
+    fresh = preparer(prep.data, prep.name, db, personne=personne, today=today, kind=prep.kind, periode=prep.periode)
     return Enregistrement(False, apercu=fresh.apercu, message=MESSAGE_REFERENTIEL, preparation=fresh)
 
 

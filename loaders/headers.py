@@ -11,9 +11,7 @@ from data.uploads import TYPES_DEPOT
 from loaders.problems import Problem
 
 KINDS = TYPES_FICHIER  # depot.type_fichier, data/registre.py
-VALUES, ROADMAP, TERRITORIES, PEOPLE = KINDS[:4]
-ACTIONS = "actions"  # format-suivi.md
-BUDGET = "budget"
+VALUES, ROADMAP, TERRITORIES, PEOPLE, ACTIONS, BUDGET, SIAO = KINDS  # format-suivi.md, format-siao.md
 KIND_LABELS = {kind: TYPES_DEPOT[kind] for kind in KINDS}  # French labels: one list, data/uploads.py
 LONG, WIDE = "longue", "large"
 
@@ -34,6 +32,9 @@ COLUMNS = {
                        "commentaire"]),
     # the budget of fiche 5 (format-suivi.md; the rules are in loaders/budget.py)
     (BUDGET, None): (["code_territoire", "exercice", "poste", "financeur", "prevu"], ["engage", "verse", "commentaire"]),
+    # an SI-SIAO extract, one row per request (format-siao.md; the rules are in loaders/siao.py)
+    (SIAO, None): (["id_demande", "id_personne", "code_commune", "volet", "date_demande", "situation_avant",
+                    "issue", "date_issue", "dispositif"], []),
 }
 
 
@@ -72,6 +73,8 @@ def detect(header: list[str], forced: str | None = None) -> Layout:
             candidates = [(ACTIONS, None)]
         elif {"exercice", "financeur", "prevu"} & keys:  # words of the budget file only
             candidates = [(BUDGET, None)]
+        elif {"iddemande", "idpersonne"} <= keys:
+            candidates = [(SIAO, None)]
         elif {"indicateur", "debut", "fin"} <= keys or {"cible"} <= keys:
             candidates = [(ROADMAP, None)]
         elif {"indicateur", "trimestre"} <= keys or "valeur" in keys:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.parameters import LIGNES_MAX_EXTRAIT_SIAO, TAILLE_MAX_EXTRAIT_SIAO_MO
 from data import store
 from data.roadmaps import apply_roadmap, apply_territories
 from data.uploads import Outcome, UploadMeta, apply_values, record_refused
@@ -22,6 +23,7 @@ from loaders.sql_rules import install, release, validation_connection
 from loaders.territories import validate_territories
 from loaders.validation import Validated, drop_empty_unnamed_columns, header_problems
 from loaders.values import validate_values
+from data.siao import correspondance_enregistree, journaliser_comptage
 
 if TYPE_CHECKING:  # the command line's start-up imports what its path needs only
     import pandas as pd
@@ -48,6 +50,7 @@ class ImportResult:
     reference_version: str | None = None
     cited_territories: list[str] = field(default_factory=list)
     audit_id: int | None = None
+    comptage: object = None  # an SI-SIAO extract's counting report (loaders.siao_comptage.Comptage)
 
     @property
     def kind_label(self) -> str:
@@ -79,6 +82,7 @@ def validate_bytes(
     con=None,
     path: Path | None = None,
     keep: bool = False,
+    siao: ContexteSiao | None = None,
 ) -> Validated:
     """Validate a file; never writes to the store.
 
@@ -87,14 +91,17 @@ def validate_bytes(
     tables, which the caller must release(): a values batch then stays there, as the temporary
     relations named by ``Validated.batch_table``, and is stored without being copied out and back.
     ``keep``: the valid rows also come back as Arrow (``batch``), and a refused file's territory
-    codes in ``extra["territoires_cites"]`` (for its audit)."""
+    codes in ``extra["territoires_cites"]`` (for its audit). ``siao``: the period, column mapping
+    and reference data of an SI-SIAO extract (by default, those of ``con``'s store)."""
     private = con is None
     if private:
         con = validation_connection()
     else:
         install(con)
     try:
-        validated = _validate(data, name, ref, con, path, private, kind, allowed_territories, today)
+        if siao is None and not private:
+            siao = ContexteSiao(opener=lambda: contextlib.nullcontext(con))
+        validated = _validate(data, name, ref, con, path, private, kind, allowed_territories, today, siao)
         exact_row_count(validated.raw, con)
         if keep and not validated.ok:
             validated.extra["territoires_cites"] = _cited_territories(validated, con)
@@ -107,10 +114,10 @@ def validate_bytes(
             release(con)
 
 
-def _validate(data, name, ref, con, path, private, kind, allowed_territories, today) -> Validated:
+def _validate(data, name, ref, con, path, private, kind, allowed_territories, today, siao=None) -> Validated:
     """Read then validate by kind (see validate_bytes)."""
     report = Report()
-    raw = read_file(data, name, con, path)
+    raw = read_file(data, name, con, path, _EXTRACT_LIMITS if kind == headers.SIAO or _looks_siao(data) else None)
     report.extend(raw.problems)
     if not raw.readable or not raw.header:
         if not raw.problems:
@@ -118,6 +125,8 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
         return Validated(raw, None, None, report)
     drop_empty_unnamed_columns(raw, con)
     layout = headers.detect(raw.header, forced=kind)
+    if siao is not None and kind in (None, headers.SIAO) and layout.kind in (None, headers.SIAO):
+        layout = siao.layout(raw.header, layout, kind)
     problems = header_problems(raw, layout)
     report.extend(problems)
     if layout.kind is None or any(p.code == "colonne-manquante" for p in problems):
@@ -126,6 +135,11 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
         if layout.layout == headers.LONG:
             report.extend(headers.long_extra_problems(raw.header, layout, ref.indicateurs["code"], raw.header_line))
         return validate_values(raw, layout, ref, con, report, allowed_territories, today, in_place=not private)
+    if layout.kind == headers.SIAO:
+        from loaders.siao import validate_siao  # here: the other kinds never need it
+
+        return validate_siao(raw, layout, siao.reference, con, report, allowed_territories, today, siao.periode,
+                             in_place=not private)
     if layout.kind == headers.ROADMAP:
         return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
     if layout.kind == headers.PEOPLE:
@@ -141,6 +155,40 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
 
         return budget.validate_budget(raw, layout, ref, con, report, allowed_territories, today)
     return validate_territories(raw, layout, con, report, ref.collectivites)
+
+
+@dataclass
+class ContexteSiao:
+    """What an SI-SIAO extract needs beside the file: its extraction period, the column mapping
+    (read from the store when not given) and the reference data, from a store connection that
+    ``opener()`` gives (the validating one, or a new one while a workbook is validated apart)."""
+
+    periode: object = None  # loaders.siao.Periode
+    mapping: object = None  # loaders.siao_mapping.Correspondance
+    opener: object = None
+
+    def correspondance(self):
+        if self.mapping is None:
+            from loaders import siao_mapping
+
+            with self.opener() as con:
+                self.mapping = siao_mapping.depuis_enregistree(correspondance_enregistree(con))
+        return self.mapping
+
+    def layout(self, header: list[str], layout: headers.Layout, forced: str | None) -> headers.Layout:
+        """The layout of a header read through the mapping, when it makes it an extract."""
+        mapped = self.correspondance().renommer(header)
+        if mapped == header:
+            return layout
+        found = headers.detect(mapped, forced=forced)
+        return found if found.kind == headers.SIAO else layout
+
+    def reference(self, con) -> None:
+        """The communes and territories, as relations of validation connection ``con``."""
+        from loaders.siao import installer_reference
+
+        with self.opener() as store_con:
+            installer_reference(store_con, con)
 
 
 def _cited_territories(validated: Validated, con) -> list[str]:
@@ -168,6 +216,8 @@ def import_bytes(
     path: Path | None = None,
     keep: bool = False,
     audit_refusal: str | None = None,
+    periode=None,
+    mapping=None,
 ) -> ImportResult:
     """Validate then store ``data``; a refused file is audited and changes nothing else.
 
@@ -185,7 +235,10 @@ def import_bytes(
     ``audit_refusal`` (the kind the page expects) a refused file of that kind or of no known kind
     is audited in the same call, with the territories it is about (those of
     ``allowed_territories``, else the known ones it names); the page says itself why it refuses
-    another kind."""
+    another kind.
+    An SI-SIAO extract takes its extraction ``periode`` (loaders.siao.Periode) and column ``mapping``
+    (loaders.siao_mapping.Correspondance; by default the one stored by the national team, else the
+    shipped one)."""
     territorial = kind == headers.TERRITORIES or _looks_territorial(data)
     actions = kind == headers.ACTIONS or _looks_like_actions(data)
     options = dict(kind=kind, allowed_territories=allowed_territories, today=today, keep=keep)
@@ -196,7 +249,8 @@ def import_bytes(
             before = store.temporary_objects(conn) if con is not None else frozenset()
             try:
                 ref = _reference(conn, territorial, keep, actions)
-                validated = validate_bytes(data, name, ref, con=conn, path=path, **options)
+                siao = ContexteSiao(periode, mapping, lambda: contextlib.nullcontext(conn))
+                validated = validate_bytes(data, name, ref, con=conn, path=path, siao=siao, **options)
                 return _store_validated(validated, name, user, dry_run, allowed_territories, today, actor,
                                         lambda: contextlib.nullcontext(conn), private=con is None, ref=ref,
                                         **store_options)
@@ -205,7 +259,8 @@ def import_bytes(
                     release(conn, keep=before)
     with _store(db, con) as conn:
         ref = _reference(conn, territorial, keep, actions)
-    validated = validate_bytes(data, name, ref, **options)
+    siao = ContexteSiao(periode, mapping, lambda: _store(db, con))
+    validated = validate_bytes(data, name, ref, siao=siao, **options)
     return _store_validated(validated, name, user, dry_run, allowed_territories, today, actor,
                             lambda: _store(db, con), ref=ref, **store_options)
 
@@ -228,6 +283,7 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
     if keep:
         result.reference_version = ref.version
         result.cited_territories = validated.extra.get("territoires_cites", [])
+    result.comptage = validated.extra.get("comptage")
     result.outcome.non_renseignees = validated.non_renseignees
     meta = UploadMeta(name, validated.raw.sha256, user, validated.kind, validated.layout, validated.raw.row_count)
     if validated.kind == headers.PEOPLE:
@@ -245,12 +301,14 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
                     territories=audit_territories(result, allowed_territories, ref))
         return result
     with opener() as conn:
-        if validated.kind == headers.VALUES:
+        if validated.kind in (headers.VALUES, headers.SIAO):  # an extract is stored as the values it counts
             batch = validated.batch_table if validated.batch_table is not None else validated.batch
             outcome = apply_values(conn, batch, meta, validated.non_renseignees, dry_run=dry_run, today=today,
                                    cleanup=not private, preview=keep and dry_run)
             if keep:
                 result.batch, result.preview = validated.batch, outcome.preview
+            if validated.kind == headers.SIAO and not dry_run:
+                journaliser_comptage(conn, user, outcome.depot_id, result.comptage.as_dict())
         elif validated.kind == headers.ROADMAP:
             outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
         elif validated.kind == headers.PEOPLE:
@@ -334,6 +392,15 @@ def _looks_like_actions(data: bytes) -> bool:
     """Cheap look at the first line: only actions files need the stored actions (a workbook may be one)."""
     head = data[:400].lower()
     return data.startswith(b"PK") or (b"ref" in head and b"action" in head)
+
+
+_EXTRACT_LIMITS = (TAILLE_MAX_EXTRAIT_SIAO_MO, LIGNES_MAX_EXTRAIT_SIAO)
+
+
+def _looks_siao(data: bytes) -> bool:
+    """Cheap look at the first line: an SI-SIAO extract in the documented names has caps of its own."""
+    first = data[:1000].split(b"\n", 1)[0].decode("latin-1")
+    return "iddemande" in headers.key(first) and "idpersonne" in headers.key(first)
 
 
 def _looks_territorial(data: bytes) -> bool:

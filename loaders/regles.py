@@ -212,6 +212,16 @@ def requete(regles: Sequence[Regle | RegleLigne], relation: str, entete: Mapping
     return sql, values, tuple(champs)
 
 
+def violation(regles: Sequence[Regle], prefixe: str = "v") -> tuple[str, dict]:
+    """One SQL boolean over the checked relation, true where a row breaks any of the cell rules
+    ``regles``, with its parameters (named ``$<prefixe><i>_<name>``): a validator may then count
+    the wrong rows in a pass it makes anyway, and run ``appliquer`` only when there are some."""
+    values: dict = {}
+    parts = [f"({_numbered(regle.condition(), f'{prefixe}{i}', regle.parametres, values)})"
+             for i, regle in enumerate(regles)]
+    return " OR ".join(parts) or "false", values
+
+
 def appliquer(con: duckdb.DuckDBPyConnection, report: Report, regles: Sequence[Regle | RegleLigne],
               relation: str, entete: Mapping[str, str] | None = None) -> None:
     """Run ``regles`` over ``relation`` (a table or view of ``con`` with a ``ligne`` column and the

@@ -48,6 +48,11 @@ st.caption("Les crédits spécifiques de l'État notifiés pour chaque exercice,
            "modification garde l'ancienne valeur, avec qui et quand.")
 admin.envelope_form(actor, read(personnes.active_territories))
 
+st.header("Extraits SI-SIAO : correspondance des colonnes")
+st.caption("Les colonnes d'un export SI-SIAO réel, nommées vers les colonnes documentées de l'extrait "
+           "(id_demande, id_personne, code_commune…). Chaque version est conservée dans le journal d'audit.")
+admin.correspondance_siao(actor)
+
 st.header("Journal d'audit")
 st.caption(f"Dépôts (enregistrés ou refusés), annulations, changements de rôle et de feuille de route : "
            f"qui, quand, quoi. Les {personnes.LIMITE_JOURNAL} entrées les plus récentes selon les filtres.")

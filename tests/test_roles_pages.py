@@ -201,7 +201,7 @@ def test_national_sees_administration_and_adds_a_person(people, demo_db):
     at.run()
     assert not at.exception
     assert [h.value for h in at.header] == ["Personnes", "Feuilles de route et territoires", "Enveloppe AMI (fiche 5)",
-                                            "Journal d'audit"]
+                                            "Extraits SI-SIAO : correspondance des colonnes", "Journal d'audit"]
     table = at.dataframe[0].value
     with store.connect(demo_db) as con:
         everyone = {e for (e,) in con.execute("SELECT email FROM personne").fetchall()}

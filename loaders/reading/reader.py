@@ -31,25 +31,31 @@ def _sha256(data: bytes):
     return meanwhile(lambda: hashlib.sha256(data).hexdigest(), data)
 
 
-def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection, path: str | os.PathLike | None = None) -> RawTable:
+def read_file(data: bytes, name: str, con: duckdb.DuckDBPyConnection, path: str | os.PathLike | None = None,
+              limits: tuple[int, int] | None = None) -> RawTable:
     """Read ``data`` into table ``brut`` of ``con``; problems of the file land in ``RawTable.problems``.
-    ``path``, when given, is a file on disk holding exactly ``data``: DuckDB then reads it in place."""
+    ``path``, when given, is a file on disk holding exactly ``data``: DuckDB then reads it in place.
+    ``limits``: (megabytes, lines) of a CSV file, instead of the caps of every upload (an SI-SIAO
+    extract declared as such: core.parameters)."""
     digest = _sha256(data)
     raw = RawTable(name=name, sha256="")
+    size_mo = TAILLE_MAX_FICHIER_MO
+    if limits is not None and not data.startswith(XLSX_MAGIC):
+        size_mo, raw.max_lines = limits
     try:
-        _read(data, raw, con, path)
+        _read(data, raw, con, path, size_mo)
     finally:
         raw.sha256 = digest()
     return raw
 
 
-def _read(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection, path) -> None:
+def _read(data: bytes, raw: RawTable, con: duckdb.DuckDBPyConnection, path, size_mo: int = TAILLE_MAX_FICHIER_MO) -> None:
     """read_file's work: fills ``raw``."""
-    limit = TAILLE_MAX_FICHIER_MO * 1024 * 1024
+    limit = size_mo * 1024 * 1024
     if len(data) > limit:
         raw.problems.append(
             file_problem("fichier-trop-gros", taille=number(len(data) / 1048576, 1),
-                         limite=TAILLE_MAX_FICHIER_MO)
+                         limite=size_mo)
         )
         return
     if blank(data):

@@ -30,6 +30,7 @@ class RawTable:
     # False while row_count may still include rows whose cells are all blank (DuckDB's fast path):
     # validation then counts the rows of ``brut`` exactly (exact_row_count)
     count_exact: bool = True
+    max_lines: int | None = None  # the cap on lines when not LIGNES_MAX_FICHIER (an SI-SIAO extract has its own)
 
     @property
     def readable(self) -> bool:
@@ -61,10 +62,11 @@ def too_wide(cells: list, raw: RawTable, line: int) -> bool:
 
 def too_long(line: int, raw: RawTable) -> bool:
     """Whether ``line`` is beyond the cap on lines; if so the file's problem is in ``raw.problems``."""
-    if line <= LIGNES_MAX_FICHIER:
+    limit = raw.max_lines or LIGNES_MAX_FICHIER
+    if line <= limit:
         return False
     raw.header = []
-    raw.problems.append(file_problem("trop-de-lignes", limite=integer(LIGNES_MAX_FICHIER)))
+    raw.problems.append(file_problem("trop-de-lignes", limite=integer(limit)))
     return True
 
 

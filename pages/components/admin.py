@@ -26,6 +26,8 @@ ACTIONS = {
     "depot.enregistre": "Dépôt enregistré",
     "depot.refuse": "Dépôt refusé",
     "depot.annulation": "Annulation d'un dépôt",
+    "siao.correspondance": "Correspondance des colonnes SI-SIAO",
+    "siao.comptage": "Comptage d'un extrait SI-SIAO",
 }
 COLONNES_PERSONNES = {"email": "Adresse électronique", "libelle_role": "Rôle", "territoire": "Code territoire",
                       "territoire_nom": "Territoire", "actif": "Actif", "modifie_par": "Modifié par",
@@ -246,3 +248,48 @@ def envelope_form(actor: Personne, territories: dict[str, str]) -> None:
         column_config={"Crédits notifiés (€)": st.column_config.NumberColumn(format="%.2f", min_value=0)})
     st.button("Enregistrer l'enveloppe", type="primary", key="adm_enveloppe_ok", on_click=_save_envelope,
               args=(actor, territories))
+
+
+# ------------------------------------------------------------------ the SI-SIAO column mapping
+
+
+def correspondance_siao(actor: Personne) -> None:
+    """The column mapping of SI-SIAO extracts (export column -> documented column): the current
+    one, its history, and a new one uploaded, checked, then stored on confirmation (national only)."""
+    from data import siao
+    from loaders import siao_mapping
+    from pages.components.tables import tableau
+
+    if not actor.peut_administrer:
+        st.error("Seule l'équipe nationale change la correspondance des colonnes SI-SIAO.")
+        return
+    current = siao_mapping.depuis_enregistree(read(siao.correspondance_enregistree))
+    st.markdown(f"Correspondance en vigueur : **{current.origine}**.")
+    pairs = pd.DataFrame(current.paires, columns=["Colonne de l'export", "Colonne documentée"])
+    tableau(pairs, "correspondance-siao", key="adm_siao_paires")
+    history = read(siao.historique_correspondances)
+    if history:
+        st.caption("Versions précédentes : " + " ; ".join(
+            f"{h['quand']:%d/%m/%Y %H:%M} par {h['qui']} ({h['fichier']}, {compte(h['paires'], 'colonne')})"
+            for h in history))
+    upload = st.file_uploader("Nouvelle correspondance (CSV : colonne_export;colonne_documentee)",
+                              type=["csv", "txt"], key="adm_siao_correspondance")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    found, report = siao_mapping.lire(data, upload.name)
+    if found is None:
+        st.error(f"Correspondance refusée : {report.summary()}. Rien n'a été enregistré.")
+        problems = pd.DataFrame([p.as_dict() for p in report.sorted_errors()])
+        tableau(problems.drop(columns=["gravite"]), "problemes-correspondance", key="adm_siao_problemes")
+        return
+    st.info(f"Correspondance valide : {compte(len(found.paires), 'colonne')}. Rien n'est enregistré avant confirmation.")
+    tableau(pd.DataFrame(found.paires, columns=["Colonne de l'export", "Colonne documentée"]),
+            "correspondance-siao-nouvelle", key="adm_siao_nouvelle")
+    if st.button("Enregistrer cette correspondance", type="primary", key="adm_siao_ok"):
+        def save(con, *_):
+            done = siao.enregistrer_correspondance(con, actor, list(found.paires), upload.name,
+                                                   hashlib.sha256(data).hexdigest())
+            return f"Correspondance {upload.name} enregistrée : les prochains extraits SI-SIAO la suivent." if done else None
+        _write(save)
+        st.rerun()

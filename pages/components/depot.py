@@ -165,13 +165,28 @@ def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
                 titre=f"Avertissements du dépôt — {prep.name}")
 
 
+def afficher_problemes(prep: Preparation, key: str) -> None:
+    """The report of a dropped file (problems, then warnings), as this page shows it."""
+    _show_problems(prep, key=key)
+
+
+def apercu_et_confirmation(prep: Preparation, person: Personne) -> None:
+    """The preview of a valid file and its confirmation button, as this page shows them."""
+    _preview(prep, person, st.session_state.setdefault("depot_n", 0), None)
+
+
 def depot_section(person: Personne) -> None:
     st.subheader("2. Déposer le fichier")
+    from pages.components import depot_siao  # the extract option, given this page's report and preview
+
+    if done := st.session_state.pop("depot_succes", None):
+        _success(done)
+    if depot_siao.choix_extrait(person):
+        depot_siao.section(person, afficher_problemes, apercu_et_confirmation)
+        return
     st.caption(f"Fichier CSV (Excel, séparateur « ; », virgule décimale, Windows-1252 ou UTF-8) ou classeur "
                f".xlsx sans macros, **{TAILLE_MAX_FICHIER_MO} Mo au plus**. Rien n'est enregistré avant votre "
                "confirmation.")
-    if done := st.session_state.pop("depot_succes", None):
-        _success(done)
     n = st.session_state.setdefault("depot_n", 0)
     upload = st.file_uploader("Fichier de valeurs trimestrielles ou des actions de la feuille de route", type=["csv", "txt", "xlsx", "xlsm", "xls"],
                               key=f"depot_fichier_{n}")
@@ -284,7 +299,7 @@ def _with_comments(revised: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
+def _preview_tables(ap: apercu_data.Apercu, lines, counted: bool = False) -> None:
     if "objet" in ap.lignes.columns:  # an actions file (format-suivi.md): its own preview
         return actions.apercu_depot(ap.lignes)
     frame = ap.lignes.copy()
@@ -304,6 +319,8 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
         "Enregistrée par": frame["ancien_utilisateur"].fillna(""), "le": pd.to_datetime(frame["ancien_le"]),
         "Libellé": frame["indicateur"].map(lambda c: libelles.get(c, c)),
     })
+    if counted:  # values counted from an extract's requests: no line of their own
+        shown = shown.drop(columns="Ligne")
     config = {c: st.column_config.Column(c, width=w) for c, w in _LARGEURS_APERCU.items()}
     config["le"] = st.column_config.DatetimeColumn("le", format="DD/MM/YYYY HH:mm", width=_LARGEURS_APERCU["le"])
     config["Valeur actuelle"] = st.column_config.Column("Valeur actuelle", width=110,
@@ -337,7 +354,7 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
     c[1].metric("Révisées", number(ap.compte("revisee")))
     c[2].metric("Inchangées", number(ap.compte("inchangee")))
     c[3].metric("Non renseignées", number(ap.non_renseignees))
-    _preview_tables(ap, lines)
+    _preview_tables(ap, lines, counted=prep.comptage is not None)
     if ap.compte("nouvelle") + ap.compte("revisee") == 0:
         st.info("Ce fichier ne change aucune valeur enregistrée.")
     st.caption("Rien n'est enregistré tant que vous n'avez pas confirmé. La confirmation enregistre exactement cet "

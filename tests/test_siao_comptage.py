@@ -1,0 +1,109 @@
+"""An SI-SIAO extract counted into the quarter's indicators (format-siao.md): hand-computed
+aggregates on a small extract (tests/siao_fixtures.py), stored through the values write path, the
+same extract twice changes nothing, a quarter the period covers in part is not stored, and a
+coordinator stores only their own territory's values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from data import store
+from data.access import Personne
+from data.siao import ACTION_COMPTAGE
+from loaders.importer import import_bytes
+from loaders.siao import Periode
+from tests.conftest import TODAY
+from tests.siao_fixtures import AU, DU, EXPECTED, LYON, ORDER, P1, ROWS, TOURS, TOURS_METROPOLE, extract
+
+
+def stored_values(db) -> dict:
+    with store.connect(db) as con:
+        rows = con.execute("SELECT territoire, trimestre, indicateur, valeur, source FROM valeur").fetchall()
+    found: dict = {}
+    for territoire, trimestre, indicateur, valeur, source in rows:
+        assert source == "extrait SI-SIAO"
+        found.setdefault((territoire, trimestre), {})[indicateur] = valeur
+    return {k: tuple(v[i] for i in ORDER) for k, v in found.items()}
+
+
+def test_each_indicator_is_counted_per_territory_and_quarter_as_by_hand(db):
+    result = import_bytes(extract(*ROWS), "extrait.csv", db, periode=Periode(DU, AU), today=TODAY, user="siao")
+    assert result.kind == "siao" and result.stored and result.report.ok
+    assert stored_values(db) == EXPECTED
+    assert result.outcome.nouvelles == 36
+    c = result.comptage
+    assert c.par_territoire == {TOURS: 5, TOURS_METROPOLE: 6, LYON: 1}
+    assert (c.demandes, c.hors_territoires, c.hors_perimetre, c.partiels) == (8, 1, 0, {})
+    assert [w.code for w in result.report.warnings] == ["siao-hors-territoires"]
+    with store.connect(db) as con:
+        [(fichier, kind, resultat)] = con.execute("SELECT fichier, type_fichier, resultat FROM depot").fetchall()
+        [(objet, details)] = con.execute("SELECT objet, details FROM journal WHERE action = ?",
+                                         [ACTION_COMPTAGE]).fetchall()
+    assert (fichier, kind, resultat) == ("extrait.csv", "siao", "enregistre")
+    assert json.loads(details)["par_territoire"] == {TOURS: 5, TOURS_METROPOLE: 6, LYON: 1}
+
+
+def test_the_same_extract_twice_changes_nothing(db):
+    data = extract(*ROWS)
+    import_bytes(data, "extrait.csv", db, periode=Periode(DU, AU), today=TODAY, user="siao")
+    again = import_bytes(data, "extrait.csv", db, periode=Periode(DU, AU), today=TODAY, user="siao")
+    assert again.stored and (again.outcome.nouvelles, again.outcome.revisees, again.outcome.inchangees) == (0, 0, 36)
+    with store.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM valeur_historique").fetchall()[0][0] == 0
+        assert con.execute("SELECT max(revision) FROM valeur").fetchall()[0][0] == 1
+    assert stored_values(db) == EXPECTED
+
+
+def test_a_corrected_extract_revises_the_values_it_changes(db):
+    import_bytes(extract(*ROWS), "extrait.csv", db, periode=Periode(DU, AU), today=TODAY, user="siao")
+    fixed = [r.replace("non_pourvue;2026-03-20;", "orientation;2026-03-21;logement") for r in ROWS]
+    result = import_bytes(extract(*fixed), "extrait2.csv", db, periode=Periode(DU, AU), today=TODAY, user="siao")
+    # D3 (115, Tours, Q1) is now an orientation to housing: orientations +1 and unmet 115 -1, in
+    # both territories of Tours (sorties_rue_logement unchanged: P2 came from "autre")
+    assert result.outcome.revisees == 4 and result.outcome.inchangees == 32
+    values = stored_values(db)
+    assert values[(TOURS, "2026-T1")] == (1, 1, 2, 2, 0, 1)
+    assert values[(TOURS_METROPOLE, "2026-T1")] == (2, 2, 3, 2, 0, 1)
+    with store.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM valeur_historique").fetchall()[0][0] == 4
+
+
+def test_a_quarter_the_period_covers_in_part_is_not_stored(db):
+    # no period given: from the first request (2026-01-10) to the last (2026-06-30), so T1 is partial
+    result = import_bytes(extract(*ROWS), "extrait.csv", db, today=TODAY, user="siao")
+    assert result.stored
+    assert (result.comptage.du, result.comptage.au) == (dt.date(2026, 1, 10), AU)
+    assert result.comptage.partiels == {"2026-T1": 4} and result.comptage.trimestres == ["2026-T2"]
+    assert stored_values(db) == {k: v for k, v in EXPECTED.items() if k[1] == "2026-T2"}
+    partial = [w for w in result.report.warnings if w.code == "siao-trimestre-partiel"]
+    assert len(partial) == 1 and "T1 2026" in partial[0].message and "4 demande(s)" in partial[0].message
+
+
+def test_a_coordinator_stores_only_their_territory_and_is_told_of_the_others(db):
+    coord = Personne("coord@tours.fr", "coordinateur", TOURS)
+    result = import_bytes(extract(*ROWS), "extrait.csv", db, periode=Periode(DU, AU), today=TODAY,
+                          user=coord.email, allowed_territories=set(coord.perimetre_depot))
+    assert result.stored
+    assert stored_values(db) == {k: v for k, v in EXPECTED.items() if k[0] == TOURS}
+    # D2 (Chambray: Tours Métropole only) and D6 (Lyon) are other territories' requests
+    assert result.comptage.hors_perimetre == 2 and result.comptage.par_territoire == {TOURS: 5}
+    [warning] = [w for w in result.report.warnings if w.code == "siao-hors-perimetre"]
+    assert "243700754 (Tours Métropole Val de Loire)" in warning.message and LYON in warning.message
+
+
+def test_an_extract_with_nothing_for_the_coordinator_is_refused_and_stores_nothing(db):
+    coord = Personne("coord@lyon.fr", "coordinateur", LYON)
+    rows = [r for r in ROWS if "69123" not in r]
+    result = import_bytes(extract(*rows), "extrait.csv", db, periode=Periode(DU, AU), today=TODAY,
+                          user=coord.email, allowed_territories={LYON})
+    assert not result.stored and [p.code for p in result.report.errors] == ["siao-aucune-valeur"]
+    assert "votre territoire" in result.report.errors[0].message
+    assert stored_values(db) == {}
+
+
+def test_the_extract_is_detected_from_its_header_and_forced_with_kind(db):
+    data = extract(*ROWS)
+    assert import_bytes(data, "e.csv", db, dry_run=True, today=TODAY).kind == "siao"
+    assert import_bytes(data, "e.csv", db, dry_run=True, today=TODAY, kind="siao").kind == "siao"
+    assert P1 not in repr(import_bytes(data, "e.csv", db, dry_run=True, today=TODAY).report)
