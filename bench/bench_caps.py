@@ -27,7 +27,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,18 +119,20 @@ def child(kind: str, path: str, db: str) -> None:
     from data.config import DUCKDB_CONFIG
     from loaders.importer import import_file
 
-    start = time.perf_counter()
-    if kind == "base":
-        con = duckdb.connect(db, config=dict(DUCKDB_CONFIG))
-        con.execute("CREATE OR REPLACE TABLE brut AS SELECT * FROM read_csv(?, delim = ';', header = true,"
-                    " encoding = 'latin-1', all_varchar = true)", [path])
-        con.close()
-        ok, detail = True, ""
-    else:
+    from bench._mesure import chrono
+
+    def job():
+        if kind == "base":
+            con = duckdb.connect(db, config=dict(DUCKDB_CONFIG))
+            con.execute("CREATE OR REPLACE TABLE brut AS SELECT * FROM read_csv(?, delim = ';', header = true,"
+                        " encoding = 'latin-1', all_varchar = true)", [path])
+            con.close()
+            return True, ""
         result = import_file(path, db, user="banc")
-        ok, detail = result.stored, result.report.summary() if not result.stored else ""
-    elapsed = time.perf_counter() - start
-    print(json.dumps({"s": elapsed, "mo": _peak_mo(), "ok": ok, "detail": detail}))
+        return result.stored, result.report.summary() if not result.stored else ""
+
+    (ok, detail), elapsed = chrono(job)
+    print(json.dumps({"s": elapsed.wall, "mo": _peak_mo(), "ok": ok, "detail": detail}))
 
 
 def _peak_mo() -> float:

@@ -31,16 +31,15 @@ import argparse
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._mesure import Mesure, medianes, mesure  # noqa: E402
 from bench.bench_import import QUARTERS, registered_database  # noqa: E402
 from data.config import DUCKDB_CONFIG  # noqa: E402
 
@@ -75,13 +74,13 @@ def build_fixture(workdir: Path) -> tuple[Path, Path, Path]:
     return db, big, small
 
 
-def whole_process(command: list[str], template: Path, db: Path, env: dict) -> float:
-    """Wall time of one process on a fresh copy of the prepared database."""
+def whole_process(command: list[str], template: Path, db: Path, env: dict) -> Mesure:
+    """Wall and CPU time of one process on a fresh copy of the prepared database (the copy untimed)."""
     shutil.copy(template, db)
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    elapsed = time.perf_counter() - start
-    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    done = []
+    elapsed = mesure(lambda: done.append(
+        subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)))
+    assert done[0].returncode == 0, done[0].stderr.decode()[-2000:]
     return elapsed
 
 
@@ -97,7 +96,7 @@ def compare(label: str, path: Path, rows: int, template: Path, workdir: Path, re
     for _ in range(repeat):
         reads.append(whole_process(bare, template, db, env))
         imports.append(whole_process(cli, template, db, env))
-    i, r = statistics.median(imports), statistics.median(reads)
+    i, r = medianes(imports).wall, medianes(reads).wall
     print(f"{label} : processus d'import {i * 1000:.0f} ms, processus read_csv DuckDB seul {r * 1000:.0f} ms"
           f" (médianes de {repeat}) ; RATIO {i / r:.2f}")
     return i / r

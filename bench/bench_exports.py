@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import streamlit as st  # noqa: E402
 
+from bench._mesure import mediane, medianes  # noqa: E402
 from bench_indicators import AT, build  # noqa: E402
 from bench_pages import PAGES, run_page  # noqa: E402
 from data import store  # noqa: E402
@@ -34,12 +33,9 @@ from exports import club, html, pptx  # noqa: E402
 GOAL = 2.0
 
 
-def deck_seconds(path: Path, writer) -> float:
-    start = time.perf_counter()
+def deck(path: Path, writer) -> None:
     with store.connect(path) as con:
-        deck = club.construire(con, AT)
-    writer(deck)
-    return time.perf_counter() - start
+        writer(club.construire(con, AT))
 
 
 def main(argv=None) -> int:
@@ -60,14 +56,14 @@ def main(argv=None) -> int:
         firsts = []
         for _ in range(args.repeat):
             st.cache_data.clear()
-            firsts.append(run_page(page, params, title))
-        first = statistics.median(firsts)
-        deck = statistics.median(deck_seconds(path, pptx.octets) for _ in range(args.repeat))
-        page_html = statistics.median(deck_seconds(path, html.page) for _ in range(args.repeat))
+            firsts.append(run_page(page, params, title))  # a Mesure
+        first = medianes(firsts).wall
+        deck_pptx = mediane(deck, path, pptx.octets, repeat=args.repeat, warmup=0).wall
+        page_html = mediane(deck, path, html.page, repeat=args.repeat, warmup=0).wall
         print(f"page nationale, premier affichage  {first * 1000:8.0f} ms")
-        print(f"diaporama national .pptx           {deck * 1000:8.0f} ms ({deck / first:4.2f}x)")
+        print(f"diaporama national .pptx           {deck_pptx * 1000:8.0f} ms ({deck_pptx / first:4.2f}x)")
         print(f"diaporama national .html           {page_html * 1000:8.0f} ms ({page_html / first:4.2f}x)")
-        print(f"RATIO diaporama .pptx / page nationale (premier affichage) : {deck / first:.2f}x ; "
+        print(f"RATIO diaporama .pptx / page nationale (premier affichage) : {deck_pptx / first:.2f}x ; "
               f"objectif <= {GOAL:.0f}x")
     return 0
 

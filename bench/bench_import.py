@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb  # noqa: E402
 
+from bench._mesure import Mesure, chrono, medianes  # noqa: E402
 from data import store  # noqa: E402
 from data.config import DUCKDB_CONFIG  # noqa: E402
 from loaders.importer import import_bytes, import_file  # noqa: E402
@@ -64,34 +63,31 @@ def build_fixture(workdir: Path) -> tuple[Path, Path]:
     return db, path
 
 
-def bare_read(path: Path, workdir: Path) -> tuple[float, float]:
+def bare_read(path: Path, workdir: Path) -> tuple[Mesure, Mesure]:
     """DuckDB alone, as one job: open the database file, read the CSV into a table, close (the
     import below is timed the same way: it opens the store, works, closes it). Returns that time
     and, for comparison with earlier measurements, the read_csv statement's time alone."""
     db = workdir / "brut.duckdb"
     db.unlink(missing_ok=True)
     duckdb.connect(str(db), config=dict(DUCKDB_CONFIG)).close()  # an existing file, like the store
-    start = time.perf_counter()
-    con = duckdb.connect(str(db), config=dict(DUCKDB_CONFIG))
-    inner = time.perf_counter()
-    con.execute(
-        "CREATE OR REPLACE TABLE brut AS SELECT * FROM read_csv(?, delim = ';', header = true, encoding = 'latin-1')",
-        [str(path)],
-    )
-    inner = time.perf_counter() - inner
-    con.close()
-    return time.perf_counter() - start, inner
+    def job():
+        con = duckdb.connect(str(db), config=dict(DUCKDB_CONFIG))
+        inner = chrono(con.execute, "CREATE OR REPLACE TABLE brut AS SELECT * FROM read_csv(?, delim = ';',"
+                       " header = true, encoding = 'latin-1')", [str(path)])[1]
+        con.close()
+        return inner
+
+    inner, whole = chrono(job)
+    return whole, inner
 
 
-def full_import(template: Path, path: Path, workdir: Path) -> float:
+def full_import(template: Path, path: Path, workdir: Path) -> Mesure:
     db = workdir / "import.duckdb"
     shutil.copy(template, db)
     store.forget_ready(db)
     with store.connect(db):
         pass  # schema check outside the timing, as a running service has done it once
-    start = time.perf_counter()
-    result = import_file(path, db, user="banc")
-    elapsed = time.perf_counter() - start
+    result, elapsed = chrono(import_file, path, db, user="banc")
     assert result.stored and result.outcome.nouvelles == 200_480, result.report.summary()
     return elapsed
 
@@ -109,7 +105,7 @@ def main() -> None:
             bare.append(whole)
             statement.append(inner)
             full.append(full_import(template, path, workdir))
-        b, f, st = statistics.median(bare), statistics.median(full), statistics.median(statement)
+        b, f, st = (medianes(m).wall for m in (bare, full, statement))
         print(f"read_csv DuckDB seul, ouverture et fermeture comprises : {b * 1000:.0f} ms (médiane de {args.repeat})")
         print(f"import validé complet, ouverture et fermeture comprises : {f * 1000:.0f} ms (médiane de {args.repeat})")
         print(f"RATIO import / lecture brute : {f / b:.2f} (objectif <= 2)")

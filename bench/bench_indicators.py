@@ -11,7 +11,8 @@ catalogue. Then times, in the same run and on the same connection:
   ``SELECT territoire, indicateur, count(*), sum(valeur), max(trimestre) FROM valeur GROUP BY ALL``
   (the goal of the indicator issue, restated: the whole picture at most 2x this read). The two
   are timed in alternation, run after run, so that the load of a shared machine weighs on both
-  alike; the ratio is the median of the ratios of each pair;
+  alike; the ratio is the median of the ratios of each pair, in wall time and in CPU time
+  (bench/_mesure.py);
 - for context, a bare scan (``SELECT sum(valeur), count(*) FROM valeur``, which reads only the
   compressed ``valeur`` column: the floor of what DuckDB can do with the table, not of what a
   computation by territory can do) and fetching the whole table into pandas.
@@ -22,13 +23,14 @@ catalogue. Then times, in the same run and on the same connection:
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._mesure import alternees, mediane  # noqa: E402
 
 from data import store  # noqa: E402
 from indicators import completeness, national, progress
@@ -159,33 +161,6 @@ def full_fetch(con):
     return con.execute("SELECT * FROM valeur").df()
 
 
-def timed(fn, con, repeat: int) -> float:
-    """Median wall time of ``repeat`` runs, after one warm-up run."""
-    fn(con)
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn(con)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def alternated(subject, baseline, con, repeat: int) -> tuple[float, float, float]:
-    """Median times of ``subject`` and ``baseline`` run in alternation ``repeat`` times (after a
-    warm-up of each), and the median of the ratios of each pair."""
-    subject(con)
-    baseline(con)
-    pairs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subject(con)
-        middle = time.perf_counter()
-        baseline(con)
-        pairs.append((middle - start, time.perf_counter() - middle))
-    return (statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs),
-            statistics.median(p[0] / p[1] for p in pairs))
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="database file (default: a temporary one)")
@@ -206,18 +181,18 @@ def main(argv=None) -> int:
                 "complétude": lambda c: completeness.completeness(c, AT),
             }
             for name, fn in parts.items():
-                print(f"  {name:32s} {timed(fn, con, args.repeat) * 1000:8.1f} ms")
-            picture, grouped, ratio = alternated(whole_picture, grouped_scan, con, args.repeat)
-            scan = timed(bare_scan, con, args.repeat)
-            fetch = timed(full_fetch, con, max(3, args.repeat // 3))
-            print(f"lecture groupée des colonnes clés     {grouped * 1000:8.1f} ms")
-            print(f"tableau national complet              {picture * 1000:8.1f} ms")
-            print(f"scan nu (sum, count)                  {scan * 1000:8.1f} ms")
-            print(f"lecture complète vers pandas          {fetch * 1000:8.1f} ms")
-            print(f"RATIO tableau national / lecture groupée des colonnes clés : {ratio:.2f}x "
-                  f"(objectif <= {GOAL:.0f}x)")
-            print(f"ratio tableau national / scan nu : {picture / scan:.1f}x")
-            print(f"ratio tableau national / lecture complète : {picture / fetch:.2f}x")
+                print(f"  {name:32s} {mediane(fn, con, repeat=args.repeat).ms()}")
+            picture, grouped, ratio = alternees(whole_picture, grouped_scan, con, repeat=args.repeat)
+            scan = mediane(bare_scan, con, repeat=args.repeat)
+            fetch = mediane(full_fetch, con, repeat=max(3, args.repeat // 3))
+            print(f"lecture groupée des colonnes clés     {grouped.ms()}")
+            print(f"tableau national complet              {picture.ms()}")
+            print(f"scan nu (sum, count)                  {scan.ms()}")
+            print(f"lecture complète vers pandas          {fetch.ms()}")
+            print(f"RATIO tableau national / lecture groupée des colonnes clés : {ratio.wall:.2f}x "
+                  f"(objectif <= {GOAL:.0f}x) ; en temps CPU : {ratio.cpu:.2f}x")
+            print(f"ratio tableau national / scan nu : {picture.wall / scan.wall:.1f}x")
+            print(f"ratio tableau national / lecture complète : {picture.wall / fetch.wall:.2f}x")
     return 0
 
 

@@ -91,11 +91,11 @@ def progress_sql(fenetres: str, indicateurs: str) -> str:
     """The progress query over ``fenetres`` (the rows of windows_sql() with w, their position) and
     ``indicateurs`` (the rows of catalogue_sql() with iid, their position). Named parameters:
     $trimestres (every quarter a window may read, in order), $base_idx (running index of the
-    first), $borne_debut and $borne_fin (the first and the last), $statuts (status.STATUTS) and the
-    thresholds of status.sql_params().
+    first), $borne_debut and $borne_fin (the first and the last) and the thresholds of
+    status.sql_params().
 
     Rows come out as integer codes ordered by w and the catalogue order: w, iid, statut (position in
-    $statuts), dernier (position in $trimestres of the last quarter reported); decode() attaches
+    status.STATUTS), dernier (position in $trimestres of the last quarter reported); decode() attaches
     the text they stand for."""
     return f"""
     WITH ecoules AS (
@@ -152,7 +152,7 @@ def progress_sql(fenetres: str, indicateurs: str) -> str:
     SELECT w, iid, valeur_base, periode_base, cible, jalon_an1, realise, attendu,
            CASE WHEN nature IN ('flux', 'somme') THEN 100 * realise / nullif(cible, 0)
                 ELSE 100 * (realise - valeur_base) / nullif(cible - valeur_base, 0) END AS avancement_pct,
-           list_position($statuts, {status.status_sql()}) - 1 AS statut,
+           ({status.status_sql(position=True)})::TINYINT AS statut,
            CASE WHEN m = 0 THEN NULL
                 WHEN nature IN ('flux', 'somme') THEN realise / m * n
                 WHEN nature = 'stock' THEN valeur_base + (realise - valeur_base) / j * n
@@ -183,7 +183,7 @@ def _run(con, references: list[str], territoires: list[str] | None) -> pd.DataFr
         # bounds no stored quarter meets when no window has started
         "borne_debut": trimestres[0] if trimestres else "9999-T4",
         "borne_fin": trimestres[-1] if trimestres else "0000-T1",
-        "statuts": list(status.STATUTS), **status.sql_params(),
+        **status.sql_params(),
     }
     number = next(_registration)
     names = (f"fenetres_{number}", f"indicateurs_{number}")

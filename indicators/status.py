@@ -103,41 +103,46 @@ def sql_params() -> dict[str, float]:
 def status_sql(
     *, nature: str = "nature", sens: str = "sens", k: str = "k", n: str = "n", m: str = "m",
     realise: str = "realise", attendu: str = "attendu", base: str = "valeur_base", cible: str = "cible",
+    position: bool = False,
 ) -> str:
     """SQL CASE expression giving the status of a progress row (methodologie.md, "Statut").
 
     Arguments name the columns holding each quantity; the thresholds come as the named parameters
-    of sql_params()."""
+    of sql_params(). With ``position``, the expression gives the status's position in STATUTS (an
+    integer, cheaper to carry than its text) instead of its code."""
+    def s_(code: str) -> str:
+        return str(STATUTS.index(code)) if position else f"'{code}'"
+
     f = f"(({realise} - {base}) / ({cible} - {base}))"
     g = f"(({attendu} - {base}) / ({cible} - {base}))"
     return f"""
     CASE
-        WHEN {k} = 0 THEN '{NON_DEMARRE}'
+        WHEN {k} = 0 THEN {s_(NON_DEMARRE)}
         -- a missing quarter is never a zero: nothing reported (or a ratio whose denominators sum
         -- to 0) means nothing to judge
-        WHEN {m} = 0 OR {realise} IS NULL THEN '{NON_RENSEIGNE}'
+        WHEN {m} = 0 OR {realise} IS NULL THEN {s_(NON_RENSEIGNE)}
         WHEN {nature} IN ('flux', 'somme') AND {sens} = 'baisse' THEN
             -- the target is a ceiling over the whole window: reached only once the window is over
-            CASE WHEN {k} = {n} AND {realise} <= {cible} THEN '{ATTEINT}'
-                 WHEN {realise} <= {attendu} THEN '{DANS_LA_TRAJECTOIRE}'
-                 WHEN {realise} <= $tolerance_depassement * {attendu} THEN '{A_SURVEILLER}'
-                 ELSE '{EN_RETARD}' END
+            CASE WHEN {k} = {n} AND {realise} <= {cible} THEN {s_(ATTEINT)}
+                 WHEN {realise} <= {attendu} THEN {s_(DANS_LA_TRAJECTOIRE)}
+                 WHEN {realise} <= $tolerance_depassement * {attendu} THEN {s_(A_SURVEILLER)}
+                 ELSE {s_(EN_RETARD)} END
         -- 'neutre' flux with a target are read as a level to reach, like 'hausse'
         WHEN {nature} IN ('flux', 'somme') THEN
-            CASE WHEN {realise} >= {cible} THEN '{ATTEINT}'
-                 WHEN {realise} >= {attendu} THEN '{DANS_LA_TRAJECTOIRE}'
-                 WHEN {realise} >= $tolerance_retard * {attendu} THEN '{A_SURVEILLER}'
-                 ELSE '{EN_RETARD}' END
+            CASE WHEN {realise} >= {cible} THEN {s_(ATTEINT)}
+                 WHEN {realise} >= {attendu} THEN {s_(DANS_LA_TRAJECTOIRE)}
+                 WHEN {realise} >= $tolerance_retard * {attendu} THEN {s_(A_SURVEILLER)}
+                 ELSE {s_(EN_RETARD)} END
         -- stock and ratio without a usable baseline (the roadmap import refuses these): only
         -- "is the target reached" can be said
         WHEN {base} IS NULL OR {cible} = {base} THEN
             CASE WHEN ({sens} = 'baisse' AND {realise} <= {cible})
-                   OR ({sens} <> 'baisse' AND {realise} >= {cible}) THEN '{ATTEINT}'
-                 ELSE '{EN_RETARD}' END
+                   OR ({sens} <> 'baisse' AND {realise} >= {cible}) THEN {s_(ATTEINT)}
+                 ELSE {s_(EN_RETARD)} END
         -- stock and ratio, either sense: share of the way from baseline to target
         ELSE
-            CASE WHEN {f} >= 1 THEN '{ATTEINT}'
-                 WHEN {f} >= {g} THEN '{DANS_LA_TRAJECTOIRE}'
-                 WHEN {f} >= $tolerance_retard * {g} THEN '{A_SURVEILLER}'
-                 ELSE '{EN_RETARD}' END
+            CASE WHEN {f} >= 1 THEN {s_(ATTEINT)}
+                 WHEN {f} >= {g} THEN {s_(DANS_LA_TRAJECTOIRE)}
+                 WHEN {f} >= $tolerance_retard * {g} THEN {s_(A_SURVEILLER)}
+                 ELSE {s_(EN_RETARD)} END
     END"""

@@ -129,7 +129,7 @@ def matrice(frame: pd.DataFrame, libelles: dict[str, str]) -> pd.DataFrame:
         return pd.DataFrame(columns=["Territoire", "En retard", "Incomplets", "Nom officiel", "Code", "Vague",
                                      "Type", "Région"])
     cells = frame.drop_duplicates(["territoire", "indicateur"])
-    wide = cells.assign(cellule=_cellules(cells)).pivot(index="territoire", columns="indicateur", values="cellule")
+    wide = _grille(cells, _cellules(cells))
     order = (frame.drop_duplicates("indicateur").sort_values("ordre")["indicateur"])
     wide = wide.reindex(columns=list(order)).rename(columns=libelles)
     info = (frame.drop_duplicates("territoire").set_index("territoire")[["nom", "vague", "type", "region"]])
@@ -148,6 +148,18 @@ def matrice(frame: pd.DataFrame, libelles: dict[str, str]) -> pd.DataFrame:
     out = out[["Territoire", *counts, *labels, *meta]]
     out[labels] = out[labels].fillna("")  # not in that territory's roadmap
     return out.sort_values(["En retard", "Territoire"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _grille(cells: pd.DataFrame, values) -> pd.DataFrame:
+    """Territory x indicator frame of ``values`` (one per row of ``cells``), both sorted by code,
+    empty where a pair has no row: what ``pivot`` gives, placed by position in one numpy grid
+    (pivot cost about twice as much on 43,000 cells)."""
+    rows, territoires = pd.factorize(cells["territoire"], sort=True)
+    columns, indicateurs = pd.factorize(cells["indicateur"], sort=True)
+    grid = np.full((len(territoires), len(indicateurs)), np.nan, dtype=object)
+    grid[rows, columns] = values
+    return pd.DataFrame(grid, index=pd.Index(territoires, name="territoire"),
+                        columns=pd.Index(indicateurs, name="indicateur")).astype("str")
 
 
 def _cellules(cells: pd.DataFrame):
@@ -185,8 +197,12 @@ def statut_global(frame: pd.DataFrame) -> pd.DataFrame:
     the quarters elapsed."""
     if frame.empty:
         return pd.DataFrame(columns=COLONNES_CARTE)
-    counts = (frame.groupby(["territoire", "statut"]).size().unstack(fill_value=0)
-              .reindex(columns=list(status.STATUTS), fill_value=0))
+    # pairs per territory and status, counted by position (a groupby-unstack cost twice as much)
+    rows, territoires = pd.factorize(frame["territoire"], sort=True)
+    codes = pd.Categorical(frame["statut"], categories=list(status.STATUTS)).codes
+    n = len(status.STATUTS)
+    counts = pd.DataFrame(np.bincount(rows * n + codes, minlength=len(territoires) * n).reshape(-1, n),
+                          index=pd.Index(territoires, name="territoire"), columns=list(status.STATUTS))
     judged = list(JUGES)
     total = counts.sum(axis=1)
     late = counts[status.EN_RETARD]
