@@ -64,7 +64,7 @@ def territory_choice(person: Personne, key: str, *, allow_all: bool = False) -> 
 
 
 def modeles_section(person: Personne) -> None:
-    st.subheader("1. Télécharger un modèle")
+    st.header("1. Télécharger un modèle")
     territoire = territory_choice(person, "depot_modele_territoire")
     last = quarters.last_complete()
     m = read(queries.modele_depot, territoire, last)
@@ -165,7 +165,7 @@ def _show_problems(prep: Preparation, lines=None, *, key: str) -> None:
 
 
 def depot_section(person: Personne) -> None:
-    st.subheader("2. Déposer le fichier")
+    st.header("2. Déposer le fichier")
     st.caption(f"Fichier CSV (Excel, séparateur « ; », virgule décimale, Windows-1252 ou UTF-8) ou classeur "
                f".xlsx sans macros, **{TAILLE_MAX_FICHIER_MO} Mo au plus**. Rien n'est enregistré avant votre "
                "confirmation.")
@@ -220,7 +220,7 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
             st.info("Ces problèmes portent sur le fichier lui-même ou sur son en-tête : corrigez le fichier, "
                     "puis déposez-le à nouveau.")
         return None, None
-    st.markdown("#### Corriger ici")
+    st.subheader("Corriger ici")
     st.caption("Les lignes refusées sont ci-dessous : corrigez les cellules (ou supprimez une ligne), le fichier est "
                "vérifié à nouveau à chaque modification, sans le redéposer. Les numéros de ligne restent ceux de "
                "votre fichier ; une ligne ajoutée dans la grille est notée « ajoutée ».")
@@ -325,7 +325,7 @@ def _preview_tables(ap: apercu_data.Apercu, lines) -> None:
 
 
 def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
-    st.subheader("3. Vérifier puis confirmer")
+    st.header("3. Vérifier puis confirmer")
     if alert := st.session_state.pop("depot_alerte", None):
         st.warning(alert)
     ap = prep.apercu

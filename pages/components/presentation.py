@@ -28,7 +28,7 @@ _STYLE_PROJECTION = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 </style>"""
 _STYLE_DIAPO = """<style>
-.diapo-lda h1 { font-size: 3rem; color: #000091; } .diapo-lda p.sous-titre { font-size: 1.6rem; color: #3A3A3A; }
+.diapo-lda h2 { font-size: 3rem; color: #000091; } .diapo-lda p.sous-titre { font-size: 1.6rem; color: #3A3A3A; }
 .diapo-lda { font-size: 1.4rem; }
 </style>"""
 
@@ -110,7 +110,7 @@ def projection() -> None:
 
 def diapo(d: m.Diapo, deck: m.Deck, key: str) -> None:
     """One slide, in large type: title, subtitle, its blocks side by side, the footer line."""
-    st.html(_STYLE_DIAPO + f'<div class="diapo-lda"><h1>{escape(d.titre)}</h1>'
+    st.html(_STYLE_DIAPO + f'<div class="diapo-lda"><h2>{escape(d.titre)}</h2>'
             f'<p class="sous-titre">{escape(d.sous_titre)}</p></div>')
     weights = list(d.largeurs or (1,) * len(d.blocs))
     for i, (column, bloc) in enumerate(zip(st.columns(weights), d.blocs)):
