@@ -377,7 +377,9 @@ def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
         # an ASCII "-" only, so the arrow and colour are given
         known = row.evolution == row.evolution
         down = known and row.evolution < 0
-        delta = f"{'' if down else '+'}{nombre(row.evolution)} en un trimestre" if known else None
+        # the change in words with the quarter it is measured against, never an arrow or a colour alone
+        delta = (f"{'' if down else '+'}{nombre(row.evolution)} par rapport au "
+                 f"{trimestre(quarters.shift(quarter, -1))}") if known else None
         col.metric(
             LIBELLES_COURTS[row.indicateur], nombre(row.valeur), delta=delta,
             delta_color="gray" if d["sens"] == "neutre" or not row.evolution else ("red" if down else "green"),

@@ -18,7 +18,7 @@ from exports import vues
 from exports import modele as m
 from exports.perimetre import Perimetre
 from indicators import status
-from pages.components import erreurs
+from pages.components import erreurs, graphiques
 
 CLUB, FICHE = "club", "fiche"
 GENRES = {CLUB: "Club des territoires (national)", FICHE: "Fiche d'un territoire"}
@@ -123,7 +123,9 @@ def diapo(d: m.Diapo, deck: m.Deck, key: str) -> None:
 
 def _bloc(bloc, key: str) -> None:
     if isinstance(bloc, m.Graphique):
-        st.plotly_chart(rendu.figure(bloc), key=key, config=rendu.CONFIG, width="stretch")
+        # no table beside a slide's chart: its figures under it, in « Données du graphique »
+        donnees = pd.DataFrame({"Catégorie": list(bloc.categories), **{s.nom: list(s.valeurs) for s in bloc.series}})
+        graphiques.afficher(rendu.figure(bloc), key=key, config=rendu.CONFIG, alt=bloc.alternative, donnees=donnees)
         st.caption(bloc.alternative)
     elif isinstance(bloc, m.Tableau):
         st.dataframe(pd.DataFrame(list(bloc.lignes), columns=list(bloc.colonnes)), hide_index=True, key=key)
