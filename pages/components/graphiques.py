@@ -12,8 +12,13 @@ from indicators import status
 BLEU = "#000091"
 ROUGE = "#E1000F"
 GRIS = "#666666"
-GRIS_CLAIR = "#CECECE"
-POLICE = dict(family="Marianne, Arial, sans-serif", size=16, color="#161616")
+GRIS_CLAIR = "#CECECE"  # backgrounds only (the bands of quarters not reported)
+GRIS_BARRES = "#929292"  # the quarterly bars: data, so 3:1 against white (RGAA 3.3)
+TEXTE = "#161616"
+# Completeness heat map: light tints (red, yellow, green) under dark figures written in every cell
+# (4.5:1 on each tint); the figure, not the colour, carries the rate.
+ECHELLE_COMPLETUDE = [[0, "#F9C5C1"], [0.5, "#FDE8A8"], [1, "#B6E2C2"]]
+POLICE = dict(family="Marianne, Arial, sans-serif", size=16, color=TEXTE)
 # No mode bar: its tooltips are English only, and every chart's figures are in the table under it.
 CONFIG = {"displaylogo": False, "displayModeBar": False}
 # d3 formats with the French separators of the layout: 41 303 ; 8,1 (no "41k", no "41 303,0")
@@ -23,9 +28,9 @@ FORMAT_SURVOL = ",.1~f"
 
 def mise_en_forme(fig: go.Figure, *, hauteur: int = 420, titre: str | None = None) -> go.Figure:
     """French separators, palette, font and margins shared by every chart."""
-    fig.update_xaxes(tickfont=dict(size=15, color="#161616"), tickformat=FORMAT_AXE)
-    fig.update_yaxes(tickfont=dict(size=15, color="#161616"), tickformat=FORMAT_AXE,
-                     title_font=dict(size=15, color="#161616"))
+    fig.update_xaxes(tickfont=dict(size=15, color=TEXTE), tickformat=FORMAT_AXE)
+    fig.update_yaxes(tickfont=dict(size=15, color=TEXTE), tickformat=FORMAT_AXE,
+                     title_font=dict(size=15, color=TEXTE))
     fig.update_layout(
         separators=", ", font=POLICE, height=hauteur, title=titre, template="plotly_white",
         margin=dict(l=10, r=10, t=60 if titre else 20, b=10), hoverlabel=dict(font_size=15),
@@ -68,7 +73,7 @@ def trajectoire(series: pd.DataFrame, libelle: str, unite: str) -> go.Figure:
     cumulative = s["nature"].iloc[0] in ("flux", "somme")
     if s["valeur_trimestre"].notna().any():
         fig.add_bar(x=s["libelle"], y=s["valeur_trimestre"], name="Valeur du trimestre",
-                    marker_color=GRIS_CLAIR, hovertemplate="%{x} : %{y:,.1~f} " + unite + "<extra></extra>")
+                    marker_color=GRIS_BARRES, hovertemplate="%{x} : %{y:,.1~f} " + unite + "<extra></extra>")
     fig.add_scatter(x=s["libelle"], y=s["attendu"], name="Chemin attendu", mode="lines",
                     line=dict(color=GRIS, dash="dot", width=3),
                     hovertemplate="%{x} : attendu %{y:,.1~f}<extra></extra>")
@@ -154,7 +159,7 @@ def carte_completude(frame: pd.DataFrame) -> go.Figure:
     text = z.map(lambda v: "" if pd.isna(v) else f"{v:.0f}\u202f%")
     fig = go.Figure(go.Heatmap(
         z=z.values, x=list(z.columns), y=list(z.index), text=text.values, texttemplate="%{text}",
-        colorscale=[[0, "#CE0500"], [0.5, "#FCC63A"], [1, "#18753C"]], zmin=0, zmax=100,
+        colorscale=ECHELLE_COMPLETUDE, zmin=0, zmax=100, textfont=dict(color=TEXTE),
         colorbar=dict(title="Complétude (%)"), xgap=1, ygap=1,
         hovertemplate="%{y} — %{x} : %{z:.0f} %<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
