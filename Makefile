@@ -8,7 +8,7 @@ DB ?= data/lda.duckdb
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run demo test test-fast chromium libreoffice bench reference clean
+.PHONY: install run demo test test-fast chromium libreoffice axe accessibilite bench reference clean
 
 $(VENV)/.installed: requirements.txt requirements-lock.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,20 @@ chromium:
 libreoffice:
 	@command -v soffice >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends libreoffice-impress >/dev/null; }
 
-test: install chromium libreoffice
+# axe-core (npm, pinned by package-lock.json) checks accessibility (RGAA 4.1) in the browser tests:
+# tests/browser/test_accessibilite_browser.py injects node_modules/axe-core/axe.min.js into each page.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+axe: node_modules/.installed
+
+# the accessibility check, its results written to docs/accessibilite/resultats.json (the statement of
+# the page « Accessibilité » is drawn from them): run it after a change to the pages, commit the file
+accessibilite: install chromium axe
+	LDA_ECRIRE_RESULTATS=1 $(PY) -m pytest tests/browser/test_accessibilite_browser.py $(PYTEST_ARGS)
+
+test: install chromium libreoffice axe
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # no browser, no territory sweep, no LibreOffice, no child Python process: the in-process suite
@@ -53,4 +66,4 @@ reference: install
 	$(PY) scripts/build_reference.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

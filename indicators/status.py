@@ -43,7 +43,7 @@ ICONES: dict[str, str] = {
 # French State design system (DSFR) colours: grey for "nothing to judge", then error, warning,
 # info and success.
 COULEURS: dict[str, str] = {
-    NON_DEMARRE: "#929292",
+    NON_DEMARRE: "#757575",  # 4.6:1 on white: also the colour of a card's figure
     NON_RENSEIGNE: "#666666",
     EN_RETARD: "#CE0500",
     A_SURVEILLER: "#B34000",

@@ -23,7 +23,8 @@ st.header("Statuts des indicateurs des feuilles de route")
 layout.aide_statuts()
 col_graph, col_table = st.columns([3, 2])
 with col_graph:
-    graphiques.afficher(construit(graphiques.barres_statuts, ("pilotage", at, choix), vue["comptes"]), key="statuts")
+    graphiques.afficher(construit(graphiques.barres_statuts, ("pilotage", at, choix), vue["comptes"]), key="statuts",
+                        alt=graphiques.alt_statuts(vue["comptes"]))
 with col_table:
     tables.tableau(vue["comptes"][["Statut", "Nombre"]], f"statuts-{at}", key="t_statuts",
                    titre="Statuts des indicateurs des feuilles de route", trimestre=at)
@@ -64,7 +65,8 @@ premier = quarters.shift(at, -7)
 completude = read(views.completude, premier, at)
 heat, total = views.moins_complets(completude, layout.LIGNES_CARTE_CHALEUR)
 st.caption(layout.legende_completude(len(heat["territoire"].unique()), total))
-graphiques.afficher(construit(graphiques.carte_completude, ("completude", premier, at), heat), key="completude")
+graphiques.afficher(construit(graphiques.carte_completude, ("completude", premier, at), heat), key="completude",
+                    alt=graphiques.alt_carte_completude(heat))
 tables.tableau(layout.tableau_completude(completude), f"completude-{premier}-{at}", key="t_completude",
                titre="Complétude des dépôts", trimestre=at)
 

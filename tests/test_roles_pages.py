@@ -378,7 +378,8 @@ def test_every_page_is_registered_and_the_restricted_ones_are_offered_by_role():
     """A page one may not use stays registered, hidden (its address opens the page, which refuses
     in French), so that Streamlit never answers a known address with its English dialog."""
     specs = {p.key: p.path for p in navigation.PAGES}
-    assert set(specs) == {"accueil", "pilotage", "territoire", "methode", "presentation", "depot", "administration"}
+    assert set(specs) == {"accueil", "pilotage", "territoire", "methode", "presentation", "depot", "administration",
+                          "accessibilite"}
     assert {p.name for p in (ROOT / "pages").glob("*.py")} == {path.split("/")[1] for path in specs.values()}
     terr = "200046977"
     expected = {  # role: (depot, administration)
@@ -390,4 +391,4 @@ def test_every_page_is_registered_and_the_restricted_ones_are_offered_by_role():
     for person, (depot, admin) in expected.items():
         shown = navigation.offered(person)
         assert (shown["depot"], shown["administration"]) == (depot, admin), person.role
-        assert all(shown[k] for k in ("accueil", "pilotage", "territoire", "methode", "presentation"))
+        assert all(shown[k] for k in ("accueil", "pilotage", "territoire", "methode", "presentation", "accessibilite"))

@@ -100,11 +100,23 @@ def _lookup(con, email: str):
 
 
 def _only_page(render, url_path: str) -> None:
-    """End the run on a single hidden page drawn by ``render``. The navigation matters: a run
-    without st.navigation falls back to Streamlit's automatic listing of pages/, which would offer
-    every page (and run it without app.py) to a signed-out visitor."""
-    st.navigation([st.Page(render, title="Connexion", url_path=url_path, default=True)],
-                  position="hidden").run()
+    """End the run on a single hidden page drawn by ``render`` (and the accessibility statement,
+    public, linked under it). The navigation matters: a run without st.navigation falls back to
+    Streamlit's automatic listing of pages/, which would offer every page (and run it without
+    app.py) to a signed-out visitor."""
+    from pages.components import accessibilite, navigation
+
+    statement = navigation.ACCESSIBILITE
+    # an absolute path: a page run on its own (Streamlit's first request after a start) resolves a
+    # relative one from its own folder
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), statement.path)
+    shown = st.navigation([st.Page(render, title="Connexion", url_path=url_path, default=True),
+                           st.Page(script, title=statement.title, icon=statement.icon)],
+                          position="hidden")
+    shown.run()
+    if shown.title != statement.title:
+        st.divider()
+        st.page_link(script, label=accessibilite.mention(), icon=statement.icon)
     st.stop()
 
 
@@ -218,6 +230,12 @@ def _hors_navigation() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def page_publique() -> None:
+    """For a page anyone may read, signed in or not (the accessibility statement): no person is
+    decided, only Streamlit's legacy mode left (see _hors_navigation)."""
+    _hors_navigation()
 
 
 def person() -> Personne:

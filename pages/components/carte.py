@@ -31,7 +31,8 @@ LEGENDE = ("Statut dominant : « En retard » dès qu'un quart des indicateurs l
            "réduire : plus la part est haute, mieux c'est). Contour pointillé : déclaration incomplète, "
            "des trimestres écoulés ne sont pas renseignés ; le survol dit combien.")
 FOND = "#EEEEEE"
-TRAIT_FOND = "#A6A6A6"
+TRAIT_FOND = "#929292"  # département outlines at 3:1 against white, as in the exports (pptx_style)
+TEXTE_ENCART = "#3A3A3A"  # the insets' names
 TRAIT_TERRITOIRE = "#FFFFFF"
 GRIS_SANS_VALEUR = "#CECECE"
 SANS_PART = "Aucun indicateur évalué"
@@ -41,8 +42,9 @@ TRAIT_INCOMPLET = dict(color="#161616", width=2.5, dash="dot")
 # Hatched, so "no figure" never reads as a pale "little progress".
 MOTIF_SANS_VALEUR = dict(shape="/", fgcolor="#666666", bgcolor=GRIS_SANS_VALEUR, size=6)
 # Share scale: light to dark blue of the French State palette; 100 % (every judged indicator on
-# its path) takes the darkest shade.
-ECHELLE_PART = [[0.0, "#ECECFE"], [0.5, "#8585F6"], [1.0, "#000091"]]
+# its path) takes the darkest shade. Its lightest shade keeps 3:1 against the map's grey ground
+# (RGAA 3.3): a territory at 0 % must still be seen.
+ECHELLE_PART = [[0.0, "#6A6AF4"], [1.0, "#000091"]]
 PART_MAX = 100.0
 CONFIG = {"displaylogo": False, "displayModeBar": False, "scrollZoom": False, "doubleClick": False}
 HAUTEUR = 560
@@ -263,7 +265,7 @@ def _cadre(fig: go.Figure, hauteur: int, titre: str | None, legende_titre: str |
     frames = [dict(type="rect", x0=e.x0, y0=e.y0, x1=e.x1, y1=e.y1, layer="below",
                    line=dict(color="#929292", width=1), fillcolor="rgba(0,0,0,0)") for e in encarts]
     names = [dict(x=(e.x0 + e.x1) / 2, y=e.y1, text=e.nom, showarrow=False, yanchor="top",
-                  yshift=-2, font=dict(size=14, color="#3A3A3A")) for e in encarts]
+                  yshift=-2, font=dict(size=14, color=TEXTE_ENCART)) for e in encarts]
     x0, y0, x1, y1 = geo.map_bounds()
     pad = 0.2
     axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)

@@ -65,7 +65,7 @@ def territory_choice(person: Personne, key: str, *, allow_all: bool = False) -> 
 
 
 def modeles_section(person: Personne) -> None:
-    st.subheader("1. Télécharger un modèle")
+    st.header("1. Télécharger un modèle")
     territoire = territory_choice(person, "depot_modele_territoire")
     last = quarters.last_complete()
     m = read(queries.modele_depot, territoire, last)
@@ -176,7 +176,7 @@ def apercu_et_confirmation(prep: Preparation, person: Personne) -> None:
 
 
 def depot_section(person: Personne) -> None:
-    st.subheader("2. Déposer le fichier")
+    st.header("2. Déposer le fichier")
     from pages.components import depot_siao  # the extract option, given this page's report and preview
 
     if done := st.session_state.pop("depot_succes", None):
@@ -236,7 +236,7 @@ def _fix_in_place(prep: Preparation, person: Personne, n: int):
             st.info("Ces problèmes portent sur le fichier lui-même ou sur son en-tête : corrigez le fichier, "
                     "puis déposez-le à nouveau.")
         return None, None
-    st.markdown("#### Corriger ici")
+    st.subheader("Corriger ici")
     st.caption("Les lignes refusées sont ci-dessous : corrigez les cellules (ou supprimez une ligne), le fichier est "
                "vérifié à nouveau à chaque modification, sans le redéposer. Les numéros de ligne restent ceux de "
                "votre fichier ; une ligne ajoutée dans la grille est notée « ajoutée ».")
@@ -345,7 +345,7 @@ def _preview_tables(ap: apercu_data.Apercu, lines, counted: bool = False) -> Non
 
 
 def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
-    st.subheader("3. Vérifier puis confirmer")
+    st.header("3. Vérifier puis confirmer")
     if alert := st.session_state.pop("depot_alerte", None):
         st.warning(alert)
     ap = prep.apercu

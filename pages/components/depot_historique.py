@@ -45,7 +45,7 @@ def _history_frame(hist: pd.DataFrame) -> pd.DataFrame:
 
 
 def historique_section(person: Personne) -> None:
-    st.subheader("Historique des dépôts")
+    st.header("Historique des dépôts")
     territoire = territory_choice(person, "depot_historique_territoire", allow_all=True)
     territoire = None if territoire == TOUS else territoire
     hist = read(apercu_data.historique, person, territoire)

@@ -12,8 +12,13 @@ from indicators import status
 BLEU = "#000091"
 ROUGE = "#E1000F"
 GRIS = "#666666"
-GRIS_CLAIR = "#CECECE"
-POLICE = dict(family="Marianne, Arial, sans-serif", size=16, color="#161616")
+GRIS_CLAIR = "#CECECE"  # backgrounds only (the bands of quarters not reported)
+GRIS_BARRES = "#929292"  # the quarterly bars: data, so 3:1 against white (RGAA 3.3)
+TEXTE = "#161616"
+# Completeness heat map: light tints (red, yellow, green) under dark figures written in every cell
+# (4.5:1 on each tint); the figure, not the colour, carries the rate.
+ECHELLE_COMPLETUDE = [[0, "#F9C5C1"], [0.5, "#FDE8A8"], [1, "#B6E2C2"]]
+POLICE = dict(family="Marianne, Arial, sans-serif", size=16, color=TEXTE)
 # No mode bar: its tooltips are English only, and every chart's figures are in the table under it.
 CONFIG = {"displaylogo": False, "displayModeBar": False}
 # d3 formats with the French separators of the layout: 41 303 ; 8,1 (no "41k", no "41 303,0")
@@ -23,9 +28,9 @@ FORMAT_SURVOL = ",.1~f"
 
 def mise_en_forme(fig: go.Figure, *, hauteur: int = 420, titre: str | None = None) -> go.Figure:
     """French separators, palette, font and margins shared by every chart."""
-    fig.update_xaxes(tickfont=dict(size=15, color="#161616"), tickformat=FORMAT_AXE)
-    fig.update_yaxes(tickfont=dict(size=15, color="#161616"), tickformat=FORMAT_AXE,
-                     title_font=dict(size=15, color="#161616"))
+    fig.update_xaxes(tickfont=dict(size=15, color=TEXTE), tickformat=FORMAT_AXE)
+    fig.update_yaxes(tickfont=dict(size=15, color=TEXTE), tickformat=FORMAT_AXE,
+                     title_font=dict(size=15, color=TEXTE))
     fig.update_layout(
         separators=", ", font=POLICE, height=hauteur, title=titre, template="plotly_white",
         margin=dict(l=10, r=10, t=60 if titre else 20, b=10), hoverlabel=dict(font_size=15),
@@ -46,10 +51,18 @@ def figure(builder, *args) -> go.Figure:
     return _built(builder.__name__, *args)
 
 
-def afficher(fig: go.Figure, *, key: str, **kwargs):
+def afficher(fig, *, key: str, alt: str, donnees: pd.DataFrame | None = None, config: dict | None = None, **kwargs):
     """st.plotly_chart with the shared configuration (no outside request: Plotly is served by
-    Streamlit itself)."""
-    return st.plotly_chart(fig, width="stretch", config=CONFIG, key=key, **kwargs)
+    Streamlit itself) and its text alternative ``alt``, required: what the chart shows and its main
+    figures, read by screen readers (RGAA 1.1). ``donnees``: the chart's figures, shown under it in
+    « Données du graphique » when the page does not give them in a table beside it."""
+    if not alt or not str(alt).strip():
+        raise ValueError(f"le graphique {key} n'a pas d'alternative textuelle")
+    shown = st.plotly_chart(fig, width="stretch", config=config or CONFIG, key=key, alt=alt, **kwargs)
+    if donnees is not None:
+        with st.expander("Données du graphique", icon=":material/table:"):
+            st.dataframe(donnees, hide_index=True, key=f"{key}_donnees")
+    return shown
 
 
 def trajectoire(series: pd.DataFrame, libelle: str, unite: str) -> go.Figure:
@@ -60,7 +73,7 @@ def trajectoire(series: pd.DataFrame, libelle: str, unite: str) -> go.Figure:
     cumulative = s["nature"].iloc[0] in ("flux", "somme")
     if s["valeur_trimestre"].notna().any():
         fig.add_bar(x=s["libelle"], y=s["valeur_trimestre"], name="Valeur du trimestre",
-                    marker_color=GRIS_CLAIR, hovertemplate="%{x} : %{y:,.1~f} " + unite + "<extra></extra>")
+                    marker_color=GRIS_BARRES, hovertemplate="%{x} : %{y:,.1~f} " + unite + "<extra></extra>")
     fig.add_scatter(x=s["libelle"], y=s["attendu"], name="Chemin attendu", mode="lines",
                     line=dict(color=GRIS, dash="dot", width=3),
                     hovertemplate="%{x} : attendu %{y:,.1~f}<extra></extra>")
@@ -146,7 +159,7 @@ def carte_completude(frame: pd.DataFrame) -> go.Figure:
     text = z.map(lambda v: "" if pd.isna(v) else f"{v:.0f}\u202f%")
     fig = go.Figure(go.Heatmap(
         z=z.values, x=list(z.columns), y=list(z.index), text=text.values, texttemplate="%{text}",
-        colorscale=[[0, "#CE0500"], [0.5, "#FCC63A"], [1, "#18753C"]], zmin=0, zmax=100,
+        colorscale=ECHELLE_COMPLETUDE, zmin=0, zmax=100, textfont=dict(color=TEXTE),
         colorbar=dict(title="Complétude (%)"), xgap=1, ygap=1,
         hovertemplate="%{y} — %{x} : %{z:.0f} %<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
@@ -163,3 +176,72 @@ def courbe_completude(frame: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(title="Complétude (%)", range=[0, 105])
     fig.update_xaxes(type="category")
     return mise_en_forme(fig, hauteur=320)
+
+
+# ---------------------------------------------------------------- text alternatives
+# Each chart's alternative says what it shows and its main figures in French; the page gives every
+# figure in the table under the chart.
+
+def _n(x) -> str:
+    from pages.components.layout import nombre
+
+    return nombre(x, 0 if x == x and float(x).is_integer() else 1) if x is not None else "–"
+
+
+def alt_trajectoire(s: pd.DataFrame, libelle: str, unite: str) -> str:
+    """The trajectory chart in words: the last reported figure against the expected path and the
+    target, the projection, the quarters not reported."""
+    text = f"Graphique de trajectoire « {libelle} » ({unite}), du {s['libelle'].iloc[0]} au {s['libelle'].iloc[-1]}. "
+    done = s[s["realise_affiche"].notna()]
+    if done.empty:
+        text += "Aucune valeur réalisée n'est encore déposée. "
+    else:
+        last = done.iloc[-1]
+        text += (f"Réalisé au {last['libelle']} : {_n(last['realise_affiche'])}, pour un chemin attendu de "
+                 f"{_n(last['attendu'])} à cette date. ")
+    text += f"Cible : {_n(s['cible'].iloc[0])}."
+    projection = s["projection_fin"].iloc[-1]
+    if not done.empty and pd.notna(projection):
+        text += f" Projection en fin de fenêtre : {_n(projection)}."
+    note = note_trajectoire(s)
+    return text + (f" {note}" if note else "") + " Les valeurs sont dans le tableau qui suit."
+
+
+def alt_comparaison(frame: pd.DataFrame, code: str, titre: str) -> str:
+    """The comparison bars in words: the territory's figure and rank, the highest and the lowest."""
+    f = frame[frame["pour_100000"].notna()].sort_values("pour_100000", ascending=False)
+    text = f"Barres horizontales : {titre}, {len(f)} territoires."
+    own = f[f["territoire"] == code]
+    if not own.empty:
+        rank = list(f["territoire"]).index(code) + 1
+        text += f" {own['nom'].iloc[0]} : {_n(own['pour_100000'].iloc[0])}, {rank}{'er' if rank == 1 else 'e'} sur {len(f)}."
+    if len(f):
+        text += (f" Le plus haut : {f['nom'].iloc[0]} ({_n(f['pour_100000'].iloc[0])}) ; le plus bas : "
+                 f"{f['nom'].iloc[-1]} ({_n(f['pour_100000'].iloc[-1])}).")
+    return text + " Les valeurs sont dans le tableau qui suit."
+
+
+def alt_statuts(counts: pd.DataFrame) -> str:
+    """The status bars in words: each status and its count."""
+    # the label without its symbol: a screen reader would spell « ✖ » out
+    parts = [f"{status.libelle(row.statut)} : {_n(row.Nombre)}" for row in counts.itertuples()]
+    return "Barres du nombre d'objectifs par statut — " + " ; ".join(parts) + "."
+
+
+def alt_carte_completude(frame: pd.DataFrame) -> str:
+    """The completeness heat map in words: its size, quarters and the range of the rates."""
+    q = frame.sort_values("trimestre")["libelle"]
+    rates = frame["taux_completude"].dropna()
+    text = (f"Carte de chaleur du taux de complétude des dépôts : {frame['nom'].nunique()} territoires en lignes, "
+            f"les trimestres du {q.iloc[0]} au {q.iloc[-1]} en colonnes.") if len(frame) else "Carte de chaleur vide."
+    if len(rates):
+        text += (f" Taux de {_n(rates.min())} % à {_n(rates.max())} % ; "
+                 f"{int((rates == 0).sum())} cases à 0 %, {int((rates == 100).sum())} à 100 %.")
+    return text + " Les valeurs sont dans le tableau qui suit."
+
+
+def alt_courbe_completude(frame: pd.DataFrame) -> str:
+    """The completeness bars of a territory in words: each quarter's rate."""
+    parts = [f"{row.libelle} : {'–' if pd.isna(row.taux_completude) else _n(row.taux_completude) + ' %'}"
+             for row in frame.itertuples()]
+    return "Barres du taux de complétude des dépôts par trimestre — " + " ; ".join(parts) + "."

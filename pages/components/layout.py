@@ -29,8 +29,38 @@ _STYLE_DEPOT = """<style>
 
 
 def styles_francais() -> None:
-    """French words in Streamlit's own widgets where configuration cannot put them (every page)."""
+    """French words in Streamlit's own widgets where configuration cannot put them, the document's
+    language and the visible focus (every page)."""
     st.html(_STYLE_DEPOT.format(**TEXTES_DEPOT))  # a style sheet alone takes no room on the page
+    st.html(_STYLE_ACCESSIBILITE)
+    # Streamlit's index.html says lang="en" and no setting changes it: a screen reader would read the
+    # French interface with English pronunciation (RGAA 8.3). A fixed script (no user input) sets
+    # "fr" and keeps it; in the sidebar, where its empty block takes no room in the page's content.
+    st.sidebar.html(_LANGUE, unsafe_allow_javascript=True)
+
+
+LANGUE = "fr"
+_LANGUE = f"""<script>(() => {{
+  const root = document.documentElement;
+  const fr = () => {{ if (root.lang !== "{LANGUE}") root.lang = "{LANGUE}"; }};
+  fr();
+  if (!window.__ldaLangue) {{
+    window.__ldaLangue = new MutationObserver(fr);
+    window.__ldaLangue.observe(root, {{attributes: true, attributeFilter: ["lang"]}});
+  }}
+}})();</script>"""
+# A visible focus on every control reached with the keyboard (RGAA 10.7), in the theme's blue; the
+# width holds 3:1 against white and the light grey of the sidebar.
+COULEUR_FOCUS = "#000091"
+# Streamlit draws a disabled control's label at 40 % opacity (2:1): it still names the control, so
+# it is kept readable (5.7:1 on white); the control itself shows it is disabled.
+COULEUR_LIBELLE_INACTIF = "#666666"
+_STYLE_ACCESSIBILITE = f"""<style>
+a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, select:focus-visible,
+summary:focus-visible, [role="tab"]:focus-visible, [role="button"]:focus-visible, [tabindex]:focus-visible {{
+  outline: 3px solid {COULEUR_FOCUS} !important; outline-offset: 2px; }}
+label[data-testid="stWidgetLabel"][disabled] {{ color: {COULEUR_LIBELLE_INACTIF}; }}
+</style>"""
 
 
 def demo_banner(is_demo: bool) -> None:
@@ -334,7 +364,9 @@ def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
         # an ASCII "-" only, so the arrow and colour are given
         known = row.evolution == row.evolution
         down = known and row.evolution < 0
-        delta = f"{'' if down else '+'}{number(row.evolution)} en un trimestre" if known else None
+        # the change in words with the quarter it is measured against, never an arrow or a colour alone
+        delta = (f"{'' if down else '+'}{number(row.evolution)} par rapport au "
+                 f"{trimestre(quarters.shift(quarter, -1))}") if known else None
         col.metric(
             LIBELLES_COURTS[row.indicateur], number(row.valeur), delta=delta,
             delta_color="gray" if d["sens"] == "neutre" or not row.evolution else ("red" if down else "green"),

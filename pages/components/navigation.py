@@ -27,7 +27,10 @@ PAGES = (
     PageSpec("presentation", "pages/presentation.py", "Présentation", ":material/slideshow:"),
     PageSpec("depot", "pages/depot.py", "Déposer des données", ":material/upload_file:"),
     PageSpec("administration", "pages/administration.py", "Administration", ":material/admin_panel_settings:"),
+    # the accessibility statement: every role, and the sign-in pages too (auth._only_page)
+    PageSpec("accessibilite", "pages/accessibilite.py", "Accessibilité", ":material/accessibility:"),
 )
+ACCESSIBILITE = PAGES[-1]
 
 
 def offered(person: Personne) -> dict[str, bool]:

@@ -18,7 +18,7 @@ from exports import vues
 from exports import modele as m
 from exports.perimetre import Perimetre
 from indicators import status
-from pages.components import erreurs
+from pages.components import erreurs, graphiques
 
 CLUB, FICHE = "club", "fiche"
 GENRES = {CLUB: "Club des territoires (national)", FICHE: "Fiche d'un territoire"}
@@ -28,7 +28,7 @@ _STYLE_PROJECTION = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
 </style>"""
 _STYLE_DIAPO = """<style>
-.diapo-lda h1 { font-size: 3rem; color: #000091; } .diapo-lda p.sous-titre { font-size: 1.6rem; color: #3A3A3A; }
+.diapo-lda h2 { font-size: 3rem; color: #000091; } .diapo-lda p.sous-titre { font-size: 1.6rem; color: #3A3A3A; }
 .diapo-lda { font-size: 1.4rem; }
 </style>"""
 
@@ -110,7 +110,7 @@ def projection() -> None:
 
 def diapo(d: m.Diapo, deck: m.Deck, key: str) -> None:
     """One slide, in large type: title, subtitle, its blocks side by side, the footer line."""
-    st.html(_STYLE_DIAPO + f'<div class="diapo-lda"><h1>{escape(d.titre)}</h1>'
+    st.html(_STYLE_DIAPO + f'<div class="diapo-lda"><h2>{escape(d.titre)}</h2>'
             f'<p class="sous-titre">{escape(d.sous_titre)}</p></div>')
     weights = list(d.largeurs or (1,) * len(d.blocs))
     for i, (column, bloc) in enumerate(zip(st.columns(weights), d.blocs)):
@@ -123,7 +123,9 @@ def diapo(d: m.Diapo, deck: m.Deck, key: str) -> None:
 
 def _bloc(bloc, key: str) -> None:
     if isinstance(bloc, m.Graphique):
-        st.plotly_chart(rendu.figure(bloc), key=key, config=rendu.CONFIG, width="stretch")
+        # no table beside a slide's chart: its figures under it, in « Données du graphique »
+        donnees = pd.DataFrame({"Catégorie": list(bloc.categories), **{s.nom: list(s.valeurs) for s in bloc.series}})
+        graphiques.afficher(rendu.figure(bloc), key=key, config=rendu.CONFIG, alt=bloc.alternative, donnees=donnees)
         st.caption(bloc.alternative)
     elif isinstance(bloc, m.Tableau):
         st.dataframe(pd.DataFrame(list(bloc.lignes), columns=list(bloc.colonnes)), hide_index=True, key=key)

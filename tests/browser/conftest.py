@@ -13,6 +13,8 @@ Fixtures (for page tests):
 Helpers (import from tests.browser.conftest):
   launch_server(db_path, workdir, extra_args=())  another Streamlit server (e.g. with secrets); stop() it
   open_page(page, base_url, path)   navigate and wait until Streamlit has finished the run
+  wait_run(page)                    wait for the run an action started to end
+  choose_option(page, label, option) pick an option of a select box (retries while the app settles)
   assert_no_exception(page)         no Streamlit exception block on the page
   assert_offline(page_log)          no request left localhost
   assert_no_browser_errors(page_log) no console error, no uncaught JS error
@@ -330,6 +332,33 @@ def open_page(page, base_url: str, path: str = "/", timeout_ms: int = PAGE_READY
             f"stSkeleton); state seen: {state}"
         ) from None
     return page
+
+
+def wait_run(page) -> None:
+    """After an action: let Streamlit start the run it triggers, then wait until it has ended."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        """() => { const a = document.querySelector('[data-testid="stApp"]');
+                   return a && a.getAttribute('data-test-script-state') === 'notRunning'; }""",
+        timeout=PAGE_READY_TIMEOUT_MS)
+
+
+def choose_option(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box ``label``. Just after the first load the app may still be
+    settling and a selection made then can be lost: try again until the box shows it."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_role("combobox", name=label)
+    for _ in range(4):
+        box.click()
+        page.keyboard.type(option)  # filters the list down to that option
+        expect(page.get_by_role("option", name=option)).to_have_count(1)
+        page.keyboard.press("Enter")
+        wait_run(page)
+        page.wait_for_timeout(500)
+        if box.input_value() == option:
+            break
+    expect(box).to_have_value(option)
 
 
 def assert_no_exception(page) -> None:

@@ -36,7 +36,7 @@ def _choose(page, label: str, option: str) -> None:
 def test_presentation_page_scope_slides_projection_and_pptx_download(page, page_log, base_url, tmp_path):
     open_page(page, base_url, "/presentation")
     expect(page.get_by_role("heading", name="Présentation", exact=True)).to_be_visible()
-    title = page.locator(".diapo-lda h1")
+    title = page.locator(".diapo-lda h2")
     expect(title).to_have_text("Logement d'abord — Club des territoires", timeout=SLIDE_TIMEOUT_MS)
 
     _choose(page, "Périmètre", "Une vague")
@@ -47,7 +47,7 @@ def test_presentation_page_scope_slides_projection_and_pptx_download(page, page_
     n = _position(page)[1]
     assert n >= 10
     # large type: readable from the back of a room
-    assert page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.diapo-lda h1')).fontSize)") >= 40
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.diapo-lda h2')).fontSize)") >= 40
 
     page.get_by_role("button", name="Suivante ▶").click()
     expect(page.get_by_text(f"Diapositive 2 sur {n}", exact=True)).to_be_visible(timeout=SLIDE_TIMEOUT_MS)
