@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     assert_no_browser_errors,
     assert_no_exception,
     assert_offline,
+    choose_option,
     open_page,
 )
 
@@ -50,30 +51,14 @@ def _wait(page):
         timeout=30_000)
 
 
-def _choose(page, label: str, option: str):
-    """Pick ``option`` in a select box. Just after the first load, the app may still be settling and
-    a selection made then can be lost: try again until the box shows it."""
-    box = page.get_by_role("combobox", name=label)
-    for _ in range(4):
-        box.click()
-        page.keyboard.type(option)  # filters the list down to that option
-        expect(page.get_by_role("option", name=option)).to_have_count(1)
-        page.keyboard.press("Enter")
-        _wait(page)
-        page.wait_for_timeout(500)
-        if box.input_value() == option:
-            break
-    expect(box).to_have_value(option)
-
-
 def test_coordinator_fixes_and_stores_a_file_then_sees_it_on_the_territory_page(
         page, page_log, base_url, app_server, screenshot, target):
     code, name, q, old = target
     new_value = int(old[INDICATEUR]) + 1
     fixed_value = int(old[FIXED])
     open_page(page, base_url, "/")
-    _choose(page, "Profil de démonstration", "Coordination territoriale")
-    _choose(page, "Territoire du profil", f"{name} ({code})")
+    choose_option(page, "Profil de démonstration", "Coordination territoriale")
+    choose_option(page, "Territoire du profil", f"{name} ({code})")
     page.get_by_role("link", name="Déposer des données", exact=True).click()
     _wait(page)
     expect(page.locator("h1").first).to_contain_text("Déposer des données")
