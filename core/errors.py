@@ -67,7 +67,7 @@ class SaisieInvalide(ErreurLda, ValueError):
 class DepotRefuse(ErreurLda):
     """An upload, or an action on an upload, is refused; ``rapport``: the file's report of problems
     (loaders.problems.Report) when its content is the reason, ``lignes`` its problems for a terminal
-    (loaders.resume.lignes_detail)."""
+    (loaders.summary.lignes_detail)."""
 
     code = "depot-refuse"
 

@@ -213,7 +213,7 @@ def drop_temporary(con: duckdb.DuckDBPyConnection, names: list[str] | tuple[str,
 
 def register(con: duckdb.DuckDBPyConnection, name: str, obj) -> None:
     """con.register, serialised across the threads of this process. An object that offers
-    ``create_in(con, name)`` (the reference tables of loaders/referentiel.py) makes itself a
+    ``create_in(con, name)`` (the reference tables of loaders/reference_data.py) makes itself a
     temporary table instead (dropped like registered objects: drop_temporary)."""
     if hasattr(obj, "create_in"):
         obj.create_in(con, name)

@@ -15,7 +15,7 @@ from data import store
 from core.errors import EXIT_OK, DepotRefuse, UtilisationIncorrecte
 from core.cli import ParseurFrancais, executer
 from loaders import headers
-from loaders.resume import lignes_detail
+from loaders.summary import lignes_detail
 
 
 _Parser = ParseurFrancais  # French help and usage errors (exit 2)

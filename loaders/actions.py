@@ -1,5 +1,5 @@
 """Validation of actions files (format-suivi.md, « fichier des actions »), set-wise in DuckDB, with
-the rules as data (loaders/regles.py) like every other kind: one row per action and, when it has a
+the rules as data (loaders/rules.py) like every other kind: one row per action and, when it has a
 statut, its status point of a quarter."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from data.registre import AXE_MAX, AXE_MIN, STATUTS_ACTION
 from loaders.headers import ACTIONS, Layout
 from loaders.problems import Report
 from loaders.reading import RawTable
-from loaders.referentiel import Referentiel, Table
-from loaders.regles import (VIDE, Regle, RegleLigne, appliquer, au_plus, obligatoire, regles_territoire, trimestre,
+from loaders.reference_data import ReferenceData, Table
+from loaders.rules import (VIDE, Regle, RegleLigne, appliquer, au_plus, obligatoire, regles_territoire, trimestre,
                             trimestre_depuis, trimestre_jusqu_a)
 from loaders.validation import Validated
 
@@ -35,7 +35,7 @@ _DATE_MACRO = r"""
     END"""
 
 
-def validate_actions(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb.DuckDBPyConnection, report: Report,
+def validate_actions(raw: RawTable, layout: Layout, ref: ReferenceData, con: duckdb.DuckDBPyConnection, report: Report,
                      allowed_territories: set[str] | None = None, today: dt.date | None = None) -> Validated:
     """Check an actions file; the valid rows become the batch when there is no error."""
     result = Validated(raw, ACTIONS, None, report)
@@ -120,7 +120,7 @@ _FIN_AVANT_DEBUT = """
     FROM chk2 WHERE fin_effective < debut_effectif AND NOT (fin IS NULL AND debut IS NULL)"""
 
 
-def _regles(ref: Referentiel, allowed_territories: set[str] | None, today: dt.date | None) -> list:
+def _regles(ref: ReferenceData, allowed_territories: set[str] | None, today: dt.date | None) -> list:
     """The actions file's rules over ``chk2`` (each cell as written ``<col>_brut``, parsed ``<col>``)."""
     regles: list = regles_territoire(ref, allowed_territories)
     regles += [

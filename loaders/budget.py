@@ -1,5 +1,5 @@
 """Validation of budget files (fiche 5, format-suivi.md), set-wise in DuckDB with the rules as data
-(loaders/regles.py), and the checks that never block the upload: engaged above planned, paid above
+(loaders/rules.py), and the checks that never block the upload: engaged above planned, paid above
 engaged (from the file), the 50/50 of the coordinator post and the State AMI lines above the
 credits notified (from the file over what is stored: indicators/budget.py)."""
 
@@ -19,8 +19,8 @@ from indicators import budget as calcul
 from loaders.headers import BUDGET, Layout, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
-from loaders.referentiel import Referentiel
-from loaders.regles import NR, Regle, RegleLigne, appliquer, code_connu, code_dans_table, nombre, obligatoire
+from loaders.reference_data import ReferenceData
+from loaders.rules import NR, Regle, RegleLigne, appliquer, code_connu, code_dans_table, nombre, obligatoire
 from loaders.validation import Validated
 
 MONTANTS = ("prevu", "engage", "verse")
@@ -44,7 +44,7 @@ def _lookup(labels: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({"cle": list(rows), "code": list(rows.values())})
 
 
-def validate_budget(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb.DuckDBPyConnection, report: Report,
+def validate_budget(raw: RawTable, layout: Layout, ref: ReferenceData, con: duckdb.DuckDBPyConnection, report: Report,
                     allowed_territories: set[str] | None = None, today: dt.date | None = None) -> Validated:
     """Check a budget file; without error, its lines (one per key) become the batch, and the
     file's own warnings are in ``report``."""
@@ -102,7 +102,7 @@ def validate_budget(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb
     return result
 
 
-def _regles(ref: Referentiel, allowed_territories: set[str] | None, today: dt.date | None) -> list:
+def _regles(ref: ReferenceData, allowed_territories: set[str] | None, today: dt.date | None) -> list:
     """The budget file's rules over ``chk`` (each cell as written ``<col>_brut``, parsed ``<col>``,
     amounts as read without their € ``<col>_net``)."""
     names = ref.territory_names()

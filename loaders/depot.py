@@ -4,7 +4,7 @@ the values the batch touches are still those of the preview, then store exactly 
 nothing). No Streamlit: the page calls these, and so do the tests.
 
 A preparation is valid for one file content (sha256) and one version of the reference data
-(referentiel.reference_version: territories, catalogue, roadmaps, people). Along the journey the
+(reference_data.reference_version: territories, catalogue, roadmaps, people). Along the journey the
 file is read and its header detected once; the store is opened once to prepare (reference data,
 validation, preview, and the audit of a refusal) and once to confirm."""
 
@@ -21,7 +21,7 @@ from data.access import Personne
 from data.preview import Apercu, Enregistrement, enregistrer_apercu
 from data.siao import journaliser_comptage
 from data.uploads import UploadMeta, record_refused
-from loaders import headers, referentiel
+from loaders import headers, reference_data
 from loaders.importer import ImportResult, audit_territories, import_bytes
 from loaders.problems import Problem, Report
 
@@ -167,9 +167,9 @@ def confirmer(prep: Preparation, db: str | Path | None = None, *, personne: Pers
     r = prep.result
     meta = UploadMeta(prep.name, prep.sha256, personne.email, r.kind, r.layout, r.row_count)
     with store.connect(db) as con:
-        if referentiel.reference_version(con) == prep.reference_version and r.kind == headers.ACTIONS:
+        if reference_data.reference_version(con) == prep.reference_version and r.kind == headers.ACTIONS:
             return _store_actions(con, prep, meta, empreinte or prep.apercu.empreinte, personne)
-        if referentiel.reference_version(con) == prep.reference_version:
+        if reference_data.reference_version(con) == prep.reference_version:
             if r.kind == headers.BUDGET:
                 return _enregistrer_budget(con, prep, meta, personne, empreinte or prep.apercu.empreinte)
             done = enregistrer_apercu(con, prep.batch, meta, prep.apercu.non_renseignees,
@@ -224,7 +224,7 @@ def auditer_refus(prep: Preparation, db: str | Path | None = None, *, personne: 
     r = prep.result
     meta = UploadMeta(prep.name, prep.sha256, personne.email, r.kind, r.layout, r.row_count)
     with store.connect(db) as con:
-        ref = None if personne.perimetre_depot is not None else referentiel.from_store(con)
+        ref = None if personne.perimetre_depot is not None else reference_data.from_store(con)
         prep.audit_id = record_refused(con, meta, max(report.error_count, 1), problems,
                                        territories=audit_territories(r, _allowed(personne), ref))
     return prep.audit_id

@@ -15,7 +15,7 @@ from data import store
 from data.roadmaps import apply_roadmap, apply_territories
 from data.uploads import Outcome, UploadMeta, apply_values, record_refused
 from data.registre import COLLECTIVITE
-from loaders import headers, referentiel
+from loaders import headers, reference_data
 from loaders.problems import Problem, Report
 from loaders.reading import XLSX_MAGIC, exact_row_count, read_file
 from loaders.roadmap import validate_roadmap
@@ -74,7 +74,7 @@ class ImportResult:
 def validate_bytes(
     data: bytes,
     name: str,
-    ref: referentiel.Referentiel,
+    ref: reference_data.ReferenceData,
     *,
     kind: str | None = None,
     allowed_territories: set[str] | None = None,
@@ -265,16 +265,16 @@ def import_bytes(
                             lambda: _store(db, con), ref=ref, **store_options)
 
 
-def _reference(con, territorial: bool, keep: bool, actions: bool = False) -> referentiel.Referentiel:
+def _reference(con, territorial: bool, keep: bool, actions: bool = False) -> reference_data.ReferenceData:
     """The reference data validation needs; with ``keep``, stamped with their version."""
-    ref = referentiel.from_store(con, with_collectivites=territorial, with_actions=actions)
+    ref = reference_data.from_store(con, with_collectivites=territorial, with_actions=actions)
     if keep:
-        ref.version = referentiel.reference_version(con)
+        ref.version = reference_data.reference_version(con)
     return ref
 
 
 def _store_validated(validated: Validated, name, user, dry_run, allowed_territories, today, actor,
-                     opener, private: bool = False, *, ref: referentiel.Referentiel, keep: bool = False,
+                     opener, private: bool = False, *, ref: reference_data.ReferenceData, keep: bool = False,
                      audit_refusal: str | None = None) -> ImportResult:
     """Audit a refused file, or store a valid one (on connections given by ``opener()``; ``private``
     when that connection is closed right after, with its temporary objects)."""
@@ -344,7 +344,7 @@ def _problem_rows(report: Report) -> list[dict]:
 
 
 def audit_territories(result: ImportResult, allowed_territories: set[str] | None,
-                      ref: referentiel.Referentiel | None = None) -> list[str]:
+                      ref: reference_data.ReferenceData | None = None) -> list[str]:
     """The territories a refused upload is about, for its history: the uploader's own when they
     have a scope, else the known territories the file names (``ref``, else those of the result)."""
     if allowed_territories is not None:

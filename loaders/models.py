@@ -4,7 +4,7 @@ The headers module lists the required and optional columns of each kind of file 
 declare them (a test keeps them equal; the reference data have theirs in data/models.py).
 Validation of uploaded rows itself is set-wise in DuckDB (one pydantic call per row would be far
 too slow for 200,000 rows): these models are the contract, and each kind's list of rules
-(loaders/regles.py: a code, a column of the model, a SQL predicate) enforces it in bulk.
+(loaders/rules.py: a code, a column of the model, a SQL predicate) enforces it in bulk.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ accents ignored; the French labels of the roles are accepted too). ``code_territ
 for coordinateur and services_etat and must be empty otherwise. ``actif`` empty means oui; ``non``
 deactivates the person (nobody is ever deleted). A people file is small: each cell is read in
 Python in the forms the administration page uses (data/personnes.py: the address normalised and
-checked, the role's spellings), then the file's rules (a list, run by loaders.regles.appliquer)
+checked, the role's spellings), then the file's rules (a list, run by loaders.rules.appliquer)
 report every problem with its line, column and value; the file is stored all or nothing.
 
 Who may import: only a person who may administer (national). The command line acts as national
@@ -23,8 +23,8 @@ from data.uploads import Outcome, UploadMeta, record_refused
 from loaders.headers import PEOPLE, Layout, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
-from loaders.referentiel import Referentiel
-from loaders.regles import Regle, RegleLigne, appliquer, dans, obligatoire
+from loaders.reference_data import ReferenceData
+from loaders.rules import Regle, RegleLigne, appliquer, dans, obligatoire
 from loaders.validation import Validated
 
 if TYPE_CHECKING:  # for annotations only: the command line does not pay this import
@@ -52,7 +52,7 @@ _DOUBLON = """
     WHERE c.email_ok GROUP BY c.ligne, c.email_brut"""
 
 
-def validate_people(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb.DuckDBPyConnection,
+def validate_people(raw: RawTable, layout: Layout, ref: ReferenceData, con: duckdb.DuckDBPyConnection,
                     report: Report) -> Validated:
     """Check every row; when all are good, ``batch`` holds (email, role, territoire, actif, ligne)."""
     import pyarrow as pa  # here: a values import never needs it
@@ -95,7 +95,7 @@ def validate_people(raw: RawTable, layout: Layout, ref: Referentiel, con: duckdb
     return result
 
 
-def _regles(ref: Referentiel, territories: dict[str, tuple[str, bool]], roles: dict[int, str | None]) -> list:
+def _regles(ref: ReferenceData, territories: dict[str, tuple[str, bool]], roles: dict[int, str | None]) -> list:
     """The people file's rules over ``chk_personnes``: one problem per cell at most, as on the
     administration page (a role's territory is checked only when the role is known and fits it).
     ``roles``: the role of each line, which the messages name."""

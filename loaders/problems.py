@@ -20,7 +20,7 @@ AVERTISSEMENT = "avertissement"
 class Code(NamedTuple):
     """A problem code declared once: its severity, its French message template (str.format fields
     given by the validator) and its short French label, in the words of the people who fill the
-    files (the summary per kind of problem, loaders.resume)."""
+    files (the summary per kind of problem, loaders.summary)."""
 
     gravite: str
     modele: str
@@ -307,7 +307,7 @@ class Report:
     warnings: list[Problem] = field(default_factory=list)
     error_count: int = 0
     warning_count: int = 0
-    # code -> [count, first lines] over every problem, listed or only counted (see loaders.resume)
+    # code -> [count, first lines] over every problem, listed or only counted (see loaders.summary)
     par_code: dict[str, list] = field(default_factory=dict)
 
     def _tally(self, code: str, n: int, lines) -> None:

@@ -11,8 +11,8 @@ from core.parameters import PREMIERE_ANNEE_ACCEPTEE
 from loaders.headers import ROADMAP, Layout
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
-from loaders.referentiel import Referentiel
-from loaders.regles import (Regle, RegleLigne, appliquer, au_plus, code_connu, nombre, obligatoire, positif,
+from loaders.reference_data import ReferenceData
+from loaders.rules import (Regle, RegleLigne, appliquer, au_plus, code_connu, nombre, obligatoire, positif,
                             regles_territoire, trimestre, trimestre_depuis)
 from loaders.validation import Validated
 
@@ -22,7 +22,7 @@ NUMBER_COLUMNS = ("valeur_base", "cible", "jalon_an1")
 def validate_roadmap(
     raw: RawTable,
     layout: Layout,
-    ref: Referentiel,
+    ref: ReferenceData,
     con: duckdb.DuckDBPyConnection,
     report: Report,
     allowed_territories: set[str] | None = None,
@@ -118,7 +118,7 @@ _DOUBLON = """
     GROUP BY c.ligne, c.indicateur_brut"""
 
 
-def _regles(con: duckdb.DuckDBPyConnection, ref: Referentiel, allowed_territories: set[str] | None) -> list:
+def _regles(con: duckdb.DuckDBPyConnection, ref: ReferenceData, allowed_territories: set[str] | None) -> list:
     """The roadmap's rules over ``chk2`` (one row per file row: each cell as written ``<col>_brut``,
     parsed ``<col>``, numbers as the macros read them ``<col>_net``)."""
     first_year = f"{PREMIERE_ANNEE_ACCEPTEE}-T1"

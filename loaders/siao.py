@@ -22,8 +22,8 @@ from loaders import siao_comptage
 from loaders.headers import SIAO, Layout
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
-from loaders.referentiel import Table
-from loaders.regles import Regle, RegleLigne, appliquer, obligatoire
+from loaders.reference_data import Table
+from loaders.rules import Regle, RegleLigne, appliquer, obligatoire
 from data.uploads import LotEnPlace
 from loaders.validation import Validated
 

@@ -9,7 +9,7 @@ from data.registre import TYPES_TERRITOIRE
 from loaders.headers import TERRITORIES, Layout
 from loaders.problems import Report
 from loaders.reading import RawTable
-from loaders.regles import VIDE, RegleLigne, appliquer, code_connu, dans, obligatoire
+from loaders.rules import VIDE, RegleLigne, appliquer, code_connu, dans, obligatoire
 from loaders.validation import Validated
 
 TYPES = TYPES_TERRITOIRE  # the CHECK constraint of territoire.type

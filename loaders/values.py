@@ -13,8 +13,8 @@ from core.parameters import PREMIERE_ANNEE_ACCEPTEE
 from loaders.headers import LONG, VALUES, Layout, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable, exact_row_count
-from loaders.referentiel import Referentiel
-from loaders.regles import (VIDE, Regle, appliquer, code_connu, code_dans_table, entier, hors, nombre, obligatoire,
+from loaders.reference_data import ReferenceData
+from loaders.rules import (VIDE, Regle, appliquer, code_connu, code_dans_table, entier, hors, nombre, obligatoire,
                             positif, trimestre, trimestre_depuis, trimestre_jusqu_a)
 from loaders.validation import Validated, collect, sql_text
 
@@ -49,7 +49,7 @@ def _long_sql(raw: RawTable, layout: Layout, source: str = "brut") -> str:
     return " UNION ALL ".join(parts)
 
 
-def _wide_header_problems(raw: RawTable, layout: Layout, ref: Referentiel) -> tuple[list[Problem], dict[int, str]]:
+def _wide_header_problems(raw: RawTable, layout: Layout, ref: ReferenceData) -> tuple[list[Problem], dict[int, str]]:
     """Wide layout: every extra column must be a base indicator; returns (problems, usable columns)."""
     natures = dict(zip(ref.indicateurs["code"], ref.indicateurs["nature"]))
     by_key = {key(c): c for c in natures}
@@ -135,7 +135,7 @@ def _value_dictionary(con: duckdb.DuckDBPyConnection) -> None:
 def validate_values(
     raw: RawTable,
     layout: Layout,
-    ref: Referentiel,
+    ref: ReferenceData,
     con: duckdb.DuckDBPyConnection,
     report: Report,
     allowed_territories: set[str] | None = None,
@@ -256,7 +256,7 @@ def validate_values(
     return result
 
 
-def _regles(con: duckdb.DuckDBPyConnection, ref: Referentiel, current: str, allowed: list[str] | None,
+def _regles(con: duckdb.DuckDBPyConnection, ref: ReferenceData, current: str, allowed: list[str] | None,
             with_indicator: bool) -> list[Regle]:
     """The cell rules of a values file over the full ``chk`` (each key cell as written
     ``<key>_brut`` and looked up, the value as written ``valeur_brut``, parsed ``valeur``, and

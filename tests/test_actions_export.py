@@ -39,17 +39,17 @@ def test_the_template_lists_the_territorys_actions_for_the_quarter_and_imports_a
 
     from core.errors import AccesRefuse
     from data.access import Personne
-    from loaders import modeles
+    from loaders import templates
 
     importer(db, fichier(*ROWS))
     coord = Personne("c@lyon.fr", "coordinateur", LYON)
     with store.connect(db) as con:
-        frame = modeles.modele_actions(con, coord, LYON, "2026-T3")
+        frame = templates.modele_actions(con, coord, LYON, "2026-T3")
         with pytest.raises(AccesRefuse):
-            modeles.modele_actions(con, Personne("c@x.fr", "coordinateur", "200040715"), LYON, "2026-T3")
+            templates.modele_actions(con, Personne("c@x.fr", "coordinateur", "200040715"), LYON, "2026-T3")
     assert frame[["ref_action", "statut", "avancement", "trimestre"]].values.tolist() == [
         ["A1.1", "réalisée", 100, "2026-T3"], ["B2", "", None, "2026-T3"]]  # the last known status carried
-    again = importer(db, modeles.actions_csv_bytes(frame), "modele.csv")
+    again = importer(db, templates.actions_csv_bytes(frame), "modele.csv")
     assert again.report.ok and again.outcome.details == {"actions_inchangee": 2, "points_nouvelle": 1}
-    assert importer(db, modeles.actions_xlsx_bytes(frame), "modele.xlsx").outcome.details == {
+    assert importer(db, templates.actions_xlsx_bytes(frame), "modele.xlsx").outcome.details == {
         "actions_inchangee": 2, "points_inchangee": 1}

@@ -10,7 +10,7 @@ import pandas as pd
 
 from data import budget, store
 from data.access import Personne
-from loaders import depot, modeles
+from loaders import depot, templates
 from loaders.export import export_budget
 from loaders.importer import import_bytes
 from tests.conftest import TODAY
@@ -39,7 +39,7 @@ def test_export_imports_back_unchanged_in_csv_and_xlsx(db):
 
 
 def test_a_blank_template_stores_nothing_and_a_filled_one_imports(db):
-    blank = modeles.budget_csv_bytes(LYON, 2024)
+    blank = templates.budget_csv_bytes(LYON, 2024)
     frame = pd.read_csv(__import__("io").BytesIO(blank), sep=";", dtype=str, encoding="utf-8-sig")
     assert len(frame) == 24 and set(frame["code_territoire"]) == {LYON}
     nothing = load(db, blank, "modele.csv")
@@ -49,7 +49,7 @@ def test_a_blank_template_stores_nothing_and_a_filled_one_imports(db):
     assert load(db, filled.encode(), "modele.csv").outcome.nouvelles == 1
     with store.connect(db) as con:
         lines = budget.lignes(con, COORD, LYON)
-    workbook = load(db, modeles.budget_xlsx_bytes(LYON, 2024, lines), "modele.xlsx")
+    workbook = load(db, templates.budget_xlsx_bytes(LYON, 2024, lines), "modele.xlsx")
     assert workbook.report.ok and (workbook.outcome.inchangees, workbook.outcome.non_renseignees) == (1, 23)
 
 

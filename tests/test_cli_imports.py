@@ -16,7 +16,7 @@ import pytest
 
 from data import store
 from loaders import headers, models
-from loaders.referentiel import Table, from_store
+from loaders.reference_data import Table, from_store
 from tests.conftest import FILES, ROOT
 
 HEAVY = ("numpy", "openpyxl", "pandas", "pyarrow", "pydantic")

@@ -268,7 +268,7 @@ def test_templates_for_the_coordinator_territory_or_the_one_a_national_user_choo
 
 def test_a_capped_report_shows_every_kind_first_and_no_false_advice(page, monkeypatch):
     from pages.components import tables as tables_module
-    from tests.test_resume_problemes import mixed_file
+    from tests.test_summary import mixed_file
 
     exported = {}
     real = tables_module.download_buttons

@@ -73,7 +73,7 @@ def test_every_code_is_declared_once_with_severity_template_and_label():
     for code, declared in CODES.items():
         assert source.count(f'"{code}": Code(') == 1, code
         assert declared.gravite in (ERREUR, AVERTISSEMENT) and declared.modele.strip() and declared.libelle.strip()
-    assert not (ROOT / "loaders" / "resume.py").read_text(encoding="utf-8").count('": "')  # no second table
+    assert not (ROOT / "loaders" / "summary.py").read_text(encoding="utf-8").count('": "')  # no second table
 
 
 # ------------------------------------------------------------------------------- the error family
@@ -153,7 +153,7 @@ def test_readme_lists_the_exit_codes_of_the_mapping():
 
 def test_a_refused_file_is_the_commands_result_on_stdout(capsys):
     from loaders.problems import Report
-    from loaders.resume import lignes_detail
+    from loaders.summary import lignes_detail
 
     report = Report()
     report.extend([sample("valeur-negative"), Problem("fichier-vide")])

@@ -14,7 +14,7 @@ import pytest
 from data import preview as apercu_module
 from data import store, uploads
 from data.access import Personne
-from loaders import correction, headers, importer, referentiel
+from loaders import correction, headers, importer, reference_data
 from loaders.depot import MESSAGE_REFERENTIEL, confirmer, preparer
 from loaders.importer import import_bytes
 from tests.conftest import TODAY
@@ -85,7 +85,7 @@ def test_another_upload_in_between_reclassifies_the_kept_rows_without_reading_th
 
 def reference_version(db) -> str:
     with store.connect(db) as con:
-        return referentiel.reference_version(con)
+        return reference_data.reference_version(con)
 
 
 def test_a_change_of_the_reference_data_validates_the_file_again(demo_db):

@@ -12,7 +12,7 @@ from core import quarters
 from data import actions_reads
 from data.access import Personne
 from indicators import actions as ind
-from loaders import modeles, saisie_actions
+from loaders import templates, saisie_actions
 from pages.components import tables
 from pages.components.layout import compte, nombre, pourcentage
 from pages.components.store import db_path, read, refresh_version
@@ -132,15 +132,15 @@ def _saisie(code: str, person: Personne) -> None:
 
 def _modele(code: str, person: Personne) -> None:
     trimestre = quarters.last_complete()
-    frame = read(modeles.modele_actions, person, code, trimestre)
+    frame = read(templates.modele_actions, person, code, trimestre)
     st.caption(f"Modèle du fichier des actions pour le {quarters.label(trimestre)}, pré-rempli avec les actions "
                "enregistrées du territoire (à déposer sur la page « Déposer des données »).")
     c1, c2, _ = st.columns([1, 1, 2])
-    c1.download_button("Modèle des actions (Excel)", modeles.actions_xlsx_bytes(frame), key="actions_modele_xlsx",
-                       file_name=modeles.nom_modele_actions(code, trimestre, "xlsx"), mime=XLSX_MIME,
+    c1.download_button("Modèle des actions (Excel)", templates.actions_xlsx_bytes(frame), key="actions_modele_xlsx",
+                       file_name=templates.nom_modele_actions(code, trimestre, "xlsx"), mime=XLSX_MIME,
                        icon=":material/download:", on_click="ignore")
-    c2.download_button("Modèle des actions (CSV)", modeles.actions_csv_bytes(frame), key="actions_modele_csv",
-                       file_name=modeles.nom_modele_actions(code, trimestre, "csv"), mime="text/csv",
+    c2.download_button("Modèle des actions (CSV)", templates.actions_csv_bytes(frame), key="actions_modele_csv",
+                       file_name=templates.nom_modele_actions(code, trimestre, "csv"), mime="text/csv",
                        icon=":material/download:", on_click="ignore")
 
 

@@ -14,7 +14,7 @@ import streamlit as st
 from data.access import Personne
 from data.registre import LIBELLES_FINANCEURS, LIBELLES_POSTES
 from indicators import budget
-from loaders import correction, modeles
+from loaders import correction, templates
 from loaders.depot import Preparation, confirmer, preparer
 from loaders.headers import BUDGET
 from pages.components import erreurs
@@ -32,10 +32,10 @@ def _templates(code: str, lignes: pd.DataFrame) -> None:
     st.caption("Le modèle contient une ligne par poste et par financeur, pré-remplie avec les montants déjà "
                "enregistrés ; une ligne laissée vide (sans aucun montant) n'est pas lue.")
     row = st.container(horizontal=True, gap="small")
-    row.download_button("Modèle budgétaire (Excel)", lambda: modeles.budget_xlsx_bytes(code, int(exercice), lignes),
+    row.download_button("Modèle budgétaire (Excel)", lambda: templates.budget_xlsx_bytes(code, int(exercice), lignes),
                         file_name=f"budget_{code}_{int(exercice)}.xlsx", mime=XLSX_MIME, key="budget_modele_xlsx",
                         icon=":material/download:", on_click="ignore")
-    row.download_button("Modèle budgétaire (CSV)", lambda: modeles.budget_csv_bytes(code, int(exercice), lignes),
+    row.download_button("Modèle budgétaire (CSV)", lambda: templates.budget_csv_bytes(code, int(exercice), lignes),
                         file_name=f"budget_{code}_{int(exercice)}.csv", mime="text/csv", key="budget_modele_csv",
                         icon=":material/download:", on_click="ignore")
 

@@ -1,6 +1,6 @@
 """The pieces of the « Déposer des données » page: templates, drop and report, fix in place, preview
 and confirmation, upload history with detail and undo. This module owns the ``depot_*`` keys of
-st.session_state. The work itself is in loaders.depot, loaders.correction, loaders.modeles and
+st.session_state. The work itself is in loaders.depot, loaders.correction, loaders.templates and
 data.preview (no Streamlit there)."""
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from core import quarters
 from core.formatting import figure, number
 from indicators import territoire as fiche_territoire
 from core.parameters import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
-from loaders import correction, modeles
+from loaders import correction, templates
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
-from loaders.resume import resume_utile, tableau_resume
+from loaders.summary import resume_utile, tableau_resume
 from pages.components import actions, erreurs
 from pages.components.layout import compte, nombre, trimestre
 from pages.components.mon_territoire import lien_page
@@ -69,8 +69,8 @@ def modeles_section(person: Personne) -> None:
     territoire = territory_choice(person, "depot_modele_territoire")
     last = quarters.last_complete()
     m = read(queries.modele_depot, territoire, last)
-    proposes = modeles.trimestres_proposes(m, last)
-    dus = modeles.trimestres_dus(read(fiche_territoire.completude_territoire, territoire, proposes[0], last), proposes)
+    proposes = templates.trimestres_proposes(m, last)
+    dus = templates.trimestres_dus(read(fiche_territoire.completude_territoire, territoire, proposes[0], last), proposes)
     chosen = st.multiselect(
         "Trimestres du modèle", proposes, default=dus, key=f"depot_modele_trimestres_{territoire}",
         format_func=trimestre, placeholder="Choisir un ou plusieurs trimestres",
@@ -80,15 +80,15 @@ def modeles_section(person: Personne) -> None:
     if not chosen:
         st.caption("Choisissez au moins un trimestre pour obtenir un modèle.")
         return
-    m = modeles.pour_trimestres(read(queries.modele_depot, territoire, max(chosen)), chosen)
+    m = templates.pour_trimestres(read(queries.modele_depot, territoire, max(chosen)), chosen)
     st.caption(f"Modèle pré-rempli pour **{m['nom']}** ({territoire}), "
-               f"{'trimestres' if len(chosen) > 1 else 'trimestre'} **{modeles.libelle_trimestres(m)}**, "
-               f"avec {modeles.portee(m)}. Le classeur contient une feuille « notice » qui explique chaque "
+               f"{'trimestres' if len(chosen) > 1 else 'trimestre'} **{templates.libelle_trimestres(m)}**, "
+               f"avec {templates.portee(m)}. Le classeur contient une feuille « notice » qui explique chaque "
                "colonne et chaque indicateur.")
     c1, c2, _ = st.columns([1, 1, 2])
-    c1.download_button("Modèle Excel", lambda: modeles.xlsx_bytes(m), file_name=modeles.nom_fichier(m, "xlsx"),
+    c1.download_button("Modèle Excel", lambda: templates.xlsx_bytes(m), file_name=templates.nom_fichier(m, "xlsx"),
                        mime=XLSX_MIME, key="depot_modele_xlsx", icon=":material/download:", on_click="ignore")
-    c2.download_button("Modèle CSV", lambda: modeles.csv_bytes(m), file_name=modeles.nom_fichier(m, "csv"),
+    c2.download_button("Modèle CSV", lambda: templates.csv_bytes(m), file_name=templates.nom_fichier(m, "csv"),
                        mime="text/csv", key="depot_modele_csv", icon=":material/download:", on_click="ignore")
 
 

@@ -148,7 +148,7 @@ def regles_territoire(ref, allowed_territories: set[str] | None) -> list:
     """The rules of a ``code_territoire`` column, as every kind of file with one checks it: filled,
     a territory of the programme (with a suggestion), and within the uploader's perimeter when it has
     one (the relation ``perimetre`` of the validation). Over ``territoire_brut``, ``territoire`` and
-    ``territoire_connu``; ``ref`` is the validation's loaders.referentiel.Referentiel."""
+    ``territoire_connu``; ``ref`` is the validation's loaders.reference_data.ReferenceData."""
     territoire = {"cellule": "territoire_brut", "forme": "territoire"}
     regles: list = [
         obligatoire("code_territoire", **territoire),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from core.parameters import PLAFOND_PROBLEMES
 from loaders.importer import import_bytes
 from loaders.problems import CODES
-from loaders.resume import resume_par_code
+from loaders.summary import resume_par_code
 from tests.conftest import TODAY
 from tests.test_cli_loaders import run  # noqa: F401 (the fixture: in-process, and as a process)
 
@@ -71,7 +71,7 @@ def test_command_line_prints_the_summary_before_the_detail(run, db, tmp_path):
 
 
 def test_the_summary_is_given_when_the_detail_would_hide_a_kind(db):
-    from loaders.resume import resume_utile
+    from loaders.summary import resume_utile
 
     def report(rows):
         data = ("code_territoire;indicateur;trimestre;valeur\r\n" + "\r\n".join(rows) + "\r\n").encode()

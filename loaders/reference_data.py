@@ -44,7 +44,7 @@ class Table:
 
 
 @dataclass
-class Referentiel:
+class ReferenceData:
     """Territories and indicators as validation sees them; collectivités looked up on demand."""
 
     territoires: Table  # code, nom, actif
@@ -95,7 +95,7 @@ class Referentiel:
 
 
 def from_store(con: duckdb.DuckDBPyConnection, with_collectivites: bool = False,
-               with_actions: bool = False) -> Referentiel:
+               with_actions: bool = False) -> ReferenceData:
     """Read the reference data validation needs from an open store connection."""
     territoires = Table.query(con, f"SELECT code, nom, actif FROM {TERRITOIRE} ORDER BY code")
     indicateurs = Table.query(
@@ -112,7 +112,7 @@ def from_store(con: duckdb.DuckDBPyConnection, with_collectivites: bool = False,
     actions = None
     if with_actions:  # which references exist decides creation or update (loaders/actions.py)
         actions = Table.query(con, f"SELECT territoire, ref_action, debut, fin FROM {ACTION} ORDER BY 1, 2")
-    return Referentiel(territoires, indicateurs, collectivites, roadmaps, actions)
+    return ReferenceData(territoires, indicateurs, collectivites, roadmaps, actions)
 
 
 # What validation reads of the store (loaders/values.py, roadmap.py...) and who may write: a

@@ -1,4 +1,4 @@
-"""The rule engine itself (loaders/regles.py): each named predicate on a small relation, the one
+"""The rule engine itself (loaders/rules.py): each named predicate on a small relation, the one
 pass over a list of rules (one row per violation, in the report's order, parameters never in the
 SQL text), the cap, and the row rules."""
 
@@ -9,7 +9,7 @@ import pytest
 
 from loaders import sql_rules
 from loaders.problems import Report
-from loaders.regles import (NR, VIDE, Regle, RegleLigne, appliquer, au_plus, code_connu, code_dans_table, dans,
+from loaders.rules import (NR, VIDE, Regle, RegleLigne, appliquer, au_plus, code_connu, code_dans_table, dans,
                             entier, hors, nombre, obligatoire, positif, requete, trimestre, trimestre_depuis,
                             trimestre_jusqu_a)
 
@@ -184,9 +184,9 @@ def kinds_rules():
     import pandas as pd
 
     from loaders import headers, personnes, roadmap, territories, values
-    from loaders.referentiel import Referentiel
+    from loaders.reference_data import ReferenceData
 
-    ref = Referentiel(pd.DataFrame({"code": ["75"], "nom": ["Paris"], "actif": [True]}),
+    ref = ReferenceData(pd.DataFrame({"code": ["75"], "nom": ["Paris"], "actif": [True]}),
                       pd.DataFrame({"code": ["x"], "nature": ["flux"]}))
     con = duckdb.connect()
     return {
