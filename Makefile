@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DB ?= data/lda.duckdb
 PORT ?= 8501
+# test-fast spreads its tests over this many worker processes (pytest-xdist; "auto" = one per core)
+JOBS ?= auto
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install run demo test test-fast chromium libreoffice axe accessibilite bench reference clean
@@ -52,7 +54,7 @@ test: install chromium libreoffice axe
 
 # no browser, no territory sweep, no LibreOffice, no child Python process: the in-process suite
 test-fast: install
-	$(PY) -m pytest -m "not browser and not slow and not subprocess" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(JOBS) -m "not browser and not slow and not subprocess" $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/bench_import.py

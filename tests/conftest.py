@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -42,10 +44,22 @@ def db(template_db, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
+    """The demo database, built once per run: under pytest-xdist (`make test-fast`, ``-n``) the
+    first worker builds it in the run's shared temporary directory while the others wait on the
+    lock, then each reads the same file (every test copies it before use)."""
     from loaders.demo import build_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(path, today=TODAY)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+        build_demo(path, today=TODAY)
+        return path
+    shared = tmp_path_factory.getbasetemp().parent
+    path = shared / "demo.duckdb"
+    with open(shared / "demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "demo.built").exists():
+            build_demo(path, today=TODAY)
+            (shared / "demo.built").touch()
     return path
 
 
