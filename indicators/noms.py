@@ -47,6 +47,8 @@ def nom_court(nom: str | None, type_: str | None = None) -> str:
 def noms_courts(noms, types, codes) -> list[str]:
     """nom_court() of each territory; two territories that would read the same keep their code
     beside the short name ("CA Centre (249730045)"), so that no two rows of a table look alike."""
+    # plain lists first: iterating Arrow-backed columns element by element costs several times more
+    noms, types, codes = (list(x.tolist() if hasattr(x, "tolist") else x) for x in (noms, types, codes))
     short = [nom_court(n, t) for n, t in zip(noms, types)]
     seen: dict[str, int] = {}
     for s in short:
