@@ -4,6 +4,7 @@ hover, a column of its own): these are for reading a row at a glance, never a ne
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Official kind of an intercommunality -> its usual abbreviation (longest first: no prefix of another).
@@ -23,6 +24,7 @@ DEPARTEMENT = re.compile(r"^département (de la |de l'|de l’|des |du |de |d'|d
 SIGLE_DEPARTEMENT = "CD"  # conseil départemental: tells a département from a commune of its name
 
 
+@functools.lru_cache(maxsize=65536)  # pure; the same few thousand names on every page run
 def nom_court(nom: str | None, type_: str | None = None) -> str:
     """A territory's usual short name: "Communauté d'agglomération de Dembeni / Mamoudzou" ->
     "CA Dembeni-Mamoudzou", "Communauté urbaine Limoges Métropole" -> "Limoges Métropole",
@@ -45,6 +47,8 @@ def nom_court(nom: str | None, type_: str | None = None) -> str:
 def noms_courts(noms, types, codes) -> list[str]:
     """nom_court() of each territory; two territories that would read the same keep their code
     beside the short name ("CA Centre (249730045)"), so that no two rows of a table look alike."""
+    # plain lists first: iterating Arrow-backed columns element by element costs several times more
+    noms, types, codes = (list(x.tolist() if hasattr(x, "tolist") else x) for x in (noms, types, codes))
     short = [nom_court(n, t) for n, t in zip(noms, types)]
     seen: dict[str, int] = {}
     for s in short:

@@ -12,18 +12,15 @@ from typing import TYPE_CHECKING
 
 from core.parameters import LIGNES_MAX_EXTRAIT_SIAO, TAILLE_MAX_EXTRAIT_SIAO_MO
 from data import store
-from data.roadmaps import apply_roadmap, apply_territories
-from data.uploads import Outcome, UploadMeta, apply_values, record_refused
 from data.registre import COLLECTIVITE
+from data.siao import correspondance_enregistree
+from data.uploads import Outcome, UploadMeta, record_refused
 from loaders import headers, reference_data
+from loaders.kinds import store_kind, validate_kind
 from loaders.problems import Problem, Report
 from loaders.reading import XLSX_MAGIC, exact_row_count, read_file
-from loaders.roadmap import validate_roadmap
 from loaders.sql_rules import install, release, validation_connection
-from loaders.territories import validate_territories
 from loaders.validation import Validated, drop_empty_unnamed_columns, header_problems
-from loaders.values import validate_values
-from data.siao import correspondance_enregistree, journaliser_comptage
 
 if TYPE_CHECKING:  # the command line's start-up imports what its path needs only
     import pandas as pd
@@ -131,30 +128,8 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
     report.extend(problems)
     if layout.kind is None or any(p.code == "colonne-manquante" for p in problems):
         return Validated(raw, layout.kind, layout.layout, report)
-    if layout.kind == headers.VALUES:
-        if layout.layout == headers.LONG:
-            report.extend(headers.long_extra_problems(raw.header, layout, ref.indicateurs["code"], raw.header_line))
-        return validate_values(raw, layout, ref, con, report, allowed_territories, today, in_place=not private)
-    if layout.kind == headers.SIAO:
-        from loaders.siao import validate_siao  # here: the other kinds never need it
-
-        return validate_siao(raw, layout, siao.reference, con, report, allowed_territories, today, siao.periode,
-                             in_place=not private)
-    if layout.kind == headers.ROADMAP:
-        return validate_roadmap(raw, layout, ref, con, report, allowed_territories)
-    if layout.kind == headers.PEOPLE:
-        from loaders import personnes  # here: the other kinds never need it
-
-        return personnes.validate_people(raw, layout, ref, con, report)
-    if layout.kind == headers.ACTIONS:
-        from loaders.actions import validate_actions  # here: the other kinds never need it
-
-        return validate_actions(raw, layout, ref, con, report, allowed_territories, today)
-    if layout.kind == headers.BUDGET:
-        from loaders import budget  # here: the other kinds never need it (nor pandas)
-
-        return budget.validate_budget(raw, layout, ref, con, report, allowed_territories, today)
-    return validate_territories(raw, layout, con, report, ref.collectivites)
+    return validate_kind(raw, layout, ref, con, report, private=private, allowed_territories=allowed_territories,
+                         today=today, siao=siao)
 
 
 @dataclass
@@ -301,32 +276,8 @@ def _store_validated(validated: Validated, name, user, dry_run, allowed_territor
                     territories=audit_territories(result, allowed_territories, ref))
         return result
     with opener() as conn:
-        if validated.kind in (headers.VALUES, headers.SIAO):  # an extract is stored as the values it counts
-            batch = validated.batch_table if validated.batch_table is not None else validated.batch
-            outcome = apply_values(conn, batch, meta, validated.non_renseignees, dry_run=dry_run, today=today,
-                                   cleanup=not private, preview=keep and dry_run)
-            if keep:
-                result.batch, result.preview = validated.batch, outcome.preview
-            if validated.kind == headers.SIAO and not dry_run:
-                journaliser_comptage(conn, user, outcome.depot_id, result.comptage.as_dict())
-        elif validated.kind == headers.ROADMAP:
-            outcome = apply_roadmap(conn, validated.batch, meta, dry_run=dry_run)
-        elif validated.kind == headers.PEOPLE:
-            outcome = personnes.store_people(conn, actor, validated, meta, dry_run=dry_run)
-        elif validated.kind == headers.ACTIONS:
-            from data.actions import apply_actions
-
-            outcome = apply_actions(conn, validated.batch, meta, dry_run=dry_run, preview=keep and dry_run)
-            if keep:
-                result.batch, result.preview = validated.batch, outcome.preview
-        elif validated.kind == headers.BUDGET:
-            from loaders import budget
-
-            outcome = budget.store_budget(conn, validated, meta, dry_run=dry_run, preview=keep and dry_run)
-            if keep:
-                result.batch, result.preview = validated.batch, outcome.preview
-        else:
-            outcome = apply_territories(conn, validated.batch, meta, dry_run=dry_run)
+        outcome = store_kind(conn, validated, meta, result, actor=actor, user=user, dry_run=dry_run,
+                             today=today, private=private, keep=keep)
     if not validated.report.ok:  # refused by the write itself (a people file without a national left)
         return result
     for w in outcome.warnings:

@@ -48,6 +48,21 @@ def test_a_csv_import_loads_no_pandas_numpy_pyarrow_pydantic_or_openpyxl(db):
 
 
 @pytest.mark.subprocess
+def test_importing_the_import_path_loads_no_heavy_package_nor_an_upper_layer():
+    """The modules of the path themselves (the command line, the importer and its per-kind
+    dispatch, the package inits): none imports a heavy package, the engine, the exports or the
+    pages at module level, whatever file is imported afterwards."""
+    probe = ("import sys\n"
+             "import loaders, loaders.reading, loaders.__main__, loaders.importer, loaders.kinds\n"
+             "print(*sorted({m.split('.')[0] for m in sys.modules}))\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert {"loaders", "data", "core", "duckdb"} <= loaded  # the probe did import the path
+    assert loaded & {*HEAVY, "indicators", "exports", "pages", "streamlit", "plotly"} == set()
+
+
+@pytest.mark.subprocess
 def test_a_refused_csv_import_loads_none_of_them_either(db):
     loaded, out = loaded_by_the_cli("import", FILES / "valeurs_indicateur_derive_et_inconnu.csv", "--db", db,
                                     "--dry-run", exit_code=1)
