@@ -17,14 +17,14 @@ from data import reads
 from data.access import Personne
 from core.errors import BaseOccupee
 from core import quarters
-from core.formatting import figure, number
+from core.formatting import count, figure, number
 from indicators import territoire as fiche_territoire
 from core.parameters import PLAFOND_PROBLEMES, TAILLE_MAX_FICHIER_MO
 from loaders import correction, templates
 from loaders.depot import Preparation, auditer_refus, confirmer, preparer
 from loaders.summary import resume_utile, tableau_resume
 from pages.components import actions, erreurs
-from pages.components.layout import compte, nombre, trimestre
+from pages.components.layout import trimestre
 from pages.components.mon_territoire import lien_page
 from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
@@ -390,9 +390,9 @@ def _preview(prep: Preparation, person: Personne, n: int, lines) -> None:
 def _success(done: dict) -> None:
     st.success(
         f"**Dépôt n° {done['depot_id']} enregistré** ({done['fichier']}) : "
-        f"{compte(done['nouvelles'], 'nouvelle', 'nouvelles')}, {compte(done['revisees'], 'révisée', 'révisées')}, "
-        f"{compte(done['inchangees'], 'inchangée', 'inchangées')}, "
-        f"{compte(done['non_renseignees'], 'non renseignée', 'non renseignées')}. Les pages du tableau de bord "
+        f"{count(done['nouvelles'], 'nouvelle', 'nouvelles')}, {count(done['revisees'], 'révisée', 'révisées')}, "
+        f"{count(done['inchangees'], 'inchangée', 'inchangées')}, "
+        f"{count(done['non_renseignees'], 'non renseignée', 'non renseignées')}. Les pages du tableau de bord "
         "affichent déjà ces chiffres.",
         icon=":material/check_circle:",
     )

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core import quarters
-from core.formatting import count, number, percent
+from core.formatting import count, number
 
 
 # Streamlit's upload widget keeps English words that no setting translates (1.67: its button reads
@@ -73,10 +73,6 @@ def demo_banner(is_demo: bool) -> None:
         )
 
 
-compte = count  # « 1 trimestre », « 3 trimestres », as the pages have long called it
-# The former names, for the modules of the branches written meanwhile (actions, SI-SIAO, RGAA);
-# new code imports core.formatting. To remove once they are merged and switched.
-nombre, pourcentage = number, percent
 
 
 def trimestre(q: str | None) -> str:
@@ -249,8 +245,8 @@ def fenetre(prog) -> str:
     """The roadmap window of the progress rows."""
     first = prog.iloc[0]
     return (f"Feuille de route de {trimestre(first['debut'])} à {trimestre(first['fin'])} "
-            f"({compte(int(first['trimestres_fenetre']), 'trimestre')}) ; "
-            f"{compte(int(first['trimestres_ecoules']), 'trimestre écoulé', 'trimestres écoulés')}.")
+            f"({count(int(first['trimestres_fenetre']), 'trimestre')}) ; "
+            f"{count(int(first['trimestres_ecoules']), 'trimestre écoulé', 'trimestres écoulés')}.")
 
 
 # What the comparison compares, per nature of the indicator (title and caption).
