@@ -19,7 +19,7 @@ from core.clock import maintenant
 from core.errors import DepotRefuse
 from data import store
 from data.access import Personne
-from data.registre import ACTION, ACTION_HISTORIQUE, ENREGISTRE, POINT_ACTION, POINT_ACTION_HISTORIQUE
+from data.registre import ACTION, ACTION_HISTORIQUE, DEPOT, ENREGISTRE, POINT_ACTION, POINT_ACTION_HISTORIQUE
 from data.store import transaction
 from data.uploads import DryRun, Outcome, UploadMeta, insert_depot
 
@@ -258,7 +258,7 @@ def undo(con: duckdb.DuckDBPyConnection, depot_id: int, undo_id: int, now: dt.da
         sets = ", ".join(f"{c} = r.{c}" for c in fields)
         con.execute(f"""UPDATE {table} t SET {sets}, revision = t.revision + 1, depot_id = ?, utilisateur = u.qui,
                             enregistre_le = ?
-                        FROM a_restaurer r, (SELECT utilisateur AS qui FROM depot WHERE id = ?) u
+                        FROM a_restaurer r, (SELECT utilisateur AS qui FROM {DEPOT} WHERE id = ?) u
                         WHERE ({', '.join('t.' + c for c in keys)}) = ({', '.join('r.' + c for c in keys)})""",
                     [undo_id, now, undo_id])
         archive(con, table, "a_retirer", keys, now, undo_id)

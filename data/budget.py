@@ -20,8 +20,9 @@ from core.clock import maintenant
 from core.errors import AccesRefuse, DepotRefuse, SaisieInvalide
 from data import store
 from data.access import Personne
-from data.registre import (ANNULATION, BUDGET_HISTORIQUE, BUDGET_LIGNE, ENREGISTRE, ENVELOPPE,
-                           ENVELOPPE_HISTORIQUE, ENVELOPPE_TERRITOIRE, ENVELOPPE_TERRITOIRE_HISTORIQUE)
+from data.registre import (ANNULATION, BUDGET_HISTORIQUE, BUDGET_LIGNE, DEPOT, ENREGISTRE, ENVELOPPE,
+                           ENVELOPPE_HISTORIQUE, ENVELOPPE_TERRITOIRE, ENVELOPPE_TERRITOIRE_HISTORIQUE,
+                           JOURNAL, TERRITOIRE)
 from data.store import transaction
 from data.uploads import DryRun, Outcome, UploadMeta, insert_depot
 
@@ -163,10 +164,10 @@ def annuler_depot_budget(con: duckdb.DuckDBPyConnection, depot_id: int, actor: P
     if not actor.peut_administrer:
         raise DepotRefuse("Seul un administrateur national peut annuler un dépôt.")
     with transaction(con):
-        rows = con.execute("SELECT type_fichier, resultat, territoires FROM depot WHERE id = ?", [depot_id]).fetchall()
+        rows = con.execute(f"SELECT type_fichier, resultat, territoires FROM {DEPOT} WHERE id = ?", [depot_id]).fetchall()
         if not rows or rows[0][0] != BUDGET or rows[0][1] != ENREGISTRE:
             raise DepotRefuse(f"Le dépôt n° {depot_id} n'est pas un dépôt budgétaire enregistré.")
-        done = con.execute("SELECT qui, quand FROM journal WHERE action = ? AND objet = ?",
+        done = con.execute(f"SELECT qui, quand FROM {JOURNAL} WHERE action = ? AND objet = ?",
                            [ACTION_ANNULATION, str(depot_id)]).fetchall()
         if done:
             raise DepotRefuse(f"Ce dépôt a déjà été annulé par {done[0][0]} le {done[0][1]:%d/%m/%Y %H:%M}.")
@@ -317,7 +318,7 @@ def enregistrer_enveloppe(con: duckdb.DuckDBPyConnection, actor: Personne, exerc
     year = _exercice(exercice)
     amounts = {code: _montant(v, f"Crédits notifiés à {code}") for code, v in (notifications or {}).items()}
     total = None if montant is None else _montant(montant, "Enveloppe nationale")
-    known = {c for (c,) in con.execute("SELECT code FROM territoire").fetchall()}
+    known = {c for (c,) in con.execute(f"SELECT code FROM {TERRITOIRE}").fetchall()}
     unknown = sorted(set(amounts) - known)
     if unknown:
         raise SaisieInvalide(f"Territoire inconnu : {', '.join(unknown)}.")
