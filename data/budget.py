@@ -23,6 +23,7 @@ from data.access import Personne
 from data.registre import (ANNULATION, BUDGET_HISTORIQUE, BUDGET_LIGNE, DEPOT, ENREGISTRE, ENVELOPPE,
                            ENVELOPPE_HISTORIQUE, ENVELOPPE_TERRITOIRE, ENVELOPPE_TERRITOIRE_HISTORIQUE,
                            JOURNAL, TERRITOIRE)
+from data.revisions import archive
 from data.store import transaction
 from data.uploads import DryRun, Outcome, UploadMeta, insert_depot
 
@@ -125,8 +126,8 @@ def apply_budget(con: duckdb.DuckDBPyConnection, batch: pa.Table, meta: UploadMe
                 raise DryRun(outcome)
             depot_id = insert_depot(con, meta, ENREGISTRE, outcome, 0, outcome.warnings)
             now = maintenant()
-            _archive(con, "(SELECT territoire, exercice, poste, financeur FROM budget_classe WHERE statut = 'revisee')",
-                     now, depot_id)
+            archive(con, BUDGET_LIGNE, f"(SELECT {_USING} FROM budget_classe WHERE statut = 'revisee')", CLE, now,
+                    depot_id)
             con.execute(
                 f"""UPDATE {BUDGET_LIGNE} b SET prevu = l.prevu, engage = l.engage, verse = l.verse,
                        commentaire = l.commentaire_final, revision = b.revision + 1, depot_id = ?,
@@ -145,15 +146,6 @@ def apply_budget(con: duckdb.DuckDBPyConnection, batch: pa.Table, meta: UploadMe
         store.drop_temporary(con, ("budget_classe", "lot_budget"))
         store.unregister(con, "lot_budget_arrow")
     return outcome
-
-
-def _archive(con: duckdb.DuckDBPyConnection, keys: str, now, depot_id: int) -> None:
-    """Copy the current lines whose key is in relation ``keys`` to the history, replaced at ``now``
-    by upload ``depot_id``."""
-    con.execute(
-        f"""INSERT INTO {BUDGET_HISTORIQUE}
-            SELECT b.*, ?, ? FROM {BUDGET_LIGNE} b JOIN {keys} k USING ({_USING})""",
-        [now, depot_id])
 
 
 def annuler_depot_budget(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne) -> dict:
@@ -191,14 +183,14 @@ def annuler_depot_budget(con: duckdb.DuckDBPyConnection, depot_id: int, actor: P
         new_id = insert_depot(con, meta, ENREGISTRE, Outcome(revisees=restaurees, territoires=list(rows[0][2])),
                               0, [details])
         now = maintenant()
-        _archive(con, f"(SELECT {_USING} FROM b_restaurer)", now, new_id)
+        archive(con, BUDGET_LIGNE, f"(SELECT {_USING} FROM b_restaurer)", CLE, now, new_id)
         con.execute(
             f"""UPDATE {BUDGET_LIGNE} b SET prevu = l.prevu, engage = l.engage, verse = l.verse,
                    commentaire = l.commentaire, revision = b.revision + 1, depot_id = ?, utilisateur = ?,
                    enregistre_le = ?
                 FROM b_restaurer l WHERE {_KEY}""",
             [new_id, actor.email, now])
-        _archive(con, "b_retirer", now, new_id)
+        archive(con, BUDGET_LIGNE, "b_retirer", CLE, now, new_id)
         con.execute(f"DELETE FROM {BUDGET_LIGNE} b USING b_retirer l WHERE {_KEY}")  # kept in the history
         store.drop_temporary(con, ("b_restaurer", "b_retirer"))
         store.journal(con, actor.email, ACTION_ANNULATION, str(depot_id),
