@@ -19,7 +19,8 @@ from core.clock import maintenant
 from core.errors import DepotRefuse
 from data import store
 from data.access import Personne
-from data.registre import ACTION, ACTION_HISTORIQUE, ENREGISTRE, POINT_ACTION, POINT_ACTION_HISTORIQUE
+from data.registre import ACTION, DEPOT, ENREGISTRE, POINT_ACTION
+from data.revisions import HISTORIQUES, archive
 from data.store import transaction
 from data.uploads import DryRun, Outcome, UploadMeta, insert_depot
 
@@ -190,15 +191,6 @@ def _write(con: duckdb.DuckDBPyConnection, meta: UploadMeta, outcome: Outcome) -
     return depot_id
 
 
-def archive(con: duckdb.DuckDBPyConnection, table: str, keys: str, key_columns: tuple[str, ...],
-            now: dt.datetime, depot_id: int) -> None:
-    """Copy to ``table``'s history the current rows whose key is in relation ``keys``, as replaced
-    at ``now`` by upload ``depot_id``."""
-    history = {ACTION: ACTION_HISTORIQUE, POINT_ACTION: POINT_ACTION_HISTORIQUE}[table]
-    con.execute(f"INSERT INTO {history} SELECT t.*, ?, ? FROM {table} t JOIN {keys} k USING ({', '.join(key_columns)})",
-                [now, depot_id])
-
-
 def current_fingerprint(con: duckdb.DuckDBPyConnection, batch: pa.Table) -> str:
     """The fingerprint the batch's keys have now in the store (see fingerprint_sql)."""
     store.register(con, "empreinte_arrow", batch)
@@ -236,7 +228,7 @@ def undo(con: duckdb.DuckDBPyConnection, depot_id: int, undo_id: int, now: dt.da
     Rows changed since by another upload are left as they are. Returns the counts."""
     counts = {"restaurees": 0, "retirees": 0, "modifiees_depuis": 0}
     for table, keys in ((POINT_ACTION, ("territoire", "ref_action", "trimestre")), (ACTION, ("territoire", "ref_action"))):
-        history = {ACTION: ACTION_HISTORIQUE, POINT_ACTION: POINT_ACTION_HISTORIQUE}[table]
+        history = HISTORIQUES[table]
         same = " AND ".join(f"h.{c} = t.{c}" for c in keys)
         con.execute(f"""CREATE OR REPLACE TEMP TABLE a_restaurer AS
             SELECT h.* EXCLUDE (remplacee_le, remplacee_par_depot) FROM {history} h JOIN {table} t ON {same}
@@ -258,7 +250,7 @@ def undo(con: duckdb.DuckDBPyConnection, depot_id: int, undo_id: int, now: dt.da
         sets = ", ".join(f"{c} = r.{c}" for c in fields)
         con.execute(f"""UPDATE {table} t SET {sets}, revision = t.revision + 1, depot_id = ?, utilisateur = u.qui,
                             enregistre_le = ?
-                        FROM a_restaurer r, (SELECT utilisateur AS qui FROM depot WHERE id = ?) u
+                        FROM a_restaurer r, (SELECT utilisateur AS qui FROM {DEPOT} WHERE id = ?) u
                         WHERE ({', '.join('t.' + c for c in keys)}) = ({', '.join('r.' + c for c in keys)})""",
                     [undo_id, now, undo_id])
         archive(con, table, "a_retirer", keys, now, undo_id)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from core.errors import AccesRefuse
 from data.access import Personne
-from data.registre import ACTION, ACTION_HISTORIQUE, POINT_ACTION, POINT_ACTION_HISTORIQUE
+from data.registre import ACTION, ACTION_HISTORIQUE, POINT_ACTION, POINT_ACTION_HISTORIQUE, TERRITOIRE
 
 
 def _check(personne: Personne, territoire: str) -> None:
@@ -73,9 +73,9 @@ def suivi(con: duckdb.DuckDBPyConnection, territoires: list[str] | None = None) 
     params = {} if territoires is None else {"ts": list(territoires)}
     acts = con.execute(
         f"""SELECT a.territoire, a.ref_action, a.axe, a.debut, a.fin FROM {ACTION} a
-            JOIN territoire t ON t.code = a.territoire WHERE {where} ORDER BY 1, 2""", params).df()
+            JOIN {TERRITOIRE} t ON t.code = a.territoire WHERE {where} ORDER BY 1, 2""", params).df()
     pts = con.execute(
         f"""SELECT p.territoire, p.ref_action, p.trimestre, p.statut, p.avancement FROM {POINT_ACTION} p
-            JOIN {ACTION} a USING (territoire, ref_action) JOIN territoire t ON t.code = a.territoire
+            JOIN {ACTION} a USING (territoire, ref_action) JOIN {TERRITOIRE} t ON t.code = a.territoire
             WHERE {where} ORDER BY 1, 2, 3""", params).df()
     return acts, pts

@@ -20,8 +20,10 @@ from core.clock import maintenant
 from core.errors import AccesRefuse, DepotRefuse, SaisieInvalide
 from data import store
 from data.access import Personne
-from data.registre import (ANNULATION, BUDGET_HISTORIQUE, BUDGET_LIGNE, ENREGISTRE, ENVELOPPE,
-                           ENVELOPPE_HISTORIQUE, ENVELOPPE_TERRITOIRE, ENVELOPPE_TERRITOIRE_HISTORIQUE)
+from data.registre import (ANNULATION, BUDGET_HISTORIQUE, BUDGET_LIGNE, DEPOT, ENREGISTRE, ENVELOPPE,
+                           ENVELOPPE_HISTORIQUE, ENVELOPPE_TERRITOIRE, ENVELOPPE_TERRITOIRE_HISTORIQUE,
+                           JOURNAL, TERRITOIRE)
+from data.revisions import archive
 from data.store import transaction
 from data.uploads import DryRun, Outcome, UploadMeta, insert_depot
 
@@ -124,8 +126,8 @@ def apply_budget(con: duckdb.DuckDBPyConnection, batch: pa.Table, meta: UploadMe
                 raise DryRun(outcome)
             depot_id = insert_depot(con, meta, ENREGISTRE, outcome, 0, outcome.warnings)
             now = maintenant()
-            _archive(con, "(SELECT territoire, exercice, poste, financeur FROM budget_classe WHERE statut = 'revisee')",
-                     now, depot_id)
+            archive(con, BUDGET_LIGNE, f"(SELECT {_USING} FROM budget_classe WHERE statut = 'revisee')", CLE, now,
+                    depot_id)
             con.execute(
                 f"""UPDATE {BUDGET_LIGNE} b SET prevu = l.prevu, engage = l.engage, verse = l.verse,
                        commentaire = l.commentaire_final, revision = b.revision + 1, depot_id = ?,
@@ -146,15 +148,6 @@ def apply_budget(con: duckdb.DuckDBPyConnection, batch: pa.Table, meta: UploadMe
     return outcome
 
 
-def _archive(con: duckdb.DuckDBPyConnection, keys: str, now, depot_id: int) -> None:
-    """Copy the current lines whose key is in relation ``keys`` to the history, replaced at ``now``
-    by upload ``depot_id``."""
-    con.execute(
-        f"""INSERT INTO {BUDGET_HISTORIQUE}
-            SELECT b.*, ?, ? FROM {BUDGET_LIGNE} b JOIN {keys} k USING ({_USING})""",
-        [now, depot_id])
-
-
 def annuler_depot_budget(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne) -> dict:
     """Undo a budget upload (national team only), like a values upload: each line it revised that
     is still its own gets back its former amounts (a new revision); each line it created that is
@@ -163,10 +156,10 @@ def annuler_depot_budget(con: duckdb.DuckDBPyConnection, depot_id: int, actor: P
     if not actor.peut_administrer:
         raise DepotRefuse("Seul un administrateur national peut annuler un dépôt.")
     with transaction(con):
-        rows = con.execute("SELECT type_fichier, resultat, territoires FROM depot WHERE id = ?", [depot_id]).fetchall()
+        rows = con.execute(f"SELECT type_fichier, resultat, territoires FROM {DEPOT} WHERE id = ?", [depot_id]).fetchall()
         if not rows or rows[0][0] != BUDGET or rows[0][1] != ENREGISTRE:
             raise DepotRefuse(f"Le dépôt n° {depot_id} n'est pas un dépôt budgétaire enregistré.")
-        done = con.execute("SELECT qui, quand FROM journal WHERE action = ? AND objet = ?",
+        done = con.execute(f"SELECT qui, quand FROM {JOURNAL} WHERE action = ? AND objet = ?",
                            [ACTION_ANNULATION, str(depot_id)]).fetchall()
         if done:
             raise DepotRefuse(f"Ce dépôt a déjà été annulé par {done[0][0]} le {done[0][1]:%d/%m/%Y %H:%M}.")
@@ -190,14 +183,14 @@ def annuler_depot_budget(con: duckdb.DuckDBPyConnection, depot_id: int, actor: P
         new_id = insert_depot(con, meta, ENREGISTRE, Outcome(revisees=restaurees, territoires=list(rows[0][2])),
                               0, [details])
         now = maintenant()
-        _archive(con, f"(SELECT {_USING} FROM b_restaurer)", now, new_id)
+        archive(con, BUDGET_LIGNE, f"(SELECT {_USING} FROM b_restaurer)", CLE, now, new_id)
         con.execute(
             f"""UPDATE {BUDGET_LIGNE} b SET prevu = l.prevu, engage = l.engage, verse = l.verse,
                    commentaire = l.commentaire, revision = b.revision + 1, depot_id = ?, utilisateur = ?,
                    enregistre_le = ?
                 FROM b_restaurer l WHERE {_KEY}""",
             [new_id, actor.email, now])
-        _archive(con, "b_retirer", now, new_id)
+        archive(con, BUDGET_LIGNE, "b_retirer", CLE, now, new_id)
         con.execute(f"DELETE FROM {BUDGET_LIGNE} b USING b_retirer l WHERE {_KEY}")  # kept in the history
         store.drop_temporary(con, ("b_restaurer", "b_retirer"))
         store.journal(con, actor.email, ACTION_ANNULATION, str(depot_id),
@@ -317,7 +310,7 @@ def enregistrer_enveloppe(con: duckdb.DuckDBPyConnection, actor: Personne, exerc
     year = _exercice(exercice)
     amounts = {code: _montant(v, f"Crédits notifiés à {code}") for code, v in (notifications or {}).items()}
     total = None if montant is None else _montant(montant, "Enveloppe nationale")
-    known = {c for (c,) in con.execute("SELECT code FROM territoire").fetchall()}
+    known = {c for (c,) in con.execute(f"SELECT code FROM {TERRITOIRE}").fetchall()}
     unknown = sorted(set(amounts) - known)
     if unknown:
         raise SaisieInvalide(f"Territoire inconnu : {', '.join(unknown)}.")

@@ -13,6 +13,7 @@ import duckdb
 
 from data.config import MIGRATIONS_DIR
 from core.clock import maintenant
+from data.registre import SCHEMA_VERSION
 
 _NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
 CLOCK_VARIABLE = "maintenant_paris"  # the migrations' clock (see the module's docstring)
@@ -44,7 +45,7 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     ).fetchall()[0][0]
     if not exists:
         return 0
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
+    return con.execute(f"SELECT coalesce(max(version), 0) FROM {SCHEMA_VERSION}").fetchall()[0][0]
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
@@ -55,7 +56,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
     )
     applied = []
     # every migration not yet recorded, a lower number included (a branch merged after a higher one)
-    have = {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
+    have = {v for (v,) in con.execute(f"SELECT version FROM {SCHEMA_VERSION}").fetchall()}
     for version, name, path in available():
         if version in have or (target is not None and version > target):
             continue
@@ -64,7 +65,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(path.read_text(encoding="utf-8"))
-            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, now])
+            con.execute(f"INSERT INTO {SCHEMA_VERSION} VALUES (?, ?, ?)", [version, name, now])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -242,7 +242,7 @@ def annuler_depot(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Personne
     Administrators only."""
     if not actor.peut_administrer:
         raise DepotRefuse("Seul un administrateur national peut annuler un dépôt.")
-    if con.execute("SELECT type_fichier FROM depot WHERE id = ?", [depot_id]).fetchall() == [(budget.BUDGET,)]:
+    if con.execute(f"SELECT type_fichier FROM {DEPOT} WHERE id = ?", [depot_id]).fetchall() == [(budget.BUDGET,)]:
         done = budget.annuler_depot_budget(con, depot_id, actor)  # the budget lines' own undo
         return Annulation(depot_id, done["depot_annulation"], done["restaurees"], done["retirees"],
                           done["modifiees_depuis"], done["territoires"])
@@ -328,7 +328,7 @@ def _annuler_actions(con: duckdb.DuckDBPyConnection, depot_id: int, actor: Perso
     new_id = insert_depot(con, meta, "enregistre", Outcome(territoires=territoires), 0, [])
     counts = actions.undo(con, depot_id, new_id, maintenant())
     details = {"depot_annule": depot_id} | counts
-    con.execute("UPDATE depot SET nb_revisees = ?, problemes = ? WHERE id = ?",
+    con.execute(f"UPDATE {DEPOT} SET nb_revisees = ?, problemes = ? WHERE id = ?",
                 [counts["restaurees"], json.dumps([details], ensure_ascii=False), new_id])
     store.journal(con, actor.email, ACTION_ANNULATION, str(depot_id),
                   json.dumps(details | {"depot_annulation": new_id}, ensure_ascii=False))

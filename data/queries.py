@@ -5,18 +5,20 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from data.registre import CIBLE, DEPOT, FEUILLE_DE_ROUTE, INDICATEUR, METADONNEE, TERRITOIRE, VALEUR
+
 
 def summary(con: duckdb.DuckDBPyConnection) -> dict:
     """Counts shown on the home page, and whether the data are demo data."""
     row = con.execute(
-        """
-        SELECT (SELECT count(*) FROM territoire WHERE actif),
-               (SELECT count(*) FROM valeur),
-               (SELECT count(*) FROM depot WHERE resultat = 'enregistre'),
-               (SELECT count(*) FROM feuille_de_route),
-               (SELECT max(trimestre) FROM valeur),
-               (SELECT valeur FROM metadonnee WHERE cle = 'demo'),
-               (SELECT valeur FROM metadonnee WHERE cle = 'modifiee_le')
+        f"""
+        SELECT (SELECT count(*) FROM {TERRITOIRE} WHERE actif),
+               (SELECT count(*) FROM {VALEUR}),
+               (SELECT count(*) FROM {DEPOT} WHERE resultat = 'enregistre'),
+               (SELECT count(*) FROM {FEUILLE_DE_ROUTE}),
+               (SELECT max(trimestre) FROM {VALEUR}),
+               (SELECT valeur FROM {METADONNEE} WHERE cle = 'demo'),
+               (SELECT valeur FROM {METADONNEE} WHERE cle = 'modifiee_le')
         """
     ).fetchall()[0]
     return {
@@ -28,11 +30,11 @@ def summary(con: duckdb.DuckDBPyConnection) -> dict:
 def latest_uploads(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame:
     """The most recent uploads, accepted or refused."""
     return con.execute(
-        """
+        f"""
         SELECT d.recu_le, d.fichier, d.type_fichier, d.utilisateur, d.resultat,
                array_to_string(d.territoires, ', ') AS territoires,
                d.nb_nouvelles, d.nb_revisees, d.nb_inchangees, d.nb_erreurs
-        FROM depot d ORDER BY d.recu_le DESC, d.id DESC LIMIT ?
+        FROM {DEPOT} d ORDER BY d.recu_le DESC, d.id DESC LIMIT ?
         """,
         [limit],
     ).df()
@@ -41,9 +43,9 @@ def latest_uploads(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFr
 def territories_without_values(con: duckdb.DuckDBPyConnection, quarter: str) -> pd.DataFrame:
     """Active territories with no value at all for ``quarter``."""
     return con.execute(
-        """
+        f"""
         SELECT t.code, t.nom, t.vague, max(v.trimestre) AS dernier_trimestre
-        FROM territoire t LEFT JOIN valeur v ON v.territoire = t.code
+        FROM {TERRITOIRE} t LEFT JOIN {VALEUR} v ON v.territoire = t.code
         WHERE t.actif
         GROUP BY t.code, t.nom, t.vague
         HAVING count(*) FILTER (WHERE v.trimestre = ?) = 0
@@ -56,11 +58,11 @@ def territories_without_values(con: duckdb.DuckDBPyConnection, quarter: str) -> 
 def territories(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every territory with its reference attributes."""
     return con.execute(
-        """
+        f"""
         SELECT code, nom, type, vague, array_to_string(membres, ', ') AS membres,
                array_to_string(departements, ', ') AS departements, array_to_string(regions, ', ') AS regions,
                population, actif
-        FROM territoire ORDER BY vague, nom
+        FROM {TERRITOIRE} ORDER BY vague, nom
         """
     ).df()
 
@@ -70,10 +72,10 @@ def modele_depot(con: duckdb.DuckDBPyConnection, territoire: str, trimestre: str
     roadmap in force at that quarter (window containing it, else the latest started before it, else
     the first one starting after it: values before a roadmap give its baseline) with its indicator
     codes (None without any roadmap), and the indicator catalogue."""
-    names = con.execute("SELECT nom FROM territoire WHERE code = ?", [territoire]).fetchall()
+    names = con.execute(f"SELECT nom FROM {TERRITOIRE} WHERE code = ?", [territoire]).fetchall()
     feuille = con.execute(
-        """
-        SELECT id, debut, fin FROM feuille_de_route
+        f"""
+        SELECT id, debut, fin FROM {FEUILLE_DE_ROUTE}
         WHERE territoire = $1
         ORDER BY (debut <= $2 AND fin >= $2) DESC, (debut <= $2) DESC,
                  CASE WHEN debut <= $2 THEN debut END DESC, debut, id DESC LIMIT 1
@@ -83,12 +85,12 @@ def modele_depot(con: duckdb.DuckDBPyConnection, territoire: str, trimestre: str
     codes = None
     if feuille:
         codes = [r[0] for r in con.execute(
-            "SELECT c.indicateur FROM cible c JOIN indicateur i ON i.code = c.indicateur"
+            f"SELECT c.indicateur FROM {CIBLE} c JOIN {INDICATEUR} i ON i.code = c.indicateur"
             " WHERE c.feuille_id = ? ORDER BY i.ordre", [feuille[0][0]]).fetchall()]
     catalogue = con.execute(
-        """
+        f"""
         SELECT code, libelle, definition, unite, nature, sens, source, composantes, numerateur, denominateur, ordre
-        FROM indicateur ORDER BY ordre
+        FROM {INDICATEUR} ORDER BY ordre
         """
     ).df()
     return {
@@ -102,8 +104,8 @@ def date_des_donnees(con: duckdb.DuckDBPyConnection, territoires: list[str] | No
     """When the figures were last fed: the reception time of the latest accepted upload of values
     concerning one of ``territoires`` (None: any territory), or None when there is none."""
     return con.execute(
-        """
-        SELECT max(recu_le) FROM depot
+        f"""
+        SELECT max(recu_le) FROM {DEPOT}
         WHERE resultat = 'enregistre' AND type_fichier = 'values'
           AND ($t::VARCHAR[] IS NULL OR len(list_intersect(territoires, $t::VARCHAR[])) > 0)
         """,

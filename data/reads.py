@@ -12,6 +12,8 @@ import pandas as pd
 from data.access import Personne
 from core.errors import AccesRefuse
 from core import quarters
+from data.registre import (COLLECTIVITE, DEPOT, FEUILLE_DE_ROUTE, INDICATEUR, TERRITOIRE, VALEUR,
+                           VALEUR_HISTORIQUE)
 
 TYPES_TERRITOIRE = {
     "epci": "Intercommunalité (EPCI)",
@@ -76,10 +78,10 @@ def exiger_trimestre_comparaison(person: Personne, at: str) -> None:
 def catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The indicator catalogue in display order, with the formula of derived indicators."""
     return con.execute(
-        """
+        f"""
         SELECT code, libelle, definition, unite, nature, sens, axe, priorite, source,
                array_to_string(composantes, ' + ') AS composantes, numerateur, denominateur, ordre
-        FROM indicateur ORDER BY ordre
+        FROM {INDICATEUR} ORDER BY ordre
         """
     ).df()
 
@@ -87,13 +89,13 @@ def catalogue(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def territoires(con: duckdb.DuckDBPyConnection, actifs_seulement: bool = True) -> pd.DataFrame:
     """Territories with their type, wave, population, département codes and région names."""
     return con.execute(
-        """
+        f"""
         SELECT t.code, t.nom, t.type, t.vague, t.population, t.actif,
                array_to_string(t.membres, ', ') AS membres,
                array_to_string(t.departements, ', ') AS departements,
-               coalesce((SELECT string_agg(r.nom, ', ' ORDER BY r.nom) FROM collectivite r
+               coalesce((SELECT string_agg(r.nom, ', ' ORDER BY r.nom) FROM {COLLECTIVITE} r
                          WHERE r.niveau = 'region' AND list_contains(t.regions, r.code)), '') AS region
-        FROM territoire t
+        FROM {TERRITOIRE} t
         WHERE t.actif OR NOT ?
         ORDER BY t.nom
         """,
@@ -105,10 +107,10 @@ def valeurs_territoire(con: duckdb.DuckDBPyConnection, territoire: str, person: 
     """The current values of a territory, with comment, source, revision, who and when (detail)."""
     exiger_detail(person, territoire)
     return con.execute(
-        """
+        f"""
         SELECT v.indicateur, v.trimestre, v.valeur, v.commentaire, v.source, v.revision,
                d.utilisateur, v.enregistre_le
-        FROM valeur v LEFT JOIN depot d ON d.id = v.depot_id
+        FROM {VALEUR} v LEFT JOIN {DEPOT} d ON d.id = v.depot_id
         WHERE v.territoire = ? ORDER BY v.indicateur, v.trimestre
         """,
         [territoire],
@@ -122,15 +124,15 @@ def historique_valeurs(con: duckdb.DuckDBPyConnection, territoire: str, indicate
     newest quarter first, then newest revision first. A derived indicator has none of its own."""
     exiger_detail(person, territoire)
     return con.execute(
-        """
+        f"""
         SELECT v.trimestre, v.revision, v.valeur, v.commentaire, v.source, d.utilisateur, v.enregistre_le,
                CAST(NULL AS TIMESTAMP) AS remplacee_le, d.fichier, true AS courante
-        FROM valeur v LEFT JOIN depot d ON d.id = v.depot_id
+        FROM {VALEUR} v LEFT JOIN {DEPOT} d ON d.id = v.depot_id
         WHERE v.territoire = $t AND v.indicateur = $i
         UNION ALL
         SELECT h.trimestre, h.revision, h.valeur, h.commentaire, h.source, h.utilisateur, h.enregistre_le,
                h.remplacee_le, d.fichier, false AS courante
-        FROM valeur_historique h LEFT JOIN depot d ON d.id = h.depot_id
+        FROM {VALEUR_HISTORIQUE} h LEFT JOIN {DEPOT} d ON d.id = h.depot_id
         WHERE h.territoire = $t AND h.indicateur = $i
         ORDER BY trimestre DESC, revision DESC, courante DESC
         """,
@@ -147,7 +149,7 @@ def depots_territoire(con: duckdb.DuckDBPyConnection, territoire: str, person: P
         f"""
         SELECT d.recu_le, d.fichier, d.type_fichier, d.utilisateur, d.resultat,
                {comptes_dans_le_perimetre("$p::VARCHAR[]", COMPTES)}
-        FROM depot d WHERE list_contains(d.territoires, $t)
+        FROM {DEPOT} d WHERE list_contains(d.territoires, $t)
         ORDER BY d.recu_le DESC, d.id DESC LIMIT $n
         """,
         {"p": person.perimetre, "t": territoire, "n": limit},
@@ -157,7 +159,7 @@ def depots_territoire(con: duckdb.DuckDBPyConnection, territoire: str, person: P
 def premier_debut(con: duckdb.DuckDBPyConnection) -> str | None:
     """The earliest roadmap start (when the programme's figures begin to count)."""
     return con.execute(
-        "SELECT min(f.debut) FROM feuille_de_route f JOIN territoire t ON t.code = f.territoire WHERE t.actif"
+        f"SELECT min(f.debut) FROM {FEUILLE_DE_ROUTE} f JOIN {TERRITOIRE} t ON t.code = f.territoire WHERE t.actif"
     ).fetchall()[0][0]
 
 
@@ -185,7 +187,7 @@ def derniers_depots(con: duckdb.DuckDBPyConnection, person: Personne, limit: int
                array_to_string(CASE WHEN $p IS NULL THEN d.territoires
                                     ELSE list_intersect(d.territoires, $p) END, ', ') AS territoires,
                {comptes_dans_le_perimetre("$p::VARCHAR[]", COMPTES)}
-        FROM depot d
+        FROM {DEPOT} d
         WHERE $p IS NULL OR len(list_intersect(d.territoires, $p)) > 0
         ORDER BY d.recu_le DESC, d.id DESC LIMIT $n
         """,

@@ -77,6 +77,12 @@ RESULTATS_DEPOT = (ENREGISTRE, REFUSE)
 # never stored (derived, indicators/actions.py). French labels: data.actions.LIBELLES_STATUTS
 STATUTS_ACTION = ("a_venir", "en_cours", "realisee", "en_pause", "bloquee", "abandonnee")
 AXE_MIN, AXE_MAX = 1, 16  # the axes of the plan (domain.md section 2), CHECK of action.axe
+AVANCEMENT_MIN, AVANCEMENT_MAX = 0, 100  # a status point's progress in percent, CHECK of point_action.avancement
+# An SI-SIAO extract's request lines (format-siao.md): their volet and their issue. Never stored (only
+# the counts made of them are, as values: loaders/siao_comptage.py), so no CHECK constraint holds
+# them; tests/test_registre.py checks the counting and the demo generator against these.
+SIAO_VOLETS = ("115", "insertion")
+SIAO_ISSUES = ("orientation", "non_pourvue", "annulee", "en_attente")
 
 # (table, column) -> the values its CHECK constraint allows
 ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -89,6 +95,11 @@ ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
     (POINT_ACTION, "statut"): STATUTS_ACTION,
     (BUDGET_LIGNE, "poste"): POSTES,
     (BUDGET_LIGNE, "financeur"): FINANCEURS,
+}
+# (table, column) -> (min, max) its CHECK ``column BETWEEN min AND max`` allows
+BORNES: dict[tuple[str, str], tuple[int, int]] = {
+    (ACTION, "axe"): (AXE_MIN, AXE_MAX),
+    (POINT_ACTION, "avancement"): (AVANCEMENT_MIN, AVANCEMENT_MAX),
 }
 
 # Upload kinds as depot.type_fichier records them (no CHECK constraint: a column older than some

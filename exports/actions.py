@@ -8,8 +8,7 @@ from __future__ import annotations
 from core import quarters
 from data.access import Personne
 from exports.modele import BARRES_EMPILEES, FORMAT_ENTIER, Diapo, Graphique, Serie, Tableau
-from core.formatting import headline as nombre
-from exports.texte import pluriel
+from core.formatting import count, headline as nombre
 from indicators import actions as ind
 
 # one colour per status, always with its icon and words in the series' name
@@ -22,7 +21,7 @@ def _chart(counts, categories: tuple[str, ...], titre: str, what: str) -> Graphi
     series = tuple(Serie(ind.libelle_statut(s), tuple(int(v) for v in counts[f"nb_{s}"]), COULEURS[s])
                    for s in ind.STATUTS if counts[f"nb_{s}"].sum())
     alternative = (f"Barres empilées : par {what}, le nombre d'actions dans chaque statut. " + " ; ".join(
-        f"{c} : {pluriel(int(r.nb_actions), 'action')} dont {nombre(int(r.en_retard))} en retard"
+        f"{c} : {count(int(r.nb_actions), 'action')} dont {nombre(int(r.en_retard))} en retard"
         for c, r in zip(categories, counts.itertuples(index=False))) + ".")
     return Graphique(BARRES_EMPILEES, titre, categories, series, FORMAT_ENTIER, alternative, titre_axe="Actions")
 
@@ -46,8 +45,8 @@ def diapo_club(con, at: str, codes: list[str], territoires: str) -> Diapo | None
     return Diapo(
         titre="Actions des feuilles de route", sous_titre=f"{quarters.label(at)} · {territoires}",
         blocs=[chart, _totaux(state)], largeurs=(2, 1),
-        notes="\n".join((f"{pluriel(r['actions'], 'action')} dans les feuilles de route de "
-                         f"{pluriel(state['territoire'].nunique(), 'territoire')}, dont {nombre(r['en_retard'])} en retard.",
+        notes="\n".join((f"{count(r['actions'], 'action')} dans les feuilles de route de "
+                         f"{count(state['territoire'].nunique(), 'territoire')}, dont {nombre(r['en_retard'])} en retard.",
                          *NOTE_DEFINITIONS,
                          *(f"Priorité {p} : {ind.PRIORITES[p]}" for p in counts["priorite"]))))
 
@@ -74,7 +73,7 @@ def diapo_fiche(con, territoire: str, nom: str, at: str, reader: Personne) -> Di
     r = ind.resume(state)
     return Diapo(
         titre=f"Actions de la feuille de route — {nom}", sous_titre=quarters.label(at), blocs=blocs, largeurs=(3, 2),
-        notes="\n".join((f"{pluriel(r['actions'], 'action')}, dont {nombre(r['en_retard'])} en retard"
+        notes="\n".join((f"{count(r['actions'], 'action')}, dont {nombre(r['en_retard'])} en retard"
                          + (f" ; {len(late) - 8} autres en retard non listées." if detail and len(late) > 8 else "."),
                          *NOTE_DEFINITIONS, *(f"Axe {a} : {ind.AXES[a]}" for a in counts["axe"]),
                          "Un seul territoire derrière ces chiffres.")))

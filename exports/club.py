@@ -21,10 +21,9 @@ from exports.modele import (BARRES, BARRES_EMPILEES, COLONNES_EMPILEES, FORMAT_E
                             SOURCE, Carte, Cartes, Deck, Diapo, ExportImpossible, Graphique, Serie, Tableau,
                             Texte)
 from exports.perimetre import Donnees, Perimetre, donnees
-from exports.texte import pluriel
 from indicators import noms, status
 from core import quarters
-from core.formatting import headline, number, percent
+from core.formatting import count, headline, number, percent
 from indicators import views
 
 TITRE = "Logement d'abord — Club des territoires"
@@ -120,7 +119,7 @@ def _avancement(d: Donnees) -> Diapo:
                      "à ce jour (méthode de la page « Indicateurs et méthode »).",
                      "Les territoires sans aucune valeur déposée ne comptent pas (jamais lus comme zéro).",
                      "Territoires derrière chaque chiffre : colonne « Territoires » du tableau.",
-                     *(f"{c} : {pluriel(r.territoires_avancement, 'territoire')}" for c, r in
+                     *(f"{c} : {count(r.territoires_avancement, 'territoire')}" for c, r in
                        zip(cats, n.itertuples(index=False)))))
 
 

@@ -5,12 +5,11 @@ the headline figures and the map."""
 from __future__ import annotations
 
 from core import quarters
-from core.formatting import headline, percent, signed
+from core.formatting import count, headline, percent, signed
 from core.parameters import TOLERANCE_DEPASSEMENT, TOLERANCE_RETARD
 from exports import carte as carte_geo
 from exports.modele import Carte, Cartes, Diapo
 from exports.perimetre import Donnees
-from exports.texte import pluriel
 from indicators import views
 
 BLEU, ROUGE, GRIS = "#000091", "#E1000F", "#666666"
@@ -24,7 +23,7 @@ METHODE_STATUTS = (f"Seuils : « en retard » sous {percent(TOLERANCE_RETARD * 1
 def territoires(d: Donnees, n: int | None = None) -> str:
     """'12 territoires': those of the scope, or ``n``."""
     n = len(d.territoires) if n is None else n
-    return pluriel(n, "territoire")
+    return count(n, "territoire")
 
 
 def notes(*lines: str) -> str:
@@ -40,13 +39,13 @@ def diapo_chiffres_cles(d: Donnees) -> Diapo:
     for row in d.cles.itertuples(index=False):
         cards.append(Carte(views.LIBELLES_COURTS[row.indicateur], headline(row.valeur), (
             f"Évolution à périmètre constant : {signed(row.evolution, large=1000)} "
-            f"({pluriel(row.territoires_compares, 'territoire')} ayant déposé les deux trimestres)",
+            f"({count(row.territoires_compares, 'territoire')} ayant déposé les deux trimestres)",
             f"Cumul depuis le {depuis} : {headline(row.cumul)}",
-            f"{pluriel(row.territoires_renseignes, 'territoire renseigné', 'territoires renseignés')}")))
+            f"{count(row.territoires_renseignes, 'territoire renseigné', 'territoires renseignés')}")))
         lines.append(f"{lib.at[row.indicateur, 'libelle']} : {lib.at[row.indicateur, 'definition']} "
                      f"(source : {lib.at[row.indicateur, 'source']}) — "
-                     f"{pluriel(row.territoires_renseignes, 'territoire')} derrière la valeur du trimestre, "
-                     f"{pluriel(row.territoires_compares, 'territoire')} derrière l'évolution.")
+                     f"{count(row.territoires_renseignes, 'territoire')} derrière la valeur du trimestre, "
+                     f"{count(row.territoires_compares, 'territoire')} derrière l'évolution.")
     wide = d.perimetre.entier
     return Diapo(
         titre=f"Chiffres {'nationaux' if wide else 'clés'} du {quarters.label(d.at)}",
@@ -72,6 +71,6 @@ def diapo_carte(d: Donnees) -> Diapo:
                      "sinon le statut le plus fréquent (le moins bon en cas d'égalité), comme la carte de la page "
                      "« Pilotage national ».",
                      "Le symbole du statut est posé sur chaque territoire : la couleur n'est jamais seule à le dire.",
-                     " ; ".join(f"{lab} : {pluriel(c, 'territoire')}" for _s, lab, c in geo.legende if c) + ".",
-                     f"{pluriel(geo.absents, 'territoire')} sans contour connu, absent(s) de la carte." if geo.absents else "",
+                     " ; ".join(f"{lab} : {count(c, 'territoire')}" for _s, lab, c in geo.legende if c) + ".",
+                     f"{count(geo.absents, 'territoire')} sans contour connu, absent(s) de la carte." if geo.absents else "",
                      "La carte ne porte aucun nom de territoire." if d.noms.anonymise else ""))

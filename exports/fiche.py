@@ -16,10 +16,10 @@ from exports import definitions, focus
 from exports.contenu import BLEU, DEFINITIONS_NOTE, ROUGE
 from exports.modele import (BARRES, COLONNES, FORMAT_DECIMAL, FORMAT_POURCENT, MENTION_DEMO, SOURCE, Cartes, Deck,
                             Diapo, ExportImpossible, Graphique, Serie)
-from exports.texte import date, pluriel
+from exports.texte import date
 from indicators import national, noms, status
 from core import quarters
-from core.formatting import headline, percent
+from core.formatting import count, headline, percent
 from indicators import territoire as page_territoire
 
 TRAJECTOIRES = 3  # indicators with a trajectory chart
@@ -68,7 +68,7 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
               blocs=[Cartes(tuple(focus.carte(r) for r in rows), par_ligne=5)],
               notes="\n".join([
                   f"{info['nom']} ({territoire}) : {identity}, au {label}.",
-                  f"{pluriel(len(prog), 'indicateur')} dans la feuille de route : " + " ; ".join(
+                  f"{count(len(prog), 'indicateur')} dans la feuille de route : " + " ; ".join(
                       f"{status.libelle(s)} : {int(counts.get(s, 0))}" for s in status.STATUTS if counts.get(s, 0)) + ".",
                   "Carte : statut, réalisé face à la cible, avancement, projection en fin de fenêtre, trimestres "
                   "renseignés quand il en manque. Définitions des statuts : " + " ; ".join(
@@ -111,7 +111,7 @@ def _comparaison_completude(con, territoire: str, info, row, comp: pd.DataFrame,
     said = "–" if mine.empty else (percent(mine.iloc[0]) if ratio else headline(mine.iloc[0]))
     chart = Graphique(
         BARRES, f"{row.libelle} : {what}", cats, (Serie(row.libelle, values, BLEU, couleurs_points=colours),), fmt,
-        f"Barres horizontales : {row.libelle}, {what}, pour {pluriel(len(same), 'territoire')} du même type ; "
+        f"Barres horizontales : {row.libelle}, {what}, pour {count(len(same), 'territoire')} du même type ; "
         f"{cats[list(same['territoire']).index(territoire)] if territoire in set(same['territoire']) else info['nom']} : "
         f"{said} (barre rouge).")
     rates = tuple(None if pd.isna(v) else round(float(v) / 100, 4) for v in comp["taux_completude"])
@@ -128,5 +128,5 @@ def _comparaison_completude(con, territoire: str, info, row, comp: pd.DataFrame,
             + ("le taux lui-même." if ratio else
                "réalisé par trimestre renseigné × 100 000 / population (les territoires ne déposent pas tous le "
                "même nombre de trimestres)." if flow else "dernier niveau connu × 100 000 / population."),
-            f"{pluriel(len(same), 'territoire')} du même type derrière le graphique (au plus {COMPARES_MAX} montrés).",
+            f"{count(len(same), 'territoire')} du même type derrière le graphique (au plus {COMPARES_MAX} montrés).",
             "Complétude : indicateurs de base de la feuille de route renseignés / attendus, par trimestre."]))

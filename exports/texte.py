@@ -3,10 +3,7 @@ noun): dates. Charts carry raw numbers with invariant Office codes instead (expo
 
 from __future__ import annotations
 
-from core.formatting import count, is_missing
-
-
-pluriel = count  # '1 territoire', '3 territoires', as the decks have long called it
+from core.formatting import is_missing
 
 
 def date(moment) -> str:

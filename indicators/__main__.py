@@ -271,7 +271,7 @@ def cmd_budget(con, args, _at: str) -> int:
     from data import budget as budget_store
 
     code = args.territory.strip() if args.territory else None
-    if code and not con.execute("SELECT 1 FROM territoire WHERE code = ?", [code]).fetchall():
+    if code and not con.execute(f"SELECT 1 FROM {TERRITOIRE} WHERE code = ?", [code]).fetchall():
         raise SaisieInvalide(f"Territoire inconnu : « {code} ». Vérifiez le code (SIREN d'un EPCI, code INSEE "
                              "d'une commune ou d'un département).")
     lignes = budget_store.lignes_agregees(con, args.exercice)

@@ -12,7 +12,7 @@ from core import quarters
 from core.parameters import PREMIERE_ANNEE_ACCEPTEE
 from data import store
 from data.actions import LIBELLES_STATUTS
-from data.registre import AXE_MAX, AXE_MIN, STATUTS_ACTION
+from data.registre import AVANCEMENT_MAX, AXE_MAX, AXE_MIN, STATUTS_ACTION
 from loaders.headers import ACTIONS, Layout
 from loaders.problems import Report
 from loaders.reading import RawTable
@@ -140,7 +140,7 @@ def _regles(ref: ReferenceData, allowed_territories: set[str] | None, today: dt.
               details=lambda r: {"statuts": STATUTS_ACCEPTES}),
         obligatoire("statut", code="statut-manquant", si="NOT lda_nr(avancement_brut) OR commentaire IS NOT NULL"),
         Regle("avancement-invalide", "avancement", "NOT lda_nr({c}) AND {n} IS NULL"),
-        au_plus("avancement", "pourcentage-hors-bornes", 100),
+        au_plus("avancement", "pourcentage-hors-bornes", AVANCEMENT_MAX),
         trimestre("trimestre", details=lambda r: {"formes": quarters.ACCEPTED_FORMS}),
         trimestre_depuis("trimestre", f"{PREMIERE_ANNEE_ACCEPTEE}-T1",
                          details=lambda r: {"trimestre": quarters.parse(r["valeur"]), "annee": PREMIERE_ANNEE_ACCEPTEE}),

@@ -13,7 +13,7 @@ import pandas as pd
 from core.parameters import PREMIERE_ANNEE_ACCEPTEE
 from data import budget as budget_store
 from data import store
-from data.registre import FINANCEURS, LIBELLES_FINANCEURS, LIBELLES_POSTES
+from data.registre import FINANCEURS, LIBELLES_FINANCEURS, LIBELLES_POSTES, TERRITOIRE
 from data.uploads import Outcome, UploadMeta
 from indicators import budget as calcul
 from loaders.headers import BUDGET, Layout, key
@@ -171,7 +171,7 @@ def store_warnings(con: duckdb.DuckDBPyConnection, batch) -> list[Problem]:
     merged = pd.concat([new.drop(columns=["commentaire"]), stored], ignore_index=True) \
         .drop_duplicates(subset=["territoire", "exercice", "poste", "financeur"], keep="first")
     problems = []
-    names = dict(con.execute("SELECT code, nom FROM territoire").fetchall())
+    names = dict(con.execute(f"SELECT code, nom FROM {TERRITOIRE}").fetchall())
     for _, row in calcul.conformite(merged).iterrows():
         mine = new[(new["territoire"] == row["territoire"]) & (new["exercice"] == row["exercice"])
                    & (new["poste"] == "coordination")]

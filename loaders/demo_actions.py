@@ -10,6 +10,7 @@ import datetime as dt
 import random
 
 from core import quarters
+from data.registre import ACTION, DEPOT, POINT_ACTION, POINT_ACTION_HISTORIQUE
 
 TITRES = {
     1: ["Programmation de PLAI adaptés", "Production de logements très sociaux en diffus"],
@@ -146,15 +147,15 @@ def backdate(con, now) -> None:
                    "::TIMESTAMP + to_days(10 + CAST(hash(territoire || ref_action || trimestre) % 40 AS INTEGER))")
     for table in ("point_action", "point_action_historique"):
         con.execute(f"UPDATE {table} SET enregistre_le = least(?::TIMESTAMP, {quarter_end}) WHERE revision = 1", [now])
-    con.execute("""UPDATE action a SET enregistre_le = p.premier FROM (
+    con.execute(f"""UPDATE {ACTION} a SET enregistre_le = p.premier FROM (
                        SELECT territoire, ref_action, min(enregistre_le) AS premier FROM (
-                           SELECT territoire, ref_action, enregistre_le FROM point_action WHERE revision = 1
-                           UNION ALL SELECT territoire, ref_action, enregistre_le FROM point_action_historique)
+                           SELECT territoire, ref_action, enregistre_le FROM {POINT_ACTION} WHERE revision = 1
+                           UNION ALL SELECT territoire, ref_action, enregistre_le FROM {POINT_ACTION_HISTORIQUE})
                        GROUP BY ALL) p
                    WHERE (a.territoire, a.ref_action) = (p.territoire, p.ref_action) AND a.revision = 1""")
-    con.execute("""UPDATE depot d SET recu_le = x.dernier FROM (
+    con.execute(f"""UPDATE {DEPOT} d SET recu_le = x.dernier FROM (
                        SELECT depot_id, max(enregistre_le) AS dernier FROM (
-                           SELECT depot_id, enregistre_le FROM point_action WHERE revision = 1
-                           UNION ALL SELECT depot_id, enregistre_le FROM point_action_historique WHERE revision = 1)
+                           SELECT depot_id, enregistre_le FROM {POINT_ACTION} WHERE revision = 1
+                           UNION ALL SELECT depot_id, enregistre_le FROM {POINT_ACTION_HISTORIQUE} WHERE revision = 1)
                        GROUP BY depot_id) x
                    WHERE x.depot_id = d.id AND d.type_fichier = 'actions'""")

@@ -109,6 +109,9 @@ def _extension_problem(name: str) -> Problem | None:
 
 MESSAGE_AUTRE_TYPE_BUDGET = ("Ce fichier est un fichier de {type} : cette section reçoit le fichier budgétaire de la "
                              "fiche 5 (colonnes code_territoire, exercice, poste, financeur, prevu, engage, verse).")
+# what each page says of a file of a kind it does not accept (headers.ACCEPTED_BY_PAGE)
+MESSAGES_AUTRE_TYPE = {headers.VALUES: MESSAGE_AUTRE_TYPE, headers.BUDGET: MESSAGE_AUTRE_TYPE_BUDGET,
+                       headers.SIAO: MESSAGE_PAS_UN_EXTRAIT}
 
 
 def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: Personne,
@@ -116,8 +119,9 @@ def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: 
              periode=None) -> Preparation:
     """Validate ``data`` as ``personne`` would upload it and, if it is valid, keep its rows and
     preview their effect; with ``auditer``, a refusal is audited in the same call. ``kind``: what
-    the page receives, quarterly values (or an actions file), the budget of fiche 5, or an SI-SIAO extract (``headers.SIAO``, with its
-    extraction ``periode``), whose counted values are kept and previewed the same way."""
+    the page receives, a key of headers.ACCEPTED_BY_PAGE: quarterly values (or an actions file), the
+    budget of fiche 5, or an SI-SIAO extract (``headers.SIAO``, with its extraction ``periode``), whose
+    counted values are kept and previewed the same way."""
     problem = _extension_problem(name)
     if problem is not None:
         report = Report()
@@ -128,20 +132,18 @@ def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: 
             auditer_refus(prep, db, personne=personne)
         return prep
     allowed = _allowed(personne)
+    accepted = headers.ACCEPTED_BY_PAGE[kind]
+    forced = kind in headers.FORCED_BY_PAGE
     # bad data never raises (it is a report); an exception is a bug, for the page to show as one
-    extract = kind == headers.SIAO
     result = import_bytes(data, name, db, user=personne.email, dry_run=True, allowed_territories=allowed,
                           today=today, keep=True, audit_refusal=kind if auditer else None,
-                          kind=headers.SIAO if extract else None, periode=periode if extract else None)
+                          kind=kind if forced else None, periode=periode)
     prep = Preparation(name, data, result, audit_id=result.audit_id, kind=kind, periode=periode)
-    accepted = (headers.VALUES, headers.ACTIONS) if kind == headers.VALUES else (kind,)
-    if (result.kind == headers.ACTIONS and kind == headers.VALUES and not result.report.ok and auditer
+    if (result.kind in accepted and result.kind != kind and not result.report.ok and auditer
             and prep.audit_id is None):
-        auditer_refus(prep, db, personne=personne)  # audit_refusal names the page's kind only
+        auditer_refus(prep, db, personne=personne)  # audit_refusal names the page's own kind only
     if result.kind not in (None, *accepted):
-        message = (MESSAGE_PAS_UN_EXTRAIT if extract else MESSAGE_AUTRE_TYPE_BUDGET if kind == headers.BUDGET
-                   else MESSAGE_AUTRE_TYPE)
-        prep.message = message.format(type=headers.KIND_LABELS[result.kind])
+        prep.message = MESSAGES_AUTRE_TYPE[kind].format(type=headers.KIND_LABELS[result.kind])
         if auditer and prep.audit_id is None:
             auditer_refus(prep, db, personne=personne)
         return prep

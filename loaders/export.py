@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from core.formatting import plain
-from data.registre import DEPOT, VALEUR, VALEUR_HISTORIQUE
+from data.registre import ACTION, BUDGET_LIGNE, DEPOT, POINT_ACTION, VALEUR, VALEUR_HISTORIQUE
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LONG_COLUMNS = ["code_territoire", "indicateur", "trimestre", "valeur", "commentaire", "source"]
@@ -89,10 +89,10 @@ def actions_frame(con: duckdb.DuckDBPyConnection, territoires: list[str] | None 
     from data.actions import LIBELLES_STATUTS
 
     frame = con.execute(
-        """SELECT a.territoire AS code_territoire, a.ref_action, a.intitule, a.axe, a.pilote, a.partenaires,
+        f"""SELECT a.territoire AS code_territoire, a.ref_action, a.intitule, a.axe, a.pilote, a.partenaires,
                   strftime(a.debut, '%Y-%m-%d') AS debut, strftime(a.fin, '%Y-%m-%d') AS fin, p.statut,
                   p.avancement, p.trimestre, p.commentaire
-           FROM action a LEFT JOIN point_action p USING (territoire, ref_action)
+           FROM {ACTION} a LEFT JOIN {POINT_ACTION} p USING (territoire, ref_action)
            WHERE $t::VARCHAR[] IS NULL OR list_contains($t::VARCHAR[], a.territoire)
            ORDER BY a.territoire, a.axe, a.ref_action, p.trimestre""", {"t": territoires}).df()
     frame["statut"] = frame["statut"].map(lambda s: LIBELLES_STATUTS.get(s, "") if isinstance(s, str) else "")
@@ -115,8 +115,8 @@ def budget_frame(con: duckdb.DuckDBPyConnection, territoires: list[str] | None =
     ``territoires`` (None: every one) and ``exercice`` (None: every one): an export imports back
     unchanged. The caller decides who may read which territory (data.budget.lignes for a person)."""
     frame = con.execute(
-        """SELECT territoire AS code_territoire, exercice, poste, financeur, prevu, engage, verse, commentaire
-           FROM budget_ligne
+        f"""SELECT territoire AS code_territoire, exercice, poste, financeur, prevu, engage, verse, commentaire
+           FROM {BUDGET_LIGNE}
            WHERE (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], territoire)) AND (?::INTEGER IS NULL OR exercice = ?)
            ORDER BY territoire, exercice, poste, financeur""",
         [territoires, territoires, exercice, exercice]).df()

@@ -15,6 +15,14 @@ VALUES, ROADMAP, TERRITORIES, PEOPLE, ACTIONS, BUDGET, SIAO = KINDS  # format-su
 KIND_LABELS = {kind: TYPES_DEPOT[kind] for kind in KINDS}  # French labels: one list, data/uploads.py
 LONG, WIDE = "longue", "large"
 
+# What each upload page of the browser receives (loaders/depot.py, preparer's ``kind``): the kinds of
+# file it accepts, its own first. The values page also takes the actions of the roadmap; the budget
+# section and the SI-SIAO page their own kind only. Any other kind is refused with the page's message.
+ACCEPTED_BY_PAGE = {VALUES: (VALUES, ACTIONS), BUDGET: (BUDGET,), SIAO: (SIAO,)}
+# the pages whose kind is forced rather than detected: an extract's header may be renamed by the
+# column mapping (loaders/siao_mapping.py), so it is read as an extract whatever its header
+FORCED_BY_PAGE = (SIAO,)
+
 # Required and optional columns of each kind, in canonical spelling: the fields of the file models
 # (loaders/models.py), written out so that the command line need not import pydantic to read a
 # header (tests/test_headers.py keeps the two equal).

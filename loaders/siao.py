@@ -25,10 +25,9 @@ from loaders.reading import RawTable
 from loaders.reference_data import Table
 from loaders.rules import Regle, RegleLigne, appliquer, obligatoire
 from data.uploads import LotEnPlace
+from data.registre import COLLECTIVITE, SIAO_ISSUES, SIAO_VOLETS, TERRITOIRE
 from loaders.validation import Validated
 
-VOLETS = ("115", "insertion")
-ISSUES = ("orientation", "non_pourvue", "annulee", "en_attente")
 SITUATIONS = ("rue", "hebergement", "logement", "autre")
 DISPOSITIFS = ("hebergement_urgence", "hebergement_insertion", "logement_adapte", "logement")
 EN_ATTENTE = "en_attente"
@@ -43,8 +42,8 @@ class Periode:
     au: dt.date | None = None
 
 
-_COMMUNES = "SELECT code, epci, departement FROM collectivite WHERE niveau = 'commune'"
-_TERRITOIRES = "SELECT code, nom, type, membres FROM territoire"
+_COMMUNES = f"SELECT code, epci, departement FROM {COLLECTIVITE} WHERE niveau = 'commune'"
+_TERRITOIRES = f"SELECT code, nom, type, membres FROM {TERRITOIRE}"
 
 
 def installer_reference(store_con: duckdb.DuckDBPyConnection, con: duckdb.DuckDBPyConnection) -> None:
@@ -104,11 +103,11 @@ def _lu_sql(layout: Layout) -> str:
                CASE WHEN NOT {_hash_ok(person)}
                     THEN left({person}, 2) || '… (' || length({person}) || ' caractères)' END AS id_personne_masque,
                {c['code_commune']} AS code_commune_brut, {commune} AS commune,
-               {c['volet']} AS volet_brut, {_normalised(c['volet'], VOLETS)} AS volet,
+               {c['volet']} AS volet_brut, {_normalised(c['volet'], SIAO_VOLETS)} AS volet,
                {c['date_demande']} AS date_demande_brut, {_date(c['date_demande'])} AS date_demande,
                {c['situation_avant']} AS situation_avant_brut,
                {_normalised(c['situation_avant'], SITUATIONS)} AS situation_avant,
-               {c['issue']} AS issue_brut, {_normalised(c['issue'], ISSUES)} AS issue,
+               {c['issue']} AS issue_brut, {_normalised(c['issue'], SIAO_ISSUES)} AS issue,
                {c['date_issue']} AS date_issue_brut, {_date(c['date_issue'])} AS date_issue,
                {c['dispositif']} AS dispositif_brut, {_normalised(c['dispositif'], DISPOSITIFS)} AS dispositif
         FROM brut b"""
@@ -131,15 +130,15 @@ def _regles(today: dt.date, periode: Periode) -> list[Regle | RegleLigne]:
         obligatoire("code_commune", VIDE_RAPIDE),
         Regle("siao-commune-inconnue", "code_commune", "NOT (" + VIDE_RAPIDE + ") AND NOT commune_connue"),
         obligatoire("volet", VIDE_RAPIDE),
-        Regle("siao-volet-inconnu", "volet", "{n} IS NOT NULL AND {n} NOT IN ('115', 'insertion')",
-              details=listed(VOLETS)),
+        Regle("siao-volet-inconnu", "volet", "{n} IS NOT NULL AND NOT list_contains($v, {n})",
+              {"v": list(SIAO_VOLETS)}, details=listed(SIAO_VOLETS)),
         obligatoire("date_demande", VIDE_RAPIDE),
         Regle("siao-date-invalide", "date_demande", "NOT (" + VIDE_RAPIDE + ") AND {n} IS NULL"),
         Regle("siao-date-hors-bornes", "date_demande", "{n} < $premier OR {n} > $aujourdhui", bounds,
               details=bounds_text),
         obligatoire("issue", VIDE_RAPIDE),
-        Regle("siao-issue-inconnue", "issue", "{n} IS NOT NULL AND NOT list_contains($v, {n})", {"v": list(ISSUES)},
-              details=listed(ISSUES)),
+        Regle("siao-issue-inconnue", "issue", "{n} IS NOT NULL AND NOT list_contains($v, {n})",
+              {"v": list(SIAO_ISSUES)}, details=listed(SIAO_ISSUES)),
         Regle("siao-date-issue-requise", "date_issue", f"({VIDE_RAPIDE}) AND issue IS DISTINCT FROM '{EN_ATTENTE}'"),
         Regle("siao-date-invalide", "date_issue", "NOT (" + VIDE_RAPIDE + ") AND {n} IS NULL"),
         Regle("siao-date-hors-bornes", "date_issue", "{n} < $premier OR {n} > $aujourdhui", bounds,
@@ -179,8 +178,8 @@ def sentinelle(today: dt.date, periode: Periode) -> tuple[str, dict]:
     # each NULL where no rule applies (a FILTER counts true only); id_demande is checked apart
     conditions = [
         "personne_ok IS NOT TRUE",  # cellule-obligatoire (id_personne), identifiant-non-pseudonymise
-        f"volet IS NULL OR volet NOT IN ({listed(VOLETS)})",  # cellule-obligatoire, siao-volet-inconnu
-        f"issue IS NULL OR issue NOT IN ({listed(ISSUES)})",  # cellule-obligatoire, siao-issue-inconnue
+        f"volet IS NULL OR volet NOT IN ({listed(SIAO_VOLETS)})",  # cellule-obligatoire, siao-volet-inconnu
+        f"issue IS NULL OR issue NOT IN ({listed(SIAO_ISSUES)})",  # cellule-obligatoire, siao-issue-inconnue
         # siao-date-issue-requise, siao-date-invalide (date_issue), siao-date-issue-anterieure
         f"CASE WHEN date_issue IS NULL THEN issue IS DISTINCT FROM '{EN_ATTENTE}' OR NOT ({empty_issue_date})"
         " ELSE date_issue < date_demande END",

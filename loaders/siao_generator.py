@@ -15,6 +15,7 @@ import random
 from collections.abc import Iterator, Sequence
 
 from loaders.headers import COLUMNS, SIAO
+from data.registre import COLLECTIVITE, TERRITOIRE
 
 ENTETE = ";".join(COLUMNS[(SIAO, None)][0])
 PAR_HABITANT_ET_TRIMESTRE = {"115": 4.0 / 1000, "insertion": 1.2 / 1000}
@@ -87,7 +88,7 @@ def communes_du_territoire(con, territoire: str) -> list[tuple[str, int]]:
     """(code, population) of the communes a registered territory covers (itself, its EPCI or
     département, its members), from a store connection."""
     return [(c, int(p or 0)) for c, p in con.execute(
-        """SELECT c.code, c.population FROM collectivite c, territoire t
+        f"""SELECT c.code, c.population FROM {COLLECTIVITE} c, {TERRITOIRE} t
            WHERE c.niveau = 'commune' AND t.code = ?
              AND list_has_any(list_prepend(t.code, t.membres), [c.code, c.epci, c.departement])
            ORDER BY c.code""", [territoire]).fetchall()]

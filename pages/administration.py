@@ -7,7 +7,8 @@ import streamlit as st
 
 from data import personnes, queries
 from pages.components import admin, auth
-from pages.components.layout import compte, demo_banner
+from core.formatting import count
+from pages.components.layout import demo_banner
 from pages.components.store import read
 from pages.components.tables import tableau
 
@@ -58,5 +59,5 @@ st.caption(f"Dépôts (enregistrés ou refusés), annulations, changements de r�
            f"qui, quand, quoi. Les {personnes.LIMITE_JOURNAL} entrées les plus récentes selon les filtres.")
 filters = admin.audit_filters()
 shown, exported = admin.audit_frame(filters)
-st.caption(f"{compte(len(shown), 'entrée')}{admin.since_label(filters['since'])}.")
+st.caption(f"{count(len(shown), 'entrée')}{admin.since_label(filters['since'])}.")
 tableau(shown, "journal d'audit", key="adm_journal", export=exported)

@@ -7,7 +7,7 @@ from data import reads
 from indicators import national, territoire
 from core import quarters
 from indicators import views
-from pages.components import actions, auth, budget, fiches, filtres, graphiques, layout, tables
+from pages.components import actions, auth, budget, comparaison, fiches, filtres, graphiques, layout, tables
 from pages.components.store import read
 
 person = auth.person()  # first: decides who this is even if the page runs without app.py
@@ -51,15 +51,15 @@ if detail:  # comments and revisions: in scope only
 st.header("Comparaison avec les territoires du même type")
 at_comparaison = reads.trimestre_comparaison(person, at)
 comp = read(territoire.comparaison, code, indicateur, at_comparaison, person)
-st.caption(layout.legende_comparaison(comp, row, at_comparaison, at_comparaison != at))
+st.caption(comparaison.legende_comparaison(comp, row, at_comparaison, at_comparaison != at))
 if comp["pour_100000"].notna().any():
-    titre = layout.titre_comparaison(row, at_comparaison)
+    titre = comparaison.titre_comparaison(row, at_comparaison)
     graphiques.afficher(graphiques.figure(graphiques.barres_comparaison, comp, code, titre), key="comparaison",
                         alt=graphiques.alt_comparaison(comp, code, titre))
 else:
     st.info(f"Aucun territoire du même type n'a encore de chiffre pour cet indicateur au {layout.trimestre(at_comparaison)}.")
-tables.tableau(layout.tableau_comparaison(comp), f"comparaison-{code}-{indicateur}", key="t_comparaison",
-               column_config=layout.colonnes_comparaison(),
+tables.tableau(comparaison.tableau_comparaison(comp), f"comparaison-{code}-{indicateur}", key="t_comparaison",
+               column_config=comparaison.colonnes_comparaison(),
                titre=f"{info['nom']} — comparaison avec les territoires du même type : {row['libelle']}",
                trimestre=at_comparaison)
 

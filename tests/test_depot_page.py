@@ -44,9 +44,6 @@ def count_values(db) -> int:
         return con.execute("SELECT count(*) + (SELECT count(*) FROM valeur_historique) FROM valeur").fetchall()[0][0]
 
 
-open_page = as_persona  # the former name, for the SI-SIAO branch's tests; new tests import tests.apptest
-
-
 @pytest.fixture
 def page(demo_db, monkeypatch):
     monkeypatch.setenv("LDA_DB", str(demo_db))

@@ -13,7 +13,7 @@ from data import store
 from data import reads
 from exports import club, pptx
 from exports.perimetre import Perimetre
-from exports.texte import pluriel
+from core.formatting import count
 from indicators import derived, national
 from indicators import views
 
@@ -66,5 +66,5 @@ def test_scoped_deck_headline_slide_shows_the_scope_figures(con, tmp_path):
     for row in scoped.itertuples():
         text = cards[f"Carte : {views.LIBELLES_COURTS[row.indicateur]}"]
         assert text.split("\n")[1] == f"{row.valeur:,.0f}".replace(",", "\u202f")
-        assert f"({pluriel(row.territoires_compares, 'territoire')} ayant déposé les deux trimestres)" in text
+        assert f"({count(row.territoires_compares, 'territoire')} ayant déposé les deux trimestres)" in text
         assert f"Cumul depuis le T4 2022 : {row.cumul:,.0f}".replace(",", "\u202f") in text

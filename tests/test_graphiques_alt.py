@@ -14,7 +14,7 @@ from core import quarters
 from data.access import Personne
 from indicators import status
 from pages.components import graphiques
-from pages.components.layout import nombre
+from core.formatting import number
 from tests.conftest import ROOT
 from tests.test_roles_pages import run
 
@@ -50,7 +50,7 @@ def test_every_chart_of_the_national_page_says_what_it_shows(demo):
     counts = next(d.value for d in at.dataframe if list(d.value.columns) == ["Statut", "Nombre"])
     for row in counts.itertuples():  # each status with its count, in words (no symbol)
         label = row.Statut.split(" ", 1)[1]
-        assert f" {label} : {nombre(row.Nombre)}" in statuts and row.Statut not in statuts
+        assert f" {label} : {number(row.Nombre)}" in statuts and row.Statut not in statuts
     heat = next(c.proto.alt for c in charts if c.proto.alt.startswith("Carte de chaleur"))
     assert "territoires en lignes" in heat and quarters.label(quarters.last_complete()) in heat
 
@@ -62,7 +62,7 @@ def test_every_chart_of_the_territory_page_says_what_it_shows(demo):
     trajectory = next(d.value for d in at.dataframe if "Chemin attendu" in d.value.columns)
     done = trajectory[trajectory["Réalisé"].notna()].iloc[-1]
     assert alts[0].startswith("Graphique de trajectoire")
-    assert f"Réalisé au {done['Trimestre']} : {nombre(done['Réalisé'], 0 if float(done['Réalisé']).is_integer() else 1)}" in alts[0]
+    assert f"Réalisé au {done['Trimestre']} : {number(done['Réalisé'], 0 if float(done['Réalisé']).is_integer() else 1)}" in alts[0]
     assert "Cible : " in alts[0]
     assert alts[1].startswith("Barres horizontales") and "sur" in alts[1]
     assert alts[2].startswith("Barres du taux de complétude")

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 
 from loaders.problems import Problem
-from pages.components.layout import compte, fenetre
+from core.formatting import count
+from pages.components.layout import fenetre
 
 
 def test_counts_agree_with_their_number():
-    assert compte(0, "trimestre") == "0 trimestre" and compte(1, "trimestre") == "1 trimestre"
-    assert compte(3, "trimestre écoulé", "trimestres écoulés") == "3 trimestres écoulés"
-    assert compte(1200, "entrée") == "1\u202f200 entrées"
+    assert count(0, "trimestre") == "0 trimestre" and count(1, "trimestre") == "1 trimestre"
+    assert count(3, "trimestre écoulé", "trimestres écoulés") == "3 trimestres écoulés"
+    assert count(1200, "entrée") == "1\u202f200 entrées"
 
 
 def test_the_roadmap_window_says_trimestres_in_full():

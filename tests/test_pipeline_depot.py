@@ -15,9 +15,9 @@ from data import preview as apercu_module
 from data import store, uploads
 from data.access import Personne
 from loaders import correction, headers, importer, reference_data
-from loaders.depot import MESSAGE_REFERENTIEL, confirmer, preparer
+from loaders.depot import MESSAGE_REFERENTIEL, MESSAGES_AUTRE_TYPE, confirmer, preparer
 from loaders.importer import import_bytes
-from tests.conftest import TODAY
+from tests.conftest import FILES, TODAY
 from tests.test_depot_page import HEADER, LYON, csv, drop, confirm_button, metrics, page, value  # noqa: F401
 
 NATIONAL = Personne("admin@dihal.gouv.fr", "national")
@@ -147,3 +147,41 @@ def test_the_page_checks_the_file_again_when_the_reference_data_changed_before_c
     confirm_button(at)[0].click()
     at.run()
     assert "enregistré" in at.success[0].value and value(demo_db, "cfp_accordes", "2026-T4")[0] == 5.0
+
+
+# --- which kinds each page accepts (headers.ACCEPTED_BY_PAGE) ------------------------------------
+
+FILES_OF_EACH_KIND = {
+    headers.VALUES: csv(f"{LYON};cfp_accordes;2026-T4;5"),
+    headers.ACTIONS: f"code_territoire;ref_action;intitule;axe\n{LYON};A1;Une action;3\n".encode(),
+    headers.BUDGET: (f"code_territoire;exercice;poste;financeur;prevu\n{LYON};2024;ingenierie;etat_ami;10 000\n").encode(),
+    headers.ROADMAP: (FILES / "feuille_de_route_valide.csv").read_bytes(),
+}
+
+
+def test_the_table_of_the_pages_names_each_pages_own_kind_first_and_a_message_for_the_others():
+    # the values page also takes the actions of the roadmap; the budget section and the SI-SIAO page their own
+    assert headers.ACCEPTED_BY_PAGE == {headers.VALUES: (headers.VALUES, headers.ACTIONS),
+                                        headers.BUDGET: (headers.BUDGET,), headers.SIAO: (headers.SIAO,)}
+    assert set(headers.ACCEPTED_BY_PAGE) == set(MESSAGES_AUTRE_TYPE)
+    assert set(headers.FORCED_BY_PAGE) <= set(headers.ACCEPTED_BY_PAGE)
+    for page_kind, accepted in headers.ACCEPTED_BY_PAGE.items():
+        assert accepted[0] == page_kind and set(accepted) <= set(headers.KINDS), page_kind
+
+
+@pytest.mark.parametrize("page_kind", [k for k in headers.ACCEPTED_BY_PAGE if k not in headers.FORCED_BY_PAGE])
+def test_a_page_takes_the_kinds_of_its_row_and_refuses_the_others_with_its_message(db, page_kind):
+    for kind, data in FILES_OF_EACH_KIND.items():
+        prep = preparer(data, f"{kind}.csv", db, personne=NATIONAL, today=TODAY, kind=page_kind)
+        assert prep.result.kind == kind
+        if kind in headers.ACCEPTED_BY_PAGE[page_kind]:
+            assert prep.message is None, (page_kind, kind)
+        else:
+            assert prep.message == MESSAGES_AUTRE_TYPE[page_kind].format(type=headers.KIND_LABELS[kind])
+            assert not prep.ok
+
+
+def test_a_page_whose_kind_is_forced_reads_any_file_as_its_kind(db):
+    prep = preparer(FILES_OF_EACH_KIND[headers.VALUES], "valeurs.csv", db, personne=NATIONAL, today=TODAY,
+                    kind=headers.SIAO)
+    assert prep.result.kind == headers.SIAO and prep.message is None and not prep.report.ok

@@ -13,7 +13,7 @@ from loaders.importer import import_bytes
 from loaders.siao import Periode
 from tests.conftest import TODAY
 from tests.siao_fixtures import AU, DU, HEADER, ROWS, extract
-from tests.test_depot_page import open_page
+from tests.apptest import as_persona
 
 NATIONAL = Personne("admin@dihal.gouv.fr", "national")
 NAMES = ["NUM_DEMANDE", "ID_USAGER_HASH", "Code INSEE", "Volet", "Date de la demande", "Situation", "Issue",
@@ -52,7 +52,7 @@ def test_a_stored_mapping_is_applied_to_the_next_extracts_and_keeps_its_history(
 
 def test_the_administration_page_uploads_a_mapping(demo_db, monkeypatch):
     monkeypatch.setenv("LDA_DB", str(demo_db))
-    at = open_page("pages/administration.py")
+    at = as_persona("pages/administration.py")
     assert any("Correspondance en vigueur : **correspondance par défaut**" in m.value for m in at.markdown)
     uploader = next(u for u in at.file_uploader if "correspondance" in u.label.lower())
     uploader.set_value(("siao_reel.csv", MAPPING, "text/csv"))
@@ -68,7 +68,7 @@ def test_the_administration_page_uploads_a_mapping(demo_db, monkeypatch):
 
 def test_the_administration_page_refuses_a_bad_mapping_in_french(demo_db, monkeypatch):
     monkeypatch.setenv("LDA_DB", str(demo_db))
-    at = open_page("pages/administration.py")
+    at = as_persona("pages/administration.py")
     uploader = next(u for u in at.file_uploader if "correspondance" in u.label.lower())
     uploader.set_value(("m.csv", b"colonne_export;colonne_documentee\nA;nom\n", "text/csv"))
     at.run()

@@ -42,9 +42,6 @@ def file_problem(code: str, **params) -> Problem:
     return Problem(code, params=params)
 
 
-nombre_fr = integer  # the former name, for the SI-SIAO branch; new code imports core.formatting
-
-
 def is_blank(cells) -> bool:
     """Whether every cell of a row is missing or white space."""
     return all(c is None or str(c).strip() == "" for c in cells)

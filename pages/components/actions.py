@@ -14,7 +14,7 @@ from data.access import Personne
 from indicators import actions as ind
 from loaders import templates, saisie_actions
 from pages.components import tables
-from pages.components.layout import compte, nombre, pourcentage
+from core.formatting import count as compte, number as nombre, percent as pourcentage
 from pages.components.store import db_path, read, refresh_version
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

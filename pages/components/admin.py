@@ -14,7 +14,7 @@ from data import personnes, store
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
 from loaders.headers import PEOPLE
 from pages.components import erreurs
-from pages.components.layout import compte
+from core.formatting import count
 from pages.components.store import db_path, read, refresh_version
 
 _MESSAGE = "adm_message"
@@ -104,8 +104,8 @@ def people_import(actor: Personne) -> None:
     if result.report.ok:
         o = result.outcome
         st.session_state[_MESSAGE] = ("success", f"Import de {upload.name} enregistré : "
-                                                 f"{compte(o.nouvelles, 'personne ajoutée', 'personnes ajoutées')}, "
-                                                 f"{compte(o.revisees, 'modifiée')}, {compte(o.inchangees, 'inchangée')}.")
+                                                 f"{count(o.nouvelles, 'personne ajoutée', 'personnes ajoutées')}, "
+                                                 f"{count(o.revisees, 'modifiée')}, {count(o.inchangees, 'inchangée')}.")
         st.rerun()  # the people table above is drawn again with the imported rows
     st.error(f"Fichier refusé : {result.report.summary()}. Rien n'a été enregistré.")
     problems = pd.DataFrame([p.as_dict() for p in result.report.sorted_errors()])
@@ -159,8 +159,8 @@ def reference_import(actor: Personne) -> None:
         tableau(problems.drop(columns=["gravite"]), "problemes-reference", key="adm_reference_problemes")
         return
     o = dry.outcome
-    st.info(f"Fichier valide ({headers.KIND_LABELS[dry.kind]}) : {compte(o.nouvelles, 'nouvelle ligne', 'nouvelles lignes')}, "
-            f"{compte(o.revisees, 'révisée')}, {compte(o.inchangees, 'inchangée')}. Rien n'est enregistré avant confirmation.")
+    st.info(f"Fichier valide ({headers.KIND_LABELS[dry.kind]}) : {count(o.nouvelles, 'nouvelle ligne', 'nouvelles lignes')}, "
+            f"{count(o.revisees, 'révisée')}, {count(o.inchangees, 'inchangée')}. Rien n'est enregistré avant confirmation.")
     if dry.report.warnings:
         warnings = pd.DataFrame([p.as_dict() for p in dry.report.warnings])
         tableau(warnings.drop(columns=["gravite"]), "avertissements-reference", key="adm_reference_avertissements")
@@ -171,8 +171,8 @@ def reference_import(actor: Personne) -> None:
             return
         if done.stored:
             st.session_state[_MESSAGE] = ("success", f"{upload.name} enregistré ({headers.KIND_LABELS[dry.kind]}) : "
-                                                     f"{compte(done.outcome.nouvelles, 'nouvelle')}, "
-                                                     f"{compte(done.outcome.revisees, 'révisée')}.")
+                                                     f"{count(done.outcome.nouvelles, 'nouvelle')}, "
+                                                     f"{count(done.outcome.revisees, 'révisée')}.")
         else:
             st.session_state[_MESSAGE] = ("error", f"{upload.name} refusé : {done.report.summary()}.")
         st.rerun()
@@ -270,7 +270,7 @@ def correspondance_siao(actor: Personne) -> None:
     history = read(siao.historique_correspondances)
     if history:
         st.caption("Versions précédentes : " + " ; ".join(
-            f"{h['quand']:%d/%m/%Y %H:%M} par {h['qui']} ({h['fichier']}, {compte(h['paires'], 'colonne')})"
+            f"{h['quand']:%d/%m/%Y %H:%M} par {h['qui']} ({h['fichier']}, {count(h['paires'], 'colonne')})"
             for h in history))
     upload = st.file_uploader("Nouvelle correspondance (CSV : colonne_export;colonne_documentee)",
                               type=["csv", "txt"], key="adm_siao_correspondance")
@@ -283,7 +283,7 @@ def correspondance_siao(actor: Personne) -> None:
         problems = pd.DataFrame([p.as_dict() for p in report.sorted_errors()])
         tableau(problems.drop(columns=["gravite"]), "problemes-correspondance", key="adm_siao_problemes")
         return
-    st.info(f"Correspondance valide : {compte(len(found.paires), 'colonne')}. Rien n'est enregistré avant confirmation.")
+    st.info(f"Correspondance valide : {count(len(found.paires), 'colonne')}. Rien n'est enregistré avant confirmation.")
     tableau(pd.DataFrame(found.paires, columns=["Colonne de l'export", "Colonne documentée"]),
             "correspondance-siao-nouvelle", key="adm_siao_nouvelle")
     if st.button("Enregistrer cette correspondance", type="primary", key="adm_siao_ok"):

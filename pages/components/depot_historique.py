@@ -14,8 +14,7 @@ from data.registre import ANNULATION, REFUSE
 from data.uploads import libelle_type
 from pages.components import erreurs
 from pages.components.depot import TOUS, date_affichee, territory_choice
-from core.formatting import number
-from pages.components.layout import compte
+from core.formatting import count, number
 from pages.components.store import db_path, read
 from pages.components.tables import tableau
 
@@ -92,9 +91,9 @@ def _detail(person: Personne, depot_id: int, row) -> None:
     if row["type_fichier"] == apercu_data.ANNULATION and det.problemes:
         d = det.problemes[0]
         st.info(f"Annulation du dépôt n° {d.get('depot_annule')} : "
-                f"{compte(d.get('restaurees', 0), 'valeur restaurée', 'valeurs restaurées')}, "
-                f"{compte(d.get('retirees', 0), 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
-                f"{compte(d.get('modifiees_depuis', 0), 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
+                f"{count(d.get('restaurees', 0), 'valeur restaurée', 'valeurs restaurées')}, "
+                f"{count(d.get('retirees', 0), 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
+                f"{count(d.get('modifiees_depuis', 0), 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
     undoable = (row["resultat"] == "enregistre" and row["type_fichier"] in ("values", "actions")
                 and not isinstance(row["annule_par"], str))
     if person.peut_administrer and undoable:
@@ -119,9 +118,9 @@ def _undo(person: Personne, depot_id: int) -> None:
                 return
             st.session_state["depot_annulation"] = (
                 f"Dépôt n° {depot_id} annulé (annulation n° {done.depot_id}) : "
-                f"{compte(done.restaurees, 'valeur restaurée', 'valeurs restaurées')}, "
-                f"{compte(done.retirees, 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
-                f"{compte(done.modifiees_depuis, 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
+                f"{count(done.restaurees, 'valeur restaurée', 'valeurs restaurées')}, "
+                f"{count(done.retirees, 'valeur retirée', 'valeurs retirées')} (créées par ce dépôt, gardées dans l'historique), "
+                f"{count(done.modifiees_depuis, 'modifiée', 'modifiées')} depuis et laissées telles quelles.")
             st.rerun()
 
 

@@ -19,7 +19,7 @@ from loaders.headers import SIAO
 from loaders.siao import Periode
 from loaders.siao_comptage import par_indicateur_et_trimestre
 from pages.components import erreurs
-from pages.components.layout import nombre
+from core.formatting import number
 from pages.components.store import db_path, refresh_version
 from pages.components.tables import tableau
 
@@ -77,8 +77,8 @@ def _par_indicateur(prep: Preparation) -> None:
     table = par_indicateur_et_trimestre(prep.apercu.lignes)
     shown = pd.DataFrame({
         "Indicateur": table["indicateur"], "Trimestre": table["trimestre"].map(quarters.label),
-        "Nouvelles": table["nouvelle"].map(nombre), "Révisées": table["revisee"].map(nombre),
-        "Inchangées": table["inchangee"].map(nombre)})
+        "Nouvelles": table["nouvelle"].map(number), "Révisées": table["revisee"].map(number),
+        "Inchangées": table["inchangee"].map(number)})
     st.markdown("**Par indicateur et par trimestre** (nombre de territoires dont la valeur est nouvelle, révisée "
                 "ou inchangée) :")
     tableau(shown, "apercu-siao", key="depot_siao_apercu", titre=f"Aperçu de l'extrait — {prep.name}")
@@ -123,6 +123,6 @@ def section(person: Personne, problemes, apercu) -> None:
     if prep.report.warnings:
         problemes(prep, key="depot_siao_problemes")
     _par_indicateur(prep)
-    st.caption(f"{nombre(prep.result.row_count)} demandes lues ; seuls les comptes ci-dessous seront enregistrés, "
+    st.caption(f"{number(prep.result.row_count)} demandes lues ; seuls les comptes ci-dessous seront enregistrés, "
                "avec la source « extrait SI-SIAO ».")
     apercu(prep, person)

@@ -183,9 +183,9 @@ def courbe_completude(frame: pd.DataFrame) -> go.Figure:
 # figure in the table under the chart.
 
 def _n(x) -> str:
-    from pages.components.layout import nombre
+    from core.formatting import number
 
-    return nombre(x, 0 if x == x and float(x).is_integer() else 1) if x is not None else "–"
+    return number(x, 0 if x == x and float(x).is_integer() else 1) if x is not None else "–"
 
 
 def alt_trajectoire(s: pd.DataFrame, libelle: str, unite: str) -> str:
