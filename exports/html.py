@@ -9,13 +9,13 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from core.formatting import number, percent
+from core.formatting import euro, number, percent
 from exports import modele as m
 from indicators import status
 
 CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 HAUTEUR = 430  # px: a chart and its slide fit an A4 landscape page
-FORMATS_PLOTLY = {m.FORMAT_ENTIER: ",.0f", m.FORMAT_DECIMAL: ",.1f", m.FORMAT_POURCENT: ".1%"}
+FORMATS_PLOTLY = {m.FORMAT_ENTIER: ",.0f", m.FORMAT_DECIMAL: ",.1f", m.FORMAT_POURCENT: ".1%", m.FORMAT_EUROS: ",.0f"}
 STYLE = """
 :root { --bleu: #000091; --texte: #161616; --gris: #3A3A3A; }
 body { font-family: Marianne, Arial, "Helvetica Neue", sans-serif; color: var(--texte); margin: 0; background: #F6F6F6; }
@@ -101,6 +101,8 @@ def _valeur(v, fmt: str) -> str:
         return "–"
     if fmt == m.FORMAT_POURCENT:
         return percent(v * 100, 1)
+    if fmt == m.FORMAT_EUROS:
+        return euro(v)
     return number(v, 1 if fmt == m.FORMAT_DECIMAL else 0)
 
 
@@ -120,7 +122,8 @@ def figure(g: m.Graphique) -> go.Figure:
             colour = list(s.couleurs_points) if s.couleurs_points else s.couleur
             fig.add_trace(go.Bar(x=values if horizontal else cats, y=cats if horizontal else values, name=s.nom,
                                  orientation="h" if horizontal else "v", marker_color=colour))
-    axis = dict(tickformat=FORMATS_PLOTLY[g.format_nombre], title=g.titre_axe or None, gridcolor="#929292")
+    axis = dict(tickformat=FORMATS_PLOTLY[g.format_nombre], title=g.titre_axe or None, gridcolor="#929292",
+                ticksuffix="\u00a0€" if g.format_nombre == m.FORMAT_EUROS else None)
     fig.update_layout(
         title=g.titre, separators=", ", height=HAUTEUR, template="none", font=dict(size=14),
         barmode="stack" if g.genre in (m.BARRES_EMPILEES, m.COLONNES_EMPILEES) else "group",
