@@ -84,6 +84,7 @@ def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
     # (quadratic on the map's thousands of shapes); safe with one Slide object per slide, as here
     slide.shapes.turbo_add_enabled = True
     title = slide.shapes.title
+    title.name = "Titre"
     title.left, title.top, title.width, title.height = MARGE, Inches(0.3), LARGEUR - 2 * MARGE, Inches(0.85)
     title.text_frame.text = ""
     texte(title, [diapo.titre], size=32, bold=True, color=BLEU, align=PP_ALIGN.LEFT)
@@ -91,9 +92,8 @@ def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
     sub = slide.shapes.add_textbox(MARGE, Inches(1.1), LARGEUR - 2 * MARGE, Inches(0.5))
     sub.name = "Sous-titre"
     texte(sub, [diapo.sous_titre], size=18, color=GRIS_TEXTE)
-    foot = slide.shapes.add_textbox(MARGE, Inches(6.95), Inches(9.6), Inches(0.45))
-    foot.name = "Pied de page"
-    texte(foot, [deck.pied], size=11, color=GRIS_TEXTE)
+    # the reading order of a screen reader is the shape tree's: title, subtitle, the demo mention
+    # (these figures are not real), the content left to right, then the footer line
     if deck.demo:
         demo = slide.shapes.add_textbox(LARGEUR - MARGE - Inches(3.2), Inches(6.95), Inches(3.2), Inches(0.45))
         demo.name = "Mention démonstration"
@@ -105,6 +105,9 @@ def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
         cx = int(width * w / sum(weights))
         _bloc(slide, bloc, left, HAUT_CONTENU, cx, BAS_CONTENU - HAUT_CONTENU)
         left += cx + ECART
+    foot = slide.shapes.add_textbox(MARGE, Inches(6.95), Inches(9.6), Inches(0.45))
+    foot.name = "Pied de page"
+    texte(foot, [deck.pied], size=11, color=GRIS_TEXTE)
     notes = [diapo.notes, deck.pied] + ([f"{m.MENTION_DEMO} : chiffres fictifs, à ne jamais citer."] if deck.demo else [])
     slide.notes_slide.notes_text_frame.text = "\n".join(n for n in notes if n)
 
