@@ -12,6 +12,7 @@ import pandas as pd
 
 from data.access import Personne
 from exports import actions as actions_diapo
+from exports import budget as budget_diapo
 from exports import definitions
 from exports import focus as focus_mod
 from exports.anonymat import ORDRE_ANONYMAT
@@ -52,6 +53,8 @@ def construire(con, at: str | None = None, perimetre: Perimetre = Perimetre(), *
     deck.diapos += [focus_mod.diapo_focus(con, d, code, person) for code in focus]
     # the actions of the roadmaps (format-suivi.md), after the contract's figures and before the method
     if slide := actions_diapo.diapo_club(con, d.at, list(d.territoires["code"]), territoires(d)):
+        deck.diapos.append(slide)
+    if slide := budget_diapo.diapo_club(con, d):  # the budget of fiche 5 beside them
         deck.diapos.append(slide)
     deck.diapos += _definitions(d)
     scope = d.perimetre.description(len(d.territoires), anonymiser)

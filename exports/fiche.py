@@ -12,6 +12,7 @@ from data import reads
 from data.access import Personne
 from data.reads import TYPES_TERRITOIRE
 from exports import actions as actions_diapo
+from exports import budget as budget_diapo
 from exports import definitions, focus
 from exports.contenu import BLEU, DEFINITIONS_NOTE, ROUGE
 from exports.modele import (BARRES, COLONNES, FORMAT_DECIMAL, FORMAT_POURCENT, MENTION_DEMO, SOURCE, Cartes, Deck,
@@ -85,7 +86,8 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
                   *(f"{r.libelle} : {r.definition}" for r in rows[:TRAJECTOIRES]),
                   "Un seul territoire derrière ces chiffres."])),
         _comparaison_completude(con, territoire, info, rows[0], comp, at, reader),
-    ] + [d for d in (actions_diapo.diapo_fiche(con, territoire, nom, at, reader),) if d] + definitions.diapos(reads.catalogue(con), prog["indicateur"], DEFINITIONS_NOTE)
+    ] + [d for d in (actions_diapo.diapo_fiche(con, territoire, nom, at, reader),) if d] + [
+        budget_diapo.diapo_fiche(con, territoire, nom, at, reader)] + definitions.diapos(reads.catalogue(con), prog["indicateur"], DEFINITIONS_NOTE)
     deck.proprietes = {"title": f"Fiche territoire — {info['nom']} — {label}", "subject": f"{info['nom']} ({territoire})",
                        "keywords": f"Logement d'abord; fiche territoire; {label}",
                        "category": MENTION_DEMO if deck.demo else "Pilotage"}

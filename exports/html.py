@@ -9,13 +9,13 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from core.formatting import number, percent
+from core.formatting import euro, number, percent
 from exports import modele as m
 from indicators import status
 
 CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 HAUTEUR = 430  # px: a chart and its slide fit an A4 landscape page
-FORMATS_PLOTLY = {m.FORMAT_ENTIER: ",.0f", m.FORMAT_DECIMAL: ",.1f", m.FORMAT_POURCENT: ".1%"}
+FORMATS_PLOTLY = {m.FORMAT_ENTIER: ",.0f", m.FORMAT_DECIMAL: ",.1f", m.FORMAT_POURCENT: ".1%", m.FORMAT_EUROS: ",.0f"}
 STYLE = """
 :root { --bleu: #000091; --texte: #161616; --gris: #3A3A3A; }
 body { font-family: Marianne, Arial, "Helvetica Neue", sans-serif; color: var(--texte); margin: 0; background: #F6F6F6; }
@@ -28,10 +28,14 @@ h1, h2 { color: var(--bleu); margin: 0 0 4px; } h2 { font-size: 2rem; }
 .carte .titre { font-weight: bold; color: var(--gris); } .carte .valeur { font-size: 1.8rem; font-weight: bold; }
 .carte p { margin: 2px 0; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
-th { background: var(--bleu); color: #FFF; text-align: left; } th, td { padding: 4px 6px; border-bottom: 1px solid #DDD; vertical-align: top; }
+thead th { background: var(--bleu); color: #FFF; text-align: left; } tbody th { font-weight: normal; text-align: left; }
+th, td { padding: 4px 6px; border-bottom: 1px solid #DDD; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; }
 .pied { display: flex; justify-content: space-between; color: var(--gris); font-size: 0.85rem; margin-top: 16px; border-top: 1px solid #DDD; padding-top: 6px; }
 .demo { color: #E1000F; font-weight: bold; }
+.lecteur-ecran { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+header.document { max-width: 1000px; margin: 24px auto 0; padding: 0 32px; box-sizing: border-box; }
+header.document h1 { font-size: 1.3rem; }
 details { margin-top: 8px; } summary { cursor: pointer; color: var(--bleu); }
 .legende span { display: inline-block; margin-right: 16px; }
 .pastille { display: inline-block; width: 1.3em; height: 1.3em; color: #FFF; text-align: center; font-weight: bold; margin-right: 4px; }
@@ -40,7 +44,7 @@ details { margin-top: 8px; } summary { cursor: pointer; color: var(--bleu); }
   body { background: #FFF; }
   .diapo { margin: 0; padding: 0; max-width: none; break-after: page; page-break-after: always; }
   .diapo:last-child { break-after: auto; page-break-after: auto; }
-  details.notes, details.donnees { display: none; }
+  details.notes, details.donnees, header.document { display: none; }
 }
 """
 
@@ -59,7 +63,10 @@ def page(deck: m.Deck) -> str:
     title = escape(deck.proprietes.get("title", deck.titre))
     text = (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
             f'<meta name="description" content="{escape(deck.proprietes.get("subject", ""))}">'
-            f"<style>{STYLE}</style></head><body>\n" + "\n".join(sections) + "\n</body></html>\n")
+            f"<style>{STYLE}</style></head><body>\n"
+            # the document's one h1 (each slide's title is an h2 under it)
+            f'<header class="document"><h1>{title}</h1></header>\n<main>\n' + "\n".join(sections)
+            + "\n</main>\n</body></html>\n")
     return text
 
 
@@ -89,11 +96,14 @@ def _bloc(bloc, state: dict) -> str:
     raise TypeError(f"bloc inconnu : {type(bloc).__name__}")
 
 
-def _table(columns, rows, caption: str = "") -> str:
-    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in r) + "</tr>" for r in rows)
-    cap = f"<caption hidden>{escape(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def _table(columns, rows, caption: str) -> str:
+    # header cells with their scope (the first cell of a row names it); the caption read by screen
+    # readers but not drawn (the slide's own title and chart say it to the eye)
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in columns)
+    body = "".join("<tr>" + "".join(f'<th scope="row">{escape(str(v))}</th>' if j == 0 else f"<td>{escape(str(v))}</td>"
+                                    for j, v in enumerate(r)) + "</tr>" for r in rows)
+    return (f'<table><caption class="lecteur-ecran">{escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
 def _valeur(v, fmt: str) -> str:
@@ -101,6 +111,8 @@ def _valeur(v, fmt: str) -> str:
         return "–"
     if fmt == m.FORMAT_POURCENT:
         return percent(v * 100, 1)
+    if fmt == m.FORMAT_EUROS:
+        return euro(v)
     return number(v, 1 if fmt == m.FORMAT_DECIMAL else 0)
 
 
@@ -120,7 +132,8 @@ def figure(g: m.Graphique) -> go.Figure:
             colour = list(s.couleurs_points) if s.couleurs_points else s.couleur
             fig.add_trace(go.Bar(x=values if horizontal else cats, y=cats if horizontal else values, name=s.nom,
                                  orientation="h" if horizontal else "v", marker_color=colour))
-    axis = dict(tickformat=FORMATS_PLOTLY[g.format_nombre], title=g.titre_axe or None, gridcolor="#929292")
+    axis = dict(tickformat=FORMATS_PLOTLY[g.format_nombre], title=g.titre_axe or None, gridcolor="#929292",
+                ticksuffix="\u00a0€" if g.format_nombre == m.FORMAT_EUROS else None)
     fig.update_layout(
         title=g.titre, separators=", ", height=HAUTEUR, template="none", font=dict(size=14),
         barmode="stack" if g.genre in (m.BARRES_EMPILEES, m.COLONNES_EMPILEES) else "group",
@@ -139,7 +152,7 @@ def _graphique(g: m.Graphique, state: dict) -> str:
     div = figure(g).to_html(full_html=False, include_plotlyjs=not state["plotly"], config=CONFIG)
     state["plotly"] = True
     rows = [(c, *(_valeur(s.valeurs[i], g.format_nombre) for s in g.series)) for i, c in enumerate(g.categories)]
-    data = _table(("", *(s.nom for s in g.series)), rows, g.titre)
+    data = _table(("Catégorie", *(s.nom for s in g.series)), rows, f"Données du graphique « {g.titre} »")
     return (f'<figure role="img" aria-label="{escape(g.alternative)}" style="margin:0">{div}</figure>'
             f'<details class="donnees"><summary>Données du graphique</summary>{data}</details>')
 

@@ -16,6 +16,7 @@ from core.errors import SaisieInvalide
 FORMAT_ENTIER = "#,##0"
 FORMAT_DECIMAL = "#,##0.0"
 FORMAT_POURCENT = "0.0%"
+FORMAT_EUROS = '#,##0 "€"'  # whole euros: 1 234 567 € in French PowerPoint
 
 # Chart kinds the renderers know.
 COLONNES, COLONNES_EMPILEES, BARRES, BARRES_EMPILEES, LIGNES, ANNEAU = (

@@ -4,6 +4,7 @@ text alternative on every chart, table and map, speaker notes on every slide."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 from io import BytesIO
 from pathlib import Path
@@ -83,6 +84,7 @@ def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
     # (quadratic on the map's thousands of shapes); safe with one Slide object per slide, as here
     slide.shapes.turbo_add_enabled = True
     title = slide.shapes.title
+    title.name = "Titre"
     title.left, title.top, title.width, title.height = MARGE, Inches(0.3), LARGEUR - 2 * MARGE, Inches(0.85)
     title.text_frame.text = ""
     texte(title, [diapo.titre], size=32, bold=True, color=BLEU, align=PP_ALIGN.LEFT)
@@ -90,9 +92,8 @@ def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
     sub = slide.shapes.add_textbox(MARGE, Inches(1.1), LARGEUR - 2 * MARGE, Inches(0.5))
     sub.name = "Sous-titre"
     texte(sub, [diapo.sous_titre], size=18, color=GRIS_TEXTE)
-    foot = slide.shapes.add_textbox(MARGE, Inches(6.95), Inches(9.6), Inches(0.45))
-    foot.name = "Pied de page"
-    texte(foot, [deck.pied], size=11, color=GRIS_TEXTE)
+    # the reading order of a screen reader is the shape tree's: title, subtitle, the demo mention
+    # (these figures are not real), the content left to right, then the footer line
     if deck.demo:
         demo = slide.shapes.add_textbox(LARGEUR - MARGE - Inches(3.2), Inches(6.95), Inches(3.2), Inches(0.45))
         demo.name = "Mention démonstration"
@@ -104,6 +105,9 @@ def _diapo(prs, deck: m.Deck, diapo: m.Diapo) -> None:
         cx = int(width * w / sum(weights))
         _bloc(slide, bloc, left, HAUT_CONTENU, cx, BAS_CONTENU - HAUT_CONTENU)
         left += cx + ECART
+    foot = slide.shapes.add_textbox(MARGE, Inches(6.95), Inches(9.6), Inches(0.45))
+    foot.name = "Pied de page"
+    texte(foot, [deck.pied], size=11, color=GRIS_TEXTE)
     notes = [diapo.notes, deck.pied] + ([f"{m.MENTION_DEMO} : chiffres fictifs, à ne jamais citer."] if deck.demo else [])
     slide.notes_slide.notes_text_frame.text = "\n".join(n for n in notes if n)
 
@@ -193,10 +197,8 @@ def _tableau(slide, t: m.Tableau, x, y, cx, cy) -> None:
     frame.name = "Tableau"
     alternative(frame, t.alternative)
     table = frame.table
-    # columns as wide as their longest text asks (within bounds): a definition gets the room
-    weights = [min(max([len(head)] + [len(str(r[j])) for r in t.lignes]), 90) + 8 for j, head in enumerate(t.colonnes)]
-    for j, weight in enumerate(weights):
-        table.columns[j].width = int(cx * weight / sum(weights))
+    for j, w in enumerate(largeurs_colonnes(t, cx, size)):
+        table.columns[j].width = w
     for j, head in enumerate(t.colonnes):
         cell = table.cell(0, j)
         cell.text = ""
@@ -210,6 +212,35 @@ def _tableau(slide, t: m.Tableau, x, y, cx, cy) -> None:
             texte(cell, [str(value)], size=size)
             cell.fill.solid()
             cell.fill.fore_color.rgb = rgb("#FFFFFF" if i % 2 else "#F6F6F6")
+
+
+_FIGURE = re.compile(r"^[\d\s\u00a0\u202f,.%€+\u2212\u2013-]+$")  # a figure: never broken over two lines
+_CHAR_EM, _CELL_MARGINS = 0.68, Inches(0.2)  # mean width of a character in em (bold headers too); both margins
+
+
+def largeurs_colonnes(t: m.Tableau, cx: int, size: int) -> list[int]:
+    """Column widths (EMU, summing to ``cx``): as wide as their longest text asks (within bounds,
+    so that a definition gets the room), but never narrower than their longest unbreakable piece
+    (a figure whole, else a word), so that "4 000 000 €" or "Réalisé" is not cut in two."""
+    weights = [min(max([len(head)] + [len(str(r[j])) for r in t.lignes]), 90) + 8 for j, head in enumerate(t.colonnes)]
+    pieces = [[head, *(str(r[j]) for r in t.lignes)] for j, head in enumerate(t.colonnes)]
+    longest = [max(len(c) if _FIGURE.match(c) else max((len(w) for w in c.split()), default=0) for c in col)
+               for col in pieces]
+    mins = [int(n * _CHAR_EM * Pt(size)) + _CELL_MARGINS for n in longest]
+    if sum(mins) >= cx:  # not enough room for every minimum: shared in their proportion
+        widths = [int(cx * w / sum(mins)) for w in mins]
+    else:
+        fixed: dict[int, int] = {}
+        while True:  # columns held at their minimum, the others sharing what is left by weight
+            rest = [j for j in range(len(weights)) if j not in fixed]
+            room = cx - sum(fixed.values())
+            widths = [fixed.get(j, 0) or int(room * weights[j] / sum(weights[k] for k in rest)) for j in range(len(weights))]
+            short = {j: mins[j] for j in rest if widths[j] < mins[j]}
+            if not short:
+                break
+            fixed |= short
+    widths[-1] += cx - sum(widths)  # rounding: the table exactly as wide as its block
+    return widths
 
 
 def _cartes(slide, bloc: m.Cartes, x, y, cx, cy) -> None:

@@ -80,6 +80,11 @@ def _somme(values) -> Decimal | None:
     return sum(known, Decimal(0)) if known else None
 
 
+def somme(values) -> Decimal | None:
+    """The sum of the known amounts; None when none is known (never 0 for unknown amounts)."""
+    return _somme(values)
+
+
 def avec_taux(lignes: pd.DataFrame) -> pd.DataFrame:
     """The lines (prevu, engage, verse) with taux_engagement and taux_versement added."""
     out = lignes.copy()

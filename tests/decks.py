@@ -1,5 +1,5 @@
 """The decks the export tests read (a national Club deck with one focus, an anonymised deck of two
-territories, a fiche, on the demo database) and readers of their slides. Import the fixtures
+territories, a fiche, the ministers' note, on the demo database) and readers of their slides. Import the fixtures
 ``base`` and ``decks`` into a test module to use them."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pptx import Presentation
 
 from data import store
 from data.access import Personne
-from exports import club, fiche, pptx
+from exports import club, fiche, note, pptx
 from exports.perimetre import Perimetre
 
 NATIONAL = Personne("test@dihal.gouv.fr", "national")
@@ -25,14 +25,15 @@ def base(demo_module_db):
 
 @pytest.fixture(scope="module")
 def decks(base, tmp_path_factory):
-    """The full national deck with one focus, an anonymised deck of two territories, a fiche."""
+    """The full national deck with one focus, an anonymised deck of two territories, a fiche, the note."""
     out = tmp_path_factory.mktemp("decks")
     with store.connect(base) as con:
         full = club.construire(con, AT, focus=(FOCUS,))
         two = club.construire(con, AT, Perimetre(codes=(FOCUS, "80021")), anonymiser=True, focus=(FOCUS, "80021"))
         one = fiche.construire(con, FOCUS, AT)
+        short = note.construire(con, AT)
     return {name: (deck, Presentation(pptx.ecrire(deck, out / f"{name}.pptx")), out / f"{name}.pptx")
-            for name, deck in (("club", full), ("anonyme", two), ("fiche", one))}
+            for name, deck in (("club", full), ("anonyme", two), ("fiche", one), ("note", short))}
 
 
 def slide(prs, title: str):

@@ -128,8 +128,9 @@ def test_fiche_slides_cards_trajectories_comparison_and_completeness(decks, base
                                                  prog["fin"].iloc[0], AT, NATIONAL)
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[:3] == ["Cher", "Trajectoires — CD Cher", "Comparaison et complétude"]
-    assert titles[3] == "Actions de la feuille de route — CD Cher"  # the roadmap's actions (issue 13)
-    assert set(titles[4:]) == {"Définitions des indicateurs"}
+    # the roadmap's actions and budget (issue 13)
+    assert titles[3:5] == ["Actions de la feuille de route — CD Cher", "Budget — CD Cher"]
+    assert set(titles[5:]) == {"Définitions des indicateurs"}
     cards = [sh for sh in prs.slides[0].shapes if sh.name.startswith("Carte : ")]
     assert len(cards) == len(prog)
     lines = [c.chart for c in charts(prs.slides[1])]
