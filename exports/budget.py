@@ -16,7 +16,7 @@ from data.registre import LIBELLES_POSTES, POSTES
 from exports.contenu import BLEU, GRIS, notes
 from exports.modele import BARRES, COLONNES, FORMAT_EUROS, Diapo, Graphique, Serie, Tableau, Texte
 from exports.perimetre import Donnees
-from exports.texte import pluriel
+from core.formatting import count as pluriel
 from indicators import budget as ind
 from indicators import budget_vues
 
