@@ -22,6 +22,7 @@ from exports.pptx_style import (BAS_CONTENU, BLEU, ECART, GRIS_TEXTE, HAUT_CONTE
                                  POLICE, ROUGE, TEXTE, TRAIT_FOND, alternative, rgb, sans_ombre, texte)
 from indicators import status
 
+ETIQUETTES_MAX = 6  # categories of a clustered bar chart under which every series carries its data labels
 AUTEUR = "Dihal — tableau de bord Logement d'abord"
 GENRES_PPTX = {
     m.COLONNES: XL_CHART_TYPE.COLUMN_CLUSTERED, m.COLONNES_EMPILEES: XL_CHART_TYPE.COLUMN_STACKED,
@@ -167,10 +168,14 @@ def _graphique(slide, g: m.Graphique, x, y, cx, cy) -> None:
     if g.genre in (m.BARRES_EMPILEES, m.COLONNES_EMPILEES):
         plot.gap_width, plot.overlap = 50, 100
     if g.genre == m.BARRES:
-        plot.has_data_labels = True
-        labels = plot.data_labels
-        labels.number_format, labels.number_format_is_linked = g.format_nombre, False
-        labels.font.size = Pt(12)
+        # many categories with several series: labels on the first series only (the others' figures
+        # are in the table and the text alternative), else they overlap
+        labelled = list(plot.series)[:1] if len(g.series) > 1 and len(g.categories) > ETIQUETTES_MAX else plot.series
+        for serie in labelled:
+            labels = serie.data_labels
+            labels.show_value = True
+            labels.number_format, labels.number_format_is_linked = g.format_nombre, False
+            labels.font.size = Pt(12)
     for serie, spec in zip(plot.series, g.series):
         if g.genre == m.LIGNES:
             serie.format.line.color.rgb = rgb(spec.couleur)

@@ -102,7 +102,8 @@ def _saisie(code: str, person: Personne) -> None:
         column_config={
             "ref_action": st.column_config.TextColumn("Réf."), "intitule": st.column_config.TextColumn("Intitulé"),
             "statut": st.column_config.SelectboxColumn("Statut", options=saisie_actions.choix_statuts()),
-            "avancement": st.column_config.NumberColumn("Avancement (%)", min_value=0, max_value=100, step=1),
+            # no min/max here: the grid would silently clamp 150 to 100; the file's rules refuse it in French
+            "avancement": st.column_config.NumberColumn("Avancement (%)", step=1, help="De 0 à 100."),
             "commentaire": st.column_config.TextColumn("Commentaire", width="large"),
         })
     tables.download_buttons(base, f"points-etape-{code}-{trimestre}", key=f"actions_grille_dl_{n}",

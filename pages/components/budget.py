@@ -49,7 +49,7 @@ def section_territoire(person: Personne, code: str, nom: str) -> None:
         own = lignes[lignes["exercice"] == exercice]
         _verdict(budget.conformite(own).iloc[0])
         _national, notifie = read(budget_store.enveloppes, exercice)
-        for r in budget.consommation(own, notifie).to_dict("records"):
+        for r in budget.consommation(own, notifie[notifie["territoire"] == code]).to_dict("records"):
             if r["depasse"] is True:
                 st.warning(f"Les crédits spécifiques AMI prévus ({budget.euros(r['prevu'])}) dépassent les crédits "
                            f"notifiés au territoire ({budget.euros(r['notifie'])}).")

@@ -83,12 +83,12 @@ def section(person: Personne, code: str, lignes: pd.DataFrame) -> None:
         report = prep.report
         if not report.ok:
             st.error(f"**Fichier refusé : {report.summary()}.** Rien n'a été enregistré.")
-            tableau(correction.problemes(report.sorted_errors()), "problemes-budget", key="budget_problemes",
+            tableau(correction.problem_table(report.sorted_errors()), "problemes-budget", key="budget_problemes",
                     titre=f"Rapport de dépôt — {prep.name}")
             return
         if report.warnings:
             st.markdown("**Avertissements** (ils n'empêchent pas l'enregistrement) :")
-            tableau(correction.problemes(report.sorted_warnings()), "avertissements-budget", key="budget_avert",
+            tableau(correction.problem_table(report.sorted_warnings()), "avertissements-budget", key="budget_avert",
                     titre=f"Avertissements du dépôt — {prep.name}")
         apercu = prep.apercu
         st.markdown(f"**Aperçu** : {apercu.compte('nouvelle')} nouvelle(s), {apercu.compte('revisee')} révisée(s), "
