@@ -17,7 +17,7 @@ from loaders.headers import ACTIONS, Layout
 from loaders.problems import Report
 from loaders.reading import RawTable
 from loaders.reference_data import ReferenceData, Table
-from loaders.rules import (VIDE, Regle, RegleLigne, appliquer, au_plus, obligatoire, regles_territoire, trimestre,
+from loaders.rules import (perimetre, VIDE, Regle, RegleLigne, appliquer, au_plus, obligatoire, regles_territoire, trimestre,
                             trimestre_depuis, trimestre_jusqu_a)
 from loaders.validation import Validated
 
@@ -89,9 +89,7 @@ def validate_actions(raw: RawTable, layout: Layout, ref: ReferenceData, con: duc
            SELECT *, coalesce(debut, debut_stocke) AS debut_effectif, coalesce(fin, fin_stocke) AS fin_effective,
                   max(intitule) OVER (PARTITION BY territoire, ref_action) AS intitule_action
            FROM chk""")
-    if allowed_territories is not None:
-        con.execute("CREATE OR REPLACE TEMP TABLE perimetre AS SELECT unnest(?::VARCHAR[]) AS code",
-                    [sorted(allowed_territories)])
+    perimetre(con, allowed_territories)
     appliquer(con, report, _regles(ref, allowed_territories, today), "chk2", {name: h[pos[name]] for name in pos})
     if not report.ok:
         return result

@@ -20,7 +20,7 @@ from loaders.headers import BUDGET, Layout, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
 from loaders.reference_data import ReferenceData
-from loaders.rules import NR, Regle, RegleLigne, appliquer, code_connu, code_dans_table, nombre, obligatoire
+from loaders.rules import perimetre, NR, Regle, RegleLigne, appliquer, code_connu, nombre, obligatoire, regles_territoire
 from loaders.validation import Validated
 
 MONTANTS = ("prevu", "engage", "verse")
@@ -83,9 +83,7 @@ def validate_budget(raw: RawTable, layout: Layout, ref: ReferenceData, con: duck
     con.execute("CREATE OR REPLACE TEMP TABLE chk AS SELECT *, "
                 + ", ".join(f"CASE WHEN NOT lda_nr({m}_net) THEN lda_nombre({m}_net) END AS {m}" for m in MONTANTS)
                 + f" FROM chk0 WHERE NOT ({blank})")
-    if allowed_territories is not None:
-        con.execute("CREATE OR REPLACE TEMP TABLE perimetre AS SELECT unnest(?::VARCHAR[]) AS code",
-                    [sorted(allowed_territories)])
+    perimetre(con, allowed_territories)
     appliquer(con, report, _regles(ref, allowed_territories, today), "chk", {name: h[pos[name]] for name in pos})
     if not report.ok:
         return result
@@ -105,18 +103,8 @@ def validate_budget(raw: RawTable, layout: Layout, ref: ReferenceData, con: duck
 def _regles(ref: ReferenceData, allowed_territories: set[str] | None, today: dt.date | None) -> list:
     """The budget file's rules over ``chk`` (each cell as written ``<col>_brut``, parsed ``<col>``,
     amounts as read without their € ``<col>_net``)."""
-    names = ref.territory_names()
     last_year = (today or dt.date.today()).year + HORIZON_ANNEES
-    territoire = {"cellule": "territoire_brut", "forme": "territoire"}
-    regles: list = [
-        obligatoire("code_territoire", **territoire),
-        code_connu("code_territoire", "territoire-inconnu", "territoire_connu", **territoire,
-                   details=lambda r: {"suggestion": ref.suggest_territory(r["valeur"])}),
-    ]
-    if allowed_territories is not None:
-        perimetre = ", ".join(f"{c} ({names.get(c, c)})" for c in sorted(allowed_territories))
-        regles.append(code_dans_table("code_territoire", "territoire-hors-perimetre", "perimetre",
-                                      si="territoire_connu", **territoire, details=lambda r: {"perimetre": perimetre}))
+    regles: list = regles_territoire(ref, allowed_territories)
     bornes = {"premiere": PREMIERE_ANNEE_ACCEPTEE, "derniere": last_year}
     regles += [
         obligatoire("exercice"),

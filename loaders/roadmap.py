@@ -12,7 +12,7 @@ from loaders.headers import ROADMAP, Layout
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
 from loaders.reference_data import ReferenceData
-from loaders.rules import (Regle, RegleLigne, appliquer, au_plus, code_connu, nombre, obligatoire, positif,
+from loaders.rules import (perimetre, Regle, RegleLigne, appliquer, au_plus, code_connu, nombre, obligatoire, positif,
                             regles_territoire, trimestre, trimestre_depuis)
 from loaders.validation import Validated
 
@@ -70,9 +70,7 @@ def validate_roadmap(
         FROM chk
         """
     )
-    if allowed_territories is not None:
-        con.execute("CREATE OR REPLACE TEMP TABLE perimetre AS SELECT unnest(?::VARCHAR[]) AS code",
-                    [sorted(allowed_territories)])
+    perimetre(con, allowed_territories)
     regles = _regles(con, ref, allowed_territories)
     appliquer(con, report, regles, "chk2", {name: h[pos[name]] for name in pos})
     if not report.ok:

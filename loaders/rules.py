@@ -144,6 +144,14 @@ def code_dans_table(colonne: str, code: str, table: str, **options) -> Regle:
     return Regle(code, colonne, f"{{n}} NOT IN (SELECT code FROM {table})", **options)
 
 
+def perimetre(con, allowed_territories: set[str] | None) -> None:
+    """The relation ``perimetre`` (one ``code`` per territory the uploader may write for) that the
+    perimeter rule of regles_territoire joins; nothing when the uploader has no perimeter."""
+    if allowed_territories is not None:
+        con.execute("CREATE OR REPLACE TEMP TABLE perimetre AS SELECT unnest(?::VARCHAR[]) AS code",
+                    [sorted(allowed_territories)])
+
+
 def regles_territoire(ref, allowed_territories: set[str] | None) -> list:
     """The rules of a ``code_territoire`` column, as every kind of file with one checks it: filled,
     a territory of the programme (with a suggestion), and within the uploader's perimeter when it has

@@ -14,7 +14,7 @@ from loaders.headers import LONG, VALUES, Layout, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable, exact_row_count
 from loaders.reference_data import ReferenceData
-from loaders.rules import (VIDE, Regle, appliquer, code_connu, code_dans_table, entier, hors, nombre, obligatoire,
+from loaders.rules import (perimetre, VIDE, Regle, appliquer, code_connu, code_dans_table, entier, hors, nombre, obligatoire,
                             positif, trimestre, trimestre_depuis, trimestre_jusqu_a)
 from loaders.validation import Validated, collect, sql_text
 
@@ -177,8 +177,7 @@ def validate_values(
     # nobody joins to): the blank-row filter of ``brut`` then runs once, not once per key column
     con.execute(f"CREATE OR REPLACE TEMP VIEW longue_tout AS {_long_sql(raw, layout, 'brut_tout')}")
     allowed = sorted(allowed_territories) if allowed_territories is not None else None
-    if allowed is not None:
-        con.execute("CREATE OR REPLACE TEMP TABLE perimetre AS SELECT unnest(?::VARCHAR[]) AS code", [allowed])
+    perimetre(con, allowed_territories)
     _value_dictionary(con)
     n_ind = len(ref.indicateurs) + 1
     joins = """
