@@ -42,8 +42,15 @@ ACTION_ANNULATION = "depot.annulation"  # the same action as an undone values up
 # What a preview shows of each line of the batch, in its order
 PREVIEW_SQL = f"""
     SELECT statut, territoire, exercice, poste, financeur, ligne, prevu, engage, verse, commentaire,
-           ancien_prevu, ancien_engage, ancien_verse, ancienne_revision, ancien_utilisateur, ancien_le
+           ancien_prevu, ancien_engage, ancien_verse, ancienne_revision, ancien_utilisateur, ancien_le,
+           engage_conserve, verse_conserve
     FROM budget_classe ORDER BY {_USING}
+"""
+# The cells left empty over a known amount, which keep it (Outcome.details["conserves"])
+CONSERVES_SQL = """
+    SELECT ligne, 'engage' AS colonne, engage AS montant FROM budget_classe WHERE engage_conserve
+    UNION ALL SELECT ligne, 'verse', verse FROM budget_classe WHERE verse_conserve
+    ORDER BY 1, 2
 """
 
 
@@ -57,8 +64,9 @@ def _fingerprint_sql() -> str:
 
 def _classify(con: duckdb.DuckDBPyConnection) -> None:
     """budget_classe: each row of lot_budget as nouvelle, revisee or inchangee against the store.
-    An empty comment cell keeps the stored comment (as for values); an empty amount is a statement
-    (not known), so it revises a known one."""
+    An empty cell changes nothing stored (as in the actions file): an empty comment keeps the
+    stored comment, an empty ``engage`` or ``verse`` the stored amount (``<m>_conserve`` says so;
+    empty means not known, never 0, so it cannot erase what is known). ``prevu`` is required."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE budget_classe AS
@@ -68,7 +76,11 @@ def _classify(con: duckdb.DuckDBPyConnection) -> None:
                        THEN 'inchangee' ELSE 'revisee' END AS statut
         FROM (
             -- the export neutralises a leading = + - @ with an apostrophe: it imports back unchanged
-            SELECT l.*, CASE WHEN l.commentaire IS NULL OR (left(b.commentaire, 1) IN ('=', '+', '-', '@')
+            SELECT l.* EXCLUDE (engage, verse), coalesce(l.engage, b.engage) AS engage,
+                   coalesce(l.verse, b.verse) AS verse,
+                   l.engage IS NULL AND b.engage IS NOT NULL AS engage_conserve,
+                   l.verse IS NULL AND b.verse IS NOT NULL AS verse_conserve,
+                   CASE WHEN l.commentaire IS NULL OR (left(b.commentaire, 1) IN ('=', '+', '-', '@')
                                   AND l.commentaire = chr(39) || b.commentaire)
                              THEN b.commentaire ELSE l.commentaire END AS commentaire_final,
                    b.prevu AS ancien_prevu, b.engage AS ancien_engage, b.verse AS ancien_verse,
@@ -118,6 +130,8 @@ def apply_budget(con: duckdb.DuckDBPyConnection, batch: pa.Table, meta: UploadMe
                               inchangees=counts.get("inchangee", 0), territoires=territories,
                               warnings=list(warnings or []), non_renseignees=non_renseignees)
             outcome.warning_count = len(outcome.warnings) if warning_count is None else warning_count
+            outcome.details = {"conserves": [{"ligne": ligne, "colonne": colonne, "montant": montant} for
+                                             ligne, colonne, montant in con.execute(CONSERVES_SQL).fetchall()]}
             fingerprint = con.execute(_fingerprint_sql()).fetchall()[0][0]
             if dry_run or (empreinte is not None and empreinte != fingerprint):
                 if preview or empreinte is not None:

@@ -103,6 +103,11 @@ def cmd_import(args) -> int:
                           lignes=lignes_detail(report))
     verb = "Simulation (rien n'a été enregistré)" if args.dry_run else "Enregistré"
     print(f"{verb} : {result.counts_line()}")
+    if result.kind == headers.BUDGET:
+        from loaders.budget import lignes_conservees
+
+        for line in lignes_conservees(result.outcome):
+            print("  " + line)
     if report.warning_count:
         print(f"{report.warning_count} avertissement(s) :")
         for problem in report.sorted_warnings():

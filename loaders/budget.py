@@ -156,6 +156,11 @@ def store_warnings(con: duckdb.DuckDBPyConnection, batch) -> list[Problem]:
     stored = budget_store.lignes_agregees(con)
     keys = set(zip(new["territoire"], new["exercice"]))
     stored = stored[[k in keys for k in zip(stored["territoire"], stored["exercice"])]]
+    # an empty engage or verse keeps the stored amount (data.budget._classify): the checks read it so
+    if len(stored):
+        known = new[list(budget_store.CLE)].merge(stored, how="left", on=list(budget_store.CLE))
+        for m in ("engage", "verse"):
+            new[m] = new[m].where(new[m].notna(), known[m].values)
     merged = pd.concat([new.drop(columns=["commentaire"]), stored], ignore_index=True) \
         .drop_duplicates(subset=["territoire", "exercice", "poste", "financeur"], keep="first")
     problems = []
@@ -193,3 +198,19 @@ def store_budget(con: duckdb.DuckDBPyConnection, validated: Validated, meta: Upl
                         for p in found]
     outcome.warning_count = len(found)
     return outcome
+
+
+NOMS_MONTANTS = {"prevu": "prévu", "engage": "engagé", "verse": "versé"}
+
+
+def phrase_conservee(colonne: str, montant) -> str:
+    """What an empty amount cell over a known one does, in French: « engagé : vide dans le
+    fichier, montant enregistré conservé (12 000 €) »."""
+    return f"{NOMS_MONTANTS[colonne]} : vide dans le fichier, montant enregistré conservé ({calcul.euros(montant)})"
+
+
+def lignes_conservees(outcome: Outcome) -> list[str]:
+    """One French line per amount cell left empty over a known amount (Outcome.details of a budget
+    upload), with its file line."""
+    return [f"Ligne {c['ligne']}, {phrase_conservee(c['colonne'], c['montant'])}."
+            for c in outcome.details.get("conserves", [])]

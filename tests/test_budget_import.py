@@ -164,3 +164,42 @@ def test_undo_restores_the_former_amounts_and_withdraws_new_lines_into_the_histo
     assert [(r[2], r[4], r[8]) for r in rows(db)] == [("ingenierie", Decimal("10000.00"), 3)]
     assert kept == [("communication", Decimal("5.00")), ("ingenierie", Decimal("10000.00")),
                     ("ingenierie", Decimal("12000.00"))]
+
+
+def test_an_empty_engage_or_verse_keeps_the_stored_amount_and_says_so(db):
+    first = load(db, f"{LYON};2024;ingenierie;etat_ami;20 000;12 000;5 000;étude\n")
+    assert first.outcome.details["conserves"] == []
+    # the same key with engage and verse left empty: not known in the file, never 0, so nothing is erased
+    again = load(db, f"{LYON};2024;ingenierie;etat_ami;20 000;;;\n")
+    assert (again.outcome.nouvelles, again.outcome.revisees, again.outcome.inchangees) == (0, 0, 1)
+    assert rows(db) == [(LYON, 2024, "ingenierie", "etat_ami", Decimal("20000.00"), Decimal("12000.00"),
+                         Decimal("5000.00"), "étude", 1)]
+    assert [(c["ligne"], c["colonne"], c["montant"]) for c in again.outcome.details["conserves"]] == [
+        (2, "engage", Decimal("12000.00")), (2, "verse", Decimal("5000.00"))]
+    from loaders.budget import lignes_conservees
+
+    assert lignes_conservees(again.outcome) == [
+        "Ligne 2, engagé : vide dans le fichier, montant enregistré conservé (12\u202f000\u00a0€).",
+        "Ligne 2, versé : vide dans le fichier, montant enregistré conservé (5\u202f000\u00a0€)."]
+    # a new prevu with an empty verse: a revision of prevu, verse kept
+    revised = load(db, f"{LYON};2024;ingenierie;etat_ami;25 000;13 000;;\n")
+    assert (revised.outcome.revisees, revised.outcome.inchangees) == (1, 0)
+    assert rows(db)[0][4:7] == (Decimal("25000.00"), Decimal("13000.00"), Decimal("5000.00"))
+    # the preview says which cells keep their amount, and shows the amount that stays
+    dry = load(db, f"{LYON};2024;ingenierie;etat_ami;25 000;;;\n", dry_run=True, keep=True)
+    line = dry.preview.iloc[0]
+    assert (line["statut"], line["engage"], bool(line["engage_conserve"]), bool(line["verse_conserve"])) == (
+        "inchangee", Decimal("13000.00"), True, True)
+
+
+def test_the_command_line_says_which_empty_amounts_keep_the_stored_one(db, tmp_path):
+    from tests.cli import run_in_process
+
+    load(db, f"{LYON};2024;ingenierie;etat_ami;20 000;12 000;;\n")
+    path = tmp_path / "budget.csv"
+    path.write_text(HEAD + f"{LYON};2024;ingenierie;etat_ami;20 000;;;\n", encoding="utf-8")
+    done = run_in_process("loaders", "import", path, "--db", db, "--user", "carol")
+    assert done.returncode == 0, done.stderr
+    assert "inchangées: 1" in done.stdout
+    assert "Ligne 2, engagé : vide dans le fichier, montant enregistré conservé (12\u202f000\u00a0€)." in done.stdout
+    assert rows(db)[0][5] == Decimal("12000.00")

@@ -97,3 +97,24 @@ def test_the_national_team_records_the_envelope_on_the_administration_page(db, m
         national, _notifie = budget_store.enveloppes(con, 2025)
     assert list(national["montant"]) == [4_000_000] and list(national["utilisateur"]) == [NATIONAL.email]
     assert any("Enveloppe 2025 enregistrée" in s.value for s in at.success)
+
+
+def test_the_budget_preview_says_an_empty_amount_keeps_the_stored_one(demo):
+    import pandas as pd
+
+    _db, _odd, _ok, lines = demo
+    known = lines[lines["engage"].notna()].iloc[0]
+    coord = Personne("coord@budget.fr", "coordinateur", known["territoire"])
+    at = run("pages/territoire.py", coord, known["territoire"])
+    body = ("code_territoire;exercice;poste;financeur;prevu;engage;verse;commentaire\n"
+            f"{known['territoire']};{known['exercice']};{known['poste']};{known['financeur']};"
+            f"{str(known['prevu']).replace('.', ',')};;{'' if pd.isna(known['verse']) else str(known['verse']).replace('.', ',')};\n")
+    at.file_uploader(key="budget_fichier_0").set_value(("budget.csv", body.encode(), "text/csv"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("1 montant engagé ou versé vide" in i.value and "conservé" in i.value for i in at.info)
+    preview = next(d.value for d in at.dataframe if "Remarque" in d.value.columns)
+    assert list(preview["Statut"]) == ["inchangée"]
+    assert preview["Remarque"].iloc[0] == (f"engagé : vide dans le fichier, montant enregistré conservé "
+                                           f"({budget.euros(known['engage'])})")
+    assert preview["Engagé"].iloc[0] == budget.euros(known["engage"])

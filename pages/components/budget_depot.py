@@ -15,8 +15,10 @@ from data.access import Personne
 from data.registre import LIBELLES_FINANCEURS, LIBELLES_POSTES
 from indicators import budget
 from loaders import correction, templates
+from loaders.budget import phrase_conservee
 from loaders.depot import Preparation, confirmer, preparer
 from loaders.headers import BUDGET
+from core.formatting import count as compte
 from pages.components import erreurs
 from pages.components.store import db_path, refresh_version
 from pages.components.tables import tableau
@@ -59,7 +61,15 @@ def _apercu_table(apercu) -> pd.DataFrame:
         "Prévu": lignes["prevu"].map(budget.euros), "Engagé": lignes["engage"].map(budget.euros),
         "Versé": lignes["verse"].map(budget.euros),
         "Prévu avant": [budget.euros(v) if s == "revisee" else "" for v, s in zip(lignes["ancien_prevu"], lignes["statut"])],
+        "Remarque": [" ; ".join(phrase_conservee(m, r[m]) for m in ("engage", "verse") if r[f"{m}_conserve"])
+                     for r in lignes.to_dict("records")],
     })
+
+
+def _conserves(apercu) -> int:
+    """How many amount cells of the file are empty over a known amount (they keep it)."""
+    lignes = apercu.lignes
+    return int(lignes["engage_conserve"].sum() + lignes["verse_conserve"].sum()) if len(lignes) else 0
 
 
 def section(person: Personne, code: str, lignes: pd.DataFrame) -> None:
@@ -93,6 +103,10 @@ def section(person: Personne, code: str, lignes: pd.DataFrame) -> None:
         apercu = prep.apercu
         st.markdown(f"**Aperçu** : {apercu.compte('nouvelle')} nouvelle(s), {apercu.compte('revisee')} révisée(s), "
                     f"{apercu.compte('inchangee')} inchangée(s) ; {apercu.non_renseignees} ligne(s) vide(s) ignorée(s).")
+        if kept := _conserves(apercu):
+            st.info(f"{compte(kept, 'montant engagé ou versé vide', 'montants engagés ou versés vides')} dans le "
+                    "fichier : une cellule vide ne change rien, le montant enregistré est conservé (colonne "
+                    "« Remarque »).")
         tableau(_apercu_table(apercu), "apercu-budget", key="budget_apercu", titre=f"Aperçu du dépôt — {prep.name}")
         if st.button("Confirmer l'enregistrement", key=f"budget_confirmer_{n}", type="primary"):
             _confirm(prep, person, n)
