@@ -68,17 +68,38 @@ def _frames(con):
     return actions_reads.actions(con, COORD, TERRITOIRE), actions_reads.points(con, COORD, TERRITOIRE)
 
 
-def test_the_grid_records_a_revision_like_an_upload_and_refuses_what_a_file_would(demo):
+def _depots(db) -> int:
+    with store.connect(db) as con:
+        return con.execute("SELECT count(*) FROM depot").fetchall()[0][0]
+
+
+def _edit(at: AppTest, edited_rows: dict) -> None:
+    """AppTest cannot type in the grid: the edit state is what the browser would send."""
+    at.session_state[at.data_editor[0].key] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
+    at.run()
+
+
+def test_the_grid_is_previewed_then_records_a_revision_like_an_upload_and_refuses_what_a_file_would(demo):
     at = page("pages/territoire.py", COORD, territoire=TERRITOIRE)
     grid = at.data_editor[0]
-    ref = grid.value["ref_action"].iloc[0]
+    ref, title = grid.value["ref_action"].iloc[0], grid.value["intitule"].iloc[0]
+    before = grid.value.iloc[0]
     trimestre = quarters.last_complete()
-    # AppTest cannot type in the grid: the edit state is what the browser would send
-    at.session_state[grid.key] = {"edited_rows": {0: {"statut": "bloquée", "avancement": 35,
-                                                      "commentaire": "en attente du financement"}},
-                                  "added_rows": [], "deleted_rows": []}
+    _edit(at, {0: {"statut": "bloquée", "avancement": 35, "commentaire": "en attente du financement"}})
+    depots = _depots(demo)
+    with store.connect(demo) as con:
+        depots_stored = con.execute("SELECT count(*) FROM depot WHERE resultat = 'enregistre'").fetchall()[0][0]
+    at.button(key="actions_verifier_0").click()
     at.run()
-    at.button(key="actions_enregistrer_0").click()
+    assert not at.exception, [e.value for e in at.exception]
+    # the preview: each changed cell with its former and new value; nothing stored yet
+    shown = table(at, "Après")
+    assert list(shown["Action"]) == [f"{ref} — {title}"] * 3
+    assert list(shown["Champ"]) == ["Statut", "Avancement", "Commentaire"]
+    assert list(shown["Après"]) == ["bloquée", "35 %", "en attente du financement"]
+    assert shown["Avant"].iloc[0] == (before["statut"] or "(vide)")
+    assert _depots(demo) == depots
+    at.button(key="actions_confirmer_0").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("enregistré" in s.value for s in at.success)
@@ -87,16 +108,45 @@ def test_the_grid_records_a_revision_like_an_upload_and_refuses_what_a_file_woul
                             " AND ref_action = ? AND trimestre = ?", [TERRITOIRE, ref, trimestre]).fetchall()
         audit = con.execute("SELECT type_fichier, utilisateur, resultat FROM depot ORDER BY id DESC LIMIT 1").fetchall()
     assert point == [("bloquee", 35, "en attente du financement", COORD.email)]
-    assert audit == [("actions", COORD.email, "enregistre")]
-    # the same rules as a file: a progress above 100 is refused, nothing stored
-    grid = at.data_editor[0]
-    at.session_state[grid.key] = {"edited_rows": {1: {"statut": "en cours", "avancement": 140}},
-                                  "added_rows": [], "deleted_rows": []}
-    at.run()
-    at.button(key="actions_enregistrer_1").click()
+    assert audit == [("actions", COORD.email, "enregistre")] and _depots(demo) == depots + 1
+    # the same rules as a file: a progress above 100 is refused at the check, nothing stored
+    _edit(at, {1: {"statut": "en cours", "avancement": 140}})
+    at.button(key="actions_verifier_1").click()
     at.run()
     assert any("Rien n'a été enregistré" in e.value for e in at.error)
     assert any("entre 0 et 100" in m.value for m in at.markdown)
+    assert not [b for b in at.button if b.key == "actions_confirmer_1"]
+    with store.connect(demo) as con:  # the refusal is audited like a refused file; nothing stored
+        last = con.execute("SELECT type_fichier, resultat FROM depot ORDER BY id DESC LIMIT 1").fetchall()
+        stored = con.execute("SELECT count(*) FROM depot WHERE resultat = 'enregistre'").fetchall()[0][0]
+    assert last == [("actions", "refuse")] and _depots(demo) == depots + 2
+    assert stored == depots_stored + 1
+
+
+def test_saving_the_grid_unchanged_records_nothing_and_cancel_records_nothing(demo):
+    at = page("pages/territoire.py", COORD, territoire=TERRITOIRE)
+    depots = _depots(demo)
+    at.button(key="actions_verifier_0").click()  # no cell changed (empty cells included)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(i.value == "Aucune modification à enregistrer." for i in at.info)
+    assert _depots(demo) == depots and not [b for b in at.button if b.key == "actions_confirmer_0"]
+    # a cell changed then set back: nothing either
+    value = at.data_editor[0].value["avancement"].iloc[2]
+    _edit(at, {2: {"avancement": None if value is None or value != value else int(value)}})
+    at.button(key="actions_verifier_0").click()
+    at.run()
+    assert any(i.value == "Aucune modification à enregistrer." for i in at.info) and _depots(demo) == depots
+    # previewed, then cancelled: nothing recorded, the grid is drawn again from the store
+    _edit(at, {0: {"commentaire": "à annuler"}})
+    at.button(key="actions_verifier_0").click()
+    at.run()
+    assert list(table(at, "Après")["Après"]) == ["à annuler"]
+    at.button(key="actions_annuler_0").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("rien n'a été enregistré" in i.value for i in at.info)
+    assert _depots(demo) == depots and "à annuler" not in set(at.data_editor[0].value["commentaire"].dropna())
 
 
 def test_an_outsider_sees_the_counts_per_axe_and_no_detail(demo):

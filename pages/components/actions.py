@@ -85,6 +85,8 @@ def _saisie(code: str, person: Personne) -> None:
     st.subheader("Mettre à jour les points d'étape")
     if done := st.session_state.pop("actions_succes", None):
         st.success(done, icon=":material/check_circle:")
+    if said := st.session_state.pop("actions_info", None):
+        st.info(said)
     courant = quarters.current()
     options = [quarters.shift(courant, -i) for i in range(4)]
     trimestre = st.selectbox("Trimestre du point d'étape", options, index=1, format_func=quarters.label,
@@ -92,8 +94,9 @@ def _saisie(code: str, person: Personne) -> None:
     acts, pts = read(actions_reads.actions, person, code), read(actions_reads.points, person, code)
     base = saisie_actions.grille(acts, pts, trimestre)
     n = st.session_state.setdefault("actions_saisie_n", 0)
-    st.caption("Modifiez le statut, l'avancement ou le commentaire ; seules les lignes modifiées sont enregistrées, "
-               "vérifiées comme un fichier, et forment un dépôt (les anciennes valeurs sont conservées). Sans point "
+    st.caption("Modifiez le statut, l'avancement ou le commentaire, puis vérifiez : seules les lignes modifiées sont "
+               "vérifiées comme un fichier ; l'aperçu montre chaque changement (ancienne → nouvelle valeur) et rien "
+               "n'est enregistré avant confirmation (un dépôt ; les anciennes valeurs sont conservées). Sans point "
                "d'étape ce trimestre, une action reprend le statut de son dernier point.")
     edited = st.data_editor(
         base, key=f"actions_grille_{code}_{trimestre}_{n}", hide_index=True, width="stretch",
@@ -108,24 +111,59 @@ def _saisie(code: str, person: Personne) -> None:
         })
     tables.download_buttons(base, f"points-etape-{code}-{trimestre}", key=f"actions_grille_dl_{n}",
                             titre=f"Points d'étape des actions — {quarters.label(trimestre)}", trimestre=trimestre)
-    if not st.button("Enregistrer les points d'étape", key=f"actions_enregistrer_{n}", type="primary"):
-        return
     axes = dict(zip(acts["ref_action"], acts["axe"].astype(int)))
-    saisie = saisie_actions.enregistrer(db_path(), person, code, trimestre, axes, base, edited)
-    if saisie.rien:
-        st.info("Aucune modification à enregistrer.")
+    if st.button("Vérifier les modifications", key=f"actions_verifier_{n}", type="primary"):
+        saisie = saisie_actions.verifier(db_path(), person, code, trimestre, axes, base, edited)
+        if saisie.rien:
+            st.session_state.pop("actions_apercu", None)
+            st.info("Aucune modification à enregistrer.")
+            return
+        st.session_state["actions_apercu"] = (code, trimestre, n, saisie)
+    kept = st.session_state.get("actions_apercu")
+    if kept is None or kept[:3] != (code, trimestre, n):
         return
-    report = saisie.result.report
+    saisie = kept[3]
+    if saisie.data != saisie_actions.fichier(code, trimestre, axes, saisie_actions.changees(base, edited)):
+        st.session_state.pop("actions_apercu", None)  # edited since the check: check again
+        st.caption("La grille a changé depuis la vérification : vérifiez à nouveau avant d'enregistrer.")
+        return
+    _apercu_saisie(saisie, code, person, trimestre, n)
+
+
+def _apercu_saisie(saisie, code: str, person: Personne, trimestre: str, n: int) -> None:
+    """A checked grid update: its problems (nothing stored), or what it changes and the choice to
+    confirm (one upload) or cancel (nothing recorded)."""
+    report = saisie.report
     if not report.ok:
         st.error(f"**Rien n'a été enregistré : {report.summary()}.**")
         st.markdown("\n".join(f"- Action **{saisie.lignes.get(p.line, '?')}**, {p.column or ''} : {p.message}"
                               for p in report.sorted_errors()))
         return
-    o = saisie.result.outcome
-    st.session_state["actions_succes"] = (
-        f"Dépôt n° {o.depot_id} enregistré ({quarters.label(trimestre)}) : "
-        f"{compte(o.details.get('points_nouvelle', 0), 'point d’étape nouveau', 'points d’étape nouveaux')}, "
-        f"{compte(o.details.get('points_revisee', 0), 'révisé', 'révisés')}.")
+    st.markdown(f"**Aperçu** : {compte(len(saisie.modifications), 'modification', 'modifications')} "
+                f"({quarters.label(trimestre)}). Rien n'est enregistré avant confirmation.")
+    tables.tableau(saisie.modifications, f"apercu-points-etape-{code}-{trimestre}", key="actions_apercu_t",
+                   titre=f"Modifications des points d'étape — {quarters.label(trimestre)}", trimestre=trimestre)
+    row = st.container(horizontal=True, gap="small")
+    if row.button("Confirmer l'enregistrement", key=f"actions_confirmer_{n}", type="primary"):
+        done = saisie_actions.confirmer(db_path(), person, saisie)
+        st.session_state.pop("actions_apercu", None)
+        if not done.stored:
+            st.warning(done.message)
+            return
+        o = done.outcome
+        st.session_state["actions_succes"] = (
+            f"Dépôt n° {o.depot_id} enregistré ({quarters.label(trimestre)}) : "
+            f"{compte(o.details.get('points_nouvelle', 0), 'point d’étape nouveau', 'points d’étape nouveaux')}, "
+            f"{compte(o.details.get('points_revisee', 0), 'révisé', 'révisés')}.")
+        _nouvelle_grille(n)
+    if row.button("Annuler", key=f"actions_annuler_{n}"):
+        st.session_state.pop("actions_apercu", None)
+        st.session_state["actions_info"] = "Modifications annulées : rien n'a été enregistré."
+        _nouvelle_grille(n)
+
+
+def _nouvelle_grille(n: int) -> None:
+    """Draw the grid again from the store (a new key: the edits are dropped)."""
     st.session_state["actions_saisie_n"] = n + 1
     refresh_version()
     st.rerun()
