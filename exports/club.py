@@ -32,6 +32,7 @@ TITRE = "Logement d'abord — Club des territoires"
 COMPLETUDE = (("Déclaration complète", "#18753C"), ("Déclaration partielle", "#B34000"),
               ("Aucune valeur", "#CE0500"))
 FOCUS_MAX = 12  # focus slides in one deck
+LIGNES_A_COTE = 7  # indicators in the progress table that still fit beside its chart in readable type
 
 
 
@@ -48,7 +49,7 @@ def construire(con, at: str | None = None, perimetre: Perimetre = Perimetre(), *
         raise ExportImpossible(f"Territoire de focus hors du périmètre : « {outside[0]} ».")
     label = quarters.label(d.at)
     deck = Deck(titre=TITRE, trimestre=label, date_donnees=d.date_donnees, source=SOURCE, demo=d.demo)
-    deck.diapos = [_titre(d, reunion), diapo_chiffres_cles(d), _avancement(d), _statuts(d), diapo_carte(d),
+    deck.diapos = [_titre(d, reunion), diapo_chiffres_cles(d), *_avancement(d), _statuts(d), diapo_carte(d),
                    _priorites_axes(d), _completude(d)]
     deck.diapos += [focus_mod.diapo_focus(con, d, code, person) for code in focus]
     # the actions of the roadmaps (format-suivi.md), after the contract's figures and before the method
@@ -98,7 +99,9 @@ def _libelles(codes, d: Donnees) -> tuple[str, ...]:
     return tuple(noms.libelle_matrice(c, lib[c]) for c in codes)
 
 
-def _avancement(d: Donnees) -> Diapo:
+def _avancement(d: Donnees) -> list[Diapo]:
+    """The progress chart with its table beside it; a table of more than LIGNES_A_COTE indicators
+    goes on a slide of its own, « (suite) », where its rows keep a type readable from the room."""
     n = _avec_cible(d)
     n = n[n["nature"].isin(["flux", "somme"]) & (n["territoires_avancement"] > 0)]
     cats = _libelles(n["indicateur"], d)
@@ -114,16 +117,19 @@ def _avancement(d: Donnees) -> Diapo:
         (c, number(r.realise_total), number(r.attendu_total), number(r.cible_total),
          headline(r.territoires_avancement))
         for c, r in zip(cats, n.itertuples(index=False))), "Tableau : réalisé, attendu à ce jour et cibles cumulés par indicateur, avec le nombre de territoires.")
-    return Diapo(
-        titre="Avancement vers les cibles", sous_titre=f"Feuilles de route, cumul au {quarters.label(d.at)}",
-        blocs=[chart, table], largeurs=(3, 2),
-        notes=notes("Réalisé cumulé : somme des réalisés des territoires ayant une cible sur l'indicateur (flux et "
-                     "sommes de flux), rapportée à la somme de leurs cibles ; attendu : somme des chemins attendus "
-                     "à ce jour (méthode de la page « Indicateurs et méthode »).",
-                     "Les territoires sans aucune valeur déposée ne comptent pas (jamais lus comme zéro).",
-                     "Territoires derrière chaque chiffre : colonne « Territoires » du tableau.",
-                     *(f"{c} : {count(r.territoires_avancement, 'territoire')}" for c, r in
-                       zip(cats, n.itertuples(index=False)))))
+    said = notes("Réalisé cumulé : somme des réalisés des territoires ayant une cible sur l'indicateur (flux et "
+                 "sommes de flux), rapportée à la somme de leurs cibles ; attendu : somme des chemins attendus "
+                 "à ce jour (méthode de la page « Indicateurs et méthode »).",
+                 "Les territoires sans aucune valeur déposée ne comptent pas (jamais lus comme zéro).",
+                 "Territoires derrière chaque chiffre : colonne « Territoires » du tableau.",
+                 *(f"{c} : {count(r.territoires_avancement, 'territoire')}" for c, r in
+                   zip(cats, n.itertuples(index=False))))
+    title, subtitle = "Avancement vers les cibles", f"Feuilles de route, cumul au {quarters.label(d.at)}"
+    if len(table.lignes) <= LIGNES_A_COTE:
+        return [Diapo(titre=title, sous_titre=subtitle, blocs=[chart, table], largeurs=(3, 2), notes=said)]
+    return [Diapo(titre=title, sous_titre=subtitle, blocs=[chart], notes=said),
+            Diapo(titre=f"{title} (suite)", sous_titre=f"{subtitle} · réalisé, attendu et cibles par indicateur",
+                  blocs=[table], notes=said)]
 
 
 def _series_statuts(comptes: dict[str, tuple]) -> tuple[Serie, ...]:

@@ -4,7 +4,6 @@ text alternative on every chart, table and map, speaker notes on every slide."""
 
 from __future__ import annotations
 
-import re
 from html import escape
 from io import BytesIO
 from pathlib import Path
@@ -18,6 +17,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from exports import modele as m
+from exports.pptx_tableau import tableau
 from exports.pptx_style import (BAS_CONTENU, BLEU, ECART, GRIS_TEXTE, HAUT_CONTENU, HAUTEUR, LARGEUR, MARGE,  # noqa: F401
                                  POLICE, ROUGE, TEXTE, TRAIT_FOND, alternative, rgb, sans_ombre, texte)
 from indicators import status
@@ -118,7 +118,7 @@ def _bloc(slide, bloc, x, y, cx, cy) -> None:
     if isinstance(bloc, m.Graphique):
         _graphique(slide, bloc, x, y, cx, cy)
     elif isinstance(bloc, m.Tableau):
-        _tableau(slide, bloc, x, y, cx, cy)
+        tableau(slide, bloc, x, y, cx, cy)
     elif isinstance(bloc, m.Cartes):
         _cartes(slide, bloc, x, y, cx, cy)
     elif isinstance(bloc, m.CarteGeo):
@@ -193,59 +193,6 @@ def _graphique(slide, g: m.Graphique, x, y, cx, cy) -> None:
                 fill = serie.points[point].format.fill
                 fill.solid()
                 fill.fore_color.rgb = rgb(colour)
-
-
-def _tableau(slide, t: m.Tableau, x, y, cx, cy) -> None:
-    rows = len(t.lignes) + 1
-    size = 14 if rows <= 10 and all(len(c) <= 60 for r in t.lignes for c in r) else 12
-    frame = slide.shapes.add_table(rows, len(t.colonnes), x, y, cx, min(cy, Inches(0.45) * rows))
-    frame.name = "Tableau"
-    alternative(frame, t.alternative)
-    table = frame.table
-    for j, w in enumerate(largeurs_colonnes(t, cx, size)):
-        table.columns[j].width = w
-    for j, head in enumerate(t.colonnes):
-        cell = table.cell(0, j)
-        cell.text = ""
-        texte(cell, [head], size=size, bold=True, color="#FFFFFF")
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = rgb(BLEU)
-    for i, row in enumerate(t.lignes, start=1):
-        for j, value in enumerate(row):
-            cell = table.cell(i, j)
-            cell.text = ""
-            texte(cell, [str(value)], size=size)
-            cell.fill.solid()
-            cell.fill.fore_color.rgb = rgb("#FFFFFF" if i % 2 else "#F6F6F6")
-
-
-_FIGURE = re.compile(r"^[\d\s\u00a0\u202f,.%€+\u2212\u2013-]+$")  # a figure: never broken over two lines
-_CHAR_EM, _CELL_MARGINS = 0.68, Inches(0.2)  # mean width of a character in em (bold headers too); both margins
-
-
-def largeurs_colonnes(t: m.Tableau, cx: int, size: int) -> list[int]:
-    """Column widths (EMU, summing to ``cx``): as wide as their longest text asks (within bounds,
-    so that a definition gets the room), but never narrower than their longest unbreakable piece
-    (a figure whole, else a word), so that "4 000 000 €" or "Réalisé" is not cut in two."""
-    weights = [min(max([len(head)] + [len(str(r[j])) for r in t.lignes]), 90) + 8 for j, head in enumerate(t.colonnes)]
-    pieces = [[head, *(str(r[j]) for r in t.lignes)] for j, head in enumerate(t.colonnes)]
-    longest = [max(len(c) if _FIGURE.match(c) else max((len(w) for w in c.split()), default=0) for c in col)
-               for col in pieces]
-    mins = [int(n * _CHAR_EM * Pt(size)) + _CELL_MARGINS for n in longest]
-    if sum(mins) >= cx:  # not enough room for every minimum: shared in their proportion
-        widths = [int(cx * w / sum(mins)) for w in mins]
-    else:
-        fixed: dict[int, int] = {}
-        while True:  # columns held at their minimum, the others sharing what is left by weight
-            rest = [j for j in range(len(weights)) if j not in fixed]
-            room = cx - sum(fixed.values())
-            widths = [fixed.get(j, 0) or int(room * weights[j] / sum(weights[k] for k in rest)) for j in range(len(weights))]
-            short = {j: mins[j] for j in rest if widths[j] < mins[j]}
-            if not short:
-                break
-            fixed |= short
-    widths[-1] += cx - sum(widths)  # rounding: the table exactly as wide as its block
-    return widths
 
 
 def _cartes(slide, bloc: m.Cartes, x, y, cx, cy) -> None:

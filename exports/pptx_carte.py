@@ -26,12 +26,15 @@ SYMBOLE_MAX, SYMBOLE_MIN = 10, 4  # points: the status symbol on a territory
 def carte(slide, geo: m.CarteGeo, x, y, cx, cy) -> None:
     """Draw ``geo`` in the box (x, y, cx, cy): the map on the left, its legend on the right."""
     x0, y0, x1, y1 = geo.bornes
-    room_w, room_h = cx - LARGEUR_LEGENDE, cy
+    # a symbol's margin all round the drawing, inside the box: the group (its frame holds the
+    # margin) never runs past the block into the footer line
+    margin = int(Pt(SYMBOLE_MAX))
+    room_w, room_h = cx - LARGEUR_LEGENDE - 2 * margin, cy - 2 * margin
     scale = min(room_w / (x1 - x0), room_h / (y1 - y0))
-    left = x + (room_w - scale * (x1 - x0)) / 2
+    left = x + margin + (room_w - scale * (x1 - x0)) / 2
 
     def at(px: float, py: float) -> tuple[int, int]:
-        return int(left + (px - x0) * scale), int(y + (y1 - py) * scale)
+        return int(left + (px - x0) * scale), int(y + margin + (y1 - py) * scale)
 
     # drawn on the slide, then grouped once (a group recomputes its extents at every shape added).
     # The territories and their symbols are written as XML: python-pptx searches every id of the
@@ -75,7 +78,6 @@ def carte(slide, geo: m.CarteGeo, x, y, cx, cy) -> None:
         grpsp.append(element)
     # the group's frame is the map's box (plus a symbol's margin), known here: python-pptx's
     # recalculate_extents reads every child's frame (half a second for the EPCI of France)
-    margin = int(Pt(SYMBOLE_MAX))
     (a, b), (c, d) = at(x0, y1), at(x1, y0)
     frame = grpsp.xpath("./p:grpSpPr/a:xfrm")[0]
     for tag, (u, v) in (("off", (a - margin, b - margin)), ("chOff", (a - margin, b - margin)),

@@ -15,11 +15,14 @@ period only partly covers are counted apart, for the counting report."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
 import duckdb
 
 from core import quarters
+from core.formatting import integer
 from loaders.problems import Problem
+from loaders.siao_rapport import Comptage
 
 SOURCE = "extrait SI-SIAO"  # the source stored beside every value counted from an extract
 LOGEMENT = ("logement", "logement_adapte")  # orientations "to housing"
@@ -38,54 +41,6 @@ def trimestres_complets(du: dt.date, au: dt.date) -> tuple[list[str], list[str]]
     for q in quarters.quarter_range(quarters.of_date(du), quarters.of_date(au)):
         (complete if premier_jour(q) >= du and quarters.end_date(q) <= au else partial).append(q)
     return complete, partial
-
-
-@dataclass
-class Comptage:
-    """The counting report: how many requests were counted where, and apart."""
-
-    du: dt.date
-    au: dt.date
-    demandes: int = 0
-    trimestres: list[str] = field(default_factory=list)  # counted and stored
-    par_territoire: dict[str, int] = field(default_factory=dict)  # requests counted (complete quarters)
-    noms: dict[str, str] = field(default_factory=dict)
-    hors_territoires: int = 0
-    hors_perimetre: int = 0
-    partiels: dict[str, int] = field(default_factory=dict)  # quarter partly covered -> its requests
-
-    def as_dict(self) -> dict:
-        """Plain form for the journal (counts and codes only)."""
-        return {"du": self.du.isoformat(), "au": self.au.isoformat(), "demandes": self.demandes,
-                "trimestres": self.trimestres, "par_territoire": self.par_territoire,
-                "hors_territoires": self.hors_territoires, "hors_perimetre": self.hors_perimetre,
-                "partiels": self.partiels}
-
-    def lignes(self) -> list[str]:
-        """The report in French, one line each."""
-        def n(x: int) -> str:
-            return f"{x:,}".replace(",", "\u202f")
-        out = [f"Période d'extraction : du {self.du:%d/%m/%Y} au {self.au:%d/%m/%Y} ; {n(self.demandes)} demande(s) lues."]
-        if self.trimestres:
-            out.append("Trimestres comptés : " + ", ".join(quarters.label(q) for q in self.trimestres) + ".")
-        for code, count in sorted(self.par_territoire.items()):
-            out.append(f"  {code} ({self.noms.get(code, code)}) : {n(count)} demande(s) comptée(s)")
-        out.append(f"Hors de tout territoire du programme : {n(self.hors_territoires)} demande(s), non enregistrées.")
-        if self.hors_perimetre:
-            out.append(f"Hors de votre périmètre (autres territoires) : {n(self.hors_perimetre)} demande(s), "
-                       "non enregistrées.")
-        for q, count in sorted(self.partiels.items()):
-            out.append(f"Trimestre {quarters.label(q)} couvert en partie : {n(count)} demande(s), non comptées.")
-        return out
-
-    def raison_vide(self) -> str:
-        """Why nothing is to be stored, in French."""
-        if not self.trimestres:
-            return ("aucun trimestre n'est entièrement compris dans la période d'extraction "
-                    f"(du {self.du:%d/%m/%Y} au {self.au:%d/%m/%Y})")
-        if self.hors_perimetre:
-            return "aucune demande ne concerne votre territoire"
-        return "aucune demande n'est située dans un territoire du programme"
 
 
 @dataclass
@@ -174,25 +129,44 @@ def compter(con: duckdb.DuckDBPyConnection, periode, allowed: set[str] | None) -
     return Compte(n, comptage, _avertissements(con, comptage, scope))
 
 
+# each request of siao_cq in one category of the partition (loaders.siao_rapport.Comptage): its
+# quarter decides first, then its commune
+_CATEGORIE = """CASE WHEN NOT list_contains($q::INTEGER[], c.ti) THEN 'partiel'
+                     WHEN c.commune NOT IN (SELECT commune FROM siao_appart) THEN 'hors_territoires'
+                     WHEN c.commune NOT IN (SELECT commune FROM siao_dans) THEN 'hors_perimetre'
+                     ELSE 'comptee' END"""
+
+
 def _comptage(con: duckdb.DuckDBPyConnection, periode, complete: list[str], indexes: list[int], scope) -> Comptage:
-    counted = Comptage(periode.du, periode.au, trimestres=list(complete))
-    counted.demandes = con.execute("SELECT coalesce(sum(n), 0) FROM siao_cq").fetchall()[0][0]
-    counted.par_territoire = dict(con.execute(
-        """SELECT d.territoire, sum(c.n) FROM siao_cq c JOIN siao_dans d USING (commune)
-           WHERE list_contains($q::INTEGER[], c.ti) GROUP BY 1 ORDER BY 1""", {"q": indexes}).fetchall())
-    counted.par_territoire = {k: int(v) for k, v in counted.par_territoire.items()}
+    counted = Comptage(periode.du, periode.au, trimestres=list(complete), national=scope is None)
+    q = {"q": indexes}
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE siao_categories AS
+        SELECT {_CATEGORIE} AS categorie, c.commune, c.ti, c.n FROM siao_cq c""", q)
+    for categorie, ti, n in con.execute("SELECT categorie, ti, sum(n) FROM siao_categories GROUP BY 1, 2").fetchall():
+        if categorie == "partiel":
+            counted.partiels[quarters.from_index(ti)] = int(n)
+        elif categorie == "hors_territoires":
+            counted.hors_territoires += int(n)
+        elif categorie == "hors_perimetre":
+            counted.hors_perimetre += int(n)
+        else:
+            counted.comptees += int(n)
+    counted.partiels = dict(sorted(counted.partiels.items()))
+    counted.demandes = counted.comptees + counted.hors_territoires + counted.hors_perimetre + sum(counted.partiels.values())
+    counted.par_territoire = {t: int(n) for t, n in con.execute(
+        """SELECT d.territoire, sum(c.n) FROM siao_categories c JOIN siao_dans d USING (commune)
+           WHERE c.categorie = 'comptee' GROUP BY 1 ORDER BY 1""").fetchall()}
     counted.noms = dict(con.execute(
         "SELECT code, nom FROM siao_ref_territoire WHERE code IN (SELECT territoire FROM siao_appart)").fetchall())
-    counted.hors_territoires = int(con.execute(
-        "SELECT coalesce(sum(n), 0) FROM siao_cq WHERE commune NOT IN (SELECT commune FROM siao_appart)"
-    ).fetchall()[0][0])
-    if scope is not None:
-        counted.hors_perimetre = int(con.execute(
-            """SELECT coalesce(sum(n), 0) FROM siao_cq WHERE commune IN (SELECT commune FROM siao_appart)
-               AND commune NOT IN (SELECT commune FROM siao_dans)""").fetchall()[0][0])
-    counted.partiels = {quarters.from_index(ti): int(n) for ti, n in con.execute(
-        "SELECT ti, sum(n) FROM siao_cq WHERE NOT list_contains($q::INTEGER[], ti) GROUP BY 1 ORDER BY 1",
-        {"q": indexes}).fetchall()}
+    # the territories stored: how many of their communes the extract holds, of how many
+    counted.couverture = {t: (int(found), int(total)) for t, found, total in con.execute(
+        """WITH presentes AS (
+               SELECT d.territoire, count(DISTINCT c.commune) AS n FROM siao_categories c
+               JOIN siao_dans d USING (commune) WHERE c.categorie = 'comptee' GROUP BY 1)
+           SELECT p.territoire, p.n, count(*) FROM presentes p
+           JOIN siao_ref_territoire t ON t.code = p.territoire
+           JOIN siao_ref_commune r ON list_has_any(list_prepend(t.code, t.membres), [r.code, r.epci, r.departement])
+           GROUP BY 1, 2 ORDER BY 1""").fetchall()}
     return counted
 
 
@@ -201,23 +175,26 @@ def _cites(items: list[str], total: int) -> str:
 
 
 def _avertissements(con: duckdb.DuckDBPyConnection, counted: Comptage, scope) -> list[Problem]:
-    """The warnings of a counted extract: requests apart, quarters partly covered."""
+    """The warnings of a counted extract: requests apart (of the quarters stored: those of a
+    quarter partly covered are said once, with their quarter), quarters partly covered."""
     found = []
     if counted.hors_territoires:
         communes = [c for (c,) in con.execute(
-            f"""SELECT commune FROM siao_cq WHERE commune NOT IN (SELECT commune FROM siao_appart)
+            f"""SELECT commune FROM siao_categories WHERE categorie = 'hors_territoires'
                 GROUP BY 1 ORDER BY sum(n) DESC, 1 LIMIT {_CITES + 1}""").fetchall()]
         found.append(Problem("siao-hors-territoires", params={
-            "n": counted.hors_territoires, "communes": _cites(communes[:_CITES], len(communes))}))
+            "n": integer(counted.hors_territoires), "communes": _cites(communes[:_CITES], len(communes))}))
     if counted.hors_perimetre:
-        others = [f"{c} ({counted.noms.get(c, c)})" for (c,) in con.execute(
-            "SELECT DISTINCT territoire FROM siao_appart WHERE NOT list_contains($s::VARCHAR[], territoire) ORDER BY 1",
-            {"s": scope}).fetchall()]
+        # the territories of these requests only: not those of requests also in the uploader's own
+        others = [f"{t} ({counted.noms.get(t, t)})" for t, _n in con.execute(
+            f"""SELECT a.territoire, sum(c.n) FROM siao_categories c JOIN siao_appart a USING (commune)
+                WHERE c.categorie = 'hors_perimetre' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {_CITES + 1}""").fetchall()]
         found.append(Problem("siao-hors-perimetre", params={
-            "n": counted.hors_perimetre, "territoires": _cites(others[:_CITES], len(others))}))
+            "n": integer(counted.hors_perimetre), "territoires": _cites(others[:_CITES], len(others))}))
     for q, n in counted.partiels.items():
         found.append(Problem("siao-trimestre-partiel", params={
-            "trimestre": quarters.label(q), "n": n, "du": f"{counted.du:%d/%m/%Y}", "au": f"{counted.au:%d/%m/%Y}"}))
+            "trimestre": quarters.label(q), "n": integer(n), "du": f"{counted.du:%d/%m/%Y}",
+            "au": f"{counted.au:%d/%m/%Y}"}))
     return found
 
 

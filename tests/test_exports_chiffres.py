@@ -47,7 +47,7 @@ def test_progress_chart_equals_the_national_totals(decks, base):
     assert got["Réalisé cumulé"] == pytest.approx(tuple(nat["avancement_national_pct"] / 100), abs=1e-4)
     assert got["Attendu à ce jour"] == pytest.approx(tuple(nat["attendu_total"] / nat["cible_total"]), abs=1e-4)
     assert max(got["Réalisé cumulé"]) < 5  # fractions under the 0.0% code, not percentages
-    (table,) = [sh.table for sh in s.shapes if sh.has_table]
+    (table,) = [sh.table for sh in slide(prs, "Avancement vers les cibles (suite)").shapes if sh.has_table]
     cells = [[c.text for c in row.cells] for row in table.rows]
     assert cells[0] == ["Indicateur", "Réalisé", "Attendu", "Cible", "Territoires"]
     first = nat.iloc[0]
@@ -153,10 +153,11 @@ def test_a_wave_deck_counts_the_statuses_of_that_wave_only(base):
         prog = views.filtrer(everything, vagues=["AMI 1"])
         nat = national.national(con, AT, progress_frame=prog)
     nat = nat[nat["territoires_avec_cible"] > 0].sort_values("ordre")
-    (chart,) = [b for b in deck.diapos[3].blocs if isinstance(b, Graphique)]
+    by_title = {d.titre: d for d in deck.diapos}
+    (chart,) = [b for b in by_title["Statuts des indicateurs des feuilles de route"].blocs if isinstance(b, Graphique)]
     by_name = {s.nom: s.valeurs for s in chart.series}
     for s in status.STATUTS:
         assert by_name[status.affichage(s)] == tuple(int(v) for v in nat[f"nb_{s}"])
     assert sum(sum(v) for v in by_name.values()) == len(prog) < len(everything)
-    (geo,) = [b for b in deck.diapos[4].blocs if isinstance(b, CarteGeo)]
+    (geo,) = [b for b in by_title["Carte des territoires"].blocs if isinstance(b, CarteGeo)]
     assert len(geo.formes) == prog["territoire"].nunique()

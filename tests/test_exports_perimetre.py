@@ -35,7 +35,8 @@ def test_scope_selects_territories_and_refuses_nothing_or_unknown(base):
         with pytest.raises(ExportImpossible, match="Aucune donnée pour le T1 2017"):
             club.construire(con, "2017-T1")
     n = int((terr["vague"] == "AMI 1").sum())
-    assert f"{n} territoires" in wave.diapos[3].sous_titre
+    (statuts,) = [d for d in wave.diapos if d.titre == "Statuts des indicateurs des feuilles de route"]
+    assert f"{n} territoires" in statuts.sous_titre
     assert wave.proprietes["subject"] == "Périmètre : vague AMI 1"
     assert quarters.label(AT) in wave.pied
 

@@ -24,9 +24,11 @@ def test_an_extract_is_counted_and_the_counting_report_printed(run, db, tmp_path
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
     assert "Type détecté : extrait SI-SIAO" in out
-    assert "Période d'extraction : du 01/01/2026 au 30/06/2026 ; 8 demande(s) lues." in out
-    assert "243700754 (Tours Métropole Val de Loire) : 6 demande(s) comptée(s)" in out
-    assert "Hors de tout territoire du programme : 1 demande(s), non enregistrées." in out
+    assert "Période d'extraction : du 01/01/2026 au 30/06/2026." in out
+    assert "Comptées dans un territoire du programme, trimestres enregistrés : 7" in out
+    assert "Situées hors de tout territoire du programme (non enregistrées) : 1" in out
+    assert "Total, toutes les lignes de demandes du fichier : 8" in out
+    assert "243700754 (Tours Métropole Val de Loire) : 6 demandes" in out
     assert "Enregistré : nouvelles: 36, révisées: 0, inchangées: 0" in out
     again = run("import", path, "--du", "2026-01-01", "--au", "2026-06-30", "--db", db)
     assert "nouvelles: 0, révisées: 0, inchangées: 36" in again.stdout

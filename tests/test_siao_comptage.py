@@ -107,3 +107,58 @@ def test_the_extract_is_detected_from_its_header_and_forced_with_kind(db):
     assert import_bytes(data, "e.csv", db, dry_run=True, today=TODAY).kind == "siao"
     assert import_bytes(data, "e.csv", db, dry_run=True, today=TODAY, kind="siao").kind == "siao"
     assert P1 not in repr(import_bytes(data, "e.csv", db, dry_run=True, today=TODAY).report)
+
+
+def test_the_counting_report_puts_every_request_in_exactly_one_row(db):
+    # no period: 2026-01-10 .. 2026-06-30, so T1 is partly covered. A coordinator of Tours. By hand:
+    # T1 (partial): D1, D2, D3, D4 and D9 (01001, in no territory: said once, in its quarter) = 5;
+    # T2: D5 and D8 in Tours = 2 counted, D6 in Lyon only = 1 other territory, D7 in 01001 = 1 in none
+    rows = [*ROWS, f"D9;{P1};01001;115;2026-02-01;rue;annulee;2026-02-02;"]
+    coord = Personne("coord@tours.fr", "coordinateur", TOURS)
+    result = import_bytes(extract(*rows), "extrait.csv", db, today=TODAY, user=coord.email,
+                          allowed_territories=set(coord.perimetre_depot))
+    c = result.comptage
+    assert (c.comptees, c.hors_perimetre, c.hors_territoires, c.partiels) == (2, 1, 1, {"2026-T1": 5})
+    assert [n for _label, n in c.repartition()] == [2, 1, 1, 5, 9]
+    assert c.demandes == result.row_count == 9 == c.comptees + c.hors_perimetre + c.hors_territoires + 5
+    assert c.par_territoire == {TOURS: 2}
+    lines = c.lignes()
+    assert "Les 9 demandes du fichier, chacune dans une seule ligne :" in lines
+    assert "  Demandées au T1 2026, trimestre couvert en partie par la période (non enregistrées) : 5" in lines
+    assert "  Total, toutes les lignes de demandes du fichier : 9" in lines
+    [outside] = [w for w in result.report.warnings if w.code == "siao-hors-territoires"]
+    assert outside.message.startswith("1 demande(s) situées")  # D7 only: D9 is in the partial quarter's count
+
+
+ARRAS, ARRAS_CU, CALAIS = "62041", "200033579", "62193"  # Arras is in the CU d'Arras and in Pas-de-Calais (62)
+
+
+def test_only_the_territories_of_requests_outside_the_scope_are_named_as_other_territories(db):
+    # a coordinator of the CU d'Arras: Arras' requests are theirs, though also in 62 (registered):
+    # 62 is no "other territory" of them; only Lyon is
+    coord = Personne("coord@arras.fr", "coordinateur", ARRAS_CU)
+    rows = [f"A1;{P1};{ARRAS};insertion;2026-02-01;rue;en_attente;;",
+            f"A2;{P1};{ARRAS};115;2026-05-01;rue;non_pourvue;2026-05-01;",
+            f"A3;{P1};69123;115;2026-05-01;rue;non_pourvue;2026-05-01;"]
+    result = import_bytes(extract(*rows), "extrait.csv", db, periode=Periode(DU, AU), today=TODAY,
+                          user=coord.email, allowed_territories={ARRAS_CU})
+    assert result.stored and (result.comptage.comptees, result.comptage.hors_perimetre) == (2, 1)
+    [warning] = [w for w in result.report.warnings if w.code == "siao-hors-perimetre"]
+    assert "200046977 (Métropole de Lyon)" in warning.message and "Pas-de-Calais" not in warning.message
+    assert {k[0] for k in stored_values(db)} == {ARRAS_CU}
+    # a request in Calais (62, not the CU d'Arras) is one of the département's only: 62 is named
+    calais = rows + [f"A4;{P1};{CALAIS};115;2026-05-02;rue;non_pourvue;2026-05-02;"]
+    again = import_bytes(extract(*calais), "extrait2.csv", db, periode=Periode(DU, AU), today=TODAY,
+                         user=coord.email, allowed_territories={ARRAS_CU}, dry_run=True)
+    [warning] = [w for w in again.report.warnings if w.code == "siao-hors-perimetre"]
+    assert warning.message.startswith("2 demande(s)")
+    assert "62 (Pas-de-Calais)" in warning.message and "200046977 (Métropole de Lyon)" in warning.message
+
+
+def test_the_report_says_how_few_communes_of_an_epci_the_extract_holds(db):
+    result = import_bytes(extract(*ROWS), "extrait.csv", db, periode=Periode(DU, AU), today=TODAY, user="siao")
+    assert result.comptage.couverture == {TOURS: (1, 1), TOURS_METROPOLE: (2, 22), LYON: (1, 58)}
+    [tours_metropole, lyon] = sorted(result.comptage.avertissements_couverture(), reverse=True)
+    assert tours_metropole.startswith("243700754 (Tours Métropole Val de Loire) : chiffres calculés à partir des "
+                                      "seules communes présentes dans l'extrait, 2 sur les 22 communes")
+    assert "1 sur les 58 communes" in lyon

@@ -29,11 +29,21 @@ def test_a_coordinator_counts_an_extract_previews_and_confirms_their_territory_o
     at = choose_extract(page("coordinateur", TOURS))
     drop(at, extract(*ROWS), "extrait.csv")
     text = " ".join(m.value for m in at.markdown)
-    assert "Comptage de l'extrait" in text and "37261 (Tours) : 5 demande(s) comptée(s)" in text
+    assert "Comptage de l'extrait" in text and "37261 (Tours) : 5 demandes" in text
+    # every request in one row: D1-D5 and D8 in Tours, D2 (Chambray) and D6 (Lyon) elsewhere, D7 in none
+    [partition] = [d.value for d in at.dataframe if "Demandes" in d.value.columns]
+    assert [int(n) for n in partition["Nombre"]] == [5, 2, 1, 8]
+    assert partition["Demandes"].iloc[1].startswith("Situées seulement dans d'autres territoires")
+    # Tours is a commune: its figures are those of its whole territory
+    assert not any("communes présentes" in w.value for w in at.warning)
     warnings = [d.value for d in at.dataframe if "Problème" in d.value.columns]
     assert any(w["Code"].eq("siao-hors-perimetre").any() for w in warnings)
     [per_quarter] = [d.value for d in at.dataframe if "Nouvelles" in d.value.columns and "Trimestre" in d.value.columns]
     assert len(per_quarter) == 12  # six indicators, two quarters
+    # the French label first, the code beside
+    assert per_quarter["Indicateur"].iloc[0] == "Demandes d'hébergement reçues par le SIAO"
+    assert per_quarter["Code"].iloc[0] == "siao_demandes_hebergement"
+    assert "Demandes au 115 non pourvues" in set(per_quarter["Indicateur"])
     shown = metrics(at)
     assert sum(int(shown[k]) for k in ("Nouvelles", "Révisées", "Inchangées")) == 12  # Tours' values only
     confirm_button(at)[0].click()
@@ -49,6 +59,17 @@ def test_a_coordinator_counts_an_extract_previews_and_confirms_their_territory_o
                                  [ACTION_COMPTAGE, str(depot_id)]).fetchall()[0][0]
     assert {t for t, _ in stored} == {TOURS} and kind == "siao" and journalled == 1
     assert stored[(TOURS, "demandes_115|2026-T1")] == 2 and stored[(TOURS, "siao_demandes_hebergement|2026-T2")] == 2
+
+def test_a_national_user_is_warned_that_an_epci_is_counted_on_the_communes_of_the_extract(page, demo_db):
+    at = choose_extract(page("national"))
+    drop(at, extract(*ROWS), "extrait.csv")
+    [warning] = [w.value for w in at.warning if "communes présentes" in w.value]
+    # Tours and Chambray: 2 of the 22 communes of Tours Métropole; 69123 only of the 58 of Lyon's
+    assert "243700754 (Tours Métropole Val de Loire) : chiffres calculés à partir des seules communes présentes " \
+           "dans l'extrait, 2 sur les 22 communes du territoire" in warning
+    assert "200046977 (Métropole de Lyon)" in warning and "1 sur les 58 communes" in warning
+    assert "37261 (Tours)" not in warning
+
 
 def test_an_identifier_in_clear_is_refused_and_shown_masked(page, demo_db):
     at = choose_extract(page("national"))

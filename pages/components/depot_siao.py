@@ -18,9 +18,11 @@ from loaders.depot import Preparation, auditer_refus, preparer
 from loaders.headers import SIAO
 from loaders.siao import Periode
 from loaders.siao_comptage import par_indicateur_et_trimestre
+from loaders.siao_rapport import demandes
 from pages.components import erreurs
 from core.formatting import number
-from pages.components.store import db_path, refresh_version
+from data import reads
+from pages.components.store import db_path, read, refresh_version
 from pages.components.tables import tableau
 
 VALEURS, EXTRAIT = "Valeurs trimestrielles", "Extrait SI-SIAO (une ligne par demande)"
@@ -65,23 +67,43 @@ def _prepare(data: bytes, name: str, person: Personne, periode: Periode | None, 
 
 
 def _comptage(prep: Preparation) -> None:
-    """The counting report: requests counted where, and apart."""
-    if prep.comptage is None:
+    """The counting report: every request of the file in one row, the requests counted per
+    territory, and a warning for each territory whose figures come from part of its communes."""
+    counted = prep.comptage
+    if counted is None:
         return
-    st.markdown("**Comptage de l'extrait**")
-    st.markdown("\n".join(f"- {line.strip()}" for line in prep.comptage.lignes()))
+    st.markdown(f"**Comptage de l'extrait** (du {counted.du:%d/%m/%Y} au {counted.au:%d/%m/%Y}) : chaque demande "
+                "du fichier figure dans une seule ligne.")
+    rows = counted.repartition()
+    tableau(pd.DataFrame({"Demandes": [label for label, _n in rows], "Nombre": [number(n) for _l, n in rows]}),
+            "comptage-siao", key="depot_siao_comptage", titre=f"Comptage de l'extrait — {prep.name}")
+    if counted.par_territoire:
+        st.markdown("Demandes comptées par territoire (une demande compte dans chaque territoire qui contient sa "
+                    "commune : ces nombres se recouvrent) :\n" + "\n".join(
+                        f"- {code} ({counted.noms.get(code, code)}) : {demandes(n)}"
+                        for code, n in sorted(counted.par_territoire.items())))
+    partial = counted.avertissements_couverture()
+    if partial:
+        st.warning("**Territoires comptés sur une partie de leurs communes.** Les chiffres d'un EPCI, d'un "
+                   "département ou d'un groupement sont la somme des demandes des communes présentes dans "
+                   "l'extrait :\n" + "\n".join(f"- {line}" for line in partial))
 
 
 def _par_indicateur(prep: Preparation) -> None:
-    """The preview per indicator and quarter: how many values are new, revised, unchanged."""
+    """The preview per indicator (its French label, the code beside) and quarter: how many values
+    are new, revised, unchanged."""
     table = par_indicateur_et_trimestre(prep.apercu.lignes)
+    libelles = read(reads.catalogue).set_index("code")["libelle"]
     shown = pd.DataFrame({
-        "Indicateur": table["indicateur"], "Trimestre": table["trimestre"].map(quarters.label),
+        "Indicateur": table["indicateur"].map(lambda c: libelles.get(c, c)),
+        "Trimestre": table["trimestre"].map(quarters.label),
         "Nouvelles": table["nouvelle"].map(number), "Révisées": table["revisee"].map(number),
-        "Inchangées": table["inchangee"].map(number)})
+        "Inchangées": table["inchangee"].map(number), "Code": table["indicateur"]})
     st.markdown("**Par indicateur et par trimestre** (nombre de territoires dont la valeur est nouvelle, révisée "
                 "ou inchangée) :")
-    tableau(shown, "apercu-siao", key="depot_siao_apercu", titre=f"Aperçu de l'extrait — {prep.name}")
+    config = {"Code": st.column_config.Column("Code", help="Code de l'indicateur dans les fichiers et les exports")}
+    tableau(shown, "apercu-siao", key="depot_siao_apercu", titre=f"Aperçu de l'extrait — {prep.name}",
+            column_config=config)
 
 
 def section(person: Personne, problemes, apercu) -> None:

@@ -90,12 +90,13 @@ def wait_run(page) -> None:
         timeout=PAGE_READY_TIMEOUT_MS)
 
 
-def choose_option(page, label: str, option: str) -> None:
-    """Pick ``option`` in the select box ``label``. Just after the first load the app may still be
-    settling and a selection made then can be lost: try again until the box shows it."""
+def choose_option(page, label: str, option: str, *, exact: bool = False) -> None:
+    """Pick ``option`` in the select box ``label`` (``exact``: that label only, not one containing
+    it). Just after the first load the app may still be settling and a selection made then can be
+    lost: try again until the box shows it."""
     from playwright.sync_api import expect
 
-    box = page.get_by_role("combobox", name=label)
+    box = page.get_by_role("combobox", name=label, exact=exact)
     for _ in range(4):
         box.click()
         page.keyboard.type(option)  # filters the list down to that option
@@ -159,3 +160,43 @@ def save_screenshot(page, path: Path) -> Path:
     finally:
         page.set_viewport_size(size)
     return path
+
+
+def grid_headers(grid) -> list[str]:
+    """The column names of a Streamlit data grid (its accessible table mirrors the canvas)."""
+    return [t.strip() for t in grid.locator("th").all_inner_texts()]
+
+
+def grid_rows(grid) -> list[list[str]]:
+    """The cells' text of the rows the grid has drawn (the first rows of a long table)."""
+    rows = grid.locator("tr")
+    return [[c.strip() for c in rows.nth(i).locator("td").all_inner_texts()] for i in range(1, rows.count())]
+
+
+def edit_grid_cell(page, grid, row: int, column: str, text: str) -> None:
+    """Type ``text`` in the cell of data row ``row`` (1 = first) and column ``column`` of an
+    editable grid, as a person would: the grid draws on a canvas, so click the row's first cell
+    (rows are 35 px high under a 35 px header), move right with the arrows, Enter opens the cell's
+    editor (for a select column, typing filters its options), Enter again keeps the value. Each edit
+    starts from a click: after a run, the grid's keyboard selection is not where it was."""
+    grid.scroll_into_view_if_needed()
+    box = grid.locator('[data-testid="data-grid-canvas"]').bounding_box()
+    page.mouse.click(box["x"] + 20, box["y"] + 35 * row + 17)
+    page.wait_for_timeout(300)
+    for _ in range(grid_headers(grid).index(column)):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # opens the editor
+    page.wait_for_timeout(300)
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+    wait_run(page)
+    page.wait_for_timeout(300)
+
+
+def upload(page, data: bytes, name: str, mime: str = "text/csv", nth: int = 0) -> None:
+    """Drop a file on the ``nth`` upload widget of the page and wait for the run it starts."""
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').nth(nth).set_input_files(
+        files=[{"name": name, "mimeType": mime, "buffer": data}])
+    wait_run(page)
