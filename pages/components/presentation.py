@@ -22,7 +22,7 @@ from pages.components import erreurs, graphiques
 
 CLUB, FICHE = "club", "fiche"
 GENRES = {CLUB: "Club des territoires (national)", FICHE: "Fiche d'un territoire"}
-_INDEX = "presentation_diapo"
+_INDEX, _DOCUMENT = "presentation_diapo", "presentation_document"
 # Large type on every slide, readable from the back of a room; projection mode also hides the sidebar.
 _STYLE_PROJECTION = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
@@ -89,18 +89,23 @@ def document(genre: str, *args) -> dict:
         st.stop()
 
 
-def navigation(n: int) -> int:
-    """Previous / next buttons and the slide number; returns the index of the slide to show."""
-    index = min(st.session_state.get(_INDEX, 0), n - 1)
+def navigation(n: int, document: str) -> int:
+    """Previous / next buttons and the slide number; returns the index of the slide to show. A
+    click moves the slide in its callback, before the page runs again, so that each button's state
+    is the one of the slide shown; another ``document`` (the deck, the fiche) starts at its first."""
+    if st.session_state.get(_DOCUMENT) != document:
+        st.session_state[_DOCUMENT], st.session_state[_INDEX] = document, 0
+    index = st.session_state[_INDEX] = min(max(st.session_state.get(_INDEX, 0), 0), n - 1)
     c1, c2, c3 = st.columns([1, 2, 1])
-    if c1.button("◀ Précédente", key="pr_prec", disabled=index == 0, width="stretch"):
-        index -= 1
-    if c3.button("Suivante ▶", key="pr_suiv", disabled=index >= n - 1, width="stretch"):
-        index += 1
-    st.session_state[_INDEX] = index
+    c1.button("◀ Précédente", key="pr_prec", disabled=index == 0, width="stretch", on_click=_aller, args=(-1, n))
+    c3.button("Suivante ▶", key="pr_suiv", disabled=index >= n - 1, width="stretch", on_click=_aller, args=(1, n))
     c2.markdown(f"<p style='text-align:center;font-size:1.2rem'>Diapositive {index + 1} sur {n}</p>",
                 unsafe_allow_html=True)
     return index
+
+
+def _aller(step: int, n: int) -> None:
+    st.session_state[_INDEX] = min(max(st.session_state.get(_INDEX, 0) + step, 0), n - 1)
 
 
 def projection() -> None:
