@@ -42,28 +42,32 @@ def choix(territoires: pd.DataFrame, person: Personne) -> dict:
         codes = list(names)
         default = codes.index(person.territoire) if person.territoire in names else 0
         code = st.selectbox("Territoire", codes, index=default, format_func=lambda c: f"{names[c]} ({c})",
-                            key="pr_territoire")
+                            key="pr_territoire", placeholder="Choisir un territoire")
         return {"genre": FICHE, "territoire": code}
     c1, c2 = st.columns(2)
     portee = c1.selectbox("Périmètre", ["tous", "vague", "region", "type", "liste"], key="pr_portee",
+                          placeholder="Choisir un périmètre",
                           format_func={"tous": "Tous les territoires actifs", "vague": "Une vague",
                                        "region": "Une région", "type": "Un type de territoire",
                                        "liste": "Des territoires choisis"}.get)
     regions = sorted({r for rs in territoires["region"].dropna() for r in rs.split(", ") if r})
     perimetre = Perimetre()
     if portee == "vague":
-        perimetre = Perimetre(vague=c2.selectbox("Vague", sorted(territoires["vague"].dropna().unique()), key="pr_vague"))
+        perimetre = Perimetre(vague=c2.selectbox("Vague", sorted(territoires["vague"].dropna().unique()), key="pr_vague",
+                                                 placeholder="Choisir une vague"))
     elif portee == "region":
-        perimetre = Perimetre(region=c2.selectbox("Région", regions, key="pr_region"))
+        perimetre = Perimetre(region=c2.selectbox("Région", regions, key="pr_region", placeholder="Choisir une région"))
     elif portee == "type":
         perimetre = Perimetre(type=c2.selectbox("Type", list(TYPES_TERRITOIRE), format_func=TYPES_TERRITOIRE.get,
-                                                key="pr_type"))
+                                                key="pr_type", placeholder="Choisir un type"))
     elif portee == "liste":
-        chosen = c2.multiselect("Territoires", list(names), format_func=lambda c: f"{names[c]} ({c})", key="pr_liste")
+        chosen = c2.multiselect("Territoires", list(names), format_func=lambda c: f"{names[c]} ({c})", key="pr_liste",
+                               placeholder="Choisir des territoires", select_all=False)
         perimetre = Perimetre(codes=tuple(chosen))
     c3, c4 = st.columns(2)
     focus = c3.multiselect("Territoires mis en avant (une diapositive chacun)", list(names),
-                           format_func=lambda c: f"{names[c]} ({c})", key="pr_focus", max_selections=12)
+                           format_func=lambda c: f"{names[c]} ({c})", key="pr_focus", max_selections=12,
+                           placeholder="Aucun : choisir des territoires", select_all=False)
     anonymise = c4.toggle("Anonymiser les territoires (« Territoire A, B… »)", key="pr_anonyme",
                           help="Pour une séance ouverte aux partenaires ou à la presse : noms et codes remplacés "
                                "partout, dans l'ordre alphabétique des codes.")
