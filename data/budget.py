@@ -23,7 +23,7 @@ from data.access import Personne
 from data.registre import (ANNULATION, BUDGET_HISTORIQUE, BUDGET_LIGNE, DEPOT, ENREGISTRE, ENVELOPPE,
                            ENVELOPPE_HISTORIQUE, ENVELOPPE_TERRITOIRE, ENVELOPPE_TERRITOIRE_HISTORIQUE,
                            JOURNAL, TERRITOIRE)
-from data.revisions import archive
+from data.revisions import archive, revise_one
 from data.store import transaction
 from data.uploads import DryRun, Outcome, UploadMeta, insert_depot
 
@@ -315,10 +315,14 @@ def _exercice(exercice) -> int:
 
 
 def enregistrer_enveloppe(con: duckdb.DuckDBPyConnection, actor: Personne, exercice, montant,
-                          notifications: dict[str, object] | None = None, commentaire: str | None = None) -> dict:
+                          notifications: dict[str, object] | None = None, commentaire: str | None = None,
+                          effacer_commentaire: bool = False) -> dict:
     """Record an exercice's AMI envelope (national total ``montant``, None to leave it as it is) and
     the credits notified to territories (``notifications``: code -> amount), each a revision when
-    it changes, the former value kept with who and when. National team only; one transaction."""
+    it changes, the former value kept with who and when. An empty ``commentaire`` keeps the stored
+    comment (as an empty cell of a file does); ``effacer_commentaire`` clears it (a new comment
+    replaces it anyway). National team
+    only; one transaction."""
     if not actor.est_national:
         raise AccesRefuse("Seule l'équipe nationale enregistre l'enveloppe de l'AMI.")
     year = _exercice(exercice)
@@ -328,37 +332,23 @@ def enregistrer_enveloppe(con: duckdb.DuckDBPyConnection, actor: Personne, exerc
     unknown = sorted(set(amounts) - known)
     if unknown:
         raise SaisieInvalide(f"Territoire inconnu : {', '.join(unknown)}.")
+    commentaire = (commentaire or "").strip() or None
     counts = {"nouvelles": 0, "revisees": 0, "inchangees": 0}
     with transaction(con):
         now = maintenant()
+        stored = con.execute(f"SELECT montant, commentaire FROM {ENVELOPPE} WHERE exercice = ?", [year]).fetchall()
+        if total is None and stored and (commentaire or effacer_commentaire):
+            total = stored[0][0]  # a comment alone revises the stored envelope
         if total is not None:
-            _revise_one(con, ENVELOPPE, ENVELOPPE_HISTORIQUE, "montant", {"exercice": year}, total,
-                        {"commentaire": commentaire}, actor.email, now, counts)
+            note = commentaire or (None if effacer_commentaire or not stored else stored[0][1])
+            verdict = revise_one(con, ENVELOPPE, {"exercice": year}, {"montant": total, "commentaire": note},
+                                 actor.email, now)
+            counts[verdict + "s"] += 1
         for code, amount in sorted(amounts.items()):
-            _revise_one(con, ENVELOPPE_TERRITOIRE, ENVELOPPE_TERRITOIRE_HISTORIQUE, "notifie",
-                        {"exercice": year, "territoire": code}, amount, {}, actor.email, now, counts)
+            verdict = revise_one(con, ENVELOPPE_TERRITOIRE, {"exercice": year, "territoire": code}, {"notifie": amount},
+                                 actor.email, now)
+            counts[verdict + "s"] += 1
         store.journal(con, actor.email, ACTION_ENVELOPPE, str(year), json.dumps(
             {"montant": None if total is None else str(total),
              "notifications": {c: str(a) for c, a in amounts.items()}} | counts, ensure_ascii=False))
     return counts
-
-
-def _revise_one(con, table: str, history: str, column: str, key: dict, amount: Decimal, extra: dict,
-                who: str, now, counts: dict) -> None:
-    """Insert, revise (former row to ``history``) or leave one envelope row."""
-    where = " AND ".join(f"{k} = ?" for k in key)
-    current = con.execute(f"SELECT {column} FROM {table} WHERE {where}", list(key.values())).fetchall()
-    if current and current[0][0] == amount:
-        counts["inchangees"] += 1
-        return
-    if current:
-        con.execute(f"INSERT INTO {history} SELECT *, ?, ? FROM {table} WHERE {where}", [now, who, *key.values()])
-        sets = ", ".join(f"{c} = ?" for c in [column, *extra, "revision", "utilisateur", "enregistre_le"])
-        con.execute(f"UPDATE {table} SET {sets.replace('revision = ?', 'revision = revision + 1')} WHERE {where}",
-                    [amount, *extra.values(), who, now, *key.values()])
-        counts["revisees"] += 1
-        return
-    columns = [*key, column, *extra, "revision", "utilisateur", "enregistre_le"]
-    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [*key.values(), amount, *extra.values(), 1, who, now])
-    counts["nouvelles"] += 1

@@ -13,7 +13,9 @@ import duckdb
 
 from core.errors import AccesRefuse
 from data.access import Personne
-from data.registre import JOURNAL
+from core import quarters
+from core.formatting import figure
+from data.registre import INDICATEUR, JOURNAL, TERRITOIRE
 from data.store import journal, transaction
 
 ACTION_CORRESPONDANCE = "siao.correspondance"  # a new version of the column mapping
@@ -68,3 +70,42 @@ def journaliser_comptage(con: duckdb.DuckDBPyConnection, qui: str, depot_id: int
     """Keep the counting report of stored extract ``depot_id`` (counts and quarters only)."""
     with transaction(con):
         journal(con, qui, ACTION_COMPTAGE, str(depot_id), json.dumps(comptage, ensure_ascii=False, default=str))
+
+
+# the factor of a quarter-on-quarter jump in words (core.parameters.FACTEUR_SAUT_TRIMESTRIEL)
+_FOIS = {2: "le double", 3: "le triple", 4: "le quadruple"}
+_PART = {2: "la moitié", 3: "le tiers", 4: "le quart"}
+
+
+def _ecart(hausse: bool, facteur: float) -> str:
+    whole = int(facteur) if float(facteur).is_integer() else None
+    if hausse:
+        return f"soit plus {_de(_FOIS[whole])} du trimestre précédent" if whole in _FOIS else \
+            f"soit plus de {figure(facteur)} fois la valeur du trimestre précédent"
+    return f"soit moins {_de(_PART[whole])} du trimestre précédent" if whole in _PART else \
+        f"soit moins de la valeur du trimestre précédent divisée par {figure(facteur)}"
+
+
+def _de(groupe: str) -> str:
+    """« de » before a definite article, contracted as French writes it: du triple, de la moitié."""
+    return "du " + groupe[3:] if groupe.startswith("le ") else "de " + groupe
+
+
+def params_sauts(con: duckdb.DuckDBPyConnection, sauts: list[tuple], facteur: float) -> list[dict]:
+    """The quarter-on-quarter jumps of values counted from an SI-SIAO extract (no line of a file
+    to point to), each (territoire, indicateur, trimestre, valeur, precedent, trimestre_precedent):
+    the parameters of their warnings (loaders/problems.py, siao-saut-trimestriel), which say which
+    territory (code and name), which indicator (its label), which quarters and which figures."""
+    if not sauts:
+        return []
+    noms = dict(con.execute(f"SELECT code, nom FROM {TERRITOIRE} WHERE list_contains(?, code)",
+                            [sorted({s[0] for s in sauts})]).fetchall())
+    libelles = dict(con.execute(f"SELECT code, libelle FROM {INDICATEUR} WHERE list_contains(?, code)",
+                                [sorted({s[1] for s in sauts})]).fetchall())
+    out = []
+    for territoire, indicateur, trimestre, valeur, precedent, trimestre_precedent in sauts:
+        out.append({"territoire": territoire, "nom": noms.get(territoire, territoire),
+                    "indicateur": libelles.get(indicateur, indicateur), "trimestre": quarters.label(trimestre),
+                    "trimestre_precedent": quarters.label(trimestre_precedent),
+                    "precedent": figure(precedent, 2), "ecart": _ecart(valeur > precedent, facteur)})
+    return out

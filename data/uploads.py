@@ -13,6 +13,7 @@ import duckdb
 from data import store
 from core.clock import maintenant
 from data.registre import ANNULATION, DEPOT, VALEUR, VALEUR_HISTORIQUE  # ANNULATION: the depot row of an undo
+from data.siao import params_sauts
 from data.store import transaction
 from core import quarters
 from core.formatting import figure
@@ -215,14 +216,17 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
             WHERE {_JUMP.format(precedent="lp.valeur")}
             """
         ).fetchall()[0][0]
-    warnings = []
+    warnings, counted = [], []
     # ordered by line then column: a wide file has several values per line
-    for ligne, colonne, _indicateur, valeur, precedent, tprec in con.execute(
+    for ligne, colonne, indicateur, valeur, precedent, tprec, territoire, trimestre in con.execute(
         f"""SELECT l.ligne, l.colonne, l.indicateur, s.valeur, s.precedent,
-                   {quarters.sql_from_index("s.ti_precedent")}
+                   {quarters.sql_from_index("s.ti_precedent")}, l.territoire, l.trimestre
             FROM sauts s JOIN lot l USING (cle)
-            ORDER BY l.ligne, l.colonne, l.indicateur LIMIT {PLAFOND_PROBLEMES}"""
+            ORDER BY l.ligne, l.colonne, l.indicateur, l.territoire, l.trimestre LIMIT {PLAFOND_PROBLEMES}"""
     ).fetchall() if total else []:
+        if ligne is None:  # a value counted from an SI-SIAO extract: no line to point to, say what it is
+            counted.append((territoire, indicateur, trimestre, valeur, precedent, tprec))
+            continue
         warnings.append({
             "code": "saut-trimestriel", "ligne": ligne, "colonne": colonne, "valeur": figure(valeur, 2, **_IN_MESSAGES),
             "params": {"sens": "multipliée" if valeur > precedent else "divisée",
@@ -230,6 +234,8 @@ def _value_warnings(con: duckdb.DuckDBPyConnection, today: dt.date | None, any_s
                        "precedent": figure(precedent, 2, **_IN_MESSAGES),
                        "trimestre_precedent": tprec},
         })
+    warnings += [{"code": "siao-saut-trimestriel", "ligne": None, "colonne": None, "valeur": figure(row[3], 2),
+                  "params": params} for row, params in zip(counted, params_sauts(con, counted, FACTEUR_SAUT_TRIMESTRIEL))]
     if not any_revised:
         return warnings, total
     old_revisions = "statut = 'revisee' AND NOT commentaire_seul AND trimestre < ?"  # the number changes

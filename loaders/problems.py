@@ -228,6 +228,8 @@ CODES: dict[str, Code] = {
         "Demandes d'autres territoires"),
     "siao-trimestre-partiel": Code(AVERTISSEMENT, "Le trimestre {trimestre} n'est couvert qu'en partie par la période d'extraction ({du} – {au}) : ses {n} demande(s) ne sont pas comptées et rien n'est enregistré pour ce trimestre.",
         "Trimestre couvert en partie"),
+    "siao-saut-trimestriel": Code(AVERTISSEMENT, "{territoire} ({nom}), « {indicateur} » : {valeur} au {trimestre} contre {precedent} au {trimestre_precedent}, {ecart} : vérifiez l'extrait.",
+        "Écart important avec le trimestre précédent (extrait SI-SIAO)"),
     # the SI-SIAO column mapping (loaders/siao_mapping.py)
     "correspondance-entete": Code(ERREUR, "La correspondance doit avoir deux colonnes, « colonne_export » et « colonne_documentee » (trouvé : {trouve}).",
         "En-tête de correspondance incorrect"),

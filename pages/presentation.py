@@ -33,5 +33,5 @@ c2.download_button("Télécharger la page autonome (.html)", result["html"], f"{
                    mime="text/html")
 if c3.toggle("Mode projection (sans barre latérale)", key="pr_projection"):
     pr.projection()
-index = pr.navigation(len(deck.diapos))
+index = pr.navigation(len(deck.diapos), choix["genre"])
 pr.diapo(deck.diapos[index], deck, key=f"pr-{index}")

@@ -33,7 +33,8 @@ actions.section_territoire(code, info["nom"], at, person)
 
 st.header("Trajectoire d'un indicateur")
 labels = dict(zip(prog["indicateur"], prog["libelle"]))
-indicateur = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="indicateur_detail")
+indicateur = st.selectbox("Indicateur", list(labels), format_func=labels.get, key="indicateur_detail",
+                          placeholder="Choisir un indicateur")
 row = prog.set_index("indicateur").loc[indicateur]
 serie = read(territoire.serie_indicateur, code, indicateur, row["debut"], row["fin"], at, person)
 st.caption(f"{row['definition']} ({row['unite']}).")

@@ -26,6 +26,14 @@ def demo_switch(monkeypatch):
     monkeypatch.setenv("LDA_DEMO", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pages_run_as_app_runs():
+    """Every AppTest run of a page file runs it as app.py does (tests/harness.py)."""
+    from tests.harness import install_harness
+
+    install_harness()
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "modele.duckdb"

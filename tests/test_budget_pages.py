@@ -89,8 +89,8 @@ def test_the_national_team_records_the_envelope_on_the_administration_page(db, m
     monkeypatch.setenv("LDA_DB", str(db))
     at = run("pages/administration.py", NATIONAL)
     assert "Enveloppe AMI (fiche 5)" in [h.value for h in at.header]
-    at.number_input(key="adm_enveloppe_exercice").set_value(2025)
-    at.text_input(key="adm_enveloppe_montant").input("4 000 000")
+    at.number_input(key="adm_enveloppe_exercice").set_value(2025).run()
+    at.text_input(key="adm_enveloppe_montant_2025").input("4 000 000")
     at.button(key="adm_enveloppe_ok").click().run()
     assert not at.exception, [e.value for e in at.exception]
     with store.connect(db) as con:
@@ -118,3 +118,38 @@ def test_the_budget_preview_says_an_empty_amount_keeps_the_stored_one(demo):
     assert preview["Remarque"].iloc[0] == (f"engagé : vide dans le fichier, montant enregistré conservé "
                                            f"({budget.euros(known['engage'])})")
     assert preview["Engagé"].iloc[0] == budget.euros(known["engage"])
+
+
+def test_the_envelope_form_keeps_an_unchanged_comment_clears_it_on_request_and_writes_amounts_in_french(db, monkeypatch):
+    monkeypatch.setenv("LDA_DB", str(db))
+    at = run("pages/administration.py", NATIONAL)
+    at.number_input(key="adm_enveloppe_exercice").set_value(2025).run()
+    code = at.data_editor[0].value["Code"].iloc[0]
+    at.text_input(key="adm_enveloppe_montant_2025").input("4 000 000")
+    at.text_input(key="adm_enveloppe_commentaire_2025").input("arrêté du 3 mars")
+    at.session_state["adm_enveloppe_grille_2025"] = {
+        "edited_rows": {0: {"Crédits notifiés (€)": "55 000"}}, "added_rows": [], "deleted_rows": []}
+    at.run()  # the browser reruns the page on each edit of the grid
+    at.button(key="adm_enveloppe_ok").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    # drawn again from the store, the amounts read the French way (not 55000.00)
+    at = run("pages/administration.py", NATIONAL)
+    at.number_input(key="adm_enveloppe_exercice").set_value(2025).run()
+    grid = at.data_editor[0].value.set_index("Code")
+    assert grid.loc[code, "Crédits notifiés (€)"] == "55\u202f000"
+    assert at.text_input(key="adm_enveloppe_montant_2025").value == "4\u202f000\u202f000"
+    assert any("Commentaire enregistré : « arrêté du 3 mars »" in c.value for c in at.caption)
+    # saved with the comment field empty: the comment stays, nothing is revised
+    at.button(key="adm_enveloppe_ok").click().run()
+    assert any("Aucun changement" in i.value for i in at.info)
+    with store.connect(db) as con:
+        national, notifie = budget_store.enveloppes(con, 2025)
+    assert list(national["commentaire"]) == ["arrêté du 3 mars"] and list(national["revision"]) == [1]
+    assert [float(v) for v in notifie["notifie"]] == [55_000]
+    # the explicit way to clear it
+    at.checkbox(key="adm_enveloppe_effacer_2025").check()
+    at.button(key="adm_enveloppe_ok").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with store.connect(db) as con:
+        national, _notifie = budget_store.enveloppes(con, 2025)
+    assert national["commentaire"].isna().all() and list(national["revision"]) == [2]

@@ -76,3 +76,30 @@ def test_only_the_national_team_records_the_envelope_and_revisions_keep_history(
         with pytest.raises(SaisieInvalide):
             budget.enregistrer_enveloppe(con, NATIONAL, 2024, None, {"XXX": "5"})
         assert con.execute("SELECT count(*) FROM journal WHERE action = ?", [budget.ACTION_ENVELOPPE]).fetchall() == [(2,)]
+
+
+def test_an_empty_envelope_comment_keeps_the_stored_one_and_clearing_is_explicit(db):
+    def stored(con):
+        return con.execute("SELECT montant, commentaire, revision FROM enveloppe WHERE exercice = 2024").fetchall()
+
+    with store.connect(db) as con:
+        budget.enregistrer_enveloppe(con, NATIONAL, 2024, "4 000 000", commentaire="arrêté du 3 mars")
+        # saved again with the comment field empty: nothing changes (it erased the comment)
+        assert budget.enregistrer_enveloppe(con, NATIONAL, 2024, "4000000", commentaire="  ") == {
+            "nouvelles": 0, "revisees": 0, "inchangees": 1}
+        assert stored(con) == [(Decimal("4000000.00"), "arrêté du 3 mars", 1)]
+        # an empty comment with a new amount: the amount is revised, the comment stays
+        budget.enregistrer_enveloppe(con, NATIONAL, 2024, "4 100 000", commentaire=None)
+        assert stored(con) == [(Decimal("4100000.00"), "arrêté du 3 mars", 2)]
+        # a new comment alone is a revision (it was counted unchanged and not stored)
+        assert budget.enregistrer_enveloppe(con, NATIONAL, 2024, "4 100 000", commentaire="arrêté rectificatif")[
+            "revisees"] == 1
+        assert stored(con) == [(Decimal("4100000.00"), "arrêté rectificatif", 3)]
+        # clearing is explicit, and the former comment stays in the history
+        assert budget.enregistrer_enveloppe(con, NATIONAL, 2024, None, effacer_commentaire=True)["revisees"] == 1
+        assert stored(con) == [(Decimal("4100000.00"), None, 4)]
+        history = con.execute("SELECT montant, commentaire, revision, remplacee_par FROM enveloppe_historique "
+                              "ORDER BY revision").fetchall()
+    assert history == [(Decimal("4000000.00"), "arrêté du 3 mars", 1, NATIONAL.email),
+                       (Decimal("4100000.00"), "arrêté du 3 mars", 2, NATIONAL.email),
+                       (Decimal("4100000.00"), "arrêté rectificatif", 3, NATIONAL.email)]

@@ -74,3 +74,40 @@ def test_a_reader_gets_the_fiche_without_quarterly_values(page):
     (first, *_rest) = at.get("plotly_chart")
     names = {t["name"] for t in json.loads(first.proto.spec)["data"]}
     assert "Valeur du trimestre" not in names and "Chemin attendu" in names
+
+
+def numbers(at) -> tuple[int, int]:
+    shown = position(at).split("Diapositive ")[1].split("<")[0]
+    first, total = shown.split(" sur ")
+    return int(first), int(total)
+
+
+def disabled(at) -> tuple[bool, bool]:
+    return at.button(key="pr_prec").disabled, at.button(key="pr_suiv").disabled
+
+
+def test_previous_and_next_are_enabled_exactly_where_they_lead_somewhere_at_every_slide(page):
+    at = page()
+    _first, n = numbers(at)
+    assert disabled(at) == (True, False)  # first slide: nothing before it
+    for k in range(2, n + 1):
+        at.button(key="pr_suiv").click().run()
+        assert numbers(at) == (k, n)
+        # the state of the click just made: « Précédente » usable from slide 2 on, « Suivante » off on the last
+        assert disabled(at) == (False, k == n), k
+        at.button(key="pr_prec").click().run()
+        assert numbers(at) == (k - 1, n) and disabled(at) == (k == 2, False), k
+        at.button(key="pr_suiv").click().run()
+    assert numbers(at) == (n, n) and disabled(at) == (False, True)
+
+
+def test_switching_between_the_deck_and_the_fiche_starts_at_the_first_slide(page):
+    at = page()
+    for _ in range(6):
+        at.button(key="pr_suiv").click().run()
+    assert numbers(at)[0] == 7
+    at.segmented_control(key="pr_genre").set_value("fiche").run()
+    assert numbers(at)[0] == 1 and disabled(at) == (True, False)
+    at.button(key="pr_suiv").click().run()
+    at.segmented_control(key="pr_genre").set_value("club").run()
+    assert numbers(at)[0] == 1 and disabled(at) == (True, False)

@@ -12,6 +12,7 @@ from data import store
 from data.access import Personne
 from data.siao import ACTION_COMPTAGE
 from loaders.importer import import_bytes
+from loaders.problems import Problem
 from loaders.siao import Periode
 from tests.conftest import TODAY
 from tests.siao_fixtures import AU, DU, EXPECTED, LYON, ORDER, P1, ROWS, TOURS, TOURS_METROPOLE, extract
@@ -162,3 +163,33 @@ def test_the_report_says_how_few_communes_of_an_epci_the_extract_holds(db):
     assert tours_metropole.startswith("243700754 (Tours Métropole Val de Loire) : chiffres calculés à partir des "
                                       "seules communes présentes dans l'extrait, 2 sur les 22 communes")
     assert "1 sur les 58 communes" in lyon
+
+
+def test_a_quarter_on_quarter_jump_of_a_counted_value_names_territory_indicator_quarters_and_figures(db):
+    # Tours: 1 200 insertion requests in T1, 300 in T2 (a quarter of them: below the third), none to
+    # the 115: the jump is in both territories of Tours, on siao_demandes_hebergement only
+    rows = [f"Q1-{i};{P1};37261;insertion;2026-02-01;autre;en_attente;;" for i in range(1200)]
+    rows += [f"Q2-{i};{P1};37261;insertion;2026-05-01;autre;en_attente;;" for i in range(300)]
+    result = import_bytes(extract(*rows), "extrait.csv", db, periode=Periode(DU, AU), today=TODAY, user="siao")
+    assert result.stored and "saut-trimestriel" not in {w.code for w in result.report.warnings}
+    jumps = sorted(w.message for w in result.report.warnings if w.code == "siao-saut-trimestriel")
+    assert jumps == [
+        "243700754 (Tours Métropole Val de Loire), « Demandes d'hébergement reçues par le SIAO » : 300 au T2 2026 "
+        "contre 1\u202f200 au T1 2026, soit moins du tiers du trimestre précédent : vérifiez l'extrait.",
+        "37261 (Tours), « Demandes d'hébergement reçues par le SIAO » : 300 au T2 2026 "
+        "contre 1\u202f200 au T1 2026, soit moins du tiers du trimestre précédent : vérifiez l'extrait.",
+    ]
+    with store.connect(db) as con:  # the upload's audit keeps the same words
+        [(problems,)] = con.execute("SELECT problemes FROM depot").fetchall()
+    kept = [Problem(p["code"], p["ligne"], p["colonne"], p["valeur"], p["params"]) for p in json.loads(problems)
+            if p["code"] == "siao-saut-trimestriel"]
+    assert sorted(p.message for p in kept) == jumps
+
+
+def test_a_rise_from_zero_is_said_in_plain_french(db):
+    # 12 requests to the 115 in Tours in T2, none in T1 (a 0 counted, not a missing value)
+    rows = [f"Q2-{i};{P1};37261;115;2026-05-01;autre;en_attente;;" for i in range(12)]
+    result = import_bytes(extract(*rows), "extrait.csv", db, periode=Periode(DU, AU), today=TODAY, user="siao")
+    [tours] = [w.message for w in result.report.warnings if w.code == "siao-saut-trimestriel" and TOURS + " " in w.message]
+    assert tours == ("37261 (Tours), « Demandes au 115 » : 12 au T2 2026 contre 0 au T1 2026, soit plus du triple "
+                     "du trimestre précédent : vérifiez l'extrait.")

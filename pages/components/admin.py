@@ -14,7 +14,7 @@ from data import personnes, store
 from data.access import LIBELLES_ROLES, ROLES, ROLES_AVEC_TERRITOIRE, Personne
 from loaders.headers import PEOPLE
 from pages.components import erreurs
-from core.formatting import count
+from core.formatting import count, number
 from pages.components.store import db_path, read, refresh_version
 
 _MESSAGE = "adm_message"
@@ -214,17 +214,26 @@ def _save_envelope(actor: Personne, territories: dict[str, str]) -> None:
         for code, amount in zip(grid["Code"], grid["Crédits notifiés (€)"]):
             if amount is not None and str(amount).strip() not in ("", "nan", "None"):
                 notified[code] = amount
-    total = s["adm_enveloppe_montant"].strip() or None
+    year = int(s["adm_enveloppe_exercice"])
+    total = s[f"adm_enveloppe_montant_{year}"].strip() or None
 
     def save(con, *_):
         counts = budget.enregistrer_enveloppe(con, actor, int(s["adm_enveloppe_exercice"]), total, notified,
-                                              commentaire=s["adm_enveloppe_commentaire"].strip() or None)
+                                              commentaire=s[f"adm_enveloppe_commentaire_{year}"].strip() or None,
+                                              effacer_commentaire=bool(s.get(f"adm_enveloppe_effacer_{year}")))
         if not counts["nouvelles"] + counts["revisees"]:
             return None
         return (f"Enveloppe {int(s['adm_enveloppe_exercice'])} enregistrée : {counts['nouvelles']} montant(s) nouveau(x), "
                 f"{counts['revisees']} révisé(s) (les anciennes valeurs sont conservées).")
 
     _write(save)
+
+
+def _euros_saisis(amount) -> str:
+    """An amount as the envelope form shows it for editing, French style: 55 000 ; 12 500,50 ; ''."""
+    if amount is None or amount != amount:
+        return ""
+    return number(amount, 0 if float(amount).is_integer() else 2, missing="")
 
 
 def envelope_form(actor: Personne, territories: dict[str, str]) -> None:
@@ -237,15 +246,26 @@ def envelope_form(actor: Personne, territories: dict[str, str]) -> None:
 
     national, notifie = read(budget.enveloppes, int(exercice))
     current = dict(zip(notifie["territoire"], notifie["notifie"]))
-    st.text_input("Enveloppe nationale notifiée (€)", key="adm_enveloppe_montant",
-                  value="" if national.empty else str(float(national["montant"].iloc[0])).replace(".", ","),
+    # keys per exercice: a keyed widget keeps its state when its value= changes, so another year
+    # chosen would still show the former year's amount
+    st.text_input("Enveloppe nationale notifiée (€)", key=f"adm_enveloppe_montant_{int(exercice)}",
+                  value="" if national.empty else _euros_saisis(national["montant"].iloc[0]),
                   help="Crédits spécifiques de l'État pour l'AMI (par exemple 4 000 000 pour 2021).")
-    st.text_input("Commentaire", key="adm_enveloppe_commentaire")
+    stored_note = None if national.empty else national["commentaire"].iloc[0]
+    st.text_input("Commentaire", key=f"adm_enveloppe_commentaire_{int(exercice)}")
+    if isinstance(stored_note, str) and stored_note:
+        st.caption(f"Commentaire enregistré : « {stored_note} ». Laissé vide, le champ le conserve ; pour le retirer, "
+                   "cochez « Effacer le commentaire ».")
+        st.checkbox("Effacer le commentaire", key=f"adm_enveloppe_effacer_{int(exercice)}")
+    else:
+        st.caption("Aucun commentaire enregistré pour cet exercice.")
     grid = pd.DataFrame({"Code": list(territories), "Territoire": list(territories.values()),
-                         "Crédits notifiés (€)": [current.get(c) for c in territories]})
+                         "Crédits notifiés (€)": [_euros_saisis(current.get(c)) for c in territories]})
+    # a text column: the grid's number formats follow the browser's locale (55,000.00), not French
     st.session_state["adm_enveloppe_grille_valeurs"] = st.data_editor(
         grid, key=f"adm_enveloppe_grille_{int(exercice)}", hide_index=True, disabled=["Code", "Territoire"],
-        column_config={"Crédits notifiés (€)": st.column_config.NumberColumn(format="%.2f", min_value=0)})
+        column_config={"Crédits notifiés (€)": st.column_config.TextColumn(
+            help="En euros, écrits à la française : 55 000 ou 12 500,50. Une cellule vide ne change rien.")})
     st.button("Enregistrer l'enveloppe", type="primary", key="adm_enveloppe_ok", on_click=_save_envelope,
               args=(actor, territories))
 

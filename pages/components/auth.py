@@ -193,13 +193,13 @@ def _demo_person() -> Personne:
         )
         role = st.selectbox(
             "Profil de démonstration", access.ROLES, format_func=access.LIBELLES_ROLES.get,
-            key="demo_role",
+            key="demo_role", placeholder="Choisir un profil",
         )
         territoire = None
         if role in access.ROLES_AVEC_TERRITOIRE and labels:
             territoire = st.selectbox(
                 "Territoire du profil", list(labels), format_func=lambda c: f"{labels[c]} ({c})",
-                key="demo_territoire",
+                key="demo_territoire", placeholder="Choisir un territoire",
             )
         elif role in access.ROLES_AVEC_TERRITOIRE:  # no territory yet: this profile cannot exist
             st.caption("Aucun territoire actif : profil national utilisé.")

@@ -56,7 +56,7 @@ def territory_choice(person: Personne, key: str, *, allow_all: bool = False) -> 
     labels = _territory_labels()
     options = ([TOUS] if allow_all else []) + sorted(labels, key=lambda c: labels[c])
     return st.selectbox(
-        "Territoire", options, key=key,
+        "Territoire", options, key=key, placeholder="Choisir un territoire",
         format_func=lambda c: "Tous les territoires" if c == TOUS else f"{labels[c]} ({c})",
     )
 
@@ -73,7 +73,7 @@ def modeles_section(person: Personne) -> None:
     dus = templates.trimestres_dus(read(fiche_territoire.completude_territoire, territoire, proposes[0], last), proposes)
     chosen = st.multiselect(
         "Trimestres du modèle", proposes, default=dus, key=f"depot_modele_trimestres_{territoire}",
-        format_func=trimestre, placeholder="Choisir un ou plusieurs trimestres",
+        format_func=trimestre, placeholder="Choisir un ou plusieurs trimestres", select_all=False,
         help="Par défaut, les trimestres que le territoire n'a pas encore renseignés en entier, jusqu'au dernier "
              "trimestre complet.",
     )

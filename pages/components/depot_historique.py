@@ -58,7 +58,7 @@ def historique_section(person: Personne) -> None:
     # shows a fresh selector on the newest one (with one fixed key it kept showing the former
     # choice's label over the newest upload's detail)
     chosen = st.selectbox("Examiner un dépôt", ids, key=f"{EXAMINER}_{len(ids)}_{ids[0]}",
-                          format_func=lambda i: f"n° {i} — {files[i]}")
+                          format_func=lambda i: f"n° {i} — {files[i]}", placeholder="Choisir un dépôt")
     _detail(person, int(chosen), hist[hist["id"] == chosen].iloc[0])
 
 

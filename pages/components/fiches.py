@@ -30,7 +30,7 @@ def choix_territoire(territoires: pd.DataFrame, person: Personne) -> str | None:
         st.warning(f"Le territoire « {wanted} » n'est pas suivi par le programme ; choisissez-en un dans la liste.")
     index = codes.index(wanted) if wanted in names else 0
     code = st.selectbox("Territoire", codes, index=index, format_func=lambda c: f"{names[c]} ({c})",
-                        key="territoire_choisi")
+                        key="territoire_choisi", placeholder="Choisir un territoire")
     st.query_params["territoire"] = code
     return code
 

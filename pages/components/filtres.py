@@ -15,7 +15,7 @@ def trimestre_reference(premier: str | None, *, key: str = "trimestre", impose: 
     quarter only, whatever the URL says, with a note saying why."""
     if impose is not None:
         st.selectbox("Trimestre de référence", [impose], format_func=quarters.label, key=f"{key}_impose",
-                     disabled=True, help=NOTE_TRIMESTRE_IMPOSE)
+                     disabled=True, help=NOTE_TRIMESTRE_IMPOSE, placeholder="Choisir un trimestre")
         st.info(NOTE_TRIMESTRE_IMPOSE, icon=":material/lock:")
         return impose
     last = quarters.last_complete()
@@ -24,6 +24,7 @@ def trimestre_reference(premier: str | None, *, key: str = "trimestre", impose: 
     index = options.index(wanted) if wanted in options else 0
     chosen = st.selectbox(
         "Trimestre de référence", options, index=index, format_func=quarters.label, key=key,
+        placeholder="Choisir un trimestre",
         help="Par défaut, le dernier trimestre civil complet. Les trimestres postérieurs à la fin "
              "d'une feuille de route sont ramenés à sa fin (méthodologie).",
     )

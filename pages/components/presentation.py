@@ -22,7 +22,7 @@ from pages.components import erreurs, graphiques
 
 CLUB, FICHE = "club", "fiche"
 GENRES = {CLUB: "Club des territoires (national)", FICHE: "Fiche d'un territoire"}
-_INDEX = "presentation_diapo"
+_INDEX, _DOCUMENT = "presentation_diapo", "presentation_document"
 # Large type on every slide, readable from the back of a room; projection mode also hides the sidebar.
 _STYLE_PROJECTION = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
@@ -42,28 +42,32 @@ def choix(territoires: pd.DataFrame, person: Personne) -> dict:
         codes = list(names)
         default = codes.index(person.territoire) if person.territoire in names else 0
         code = st.selectbox("Territoire", codes, index=default, format_func=lambda c: f"{names[c]} ({c})",
-                            key="pr_territoire")
+                            key="pr_territoire", placeholder="Choisir un territoire")
         return {"genre": FICHE, "territoire": code}
     c1, c2 = st.columns(2)
     portee = c1.selectbox("Périmètre", ["tous", "vague", "region", "type", "liste"], key="pr_portee",
+                          placeholder="Choisir un périmètre",
                           format_func={"tous": "Tous les territoires actifs", "vague": "Une vague",
                                        "region": "Une région", "type": "Un type de territoire",
                                        "liste": "Des territoires choisis"}.get)
     regions = sorted({r for rs in territoires["region"].dropna() for r in rs.split(", ") if r})
     perimetre = Perimetre()
     if portee == "vague":
-        perimetre = Perimetre(vague=c2.selectbox("Vague", sorted(territoires["vague"].dropna().unique()), key="pr_vague"))
+        perimetre = Perimetre(vague=c2.selectbox("Vague", sorted(territoires["vague"].dropna().unique()), key="pr_vague",
+                                                 placeholder="Choisir une vague"))
     elif portee == "region":
-        perimetre = Perimetre(region=c2.selectbox("Région", regions, key="pr_region"))
+        perimetre = Perimetre(region=c2.selectbox("Région", regions, key="pr_region", placeholder="Choisir une région"))
     elif portee == "type":
         perimetre = Perimetre(type=c2.selectbox("Type", list(TYPES_TERRITOIRE), format_func=TYPES_TERRITOIRE.get,
-                                                key="pr_type"))
+                                                key="pr_type", placeholder="Choisir un type"))
     elif portee == "liste":
-        chosen = c2.multiselect("Territoires", list(names), format_func=lambda c: f"{names[c]} ({c})", key="pr_liste")
+        chosen = c2.multiselect("Territoires", list(names), format_func=lambda c: f"{names[c]} ({c})", key="pr_liste",
+                               placeholder="Choisir des territoires", select_all=False)
         perimetre = Perimetre(codes=tuple(chosen))
     c3, c4 = st.columns(2)
     focus = c3.multiselect("Territoires mis en avant (une diapositive chacun)", list(names),
-                           format_func=lambda c: f"{names[c]} ({c})", key="pr_focus", max_selections=12)
+                           format_func=lambda c: f"{names[c]} ({c})", key="pr_focus", max_selections=12,
+                           placeholder="Aucun : choisir des territoires", select_all=False)
     anonymise = c4.toggle("Anonymiser les territoires (« Territoire A, B… »)", key="pr_anonyme",
                           help="Pour une séance ouverte aux partenaires ou à la presse : noms et codes remplacés "
                                "partout, dans l'ordre alphabétique des codes.")
@@ -89,18 +93,23 @@ def document(genre: str, *args) -> dict:
         st.stop()
 
 
-def navigation(n: int) -> int:
-    """Previous / next buttons and the slide number; returns the index of the slide to show."""
-    index = min(st.session_state.get(_INDEX, 0), n - 1)
+def navigation(n: int, document: str) -> int:
+    """Previous / next buttons and the slide number; returns the index of the slide to show. A
+    click moves the slide in its callback, before the page runs again, so that each button's state
+    is the one of the slide shown; another ``document`` (the deck, the fiche) starts at its first."""
+    if st.session_state.get(_DOCUMENT) != document:
+        st.session_state[_DOCUMENT], st.session_state[_INDEX] = document, 0
+    index = st.session_state[_INDEX] = min(max(st.session_state.get(_INDEX, 0), 0), n - 1)
     c1, c2, c3 = st.columns([1, 2, 1])
-    if c1.button("◀ Précédente", key="pr_prec", disabled=index == 0, width="stretch"):
-        index -= 1
-    if c3.button("Suivante ▶", key="pr_suiv", disabled=index >= n - 1, width="stretch"):
-        index += 1
-    st.session_state[_INDEX] = index
+    c1.button("◀ Précédente", key="pr_prec", disabled=index == 0, width="stretch", on_click=_aller, args=(-1, n))
+    c3.button("Suivante ▶", key="pr_suiv", disabled=index >= n - 1, width="stretch", on_click=_aller, args=(1, n))
     c2.markdown(f"<p style='text-align:center;font-size:1.2rem'>Diapositive {index + 1} sur {n}</p>",
                 unsafe_allow_html=True)
     return index
+
+
+def _aller(step: int, n: int) -> None:
+    st.session_state[_INDEX] = min(max(st.session_state.get(_INDEX, 0) + step, 0), n - 1)
 
 
 def projection() -> None:

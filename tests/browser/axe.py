@@ -49,11 +49,12 @@ def _locale() -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def run_axe(page, source: str | None = None) -> list[dict]:
-    """axe-core's violations on the page as it is now (the script is added once per document)."""
+def run_axe(page, source: str | None = None, tags: list[str] | None = None) -> list[dict]:
+    """axe-core's violations on the page as it is now (the script is added once per document), for
+    the rules of ``tags`` (default TAGS)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(content=source or axe_source())
-    return page.evaluate(_RUN_JS, [TAGS, _locale()])
+    return page.evaluate(_RUN_JS, [tags or TAGS, _locale()])
 
 
 def _settle(page, ms: int = 400) -> None:
