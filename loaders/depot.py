@@ -29,12 +29,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 EXTENSIONS = (".csv", ".txt", ".xlsx")
-MESSAGE_AUTRE_TYPE = ("Ce fichier est un fichier de {type} : cette page reçoit les valeurs trimestrielles et les "
-                      "actions de la feuille de route. "
-                      "Les feuilles de route et la liste des territoires sont déposées par l'équipe nationale, "
-                      "sur la page Administration.")
-MESSAGE_PAS_UN_EXTRAIT = ("Ce fichier est un fichier de {type} : ici, déposez un extrait SI-SIAO (une ligne par "
-                          "demande). Les valeurs trimestrielles se déposent avec l'option « Valeurs trimestrielles ».")
 MESSAGE_REFERENTIEL = ("Les territoires, les feuilles de route, le catalogue ou les personnes ont changé depuis la "
                        "vérification : le fichier a été vérifié à nouveau et rien n'a été enregistré. Voyez le "
                        "résultat ci-dessous avant de confirmer à nouveau.")
@@ -107,11 +101,34 @@ def _extension_problem(name: str) -> Problem | None:
     return None
 
 
-MESSAGE_AUTRE_TYPE_BUDGET = ("Ce fichier est un fichier de {type} : cette section reçoit le fichier budgétaire de la "
-                             "fiche 5 (colonnes code_territoire, exercice, poste, financeur, prevu, engage, verse).")
+# what each upload page receives, and where each kind of file goes instead (a file refused by a page
+# is told both: the kind it was recognised as, and the page or section that takes it)
+PAGE_RECOIT = {
+    headers.VALUES: "Cette page reçoit les valeurs trimestrielles et les actions de la feuille de route.",
+    headers.BUDGET: ("Cette section reçoit le fichier budgétaire de la fiche 5 (colonnes code_territoire, "
+                     "exercice, poste, financeur, prevu, engage, verse)."),
+    headers.SIAO: "Cette option reçoit un extrait SI-SIAO (une ligne par demande).",
+}
+_NATIONAL = ("Les feuilles de route, la liste des territoires et celle des personnes sont déposées par "
+             "l'équipe nationale, sur la page Administration.")
+_VALEURS = ("Les valeurs trimestrielles et les actions de la feuille de route se déposent sur la page "
+            "« Déposer des données », option « Valeurs trimestrielles ».")
+OU_DEPOSER = {
+    headers.VALUES: _VALEURS, headers.ACTIONS: _VALEURS,
+    headers.BUDGET: ("Le fichier budgétaire se dépose sur la page « Mon territoire », section « Budget (fiche 5) », "
+                     "« Déposer le fichier budgétaire »."),
+    headers.SIAO: ("Un extrait SI-SIAO se dépose sur la page « Déposer des données », option « Extrait SI-SIAO "
+                   "(une ligne par demande) »."),
+    headers.ROADMAP: _NATIONAL, headers.TERRITORIES: _NATIONAL, headers.PEOPLE: _NATIONAL,
+}
 # what each page says of a file of a kind it does not accept (headers.ACCEPTED_BY_PAGE)
-MESSAGES_AUTRE_TYPE = {headers.VALUES: MESSAGE_AUTRE_TYPE, headers.BUDGET: MESSAGE_AUTRE_TYPE_BUDGET,
-                       headers.SIAO: MESSAGE_PAS_UN_EXTRAIT}
+MESSAGES_AUTRE_TYPE = {page: "Ce fichier est reconnu comme : {type}. " + recoit + " {ou}"
+                       for page, recoit in PAGE_RECOIT.items()}
+
+
+def message_autre_type(page_kind: str, kind: str) -> str:
+    """What the page receiving ``page_kind`` says of a file of ``kind``, which it does not accept."""
+    return MESSAGES_AUTRE_TYPE[page_kind].format(type=headers.KIND_LABELS[kind], ou=OU_DEPOSER[kind])
 
 
 def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: Personne,
@@ -143,7 +160,7 @@ def preparer(data: bytes, name: str, db: str | Path | None = None, *, personne: 
             and prep.audit_id is None):
         auditer_refus(prep, db, personne=personne)  # audit_refusal names the page's own kind only
     if result.kind not in (None, *accepted):
-        prep.message = MESSAGES_AUTRE_TYPE[kind].format(type=headers.KIND_LABELS[result.kind])
+        prep.message = message_autre_type(kind, result.kind)
         if auditer and prep.audit_id is None:
             auditer_refus(prep, db, personne=personne)
         return prep

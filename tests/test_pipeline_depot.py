@@ -15,7 +15,7 @@ from data import preview as apercu_module
 from data import store, uploads
 from data.access import Personne
 from loaders import correction, headers, importer, reference_data
-from loaders.depot import MESSAGE_REFERENTIEL, MESSAGES_AUTRE_TYPE, confirmer, preparer
+from loaders.depot import MESSAGE_REFERENTIEL, MESSAGES_AUTRE_TYPE, OU_DEPOSER, confirmer, message_autre_type, preparer
 from loaders.importer import import_bytes
 from tests.conftest import FILES, TODAY
 from tests.test_depot_page import HEADER, LYON, csv, drop, confirm_button, metrics, page, value  # noqa: F401
@@ -177,7 +177,9 @@ def test_a_page_takes_the_kinds_of_its_row_and_refuses_the_others_with_its_messa
         if kind in headers.ACCEPTED_BY_PAGE[page_kind]:
             assert prep.message is None, (page_kind, kind)
         else:
-            assert prep.message == MESSAGES_AUTRE_TYPE[page_kind].format(type=headers.KIND_LABELS[kind])
+            assert prep.message == message_autre_type(page_kind, kind)
+            assert prep.message.startswith(f"Ce fichier est reconnu comme : {headers.KIND_LABELS[kind]}. ")
+            assert "fichier de fichier" not in prep.message and OU_DEPOSER[kind] in prep.message
             assert not prep.ok
 
 
@@ -185,3 +187,14 @@ def test_a_page_whose_kind_is_forced_reads_any_file_as_its_kind(db):
     prep = preparer(FILES_OF_EACH_KIND[headers.VALUES], "valeurs.csv", db, personne=NATIONAL, today=TODAY,
                     kind=headers.SIAO)
     assert prep.result.kind == headers.SIAO and prep.message is None and not prep.report.ok
+
+
+def test_each_refusal_of_another_kind_says_where_that_kind_goes():
+    # a budget file dropped on the values page: told it is the budget of fiche 5 and where that goes
+    assert message_autre_type(headers.VALUES, headers.BUDGET) == (
+        "Ce fichier est reconnu comme : fichier budgétaire (fiche 5). Cette page reçoit les valeurs trimestrielles "
+        "et les actions de la feuille de route. Le fichier budgétaire se dépose sur la page « Mon territoire », "
+        "section « Budget (fiche 5) », « Déposer le fichier budgétaire ».")
+    assert message_autre_type(headers.BUDGET, headers.ROADMAP).endswith("par l'équipe nationale, sur la page Administration.")
+    assert "option « Valeurs trimestrielles »" in message_autre_type(headers.SIAO, headers.VALUES)
+    assert set(OU_DEPOSER) == set(headers.KINDS)
