@@ -7,6 +7,10 @@
   assert_no_browser_errors(page_log) no console error, no uncaught JS error
   save_screenshot(page, path)       full-page PNG (Streamlit scrolls inside stMain, not the body)
   PageLog                           what a page did that a test may have to refuse
+  grid_headers(grid), grid_rows(grid) a data grid's column names and drawn rows (its accessible table)
+  edit_grid_cell(page, grid, row, column, text) type into a cell of an editable grid
+  upload(page, data, name)          drop a file on an upload widget
+  open_as_coordinator(page, base_url, code, nom) the demo coordinator persona of a territory
 """
 
 from __future__ import annotations
@@ -200,3 +204,15 @@ def upload(page, data: bytes, name: str, mime: str = "text/csv", nth: int = 0) -
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').nth(nth).set_input_files(
         files=[{"name": name, "mimeType": mime, "buffer": data}])
     wait_run(page)
+
+
+def open_as_coordinator(page, base_url: str, code: str, nom: str, link: str | None = "Mon territoire") -> None:
+    """Demonstration mode: choose the coordinator persona of territory ``code`` (named ``nom``), then
+    follow the sidebar link ``link`` (none: stay on the home page). The persona lives in the browser
+    session: loading another address afterwards starts again with the national profile."""
+    open_page(page, base_url, "/")
+    choose_option(page, "Profil de démonstration", "Coordination territoriale")
+    choose_option(page, "Territoire du profil", f"{nom} ({code})")
+    if link:
+        page.get_by_role("link", name=link, exact=True).click()
+        wait_run(page)

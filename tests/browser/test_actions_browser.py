@@ -22,13 +22,11 @@ from tests.browser.conftest import (
     assert_no_exception,
     assert_offline,
     choose_option,
-    open_page,
     wait_run,
 )
-from tests.browser.helpers import edit_grid_cell, grid_headers, grid_rows
+from tests.browser.helpers import open_as_coordinator, edit_grid_cell, grid_headers, grid_rows
 
 pytestmark = pytest.mark.browser
-COORDINATION = "Coordination territoriale"
 COORDINATEUR_DEMO = "demo.coordination@territoire.fr"  # pages/components/auth.py DEMO_EMAIL
 MOTS = {"a_venir": "à venir", "en_cours": "en cours", "realisee": "réalisée", "en_pause": "en pause",
         "bloquee": "bloquée", "abandonnee": "abandonnée"}
@@ -77,11 +75,8 @@ def territoire(app_server):
 
 
 def _mon_territoire(page, base_url, code: str, nom: str) -> None:
-    """Choose the coordinator persona of ``code`` and open « Mon territoire »."""
-    open_page(page, base_url, "/")
-    choose_option(page, "Profil de démonstration", COORDINATION)
-    choose_option(page, "Territoire du profil", f"{nom} ({code})")
-    page.get_by_role("link", name="Mon territoire", exact=True).click()
+    """The coordinator persona of ``code`` on « Mon territoire »."""
+    open_as_coordinator(page, base_url, code, nom)
     page.wait_for_url(f"**/territoire?territoire={code}*")
     wait_run(page)
     expect(page.locator("h1").first).to_have_text(nom)

@@ -23,7 +23,7 @@ from tests.browser.conftest import (
     open_page,
     wait_run,
 )
-from tests.browser.helpers import grid_headers, grid_rows, upload
+from tests.browser.helpers import open_as_coordinator, grid_headers, grid_rows, upload
 
 pytestmark = pytest.mark.browser
 COORDINATEUR_DEMO = "demo.coordination@territoire.fr"  # pages/components/auth.py DEMO_EMAIL
@@ -52,10 +52,8 @@ def territoire(app_server):
 
 
 def _mon_territoire(page, base_url, code: str, nom: str) -> None:
-    open_page(page, base_url, "/")
-    choose_option(page, "Profil de démonstration", "Coordination territoriale")
-    choose_option(page, "Territoire du profil", f"{nom} ({code})")
-    page.get_by_role("link", name="Mon territoire", exact=True).click()
+    """The coordinator persona of ``code`` on « Mon territoire »."""
+    open_as_coordinator(page, base_url, code, nom)
     page.wait_for_url(f"**/territoire?territoire={code}*")
     wait_run(page)
     expect(page.locator("h1").first).to_have_text(nom)
@@ -256,13 +254,9 @@ def test_the_values_page_says_where_a_budget_file_goes(page, page_log, base_url,
     t = territoire
     with store.connect(app_server.db_path) as con:
         before = _stored(con, t["code"])
-    open_page(page, base_url, "/")
-    choose_option(page, "Profil de démonstration", "Coordination territoriale")
-    choose_option(page, "Territoire du profil", f"{t['nom']} ({t['code']})")
-    page.get_by_role("link", name="Déposer des données", exact=True).click()
-    wait_run(page)
+    open_as_coordinator(page, base_url, t["code"], t["nom"], "Déposer des données")
     upload(page, _fichier(f"{t['code']};{t['exercice']};coordination;etat_ami;30 000;;;"), "budget.csv")
-    message = page.get_by_text(re.compile("^Ce fichier est un fichier"))
+    message = page.get_by_test_id("stAlert").filter(has_text=re.compile("Ce fichier est un fichier"))
     expect(message).to_have_count(1)
     with store.connect(app_server.db_path) as con:
         assert _stored(con, t["code"]) == before
