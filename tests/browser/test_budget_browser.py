@@ -244,23 +244,17 @@ def test_the_national_budget_view_shows_the_envelope_consumption(page, page_log,
     assert_no_browser_errors(page_log)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loaders/depot.py MESSAGE_AUTRE_TYPE: a budget file dropped on « Déposer des données » is refused with "
-    "« Ce fichier est un fichier de fichier budgétaire (fiche 5) : … les feuilles de route et la liste des "
-    "territoires sont déposées … sur la page Administration » — the kind's label (data/uploads.py TYPES_DEPOT) "
-    "already starts with « fichier », and the message never says that the budget file goes to the territory "
-    "page's « Déposer le fichier budgétaire » section (Mon territoire > Budget (fiche 5))"))
 def test_the_values_page_says_where_a_budget_file_goes(page, page_log, base_url, app_server, territoire):
     t = territoire
     with store.connect(app_server.db_path) as con:
         before = _stored(con, t["code"])
     open_as_coordinator(page, base_url, t["code"], t["nom"], "Déposer des données")
     upload(page, _fichier(f"{t['code']};{t['exercice']};coordination;etat_ami;30 000;;;"), "budget.csv")
-    message = page.get_by_test_id("stAlert").filter(has_text=re.compile("Ce fichier est un fichier"))
+    message = page.get_by_test_id("stAlert").filter(has_text=re.compile("Ce fichier est reconnu comme"))
     expect(message).to_have_count(1)
     with store.connect(app_server.db_path) as con:
         assert _stored(con, t["code"]) == before
     assert_no_exception(page)
     text = message.inner_text()
     assert "fichier de fichier" not in text, text
-    assert "Déposer le fichier budgétaire" in text or "Mon territoire" in text, text
+    assert "fichier budgétaire (fiche 5)" in text and "« Mon territoire », section « Budget (fiche 5) »" in text, text
