@@ -10,7 +10,8 @@ extract), then summed per territory; distinct persons are counted per territory 
 Only quarters wholly inside the extraction period are counted and stored; a territory with at
 least one request in the extract gets its six values for each of those quarters (a 0 there is a
 real count). Requests outside every territory, outside the uploader's scope, or in a quarter the
-period only partly covers are counted apart, for the counting report."""
+period only partly covers are counted apart, for the counting report (loaders/siao_rapport.py),
+each request in exactly one of its rows."""
 
 from __future__ import annotations
 
