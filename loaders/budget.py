@@ -180,7 +180,8 @@ def store_warnings(con: duckdb.DuckDBPyConnection, batch) -> list[Problem]:
         if mine.empty or row["depasse"] is not True:
             continue
         problems.append(Problem("enveloppe-depassee", line=int(mine["ligne"].min()), column="prevu",
-                                params={"exercice": int(row["exercice"]), "prevu": calcul.euros(row["prevu"]),
+                                params={"territoire": names.get(row["territoire"], row["territoire"]),
+                                        "exercice": int(row["exercice"]), "prevu": calcul.euros(row["prevu"]),
                                         "notifie": calcul.euros(row["notifie"])}))
     return problems
 

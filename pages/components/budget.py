@@ -51,8 +51,8 @@ def section_territoire(person: Personne, code: str, nom: str) -> None:
         _national, notifie = read(budget_store.enveloppes, exercice)
         for r in budget.consommation(own, notifie[notifie["territoire"] == code]).to_dict("records"):
             if r["depasse"] is True:
-                st.warning(f"Les crédits spécifiques AMI prévus ({budget.euros(r['prevu'])}) dépassent les crédits "
-                           f"notifiés au territoire ({budget.euros(r['notifie'])}).")
+                st.warning(f"{nom}, exercice {exercice} : les crédits spécifiques AMI prévus ({budget.euros(r['prevu'])}) "
+                           f"dépassent les crédits notifiés au territoire ({budget.euros(r['notifie'])}).")
             elif r["notifie"] is not None:
                 st.caption(f"Crédits AMI notifiés pour {exercice} : {budget.euros(r['notifie'])} ; prévus sur les "
                            f"lignes AMI : {budget.euros(r['prevu'])}.")
