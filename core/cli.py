@@ -7,6 +7,7 @@ error exits with code 2 after a French message."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from core.errors import EXIT_USAGE, ErreurLda
@@ -49,12 +50,32 @@ class ParseurFrancais(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
+# the status of a Unix tool whose reader went away (`... | head`): killed by SIGPIPE, 128 + 13
+EXIT_SORTIE_FERMEE = 128 + 13
+
+
+def _sortie_fermee() -> int:
+    """The reader of the standard output is gone: say nothing more (the interpreter's last flush
+    would print a BrokenPipeError otherwise) and exit as a Unix tool does."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # a captured stdout has no file descriptor
+        pass
+    return EXIT_SORTIE_FERMEE
+
+
 def executer(action) -> int:
     """Run a command-line action (returning its exit code): an expected error (core.errors) becomes
-    its French message on stderr and its exit code instead of a traceback. Every ``python -m``
+    its French message on stderr and its exit code instead of a traceback; output piped into a
+    reader that stops early (`| head`) ends quietly with EXIT_SORTIE_FERMEE. Every ``python -m``
     command runs through it."""
     try:
-        return action()
+        code = action()
+        sys.stdout.flush()  # here, not at the interpreter's exit: a closed pipe is caught below
+        return code
+    except BrokenPipeError:
+        return _sortie_fermee()
     except ErreurLda as exc:
         stream = sys.stdout if exc.sur_sortie_standard else sys.stderr
         for line in exc.lignes_terminal():

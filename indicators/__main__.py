@@ -271,16 +271,14 @@ def cmd_budget(con, args, _at: str) -> int:
     from data import budget as budget_store
 
     code = args.territory.strip() if args.territory else None
-    if code and not con.execute(f"SELECT 1 FROM {TERRITOIRE} WHERE code = ?", [code]).fetchall():
-        raise SaisieInvalide(f"Territoire inconnu : « {code} ». Vérifiez le code (SIREN d'un EPCI, code INSEE "
-                             "d'une commune ou d'un département).")
+    nom = _territory_name(con, code) if code else None
     lignes = budget_store.lignes_agregees(con, args.exercice)
     if code:
         lignes = lignes[lignes["territoire"] == code]
     frame = budget.tableau_cli(lignes)
     if args.format == "table":
-        print("Budget (fiche 5)" + (f" de {code}" if code else "") + (f", exercice {args.exercice}" if args.exercice
-                                                                        else "") + "\n")
+        print("Budget (fiche 5)" + (f" de {nom} ({code})" if code else "")
+              + (f", exercice {args.exercice}" if args.exercice else "") + "\n")
     sys.stdout.write(render(frame, args.format))
     return EXIT_OK
 

@@ -24,7 +24,8 @@ _Parser = ParseurFrancais  # French help and usage errors (exit 2)
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m loaders", description="Imports, exports et base de démonstration.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    imp = sub.add_parser("import", help="importer un fichier (valeurs, feuille de route, territoires, personnes ou extrait SI-SIAO)")
+    imp = sub.add_parser("import", help="importer un fichier (valeurs, feuille de route, territoires, personnes, "
+                                        "actions, budget ou extrait SI-SIAO)")
     imp.add_argument("file", metavar="FICHIER")
     imp.add_argument("--db", metavar="CHEMIN", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
     imp.add_argument("--kind", choices=headers.KINDS, help="forcer le type de fichier")
@@ -39,10 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="valider et compter sans rien enregistrer")
     imp.add_argument("--user", default=None, metavar="NOM",
                      help="nom de la personne qui dépose (défaut : utilisateur système)")
-    exp = sub.add_parser("export", help="exporter les valeurs courantes (ou les actions) au format de dépôt")
-    exp.add_argument("--db", metavar="CHEMIN")
-    exp.add_argument("--out", metavar="FICHIER", help="fichier de sortie (défaut : sortie standard pour le CSV)")
-    exp.add_argument("--format", choices=("csv", "xlsx"), default=None)
+    exp = sub.add_parser("export", help="exporter au format de dépôt les valeurs courantes, les actions des feuilles "
+                                        "de route ou les lignes budgétaires (--kind)",
+                         description="Exporte au format de dépôt (il se réimporte tel quel) : les valeurs courantes "
+                                     "(défaut), les actions des feuilles de route (--kind actions) ou les lignes "
+                                     "budgétaires de la fiche 5 (--kind budget).")
+    exp.add_argument("--db", metavar="CHEMIN", help="chemin de la base DuckDB (défaut : $LDA_DB ou data/lda.duckdb)")
+    exp.add_argument("--out", metavar="FICHIER", help="fichier de sortie (défaut : sortie standard pour le CSV) ; "
+                                                      "son extension (.csv ou .xlsx) doit être celle du format")
+    exp.add_argument("--format", choices=("csv", "xlsx"), default=None,
+                     help="format de l'export (défaut : celui de l'extension de --out, sinon csv)")
     exp.add_argument("--history", action="store_true", help="ajouter toutes les révisions antérieures (valeurs)")
     exp.add_argument("--kind", choices=("values", headers.ACTIONS, "budget"), default="values",
                      help="quoi exporter : les valeurs (défaut), les actions des feuilles de route ou les lignes budgétaires de la fiche 5")
@@ -142,7 +149,11 @@ def _siao_options(args) -> dict:
 def cmd_export(args) -> int:
     from loaders.export import export_actions, export_budget, export_values
 
-    fmt = args.format or ("xlsx" if args.out and args.out.lower().endswith(".xlsx") else "csv")
+    suffix = Path(args.out).suffix.lower() if args.out else ""
+    fmt = args.format or ("xlsx" if suffix == ".xlsx" else "csv")
+    if suffix in (".csv", ".xlsx") and suffix != f".{fmt}":
+        raise UtilisationIncorrecte(f"Erreur d'utilisation : --format {fmt} et --out {args.out} se contredisent "
+                                    f"(un fichier {suffix} n'est pas un export {fmt}) ; rien n'a été écrit.")
     if fmt == "xlsx" and not args.out:
         raise UtilisationIncorrecte("Erreur d'utilisation : --out est obligatoire pour un export xlsx.")
     if args.kind == headers.ACTIONS and args.history:

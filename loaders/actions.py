@@ -17,8 +17,8 @@ from loaders.headers import ACTIONS, Layout
 from loaders.problems import Report
 from loaders.reading import RawTable
 from loaders.reference_data import ReferenceData, Table
-from loaders.rules import (perimetre, VIDE, Regle, RegleLigne, appliquer, au_plus, obligatoire, regles_territoire, trimestre,
-                            trimestre_depuis, trimestre_jusqu_a)
+from loaders.rules import (VIDE, Regle, RegleLigne, appliquer, au_plus, doublon, obligatoire, perimetre, regles_territoire,
+                            trimestre, trimestre_depuis, trimestre_jusqu_a)
 from loaders.validation import Validated
 
 FORMES_DATE = "AAAA-MM-JJ (2024-01-15), JJ/MM/AAAA (15/01/2024) ou une cellule date d'Excel"
@@ -100,18 +100,6 @@ def validate_actions(raw: RawTable, layout: Layout, ref: ReferenceData, con: duc
     return result
 
 
-_DOUBLON = """
-    SELECT c.ligne, c.ref_action_brut, min(p.ligne), c.trimestre
-    FROM chk2 c JOIN chk2 p ON p.territoire = c.territoire AND p.ref_action = c.ref_action
-         AND p.trimestre = c.trimestre AND p.ligne < c.ligne
-    GROUP BY c.ligne, c.ref_action_brut, c.trimestre"""
-# two lines of one action (two quarters) that describe it differently: which one to keep is not ours to guess
-_INCOHERENTE = f"""
-    SELECT c.ligne, c.ref_action_brut, min(p.ligne)
-    FROM chk2 c JOIN chk2 p ON p.territoire = c.territoire AND p.ref_action = c.ref_action AND p.ligne < c.ligne
-         AND p.trimestre IS DISTINCT FROM c.trimestre
-    WHERE {' OR '.join(f'(c.{f} IS NOT NULL AND p.{f} IS NOT NULL AND c.{f} <> p.{f})' for f in DESCRIPTION)}
-    GROUP BY c.ligne, c.ref_action_brut"""
 _FIN_AVANT_DEBUT = """
     SELECT ligne, coalesce(fin_brut, strftime(fin_effective, '%d/%m/%Y')),
            strftime(debut_effectif, '%d/%m/%Y'), strftime(fin_effective, '%d/%m/%Y')
@@ -144,9 +132,13 @@ def _regles(ref: ReferenceData, allowed_territories: set[str] | None, today: dt.
                          details=lambda r: {"trimestre": quarters.parse(r["valeur"]), "annee": PREMIERE_ANNEE_ACCEPTEE}),
         trimestre_jusqu_a("trimestre", quarters.current(today),
                           details=lambda r: {"trimestre": quarters.parse(r["valeur"]), "courant": quarters.current(today)}),
-        RegleLigne("doublon-action", "ref_action", _DOUBLON, ("autre_ligne", "autre_trimestre"),
-                   details=lambda r: {"autre_ligne": r["autre_ligne"], "trimestre": r["autre_trimestre"]}),
-        RegleLigne("action-incoherente", "ref_action", _INCOHERENTE, ("autre_ligne",),
-                   details=lambda r: {"autre_ligne": r["autre_ligne"]}),
+        doublon("doublon-action", "ref_action", "chk2", ("territoire", "ref_action", "trimestre"), "ref_action_brut",
+                champs={"autre_trimestre": "c.trimestre"},
+                details=lambda r: {"autre_ligne": r["autre_ligne"], "trimestre": r["autre_trimestre"]}),
+        # two lines of one action (two quarters) that describe it differently: which one to keep is not ours to guess
+        doublon("action-incoherente", "ref_action", "chk2", ("territoire", "ref_action"), "ref_action_brut",
+                differe="p.trimestre IS DISTINCT FROM c.trimestre AND (" + " OR ".join(
+                    f"(c.{f} IS NOT NULL AND p.{f} IS NOT NULL AND c.{f} <> p.{f})" for f in DESCRIPTION) + ")",
+                details=lambda r: {"autre_ligne": r["autre_ligne"]}),
     ]
     return regles

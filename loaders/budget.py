@@ -20,19 +20,13 @@ from loaders.headers import BUDGET, Layout, key
 from loaders.problems import Problem, Report
 from loaders.reading import RawTable
 from loaders.reference_data import ReferenceData
-from loaders.rules import perimetre, NR, Regle, RegleLigne, appliquer, code_connu, nombre, obligatoire, regles_territoire
+from loaders.rules import NR, Regle, appliquer, code_connu, doublon, nombre, obligatoire, perimetre, regles_territoire
 from loaders.validation import Validated
 
 MONTANTS = ("prevu", "engage", "verse")
 HORIZON_ANNEES = 2  # a budget may be planned up to two exercices ahead (fiche 5: a two-year budget)
 # the SQL twin of loaders.headers.key(): lower case, no accents, letters and digits only
 _KEY_SQL = "regexp_replace(lower(strip_accents(trim({x}))), '[^a-z0-9]', '', 'g')"
-_DOUBLON = """
-    SELECT c.ligne, c.prevu_brut, min(p.ligne)
-    FROM chk c JOIN chk p ON (p.territoire, p.exercice, p.poste, p.financeur) = (c.territoire, c.exercice, c.poste, c.financeur)
-         AND p.ligne < c.ligne
-    WHERE (c.prevu, c.engage, c.verse) IS DISTINCT FROM (p.prevu, p.engage, p.verse)
-    GROUP BY c.ligne, c.prevu_brut"""
 
 
 def _lookup(labels: dict[str, str]) -> pd.DataFrame:
@@ -126,8 +120,9 @@ def _regles(ref: ReferenceData, allowed_territories: set[str] | None, today: dt.
             # on the text: a float times 100 is not exact (0,29 * 100 = 28,999...)
             Regle("montant-centimes", m, f"{{n}} >= 0 AND regexp_matches({m}_net, '[.,][0-9]{{3,}}$')"),
         ]
-    regles.append(RegleLigne("doublon-budget", "prevu", _DOUBLON, ("autre_ligne",),
-                             details=lambda r: {"autre_ligne": r["autre_ligne"]}))
+    regles.append(doublon("doublon-budget", "prevu", "chk", budget_store.CLE, "prevu_brut",
+                          differe="(c.prevu, c.engage, c.verse) IS DISTINCT FROM (p.prevu, p.engage, p.verse)",
+                          details=lambda r: {"autre_ligne": r["autre_ligne"]}))
     return regles
 
 
@@ -180,7 +175,8 @@ def store_warnings(con: duckdb.DuckDBPyConnection, batch) -> list[Problem]:
         if mine.empty or row["depasse"] is not True:
             continue
         problems.append(Problem("enveloppe-depassee", line=int(mine["ligne"].min()), column="prevu",
-                                params={"exercice": int(row["exercice"]), "prevu": calcul.euros(row["prevu"]),
+                                params={"territoire": names.get(row["territoire"], row["territoire"]),
+                                        "exercice": int(row["exercice"]), "prevu": calcul.euros(row["prevu"]),
                                         "notifie": calcul.euros(row["notifie"])}))
     return problems
 

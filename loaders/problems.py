@@ -191,7 +191,7 @@ CODES: dict[str, Code] = {
         "Versé supérieur à l'engagé"),
     "coordination-non-conforme": Code(AVERTISSEMENT, "{territoire}, exercice {exercice} : {phrase}",
         "Poste de coordination non cofinancé à 50/50"),
-    "enveloppe-depassee": Code(AVERTISSEMENT, "Exercice {exercice} : les crédits spécifiques AMI prévus ({prevu}) dépassent les crédits notifiés au territoire ({notifie}).",
+    "enveloppe-depassee": Code(AVERTISSEMENT, "{territoire}, exercice {exercice} : les crédits spécifiques AMI prévus ({prevu}) dépassent les crédits notifiés au territoire ({notifie}).",
         "Crédits AMI prévus au-delà des crédits notifiés"),
     # SI-SIAO extracts (loaders/siao.py): an identifier is only ever quoted masked
     "identifiant-non-pseudonymise": Code(ERREUR, "Identifiant non pseudonymisé : « id_personne » doit être l'empreinte SHA-256 de la personne (64 caractères hexadécimaux), calculée par le SIAO avant l'envoi. Le fichier entier est refusé et rien n'en est conservé ; la valeur n'est citée que masquée.",

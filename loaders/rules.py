@@ -171,6 +171,21 @@ def regles_territoire(ref, allowed_territories: set[str] | None) -> list:
     return regles
 
 
+def doublon(code: str, colonne: str, relation: str, cles: Sequence[str], valeur: str, *, differe: str | None = None,
+            champs: Mapping[str, str] | None = None, details: Details | None = None) -> RegleLigne:
+    """A line whose key (``cles``) an earlier line of ``relation`` already has, reported at the later
+    line quoting its ``valeur`` column, with the first such line as ``autre_ligne``; ``differe``, a
+    condition over the two lines ``c`` (this one) and ``p`` (the earlier), keeps only the pairs it
+    holds for; ``champs``: more fields of the message (name -> SQL over ``c``)."""
+    extra = dict(champs or {})
+    same = " AND ".join(f"p.{k} = c.{k}" for k in cles)
+    more = "".join(f", {sql}" for sql in extra.values())
+    where = f" WHERE {differe}" if differe else ""
+    requete = (f"SELECT c.ligne, c.{valeur}, min(p.ligne){more} FROM {relation} c JOIN {relation} p"
+               f" ON {same} AND p.ligne < c.ligne{where} GROUP BY c.ligne, c.{valeur}{more}")
+    return RegleLigne(code, colonne, requete, ("autre_ligne", *extra), details=details)
+
+
 # --- the one pass ---------------------------------------------------------------------------------
 
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")

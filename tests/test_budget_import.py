@@ -125,6 +125,7 @@ def test_ami_lines_above_the_notified_credits_are_flagged(db):
     result = load(db, f"{LYON};2024;ingenierie;etat_ami;15 000;;;\n{LYON};2024;communication;etat_ami;6 000;;;\n")
     assert found(result, "avertissement") == [(2, "prevu", "enveloppe-depassee")]
     assert "21\u202f000" in result.report.warnings[0].message
+    assert result.report.warnings[0].message.startswith("Métropole de Lyon, exercice 2024 : ")
 
 
 def test_reimport_is_a_revision_with_the_former_values_kept(db):

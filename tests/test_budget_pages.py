@@ -77,7 +77,15 @@ def test_national_view_shows_the_envelope_and_the_territories_non_conformes(demo
     at = run("pages/pilotage.py", NATIONAL)
     assert "Budget (fiche 5) et enveloppe AMI" in [h.value for h in at.header]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Enveloppe notifiée"] == budget.euros(4_000_000)
+    # compact, to fit five cards at 1 280 px; the exact amount in the card's help
+    assert metrics["Enveloppe notifiée"] == "4,00\u00a0M€"
+    card = next(m for m in at.metric if m.label == "Enveloppe notifiée")
+    assert "Montant exact : 4\u202f000\u202f000\u00a0€." in card.help
+    exercice = at.selectbox(key="budget_exercice_national").value
+    with store.connect(_db) as con:
+        lines = budget_store.lignes_agregees(con, exercice)
+    paid = budget.somme(lines[lines["financeur"] == budget.AMI]["verse"])
+    assert metrics["Versé (AMI)"] == f"{float(paid) / 1e6:.2f}\u00a0M€".replace(".", ",")
     assert any(w.value.startswith("Poste de coordination non cofinancé à 50/50 :") for w in at.warning)
     tables = [getattr(d.value, "data", d.value) for d in at.dataframe]
     per = [t for t in tables if "Poste de coordination 50/50" in t.columns][0]
@@ -153,3 +161,12 @@ def test_the_envelope_form_keeps_an_unchanged_comment_clears_it_on_request_and_w
     with store.connect(db) as con:
         national, _notifie = budget_store.enveloppes(con, 2025)
     assert national["commentaire"].isna().all() and list(national["revision"]) == [2]
+
+
+def test_headline_amounts_are_compact_french_figures():
+    from decimal import Decimal
+
+    from pages.components.budget import euros_compacts
+
+    assert [euros_compacts(x) for x in (4_000_000, Decimal("3044690.91"), 12_500, 999, Decimal("850.50"), None)] == [
+        "4,00\u00a0M€", "3,04\u00a0M€", "12,5\u00a0k€", "999\u00a0€", "850,50\u00a0€", "non connu"]

@@ -208,3 +208,24 @@ def test_every_rule_names_a_registered_code_and_a_column_of_its_kind():
             assert regle.code in CODES, (kind, regle.code)
             assert regle.colonne in required + optional, (kind, regle.colonne)
             requete([regle], "t", {})  # every parameter its SQL names is defined
+
+
+def test_doublon_reports_each_later_line_of_a_key_with_the_first_one(con):
+    from loaders.rules import doublon
+
+    con.execute("CREATE TABLE d (ligne INTEGER, k VARCHAR, q VARCHAR, v INTEGER, k_brut VARCHAR)")
+    con.executemany("INSERT INTO d VALUES (?, ?, ?, ?, ?)", [
+        (2, "a", "T1", 1, "A"), (3, "b", "T1", 1, "B"), (4, "a", "T1", 1, "a "), (5, "a", "T1", 2, "A"),
+        (6, "b", "T2", 1, "B")])
+    report = Report()
+    appliquer(con, report, [doublon("doublon-budget", "x", "d", ("k",), "k_brut",
+                                    details=lambda r: {"autre_ligne": r["autre_ligne"]})], "d", {"x": "X"})
+    assert [(p.line, p.column, p.value, p.params["autre_ligne"]) for p in report.errors] == [
+        (4, "X", "a ", 2), (5, "X", "A", 2), (6, "X", "B", 3)]
+    # with a condition over the two lines (c, p) and a field of the message
+    report = Report()
+    seen = []
+    appliquer(con, report, [doublon("doublon-budget", "x", "d", ("k",), "k_brut", differe="c.v IS DISTINCT FROM p.v",
+                                    champs={"autre_q": "c.q"}, details=lambda r: seen.append(r) or {"autre_ligne": 0})],
+              "d", {"x": "X"})
+    assert [(p.line, r["autre_ligne"], r["autre_q"]) for p, r in zip(report.errors, seen)] == [(5, 2, "T1")]

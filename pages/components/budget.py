@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.formatting import number
 from data import budget as budget_store
 from data import queries
 from data.access import Personne
@@ -15,6 +16,22 @@ from indicators import budget, budget_vues
 from pages.components import budget_depot
 from pages.components.store import read
 from pages.components.tables import tableau
+
+
+CHIFFRES_NATIONAUX = (("Enveloppe notifiée", "enveloppe"), ("Notifié aux territoires", "notifie"),
+                      ("Prévu (AMI)", "prevu"), ("Engagé (AMI)", "engage"), ("Versé (AMI)", "verse"))
+
+
+def euros_compacts(x) -> str:
+    """An amount short enough for a headline card, French style: 4,57 M€ ; 12,5 k€ ; 850 € (the
+    exact amount, budget.euros, goes beside it)."""
+    if budget.inconnu(x):
+        return budget.euros(x)
+    value = float(x)
+    for scale, unit, decimals in ((1e6, "M€", 2), (1e3, "k€", 1)):
+        if abs(value) >= scale:
+            return f"{number(value / scale, decimals)}\u00a0{unit}"
+    return budget.euros(x)
 
 
 def _definitions() -> None:
@@ -51,8 +68,8 @@ def section_territoire(person: Personne, code: str, nom: str) -> None:
         _national, notifie = read(budget_store.enveloppes, exercice)
         for r in budget.consommation(own, notifie[notifie["territoire"] == code]).to_dict("records"):
             if r["depasse"] is True:
-                st.warning(f"Les crédits spécifiques AMI prévus ({budget.euros(r['prevu'])}) dépassent les crédits "
-                           f"notifiés au territoire ({budget.euros(r['notifie'])}).")
+                st.warning(f"{nom}, exercice {exercice} : les crédits spécifiques AMI prévus ({budget.euros(r['prevu'])}) "
+                           f"dépassent les crédits notifiés au territoire ({budget.euros(r['notifie'])}).")
             elif r["notifie"] is not None:
                 st.caption(f"Crédits AMI notifiés pour {exercice} : {budget.euros(r['notifie'])} ; prévus sur les "
                            f"lignes AMI : {budget.euros(r['prevu'])}.")
@@ -81,9 +98,10 @@ def section_nationale(person: Personne) -> None:
     per = budget.consommation(lignes, notifie)
     row = budget.consommation_nationale(per, national).set_index("exercice").reindex([exercice]).iloc[0]
     cols = st.columns(5)
-    for col, (label, key) in zip(cols, (("Enveloppe notifiée", "enveloppe"), ("Notifié aux territoires", "notifie"),
-                                        ("Prévu (AMI)", "prevu"), ("Engagé (AMI)", "engage"), ("Versé (AMI)", "verse"))):
-        col.metric(label, budget.euros(row[key]), help=budget.DEFINITIONS["enveloppe"])
+    for col, (label, key) in zip(cols, CHIFFRES_NATIONAUX):
+        # the exact amount would be cut at 1 280 px (« 4 000 00… »): a compact one, the exact one in the help
+        col.metric(label, euros_compacts(row[key]),
+                   help=f"{budget.DEFINITIONS['enveloppe']}\n\nMontant exact : {budget.euros(row[key])}.")
     st.caption(f"Prévu : {budget.pct(row['taux_prevu'])} de l'enveloppe ; engagé : {budget.pct(row['taux_engagement'])} ;"
                f" versé : {budget.pct(row['taux_versement'])}. Territoires au-delà de leurs crédits notifiés : "
                f"{int(row['territoires_depassement'])}.")
