@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 
-from core.errors import EXIT_USAGE, ErreurLda
+from core.errors import EXIT_SORTIE_FERMEE, EXIT_USAGE, ErreurLda
 
 # argparse's own words (prefix -> French), in its help and in its usage errors
 _AIDE_FR = [
@@ -49,9 +49,6 @@ class ParseurFrancais(argparse.ArgumentParser):
         print(f"Erreur d'utilisation : {_traduire(message, _ERREURS_FR)}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
 
-
-# the status of a Unix tool whose reader went away (`... | head`): killed by SIGPIPE, 128 + 13
-EXIT_SORTIE_FERMEE = 128 + 13
 
 
 def _sortie_fermee() -> int:

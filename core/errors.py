@@ -14,6 +14,7 @@ EXIT_OK = 0
 EXIT_REFUSE = 1  # the request was refused for its content or its rights: nothing stored
 EXIT_USAGE = 2  # usage error, unreadable path or database that cannot be opened
 EXIT_OCCUPEE = 3  # database busy beyond the allowed wait: nothing stored
+EXIT_SORTIE_FERMEE = 128 + 13  # the reader of the output went away (`... | head`): a Unix tool's SIGPIPE status
 
 # exit code -> its meaning, in the README's words (tests/test_forme_erreurs.py reads the README)
 SORTIES = {
@@ -21,6 +22,7 @@ SORTIES = {
     EXIT_REFUSE: "fichier refusé",
     EXIT_USAGE: "erreur d'utilisation ou chemin illisible",
     EXIT_OCCUPEE: "base occupée",
+    EXIT_SORTIE_FERMEE: "sortie fermée par le programme qui la lisait",
 }
 
 

@@ -86,6 +86,18 @@ def euro(x, decimals: int | None = None, **style) -> str:
     return f"{number(x, decimals, **style)}{NBSP}€"
 
 
+def euro_compact(x, **style) -> str:
+    """An amount short enough for a headline card: 4572000 -> '4,57 M€', 12500 -> '12,5 k€', 850 ->
+    '850 €' (the exact amount, ``euro``, goes beside it)."""
+    if is_missing(x):
+        return style.get("missing", MISSING)
+    value = float(x)
+    for scale, unit, decimals in ((1e6, "M€", 2), (1e3, "k€", 1)):
+        if abs(value) >= scale:
+            return f"{number(value / scale, decimals, **style)}{NBSP}{unit}"
+    return euro(x, **style)
+
+
 def plain(x) -> str:
     """A number a French spreadsheet reads back as it was: 1234.5 -> '1234,5', every digit of the
     value and no thousands separator; 3.0 -> '3'; '' for no figure (files, not display)."""

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from core.cli import EXIT_SORTIE_FERMEE
+from core.errors import EXIT_SORTIE_FERMEE
 from core.errors import EXIT_USAGE
 from tests.cli import run_in_process
 from tests.conftest import ROOT

@@ -119,3 +119,13 @@ def test_euro_with_fixed_decimals_and_an_unknown_amount_in_words():
 ])
 def test_plain_keeps_every_digit_for_files_read_back(x, expected):
     assert plain(x) == expected
+
+
+def test_euro_compact_shortens_a_headline_amount_the_french_way():
+    from core.formatting import euro_compact
+
+    assert euro_compact(4_572_000) == "4,57\u00a0M€"
+    assert euro_compact(12_500) == "12,5\u00a0k€"
+    assert euro_compact(-1_250_000) == "\u22121,25\u00a0M€"
+    assert euro_compact(850) == "850\u00a0€"
+    assert euro_compact(None) == "–"

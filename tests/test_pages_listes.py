@@ -15,8 +15,6 @@ from tests.test_roles_pages import run
 LISTES = ("selectbox", "multiselect")
 # Streamlit's own words (streamlit/static, function building the placeholder of a select widget)
 ANGLAIS = ("Choose", "Select", "option", "Add ", "No options")
-# Files of other branches, to be given their placeholders there (strict: this fails once they are)
-AILLEURS = {"pages/components/actions.py", "pages/components/admin.py", "pages/components/budget.py"}
 FICHIERS = sorted(str(p.relative_to(ROOT)) for p in [*(ROOT / "pages").rglob("*.py"), ROOT / "app.py"])
 
 
@@ -56,9 +54,7 @@ def test_the_pages_have_lists_to_check():
     assert sum(len(list_calls(f)) for f in FICHIERS) >= 25
 
 
-@pytest.mark.parametrize("path", [pytest.param(f, marks=pytest.mark.xfail(
-    strict=True, reason="fichier d'une autre branche : ses listes reçoivent leur texte en français là-bas"))
-    if f in AILLEURS else f for f in FICHIERS])
+@pytest.mark.parametrize("path", FICHIERS)
 def test_every_list_of_a_page_says_its_placeholder_in_french(path):
     assert faults(path) == []
 

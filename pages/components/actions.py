@@ -71,7 +71,8 @@ def section_territoire(code: str, nom: str, at: str, person: Personne) -> None:
 def _historique(state, code: str, person: Personne) -> None:
     st.subheader("Historique d'une action, trimestre par trimestre")
     titles = dict(zip(state["ref_action"], state["intitule"]))
-    ref = st.selectbox("Action", sorted(titles), key="actions_historique", format_func=lambda r: f"{r} — {titles[r]}")
+    ref = st.selectbox("Action", sorted(titles), key="actions_historique", placeholder="Choisir une action",
+                       format_func=lambda r: f"{r} — {titles[r]}")
     history = read(actions_reads.historique_action, person, code, ref)
     if history.empty:
         st.caption("Aucun point d'étape n'a encore été déposé pour cette action.")
@@ -89,7 +90,8 @@ def _saisie(code: str, person: Personne) -> None:
         st.info(said)
     courant = quarters.current()
     options = [quarters.shift(courant, -i) for i in range(4)]
-    trimestre = st.selectbox("Trimestre du point d'étape", options, index=1, format_func=quarters.label,
+    trimestre = st.selectbox("Trimestre du point d'étape", options, index=1, placeholder="Choisir un trimestre",
+                             format_func=quarters.label,
                              key="actions_saisie_trimestre")
     acts, pts = read(actions_reads.actions, person, code), read(actions_reads.points, person, code)
     base = saisie_actions.grille(acts, pts, trimestre)

@@ -70,8 +70,9 @@ def person_form(actor: Personne, territories: dict[str, str]) -> None:
     with st.form("adm_form", clear_on_submit=False):
         st.text_input("Adresse électronique", key="adm_email", placeholder="prenom.nom@exemple.gouv.fr")
         c1, c2 = st.columns(2)
-        c1.selectbox("Rôle", ROLES, format_func=LIBELLES_ROLES.get, key="adm_role")
+        c1.selectbox("Rôle", ROLES, format_func=LIBELLES_ROLES.get, key="adm_role", placeholder="Choisir un rôle")
         c2.selectbox("Territoire (coordination et services de l'État seulement)", [None, *territories],
+                     placeholder="Choisir un territoire",
                      format_func=lambda c: "(aucun)" if c is None else f"{territories[c]} ({c})", key="adm_territoire")
         st.checkbox("Actif", value=True, key="adm_actif")
         st.form_submit_button("Enregistrer la personne", type="primary", on_click=_save, args=(actor,))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.formatting import number
+from core.formatting import euro_compact
 from data import budget as budget_store
 from data import queries
 from data.access import Personne
@@ -23,15 +23,9 @@ CHIFFRES_NATIONAUX = (("Enveloppe notifiée", "enveloppe"), ("Notifié aux terri
 
 
 def euros_compacts(x) -> str:
-    """An amount short enough for a headline card, French style: 4,57 M€ ; 12,5 k€ ; 850 € (the
-    exact amount, budget.euros, goes beside it)."""
-    if budget.inconnu(x):
-        return budget.euros(x)
-    value = float(x)
-    for scale, unit, decimals in ((1e6, "M€", 2), (1e3, "k€", 1)):
-        if abs(value) >= scale:
-            return f"{number(value / scale, decimals)}\u00a0{unit}"
-    return budget.euros(x)
+    """An amount for a headline card, French style (core.formatting.euro_compact): 4,57 M€ ;
+    "non connu" for an unknown amount, as budget.euros says it."""
+    return budget.euros(x) if budget.inconnu(x) else euro_compact(x)
 
 
 def _definitions() -> None:
@@ -43,7 +37,7 @@ def _definitions() -> None:
 
 
 def _exercice(exercices: list[int], key: str) -> int:
-    return st.selectbox("Exercice", exercices, index=len(exercices) - 1, key=key)
+    return st.selectbox("Exercice", exercices, index=len(exercices) - 1, key=key, placeholder="Choisir un exercice")
 
 
 def _verdict(row) -> None:

@@ -92,9 +92,25 @@ def _grille(page):
     return grid
 
 
-def _enregistrer(page) -> None:
-    """The save step of the grid (one place to adapt when a preview comes before the confirmation)."""
-    page.get_by_role("button", name="Enregistrer les points d'étape").click()
+def _verifier(page) -> None:
+    """The grid's check step: its problems, or the preview of what it changes (nothing stored yet)."""
+    page.get_by_role("button", name="Vérifier les modifications").click()
+    wait_run(page)
+
+
+def _enregistrer(page, attendu: list[tuple[str, str, str]]) -> None:
+    """The save step of the grid: check, see exactly the changes ``attendu`` (field, former, new)
+    in the preview, then confirm."""
+    _verifier(page)
+    expect(page.get_by_text(re.compile(r"Rien n'est enregistré avant confirmation"))).to_be_visible()
+    apercu = page.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="Après"))
+    expect(apercu).to_have_count(1)
+    apercu.scroll_into_view_if_needed()
+    expect(apercu.locator("tr")).to_have_count(len(attendu) + 1)  # the header row, then one row per change
+    headers = grid_headers(apercu)
+    shown = [(r[headers.index("Champ")], r[headers.index("Avant")], r[headers.index("Après")]) for r in grid_rows(apercu)]
+    assert sorted(shown) == sorted(attendu), shown
+    page.get_by_role("button", name="Confirmer l'enregistrement").click()
     wait_run(page)
 
 
@@ -162,7 +178,8 @@ def test_a_status_point_edited_in_the_grid_is_stored_with_a_revision(page, page_
     edit_grid_cell(page, grid, row, "Avancement (%)", str(nouvel_avancement))
     edited = grid_rows(grid)[row - 1]
     assert (edited[headers.index("Statut")], edited[headers.index("Avancement (%)")]) == ("en pause", str(nouvel_avancement))
-    _enregistrer(page)
+    _enregistrer(page, [("Statut", MOTS[a["statut"]], "en pause"),
+                        ("Avancement", f"{a['avancement']} %", f"{nouvel_avancement} %")])
 
     success = page.get_by_text(re.compile(r"Dépôt n° \d+ enregistré"))
     expect(success).to_have_text(re.compile(
@@ -208,7 +225,7 @@ def test_a_progress_of_150_is_refused_in_french_and_nothing_is_stored(page, page
     assert grid_rows(grid)[row - 1][headers.index("Réf.")] == ref
     edit_grid_cell(page, grid, row, "Avancement (%)", "150")
     assert grid_rows(grid)[row - 1][headers.index("Avancement (%)")] == "150"  # not clamped by the grid
-    _enregistrer(page)
+    _verifier(page)
 
     expect(page.get_by_text("Rien n'a été enregistré : 1 problème sur 1 ligne.")).to_be_visible()
     expect(page.get_by_text(f"Action {ref}, avancement : « 150 » : un pourcentage doit être compris entre 0 et 100.")) \
