@@ -14,6 +14,7 @@ from loaders.export import euros_export
 
 SEED_BUDGET = 2021  # the year of the AMI's first envelope
 ENVELOPPE_NATIONALE = 4_000_000  # the call: 4 M€ of State AMI credits for 2021
+TRANCHE_ENVELOPPE = 500_000  # an envelope larger than the call's is voted in half-millions
 HEADER = "code_territoire;exercice;poste;financeur;prevu;engage;verse;commentaire"
 NATIONAL = Personne("admin.demo@dihal.gouv.fr", "national")
 # the share of each poste carried by the AMI credits (the rest by the collectivité or partners)
@@ -90,8 +91,15 @@ def budget_files(territories: list[tuple[str, int]], year: int) -> tuple[list[tu
     return files, notified
 
 
+def enveloppe(amounts: dict) -> int:
+    """The national envelope of an exercice: the call's 4 M€, or, when more was notified to the
+    territories, their total rounded up to the half-million (credits are never notified beyond it)."""
+    total = sum(amounts.values())
+    return max(ENVELOPPE_NATIONALE, -(-total // TRANCHE_ENVELOPPE) * TRANCHE_ENVELOPPE)
+
+
 def record_envelopes(con, notified: dict) -> None:
     """The AMI envelope of each exercice and the credits notified, as the national team records them."""
     for exercice, amounts in sorted(notified.items()):
-        budget.enregistrer_enveloppe(con, NATIONAL, exercice, ENVELOPPE_NATIONALE, amounts,
+        budget.enregistrer_enveloppe(con, NATIONAL, exercice, enveloppe(amounts), amounts,
                                      commentaire="enveloppe de démonstration")

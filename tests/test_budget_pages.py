@@ -77,13 +77,15 @@ def test_national_view_shows_the_envelope_and_the_territories_non_conformes(demo
     at = run("pages/pilotage.py", NATIONAL)
     assert "Budget (fiche 5) et enveloppe AMI" in [h.value for h in at.header]
     metrics = {m.label: m.value for m in at.metric}
-    # compact, to fit five cards at 1 280 px; the exact amount in the card's help
-    assert metrics["Enveloppe notifiée"] == "4,00\u00a0M€"
-    card = next(m for m in at.metric if m.label == "Enveloppe notifiée")
-    assert "Montant exact : 4\u202f000\u202f000\u00a0€." in card.help
     exercice = at.selectbox(key="budget_exercice_national").value
     with store.connect(_db) as con:
         lines = budget_store.lignes_agregees(con, exercice)
+        national, _notifie = budget_store.enveloppes(con, exercice)
+    montant = float(national["montant"].iloc[0])
+    # compact, to fit five cards at 1 280 px; the exact amount in the card's help
+    assert metrics["Enveloppe notifiée"] == f"{montant / 1e6:.2f}\u00a0M€".replace(".", ",")
+    card = next(m for m in at.metric if m.label == "Enveloppe notifiée")
+    assert f"Montant exact : {budget.euros(montant)}." in card.help
     paid = budget.somme(lines[lines["financeur"] == budget.AMI]["verse"])
     assert metrics["Versé (AMI)"] == f"{float(paid) / 1e6:.2f}\u00a0M€".replace(".", ",")
     assert any(w.value.startswith("Poste de coordination non cofinancé à 50/50 :") for w in at.warning)
@@ -170,3 +172,24 @@ def test_headline_amounts_are_compact_french_figures():
 
     assert [euros_compacts(x) for x in (4_000_000, Decimal("3044690.91"), 12_500, 999, Decimal("850.50"), None)] == [
         "4,00\u00a0M€", "3,04\u00a0M€", "12,5\u00a0k€", "999\u00a0€", "850,50\u00a0€", "non connu"]
+
+
+def test_after_storing_a_new_exercice_the_section_shows_it(demo_db, monkeypatch):
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    with store.connect(demo_db) as con:
+        lines = budget_store.lignes_agregees(con)
+    code = sorted(set(lines["territoire"]))[0]
+    latest = int(lines["exercice"].max())
+    coord = Personne("coord@budget.fr", "coordinateur", code)
+    at = run("pages/territoire.py", coord, code)
+    assert at.selectbox(key="budget_exercice").value == latest
+    body = ("code_territoire;exercice;poste;financeur;prevu;engage;verse;commentaire\n"
+            f"{code};{latest + 1};coordination;etat_ami;30 000;;;\n"
+            f"{code};{latest + 1};coordination;collectivite;30 000;;;\n")
+    at.file_uploader(key="budget_fichier_0").set_value(("budget.csv", body.encode(), "text/csv")).run()
+    at.button(key="budget_confirmer_0").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Budget enregistré" in s.value for s in at.success)
+    assert at.selectbox(key="budget_exercice").value == latest + 1  # not the former exercice
+    shown = next(d.value for d in at.dataframe if "Poste" in d.value.columns)
+    assert len(shown) >= 1

@@ -37,6 +37,9 @@ def _definitions() -> None:
 
 
 def _exercice(exercices: list[int], key: str) -> int:
+    # the exercice of a file just stored (budget_depot), chosen before the list is drawn
+    if (suivant := st.session_state.pop(f"{key}_suivant", None)) in exercices:
+        st.session_state[key] = suivant
     return st.selectbox("Exercice", exercices, index=len(exercices) - 1, key=key, placeholder="Choisir un exercice")
 
 

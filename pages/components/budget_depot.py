@@ -127,5 +127,8 @@ def _confirm(prep: Preparation, person: Personne, n: int) -> None:
                                          f"{o.revisees} révisée(s), {o.inchangees} inchangée(s).")
     st.session_state["budget_n"] = n + 1
     st.session_state.pop("budget_preparations", None)
+    if prep.batch is not None and "exercice" in prep.batch.column_names and prep.batch.num_rows:
+        # the section shows the newest exercice of the file just stored (it stayed on the former one)
+        st.session_state["budget_exercice_suivant"] = max(prep.batch.column("exercice").to_pylist())
     refresh_version()
     st.rerun()
