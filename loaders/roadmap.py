@@ -151,7 +151,7 @@ def _regles(con: duckdb.DuckDBPyConnection, ref: ReferenceData, allowed_territor
     ]
     for name in NUMBER_COLUMNS:
         regles += [
-            nombre(name, forme=f"{name}_net"),
+            nombre(name, forme=f"{name}_net", vide_permis=name != "cible"),  # the target is required
             positif(name, details=figures),
             au_plus(name, "pourcentage-hors-bornes", 100, si="nature = 'ratio'"),
         ]
