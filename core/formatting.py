@@ -87,6 +87,12 @@ def percent(x, decimals: int = 1, *, space: str = NNBSP, **style) -> str:
     return f"{number(x, decimals, **style)}{space}%"
 
 
+def indicateur(x, unite: str) -> str:
+    """A figure of an indicator in its unit's one format: a percentage always with one decimal and
+    its sign ('9,0 %', '8,1 %'), any other unit as ``headline`` ('1 017', '12,5')."""
+    return percent(x, 1) if unite == "%" else headline(x)
+
+
 def euro(x, decimals: int | None = None, **style) -> str:
     """12500.5 -> '12 500,50 €', 30000 -> '30 000 €': cents only when the amount, rounded to the
     cent, has some (or always ``decimals``); a no-break space before the sign (CLDR's French pattern)."""

@@ -52,3 +52,37 @@ def test_a_target_that_is_not_a_number_is_not_told_it_may_be_left_empty(db):
     # the optional milestone of the same file keeps the hint
     said = messages(db, ROADMAP + "200046977;sorties_rue_logement;2021-T3;2023-T2;120;2020;400;vers 180\n")
     assert "laissez vide ou écrivez NC" in said[(2, "jalon_an1")]
+
+
+def test_a_percentage_indicator_reads_with_one_decimal_and_its_sign_everywhere():
+    from core.formatting import indicateur
+
+    assert indicateur(9, "%") == "9,0\u202f%" and indicateur(8.136578, "%") == "8,1\u202f%"
+    assert indicateur(9.0, "personnes") == "9" and indicateur(12.5, "places") == "12,5"
+    assert indicateur(None, "%") == "–"
+
+
+def test_the_part_of_attributions_reads_the_same_on_the_page_card_and_the_deck_card(demo_db, monkeypatch):
+    from core import quarters
+    from core.formatting import percent
+    from data import store
+    from data.access import Personne
+    from exports import fiche
+    from indicators import noms
+    from indicators import territoire as page_territoire
+    from exports.focus import CONFIANCE
+    from tests.apptest import as_person
+
+    code, part = "18", "part_attributions_sans_domicile"
+    at_q = quarters.last_complete()
+    with store.connect(demo_db) as con:
+        prog = page_territoire.progression_territoire(con, code, at_q, CONFIANCE)
+        deck = fiche.construire(con, code, at_q)
+    row = prog.set_index("indicateur").loc[part]
+    figures = f"{percent(row['realise'])} / {percent(row['cible'])}"  # 8,1 % / 8,0 %: never « 8 »
+    (cards,) = deck.diapos[0].blocs
+    (card,) = [c for c in cards.cartes if c.titre == noms.libelle_matrice(part, row["libelle"])]
+    assert card.details[0] == figures
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    page = as_person("pages/territoire.py", Personne("n@dihal.gouv.fr", "national"), territoire=code)
+    assert f"Réalisé : **{percent(row['realise'])}** / cible **{percent(row['cible'])}**" in [m.value for m in page.markdown]
