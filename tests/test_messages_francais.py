@@ -86,3 +86,14 @@ def test_the_part_of_attributions_reads_the_same_on_the_page_card_and_the_deck_c
     monkeypatch.setenv("LDA_DB", str(demo_db))
     page = as_person("pages/territoire.py", Personne("n@dihal.gouv.fr", "national"), territoire=code)
     assert f"Réalisé : **{percent(row['realise'])}** / cible **{percent(row['cible'])}**" in [m.value for m in page.markdown]
+
+
+def test_a_baseline_is_required_for_a_stock_and_optional_for_a_flow_and_the_message_says_which(db):
+    stock = messages(db, ROADMAP + "200046977;personnes_rue_denombrees;2021-T3;2023-T2;environ 500;2021-T1;380;\n")
+    assert "cette cellule est obligatoire" in stock[(2, "valeur_base")]
+    assert "laissez vide" not in stock[(2, "valeur_base")]
+    flow = messages(db, ROADMAP + "200046977;sorties_rue_logement;2021-T3;2023-T2;environ 120;2020;400;\n")
+    assert flow[(2, "valeur_base")].endswith("laissez vide ou écrivez NC si la valeur n'est pas connue.")
+    # an unknown indicator (no nature) still has its baseline checked
+    unknown = messages(db, ROADMAP + "200046977;indicateur_absent;2021-T3;2023-T2;environ 120;2020;400;\n")
+    assert unknown[(2, "valeur_base")].startswith("« environ 120 » n'est pas un nombre.")
