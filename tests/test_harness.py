@@ -89,3 +89,24 @@ def test_the_demo_key_follows_the_files_it_is_built_from(tmp_path, monkeypatch):
     assert conftest.demo_key() == first
     (tmp_path / "data" / "module.py").write_text("x = 2\n")
     assert conftest.demo_key() != first
+
+
+def test_the_wait_for_a_run_joins_its_thread_and_still_times_out(monkeypatch):
+    """AppTest polled the end of a run every millisecond; the harness joins the script thread, and a
+    run longer than its timeout still fails the test."""
+    from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    checks = {"n": 0}
+    real = LocalScriptRunner.script_stopped
+
+    def counted(self):
+        checks["n"] += 1
+        return real(self)
+
+    monkeypatch.setattr(LocalScriptRunner, "script_stopped", counted)
+    at = AppTest.from_string("import time\ntime.sleep(0.4)\nimport streamlit as st\nst.write('fini')")
+    assert at.run(timeout=10).markdown[0].value == "fini"
+    assert checks["n"] < 40  # polling: about 400
+    with pytest.raises(RuntimeError, match="timed out"):
+        AppTest.from_string("import time\ntime.sleep(0.8)").run(timeout=0.2)
