@@ -62,6 +62,17 @@ def count(n, singular: str, plural: str | None = None) -> str:
     return f"{integer(n)} {singular if abs(n) <= 1 else (plural or singular + 's')}"
 
 
+# words whose h is aspirated: « de » stays whole before them (« de handicaps », « de hausses »)
+_H_ASPIRE = ("hand", "haus", "haut", "hasard", "hangar", "hall", "hameau", "hors")
+
+
+def de(word: str) -> str:
+    """« de » before ``word``, elided before a vowel or a silent h: « d'attributions », « de places »."""
+    head = word[:1].lower()
+    silent_h = head == "h" and not word.lower().startswith(_H_ASPIRE)
+    return f"d'{word}" if head and (head in "aâàeéèêëiîïoôuûùüyœæ" or silent_h) else f"de {word}"
+
+
 def signed(x, decimals: int = 1, *, large: float | None = None, **style) -> str:
     """A change with its sign, written as ``figure``: '+123', '−4,5', '0'."""
     if is_missing(x):
@@ -74,6 +85,12 @@ def percent(x, decimals: int = 1, *, space: str = NNBSP, **style) -> str:
     if is_missing(x):
         return style.get("missing", MISSING)
     return f"{number(x, decimals, **style)}{space}%"
+
+
+def indicateur(x, unite: str) -> str:
+    """A figure of an indicator in its unit's one format: a percentage always with one decimal and
+    its sign ('9,0 %', '8,1 %'), any other unit as ``headline`` ('1 017', '12,5')."""
+    return percent(x, 1) if unite == "%" else headline(x)
 
 
 def euro(x, decimals: int | None = None, **style) -> str:

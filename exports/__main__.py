@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         writer = html if args.out.suffix.lower() == ".html" else pptx
         path = writer.ecrire(deck, args.out)
         print(f"{path} : {len(deck.diapos)} diapositives ({deck.trimestre}).")
+        if args.command == "fiche" and (said := fiche.note_trimestre(args.at, deck)):
+            print(said)
         return EXIT_OK
 
     return executer(action)

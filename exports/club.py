@@ -48,7 +48,7 @@ def construire(con, at: str | None = None, perimetre: Perimetre = Perimetre(), *
     if outside:
         raise ExportImpossible(f"Territoire de focus hors du périmètre : « {outside[0]} ».")
     label = quarters.label(d.at)
-    deck = Deck(titre=TITRE, trimestre=label, date_donnees=d.date_donnees, source=SOURCE, demo=d.demo)
+    deck = Deck(titre=TITRE, trimestre=label, date_donnees=d.date_donnees, source=SOURCE, demo=d.demo, reference=d.at)
     deck.diapos = [_titre(d, reunion), diapo_chiffres_cles(d), *_avancement(d), _statuts(d), diapo_carte(d),
                    _priorites_axes(d), _completude(d)]
     deck.diapos += [focus_mod.diapo_focus(con, d, code, person) for code in focus]

@@ -54,7 +54,8 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
                                f"jusqu'au {quarters.label(at)}.")
     label = quarters.label(at)
     deck = Deck(titre=f"Fiche territoire — {info['nom']}", trimestre=label,
-                date_donnees=date(queries.date_des_donnees(con, [territoire])), source=SOURCE, demo=store.is_demo(con))
+                date_donnees=date(queries.date_des_donnees(con, [territoire])), source=SOURCE, demo=store.is_demo(con),
+                reference=at)
     window = f"feuille de route {quarters.label(debut)} – {quarters.label(fin)}"
     millesime = national.population_millesime(con)
     identity = (f"{TYPES_TERRITOIRE.get(info['type'], info['type'])} · {info['vague']} · "
@@ -92,6 +93,16 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
                        "keywords": f"Logement d'abord; fiche territoire; {label}",
                        "category": MENTION_DEMO if deck.demo else "Pilotage"}
     return deck
+
+
+def note_trimestre(demande: str | None, deck: Deck) -> str:
+    """The French sentence saying that the fiche is not at the quarter asked (``demande``), and why;
+    empty when it is (or when none was asked)."""
+    if not demande or deck.reference == demande:
+        return ""
+    return (f"Fiche au {quarters.label(deck.reference)} et non au {quarters.label(demande)} demandé : hors du "
+            "périmètre de la personne, les chiffres d'un territoire ne se lisent qu'au dernier trimestre complet "
+            "(à deux trimestres, leurs cumuls donneraient par différence les valeurs de chaque trimestre).")
 
 
 def _comparaison_completude(con, territoire: str, info, row, comp: pd.DataFrame, at: str, reader: Personne) -> Diapo:

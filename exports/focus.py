@@ -12,7 +12,7 @@ from exports.contenu import BLEU, GRIS, ROUGE
 from exports.modele import FORMAT_DECIMAL, FORMAT_ENTIER, FORMAT_POURCENT, LIGNES, Carte, Cartes, Diapo, Graphique, Serie
 from indicators import noms, status
 from core import quarters
-from core.formatting import headline, percent
+from core.formatting import indicateur, percent
 from indicators import views
 from indicators import territoire as page_territoire
 from indicators.declaration import declaration_incomplete
@@ -36,11 +36,12 @@ def trimestre_lisible(person: Personne | None, territoire: str, at: str) -> str:
 def carte(row) -> Carte:
     """The card of one progress row (short label): status, achieved / target, progress,
     projection, and the quarters reported when some are missing."""
-    details = [f"{headline(row.realise)} / {headline(row.cible)} {row.unite}"]
+    shown = f"{indicateur(row.realise, row.unite)} / {indicateur(row.cible, row.unite)}"
+    details = [shown if row.unite == "%" else f"{shown} {row.unite}"]
     if pd.notna(row.avancement_pct):
         ceiling = row.nature in ("flux", "somme") and row.sens == "baisse"
         details.append(f"{'Consommé' if ceiling else 'Avancement'} : {percent(row.avancement_pct)}")
-    details.append(f"Projection {quarters.label(row.fin)} : {headline(row.projection_fin)}")
+    details.append(f"Projection {quarters.label(row.fin)} : {indicateur(row.projection_fin, row.unite)}")
     if declaration_incomplete(row.trimestres_renseignes, row.trimestres_ecoules):
         details.append(f"⚠ {int(row.trimestres_renseignes)}/{int(row.trimestres_ecoules)} trimestres renseignés")
     return Carte(noms.libelle_matrice(row.indicateur, row.libelle), status.affichage(row.statut), tuple(details),
@@ -78,11 +79,12 @@ def trajectoire(con, code: str, row, at: str, person: Personne | None, nom: str)
         fmt = FORMAT_DECIMAL
     last = serie["realise_affiche"].last_valid_index()
     said = "aucun réalisé" if last is None else (
-        f"réalisé {headline(serie.at[last, 'realise_affiche'])} au {serie.at[last, 'libelle']}")
+        f"réalisé {indicateur(serie.at[last, 'realise_affiche'], row.unite)} au {serie.at[last, 'libelle']}")
     return Graphique(
         LIGNES, f"Trajectoire : {row.libelle}", tuple(serie["libelle"]), tuple(series), fmt,
         f"Courbes de {nom}, {row.libelle} ({row.unite}), du {quarters.label(row.debut)} au {quarters.label(row.fin)} : "
-        f"{said} ; cible {headline(row.cible)} ; chemin attendu à ce jour {headline(row.attendu)}.",
+        f"{said} ; cible {indicateur(row.cible, row.unite)} ; chemin attendu à ce jour "
+        f"{indicateur(row.attendu, row.unite)}.",
         titre_axe=row.unite)
 
 

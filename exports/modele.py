@@ -141,7 +141,8 @@ class Diapo:
 class Deck:
     """A whole presentation. ``pied`` is the line every slide carries (quarter, date of the data,
     source); ``demo`` adds "Données de démonstration" to every slide; ``proprietes`` are the file's
-    core properties (title, subject, keywords)."""
+    core properties (title, subject, keywords); ``reference`` is the quarter of its figures (2026-T3),
+    after which its files are named."""
 
     titre: str
     trimestre: str
@@ -150,6 +151,7 @@ class Deck:
     demo: bool
     diapos: list[Diapo] = field(default_factory=list)
     proprietes: dict = field(default_factory=dict)
+    reference: str = ""
 
     @property
     def pied(self) -> str:

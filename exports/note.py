@@ -21,7 +21,7 @@ def construire(con, at: str | None = None) -> Deck:
     """The note at quarter ``at`` (default: the last complete quarter), over every active territory."""
     d = donnees(con, at, Perimetre(), False)
     label = quarters.label(d.at)
-    deck = Deck(titre=TITRE, trimestre=label, date_donnees=d.date_donnees, source=SOURCE, demo=d.demo)
+    deck = Deck(titre=TITRE, trimestre=label, date_donnees=d.date_donnees, source=SOURCE, demo=d.demo, reference=d.at)
     chiffres = diapo_chiffres_cles(d)
     chiffres.titre = f"{TITRE} · {label}"
     chiffres.sous_titre = f"Chiffres nationaux du {label} · ensemble des territoires actifs du programme"

@@ -10,7 +10,13 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from core.formatting import de
 from core.parameters import PLAFOND_PROBLEMES
+
+# The end of « valeur-invalide »: a cell that may stay empty says how (NR spellings, loaders.rules);
+# one that must be filled says so (loaders.rules.nombre(..., vide_permis=False)).
+SI_VIDE = " ; laissez vide ou écrivez NC si la valeur n'est pas connue"
+SI_OBLIGATOIRE = " : cette cellule est obligatoire (ni vide, ni NC)"
 
 ERREUR = "erreur"
 PREMIERES_LIGNES = 5  # lines kept per code for the summary of a report
@@ -88,7 +94,7 @@ CODES: dict[str, Code] = {
         "Trimestre pas encore commencé"),
     "trimestre-trop-ancien": Code(ERREUR, "Le trimestre {trimestre} est antérieur à {annee} : il n'est pas accepté.",
         "Trimestre trop ancien"),
-    "valeur-invalide": Code(ERREUR, "« {valeur} » n'est pas un nombre. Écrivez par exemple 1234 ou 1 234,5 ; laissez vide ou écrivez NC si la valeur n'est pas connue.",
+    "valeur-invalide": Code(ERREUR, "« {valeur} » n'est pas un nombre. Écrivez par exemple 1234 ou 1 234,5{si_vide}.",
         "Valeur qui n'est pas un nombre"),
     "valeur-pourcentage": Code(ERREUR, "« {valeur} » : les pourcentages ne se déposent pas ; les taux sont calculés à partir de leur numérateur et de leur dénominateur.",
         "Pourcentage déposé"),
@@ -96,9 +102,9 @@ CODES: dict[str, Code] = {
         "Erreur de formule Excel"),
     "valeur-formule-non-calculee": Code(ERREUR, "« {valeur} » est une formule dont le résultat n'a pas été enregistré : ouvrez et enregistrez le classeur dans Excel, ou collez les valeurs seules.",
         "Formule non calculée"),
-    "valeur-negative": Code(ERREUR, "« {valeur} » est négatif : un nombre de {unite} ne peut pas être négatif.",
+    "valeur-negative": Code(ERREUR, "« {valeur} » est négatif : un nombre {de_unite} ne peut pas être négatif.",
         "Valeur négative"),
-    "valeur-non-entiere": Code(ERREUR, "« {valeur} » n'est pas un nombre entier : un nombre de {unite} doit être entier.",
+    "valeur-non-entiere": Code(ERREUR, "« {valeur} » n'est pas un nombre entier : un nombre {de_unite} doit être entier.",
         "Valeur non entière"),
     "doublon-contradictoire": Code(ERREUR, "Le même territoire, indicateur et trimestre figure déjà ligne {autre_ligne} avec une autre valeur ({autre_valeur}).",
         "Même valeur déposée deux fois, différemment"),
@@ -261,7 +267,9 @@ class Problem:
 
     @property
     def message(self) -> str:
-        params = {"valeur": self.value, "colonne": self.column, "suggestion": ""} | self.params
+        params = {"valeur": self.value, "colonne": self.column, "suggestion": "", "si_vide": SI_VIDE} | self.params
+        if "unite" in params:  # « un nombre d'attributions », « un nombre de places »
+            params["de_unite"] = de(str(params["unite"]))
         return CODES[self.code].modele.format(**params)
 
     def as_dict(self) -> dict:

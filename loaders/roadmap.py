@@ -151,7 +151,10 @@ def _regles(con: duckdb.DuckDBPyConnection, ref: ReferenceData, allowed_territor
     ]
     for name in NUMBER_COLUMNS:
         regles += [
-            nombre(name, forme=f"{name}_net"),
+            # the target is required, and the baseline of a stock or a rate (base-manquante)
+            *([nombre(name, forme=f"{name}_net", vide_permis=False, si=STOCK),
+               nombre(name, forme=f"{name}_net", si=f"NOT coalesce({STOCK}, false)")] if name == "valeur_base"
+              else [nombre(name, forme=f"{name}_net", vide_permis=name != "cible")]),
             positif(name, details=figures),
             au_plus(name, "pourcentage-hors-bornes", 100, si="nature = 'ratio'"),
         ]

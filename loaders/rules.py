@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from loaders.problems import CODES, Problem, Report
+from loaders.problems import CODES, SI_OBLIGATOIRE, Problem, Report
 from loaders.validation import collect
 
 # how a cell counts as empty: NR also takes the "non renseigné" spellings (NC, ND, n.d., -) as empty
@@ -99,9 +99,14 @@ def trimestre_jusqu_a(colonne: str, dernier: str, **options) -> Regle:
     return Regle("trimestre-futur", colonne, "{n} > $dernier", {"dernier": dernier}, **options)
 
 
-def nombre(colonne: str, invalide: str | None = None, **options) -> Regle:
+def nombre(colonne: str, invalide: str | None = None, *, vide_permis: bool = True, **options) -> Regle:
     """A filled cell must be a number; the code says why not (formula error, percent sign...).
-    ``{n}`` is the text the macros read; ``invalide``, an equivalent condition already computed."""
+    ``{n}`` is the text the macros read; ``invalide``, an equivalent condition already computed.
+    The message says the cell may be left empty or NC unless ``vide_permis`` is False (a cell
+    that its column's ``obligatoire`` refuses empty)."""
+    if not vide_permis:
+        extra = options.pop("details", None)
+        options["details"] = lambda r: {"si_vide": SI_OBLIGATOIRE} | (extra(r) if extra else {})
     return Regle("valeur-invalide", colonne, invalide or "lda_erreur_nombre({n}) IS NOT NULL",
                  code_sql="lda_erreur_nombre({n})", **options)
 

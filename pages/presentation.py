@@ -5,6 +5,7 @@ import streamlit as st
 
 from data import queries
 from data import reads
+from exports.fiche import note_trimestre
 from pages.components import auth, filtres, layout
 from pages.components import presentation as pr
 from pages.components.store import read
@@ -18,14 +19,19 @@ with st.expander("Choisir le document", expanded=True, icon=":material/tune:"):
     choix = pr.choix(territoires, person)
 if choix["genre"] == pr.FICHE:
     result = pr.document(pr.FICHE, choix["territoire"], at, person)
-    name = f"fiche-{choix['territoire']}-{at}"
 else:
     result = pr.document(pr.CLUB, at, choix["perimetre"], choix["anonymiser"], choix["focus"], person)
-    name = f"club-des-territoires-{at}"
 if result["erreur"]:
     st.info(result["erreur"])
     st.stop()
 deck = result["deck"]
+# named after the quarter shown: a fiche outside the person's scope is at the last complete one
+if choix["genre"] == pr.FICHE:
+    name = f"fiche-{choix['territoire']}-{deck.reference}"
+    if said := note_trimestre(at, deck):
+        st.info(said, icon=":material/lock:")
+else:
+    name = f"club-des-territoires-{deck.reference}"
 c1, c2, c3 = st.columns(3)
 c1.download_button("Télécharger le PowerPoint (.pptx)", result["pptx"], f"{name}.pptx", key="pr_pptx",
                    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,26 @@ def demo_switch(monkeypatch):
     """Pages run in demonstration mode on any test database (LDA_DEMO=1, as documented); the tests
     of the closed mode remove the switch."""
     monkeypatch.setenv("LDA_DEMO", "1")
+
+
+RAM_DISK = Path("/dev/shm")
+RAM_DISK_FREE_NEEDED = 4 * 2**30  # bytes; a run's copies are removed as its tests pass (pytest.ini)
+
+
+def pytest_configure(config):
+    """Temporary directories (every test's copy of a database) on the machine's RAM file system when
+    it has one with room: DuckDB syncs the file when a connection closes, and on the disk each copy
+    and each page run waited for it (a copy and its first read took about 0.5 s of wall time under
+    load, 0.2 s in RAM). $PYTEST_DEBUG_TEMPROOT, when set, decides instead."""
+    if os.environ.get("PYTEST_DEBUG_TEMPROOT"):
+        return
+    try:
+        room = RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK) and \
+            shutil.disk_usage(RAM_DISK).free > RAM_DISK_FREE_NEEDED
+    except OSError:
+        room = False
+    if room:
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(RAM_DISK)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -50,23 +72,61 @@ def db(template_db, tmp_path) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    """The demo database, built once per run: under pytest-xdist (`make test-fast`, ``-n``) the
-    first worker builds it in the run's shared temporary directory while the others wait on the
-    lock, then each reads the same file (every test copies it before use)."""
+# What the demo database is built from: a change to any of these files builds it anew.
+DEMO_SOURCES = ("core", "data", "loaders", "indicators")
+DEMO_CACHE_KEPT = 6  # demo databases kept between runs (of other worktrees' code too), newest first
+
+
+def demo_key() -> str:
+    """A digest of everything build_demo(today=TODAY) reads: the source and reference files of
+    DEMO_SOURCES (not the databases), DuckDB's version, TODAY and the real date (the demo dates a
+    few rows with the real clock)."""
+    import duckdb
+
+    digest = hashlib.sha256(f"{TODAY}|{dt.date.today()}|{duckdb.__version__}".encode())
+    for folder in DEMO_SOURCES:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".duckdb", ".wal"):
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:20]
+
+
+def cached_demo(target: Path) -> None:
+    """Write the demo database built as of TODAY at ``target``: a copy of the one an earlier run
+    built from the same files when there is one (building takes about 12 s), else built and kept
+    for the next runs in the temporary root's lda-demo-cache folder."""
     from loaders.demo import build_demo
 
+    folder = Path(os.environ.get("PYTEST_DEBUG_TEMPROOT") or tempfile.gettempdir()) / "lda-demo-cache"
+    folder.mkdir(exist_ok=True)
+    kept = folder / f"demo-{demo_key()}.duckdb"
+    if kept.exists():
+        shutil.copy(kept, target)
+        return
+    build_demo(target, today=TODAY)
+    partial = folder / f".{kept.name}.{os.getpid()}"
+    shutil.copy(target, partial)
+    os.replace(partial, kept)  # whole or absent, whatever another run does at the same time
+    for old in sorted(folder.glob("demo-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)[DEMO_CACHE_KEPT:]:
+        old.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo database, built once per run (or copied from an earlier run's, cached_demo()): under
+    pytest-xdist (`make test-fast`, ``-n``) the first worker makes it in the run's shared temporary
+    directory while the others wait on the lock, then each reads the same file (every test copies
+    it before use)."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-        build_demo(path, today=TODAY)
+        cached_demo(path)
         return path
     shared = tmp_path_factory.getbasetemp().parent
     path = shared / "demo.duckdb"
     with open(shared / "demo.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (shared / "demo.built").exists():
-            build_demo(path, today=TODAY)
+            cached_demo(path)
             (shared / "demo.built").touch()
     return path
 
@@ -77,6 +137,23 @@ def demo_module_db(demo_template, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo-module") / "demo.duckdb"
     shutil.copy(demo_template, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_session_db(demo_template, tmp_path_factory) -> Path:
+    """A copy of the demo database shared by every test of the process that only reads it."""
+    path = tmp_path_factory.mktemp("demo-session") / "demo.duckdb"
+    shutil.copy(demo_template, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def decks(demo_session_db, tmp_path_factory) -> dict:
+    """The decks of tests/decks.py (build_decks), built once per test process on demo_session_db:
+    every export test module reads the same ones (about 3 s to build)."""
+    from tests.decks import build_decks
+
+    return build_decks(demo_session_db, tmp_path_factory.mktemp("decks"))
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The decks the export tests read (a national Club deck with one focus, an anonymised deck of two
-territories, a fiche, the ministers' note, on the demo database) and readers of their slides. Import the fixtures
-``base`` and ``decks`` into a test module to use them."""
+territories, a fiche, the ministers' note, on the demo database) and readers of their slides. The
+fixture ``decks`` (tests/conftest.py) builds them once per test process; import the fixture ``base``
+(their database) into a test module to read it."""
 
 from __future__ import annotations
 
@@ -19,14 +20,14 @@ FOCUS = "18"  # Cher, in the demo database
 
 
 @pytest.fixture(scope="module")
-def base(demo_module_db):
-    return demo_module_db
+def base(demo_session_db):
+    """The database the decks are built from (the ``decks`` fixture of tests/conftest.py)."""
+    return demo_session_db
 
 
-@pytest.fixture(scope="module")
-def decks(base, tmp_path_factory):
-    """The full national deck with one focus, an anonymised deck of two territories, a fiche, the note."""
-    out = tmp_path_factory.mktemp("decks")
+def build_decks(base, out) -> dict:
+    """The full national deck with one focus, an anonymised deck of two territories, a fiche, the
+    note, each as (deck, its .pptx read back, the file in ``out``)."""
     with store.connect(base) as con:
         full = club.construire(con, AT, focus=(FOCUS,))
         two = club.construire(con, AT, Perimetre(codes=(FOCUS, "80021")), anonymiser=True, focus=(FOCUS, "80021"))

@@ -1,11 +1,12 @@
 """The harness every AppTest run goes through (installed for the whole session by tests/conftest.py):
 a file of pages/ runs as app.py runs it, and Streamlit's scan of the installed packages for
-components is made once per test process."""
+components is made once per test process, and the test waits for a run by joining its thread."""
 
 from __future__ import annotations
 
 import ast
 import os
+import time
 from pathlib import Path
 
 PAGES_DIR = str(Path(__file__).resolve().parent.parent / "pages") + os.sep
@@ -34,11 +35,13 @@ def page_as_app_runs(path: str, source: str):
 
 
 def install_harness() -> None:
-    """Make every AppTest run of a file of pages/ go through page_as_app_runs(); and scan the
+    """Make every AppTest run of a file of pages/ go through page_as_app_runs(); scan the
     installed packages for Streamlit components once per test process instead of at each AppTest
-    (about 0.1 s each: the packages do not change during a test run)."""
+    (about 0.1 s each: the packages do not change during a test run); and wait for a run with
+    wait_for_run()."""
     from streamlit.components.v2 import manifest_scanner
     from streamlit.runtime.scriptrunner import script_cache
+    from streamlit.testing.v1 import local_script_runner
 
     if getattr(script_cache.ScriptCache.get_bytecode, "lda_harness", False):
         return
@@ -60,3 +63,22 @@ def install_harness() -> None:
 
     found = manifest_scanner.scan_component_manifests()
     manifest_scanner.scan_component_manifests = lambda *args, **kwargs: list(found)
+
+    polling = local_script_runner.require_widgets_deltas
+
+    def wait_for_run(runner, timeout: float = 3) -> None:
+        """AppTest's wait for the end of a run, which polled every millisecond (the test's thread
+        took the interpreter from the page's a thousand times a second: about 10 % of a page run's
+        time), joined on the script thread instead; its own loop then returns, or raises when the
+        run outlasts ``timeout``, as before."""
+        deadline = time.monotonic() + timeout
+        while not runner.script_stopped() and time.monotonic() < deadline:
+            thread = runner._script_thread
+            if thread is not None and thread.is_alive():
+                thread.join(min(0.05, max(0.0, deadline - time.monotonic())))
+            else:
+                time.sleep(0.001)
+        if not runner.script_stopped():
+            polling(runner, max(0.0, deadline - time.monotonic()))
+
+    local_script_runner.require_widgets_deltas = wait_for_run

@@ -12,7 +12,7 @@ from core import quarters
 from data import store
 from data.access import Personne
 from indicators import actions as ind
-from tests.conftest import ROOT
+from tests.apptest import as_person
 
 TERRITOIRE = "93"
 COORD = Personne("coord@93.fr", "coordinateur", TERRITOIRE)
@@ -24,22 +24,12 @@ def demo(demo_db, monkeypatch):
     return demo_db
 
 
-def page(path: str, person: Personne, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
-    at.session_state["lda_personne"] = person
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def table(at: AppTest, column: str, nth: int = 0):
     return [d.value for d in at.dataframe if column in d.value.columns][nth]
 
 
 def test_the_territory_section_shows_actions_late_first_with_icons_and_words(demo):
-    at = page("pages/territoire.py", COORD, territoire=TERRITOIRE)
+    at = as_person("pages/territoire.py", COORD, territoire=TERRITOIRE)
     at_q = quarters.last_complete()
     assert f"Actions de la feuille de route — {quarters.label(at_q)}" in [h.value for h in at.header]
     with store.connect(demo) as con:
@@ -80,7 +70,7 @@ def _edit(at: AppTest, edited_rows: dict) -> None:
 
 
 def test_the_grid_is_previewed_then_records_a_revision_like_an_upload_and_refuses_what_a_file_would(demo):
-    at = page("pages/territoire.py", COORD, territoire=TERRITOIRE)
+    at = as_person("pages/territoire.py", COORD, territoire=TERRITOIRE)
     grid = at.data_editor[0]
     ref, title = grid.value["ref_action"].iloc[0], grid.value["intitule"].iloc[0]
     before = grid.value.iloc[0]
@@ -124,7 +114,7 @@ def test_the_grid_is_previewed_then_records_a_revision_like_an_upload_and_refuse
 
 
 def test_saving_the_grid_unchanged_records_nothing_and_cancel_records_nothing(demo):
-    at = page("pages/territoire.py", COORD, territoire=TERRITOIRE)
+    at = as_person("pages/territoire.py", COORD, territoire=TERRITOIRE)
     depots = _depots(demo)
     at.button(key="actions_verifier_0").click()  # no cell changed (empty cells included)
     at.run()
@@ -150,7 +140,7 @@ def test_saving_the_grid_unchanged_records_nothing_and_cancel_records_nothing(de
 
 
 def test_an_outsider_sees_the_counts_per_axe_and_no_detail(demo):
-    at = page("pages/territoire.py", Personne("coord@62.fr", "coordinateur", "62"), territoire=TERRITOIRE)
+    at = as_person("pages/territoire.py", Personne("coord@62.fr", "coordinateur", "62"), territoire=TERRITOIRE)
     assert table(at, "Libellé de l'axe")["Actions"].sum() > 0
     assert not [d for d in at.dataframe if "Intitulé" in d.value.columns or "Version" in d.value.columns]
     assert not at.data_editor
@@ -158,7 +148,7 @@ def test_an_outsider_sees_the_counts_per_axe_and_no_detail(demo):
 
 
 def test_the_national_page_counts_actions_per_status_priority_and_axe(demo):
-    at = page("pages/pilotage.py", Personne("n@dihal.gouv.fr", "national"))
+    at = as_person("pages/pilotage.py", Personne("n@dihal.gouv.fr", "national"))
     at_q = quarters.last_complete()
     assert f"Actions des feuilles de route — {quarters.label(at_q)}" in [h.value for h in at.header]
     with store.connect(demo) as con:
@@ -205,7 +195,7 @@ def test_the_upload_page_takes_an_actions_file_through_preview_and_confirmation(
     trimestre = quarters.last_complete()
     data = "\r\n".join([HEADER, f"{TERRITOIRE};N1;Nouvelle action de prévention;12;CCAS;;2026-01-01;2027-06-30;en cours;10;{trimestre};",
                         f"{TERRITOIRE};{ref};;{axe};;;;;bloquée;20;{trimestre};financement suspendu"]).encode("utf-8")
-    at = page("pages/depot.py", COORD)
+    at = as_person("pages/depot.py", COORD)
     at.file_uploader[0].set_value(("actions.csv", data, "text/csv"))
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -12,7 +12,6 @@ import pytest
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
 from exports import html
-from tests.decks import base, decks  # noqa: F401 (base, decks: the fixtures)
 
 NAMES = ["club", "anonyme", "fiche", "note"]
 

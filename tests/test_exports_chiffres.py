@@ -15,7 +15,7 @@ from exports.perimetre import Perimetre
 from indicators import national, noms, status
 from indicators import views
 from indicators import territoire as page_territoire
-from tests.decks import AT, FOCUS, NATIONAL, base, charts, decks, series, slide  # noqa: F401 (base, decks: the fixtures)
+from tests.decks import AT, FOCUS, NATIONAL, base, charts, series, slide  # noqa: F401 (base: the fixture)
 
 
 def test_status_chart_equals_the_engine_counts(decks, base):

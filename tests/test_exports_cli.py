@@ -75,3 +75,16 @@ def test_the_format_follows_the_file_suffix_html(base, tmp_path, capsys):
     n = page.count('<section class="diapo">')
     assert page.startswith("<!DOCTYPE html>") and n >= 4
     assert capsys.readouterr().out == f"{out} : {n} diapositives (T3 2026).\n"
+
+
+def test_fiche_says_when_it_is_not_at_the_quarter_asked(base, tmp_path, capsys, monkeypatch):
+    # the command line reads as the national team (any quarter); a reader's scope rule, were it to
+    # bring the quarter back to the last complete one, is said under the file's line
+    from exports import focus
+
+    monkeypatch.setattr(focus, "trimestre_lisible", lambda person, territoire, at: "2026-T3")
+    out = tmp_path / "fiche.pptx"
+    assert main(["fiche", "--territory", "18", "--db", str(base), "--at", "2026-T1", "--out", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("diapositives (T3 2026).")
+    assert lines[1].startswith("Fiche au T3 2026 et non au T1 2026 demandé : hors du périmètre")

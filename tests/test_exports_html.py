@@ -11,8 +11,7 @@ import pytest
 
 from data import store
 from data import reads
-from exports import club, fiche, html
-from exports.perimetre import Perimetre
+from exports import html
 from indicators import national, noms, status
 from indicators import views
 
@@ -20,13 +19,12 @@ AT = "2026-T3"
 
 
 @pytest.fixture(scope="module")
-def pages(demo_module_db, tmp_path_factory):
+def pages(decks, demo_session_db, tmp_path_factory):
+    """The HTML of the decks of tests/decks.py (the Club deck with the focus on 18, the anonymised
+    deck of 18 and 80021, the fiche of 18) and the engine's figures on their database."""
     folder = tmp_path_factory.mktemp("html")
-    with store.connect(demo_module_db) as con:
-        decks = {"club": club.construire(con, AT, focus=("18",)),
-                 "anonyme": club.construire(con, AT, Perimetre(codes=("18", "80021")), anonymiser=True,
-                                            focus=("18", "80021")),
-                 "fiche": fiche.construire(con, "18", AT)}
+    decks = {name: decks[name][0] for name in ("club", "anonyme", "fiche")}
+    with store.connect(demo_session_db) as con:
         prog = views.progression(con, AT)
         engine = {"national": national.national(con, AT, progress_frame=prog),
                   "catalogue": reads.catalogue(con), "territoires": reads.territoires(con, False)}

@@ -21,7 +21,7 @@ from exports.modele import Cartes, ExportImpossible, Graphique
 from exports.perimetre import Perimetre
 from indicators import noms
 from core import quarters
-from tests.decks import AT, FOCUS, base, charts, decks, slide  # noqa: F401 (base, decks: the fixtures)
+from tests.decks import AT, FOCUS, base, charts, slide  # noqa: F401 (base: the fixture)
 
 
 def test_scope_selects_territories_and_refuses_nothing_or_unknown(base):

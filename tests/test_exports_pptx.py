@@ -14,7 +14,7 @@ from lxml import etree
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from exports import pptx
-from tests.decks import base, charts, decks, slide  # noqa: F401 (base, decks: the fixtures)
+from tests.decks import charts, slide
 
 FORMATS = {"#,##0", "#,##0.0", "0.0%", '#,##0 "€"'}
 

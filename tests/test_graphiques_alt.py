@@ -15,6 +15,7 @@ from data.access import Personne
 from indicators import status
 from pages.components import graphiques
 from core.formatting import number
+from tests.apptest import as_person
 from tests.conftest import ROOT
 from tests.test_roles_pages import run
 
@@ -31,18 +32,8 @@ def _charts(at: AppTest) -> list:
     return list(at.get("plotly_chart"))
 
 
-def _page(path: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
-    at.session_state["lda_personne"] = NATIONAL
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def test_every_chart_of_the_national_page_says_what_it_shows(demo):
-    at = _page("pages/pilotage.py")
+    at = as_person("pages/pilotage.py", NATIONAL)
     charts = _charts(at)
     assert len(charts) == 3  # statuses, map, completeness heat map
     assert all(c.proto.alt.strip() for c in charts)
@@ -56,7 +47,7 @@ def test_every_chart_of_the_national_page_says_what_it_shows(demo):
 
 
 def test_every_chart_of_the_territory_page_says_what_it_shows(demo):
-    at = _page("pages/territoire.py", territoire="93")
+    at = as_person("pages/territoire.py", NATIONAL, territoire="93")
     alts = [c.proto.alt for c in _charts(at)]
     assert len(alts) == 3 and all(a.strip() for a in alts)
     trajectory = next(d.value for d in at.dataframe if "Chemin attendu" in d.value.columns)
@@ -72,14 +63,15 @@ def test_every_chart_of_the_slides_has_its_alternative_and_its_figures(demo):
     at = run("pages/presentation.py", auth=False, demo_role=None)
     n = int([m.value for m in at.markdown if "Diapositive" in m.value][0].split(" sur ")[1].split("<")[0])
     seen = 0
-    for _ in range(n):
+    for i in range(n):
         for chart in _charts(at):
             seen += 1
             assert chart.proto.alt.strip()
         if len(_charts(at)):  # the figures under it: one expander per chart
             assert [e.label for e in at.expander].count("Données du graphique") == len(_charts(at))
-        at.button(key="pr_suiv").click().run()
-    assert seen >= 3
+        if i < n - 1:  # « Suivante » is disabled on the last slide
+            at.button(key="pr_suiv").click().run()
+    assert at.button(key="pr_suiv").disabled and seen >= 3
 
 
 def test_the_chart_helper_refuses_a_chart_without_alternative():

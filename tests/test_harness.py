@@ -49,3 +49,64 @@ def test_the_run_connection_is_closed_when_the_page_stops_or_raises():
         page_store.begin_run, page_store.end_run = real
     assert calls == ["begin", "end"] and namespace["x"] == 1
     assert raised.traceback[-1].lineno + 1 == 3  # the line of the file (pytest counts from 0)
+
+
+def test_the_demo_database_is_built_once_for_the_same_files_and_anew_when_they_change(tmp_path, monkeypatch):
+    """tests/conftest.py's cached_demo(): a run copies the demo an earlier run built from the same
+    files; a change to a file it is built from (here: the digest) builds it again."""
+    from loaders import demo
+    from tests import conftest
+
+    builds = []
+
+    def build_demo(path, today):
+        builds.append(today)
+        path.write_bytes(f"demo {len(builds)}".encode())
+
+    monkeypatch.setenv("PYTEST_DEBUG_TEMPROOT", str(tmp_path))
+    monkeypatch.setattr(demo, "build_demo", build_demo)
+    monkeypatch.setattr(conftest, "demo_key", lambda: "cle-1")
+    conftest.cached_demo(tmp_path / "a.duckdb")
+    conftest.cached_demo(tmp_path / "b.duckdb")
+    assert builds == [conftest.TODAY] and (tmp_path / "b.duckdb").read_bytes() == b"demo 1"
+    monkeypatch.setattr(conftest, "demo_key", lambda: "cle-2")
+    conftest.cached_demo(tmp_path / "c.duckdb")
+    assert len(builds) == 2 and (tmp_path / "c.duckdb").read_bytes() == b"demo 2"
+    assert sorted(p.name for p in (tmp_path / "lda-demo-cache").iterdir()) == [
+        "demo-cle-1.duckdb", "demo-cle-2.duckdb"]
+
+
+def test_the_demo_key_follows_the_files_it_is_built_from(tmp_path, monkeypatch):
+    from tests import conftest
+
+    for folder in conftest.DEMO_SOURCES:
+        (tmp_path / folder).mkdir()
+    (tmp_path / "data" / "module.py").write_text("x = 1\n")
+    (tmp_path / "data" / "lda.duckdb").write_bytes(b"une base")
+    monkeypatch.setattr(conftest, "ROOT", tmp_path)
+    first = conftest.demo_key()
+    (tmp_path / "data" / "lda.duckdb").write_bytes(b"une autre base")  # a database is no source
+    assert conftest.demo_key() == first
+    (tmp_path / "data" / "module.py").write_text("x = 2\n")
+    assert conftest.demo_key() != first
+
+
+def test_the_wait_for_a_run_joins_its_thread_and_still_times_out(monkeypatch):
+    """AppTest polled the end of a run every millisecond; the harness joins the script thread, and a
+    run longer than its timeout still fails the test."""
+    from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    checks = {"n": 0}
+    real = LocalScriptRunner.script_stopped
+
+    def counted(self):
+        checks["n"] += 1
+        return real(self)
+
+    monkeypatch.setattr(LocalScriptRunner, "script_stopped", counted)
+    at = AppTest.from_string("import time\ntime.sleep(0.4)\nimport streamlit as st\nst.write('fini')")
+    assert at.run(timeout=10).markdown[0].value == "fini"
+    assert checks["n"] < 40  # polling: about 400
+    with pytest.raises(RuntimeError, match="timed out"):
+        AppTest.from_string("import time\ntime.sleep(0.8)").run(timeout=0.2)

@@ -111,3 +111,43 @@ def test_switching_between_the_deck_and_the_fiche_starts_at_the_first_slide(page
     at.button(key="pr_suiv").click().run()
     at.segmented_control(key="pr_genre").set_value("club").run()
     assert numbers(at)[0] == 1 and disabled(at) == (True, False)
+
+
+@pytest.fixture
+def file_names(monkeypatch):
+    """The names the download buttons give their files, newest run last (AppTest's protos only hold
+    the file's address: the name is what the media storage is given)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    given = []
+    keep = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        given.append(filename)
+        return keep(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return lambda: given[-2:]
+
+
+def test_a_fiche_read_at_the_last_complete_quarter_is_named_and_said_so(page, file_names):
+    # a reader outside the territory's scope asks an earlier quarter: the fiche is at the last
+    # complete quarter (two quarters' cumulative figures would give the quarterly ones)
+    at = page("lecteur")
+    at.segmented_control(key="pr_genre").set_value("fiche").run()
+    at.selectbox(key="pr_trimestre").set_value("2026-T1").run()
+    code = at.selectbox(key="pr_territoire").value
+    last = quarters.last_complete()
+    assert file_names() == [f"fiche-{code}-{last}.pptx", f"fiche-{code}-{last}.html"]
+    said = " ".join(i.value for i in at.info)
+    assert f"Fiche au {quarters.label(last)} et non au T1 2026" in said
+    assert "dernier trimestre complet" in said
+
+
+def test_a_fiche_at_the_quarter_asked_is_named_after_it_and_says_nothing_more(page, file_names):
+    at = page()
+    at.segmented_control(key="pr_genre").set_value("fiche").run()
+    at.selectbox(key="pr_territoire").set_value("18").run()
+    at.selectbox(key="pr_trimestre").set_value("2026-T1").run()
+    assert file_names() == ["fiche-18-2026-T1.pptx", "fiche-18-2026-T1.html"]
+    assert not [i for i in at.info if "et non au" in i.value]

@@ -9,7 +9,7 @@ import streamlit as st
 from data.access import Personne
 from indicators import status
 from core import quarters
-from core.formatting import headline, percent
+from core.formatting import headline, indicateur, percent
 from indicators.declaration import declaration_incomplete, texte_trimestres
 
 BADGE = {
@@ -73,14 +73,17 @@ def carte(row) -> None:
     if plafond(row):
         st.markdown(_texte_plafond(row))
     else:
-        st.markdown(f"Réalisé : **{headline(row.realise)}** / cible **{headline(row.cible)}** {row.unite}")
+        unit = "" if row.unite == "%" else f" {row.unite}"  # a percentage carries its sign
+        st.markdown(f"Réalisé : **{indicateur(row.realise, row.unite)}** / "
+                    f"cible **{indicateur(row.cible, row.unite)}**{unit}")
         if pd.notna(row.avancement_pct):
             st.progress(min(max(float(row.avancement_pct), 0.0), 100.0) / 100, text=_texte_avancement(row))
     reporting = texte_trimestres(row.trimestres_renseignes, row.trimestres_ecoules)
     incomplete = declaration_incomplete(row.trimestres_renseignes, row.trimestres_ecoules)
     st.caption(
-        f"Attendu à ce jour{' (plafond)' if plafond(row) else ''} : {headline(row.attendu)} — projection en fin de "
-        f"fenêtre ({quarters.label(row.fin)}) : {headline(row.projection_fin)}" + ("" if incomplete else f" — {reporting}")
+        f"Attendu à ce jour{' (plafond)' if plafond(row) else ''} : {indicateur(row.attendu, row.unite)} — projection "
+        f"en fin de fenêtre ({quarters.label(row.fin)}) : {indicateur(row.projection_fin, row.unite)}"
+        + ("" if incomplete else f" — {reporting}")
     )
     if incomplete:
         st.markdown(f":orange[**⚠ Déclaration incomplète** : {reporting}.] "
