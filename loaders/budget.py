@@ -115,7 +115,7 @@ def _regles(ref: ReferenceData, allowed_territories: set[str] | None, today: dt.
     ]
     for m in MONTANTS:
         regles += [
-            nombre(m, forme=f"{m}_net"),
+            nombre(m, forme=f"{m}_net", vide_permis=m != "prevu"),
             Regle("montant-negatif", m, "{n} < 0"),
             # on the text: a float times 100 is not exact (0,29 * 100 = 28,999...)
             Regle("montant-centimes", m, f"{{n}} >= 0 AND regexp_matches({m}_net, '[.,][0-9]{{3,}}$')"),

@@ -204,3 +204,14 @@ def test_the_command_line_says_which_empty_amounts_keep_the_stored_one(db, tmp_p
     assert "inchangées: 1" in done.stdout
     assert "Ligne 2, engagé : vide dans le fichier, montant enregistré conservé (12\u202f000\u00a0€)." in done.stdout
     assert rows(db)[0][5] == Decimal("12000.00")
+
+
+def test_a_planned_amount_that_is_not_a_number_is_not_told_it_may_be_left_empty(db):
+    from loaders.problems import SI_OBLIGATOIRE
+
+    result = load(db, f"{LYON};2024;coordination;etat_ami;abc;xyz;;\n")
+    by_column = {p.column: p.message for p in result.report.sorted_errors()}
+    assert SI_OBLIGATOIRE in by_column["prevu"] and "NC" in by_column["prevu"]
+    assert "laissez" not in by_column["prevu"].lower()
+    assert SI_OBLIGATOIRE not in by_column["engage"]  # engage may be left empty: its message says so
+    assert rows(db) == []

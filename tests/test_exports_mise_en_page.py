@@ -13,7 +13,7 @@ from pptx.util import Emu, Pt
 from exports import club, pptx
 from exports import modele as m
 from exports.pptx_style import BAS_CONTENU
-from tests.decks import base, decks  # noqa: F401 (the fixtures)
+from tests.decks import base  # noqa: F401 (the fixture; decks: tests/conftest.py)
 
 DECKS = ("club", "anonyme", "fiche", "note")
 LINE_SPACING = 1.2  # PowerPoint's single spacing, as a multiple of the type size
