@@ -20,6 +20,7 @@ from exports.modele import (BARRES, COLONNES, FORMAT_DECIMAL, FORMAT_POURCENT, M
 from exports.texte import date
 from indicators import national, noms, status
 from core import quarters
+from core.clock import maintenant
 from core.formatting import count, headline, percent
 from indicators import territoire as page_territoire
 
@@ -48,6 +49,11 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
     if at < debut:
         raise ExportImpossible(f"Aucune donnée pour le {quarters.label(at)} : la feuille de route de {info['nom']} "
                                f"({territoire}) ne commence qu'au {quarters.label(debut)}.")
+    derniers = quarters.last_complete(maintenant().date())
+    if at > derniers and territoire in set(queries.territories_without_values(con, at)["code"]):
+        raise ExportImpossible(f"Aucune donnée pour le {quarters.label(at)} : ce trimestre n'est pas terminé et "
+                               f"{info['nom']} ({territoire}) n'y a rien déposé (dernier trimestre complet : "
+                               f"{quarters.label(derniers)}).")
     comp = page_territoire.completude_territoire(con, territoire, debut, min(at, fin))
     if comp["renseignes"].fillna(0).sum() == 0:
         raise ExportImpossible(f"Aucune donnée déposée par {info['nom']} ({territoire}) sur sa feuille de route "

@@ -44,6 +44,8 @@ def test_fiche_writes_the_file_and_says_how_many_slides(base, tmp_path, capsys):
     (["fiche", "--territory", "999"], "Territoire inconnu : « 999 »"),
     (["club", "--at", "2017-T1"], "Aucune donnée pour le T1 2017 dans le périmètre choisi"),
     (["fiche", "--territory", "18", "--at", "2017-T1"], "Aucune donnée pour le T1 2017 : la feuille de route de Cher (18) ne commence qu'au T2 2025"),
+    (["fiche", "--territory", "18", "--at", "2099-T2"], "Aucune donnée pour le T2 2099 : ce trimestre n'est pas terminé et Cher (18) n'y a rien déposé"),
+    (["club", "--at", "2099-T2"], "Aucune donnée pour le T2 2099 dans le périmètre choisi"),
 ])
 def test_refusals_exit_1_with_a_french_message_and_write_nothing(base, tmp_path, capsys, argv, message):
     out = tmp_path / "x.pptx"
