@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tests.conftest import ROOT
 
@@ -216,3 +217,50 @@ def open_as_coordinator(page, base_url: str, code: str, nom: str, link: str | No
     if link:
         page.get_by_role("link", name=link, exact=True).click()
         wait_run(page)
+
+
+@dataclass
+class OfflineFile:
+    """A file opened from disk (file://) with every request but the file itself aborted."""
+
+    context: object
+    page: object
+    url: str
+    requests: list[str] = field(default_factory=list)  # every request the page made
+    refused: list[str] = field(default_factory=list)  # the aborted ones (web sockets included)
+    console: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def outside(self) -> list[str]:
+        """The requests for anything other than the file (inline data, blobs and blank pages aside)."""
+        return [u for u in self.requests if u != self.url and urlsplit(u).scheme not in {"data", "blob", "about"}]
+
+
+def open_offline(browser, path: Path) -> OfflineFile:
+    """Open ``path`` in a new French context where only the file itself may load: no host at all,
+    localhost included. The caller closes ``.context``."""
+    own = path.resolve().as_uri()
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport=VIEWPORT,
+                                  service_workers="block")
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    opened = OfflineFile(context, None, own)
+
+    def route(r):
+        if r.request.url == own:
+            r.continue_()
+        else:
+            opened.refused.append(r.request.url)
+            r.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    context.route_web_socket("**/*", lambda ws: (opened.refused.append(ws.url), ws.close()))
+    page = opened.page = context.new_page()
+    page.on("request", lambda r: opened.requests.append(r.url))
+    page.on("console", lambda msg: msg.type == "error" and opened.console.append(msg.text))
+    page.on("pageerror", lambda exc: opened.errors.append(str(exc)))
+    try:
+        page.goto(own, wait_until="load")
+    except Exception:
+        context.close()
+        raise
+    return opened

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from core import quarters
 from data import store
+from pages.components.auth import DEMO_EMAIL
 from tests.browser.conftest import (
     assert_no_browser_errors,
     assert_no_exception,
@@ -27,7 +28,7 @@ from tests.browser.conftest import (
 from tests.browser.helpers import open_as_coordinator, edit_grid_cell, grid_headers, grid_rows
 
 pytestmark = pytest.mark.browser
-COORDINATEUR_DEMO = "demo.coordination@territoire.fr"  # pages/components/auth.py DEMO_EMAIL
+COORDINATEUR_DEMO = DEMO_EMAIL["coordinateur"]  # who the demo profile « Coordination territoriale » writes as
 MOTS = {"a_venir": "à venir", "en_cours": "en cours", "realisee": "réalisée", "en_pause": "en pause",
         "bloquee": "bloquée", "abandonnee": "abandonnée"}
 STATUT_AFFICHE = re.compile(r"^[◔▶✔‖⊘✕?] (à venir|en cours|réalisée|en pause|bloquée|abandonnée|non renseigné)"

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from core.formatting import euro_compact
 from data import store
+from pages.components.auth import DEMO_EMAIL
 from indicators.budget import euros, pct
 from tests.browser.conftest import (
     assert_no_browser_errors,
@@ -27,7 +28,7 @@ from tests.browser.conftest import (
 from tests.browser.helpers import open_as_coordinator, grid_headers, grid_rows, upload
 
 pytestmark = pytest.mark.browser
-COORDINATEUR_DEMO = "demo.coordination@territoire.fr"  # pages/components/auth.py DEMO_EMAIL
+COORDINATEUR_DEMO = DEMO_EMAIL["coordinateur"]  # who the demo profile « Coordination territoriale » writes as
 ENTETE = "code_territoire;exercice;poste;financeur;prevu;engage;verse;commentaire"
 _AMI_SQL = """
     SELECT n.territoire, t.nom, n.notifie, sum(b.prevu) AS prevu

@@ -3,21 +3,21 @@ presentation.md (`python -m exports club|fiche|note --out FILE.html`), opened fr
 headless Chromium with every request that is not a file aborted, then checked for what a screen
 reader needs: French document language, one h1, header and main landmarks, table headers with their
 scope, and no serious or critical axe-core violation (WCAG 2.0 / 2.1, A and AA).
-tests/browser/test_exports_html_browser.py checks the charts drawn from the file alone."""
+tests/browser/test_exports_html_browser.py checks the charts drawn from the file alone; both open the file
+with tests/browser/helpers.open_offline."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
-from urllib.parse import urlsplit
 
 import pytest
 
 from core import quarters
 from data import store
 from tests.browser.axe import axe_source, run_axe
-from tests.browser.conftest import ACTION_TIMEOUT_MS, VIEWPORT
+from tests.browser.helpers import open_offline
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
@@ -61,32 +61,6 @@ def exports_html(demo_module_db, tmp_path_factory):
     return files
 
 
-def _open_offline(browser, path):
-    """Open ``path`` from disk with every non-file request aborted; returns (context, page, requests
-    other than files, aborted requests, console errors, uncaught errors)."""
-    own = path.resolve().as_uri()
-    seen, aborted, console, errors = [], [], [], []
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport=VIEWPORT,
-                                  service_workers="block")
-    context.set_default_timeout(ACTION_TIMEOUT_MS)
-
-    def route(r):
-        if urlsplit(r.request.url).scheme == "file":
-            r.continue_()
-        else:
-            aborted.append(r.request.url)
-            r.abort("blockedbyclient")
-
-    context.route("**/*", route)
-    context.route_web_socket("**/*", lambda ws: (aborted.append(ws.url), ws.close()))
-    page = context.new_page()
-    page.on("request", lambda r: urlsplit(r.url).scheme not in {"file", "data", "blob", "about"} and seen.append(r.url))
-    page.on("console", lambda msg: msg.type == "error" and console.append(msg.text))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(own, wait_until="load")
-    return context, page, seen, aborted, console, errors
-
-
 def _describe(violations: list[dict]) -> str:
     return "\n".join(f"- {v['id']} [{v['impact']}] {v['help']}: "
                      + "; ".join(f"{n['target']} {n['html'][:160]}" for n in v["nodes"][:4]) for v in violations)
@@ -94,7 +68,8 @@ def _describe(violations: list[dict]) -> str:
 
 @pytest.mark.parametrize("name", ["club", "fiche", "note"])
 def test_the_html_export_renders_offline_and_is_accessible(browser, exports_html, name):
-    context, page, seen, aborted, console, errors = _open_offline(browser, exports_html[name])
+    opened = open_offline(browser, exports_html[name])
+    page = opened.page
     try:
         charts = page.locator(".js-plotly-plot")
         if charts.count():  # every chart drawn by the plotly.js inside the file
@@ -104,9 +79,9 @@ def test_the_html_export_renders_offline_and_is_accessible(browser, exports_html
         violations = run_axe(page, axe_source(), TAGS)
         title = page.title()
     finally:
-        context.close()
-    assert seen == [] and aborted == [], f"requests to the network: {seen or aborted}"
-    assert console == [] and errors == [], f"console errors: {console}, uncaught errors: {errors}"
+        opened.context.close()
+    assert opened.outside() == [] and opened.refused == [], f"requests to the network: {opened.outside() or opened.refused}"
+    assert opened.console == [] and opened.errors == [], f"console errors: {opened.console}, uncaught errors: {opened.errors}"
     assert title.strip()
     assert structure["lang"] == "fr"
     assert structure["h1"] == 1 and structure["headings"][0] == 1

@@ -5,14 +5,12 @@ even localhost), no console error."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from data import store
 from exports import club, fiche, html, note
 from exports import modele as m
-from tests.browser.conftest import ACTION_TIMEOUT_MS, VIEWPORT
+from tests.browser.helpers import open_offline
 
 pytestmark = pytest.mark.browser
 
@@ -41,27 +39,9 @@ def fichiers(demo_module_db, tmp_path_factory):
 @pytest.mark.parametrize("name", ["club", "fiche", "note"])
 def test_html_draws_every_chart_offline_from_the_file_alone(browser, fichiers, name):
     deck, path = fichiers[name]
-    own = path.resolve().as_uri()
-    requests, refused, console, errors = [], [], [], []
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport=VIEWPORT,
-                                  service_workers="block")
-    context.set_default_timeout(ACTION_TIMEOUT_MS)
-
-    def route(r):  # only the file itself may load: no host at all, localhost included
-        if r.request.url == own:
-            r.continue_()
-        else:
-            refused.append(r.request.url)
-            r.abort("blockedbyclient")
-
-    context.route("**/*", route)
-    context.route_web_socket("**/*", lambda ws: (refused.append(ws.url), ws.close()))
-    page = context.new_page()
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda msg: msg.type == "error" and console.append(msg.text))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    opened = open_offline(browser, path)
+    page = opened.page
     try:
-        page.goto(own, wait_until="load")
         expected = [b.titre for d in deck.diapos for b in d.blocs
                     if isinstance(m.sans_graphique_vide(b), m.Graphique)]
         page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(expected)}")
@@ -69,13 +49,12 @@ def test_html_draws_every_chart_offline_from_the_file_alone(browser, fichiers, n
         page.emulate_media(media="print")  # the print style requests nothing either
         page.wait_for_timeout(200)
     finally:
-        context.close()
+        opened.context.close()
     assert expected, "the deck has charts"
     assert [c["title"] for c in drawn] == expected
     for chart in drawn:
         series = chart["traces"]
         assert series >= 1 and chart["drawn"] == series, chart
         assert chart["paths"] >= 1, chart
-    outside = [u for u in requests if u != own and urlsplit(u).scheme not in {"data", "blob", "about"}]
-    assert outside == [] and refused == [], f"requests other than the file: {outside or refused}"
-    assert console == [] and errors == [], f"console errors: {console}, uncaught errors: {errors}"
+    assert opened.outside() == [] and opened.refused == [], f"requests other than the file: {opened.outside() or opened.refused}"
+    assert opened.console == [] and opened.errors == [], f"console errors: {opened.console}, uncaught errors: {opened.errors}"

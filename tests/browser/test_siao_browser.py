@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from core.formatting import figure
 from core.parameters import FACTEUR_SAUT_TRIMESTRIEL, SEUIL_SAUT_TRIMESTRIEL
 from data import store
+from pages.components.auth import DEMO_EMAIL
 from tests.browser.conftest import assert_no_browser_errors, assert_no_exception, assert_offline, choose_option, \
     open_page, wait_run
 from tests.siao_fixtures import P1, P2, P3, P4, TOURS, extract
@@ -108,7 +109,7 @@ def test_a_coordinator_counts_previews_and_stores_an_extract(page, page_log, bas
             "SELECT type_fichier, resultat, utilisateur FROM depot WHERE fichier = 'extrait_siao.csv'").fetchall()
         lyon = con.execute("SELECT count(*) FROM valeur v JOIN depot d ON d.id = v.depot_id"
                            " WHERE d.fichier = 'extrait_siao.csv' AND v.territoire <> ?", [TOURS]).fetchall()[0][0]
-    assert (kind, result, user, lyon) == ("siao", "enregistre", "demo.coordination@territoire.fr", 0)
+    assert (kind, result, user, lyon) == ("siao", "enregistre", DEMO_EMAIL["coordinateur"], 0)
     screenshot("enregistre")
     assert_offline(page_log)
     assert_no_browser_errors(page_log)
