@@ -104,7 +104,8 @@ def _enregistrer(page, attendu: list[tuple[str, str, str]]) -> None:
     in the preview, then confirm."""
     _verifier(page)
     expect(page.get_by_text(re.compile(r"Rien n'est enregistré avant confirmation"))).to_be_visible()
-    apercu = page.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="Après"))
+    apercu = page.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="Champ")) \
+        .filter(has=page.locator("th", has_text="Avant")).filter(has=page.locator("th", has_text="Après"))
     expect(apercu).to_have_count(1)
     apercu.scroll_into_view_if_needed()
     expect(apercu.locator("tr")).to_have_count(len(attendu) + 1)  # the header row, then one row per change

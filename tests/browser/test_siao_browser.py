@@ -80,7 +80,10 @@ def test_a_coordinator_counts_previews_and_stores_an_extract(page, page_log, bas
 
     # the quarter-on-quarter jumps against the demo's T1 2026, worded with territory, label, figures
     problems = grid(page, "Problème")
-    messages = " ".join(problems.locator("td").all_inner_texts()) if problems.count() else ""
+    expect(problems).to_have_count(1)  # the warnings' grid is drawn lazily: wait for it and its cells
+    problems.scroll_into_view_if_needed()
+    expect(problems.locator("td").first).to_be_attached()
+    messages = " ".join(problems.locator("td").all_inner_texts())
     jumps = [code for code, new in EXPECTED.items() if before.get(code) is not None
              and max(new, before[code]) >= SEUIL_SAUT_TRIMESTRIEL
              and (new > FACTEUR_SAUT_TRIMESTRIEL * before[code] or new * FACTEUR_SAUT_TRIMESTRIEL < before[code])]
