@@ -116,9 +116,12 @@ def test_coordinator_fixes_and_stores_a_file_then_sees_it_on_the_territory_page(
     # version of the file came just before it)
     with store.connect(app_server.db_path) as con:
         (newest,), = con.execute("SELECT max(id) FROM depot").fetchall()
-    examiner = page.get_by_role("combobox", name="Examiner un dépôt")
-    expect(examiner).to_have_count(1)  # the former list's selector leaves the page once the run ends
-    expect(examiner).to_have_value(f"n° {newest} — depot_excel_corrige.csv")
+    # the former list's selector leaves the page once the runs end (the save reruns the page): wait
+    # until the only selector left shows the new upload
+    page.wait_for_function(
+        """v => { const s = [...document.querySelectorAll('input[role="combobox"][aria-label="Examiner un dépôt"]')];
+                  return s.length === 1 && s[0].value === v; }""",
+        arg=f"n° {newest} — depot_excel_corrige.csv", timeout=30_000)
     screenshot("enregistre")
 
     page.get_by_role("link", name=f"Voir {name} ({code})").click()
