@@ -166,7 +166,10 @@ def progress_sql(fenetres: str, indicateurs: str) -> str:
 _registration = itertools.count(1)
 
 
-def _run(con, references: list[str], territoires: list[str] | None) -> pd.DataFrame:
+def progress_ensembliste(con, references: list[str], territoires: list[str] | None = None) -> pd.DataFrame:
+    """Progress at each quarter of ``references`` (territories of ``territoires``, default every
+    active one), set-wise in DuckDB: the engine of progress_history(), whatever the number of
+    quarters (progress() at one quarter computes the same frame from one grouped read)."""
     # Two small reads, then one set-wise query on integer keys. The windows (one per territory and
     # reference) and the catalogue come first: they give the bounds of the quarters to read and
     # the text the progress rows repeat, which decode() attaches at the end: on the bench's scale
@@ -239,13 +242,13 @@ def progress(con, at: str | None = None, territoires: list[str] | None = None) -
     columns of COLUMNS plus territoire, reference, feuille_id, jalon_an1, periode_base,
     trimestres_fenetre, dernier_trimestre_renseigne, ordre."""
     at = quarters.reference(at)
-    return _run(con, [at], territoires)
+    return progress_ensembliste(con, [at], territoires)
 
 
 def progress_history(con, territoires: list[str], first: str, last: str) -> pd.DataFrame:
     """Progress at every reference quarter from ``first`` to ``last`` (for the charts of the
     achieved value against the expected path): the frame of progress() with one row per quarter."""
-    return _run(con, quarters.quarter_range(first, last), territoires)
+    return progress_ensembliste(con, quarters.quarter_range(first, last), territoires)
 
 
 def roadmap_windows(con, territoires: list[str] | None = None) -> pd.DataFrame:
