@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators import derived, progress
+from data import engine_reads
+from indicators import derived, picture, progress
 from core import quarters
 
 VALEUR_HISTORIQUE = "valeur_historique"
@@ -117,7 +118,11 @@ def completeness(con, at: str | None = None, territoires: list[str] | None = Non
     """Per territory (default: every active one) at quarter ``at`` (default: the last complete
     quarter): attendus, renseignes, taux_completude (empty when nothing is expected),
     premiere_arrivee and delai_jours (empty when nothing arrived)."""
-    return _run(con, [quarters.reference(at)], territoires)
+    at = quarters.reference(at)
+    cat = picture.Catalogue.read(con)
+    if len(cat.codes) > engine_reads.MASK_BITS:  # too many indicators for one mask: set-wise in SQL
+        return _run(con, [at], territoires)
+    return picture.completeness(con, at, cat, territoires).to_pandas()
 
 
 def completeness_history(con, first: str, last: str, territoires: list[str] | None = None) -> pd.DataFrame:

@@ -20,7 +20,7 @@ import itertools
 import pandas as pd
 import pyarrow as pa
 
-from indicators import derived, progress as progress_mod, status
+from indicators import derived, picture, progress as progress_mod, status
 from core import quarters
 from data import store
 
@@ -192,18 +192,13 @@ def national(con, at: str | None = None, progress_frame: pd.DataFrame | None = N
         out = figures(con, at).merge(roadmap_summary(con, at, progress_frame), on="indicateur", how="left")
         out[_SUMMARY_COUNTS] = out[_SUMMARY_COUNTS].fillna(0).astype("int64")
         return out
-    # The summary's columns after the figures', as a left join on the indicator puts them.
-    summary_columns = ",\n".join(
-        f"coalesce(s.{c}, 0)::BIGINT AS {c}" if c in _SUMMARY_COUNTS else f"s.{c}" for c in _SUMMARY_OUTPUT)
-    with _registered_progress(con, at, progress_frame) as name:
-        # one query for both: a second round trip and a pandas merge cost more than the join
-        sql = f"""
-            WITH chiffres AS ({figures_sql()}), synthese AS ({_summary_sql(name)})
-            SELECT f.*, {summary_columns}
-            FROM chiffres f LEFT JOIN synthese s ON s.indicateur = f.indicateur
-            ORDER BY f.ordre, f.trimestre
-        """
-        return derived.fetch(con, sql, {"quarters": [at], "first": at, "last": at})
+    if progress_frame is None:
+        progress_frame = progress_mod.progress(con, at)
+    elif set(progress_frame["reference"].unique()) != {at}:
+        raise ValueError(f"La progression fournie n'est pas celle du trimestre {at}.")
+    # figures and summary computed from the progress at hand and one read of the values
+    cat = picture.Catalogue.read(con)
+    return picture.national(con, at, cat, picture.summary(progress_frame, cat)).to_pandas()
 
 
 def per_100k(con, debut: str, fin: str | None = None, territoires: list[str] | None = None) -> pd.DataFrame:

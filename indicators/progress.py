@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data import store
-from indicators import derived, status
+from indicators import derived, picture, status
 from core import quarters
 
 FEUILLE = "feuille_de_route"
@@ -241,8 +241,7 @@ def progress(con, at: str | None = None, territoires: list[str] | None = None) -
     quarter ``at`` (default: the last complete quarter): one row per territory x indicator, the
     columns of COLUMNS plus territoire, reference, feuille_id, jalon_an1, periode_base,
     trimestres_fenetre, dernier_trimestre_renseigne, ordre."""
-    at = quarters.reference(at)
-    return progress_ensembliste(con, [at], territoires)
+    return picture.progress(con, quarters.reference(at), territoires)
 
 
 def progress_history(con, territoires: list[str], first: str, last: str) -> pd.DataFrame:
