@@ -128,21 +128,22 @@ def _positions(keys: pa.ChunkedArray, among: pa.Array) -> np.ndarray:
     return pc.fill_null(found, -1).to_numpy() if len(keys) else np.zeros(0, dtype=np.int64)
 
 
-def _period(fig, num, elapsed, nature):
+def _period(fig, elapsed, nature, denominators: dict):
     """Over the quarters of ``elapsed`` (territories x quarters), per territory x indicator of
-    ``fig`` (territories x indicators x quarters, NaN where a quarter does not count; ``num`` and
-    its twin hold a ratio's terms): trimestres_renseignes, the position of the last counted
-    quarter (-1 without any) and the figure of the period."""
+    ``fig`` (territories x indicators x quarters, NaN where a quarter does not count; for a ratio
+    its numerator, with its denominator in ``denominators`` by catalogue position):
+    trimestres_renseignes, the position of the last counted quarter (-1 without any) and the
+    figure of the period."""
     n_q = fig.shape[2]
-    counted = elapsed[:, None, :] & ~np.isnan(np.where(nature[None, :, None] == "ratio", num[0], fig))
+    counted = elapsed[:, None, :] & ~np.isnan(fig)
     m = counted.sum(axis=2)
     last = (np.where(m > 0, n_q - 1 - np.argmax(counted[:, :, ::-1], axis=2), -1) if n_q
             else np.full(m.shape, -1))
     total = np.where(counted, fig, 0.0).sum(axis=2)
     latest = np.take_along_axis(fig, np.maximum(last, 0)[:, :, None], axis=2)[:, :, 0] if n_q else total
-    terms = [np.where(counted, t, 0.0).sum(axis=2) for t in num]
-    value = np.where(np.isin(nature, _ADDITIVE)[None, :], total,
-                     np.where((nature == "stock")[None, :], latest, _ratio(*terms)))
+    value = np.where(np.isin(nature, _ADDITIVE)[None, :], total, latest)
+    for ind, den in denominators.items():
+        value[:, ind] = _ratio(total[:, ind], np.where(counted[:, ind], den, 0.0).sum(axis=1))
     return m, last, np.where(m > 0, value, np.nan)
 
 
@@ -174,15 +175,16 @@ def progress(con, at: str, territoires=None) -> pd.DataFrame:
         grid = np.column_stack([_column(values, f"q{r}") for r in range(n_q)])
         stack[vw[keep], vi[keep], :] = grid[keep]
     # every figure quarter by quarter, then over each window's quarters elapsed at ``at``
-    fig, num, den = stack.copy(), np.full(stack.shape, np.nan), np.full(stack.shape, np.nan)
-    for ind in np.flatnonzero(np.isin(cat.nature, ("somme", "ratio"))):
-        fig[:, ind], terms, twin = _quarter_figures(stack, cat.nature[ind], cat.components[ind])
-        if terms is not None:
-            num[:, ind], den[:, ind] = terms, twin
+    # (a ratio counted by its numerator, its denominator kept aside)
+    derived = {ind: _quarter_figures(stack, cat.nature[ind], cat.components[ind])
+               for ind in np.flatnonzero(np.isin(cat.nature, ("somme", "ratio")))}
+    for ind, (fig, num, _) in derived.items():
+        stack[:, ind] = fig if num is None else num
     offset = (debut_idx - first)[:, None]
     quarter = np.arange(n_q)[None, :]
     elapsed = (quarter >= offset) & (quarter < offset + k[:, None])
-    m, dernier, realise = (a[w, iid] for a in _period(fig, (num, den), elapsed, cat.nature))
+    denominators = {ind: den for ind, (_, num, den) in derived.items() if num is not None}
+    m, dernier, realise = (a[w, iid] for a in _period(stack, elapsed, cat.nature, denominators))
     k, n, debut_idx = k[w], n[w], debut_idx[w]
     nature = cat.nature[iid]
     base, cible, jalon_an1 = _column(rows, "valeur_base"), _column(rows, "cible"), _column(rows, "jalon_an1")
