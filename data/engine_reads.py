@@ -3,8 +3,7 @@ national picture from them in numpy): a few grouped passes that hand over small 
 that no text key is joined row by row and no figure is computed twice.
 
 - catalogue(): the indicators, ordered by code (their position is their integer key);
-- windows() and targets(): the roadmap that applies to each territory at the quarter, and its
-  targets;
+- roadmaps() and targets(): the roadmaps of the territories, and the targets of some of them;
 - quarterly_values(): per territory and indicator, its value at each quarter of a range, one column
   a quarter (one grouped pass over the values, no join);
 - latest_values(): per active territory and indicator, the value at the quarter, or for a stock
@@ -86,34 +85,33 @@ def catalogue(con) -> pa.Table:
         FROM {INDICATEUR} ORDER BY code""")
 
 
-def windows(con, at: str, territoires=None) -> pa.Table:
-    """The roadmap that applies at ``at`` to each territory (of ``territoires``, or every active
-    one) with a roadmap, ordered by territory: territoire, feuille_id, debut, fin, n (quarters in
-    the window), debut_idx (running index of its first quarter) and k (quarters elapsed at ``at``:
-    0 before the window, all of them after it)."""
-    return fetch_arrow(con, f"""
-        SELECT territoire, feuille_id, debut, fin,
-               {_IDX('fin')} - {_IDX('debut')} + 1 AS n,
-               {_IDX('debut')} AS debut_idx,
-               CASE WHEN reference < debut THEN 0
-                    ELSE {_IDX('least(reference, fin)')} - {_IDX('debut')} + 1 END AS k
-        FROM ({applicable_roadmaps_sql('(SELECT $at AS reference)', territories_filter_sql('f.territoire'))})
-        ORDER BY territoire
-    """, {"at": at, "territoires": _territories(territoires)})
+def _scope_sql(column: str, territoires) -> str:
+    """SQL condition keeping the territories of $territoires, or every active one when
+    ``territoires`` is None: chosen here rather than in SQL, where the planner keeps both branches
+    of a CASE (a few milliseconds a statement)."""
+    if territoires is None:
+        return f"{column} IN (SELECT code FROM {TERRITOIRE} WHERE actif)"
+    return f"list_contains($territoires, {column})"
 
 
-def targets(con, at: str, territoires=None) -> pa.Table:
-    """The targets of the roadmaps of windows(), in no particular order: feuille_id, iid (the
+def roadmaps(con, territoires=None) -> pa.Table:
+    """Every roadmap of the territories of ``territoires`` (default: every active one), in no
+    particular order: territoire, id, debut, fin."""
+    return fetch_arrow(con, f"SELECT territoire, id, debut, fin FROM {FEUILLE_DE_ROUTE} f "
+                            f"WHERE {_scope_sql('f.territoire', territoires)}",
+                       {} if territoires is None else {"territoires": _territories(territoires)})
+
+
+def targets(con, feuilles: list[int]) -> pa.Table:
+    """The targets of the roadmaps ``feuilles``, in no particular order: feuille_id, iid (the
     indicator's position in catalogue()), valeur_base, periode_base, cible, jalon_an1."""
     # integer keys out and no sort: text and ORDER BY cost twice the join itself
     return fetch_arrow(con, f"""
         WITH ids AS (SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER AS iid FROM {INDICATEUR})
         SELECT c.feuille_id, i.iid, c.valeur_base, c.periode_base, c.cible, c.jalon_an1
         FROM {CIBLE} c JOIN ids i ON i.code = c.indicateur
-        WHERE c.feuille_id IN (
-            SELECT feuille_id
-            FROM ({applicable_roadmaps_sql('(SELECT $at AS reference)', territories_filter_sql('f.territoire'))}))
-    """, {"at": at, "territoires": _territories(territoires)})
+        WHERE c.feuille_id IN (SELECT unnest($feuilles::BIGINT[]))
+    """, {"feuilles": feuilles})
 
 
 def quarterly_values(con, trimestres: list[str], territoires=None) -> pa.Table:
@@ -168,7 +166,7 @@ def reporting(con, at: str, codes: list[str], territoires=None) -> pa.Table:
     refs = "(SELECT $at AS reference)"
     bit = "(1::UBIGINT << (list_position($codes, {}) - 1)::UBIGINT)"
     return fetch_arrow(con, f"""
-        WITH terr AS (SELECT code, nom FROM {TERRITOIRE} t WHERE {territories_filter_sql('t.code')}),
+        WITH terr AS (SELECT code, nom FROM {TERRITOIRE} t WHERE {_scope_sql('t.code', territoires)}),
         fdr AS (
             SELECT territoire, feuille_id
             FROM ({applicable_roadmaps_sql(refs, 'f.territoire IN (SELECT code FROM terr)')})
@@ -205,4 +203,4 @@ def reporting(con, at: str, codes: list[str], territoires=None) -> pa.Table:
         LEFT JOIN renseignes r ON r.territoire = t.code
         LEFT JOIN arrivees a ON a.territoire = t.code
         ORDER BY t.code
-    """, {"at": at, "codes": list(codes), "territoires": _territories(territoires)})
+    """, {"at": at, "codes": list(codes), **({} if territoires is None else {"territoires": _territories(territoires)})})

@@ -25,6 +25,8 @@ from indicators import status
 
 PER = 100_000
 _ADDITIVE = ("flux", "somme")
+_KINDS = ("flux", "somme", "stock", "ratio")
+_SOMME, _STOCK = 1, 2  # positions in _KINDS: a kind <= _SOMME adds up over a period
 
 
 class Catalogue:
@@ -38,6 +40,10 @@ class Catalogue:
         self.index = pd.Index(self.codes)
         self.nature = np.array(table["nature"].to_pylist(), dtype=object)
         self.sens = np.array(table["sens"].to_pylist(), dtype=object)
+        # the nature as a small integer (flux, somme, stock, ratio: the additive ones first) and
+        # the direction as a flag, for arrays of rows
+        self.kind = np.array([_KINDS.index(x) for x in self.nature], dtype=np.int8)
+        self.baisse = self.sens == "baisse"
         self.ordre = table["ordre"].to_numpy()
         position = {code: i for i, code in enumerate(self.codes)}
         self.components: list[list[int]] = []
@@ -50,6 +56,12 @@ class Catalogue:
     @classmethod
     def read(cls, con) -> "Catalogue":
         return cls(engine_reads.catalogue(con))
+
+
+def _large(column) -> pa.Array:
+    """A (small) text column as large_string, before it is repeated by take()."""
+    return pa.concat_arrays([c.cast(pa.large_string()) for c in column.chunks]) if isinstance(
+        column, pa.ChunkedArray) else column.cast(pa.large_string())
 
 
 def _column(table: pa.Table, name: str) -> np.ndarray:
@@ -81,11 +93,10 @@ def _quarter_figures(stack: np.ndarray, nature: str, comps: list[int]):
         return np.where(den != 0, 100 * num / den, np.nan), num, den
 
 
-def status_positions(nature, sens, k, n, m, realise, attendu, base, cible) -> np.ndarray:
-    """The status rule of status.status_sql() on arrays: each row's position in status.STATUTS."""
+def status_positions(additive, baisse, k, n, m, realise, attendu, base, cible) -> np.ndarray:
+    """The status rule of status.status_sql() on arrays (``additive``: a flux or a somme;
+    ``baisse``: to reduce): each row's position in status.STATUTS."""
     s = {code: i for i, code in enumerate(status.STATUTS)}
-    additive = np.isin(nature, _ADDITIVE)
-    baisse = sens == "baisse"
     with np.errstate(divide="ignore", invalid="ignore"):
         f = (realise - base) / (cible - base)
         g = (attendu - base) / (cible - base)
@@ -111,14 +122,15 @@ def status_positions(nature, sens, k, n, m, realise, attendu, base, cible) -> np
     return np.select([c for c, _ in rules], [v for _, v in rules], s[status.EN_RETARD])
 
 
+# large_string: the layout of pandas' Arrow strings, so that to_pandas() need not copy each text
 PROGRESS_SCHEMA = pa.schema([
-    ("territoire", pa.string()), ("reference", pa.string()), ("feuille_id", pa.int64()),
-    ("indicateur", pa.string()), ("nature", pa.string()), ("sens", pa.string()), ("debut", pa.string()),
-    ("fin", pa.string()), ("valeur_base", pa.float64()), ("periode_base", pa.string()), ("cible", pa.float64()),
+    ("territoire", pa.large_string()), ("reference", pa.large_string()), ("feuille_id", pa.int64()),
+    ("indicateur", pa.large_string()), ("nature", pa.large_string()), ("sens", pa.large_string()), ("debut", pa.large_string()),
+    ("fin", pa.large_string()), ("valeur_base", pa.float64()), ("periode_base", pa.large_string()), ("cible", pa.float64()),
     ("jalon_an1", pa.float64()), ("realise", pa.float64()), ("attendu", pa.float64()),
-    ("avancement_pct", pa.float64()), ("statut", pa.string()), ("projection_fin", pa.float64()),
+    ("avancement_pct", pa.float64()), ("statut", pa.large_string()), ("projection_fin", pa.float64()),
     ("trimestres_ecoules", pa.int32()), ("trimestres_renseignes", pa.int64()), ("trimestres_fenetre", pa.int32()),
-    ("dernier_trimestre_renseigne", pa.string()), ("ordre", pa.int32()),
+    ("dernier_trimestre_renseigne", pa.large_string()), ("ordre", pa.int32()),
 ])
 
 
@@ -147,16 +159,48 @@ def _period(fig, elapsed, nature, denominators: dict):
     return m, last, np.where(m > 0, value, np.nan)
 
 
+def _indexes(quarter_texts: list[str]) -> np.ndarray:
+    """The running index of each canonical quarter (quarters.to_index), computed once per distinct one."""
+    known = {q: quarters.to_index(q) for q in set(quarter_texts)}
+    return np.array([known[q] for q in quarter_texts], dtype=np.int32)
+
+
+def applicable_windows(roadmaps: pa.Table, at: str) -> pa.Table:
+    """The roadmap that applies at ``at`` to each territory of ``roadmaps`` (engine_reads.roadmaps()),
+    ordered by territory, as engine_reads.applicable_roadmaps_sql() chooses it: the one whose window
+    contains the quarter, else the latest started before it; when all start later, the first of
+    them (then the latest id). With n (quarters in the window), debut_idx (running index of its
+    first quarter) and k (quarters elapsed at ``at``: 0 before the window, all after it)."""
+    territoire = np.array(roadmaps["territoire"].to_pylist(), dtype=object)
+    debut, fin = roadmaps["debut"].to_pylist(), roadmaps["fin"].to_pylist()
+    ids = roadmaps["id"].to_numpy()
+    d, f = _indexes(debut), _indexes(fin)
+    now = quarters.to_index(at)
+    started = d <= now
+    codes, tid = np.unique(territoire, return_inverse=True)
+    # the greatest key per territory: started, containing the quarter, latest start among the
+    # started, earliest start among the others, latest id (lexsort: last key first)
+    order = np.lexsort((ids, -d, np.where(started, d, -1), f >= now, started, tid))
+    last = order[np.r_[np.flatnonzero(np.diff(tid[order])), len(order) - 1]] if len(order) else order
+    d, f = d[last], f[last]
+    k = np.where(now < d, 0, np.minimum(now, f) - d + 1).astype(np.int32)
+    return pa.table({
+        "territoire": pa.array(codes.tolist(), pa.string()), "feuille_id": pa.array(ids[last], pa.int64()),
+        "debut": pa.array([debut[i] for i in last], pa.string()), "fin": pa.array([fin[i] for i in last], pa.string()),
+        "n": pa.array(f - d + 1, pa.int32()), "debut_idx": pa.array(d, pa.int32()), "k": pa.array(k, pa.int32()),
+    })
+
+
 def progress(con, at: str, territoires=None) -> pd.DataFrame:
-    """progress.progress() at quarter ``at``: four reads (catalogue, windows, targets, values by
+    """progress.progress() at quarter ``at``: four reads (catalogue, roadmaps, targets, values by
     quarter), then every figure at once on a territories x indicators x quarters grid."""
     cat = Catalogue.read(con)
-    windows = engine_reads.windows(con, at, territoires)
-    targets = engine_reads.targets(con, at, territoires) if windows.num_rows else None
+    windows = applicable_windows(engine_reads.roadmaps(con, territoires), at)
+    targets = engine_reads.targets(con, windows["feuille_id"].to_pylist()) if windows.num_rows else None
     if targets is None or targets.num_rows == 0:
         return PROGRESS_SCHEMA.empty_table().to_pandas()
     # the rows: the targets of each window, in territory then catalogue order
-    w = _positions(targets["feuille_id"], windows["feuille_id"].combine_chunks())
+    w = _positions(targets["feuille_id"], windows["feuille_id"])
     iid = targets["iid"].to_numpy()
     order = np.lexsort((cat.ordre[iid], w))
     rows, w, iid = targets.take(order), w[order], iid[order]
@@ -169,11 +213,12 @@ def progress(con, at: str, territoires=None) -> pd.DataFrame:
     stack = np.full((windows.num_rows, n_i, n_q), np.nan)
     if n_q:
         values = engine_reads.quarterly_values(con, trimestres, territoires)
-        vw = _positions(values["territoire"], windows["territoire"].combine_chunks())
+        vw = _positions(values["territoire"], windows["territoire"])
         vi = _positions(values["indicateur"], cat.table["code"].combine_chunks())
-        keep = (vw >= 0) & (vi >= 0)
-        grid = np.column_stack([_column(values, f"q{r}") for r in range(n_q)])
-        stack[vw[keep], vi[keep], :] = grid[keep]
+        keep = np.flatnonzero((vw >= 0) & (vi >= 0))
+        flat = stack.reshape(-1, n_q)
+        for r in range(n_q):
+            flat[vw[keep] * n_i + vi[keep], r] = _column(values, f"q{r}")[keep]
     # every figure quarter by quarter, then over each window's quarters elapsed at ``at``
     # (a ratio counted by its numerator, its denominator kept aside)
     derived = {ind: _quarter_figures(stack, cat.nature[ind], cat.components[ind])
@@ -186,9 +231,9 @@ def progress(con, at: str, territoires=None) -> pd.DataFrame:
     denominators = {ind: den for ind, (_, num, den) in derived.items() if num is not None}
     m, dernier, realise = (a[w, iid] for a in _period(stack, elapsed, cat.nature, denominators))
     k, n, debut_idx = k[w], n[w], debut_idx[w]
-    nature = cat.nature[iid]
+    nature = cat.kind[iid]
     base, cible, jalon_an1 = _column(rows, "valeur_base"), _column(rows, "cible"), _column(rows, "jalon_an1")
-    additive = np.isin(nature, _ADDITIVE)
+    additive = nature <= _SOMME
     b0 = np.where(additive, 0.0, base)
     jalon = np.where(n > 4, jalon_an1, np.nan)
     j = dernier + first - debut_idx + 1
@@ -198,18 +243,20 @@ def progress(con, at: str, territoires=None) -> pd.DataFrame:
         attendu = np.where(k == 0, np.nan, attendu)
         avancement = np.where(additive, _ratio(realise, cible), _ratio(realise - base, cible - base))
         projection = np.where(additive, realise / m * n,
-                              np.where(nature == "stock", base + (realise - base) / j * n, realise))
+                              np.where(nature == _STOCK, base + (realise - base) / j * n, realise))
         projection = np.where(m == 0, np.nan, projection)
-    statut = status_positions(nature, cat.sens[iid], k, n, m, realise, attendu, base, cible)
-    labels = pa.array(trimestres + [None], pa.string())
+    statut = status_positions(additive, cat.baisse[iid], k, n, m, realise, attendu, base, cible)
+    labels = pa.array(trimestres + [None], pa.large_string())
+    text = {name: _large(windows[name]) for name in ("territoire", "debut", "fin")}
+    text.update({name: _large(cat.table[name]) for name in ("code", "nature", "sens")})
     columns = {
-        "territoire": windows["territoire"].take(w), "reference": pa.array([at] * len(w), pa.string()),
-        "feuille_id": rows["feuille_id"], "indicateur": cat.table["code"].take(iid),
-        "nature": cat.table["nature"].take(iid), "sens": cat.table["sens"].take(iid),
-        "debut": windows["debut"].take(w), "fin": windows["fin"].take(w), "valeur_base": rows["valeur_base"],
+        "territoire": text["territoire"].take(w), "reference": pa.array([at] * len(w), pa.large_string()),
+        "feuille_id": rows["feuille_id"], "indicateur": text["code"].take(iid),
+        "nature": text["nature"].take(iid), "sens": text["sens"].take(iid),
+        "debut": text["debut"].take(w), "fin": text["fin"].take(w), "valeur_base": rows["valeur_base"],
         "periode_base": rows["periode_base"], "cible": rows["cible"], "jalon_an1": rows["jalon_an1"],
         "realise": realise, "attendu": attendu, "avancement_pct": avancement,
-        "statut": pa.array(status.STATUTS, pa.string()).take(statut), "projection_fin": projection,
+        "statut": pa.array(status.STATUTS, pa.large_string()).take(statut), "projection_fin": projection,
         "trimestres_ecoules": k, "trimestres_renseignes": m, "trimestres_fenetre": n,
         "dernier_trimestre_renseigne": labels.take(np.where(dernier < 0, n_q, dernier)),
         "ordre": cat.table["ordre"].take(iid),

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data import store
+from data.engine_reads import applicable_roadmaps_sql, territories_filter_sql
 from indicators import derived, picture, status
 from core import quarters
 
@@ -31,37 +32,6 @@ COLUMNS = [
 ]
 
 _IDX = quarters.sql_index
-
-
-def applicable_roadmaps_sql(references: str, territories_filter: str = "true") -> str:
-    """SQL relation (territoire, reference, feuille_id, debut, fin): for each territory and each
-    quarter of ``references`` (a relation with a ``reference`` column), the roadmap that applies.
-
-    The one whose window contains the quarter, else the latest started before it; when every
-    roadmap of the territory starts later, the first of them (progress is then ``non_demarre``).
-    ``territories_filter`` is a SQL condition on ``f.territoire`` built from constants."""
-    # The preference as one key, greatest first (an aggregate: a window partitioned by territory
-    # and quarter costs several times more): started, then containing the quarter, then the latest
-    # start among started ones, then the earliest start among the others, then the latest id.
-    return f"""
-        SELECT territoire, reference, choix.id AS feuille_id, choix.debut, choix.fin FROM (
-            SELECT f.territoire, r.reference,
-                   arg_max({{'id': f.id, 'debut': f.debut, 'fin': f.fin}},
-                           {{'demarre': f.debut <= r.reference, 'en_cours': f.fin >= r.reference,
-                             'dernier_demarre': CASE WHEN f.debut <= r.reference THEN f.debut ELSE '' END,
-                             'premier': -{_IDX('f.debut')}, 'id': f.id}}) AS choix
-            FROM {FEUILLE} f CROSS JOIN {references} r
-            WHERE {territories_filter}
-            GROUP BY f.territoire, r.reference
-        )
-    """
-
-
-def territories_filter_sql(column: str) -> str:
-    """SQL condition keeping the territories of $territoires, or every active one when it is NULL."""
-    return f"""(CASE WHEN $territoires IS NULL
-                    THEN {column} IN (SELECT code FROM {TERRITOIRE} WHERE actif)
-                    ELSE list_contains($territoires, {column}) END)"""
 
 
 def windows_sql() -> str:
