@@ -2,10 +2,13 @@
 exactly as methodologie.md: realise, attendu (with or without the year-one milestone),
 avancement_pct, statut, projection_fin, trimestres_ecoules (k) and trimestres_renseignes (m).
 
-The figures are computed set-wise in DuckDB over the relations ``feuille_de_route``, ``cible``,
-``indicateur``, ``territoire`` and ``valeur``: two small reads (the roadmap that applies to each
-territory and quarter, and the catalogue), then one query on integer keys. Python assembles the SQL,
-passes parameters and puts back, by position, the text the integer codes stand for.
+At one reference quarter (progress()), the figures are computed in numpy from a few grouped reads
+(indicators/picture.py). Over several quarters (progress_ensembliste(), progress_history()), they
+are computed set-wise in DuckDB over the relations ``feuille_de_route``, ``cible``, ``indicateur``,
+``territoire`` and ``valeur``: two small reads (the roadmap that applies to each territory and
+quarter, and the catalogue), then one query on integer keys. Python assembles the SQL, passes
+parameters and puts back, by position, the text the integer codes stand for. Both give the same
+frame (tests/test_moteur_differentiel.py).
 """
 
 from __future__ import annotations

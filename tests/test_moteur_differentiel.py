@@ -136,3 +136,36 @@ def test_bench_scale_database(tmp_path):
         bench.build(con)
         assert assert_same_picture(con, bench.AT) == 43328
         assert_same_picture(con, "2025-T3")
+
+
+def test_completeness_beyond_one_mask_falls_back_on_the_set_wise_engine(monkeypatch):
+    from data import engine_reads
+
+    con = _edge_store()
+    expected = oracle_completeness(con, "2024-T3")
+    codes = [r[0] for r in con.execute("SELECT code FROM indicateur ORDER BY code").fetchall()]
+    with pytest.raises(ValueError, match="au plus 64"):
+        engine_reads.reporting(con, "2024-T3", codes * 3)
+    # a catalogue wider than the mask: the set-wise query serves, with the same frame
+    monkeypatch.setattr(engine_reads, "MASK_BITS", 4)
+    assert_same_frame(completeness.completeness(con, "2024-T3"), expected)
+    assert (expected["attendus"] > 4).any()
+
+
+def test_applicable_windows_choose_as_the_sql():
+    from data import engine_reads
+    from indicators import picture
+
+    con = _edge_store()
+    ef.add_roadmap(con, "E", "2024-T2", "2024-T4", {})
+    ef.add_roadmap(con, "E", "2024-T2", "2025-T1", {})  # same start: the one still running, then the latest id
+    ef.add_roadmap(con, "E", "2023-T1", "2023-T2", {})
+    for at in ("2022-T4", "2023-T2", "2024-T2", "2024-T4", "2025-T1", "2025-T2", "2030-T1"):
+        got = picture.applicable_windows(engine_reads.roadmaps(con), at).to_pandas()
+        sql = engine_reads.applicable_roadmaps_sql("(SELECT $at AS reference)", "true")
+        expected = con.execute(f"SELECT territoire, feuille_id, debut, fin FROM ({sql}) "
+                               "WHERE territoire IN (SELECT code FROM territoire WHERE actif) ORDER BY territoire",
+                               {"at": at}).df()
+        assert got[["territoire", "feuille_id", "debut", "fin"]].astype(object).values.tolist() == \
+            expected.astype(object).values.tolist()
+        assert (got["k"] <= got["n"]).all()
