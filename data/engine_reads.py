@@ -154,6 +154,20 @@ def latest_values(con, at: str, stocks: list[str]) -> pa.Table:
     """, {"at": at, **{name[1:]: code for name, code in zip(names, stocks)}})
 
 
+def first_arrivals_sql(versions: str, key: str) -> str:
+    """SQL relation (``key``, premiere_arrivee): per ``key`` of ``versions`` (rows of values, current
+    or revised: ``key``, depot_id, enregistre_le), the earliest arrival, dated by its upload
+    (depot.recu_le), or by the row's own enregistre_le when no upload is linked."""
+    # the earliest row date per upload first: the uploads are then joined for a few thousand
+    # (key, upload) pairs, not for every value (an upload's date is the same for all its rows)
+    return f"""
+        SELECT x.{key}, min(coalesce(d.recu_le, x.enregistre_le)) AS premiere_arrivee
+        FROM (SELECT {key}, depot_id, min(enregistre_le) AS enregistre_le FROM {versions} GROUP BY {key}, depot_id) x
+        LEFT JOIN {DEPOT} d ON d.id = x.depot_id
+        GROUP BY x.{key}
+    """
+
+
 def reporting(con, at: str, codes: list[str], territoires=None) -> pa.Table:
     """Per territory (of ``territoires``, or every active one), ordered by code: territoire, nom,
     cibles (bit i set when the roadmap that applies at ``at``, if started, targets ``codes[i]``;
@@ -182,20 +196,12 @@ def reporting(con, at: str, codes: list[str], territoires=None) -> pa.Table:
         renseignes AS (
             SELECT territoire, bit_or({bit.format('indicateur')}) AS renseignes FROM courantes GROUP BY territoire
         ),
-        -- the earliest row date per upload first: the uploads are then joined for a few thousand
-        -- (territory, upload) pairs, not for every value
-        par_depot AS (
-            SELECT territoire, depot_id, min(enregistre_le) AS enregistre_le FROM (
-                SELECT territoire, depot_id, enregistre_le FROM courantes
-                UNION ALL
-                SELECT territoire, depot_id, enregistre_le FROM {VALEUR_HISTORIQUE} WHERE trimestre = $at
-            ) GROUP BY territoire, depot_id
+        versions AS (
+            SELECT territoire, depot_id, enregistre_le FROM courantes
+            UNION ALL
+            SELECT territoire, depot_id, enregistre_le FROM {VALEUR_HISTORIQUE} WHERE trimestre = $at
         ),
-        arrivees AS (
-            SELECT x.territoire, min(coalesce(d.recu_le, x.enregistre_le)) AS premiere_arrivee
-            FROM par_depot x LEFT JOIN {DEPOT} d ON d.id = x.depot_id
-            GROUP BY x.territoire
-        )
+        arrivees AS ({first_arrivals_sql('versions', 'territoire')})
         SELECT t.code AS territoire, t.nom, c.cibles, r.renseignes, a.premiere_arrivee,
                date_diff('day', {quarters.sql_end_date('$at')}, a.premiere_arrivee::DATE) AS delai_jours
         FROM terr t

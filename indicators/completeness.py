@@ -83,16 +83,7 @@ def completeness_sql() -> str:
         FROM {VALEUR_HISTORIQUE} h JOIN grille g ON g.territoire = h.territoire AND g.reference = h.trimestre
         WHERE h.trimestre >= $first AND h.trimestre <= $last
     ),
-    -- the earliest row date per upload first: the uploads are then joined for a few thousand
-    -- (w, upload) pairs, not for every value (an upload's date is the same for all its rows)
-    par_depot AS (
-        SELECT w, depot_id, min(enregistre_le) AS enregistre_le FROM versions GROUP BY w, depot_id
-    ),
-    arrivees AS (
-        SELECT x.w, min(coalesce(d.recu_le, x.enregistre_le)) AS premiere_arrivee
-        FROM par_depot x LEFT JOIN {DEPOT} d ON d.id = x.depot_id
-        GROUP BY x.w
-    )
+    arrivees AS ({engine_reads.first_arrivals_sql('versions', 'w')})
     SELECT g.territoire, g.nom, g.reference AS trimestre,
            coalesce(n.attendus, 0) AS attendus,
            CASE WHEN n.attendus IS NULL THEN 0 ELSE coalesce(r.renseignes, 0) END AS renseignes,
