@@ -169,3 +169,39 @@ def test_applicable_windows_choose_as_the_sql():
         assert got[["territoire", "feuille_id", "debut", "fin"]].astype(object).values.tolist() == \
             expected.astype(object).values.tolist()
         assert (got["k"] <= got["n"]).all()
+
+
+def test_status_rule_in_numpy_is_the_sql_rule():
+    """picture.status_positions() against status.status_sql() on drawn rows covering every branch:
+    both directions, additive or not, before, during and after the window, missing and equal
+    baselines, values on and around the thresholds."""
+    import random
+
+    import numpy as np
+    import pandas as pd
+
+    from indicators import picture
+
+    rnd = random.Random(7)
+    rows = []
+    for _ in range(3000):
+        nature = rnd.choice(["flux", "somme", "stock", "ratio"])
+        n = rnd.randint(1, 12)
+        k = rnd.choice([0, rnd.randint(1, n), n])
+        cible = rnd.choice([0.0, 10.0, 80.0, rnd.uniform(0, 100)])
+        base = rnd.choice([None, cible, 50.0, rnd.uniform(0, 100)])
+        attendu = None if k == 0 else rnd.choice([cible, 0.0, rnd.uniform(0, 100)])
+        realise = rnd.choice([None, cible, attendu, 0.9 * attendu if attendu else 1.0, 1.1 * attendu if attendu else 2.0,
+                              rnd.uniform(0, 120)])
+        rows.append((nature, rnd.choice(["hausse", "baisse", "neutre"]), k, n, rnd.choice([0, 1, 3]),
+                     realise, attendu, base, cible))
+    frame = pd.DataFrame(rows, columns=["nature", "sens", "k", "n", "m", "realise", "attendu", "valeur_base", "cible"])
+    con = ef.connect()
+    expected = con.execute(f"SELECT ({status.status_sql(position=True)})::INTEGER AS s FROM frame",
+                           status.sql_params()).df()["s"].to_numpy()
+    values = {c: frame[c].to_numpy(dtype=float) for c in ("realise", "attendu", "valeur_base", "cible")}
+    got = picture.status_positions(frame["nature"].isin(["flux", "somme"]).to_numpy(), (frame["sens"] == "baisse").to_numpy(),
+                                   frame["k"].to_numpy(), frame["n"].to_numpy(), frame["m"].to_numpy(),
+                                   values["realise"], values["attendu"], values["valeur_base"], values["cible"])
+    assert np.array_equal(got, expected)
+    assert set(expected) == set(range(len(status.STATUTS)))
