@@ -215,10 +215,11 @@ def progress(con, at: str, territoires=None) -> pd.DataFrame:
         values = engine_reads.quarterly_values(con, trimestres, territoires)
         vw = _positions(values["territoire"], windows["territoire"])
         vi = _positions(values["indicateur"], cat.table["code"].combine_chunks())
-        keep = np.flatnonzero((vw >= 0) & (vi >= 0))
-        flat = stack.reshape(-1, n_q)
+        keep = (vw >= 0) & (vi >= 0)
+        grid = np.empty((values.num_rows, n_q))
         for r in range(n_q):
-            flat[vw[keep] * n_i + vi[keep], r] = _column(values, f"q{r}")[keep]
+            grid[:, r] = _column(values, f"q{r}")
+        stack.reshape(-1, n_q)[(vw * n_i + vi)[keep]] = grid[keep]
     # every figure quarter by quarter, then over each window's quarters elapsed at ``at``
     # (a ratio counted by its numerator, its denominator kept aside)
     derived = {ind: _quarter_figures(stack, cat.nature[ind], cat.components[ind])
@@ -250,7 +251,7 @@ def progress(con, at: str, territoires=None) -> pd.DataFrame:
     text = {name: _large(windows[name]) for name in ("territoire", "debut", "fin")}
     text.update({name: _large(cat.table[name]) for name in ("code", "nature", "sens")})
     columns = {
-        "territoire": text["territoire"].take(w), "reference": pa.array([at] * len(w), pa.large_string()),
+        "territoire": text["territoire"].take(w), "reference": pa.repeat(pa.scalar(at, pa.large_string()), len(w)),
         "feuille_id": rows["feuille_id"], "indicateur": text["code"].take(iid),
         "nature": text["nature"].take(iid), "sens": text["sens"].take(iid),
         "debut": text["debut"].take(w), "fin": text["fin"].take(w), "valeur_base": rows["valeur_base"],
@@ -330,7 +331,7 @@ def national(con, at: str, cat: Catalogue, summary: dict[str, np.ndarray]) -> pa
     pour = np.where(cat.nature != "ratio", _ratio(valeur, pop, PER), np.nan)
     columns = {
         "indicateur": cat.table["code"], "nature": cat.table["nature"], "sens": cat.table["sens"],
-        "unite": cat.table["unite"], "trimestre": pa.array([at] * len(cat.codes), pa.string()),
+        "unite": cat.table["unite"], "trimestre": pa.repeat(pa.scalar(at, pa.string()), len(cat.codes)),
         "valeur": pa.array(valeur, from_pandas=True),
         "numerateur": pa.array(np.array(f["numerateur"], dtype=float), from_pandas=True),
         "denominateur": pa.array(np.array(f["denominateur"], dtype=float), from_pandas=True),
@@ -383,7 +384,7 @@ def completeness(con, at: str, cat: Catalogue, territoires=None) -> pa.Table:
         taux = np.where(attendus > 0, 100 * renseignes / attendus, np.nan)
     return pa.table({
         "territoire": table["territoire"], "nom": table["nom"],
-        "trimestre": pa.array([at] * table.num_rows, pa.string()),
+        "trimestre": pa.repeat(pa.scalar(at, pa.string()), table.num_rows),
         "attendus": attendus, "renseignes": renseignes, "taux_completude": pa.array(taux, from_pandas=True),
         "premiere_arrivee": table["premiere_arrivee"], "delai_jours": table["delai_jours"],
     })
