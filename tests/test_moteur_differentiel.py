@@ -205,3 +205,13 @@ def test_status_rule_in_numpy_is_the_sql_rule():
                                    values["realise"], values["attendu"], values["valeur_base"], values["cible"])
     assert np.array_equal(got, expected)
     assert set(expected) == set(range(len(status.STATUTS)))
+
+
+def test_empty_stores():
+    con = ef.connect()
+    assert assert_same_picture(con, "2024-T3") == 0  # no territory
+    ef.add_territory(con, "A")
+    assert assert_same_picture(con, "2024-T3") == 0  # no roadmap, no value
+    ef.add_roadmap(con, "A", "2024-T1", "2024-T4", {"sorties_rue_logement": (None, 5)})
+    assert assert_same_picture(con, "2024-T3") == 1  # a target, nothing reported
+    assert progress.progress(con, "2024-T3")["statut"].tolist() == [status.NON_RENSEIGNE]
