@@ -62,6 +62,11 @@ def test_random_stores(seed):
     assert_same_picture(con, "2024-T2", ["T1", "T6", "T7", "inconnu"])
     assert_same_picture(con, "2023-T1", [])
     assert rows > 0
+    # the summary over a scope (the exports pass the progress of their territories only)
+    scope = progress.progress(con, "2024-T2", ["T1", "T3"])
+    assert_same_frame(national.national(con, "2024-T2", progress_frame=scope), oracle_national(con, "2024-T2", scope))
+    with pytest.raises(ValueError, match="2024-T3"):
+        national.national(con, "2024-T3", progress_frame=scope)
 
 
 def _edge_store():
