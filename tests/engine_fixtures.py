@@ -230,3 +230,14 @@ def assert_same_frame(got, expected):
     for column in got.columns:
         if got[column].dtype.kind != "f":
             assert got[column].equals(expected[column]), column
+
+
+FAST_SEEDS = 2  # seeds of a random-store sweep run by `make test-fast`; `make test` runs them all
+
+
+def seeds(n: int) -> list:
+    """The seeds 0..n-1 of a sweep over random stores, for pytest.mark.parametrize: the first
+    FAST_SEEDS in every run, the others marked slow (`make test` and CI run them; about 1 s each)."""
+    import pytest
+
+    return [s if s < FAST_SEEDS else pytest.param(s, marks=pytest.mark.slow) for s in range(n)]
