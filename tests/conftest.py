@@ -147,6 +147,27 @@ def demo_session_db(demo_template, tmp_path_factory) -> Path:
     return path
 
 
+def database_state(path: Path) -> tuple:
+    """What a write to the database at ``path`` changes: its data version, its file's size and time."""
+    with store.connect(path) as con:
+        version = store.data_version(con)
+    info = path.stat()
+    return version, info.st_size, info.st_mtime_ns, path.with_name(path.name + ".wal").exists()
+
+
+@pytest.fixture
+def demo_shared(demo_session_db, monkeypatch) -> Path:
+    """demo_session_db for a test whose pages only read it, LDA_DB pointing to it: its page runs share
+    Streamlit's caches (keyed on the database and its data version) with the other such tests of
+    the process, as the sessions of one server do, instead of computing every read and figure anew
+    on a copy of their own. A test that changed the database fails when it ends."""
+    monkeypatch.setenv("LDA_DB", str(demo_session_db))
+    before = database_state(demo_session_db)
+    yield demo_session_db
+    assert database_state(demo_session_db) == before, \
+        "the shared demo database was changed: use demo_db, a copy of its own, for a test that writes"
+
+
 @pytest.fixture(scope="session")
 def decks(demo_session_db, tmp_path_factory) -> dict:
     """The decks of tests/decks.py (build_decks), built once per test process on demo_session_db:

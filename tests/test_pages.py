@@ -14,9 +14,7 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture
-def app(demo_db, monkeypatch):
-    monkeypatch.setenv("LDA_DB", str(demo_db))
-
+def app(demo_shared):
     return lambda page="app.py": first_run(page)
 
 

@@ -16,9 +16,8 @@ PAGE = "pages/presentation.py"
 
 
 @pytest.fixture
-def page(demo_db, monkeypatch):
+def page(demo_shared):
     """Open the page on the demo database, in demonstration mode, as ``role`` (national by default)."""
-    monkeypatch.setenv("LDA_DB", str(demo_db))
     return lambda role=None: run(PAGE, auth=False, demo_role=role)
 
 
@@ -30,7 +29,7 @@ def htmls(at) -> str:
     return " ".join(e.proto.body for e in at.get("html"))
 
 
-def test_slides_one_a_screen_with_previous_and_next_and_both_downloads(page, demo_db):
+def test_slides_one_a_screen_with_previous_and_next_and_both_downloads(page, demo_shared):
     at = page()
     assert at.title[0].value == "Présentation"
     n = int(position(at).split(" sur ")[1].split("<")[0])
@@ -45,7 +44,7 @@ def test_slides_one_a_screen_with_previous_and_next_and_both_downloads(page, dem
     (chart,) = at.get("plotly_chart")
     figure = json.loads(chart.proto.spec)
     at_q = quarters.last_complete()
-    with store.connect(demo_db) as con:
+    with store.connect(demo_shared) as con:
         nat = national.national(con, at_q, progress_frame=views.progression(con, at_q))
     nat = nat[nat["territoires_avec_cible"] > 0].sort_values("ordre")
     late = [t for t in figure["data"] if t["name"] == status.affichage(status.EN_RETARD)][0]
