@@ -27,9 +27,13 @@ def run(page: str, person: Personne, territoire: str | None = None) -> AppTest:
 
 
 @pytest.fixture(scope="module")
-def demo(demo_module_db):
+def demo(demo_session_db):
     import os
 
+    from tests.conftest import database_state
+
+    demo_module_db = demo_session_db  # shared with the other read-only page tests (demo_shared)
+    state = database_state(demo_module_db)
     before = os.environ.get("LDA_DB")
     os.environ["LDA_DB"] = str(demo_module_db)
     with store.connect(demo_module_db) as con:
@@ -42,6 +46,7 @@ def demo(demo_module_db):
         os.environ.pop("LDA_DB", None)
     else:
         os.environ["LDA_DB"] = before
+    assert database_state(demo_module_db) == state, "the shared demo database was changed"
 
 
 def test_territory_section_states_the_check_with_its_figures_and_the_lines(demo):
