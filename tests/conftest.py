@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import hashlib
@@ -155,17 +156,24 @@ def database_state(path: Path) -> tuple:
     return version, info.st_size, info.st_mtime_ns, path.with_name(path.name + ".wal").exists()
 
 
+@contextlib.contextmanager
+def unchanged(path: Path):
+    """Fails when the database at ``path``, shared by tests that only read it, was changed inside."""
+    before = database_state(path)
+    yield path
+    assert database_state(path) == before, \
+        f"the shared database {path} was changed: a test that writes needs a copy of its own"
+
+
 @pytest.fixture
 def demo_shared(demo_session_db, monkeypatch) -> Path:
     """demo_session_db for a test whose pages only read it, LDA_DB pointing to it: its page runs share
     Streamlit's caches (keyed on the database and its data version) with the other such tests of
     the process, as the sessions of one server do, instead of computing every read and figure anew
-    on a copy of their own. A test that changed the database fails when it ends."""
+    on a copy of their own (demo_db). A test that changed the database fails when it ends."""
     monkeypatch.setenv("LDA_DB", str(demo_session_db))
-    before = database_state(demo_session_db)
-    yield demo_session_db
-    assert database_state(demo_session_db) == before, \
-        "the shared demo database was changed: use demo_db, a copy of its own, for a test that writes"
+    with unchanged(demo_session_db):
+        yield demo_session_db
 
 
 @pytest.fixture(scope="session")
