@@ -7,11 +7,9 @@ production; each test then inserts the handful of rows it reasons about.
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import itertools
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,17 +25,16 @@ USER = "test"
 _ids = itertools.count(1)
 
 
-_FOLDER: list[Path] = []  # this process's folder of template files, made on first use
+_FOLDER: list[tempfile.TemporaryDirectory] = []  # this process's folder of template files, made on first use
 
 
 def _folder() -> Path:
     """A folder of this process for the template files (on the RAM file system when the tests use
     it, tests/conftest.py), removed when the process ends."""
     if not _FOLDER:
-        made = Path(tempfile.mkdtemp(prefix="lda-modeles-", dir=os.environ.get("PYTEST_DEBUG_TEMPROOT")))
-        atexit.register(shutil.rmtree, made, True)
-        _FOLDER.append(made)
-    return _FOLDER[0]
+        root = os.environ.get("PYTEST_DEBUG_TEMPROOT")
+        _FOLDER.append(tempfile.TemporaryDirectory(prefix="lda-modeles-", dir=root))
+    return Path(_FOLDER[0].name)
 
 
 def migrated() -> duckdb.DuckDBPyConnection:
