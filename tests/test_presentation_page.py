@@ -85,6 +85,24 @@ def disabled(at) -> tuple[bool, bool]:
     return at.button(key="pr_prec").disabled, at.button(key="pr_suiv").disabled
 
 
+def test_at_the_last_slide_next_is_disabled_and_previous_leads_back(page):
+    """The walk below, at its ends only (make test-fast): the first slide, then the last one reached
+    through the slide number the page keeps in its session."""
+    from pages.components import presentation as pr
+
+    at = page()
+    _first, n = numbers(at)
+    assert disabled(at) == (True, False)
+    at.session_state[pr._DOCUMENT], at.session_state[pr._INDEX] = pr.CLUB, n - 1
+    at.run()
+    assert numbers(at) == (n, n) and disabled(at) == (False, True)
+    at.button(key="pr_prec").click().run()
+    assert numbers(at) == (n - 1, n) and disabled(at) == (False, False)
+    at.button(key="pr_suiv").click().run()
+    assert numbers(at) == (n, n) and disabled(at) == (False, True)
+
+
+@pytest.mark.slow  # about 30 reruns (4 s of CPU): its ends are checked by the test above in make test-fast
 def test_previous_and_next_are_enabled_exactly_where_they_lead_somewhere_at_every_slide(page):
     at = page()
     _first, n = numbers(at)
