@@ -3,8 +3,6 @@ process: a copy must be the very database the store's own steps give, and each c
 
 from __future__ import annotations
 
-import pytest
-
 from tests import engine_fixtures as ef
 
 SCHEMA = {
@@ -44,8 +42,8 @@ def test_connect_gives_the_migrated_store_and_a_database_of_its_own_each_time():
             .fetchall()] == ["memory"]  # the model it was copied from is detached
 
 
-@pytest.mark.parametrize("seed", [0, 3])
-def test_a_random_store_is_the_one_drawn_anew_row_for_row_and_each_copy_its_own(seed):
+def test_a_random_store_is_the_one_drawn_anew_row_for_row_and_each_copy_its_own():
+    seed = 0  # one of the seeds the sweeps of make test-fast draw (ef.FAST_SEEDS): its model is made anyway
     drawn = ef.draw_random_store(seed)
     copy = ef.random_store(seed)
     for name, query in SCHEMA.items():
