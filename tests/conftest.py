@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import hashlib
 import os
+import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -111,24 +113,29 @@ def cached_demo(target: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    """The demo database, built once per run (or copied from an earlier run's, cached_demo()): under
-    pytest-xdist (`make test-fast`, ``-n``) the first worker makes it in the run's shared temporary
-    directory while the others wait on the lock, then each reads the same file (every test copies
-    it before use)."""
+def once_per_run(tmp_path_factory, name: str, make) -> Path:
+    """The file ``name`` written by ``make(path)`` once per run: under pytest-xdist (`make test-fast`,
+    ``-n``) the first worker makes it in the run's shared temporary directory while the others
+    wait on the lock, then each reads the same file; without it, in the process's own directory."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
-        path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-        cached_demo(path)
+        path = tmp_path_factory.mktemp(Path(name).stem) / name
+        make(path)
         return path
     shared = tmp_path_factory.getbasetemp().parent
-    path = shared / "demo.duckdb"
-    with open(shared / "demo.lock", "w") as lock:
+    path = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (shared / "demo.built").exists():
-            cached_demo(path)
-            (shared / "demo.built").touch()
+        if not (shared / f"{name}.built").exists():
+            make(path)
+            (shared / f"{name}.built").touch()
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """The demo database, built once per run (or copied from an earlier run's, cached_demo()), read
+    by every worker (every test copies it before use)."""
+    return once_per_run(tmp_path_factory, "demo.duckdb", cached_demo)
 
 
 @pytest.fixture(scope="module")
@@ -147,13 +154,51 @@ def demo_session_db(demo_template, tmp_path_factory) -> Path:
     return path
 
 
+def database_state(path: Path) -> tuple:
+    """What a write to the database at ``path`` changes: its data version, its file's size and time."""
+    with store.connect(path) as con:
+        version = store.data_version(con)
+    info = path.stat()
+    return version, info.st_size, info.st_mtime_ns, path.with_name(path.name + ".wal").exists()
+
+
+@contextlib.contextmanager
+def unchanged(path: Path):
+    """Fails when the database at ``path``, shared by tests that only read it, was changed inside."""
+    before = database_state(path)
+    yield path
+    assert database_state(path) == before, \
+        f"the shared database {path} was changed: a test that writes needs a copy of its own"
+
+
+@pytest.fixture
+def demo_shared(demo_session_db, monkeypatch) -> Path:
+    """demo_session_db for a test whose pages only read it, LDA_DB pointing to it: its page runs share
+    Streamlit's caches (keyed on the database and its data version) with the other such tests of
+    the process, as the sessions of one server do, instead of computing every read and figure anew
+    on a copy of their own (demo_db). A test that changed the database fails when it ends."""
+    monkeypatch.setenv("LDA_DB", str(demo_session_db))
+    with unchanged(demo_session_db):
+        yield demo_session_db
+
+
 @pytest.fixture(scope="session")
 def decks(demo_session_db, tmp_path_factory) -> dict:
-    """The decks of tests/decks.py (build_decks), built once per test process on demo_session_db:
-    every export test module reads the same ones (about 3 s to build)."""
+    """The decks of tests/decks.py (build_decks), built once per run on the demo database (about 3 s
+    to build; under pytest-xdist the other workers read them back, once_per_run()): every export
+    test module reads the same ones."""
+    from pptx import Presentation
+
     from tests.decks import build_decks
 
-    return build_decks(demo_session_db, tmp_path_factory.mktemp("decks"))
+    def make(path: Path) -> None:
+        folder = path.with_suffix("")
+        folder.mkdir()
+        built = build_decks(demo_session_db, folder)
+        path.write_bytes(pickle.dumps({name: (deck, file) for name, (deck, _prs, file) in built.items()}))
+
+    kept = pickle.loads(once_per_run(tmp_path_factory, "decks.pickle", make).read_bytes())
+    return {name: (deck, Presentation(file), file) for name, (deck, file) in kept.items()}
 
 
 @pytest.fixture

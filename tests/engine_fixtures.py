@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
+import tempfile
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -22,12 +25,62 @@ USER = "test"
 _ids = itertools.count(1)
 
 
-def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with the store's tables and the indicator catalogue."""
+_FOLDER: list[tempfile.TemporaryDirectory] = []  # this process's folder of template files, made on first use
+
+
+def _folder() -> Path:
+    """A folder of this process for the template files (on the RAM file system when the tests use
+    it, tests/conftest.py), removed when the process ends."""
+    if not _FOLDER:
+        root = os.environ.get("PYTEST_DEBUG_TEMPROOT")
+        _FOLDER.append(tempfile.TemporaryDirectory(prefix="lda-modeles-", dir=root))
+    return Path(_FOLDER[0].name)
+
+
+def migrated() -> duckdb.DuckDBPyConnection:
+    """An in-memory connection migrated and loaded as the store does it, step by step (what
+    connect() copies; about 50 ms)."""
     con = duckdb.connect()
     migrations.migrate(con)
     load_indicators(con)
     return con
+
+
+def _save(con: duckdb.DuckDBPyConnection, name: str) -> Path:
+    """The whole in-memory database of ``con`` written to the file ``name`` of _folder()."""
+    path = _folder() / name
+    partial = path.with_name(f".{name}")
+    con.execute("ATTACH ? AS copie", [str(partial)])
+    try:
+        con.execute("COPY FROM DATABASE memory TO copie")
+    finally:
+        con.execute("DETACH copie")
+    os.replace(partial, path)
+    return path
+
+
+def _copy_of(path: Path) -> duckdb.DuckDBPyConnection:
+    """A new in-memory connection holding a copy of the database file ``path`` (tables, sequences,
+    constraints and rows), which stays untouched."""
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS modele (READ_ONLY)", [str(path)])
+    try:
+        con.execute("COPY FROM DATABASE modele TO memory")
+    finally:
+        con.execute("DETACH modele")
+    return con
+
+
+_TEMPLATES: dict[str, Path] = {}  # what connect() and random_store() copy, built once per process
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the store's tables and the indicator catalogue: a copy of a
+    database migrated() once per test process (each call gets a database of its own)."""
+    if "vide" not in _TEMPLATES:
+        with migrated() as con:
+            _TEMPLATES["vide"] = _save(con, "vide.duckdb")
+    return _copy_of(_TEMPLATES["vide"])
 
 
 def add_territory(con, code: str, *, population: int | None = 100_000, actif: bool = True,
@@ -94,7 +147,17 @@ def row(frame, **keys) -> dict:
 def random_store(seed: int):
     """An in-memory store drawn at random: territories (one inactive, one without population),
     roadmaps (renewed, overlapping, future), targets on base and derived indicators (with or
-    without baseline and milestone), values with gaps, zeros and decimals, uploads and revisions."""
+    without baseline and milestone), values with gaps, zeros and decimals, uploads and revisions.
+    Drawn once per seed and test process (about 0.3 s), then copied: each call gets its own."""
+    name = f"aleatoire-{seed}"
+    if name not in _TEMPLATES:
+        with draw_random_store(seed) as con:
+            _TEMPLATES[name] = _save(con, f"{name}.duckdb")
+    return _copy_of(_TEMPLATES[name])
+
+
+def draw_random_store(seed: int):
+    """The store of random_store(seed), drawn anew."""
     import datetime as dt
     import random
 
@@ -164,3 +227,14 @@ def assert_same_frame(got, expected):
     for column in got.columns:
         if got[column].dtype.kind != "f":
             assert got[column].equals(expected[column]), column
+
+
+FAST_SEEDS = 2  # seeds of a random-store sweep run by `make test-fast`; `make test` runs them all
+
+
+def seeds(n: int) -> list:
+    """The seeds 0..n-1 of a sweep over random stores, for pytest.mark.parametrize: the first
+    FAST_SEEDS in every run, the others marked slow (`make test` and CI run them; about 1 s each)."""
+    import pytest
+
+    return [s if s < FAST_SEEDS else pytest.param(s, marks=pytest.mark.slow) for s in range(n)]

@@ -20,8 +20,7 @@ LATE = "84007"  # in the demo, owes 2026-T1 to 2026-T3
 
 
 @pytest.fixture
-def home(demo_db, monkeypatch):
-    monkeypatch.setenv("LDA_DB", str(demo_db))
+def home(demo_shared):
     return lambda role, territoire=None: as_persona("pages/accueil.py", role, territoire)
 
 

@@ -28,11 +28,11 @@ def table(at: AppTest, column: str, nth: int = 0):
     return [d.value for d in at.dataframe if column in d.value.columns][nth]
 
 
-def test_the_territory_section_shows_actions_late_first_with_icons_and_words(demo):
+def test_the_territory_section_shows_actions_late_first_with_icons_and_words(demo_shared):
     at = as_person("pages/territoire.py", COORD, territoire=TERRITOIRE)
     at_q = quarters.last_complete()
     assert f"Actions de la feuille de route — {quarters.label(at_q)}" in [h.value for h in at.header]
-    with store.connect(demo) as con:
+    with store.connect(demo_shared) as con:
         expected = ind.etat(*_frames(con), at_q)
     listed = table(at, "Intitulé")
     assert len(listed) == len(expected) and listed["Réf."].is_unique
@@ -139,7 +139,7 @@ def test_saving_the_grid_unchanged_records_nothing_and_cancel_records_nothing(de
     assert _depots(demo) == depots and "à annuler" not in set(at.data_editor[0].value["commentaire"].dropna())
 
 
-def test_an_outsider_sees_the_counts_per_axe_and_no_detail(demo):
+def test_an_outsider_sees_the_counts_per_axe_and_no_detail(demo_shared):
     at = as_person("pages/territoire.py", Personne("coord@62.fr", "coordinateur", "62"), territoire=TERRITOIRE)
     assert table(at, "Libellé de l'axe")["Actions"].sum() > 0
     assert not [d for d in at.dataframe if "Intitulé" in d.value.columns or "Version" in d.value.columns]
@@ -147,11 +147,11 @@ def test_an_outsider_sees_the_counts_per_axe_and_no_detail(demo):
     assert any("Le détail des actions" in i.value for i in at.info)
 
 
-def test_the_national_page_counts_actions_per_status_priority_and_axe(demo):
+def test_the_national_page_counts_actions_per_status_priority_and_axe(demo_shared):
     at = as_person("pages/pilotage.py", Personne("n@dihal.gouv.fr", "national"))
     at_q = quarters.last_complete()
     assert f"Actions des feuilles de route — {quarters.label(at_q)}" in [h.value for h in at.header]
-    with store.connect(demo) as con:
+    with store.connect(demo_shared) as con:
         state = ind.suivi(con, at_q)
     per_status = next(d.value for d in at.dataframe
                       if "Nombre" in d.value.columns and d.value["Statut"].str.contains("en retard").any())

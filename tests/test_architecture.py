@@ -4,12 +4,25 @@ and exports."""
 from __future__ import annotations
 
 import ast
+import functools
 
 from tests.conftest import ROOT
 
 
+def parsed(path) -> ast.Module:
+    """The syntax tree of the file ``path``, parsed once per test process and version of the file
+    (the guards below read the same files: to be read only, never changed)."""
+    stat = path.stat()
+    return _parsed(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed(path, _mtime_ns, _size) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def imports_of(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name.split(".")[0] for alias in node.names)
@@ -86,7 +99,7 @@ def test_every_page_decides_who_is_there_before_anything_else():
     read; the public accessibility statement calls auth.page_publique() instead (it reads no data)."""
     public = {"accessibilite.py": "auth.page_publique"}
     for path in sorted((ROOT / "pages").glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parsed(path)
         body = [n for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom))
                 and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
         first = body[0]
@@ -109,7 +122,7 @@ def test_every_duckdb_registration_goes_through_the_store_lock():
         if path == ROOT / "data" / "store.py":
             continue
         application = path.relative_to(ROOT).parts[0] not in ("bench", "scripts", "tests")
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
             registers = node.func.attr in ("register", "unregister") and ast.unparse(node.func.value) != "store"
@@ -146,7 +159,7 @@ def _imports(module, modules):
     each name imported by ``module``: ``from a import b`` targets module ``a.b`` when there is one,
     else ``a``; ``import a.b`` targets ``a.b`` and binds ``a`` (``a.b`` written in full)."""
     path = modules[module]
-    for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _runtime_imports(parsed(path)):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 name = alias.name
@@ -224,7 +237,7 @@ def private_names_used_across_modules(root, folders=("app", "pages", "indicators
                 found.append(f"{where}: {target}.{name}")
             if local is not None:
                 bound[local] = target
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.Attribute) and _private(node.attr):
                 target = bound.get(ast.unparse(node.value))
                 if target is not None and target != module:

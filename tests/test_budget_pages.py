@@ -27,9 +27,12 @@ def run(page: str, person: Personne, territoire: str | None = None) -> AppTest:
 
 
 @pytest.fixture(scope="module")
-def demo(demo_module_db):
+def demo(demo_session_db):
     import os
 
+    from tests.conftest import unchanged
+
+    demo_module_db = demo_session_db  # shared with the other read-only page tests (demo_shared)
     before = os.environ.get("LDA_DB")
     os.environ["LDA_DB"] = str(demo_module_db)
     with store.connect(demo_module_db) as con:
@@ -37,11 +40,14 @@ def demo(demo_module_db):
     checks = budget.conformite(lines)
     odd = checks[checks["conforme"] == False]["territoire"].iloc[0]  # noqa: E712
     conforme = checks[checks["conforme"] == True]["territoire"].iloc[0]  # noqa: E712
-    yield demo_module_db, odd, conforme, lines
-    if before is None:
-        os.environ.pop("LDA_DB", None)
-    else:
-        os.environ["LDA_DB"] = before
+    try:
+        with unchanged(demo_module_db):
+            yield demo_module_db, odd, conforme, lines
+    finally:
+        if before is None:
+            os.environ.pop("LDA_DB", None)
+        else:
+            os.environ["LDA_DB"] = before
 
 
 def test_territory_section_states_the_check_with_its_figures_and_the_lines(demo):

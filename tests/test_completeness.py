@@ -149,7 +149,7 @@ def _oracle_completeness_sql() -> str:
     """
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", ef.seeds(8))
 def test_completeness_matches_the_former_query_on_random_stores(seed):
     from indicators import derived
     from core import quarters

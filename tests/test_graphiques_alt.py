@@ -23,9 +23,8 @@ NATIONAL = Personne("n@dihal.gouv.fr", "national")
 
 
 @pytest.fixture
-def demo(demo_db, monkeypatch):
-    monkeypatch.setenv("LDA_DB", str(demo_db))
-    return demo_db
+def demo(demo_shared):
+    return demo_shared
 
 
 def _charts(at: AppTest) -> list:

@@ -62,7 +62,7 @@ def test_a_percentage_indicator_reads_with_one_decimal_and_its_sign_everywhere()
     assert indicateur(None, "%") == "–"
 
 
-def test_the_part_of_attributions_reads_the_same_on_the_page_card_and_the_deck_card(demo_db, monkeypatch):
+def test_the_part_of_attributions_reads_the_same_on_the_page_card_and_the_deck_card(demo_shared):
     from core import quarters
     from core.formatting import percent
     from data import store
@@ -75,7 +75,7 @@ def test_the_part_of_attributions_reads_the_same_on_the_page_card_and_the_deck_c
 
     code, part = "18", "part_attributions_sans_domicile"
     at_q = quarters.last_complete()
-    with store.connect(demo_db) as con:
+    with store.connect(demo_shared) as con:
         prog = page_territoire.progression_territoire(con, code, at_q, CONFIANCE)
         deck = fiche.construire(con, code, at_q)
     row = prog.set_index("indicateur").loc[part]
@@ -83,7 +83,6 @@ def test_the_part_of_attributions_reads_the_same_on_the_page_card_and_the_deck_c
     (cards,) = deck.diapos[0].blocs
     (card,) = [c for c in cards.cartes if c.titre == noms.libelle_matrice(part, row["libelle"])]
     assert card.details[0] == figures
-    monkeypatch.setenv("LDA_DB", str(demo_db))
     page = as_person("pages/territoire.py", Personne("n@dihal.gouv.fr", "national"), territoire=code)
     assert f"Réalisé : **{percent(row['realise'])}** / cible **{percent(row['cible'])}**" in [m.value for m in page.markdown]
 

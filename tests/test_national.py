@@ -215,7 +215,7 @@ def _oracle_figures_sql() -> str:
     """
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", ef.seeds(8))
 def test_figures_and_national_match_the_former_queries_on_random_stores(seed):
     from indicators import derived
     from tests.engine_fixtures import assert_same_frame, random_store

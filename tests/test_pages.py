@@ -14,9 +14,7 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture
-def app(demo_db, monkeypatch):
-    monkeypatch.setenv("LDA_DB", str(demo_db))
-
+def app(demo_shared):
     return lambda page="app.py": first_run(page)
 
 
@@ -159,10 +157,9 @@ def test_national_page_completeness_heat_map_and_map(app, demo_db):
     assert not types & {"scattergeo", "choropleth", "choroplethmap", "scattermap", "choroplethmapbox"}
 
 
-def test_territory_page_reads_the_url_and_charts_the_target(app, demo_db, monkeypatch):
+def test_territory_page_reads_the_url_and_charts_the_target(app, demo_db):
     frame, names, labels = _progress(demo_db)
     code = frame[frame["statut"] == "en_retard"]["territoire"].iloc[0]
-    monkeypatch.setenv("LDA_DB", str(demo_db))
     at = AppTest.from_file(str(ROOT / "pages/territoire.py"), default_timeout=30)
     at.query_params["territoire"] = code
     at.run()

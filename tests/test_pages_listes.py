@@ -59,8 +59,7 @@ def test_every_list_of_a_page_says_its_placeholder_in_french(path):
     assert faults(path) == []
 
 
-def test_the_presentation_lists_carry_their_french_placeholder_under_apptest(demo_db, monkeypatch):
-    monkeypatch.setenv("LDA_DB", str(demo_db))
+def test_the_presentation_lists_carry_their_french_placeholder_under_apptest(demo_shared):
     at = run("pages/presentation.py", auth=False)
     at.selectbox(key="pr_portee").set_value("liste").run()
     widgets = [*at.selectbox, *at.multiselect]

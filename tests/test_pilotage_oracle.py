@@ -15,6 +15,7 @@ from indicators import declaration, noms
 from core import quarters
 from indicators import views
 from pages.components import carte
+from tests import engine_fixtures as ef
 from tests.engine_fixtures import random_store
 
 AT = "2026-T2"
@@ -31,7 +32,7 @@ def _oracle_declarations(out: pd.DataFrame) -> list[str]:
     return [declaration.texte_declaration(r) for _, r in out.iterrows()]
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", ef.seeds(6))
 def test_matrix_cells_and_map_declarations_match_the_former_code_on_random_stores(seed):
     con = random_store(seed)
     for at in (AT, "2024-T1", quarters.shift(AT, 3)):

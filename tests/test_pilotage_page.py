@@ -21,9 +21,8 @@ PARIS = "75056"  # the demo's territory that reported 1 quarter of 3
 
 
 @pytest.fixture
-def demo(demo_db, monkeypatch):
-    monkeypatch.setenv("LDA_DB", str(demo_db))
-    with store.connect(demo_db) as con:
+def demo(demo_shared):
+    with store.connect(demo_shared) as con:
         frame = progress(con, quarters.last_complete())
         labels = dict(con.execute("SELECT code, libelle FROM indicateur").fetchall())
     return frame, labels

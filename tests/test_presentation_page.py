@@ -16,9 +16,8 @@ PAGE = "pages/presentation.py"
 
 
 @pytest.fixture
-def page(demo_db, monkeypatch):
+def page(demo_shared):
     """Open the page on the demo database, in demonstration mode, as ``role`` (national by default)."""
-    monkeypatch.setenv("LDA_DB", str(demo_db))
     return lambda role=None: run(PAGE, auth=False, demo_role=role)
 
 
@@ -30,7 +29,7 @@ def htmls(at) -> str:
     return " ".join(e.proto.body for e in at.get("html"))
 
 
-def test_slides_one_a_screen_with_previous_and_next_and_both_downloads(page, demo_db):
+def test_slides_one_a_screen_with_previous_and_next_and_both_downloads(page, demo_shared):
     at = page()
     assert at.title[0].value == "Présentation"
     n = int(position(at).split(" sur ")[1].split("<")[0])
@@ -45,7 +44,7 @@ def test_slides_one_a_screen_with_previous_and_next_and_both_downloads(page, dem
     (chart,) = at.get("plotly_chart")
     figure = json.loads(chart.proto.spec)
     at_q = quarters.last_complete()
-    with store.connect(demo_db) as con:
+    with store.connect(demo_shared) as con:
         nat = national.national(con, at_q, progress_frame=views.progression(con, at_q))
     nat = nat[nat["territoires_avec_cible"] > 0].sort_values("ordre")
     late = [t for t in figure["data"] if t["name"] == status.affichage(status.EN_RETARD)][0]
@@ -86,6 +85,24 @@ def disabled(at) -> tuple[bool, bool]:
     return at.button(key="pr_prec").disabled, at.button(key="pr_suiv").disabled
 
 
+def test_at_the_last_slide_next_is_disabled_and_previous_leads_back(page):
+    """The walk below, at its ends only (make test-fast): the first slide, then the last one reached
+    through the slide number the page keeps in its session."""
+    from pages.components import presentation as pr
+
+    at = page()
+    _first, n = numbers(at)
+    assert disabled(at) == (True, False)
+    at.session_state[pr._DOCUMENT], at.session_state[pr._INDEX] = pr.CLUB, n - 1
+    at.run()
+    assert numbers(at) == (n, n) and disabled(at) == (False, True)
+    at.button(key="pr_prec").click().run()
+    assert numbers(at) == (n - 1, n) and disabled(at) == (False, False)
+    at.button(key="pr_suiv").click().run()
+    assert numbers(at) == (n, n) and disabled(at) == (False, True)
+
+
+@pytest.mark.slow  # about 30 reruns (4 s of CPU): its ends are checked by the test above in make test-fast
 def test_previous_and_next_are_enabled_exactly_where_they_lead_somewhere_at_every_slide(page):
     at = page()
     _first, n = numbers(at)

@@ -100,7 +100,7 @@ def oracle_progress(con, references, territoires=None):
     return derived.fetch(con, _oracle_progress_sql(), {**params, **status.sql_params()})
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", ef.seeds(8))
 def test_progress_matches_the_former_query_on_random_stores(seed):
     from core import quarters
 

@@ -23,9 +23,8 @@ AUTRE = "62"
 
 
 @pytest.fixture
-def demo(demo_db, monkeypatch):
-    monkeypatch.setenv("LDA_DB", str(demo_db))
-    return demo_db
+def demo(demo_shared):
+    return demo_shared
 
 
 def page(person: Personne, territoire: str, t: str | None = None) -> AppTest:
