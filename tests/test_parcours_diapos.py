@@ -1,0 +1,63 @@
+"""What a new user read on the home page and the Présentation page (the walk of the dashboard, branch
+parcours): « de » is elided before a territory name that starts with a vowel (« la page d'Avignon »,
+« Courbes d'Amiens »), and a chart of a few whole things (actions per axis) has whole ticks, never
+« 0 1 1 2 2 » (ticks every 0,5 rounded by a whole-number format)."""
+
+from __future__ import annotations
+
+import pytest
+
+from data import store
+from exports import focus
+from exports import html as rendu
+from exports import modele as m
+from indicators import territoire as page_territoire
+from tests.apptest import as_persona
+from tests.conftest import TODAY
+from core import quarters
+
+
+@pytest.fixture
+def home(demo_db, monkeypatch):
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    return lambda role, territoire=None: as_persona("pages/accueil.py", role, territoire)
+
+
+def _link_labels(at) -> list[str]:
+    # st.page_link, or its markdown stand-in when the page runs alone: « [label](url) »
+    return [p.proto.label for p in at.get("page_link")] + [m.value[1:] for m in at.markdown if m.value.startswith("[")]
+
+
+def test_the_link_to_a_territory_page_elides_de_before_a_vowel(home):
+    labels = _link_labels(home("coordinateur", "84007"))  # Avignon
+    assert any(t.startswith("Voir la page d'Avignon") for t in labels), labels
+    labels = _link_labels(home("coordinateur", "75056"))
+    assert any(t.startswith("Voir la page de Paris") for t in labels), labels
+
+
+def test_the_trajectory_of_a_focus_slide_elides_de_before_a_vowel(demo_db):
+    at = quarters.last_complete(TODAY)
+    with store.connect(demo_db) as con:
+        prog = page_territoire.progression_territoire(con, "80021", at, focus.CONFIANCE)
+        row = next(prog.itertuples(index=False))
+        chart = focus.trajectoire(con, "80021", row, at, None, "Amiens")
+    assert chart.alternative.startswith(f"Courbes d'Amiens, {row.libelle} (")
+
+
+def _chart(genre, *series):
+    return m.Graphique(genre, "Actions par axe", ("Axe 1", "Axe 2", "Axe 3"),
+                       tuple(m.Serie(f"s{i}", v, "#000091") for i, v in enumerate(series)), m.FORMAT_ENTIER, "alt")
+
+
+@pytest.mark.parametrize("genre, axis", [(m.COLONNES, "yaxis"), (m.BARRES, "xaxis"), (m.BARRES_EMPILEES, "xaxis")])
+def test_a_chart_of_a_few_whole_things_has_one_tick_per_unit(genre, axis):
+    fig = rendu.figure(_chart(genre, (0, 1, 2), (1, 1, None)))
+    layout = getattr(fig.layout, axis)
+    assert (layout.dtick, layout.tick0, layout.tickformat) == (1, 0, ",.0f")
+
+
+def test_a_chart_of_larger_counts_keeps_plotly_s_own_ticks():
+    fig = rendu.figure(_chart(m.COLONNES, (0, 120, 2400)))
+    assert fig.layout.yaxis.dtick is None and fig.layout.yaxis.tickformat == ",.0f"
+    decimal = m.Graphique(m.COLONNES, "t", ("a", "b"), (m.Serie("s", (0.2, 1.4), "#000091"),), m.FORMAT_DECIMAL, "alt")
+    assert rendu.figure(decimal).layout.yaxis.dtick is None  # a decimal figure may have ticks between units
