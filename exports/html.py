@@ -116,25 +116,6 @@ def _valeur(v, fmt: str) -> str:
     return number(v, 1 if fmt == m.FORMAT_DECIMAL else 0)
 
 
-# Up to this span of values, Plotly puts ticks every 0,5 (or 0,2), which a whole-number format rounds
-# to « 0 1 1 2 2 »: a tick per unit instead.
-ETENDUE_TICKS_UNITAIRES = 10
-
-
-def _pas_entier(g: m.Graphique) -> dict:
-    """A tick per unit on the value axis of a chart of a few whole things (actions per axis)."""
-    if g.format_nombre != m.FORMAT_ENTIER or g.genre == m.ANNEAU:
-        return {}
-    stacked = g.genre in (m.BARRES_EMPILEES, m.COLONNES_EMPILEES)
-    columns = [[s.valeurs[i] for s in g.series if s.valeurs[i] is not None] for i in range(len(g.categories))]
-    shown = [sum(c) for c in columns] if stacked else [v for c in columns for v in c]
-    if g.genre != m.LIGNES:
-        shown.append(0)  # bars start at zero
-    if not shown or max(shown) - min(shown) > ETENDUE_TICKS_UNITAIRES:
-        return {}
-    return {"dtick": 1, "tick0": 0}
-
-
 def figure(g: m.Graphique) -> go.Figure:
     """The Plotly figure of a chart of the deck (French separators, the deck's colours)."""
     fig = go.Figure()
@@ -152,7 +133,9 @@ def figure(g: m.Graphique) -> go.Figure:
             fig.add_trace(go.Bar(x=values if horizontal else cats, y=cats if horizontal else values, name=s.nom,
                                  orientation="h" if horizontal else "v", marker_color=colour))
     axis = dict(tickformat=FORMATS_PLOTLY[g.format_nombre], title=g.titre_axe or None, gridcolor="#929292",
-                ticksuffix="\u00a0€" if g.format_nombre == m.FORMAT_EUROS else None, **_pas_entier(g))
+                ticksuffix="\u00a0€" if g.format_nombre == m.FORMAT_EUROS else None)
+    if g.graduation_unitaire:  # a few whole things: 0 1 2, never 0 1 1 2 2
+        axis |= dict(dtick=1, tick0=0)
     fig.update_layout(
         title=g.titre, separators=", ", height=HAUTEUR, template="none", font=dict(size=14),
         barmode="stack" if g.genre in (m.BARRES_EMPILEES, m.COLONNES_EMPILEES) else "group",

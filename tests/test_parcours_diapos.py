@@ -61,3 +61,22 @@ def test_a_chart_of_larger_counts_keeps_plotly_s_own_ticks():
     assert fig.layout.yaxis.dtick is None and fig.layout.yaxis.tickformat == ",.0f"
     decimal = m.Graphique(m.COLONNES, "t", ("a", "b"), (m.Serie("s", (0.2, 1.4), "#000091"),), m.FORMAT_DECIMAL, "alt")
     assert rendu.figure(decimal).layout.yaxis.dtick is None  # a decimal figure may have ticks between units
+
+
+def test_the_fiche_s_actions_chart_has_one_tick_per_action_in_the_pptx_too(demo_db):
+    import io
+
+    import pptx
+
+    from exports import vues
+    from data.access import Personne
+
+    at = quarters.last_complete(TODAY)
+    with store.connect(demo_db) as con:
+        files = vues.fiche_et_fichiers(con, "80021", at, Personne("n@dihal.gouv.fr", "national"))
+    charts = [shape.chart for slide in pptx.Presentation(io.BytesIO(files["pptx"])).slides for shape in slide.shapes
+              if shape.has_chart]
+    actions = [c for c in charts if c.chart_title.text_frame.text.startswith("Actions par statut")]
+    assert len(actions) == 1 and actions[0].value_axis.major_unit == 1
+    budget = [c for c in charts if c.chart_title.text_frame.text.startswith("Budget ")]
+    assert budget and budget[0].value_axis.major_unit is None  # euros: PowerPoint's own ticks
