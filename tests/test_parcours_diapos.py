@@ -80,3 +80,18 @@ def test_the_fiche_s_actions_chart_has_one_tick_per_action_in_the_pptx_too(demo_
     assert len(actions) == 1 and actions[0].value_axis.major_unit == 1
     budget = [c for c in charts if c.chart_title.text_frame.text.startswith("Budget ")]
     assert budget and budget[0].value_axis.major_unit is None  # euros: PowerPoint's own ticks
+
+
+def test_a_definitions_slide_of_one_indicator_says_so_in_good_french():
+    import pandas as pd
+
+    from exports import definitions
+
+    codes = [f"i{n}" for n in range(1, definitions.LIGNES_DEFINITIONS + 2)]  # one more than a slide holds
+    catalogue = pd.DataFrame({"code": codes, "libelle": codes, "definition": "d", "unite": "u", "source": "s"})
+    first, last = definitions.diapos(catalogue, codes, "notes")
+    n = len(codes)
+    assert first.sous_titre == f"1 à {definitions.LIGNES_DEFINITIONS} sur {n}"
+    assert last.sous_titre == f"{n} sur {n}"
+    assert last.blocs[0].alternative == "Tableau des définitions : indicateur, définition, unité et source d'un indicateur."
+    assert first.blocs[0].alternative.endswith(f"de {definitions.LIGNES_DEFINITIONS} indicateurs.")
