@@ -95,3 +95,48 @@ def test_a_definitions_slide_of_one_indicator_says_so_in_good_french():
     assert last.sous_titre == f"{n} sur {n}"
     assert last.blocs[0].alternative == "Tableau des définitions : indicateur, définition, unité et source d'un indicateur."
     assert first.blocs[0].alternative.endswith(f"de {definitions.LIGNES_DEFINITIONS} indicateurs.")
+
+
+def _map_bloc(demo_db):
+    from data.access import Personne
+    from exports import vues
+    from exports.perimetre import Perimetre
+
+    with store.connect(demo_db) as con:
+        deck = vues.club_et_fichiers(con, quarters.last_complete(TODAY), Perimetre(), False, (),
+                                     Personne("n@dihal.gouv.fr", "national"))["deck"]
+    return next(b for d in deck.diapos for b in d.blocs if isinstance(b, m.CarteGeo))
+
+
+def test_the_map_as_an_image_is_the_same_drawing_with_its_alternative_and_legend(demo_db):
+    import base64
+    import re
+    import xml.etree.ElementTree as ET
+
+    geo = _map_bloc(demo_db)
+    shown = rendu.carte_image(geo)
+    assert "<svg" not in shown  # Streamlit's st.html drops inline SVG: an <img> survives it
+    src = re.search(r'<img src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="([^"]*)"', shown)
+    svg = base64.b64decode(src.group(1)).decode("utf-8")
+    root = ET.fromstring(svg)  # a standalone SVG document: parses, with its namespace
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert svg in rendu.carte_svg(geo)  # the very drawing of the .html file
+    shapes = root.findall("{http://www.w3.org/2000/svg}path") + root.findall("{http://www.w3.org/2000/svg}circle")
+    assert len(shapes) == 1 + len(geo.formes)  # the background and one shape per territory
+    from html import unescape
+
+    assert unescape(src.group(2)) == geo.alternative
+    assert '<p class="legende"><strong>Statut dominant : </strong>' in shown and ".pastille {" in shown
+
+
+def test_the_map_slide_of_the_page_shows_the_map_itself(demo_db, monkeypatch):
+    from tests.test_roles_pages import run
+
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    at = run("pages/presentation.py", auth=False, demo_role=None)
+    for _ in range(20):
+        if any("Statut dominant : " in e.proto.body for e in at.get("html")):
+            break
+        at.button(key="pr_suiv").click().run()
+    (body,) = [e.proto.body for e in at.get("html") if "Statut dominant : " in e.proto.body]
+    assert body.count('<img src="data:image/svg+xml;base64,') == 1 and "<svg" not in body

@@ -30,3 +30,23 @@ def test_the_home_page_headline_figures_are_not_cut_at_1280_px(page, base_url):
     # the words wrap, the quarter does not: « T2 2026 » with a no-break space
     for text in deltas.all_inner_texts():
         assert re.fullmatch(r"[+−]\d[\d\u202f]* par rapport au T[1-4]\u00a0\d{4}", text.strip()), text
+
+
+def test_the_map_slide_of_the_presentation_page_draws_the_map(page, base_url):
+    open_page(page, base_url, "/presentation")
+    legend = page.locator("p.legende")
+    for _ in range(20):  # to the map slide, whichever its rank
+        if legend.count():
+            break
+        page.get_by_role("button", name="Suivante ▶").click()
+        page.wait_for_timeout(300)
+        page.wait_for_function("""() => document.querySelector('[data-testid="stApp"]')
+                                  ?.getAttribute('data-test-script-state') === 'notRunning'""")
+    expect(legend).to_contain_text("Statut dominant :")
+    image = page.locator('[data-testid="stHtml"] img[src^="data:image/svg+xml;base64,"]')
+    expect(image).to_have_count(1)
+    expect(image).to_have_attribute("alt", re.compile(r"\S"))
+    image.scroll_into_view_if_needed()
+    size = image.evaluate("i => i.decode().then(() => [i.naturalWidth, i.clientWidth, i.clientHeight])")
+    assert size[0] > 0 and size[1] > 400 and size[2] > 300, size  # drawn, at a readable size
+    assert_no_exception(page)
