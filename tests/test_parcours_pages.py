@@ -3,7 +3,7 @@ the text the French way, « 1 000 », never « 1000 »."""
 
 from __future__ import annotations
 
-from data import personnes
+from data import personnes, reads, store
 from tests.test_roles_pages import run
 
 
@@ -25,3 +25,23 @@ def test_a_problem_of_the_actions_grid_names_the_column_the_person_saw():
     assert p.message == "« 150 » : un pourcentage doit être compris entre 0 et 100."
     assert COLONNES_GRILLE["avancement"] == "Avancement (%)"
     assert probleme_grille(Problem("fichier-vide"), {}) == f"Action **?** : {Problem('fichier-vide').message}"
+
+
+def test_a_quarter_in_the_address_that_is_not_offered_is_said_not_silently_replaced(demo_db, monkeypatch):
+    from core import quarters
+    from data.access import Personne
+    from tests.apptest import as_person
+
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    national = Personne("n@dihal.gouv.fr", "national")
+    last = quarters.last_complete()  # the page's own clock
+    at = as_person("pages/territoire.py", national, territoire="80021", t="2030-T1")
+    said = [w.value for w in at.warning if "trimestre" in w.value]
+    with store.connect(demo_db) as con:
+        first = reads.premier_debut(con)
+    assert said == [f"Le trimestre « 2030-T1 » de l'adresse n'est pas proposé (du {quarters.label(first)} au "
+                    f"{quarters.label(last)}, dernier trimestre complet) : le {quarters.label(last)} est affiché."]
+    assert at.selectbox(key="trimestre").value == last
+    at = as_person("pages/territoire.py", national, territoire="80021", t="2026-T1")
+    assert not [w.value for w in at.warning if "trimestre" in w.value]
+    assert at.selectbox(key="trimestre").value == "2026-T1"
