@@ -45,3 +45,12 @@ def test_a_quarter_in_the_address_that_is_not_offered_is_said_not_silently_repla
     at = as_person("pages/territoire.py", national, territoire="80021", t="2026-T1")
     assert not [w.value for w in at.warning if "trimestre" in w.value]
     assert at.selectbox(key="trimestre").value == "2026-T1"
+
+
+def test_the_upload_page_names_the_coordinator_s_territory(demo_db, monkeypatch):
+    from tests.apptest import as_persona
+
+    monkeypatch.setenv("LDA_DB", str(demo_db))
+    at = as_persona("pages/depot.py", "coordinateur", "18")
+    (intro,) = [m.value for m in at.markdown if m.value.startswith("Déposez chaque trimestre")]
+    assert intro.endswith(" Vous déposez pour **Cher (18)** uniquement.")
