@@ -54,3 +54,15 @@ def test_the_upload_page_names_the_coordinator_s_territory(demo_db, monkeypatch)
     at = as_persona("pages/depot.py", "coordinateur", "18")
     (intro,) = [m.value for m in at.markdown if m.value.startswith("Déposez chaque trimestre")]
     assert intro.endswith(" Vous déposez pour **Cher (18)** uniquement.")
+
+
+def test_a_budget_file_s_preview_and_record_count_in_french_plurals():
+    import pandas as pd
+
+    from data.preview import Apercu
+    from pages.components.budget_depot import lignes_comptees, resume_apercu
+
+    apercu = Apercu(pd.DataFrame({"statut": ["revisee", "revisee", "nouvelle"]}), "empreinte", non_renseignees=0)
+    assert resume_apercu(apercu) == "1 nouvelle, 2 révisées, 0 inchangée ; 0 ligne vide ignorée"
+    assert lignes_comptees(0, 1, 12) == "0 nouvelle, 1 révisée, 12 inchangées"
+    assert "(s)" not in resume_apercu(Apercu(pd.DataFrame({"statut": []}), "e", non_renseignees=3))
