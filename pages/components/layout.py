@@ -39,12 +39,23 @@ _STYLE_CHIFFRES = """<style>
 </style>"""
 
 
+# A list searched without match says « No results » (Streamlit 1.67: an option that is a bare span,
+# ``display: contents``, unlike the real options): French words in its place, as for the upload.
+TEXTES_LISTES = {"aucun": "Aucun résultat"}
+_STYLE_LISTES = """<style>
+[role="listbox"] > [role="option"][style*="contents"] > span:only-child {{ font-size: 0; }}
+[role="listbox"] > [role="option"][style*="contents"] > span:only-child::after {{
+  content: "{aucun}"; font-size: 0.875rem; }}
+</style>"""
+
+
 def styles_francais() -> None:
     """French words in Streamlit's own widgets where configuration cannot put them, the document's
     language and the visible focus (every page)."""
     st.html(_STYLE_DEPOT.format(**TEXTES_DEPOT))  # a style sheet alone takes no room on the page
     st.html(_STYLE_ACCESSIBILITE)
     st.html(_STYLE_CHIFFRES)
+    st.html(_STYLE_LISTES.format(**TEXTES_LISTES))
     # Streamlit's index.html says lang="en" and no setting changes it: a screen reader would read the
     # French interface with English pronunciation (RGAA 8.3). A fixed script (no user input) sets
     # "fr" and keeps it; in the sidebar, where its empty block takes no room in the page's content.

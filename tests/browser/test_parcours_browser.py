@@ -50,3 +50,21 @@ def test_the_map_slide_of_the_presentation_page_draws_the_map(page, base_url):
     size = image.evaluate("i => i.decode().then(() => [i.naturalWidth, i.clientWidth, i.clientHeight])")
     assert size[0] > 0 and size[1] > 400 and size[2] > 300, size  # drawn, at a readable size
     assert_no_exception(page)
+
+
+def test_a_list_searched_without_match_says_so_in_french(page, base_url):
+    from pages.components.layout import TEXTES_LISTES
+
+    open_page(page, base_url, "/presentation")
+    page.get_by_role("combobox", name="Territoires mis en avant (une diapositive chacun)").click()
+    page.keyboard.type("zzz")
+    empty = page.locator('[role="listbox"] > [role="option"][style*="contents"] > span:only-child')
+    expect(empty).to_have_count(1)
+    assert empty.evaluate("e => getComputedStyle(e, '::after').content") == f'"{TEXTES_LISTES["aucun"]}"'
+    assert empty.evaluate("e => getComputedStyle(e).fontSize") == "0px"  # Streamlit's « No results » unseen
+    page.keyboard.press("Escape")
+    page.get_by_role("combobox", name="Territoires mis en avant (une diapositive chacun)").click()
+    page.keyboard.type("Ami")  # a real option keeps its text
+    option = page.get_by_role("option", name="Amiens (80021)")
+    expect(option).to_be_visible()
+    assert option.evaluate("e => getComputedStyle(e.querySelector('div')).fontSize") != "0px"
