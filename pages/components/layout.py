@@ -48,6 +48,15 @@ _STYLE_LISTES = """<style>
   content: "{aucun}"; font-size: 0.875rem; }}
 </style>"""
 
+# An empty date field shows its segments' English placeholders « dd / mm / yyyy » (react-aria, no
+# setting): « jj / mm / aaaa » in their place, while the segment is empty only.
+TEXTES_DATES = {"day": "jj", "year": "aaaa"}
+_STYLE_DATES = "<style>" + "".join(
+    f'[data-testid="stDateInputField"] [data-placeholder="true"][data-type="{segment}"] {{ font-size: 0; }}'
+    f'[data-testid="stDateInputField"] [data-placeholder="true"][data-type="{segment}"]::after {{'
+    f' content: "{mot}"; font-size: 0.875rem; }}'
+    for segment, mot in TEXTES_DATES.items()) + "</style>"
+
 
 def styles_francais() -> None:
     """French words in Streamlit's own widgets where configuration cannot put them, the document's
@@ -56,6 +65,7 @@ def styles_francais() -> None:
     st.html(_STYLE_ACCESSIBILITE)
     st.html(_STYLE_CHIFFRES)
     st.html(_STYLE_LISTES.format(**TEXTES_LISTES))
+    st.html(_STYLE_DATES)
     # Streamlit's index.html says lang="en" and no setting changes it: a screen reader would read the
     # French interface with English pronunciation (RGAA 8.3). A fixed script (no user input) sets
     # "fr" and keeps it; in the sidebar, where its empty block takes no room in the page's content.

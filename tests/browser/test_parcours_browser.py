@@ -68,3 +68,16 @@ def test_a_list_searched_without_match_says_so_in_french(page, base_url):
     option = page.get_by_role("option", name="Amiens (80021)")
     expect(option).to_be_visible()
     assert option.evaluate("e => getComputedStyle(e.querySelector('div')).fontSize") != "0px"
+
+
+def test_an_empty_date_field_reads_jj_mm_aaaa(page, base_url):
+    open_page(page, base_url, "/administration")  # the audit trail's « Depuis le », empty by default
+    field = page.locator('[data-testid="stDateInput"]').filter(has_text="Depuis le")
+    day, year = field.locator('[data-type="day"]'), field.locator('[data-type="year"]')
+    after = "e => [getComputedStyle(e, '::after').content, getComputedStyle(e).fontSize]"
+    assert day.evaluate(after) == ['"jj"', "0px"] and year.evaluate(after) == ['"aaaa"', "0px"]
+    assert field.locator('[data-type="month"]').inner_text() == "mm"  # the same word in French
+    day.click()
+    page.keyboard.type("07")  # a typed segment shows its figures, not the placeholder
+    expect(day).not_to_have_attribute("data-placeholder", "true")
+    assert day.evaluate(after)[1] != "0px" and day.inner_text() == "07"
