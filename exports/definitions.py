@@ -17,9 +17,12 @@ def diapos(catalogue: pd.DataFrame, codes, notes: str) -> list[Diapo]:
     slides = []
     for start in range(0, len(rows), LIGNES_DEFINITIONS):
         part = tuple(rows[start:start + LIGNES_DEFINITIONS])
+        # the last slide may hold one indicator: « 13 sur 13 », never « 13 à 13 sur 13 »
+        shown = f"{start + 1} à {start + len(part)}" if len(part) > 1 else f"{start + 1}"
         slides.append(Diapo(
-            titre="Définitions des indicateurs", sous_titre=f"{start + 1} à {start + len(part)} sur {len(rows)}",
+            titre="Définitions des indicateurs", sous_titre=f"{shown} sur {len(rows)}",
             blocs=[Tableau(("Indicateur", "Définition", "Unité", "Source"), part,
-                           f"Tableau des définitions : indicateur, définition, unité et source de {len(part)} indicateurs.")],
+                           "Tableau des définitions : indicateur, définition, unité et source "
+                           + (f"de {len(part)} indicateurs." if len(part) > 1 else "d'un indicateur."))],
             notes="\n".join([notes, *(f"{r[0]} : {r[1]} ({r[2]} ; source : {r[3]})." for r in part)])))
     return slides

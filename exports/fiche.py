@@ -21,7 +21,7 @@ from exports.texte import date
 from indicators import national, noms, status
 from core import quarters
 from core.clock import maintenant
-from core.formatting import count, headline, percent
+from core.formatting import count, de, headline, percent
 from indicators import territoire as page_territoire
 
 TRAJECTOIRES = 3  # indicators with a trajectory chart
@@ -47,7 +47,7 @@ def construire(con, territoire: str, at: str | None = None, person: Personne | N
                                f"{quarters.label(at)} : aucune fiche à produire.")
     debut, fin = prog["debut"].iloc[0], prog["fin"].iloc[0]
     if at < debut:
-        raise ExportImpossible(f"Aucune donnée pour le {quarters.label(at)} : la feuille de route de {info['nom']} "
+        raise ExportImpossible(f"Aucune donnée pour le {quarters.label(at)} : la feuille de route {de(info['nom'])} "
                                f"({territoire}) ne commence qu'au {quarters.label(debut)}.")
     derniers = quarters.last_complete(maintenant().date())
     if at > derniers and territoire in set(queries.territories_without_values(con, at)["code"]):

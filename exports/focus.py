@@ -12,7 +12,7 @@ from exports.contenu import BLEU, GRIS, ROUGE
 from exports.modele import FORMAT_DECIMAL, FORMAT_ENTIER, FORMAT_POURCENT, LIGNES, Carte, Cartes, Diapo, Graphique, Serie
 from indicators import noms, status
 from core import quarters
-from core.formatting import indicateur, percent
+from core.formatting import de, indicateur, percent
 from indicators import views
 from indicators import territoire as page_territoire
 from indicators.declaration import declaration_incomplete
@@ -82,7 +82,7 @@ def trajectoire(con, code: str, row, at: str, person: Personne | None, nom: str)
         f"réalisé {indicateur(serie.at[last, 'realise_affiche'], row.unite)} au {serie.at[last, 'libelle']}")
     return Graphique(
         LIGNES, f"Trajectoire : {row.libelle}", tuple(serie["libelle"]), tuple(series), fmt,
-        f"Courbes de {nom}, {row.libelle} ({row.unite}), du {quarters.label(row.debut)} au {quarters.label(row.fin)} : "
+        f"Courbes {de(nom)}, {row.libelle} ({row.unite}), du {quarters.label(row.debut)} au {quarters.label(row.fin)} : "
         f"{said} ; cible {indicateur(row.cible, row.unite)} ; chemin attendu à ce jour "
         f"{indicateur(row.attendu, row.unite)}.",
         titre_axe=row.unite)

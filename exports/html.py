@@ -4,6 +4,7 @@ beside them, the map as inline SVG, a print style giving one A4 landscape page p
 
 from __future__ import annotations
 
+import base64
 from html import escape
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from indicators import status
 CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 HAUTEUR = 430  # px: a chart and its slide fit an A4 landscape page
 FORMATS_PLOTLY = {m.FORMAT_ENTIER: ",.0f", m.FORMAT_DECIMAL: ",.1f", m.FORMAT_POURCENT: ".1%", m.FORMAT_EUROS: ",.0f"}
+# the map's legend: in the file's style sheet, and beside the map on the Présentation page (carte_image)
+STYLE_LEGENDE = """.legende span { display: inline-block; margin-right: 16px; }
+.pastille { display: inline-block; width: 1.3em; height: 1.3em; color: #FFF; text-align: center; font-weight: bold; margin-right: 4px; }
+"""
 STYLE = """
 :root { --bleu: #000091; --texte: #161616; --gris: #3A3A3A; }
 body { font-family: Marianne, Arial, "Helvetica Neue", sans-serif; color: var(--texte); margin: 0; background: #F6F6F6; }
@@ -37,8 +42,6 @@ td.n { text-align: right; white-space: nowrap; }
 header.document { max-width: 1000px; margin: 24px auto 0; padding: 0 32px; box-sizing: border-box; }
 header.document h1 { font-size: 1.3rem; }
 details { margin-top: 8px; } summary { cursor: pointer; color: var(--bleu); }
-.legende span { display: inline-block; margin-right: 16px; }
-.pastille { display: inline-block; width: 1.3em; height: 1.3em; color: #FFF; text-align: center; font-weight: bold; margin-right: 4px; }
 @page { size: A4 landscape; margin: 10mm; }
 @media print {
   body { background: #FFF; }
@@ -63,7 +66,7 @@ def page(deck: m.Deck) -> str:
     title = escape(deck.proprietes.get("title", deck.titre))
     text = (f'<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>{title}</title>'
             f'<meta name="description" content="{escape(deck.proprietes.get("subject", ""))}">'
-            f"<style>{STYLE}</style></head><body>\n"
+            f"<style>{STYLE}{STYLE_LEGENDE}</style></head><body>\n"
             # the document's one h1 (each slide's title is an h2 under it)
             f'<header class="document"><h1>{title}</h1></header>\n<main>\n' + "\n".join(sections)
             + "\n</main>\n</body></html>\n")
@@ -134,6 +137,8 @@ def figure(g: m.Graphique) -> go.Figure:
                                  orientation="h" if horizontal else "v", marker_color=colour))
     axis = dict(tickformat=FORMATS_PLOTLY[g.format_nombre], title=g.titre_axe or None, gridcolor="#929292",
                 ticksuffix="\u00a0€" if g.format_nombre == m.FORMAT_EUROS else None)
+    if g.graduation_unitaire:  # a few whole things: 0 1 2, never 0 1 1 2 2
+        axis |= dict(dtick=1, tick0=0)
     fig.update_layout(
         title=g.titre, separators=", ", height=HAUTEUR, template="none", font=dict(size=14),
         barmode="stack" if g.genre in (m.BARRES_EMPILEES, m.COLONNES_EMPILEES) else "group",
@@ -172,8 +177,8 @@ def _path(rings, flip) -> str:
     return " ".join("M" + " L".join(f"{x:.3f},{flip(y):.3f}" for x, y in ring) + " Z" for ring in rings)
 
 
-def carte_svg(geo: m.CarteGeo) -> str:
-    """The map as inline SVG with its legend (HTML)."""
+def _svg(geo: m.CarteGeo) -> str:
+    """The map as an SVG element."""
     x0, y0, x1, y1 = geo.bornes
     flip = lambda y: y1 + y0 - y  # noqa: E731  (SVG's y grows downwards)
     parts = [f'<path d="{_path(geo.fond, flip)}" fill="none" stroke="#929292" stroke-width="0.04"/>']
@@ -196,8 +201,28 @@ def carte_svg(geo: m.CarteGeo) -> str:
         size = 0.4 if f.point or not f.anneaux else max(0.1, min(0.4, 0.6 * f.cote))
         parts.append(f'<text x="{f.centre[0]}" y="{flip(f.centre[1]) + size / 3:.3f}" font-size="{size:.2f}" '
                      f'text-anchor="middle" fill="#FFFFFF" font-weight="bold">{escape(status.icone(f.statut))}</text>')
-    svg = (f'<svg class="carte" viewBox="{x0 - 0.2} {y0 - 0.2} {x1 - x0 + 0.4} {y1 - y0 + 0.4}" role="img" '
-           f'aria-label="{escape(geo.alternative)}" style="width:100%;max-height:520px">{"".join(parts)}</svg>')
+    # xmlns: the same drawing also stands alone as an image (carte_image)
+    return (f'<svg class="carte" xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="{x0 - 0.2} {y0 - 0.2} {x1 - x0 + 0.4} {y1 - y0 + 0.4}" role="img" '
+            f'aria-label="{escape(geo.alternative)}" style="width:100%;max-height:520px">{"".join(parts)}</svg>')
+
+
+def _legende(geo: m.CarteGeo) -> str:
     legend = "".join(f'<span><span class="pastille" style="background:{status.couleur(s)}">{escape(status.icone(s))}'
                      f"</span>{escape(status.libelle(s))} ({n})</span>" for s, _lab, n in geo.legende if n)
-    return f'{svg}<p class="legende"><strong>Statut dominant : </strong>{legend}</p>'
+    return f'<p class="legende"><strong>Statut dominant : </strong>{legend}</p>'
+
+
+def carte_svg(geo: m.CarteGeo) -> str:
+    """The map as inline SVG with its legend (HTML)."""
+    return _svg(geo) + _legende(geo)
+
+
+def carte_image(geo: m.CarteGeo) -> str:
+    """The map as an image of the same SVG (a data: URI, nothing fetched), its text alternative as
+    ``alt``, with its legend and the legend's style: for a page whose sanitiser keeps HTML only and
+    drops inline SVG (Streamlit's st.html, where the map slide showed its legend alone)."""
+    data = base64.b64encode(_svg(geo).encode("utf-8")).decode("ascii")
+    return (f"<style>{STYLE_LEGENDE}</style>"
+            f'<img src="data:image/svg+xml;base64,{data}" alt="{escape(geo.alternative)}" '
+            f'style="width:100%;max-height:520px;object-fit:contain">' + _legende(geo))

@@ -16,6 +16,7 @@ from core.errors import SaisieInvalide
 FORMAT_ENTIER = "#,##0"
 FORMAT_DECIMAL = "#,##0.0"
 FORMAT_POURCENT = "0.0%"
+ETENDUE_GRADUATION_UNITAIRE = 10  # up to this span of whole values, a tick per unit (Graphique.graduation_unitaire)
 FORMAT_EUROS = '#,##0 "€"'  # whole euros: 1 234 567 € in French PowerPoint
 
 # Chart kinds the renderers know.
@@ -54,6 +55,20 @@ class Graphique:
         for s in self.series:
             if len(s.valeurs) != len(self.categories):
                 raise ValueError(f"la série « {s.nom} » n'a pas une valeur par catégorie")
+
+    @property
+    def graduation_unitaire(self) -> bool:
+        """Whether the value axis needs a tick per unit: a chart of a few whole things (actions per
+        axis), where Plotly and PowerPoint would tick every 0,5 and the whole-number format round the
+        ticks to « 0 1 1 2 2 »."""
+        if self.format_nombre != FORMAT_ENTIER or self.genre == ANNEAU:
+            return False
+        columns = [[s.valeurs[i] for s in self.series if s.valeurs[i] is not None] for i in range(len(self.categories))]
+        stacked = self.genre in (BARRES_EMPILEES, COLONNES_EMPILEES)
+        shown = [sum(c) for c in columns] if stacked else [v for c in columns for v in c]
+        if self.genre != LIGNES:
+            shown.append(0)  # bars start at zero
+        return bool(shown) and max(shown) - min(shown) <= ETENDUE_GRADUATION_UNITAIRE
 
 
 @dataclass(frozen=True)

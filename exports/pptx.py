@@ -157,6 +157,8 @@ def _graphique(slide, g: m.Graphique, x, y, cx, cy) -> None:
         axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = g.format_nombre, False
         axis.tick_labels.font.size = Pt(14)
         axis.has_major_gridlines = True
+        if g.graduation_unitaire:  # a few whole things: 0 1 2, never 0 1 1 2 2
+            axis.major_unit = 1
         axis.major_gridlines.format.line.color.rgb = rgb("#929292")
         chart.category_axis.tick_labels.font.size = Pt(14 if len(g.categories) <= 12 else 12)
         if g.genre in (m.BARRES, m.BARRES_EMPILEES):

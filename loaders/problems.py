@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from core import quarters
 from core.formatting import de
 from core.parameters import PLAFOND_PROBLEMES
 
@@ -19,6 +20,10 @@ SI_VIDE = " ; laissez vide ou écrivez NC si la valeur n'est pas connue"
 SI_OBLIGATOIRE = " : cette cellule est obligatoire (ni vide, ni NC)"
 
 ERREUR = "erreur"
+# A quarter a message names reads the pages' way, « T1 2026 », not the file code « 2026-T1 »; the
+# cell's own text (« valeur », « colonne ») is quoted as written, whatever it looks like.
+_TRIMESTRE_CANONIQUE = re.compile(r"[0-9]{4}-T[1-4]")
+_TELS_QU_ECRITS = frozenset({"valeur", "colonne"})
 PREMIERES_LIGNES = 5  # lines kept per code for the summary of a report
 AVERTISSEMENT = "avertissement"
 
@@ -251,6 +256,13 @@ CODES: dict[str, Code] = {
 }
 
 
+def _lisible(name: str, value):
+    """A message parameter as the message shows it: a canonical quarter as on the pages."""
+    if name not in _TELS_QU_ECRITS and isinstance(value, str) and _TRIMESTRE_CANONIQUE.fullmatch(value):
+        return quarters.label(value)
+    return value
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in a file. ``line`` is None for a problem of the whole file."""
@@ -270,7 +282,7 @@ class Problem:
         params = {"valeur": self.value, "colonne": self.column, "suggestion": "", "si_vide": SI_VIDE} | self.params
         if "unite" in params:  # « un nombre d'attributions », « un nombre de places »
             params["de_unite"] = de(str(params["unite"]))
-        return CODES[self.code].modele.format(**params)
+        return CODES[self.code].modele.format(**{k: _lisible(k, v) for k, v in params.items()})
 
     def as_dict(self) -> dict:
         """Plain form for JSON, tables and exports."""

@@ -7,7 +7,7 @@ import streamlit as st
 
 from data import personnes, queries
 from pages.components import admin, auth
-from core.formatting import count
+from core.formatting import count, number
 from pages.components.layout import demo_banner
 from pages.components.store import read
 from pages.components.tables import tableau
@@ -56,7 +56,7 @@ admin.correspondance_siao(actor)
 
 st.header("Journal d'audit")
 st.caption(f"Dépôts (enregistrés ou refusés), annulations, changements de rôle et de feuille de route : "
-           f"qui, quand, quoi. Les {personnes.LIMITE_JOURNAL} entrées les plus récentes selon les filtres.")
+           f"qui, quand, quoi. Les {number(personnes.LIMITE_JOURNAL)} entrées les plus récentes selon les filtres.")
 filters = admin.audit_filters()
 shown, exported = admin.audit_frame(filters)
 st.caption(f"{count(len(shown), 'entrée')}{admin.since_label(filters['since'])}.")

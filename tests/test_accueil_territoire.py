@@ -42,7 +42,7 @@ def test_a_coordinator_sees_the_statuses_and_what_their_territory_still_owes(hom
     owed = next(w.value for w in at.warning if w.value.startswith("**À compléter**"))
     assert "(3 trimestres)" in owed and "T1 2026" in owed and "T3 2026" in owed and "sur " in owed
     found = links(at)
-    assert any("Voir la page de" in t and f"territoire={LATE}" in t for t in found), found
+    assert any("Voir la page d'Avignon" in t and f"territoire={LATE}" in t for t in found), found
     assert any("Déposer des données" in t for t in found), found
 
 
@@ -64,7 +64,7 @@ def test_through_the_app_the_links_open_the_registered_pages(home):
     at = as_persona("app.py", "coordinateur", LATE)  # ``home`` points LDA_DB at the demo copy
     assert at.header[0].value.startswith("Mon territoire — ")
     targets = {p.proto.label: p.proto.page for p in at.get("page_link")}
-    assert [page for label, page in targets.items() if label.startswith("Voir la page de")] == ["territoire"]
+    assert [page for label, page in targets.items() if label.startswith("Voir la page d'Avignon")] == ["territoire"]
     assert [page for label, page in targets.items() if label.startswith("Déposer des données")] == ["depot"]
-    link = next(p for p in at.get("page_link") if p.proto.label.startswith("Voir la page de"))
+    link = next(p for p in at.get("page_link") if p.proto.label.startswith("Voir la page d'Avignon"))
     assert LATE in link.proto.query_string

@@ -279,5 +279,5 @@ def test_cells_read_from_the_xml_are_those_openpyxl_reads():
     expected = [[reading.xlsx_cell(v) for v in r] for r in full.iter_rows(min_row=2, values_only=True)]
     assert raw.header == ["code_territoire", "indicateur", "trimestre", "valeur", "commentaire", "source"]
     assert [cells for _line, cells in rows] == expected
-    assert rows[0][1] == ["  200046977 ", "sorties_rue_logement", "2024-T1", "12.5", " \ttab\n ligne", "VRAI"]
+    assert rows[0][1] == ["  200046977 ", "sorties_rue_logement", "2024-T1", "12,5", " \ttab\n ligne", "VRAI"]
     assert rows[1][1][2] == "2024-03-31T00:00:00" and rows[1][1][4] == "début gras fin"

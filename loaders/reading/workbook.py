@@ -42,13 +42,15 @@ class Refused(Exception):
 
 
 def xlsx_cell(value) -> str | None:
-    """A cell's value as the text reading keeps (booleans in French, whole floats without ``.0``)."""
+    """A cell's value as the text reading keeps (booleans in French, whole floats without ``.0``,
+    other floats with a decimal comma: « 12,5 » as French Excel shows the cell, which reads back
+    as the same number and is quoted so in a problem's message)."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "VRAI" if value else "FAUX"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

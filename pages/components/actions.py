@@ -18,6 +18,9 @@ from core.formatting import count as compte, number as nombre, percent as pource
 from pages.components.store import db_path, read, refresh_version
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# the titles of the update grid's columns (the file's column codes): a problem names the one the person saw
+COLONNES_GRILLE = {"ref_action": "Réf.", "intitule": "Intitulé", "statut": "Statut", "avancement": "Avancement (%)",
+                   "commentaire": "Commentaire"}
 
 
 def _definitions() -> None:
@@ -105,11 +108,12 @@ def _saisie(code: str, person: Personne) -> None:
         placeholder="",  # an empty cell stays empty, not "None"
         disabled=["ref_action", "intitule"],
         column_config={
-            "ref_action": st.column_config.TextColumn("Réf."), "intitule": st.column_config.TextColumn("Intitulé"),
-            "statut": st.column_config.SelectboxColumn("Statut", options=saisie_actions.choix_statuts()),
+            "ref_action": st.column_config.TextColumn(COLONNES_GRILLE["ref_action"]),
+            "intitule": st.column_config.TextColumn(COLONNES_GRILLE["intitule"]),
+            "statut": st.column_config.SelectboxColumn(COLONNES_GRILLE["statut"], options=saisie_actions.choix_statuts()),
             # no min/max here: the grid would silently clamp 150 to 100; the file's rules refuse it in French
-            "avancement": st.column_config.NumberColumn("Avancement (%)", step=1, help="De 0 à 100."),
-            "commentaire": st.column_config.TextColumn("Commentaire", width="large"),
+            "avancement": st.column_config.NumberColumn(COLONNES_GRILLE["avancement"], step=1, help="De 0 à 100."),
+            "commentaire": st.column_config.TextColumn(COLONNES_GRILLE["commentaire"], width="large"),
         })
     tables.download_buttons(base, f"points-etape-{code}-{trimestre}", key=f"actions_grille_dl_{n}",
                             titre=f"Points d'étape des actions — {quarters.label(trimestre)}", trimestre=trimestre)
@@ -132,14 +136,21 @@ def _saisie(code: str, person: Personne) -> None:
     _apercu_saisie(saisie, code, person, trimestre, n)
 
 
+def probleme_grille(problem, lignes: dict) -> str:
+    """A problem of the checked grid, named by its action and by the column title the person saw in
+    the grid (« Avancement (%) »), not the file's column code (« avancement »)."""
+    colonne = COLONNES_GRILLE.get(problem.column, problem.column)
+    where = f", colonne « {colonne} »" if colonne else ""
+    return f"Action **{lignes.get(problem.line, '?')}**{where} : {problem.message}"
+
+
 def _apercu_saisie(saisie, code: str, person: Personne, trimestre: str, n: int) -> None:
     """A checked grid update: its problems (nothing stored), or what it changes and the choice to
     confirm (one upload) or cancel (nothing recorded)."""
     report = saisie.report
     if not report.ok:
         st.error(f"**Rien n'a été enregistré : {report.summary()}.**")
-        st.markdown("\n".join(f"- Action **{saisie.lignes.get(p.line, '?')}**, {p.column or ''} : {p.message}"
-                              for p in report.sorted_errors()))
+        st.markdown("\n".join(f"- {probleme_grille(p, saisie.lignes)}" for p in report.sorted_errors()))
         return
     st.markdown(f"**Aperçu** : {compte(len(saisie.modifications), 'modification', 'modifications')} "
                 f"({quarters.label(trimestre)}). Rien n'est enregistré avant confirmation.")

@@ -224,8 +224,9 @@ def _save_envelope(actor: Personne, territories: dict[str, str]) -> None:
                                               effacer_commentaire=bool(s.get(f"adm_enveloppe_effacer_{year}")))
         if not counts["nouvelles"] + counts["revisees"]:
             return None
-        return (f"Enveloppe {int(s['adm_enveloppe_exercice'])} enregistrée : {counts['nouvelles']} montant(s) nouveau(x), "
-                f"{counts['revisees']} révisé(s) (les anciennes valeurs sont conservées).")
+        return (f"Enveloppe {int(s['adm_enveloppe_exercice'])} enregistrée : "
+                f"{count(counts['nouvelles'], 'montant nouveau', 'montants nouveaux')}, "
+                f"{count(counts['revisees'], 'révisé')} (les anciennes valeurs sont conservées).")
 
     _write(save)
 

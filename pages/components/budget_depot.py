@@ -72,6 +72,18 @@ def _conserves(apercu) -> int:
     return int(lignes["engage_conserve"].sum() + lignes["verse_conserve"].sum()) if len(lignes) else 0
 
 
+def lignes_comptees(nouvelles: int, revisees: int, inchangees: int) -> str:
+    """« 1 nouvelle, 2 révisées, 0 inchangée »: French plurals, never « révisée(s) »."""
+    return (f"{compte(nouvelles, 'nouvelle')}, {compte(revisees, 'révisée')}, "
+            f"{compte(inchangees, 'inchangée')}")
+
+
+def resume_apercu(apercu) -> str:
+    """What a budget file would change (data.preview.Apercu), in words."""
+    return (lignes_comptees(apercu.compte("nouvelle"), apercu.compte("revisee"), apercu.compte("inchangee"))
+            + f" ; {compte(apercu.non_renseignees, 'ligne vide ignorée', 'lignes vides ignorées')}")
+
+
 def section(person: Personne, code: str, lignes: pd.DataFrame) -> None:
     """The upload of the territory's budget file."""
     with st.expander("Déposer le fichier budgétaire", expanded=lignes.empty):
@@ -101,8 +113,7 @@ def section(person: Personne, code: str, lignes: pd.DataFrame) -> None:
             tableau(correction.problem_table(report.sorted_warnings()), "avertissements-budget", key="budget_avert",
                     titre=f"Avertissements du dépôt — {prep.name}")
         apercu = prep.apercu
-        st.markdown(f"**Aperçu** : {apercu.compte('nouvelle')} nouvelle(s), {apercu.compte('revisee')} révisée(s), "
-                    f"{apercu.compte('inchangee')} inchangée(s) ; {apercu.non_renseignees} ligne(s) vide(s) ignorée(s).")
+        st.markdown(f"**Aperçu** : {resume_apercu(apercu)}.")
         if kept := _conserves(apercu):
             st.info(f"{compte(kept, 'montant engagé ou versé vide', 'montants engagés ou versés vides')} dans le "
                     "fichier : une cellule vide ne change rien, le montant enregistré est conservé (colonne "
@@ -123,8 +134,8 @@ def _confirm(prep: Preparation, person: Personne, n: int) -> None:
         st.session_state.pop("budget_preparations", None)
         return
     o = done.outcome
-    st.session_state["budget_succes"] = (f"Budget enregistré (dépôt n° {o.depot_id}) : {o.nouvelles} nouvelle(s), "
-                                         f"{o.revisees} révisée(s), {o.inchangees} inchangée(s).")
+    st.session_state["budget_succes"] = (f"Budget enregistré (dépôt n° {o.depot_id}) : "
+                                         f"{lignes_comptees(o.nouvelles, o.revisees, o.inchangees)}.")
     st.session_state["budget_n"] = n + 1
     st.session_state.pop("budget_preparations", None)
     if prep.batch is not None and "exercice" in prep.batch.column_names and prep.batch.num_rows:

@@ -22,6 +22,10 @@ def trimestre_reference(premier: str | None, *, key: str = "trimestre", impose: 
     options = quarters.quarter_range(min(premier or last, last), last)[::-1]
     wanted = st.query_params.get("t")
     index = options.index(wanted) if wanted in options else 0
+    if wanted and wanted not in options:  # an address typed or kept from another quarter: say what is shown
+        st.warning(f"Le trimestre « {wanted} » de l'adresse n'est pas proposé (du {quarters.label(options[-1])} "
+                   f"au {quarters.label(options[0])}, dernier trimestre complet) : le {quarters.label(options[0])} "
+                   "est affiché.")
     chosen = st.selectbox(
         "Trimestre de référence", options, index=index, format_func=quarters.label, key=key,
         placeholder="Choisir un trimestre",

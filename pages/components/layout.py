@@ -28,11 +28,44 @@ _STYLE_DEPOT = """<style>
 </style>"""
 
 
+# st.metric cuts its label and its delta to one line with an ellipsis: at 1280 px, four cards a row
+# read « −95 par rapport au T… » and « Attributions aux sans… ». French words are longer: they wrap.
+_STYLE_CHIFFRES = """<style>
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
+
+
+# A list searched without match says « No results » (Streamlit 1.67: an option that is a bare span,
+# ``display: contents``, unlike the real options): French words in its place, as for the upload.
+TEXTES_LISTES = {"aucun": "Aucun résultat"}
+_STYLE_LISTES = """<style>
+[role="listbox"] > [role="option"][style*="contents"] > span:only-child {{ font-size: 0; }}
+[role="listbox"] > [role="option"][style*="contents"] > span:only-child::after {{
+  content: "{aucun}"; font-size: 0.875rem; }}
+</style>"""
+
+# An empty date field shows its segments' English placeholders « dd / mm / yyyy » (react-aria, no
+# setting): « jj / mm / aaaa » in their place, while the segment is empty only.
+TEXTES_DATES = {"day": "jj", "year": "aaaa"}
+_STYLE_DATES = "<style>" + "".join(
+    f'[data-testid="stDateInputField"] [data-placeholder="true"][data-type="{segment}"] {{ font-size: 0; }}'
+    f'[data-testid="stDateInputField"] [data-placeholder="true"][data-type="{segment}"]::after {{'
+    f' content: "{mot}"; font-size: 0.875rem; }}'
+    for segment, mot in TEXTES_DATES.items()) + "</style>"
+
+
 def styles_francais() -> None:
     """French words in Streamlit's own widgets where configuration cannot put them, the document's
     language and the visible focus (every page)."""
     st.html(_STYLE_DEPOT.format(**TEXTES_DEPOT))  # a style sheet alone takes no room on the page
     st.html(_STYLE_ACCESSIBILITE)
+    st.html(_STYLE_CHIFFRES)
+    st.html(_STYLE_LISTES.format(**TEXTES_LISTES))
+    st.html(_STYLE_DATES)
     # Streamlit's index.html says lang="en" and no setting changes it: a screen reader would read the
     # French interface with English pronunciation (RGAA 8.3). A fixed script (no user input) sets
     # "fr" and keeps it; in the sidebar, where its empty block takes no room in the page's content.
@@ -284,6 +317,9 @@ def tableau_depots(uploads):
                       "nb_inchangees": "Inchangées", "nb_erreurs": "Erreurs"})
 
 
+NBSP = "\u00a0"
+
+
 def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
     """The national headline metrics: the quarter's figure, its change on the previous quarter, the
     total since the first roadmap started, and the definition in the help."""
@@ -298,8 +334,9 @@ def chiffres_cles(cles, catalogue, quarter: str, depuis: str | None) -> None:
         known = row.evolution == row.evolution
         down = known and row.evolution < 0
         # the change in words with the quarter it is measured against, never an arrow or a colour alone
+        # the quarter on one line when the words wrap (_STYLE_CHIFFRES): « T2 2026 », never « T2 / 2026 »
         delta = (f"{'' if down else '+'}{number(row.evolution)} par rapport au "
-                 f"{trimestre(quarters.shift(quarter, -1))}") if known else None
+                 f"{trimestre(quarters.shift(quarter, -1)).replace(' ', NBSP)}") if known else None
         col.metric(
             LIBELLES_COURTS[row.indicateur], number(row.valeur), delta=delta,
             delta_color="gray" if d["sens"] == "neutre" or not row.evolution else ("red" if down else "green"),

@@ -10,7 +10,7 @@ from data import queries
 from data.access import Personne
 from indicators import completeness, status
 from core import quarters
-from core.formatting import number
+from core.formatting import de, number
 from indicators import views
 from indicators import territoire as fiche_territoire
 from pages.components.layout import trimestre
@@ -62,7 +62,7 @@ def section(person: Personne, quarter: str) -> None:
                        f"{_owed_text(owed)}.")
     elif debut is not None:
         st.caption(f"La feuille de route commence au {trimestre(debut)} : rien n'est encore attendu.")
-    lien_page("pages/territoire.py", f"Voir la page de {nom}", icon=":material/location_city:",
+    lien_page("pages/territoire.py", f"Voir la page {de(nom)}", icon=":material/location_city:",
               query_params={"territoire": code})
     if person.peut_deposer(code):
         lien_page("pages/depot.py", "Déposer des données (modèles pré-remplis des trimestres à compléter)",

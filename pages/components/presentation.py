@@ -150,7 +150,7 @@ def _bloc(bloc, key: str) -> None:
                     for line in card.details:
                         st.markdown(line)
     elif isinstance(bloc, m.CarteGeo):
-        st.html(rendu.carte_svg(bloc))
+        st.html(rendu.carte_image(bloc))  # st.html keeps HTML only: an inline <svg> would be dropped
     elif isinstance(bloc, m.Texte):
         for paragraph in bloc.paragraphes:
             st.markdown(paragraph)

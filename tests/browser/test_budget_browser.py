@@ -144,7 +144,7 @@ def test_a_budget_file_previewed_confirmed_then_shown_per_poste_with_its_50_50_c
                           f"{code};{year};coordination;collectivite;25 000;25 000;25 000;",
                           f"{code};{year};observation_sociale;etat_ami;12 500,50;8 000;;Nuit de la solidarité",
                           f"{code};{year};ingenierie;collectivite;10 000 €;12 000;;"), "budget_valide.csv")
-    expect(section.get_by_text("Aperçu : 4 nouvelle(s), 0 révisée(s), 0 inchangée(s) ; 0 ligne(s) vide(s) ignorée(s).")) \
+    expect(section.get_by_text("Aperçu : 4 nouvelles, 0 révisée, 0 inchangée ; 0 ligne vide ignorée.")) \
         .to_be_visible()
     warnings = {(w["Ligne"], w["Colonne"], w["Code"]) for w in _as_dicts(_table(section, page, "Problème"))}
     assert ("5", "engage", "engage-superieur-prevu") in warnings
@@ -163,8 +163,8 @@ def test_a_budget_file_previewed_confirmed_then_shown_per_poste_with_its_50_50_c
     page.get_by_role("button", name="Confirmer l'enregistrement").click()
     wait_run(page)
     success = page.get_by_text(re.compile(r"Budget enregistré \(dépôt n° \d+\)"))
-    expect(success).to_have_text(re.compile(r"Budget enregistré \(dépôt n° \d+\) : 4 nouvelle\(s\), 0 révisée\(s\), "
-                                            r"0 inchangée\(s\)\."))
+    expect(success).to_have_text(re.compile(r"Budget enregistré \(dépôt n° \d+\) : 4 nouvelles, 0 révisée, "
+                                            r"0 inchangée\."))
     depot_id = int(re.search(r"n° (\d+)", success.inner_text()).group(1))
     with store.connect(app_server.db_path) as con:
         stored = con.execute("SELECT poste, financeur, prevu, engage, verse, utilisateur, depot_id FROM budget_ligne"
