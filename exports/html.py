@@ -16,7 +16,12 @@ from indicators import status
 
 CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 HAUTEUR = 430  # px: a chart and its slide fit an A4 landscape page
-FORMATS_PLOTLY = {m.FORMAT_ENTIER: ",.0f", m.FORMAT_DECIMAL: ",.1f", m.FORMAT_POURCENT: ".1%", m.FORMAT_EUROS: ",.0f"}
+# axis ticks: whole ticks without a useless decimal (100 200, not « 100,0 200,0 »); a percentage
+# is drawn on the scale of 100 with « % » after a no-break space (d3's « % » sticks to the number:
+# « 20,0% »); the hover keeps the figure's own decimals, as the table of the chart's data
+FORMATS_PLOTLY = {m.FORMAT_ENTIER: ",.0f", m.FORMAT_DECIMAL: ",.1~f", m.FORMAT_POURCENT: ",.1~f", m.FORMAT_EUROS: ",.0f"}
+FORMATS_SURVOL = {m.FORMAT_ENTIER: ",.0f", m.FORMAT_DECIMAL: ",.1f", m.FORMAT_POURCENT: ",.1f", m.FORMAT_EUROS: ",.0f"}
+SUFFIXES = {m.FORMAT_POURCENT: "\u00a0%", m.FORMAT_EUROS: "\u00a0€"}
 # the map's legend: in the file's style sheet, and beside the map on the Présentation page (carte_image)
 STYLE_LEGENDE = """.legende span { display: inline-block; margin-right: 16px; }
 .pastille { display: inline-block; width: 1.3em; height: 1.3em; color: #FFF; text-align: center; font-weight: bold; margin-right: 4px; }
@@ -124,8 +129,9 @@ def figure(g: m.Graphique) -> go.Figure:
     fig = go.Figure()
     horizontal = g.genre in (m.BARRES, m.BARRES_EMPILEES)
     cats = list(g.categories)
+    scale = 100 if g.format_nombre == m.FORMAT_POURCENT and g.genre != m.ANNEAU else 1
     for s in g.series:
-        values = list(s.valeurs)
+        values = [v if v is None else v * scale for v in s.valeurs]
         if g.genre == m.LIGNES:
             fig.add_trace(go.Scatter(x=cats, y=values, name=s.nom, mode="lines+markers", connectgaps=False,
                                      line=dict(color=s.couleur, width=3, dash="dash" if s.pointilles else "solid")))
@@ -135,8 +141,8 @@ def figure(g: m.Graphique) -> go.Figure:
             colour = list(s.couleurs_points) if s.couleurs_points else s.couleur
             fig.add_trace(go.Bar(x=values if horizontal else cats, y=cats if horizontal else values, name=s.nom,
                                  orientation="h" if horizontal else "v", marker_color=colour))
-    axis = dict(tickformat=FORMATS_PLOTLY[g.format_nombre], title=g.titre_axe or None, gridcolor="#929292",
-                ticksuffix="\u00a0€" if g.format_nombre == m.FORMAT_EUROS else None)
+    axis = dict(tickformat=FORMATS_PLOTLY[g.format_nombre], hoverformat=FORMATS_SURVOL[g.format_nombre],
+                title=g.titre_axe or None, gridcolor="#929292", ticksuffix=SUFFIXES.get(g.format_nombre))
     if g.graduation_unitaire:  # a few whole things: 0 1 2, never 0 1 1 2 2
         axis |= dict(dtick=1, tick0=0)
     fig.update_layout(
