@@ -28,7 +28,8 @@ from core.formatting import figure
 from loaders.export import neutralise, to_csv_bytes
 
 # Beyond this many cells a table is shown without per-cell formatting (Streamlit's Styler costs
-# about 7 ms per 1,000 cells at every run): figures are then rounded and formatted by the browser.
+# about 7 ms per 1,000 cells at every run): figures are then rounded to one decimal and written
+# the French way by the browser (the "localized" number format: 1 234,5 in a French browser).
 CELLULES_MISE_EN_FORME = 15_000
 DECIMALES_CSV = 6  # a CSV has no display format: enough for any figure, no 0.30000000000000004
 MANQUANT = "–"
@@ -150,6 +151,26 @@ def _date_format(series: pd.Series):
     return lambda v: MANQUANT if v is None or pd.isna(v) else pd.Timestamp(v).strftime(fmt)
 
 
+def _grand(frame: pd.DataFrame) -> bool:
+    """Whether a table is too large for per-cell formatting (see CELLULES_MISE_EN_FORME)."""
+    return frame.size > CELLULES_MISE_EN_FORME
+
+
+def formats_grand_tableau(frame: pd.DataFrame, column_config: dict) -> dict:
+    """The column settings of a table too large for the Styler: each number column in the
+    browser's French format ("localized"), a caller's number column keeping its own settings and
+    getting the format if it set none."""
+    config = dict(column_config)
+    for c in _numeric(frame):
+        own = config.get(c)
+        if own is None:
+            config[c] = st.column_config.NumberColumn(format="localized")
+        elif isinstance(own, dict) and own.get("type_config", {}).get("type") == "number" \
+                and not own["type_config"].get("format"):
+            config[c] = {**own, "type_config": {**own["type_config"], "format": "localized"}}
+    return config
+
+
 def affichage(frame: pd.DataFrame, styles: dict | None = None):
     """What st.dataframe receives: missing text as "–"; numbers French-formatted through a Styler
     (small tables) or rounded (large ones). ``styles`` maps a column to a cell -> CSS function."""
@@ -158,11 +179,11 @@ def affichage(frame: pd.DataFrame, styles: dict | None = None):
     for c in shown.columns:
         if c not in numeric + dates and not pd.api.types.is_bool_dtype(shown[c]) and shown[c].isna().any():
             shown[c] = shown[c].astype(object).where(shown[c].notna(), MANQUANT)
-    if shown.size > CELLULES_MISE_EN_FORME:
+    if _grand(shown):
         for c in numeric:
             if pd.api.types.is_float_dtype(shown[c]):
                 shown[c] = shown[c].round(1)
-        return shown  # dates: tableau() gives them a French column format
+        return shown  # tableau() gives numbers and dates their French column formats
     styler = shown.style.format({c: figure for c in numeric}
                                 | {c: _date_format(shown[c]) for c in dates})
     for column, css in (styles or {}).items():
@@ -217,8 +238,10 @@ def tableau(frame: pd.DataFrame, name: str, *, key: str, column_config: dict | N
     # the Styler says)
     dates = {c: st.column_config.DatetimeColumn(c, format="DD/MM/YYYY HH:mm" if _with_time(frame[c]) else "DD/MM/YYYY")
              for c in _dates(frame)}  # what a large table (no Styler) shows; sorting stays by date
-    shown = st.dataframe(affichage(frame, styles), hide_index=True, width="stretch",
-                         column_config=dates | (column_config or {}),
+    config = dates | (column_config or {})
+    if _grand(frame):
+        config = formats_grand_tableau(frame, config)
+    shown = st.dataframe(affichage(frame, styles), hide_index=True, width="stretch", column_config=config,
                          height=height, key=key, placeholder=MANQUANT, **kwargs)
     download_buttons(frame if export is None else export, name, key=f"{key}-dl", titre=titre, trimestre=trimestre,
                      informations=informations)
