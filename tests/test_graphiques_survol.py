@@ -67,3 +67,28 @@ def test_comparison_status_and_completeness_hovers():
     assert [list(c) for c in bars.customdata] == [[f"45,0{NNBSP}%", " (première valeur 12 jours après la fin)"],
                                                   ["–", ""]]
     assert bars.hovertemplate == "%{x} : %{customdata[0]}%{customdata[1]}<extra></extra>"
+
+
+def test_every_chart_is_the_figure_plotly_validates():
+    """mise_en_forme() assembles the figure without validating it again (speed): a validated
+    rebuild must be the same figure, key for key, template included."""
+    import json
+
+    import plotly.graph_objects as go
+
+    comp = pd.DataFrame({"territoire": ["A", "B"], "nom": ["Alpha", "Bêta"], "pour_100000": [1234.56, -2.0]})
+    counts = pd.DataFrame({"statut": ["en_retard"], "Statut": ["En retard"], "Nombre": [3]})
+    heat = pd.DataFrame({"nom": ["Alpha"], "libelle": ["T1 2025"], "trimestre": ["2025-T1"], "taux_completude": [45.0]})
+    courbe = pd.DataFrame({"libelle": ["T1 2025"], "taux_completude": [45.0], "delai_jours": [12]})
+    gappy = _series(False).assign(renseigne=[True, False, False, False])  # a grey band, a subtitle
+    figures = [graphiques.trajectoire(_series(True), "Part", "%"), graphiques.trajectoire(gappy, "Sorties", "personnes"),
+               graphiques.barres_comparaison(comp, "A", "Titre"), graphiques.barres_statuts(counts),
+               graphiques.carte_completude(heat), graphiques.courbe_completude(courbe)]
+    for fig in figures:
+        sent = json.loads(fig.to_json())
+        assert json.loads(go.Figure(fig.to_dict()).to_json()) == sent
+        assert sent["layout"]["separators"] == ", " and sent["layout"]["template"]["layout"]["plot_bgcolor"] == "white"
+    assert figures[1].layout.title.subtitle.text.startswith("Déclaration incomplète")
+    # the template kept per process is copied into each figure, never handed out to be changed
+    figures[0].layout.template.layout.plot_bgcolor = "black"
+    assert graphiques.barres_statuts(counts).layout.template.layout.plot_bgcolor == "white"
