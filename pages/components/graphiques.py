@@ -41,32 +41,42 @@ def survol(values, unite: str = "") -> list[str]:
     return [chiffre(v) + after for v in values]
 
 
-MODELE = "plotly_white"
-
-
-@lru_cache(maxsize=1)
-def _modele() -> dict:
-    """The Plotly template of every chart, validated once per process (validating it again for
-    each figure cost about 10 ms, a third of a small chart's build)."""
-    return go.Figure().update_layout(template=MODELE).layout.template.to_plotly_json()
-
-
-def mise_en_forme(fig: go.Figure, *, hauteur: int = 420, titre: str | None = None) -> go.Figure:
-    """French separators, palette, font and margins shared by every chart: a new figure with the
-    traces and layout of ``fig`` so formatted (tests/test_graphiques_survol.py checks it is the
-    figure Plotly's validation makes)."""
+@lru_cache(maxsize=32)
+def _forme(hauteur: int, titre: str | None) -> dict:
+    """The shared layout of a chart of that height and title, validated once per process:
+    validating the template and going through update_xaxes() and the like again for each figure
+    cost about 15 ms, most of a small chart's build."""
+    fig = go.Figure()
     fig.update_xaxes(tickfont=dict(size=15, color=TEXTE), tickformat=FORMAT_AXE)
     fig.update_yaxes(tickfont=dict(size=15, color=TEXTE), tickformat=FORMAT_AXE,
                      title_font=dict(size=15, color=TEXTE))
     fig.update_layout(
         separators=", ", font=POLICE, height=hauteur, **({"title": titre} if titre else {}),
-        margin=dict(l=10, r=10, t=60 if titre else 20, b=10), hoverlabel=dict(font_size=15),
+        template="plotly_white", margin=dict(l=10, r=10, t=60 if titre else 20, b=10),
+        hoverlabel=dict(font_size=15),
         # legend under the plot: above it, it would run into the title
         legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, font=dict(size=16)),
     )
-    # the template set as update_layout(template=...) sets it (it replaces the one there), from its
-    # validated copy: the figure is assembled without validating it again
-    layout = {**fig.layout.to_plotly_json(), "template": copy.deepcopy(_modele())}
+    return fig.layout.to_plotly_json()
+
+
+def _fusion(own: dict, shared: dict) -> dict:
+    """``own`` updated by ``shared`` as Figure.update_layout() would: nested settings merged, the
+    shared ones winning; the template replaced whole."""
+    out = dict(own)
+    for key, value in shared.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and key != "template":
+            out[key] = _fusion(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)  # never the kept layout's own objects
+    return out
+
+
+def mise_en_forme(fig: go.Figure, *, hauteur: int = 420, titre: str | None = None) -> go.Figure:
+    """French separators, palette, font and margins shared by every chart: a new figure with the
+    traces and layout of ``fig`` so formatted, assembled without validating it again
+    (tests/test_graphiques_survol.py checks it is the figure Plotly's validation makes)."""
+    layout = _fusion(fig.layout.to_plotly_json(), _forme(hauteur, titre))
     return go.Figure({"data": [t.to_plotly_json() for t in fig.data], "layout": layout}, _validate=False)
 
 
@@ -183,7 +193,7 @@ def barres_statuts(counts: pd.DataFrame) -> go.Figure:
         x=counts["Nombre"], y=counts["Statut"], orientation="h", text=counts["Nombre"], textposition="auto",
         marker_color=[status.COULEURS[s] for s in counts["statut"]],
         customdata=[integer(n) for n in counts["Nombre"]], hovertemplate="%{y} : %{customdata}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(yaxis=dict(autorange="reversed"))
     return mise_en_forme(fig, hauteur=320)
 
 
@@ -198,7 +208,7 @@ def carte_completude(frame: pd.DataFrame) -> go.Figure:
         colorbar=dict(title="Complétude (%)"), xgap=1, ygap=1,
         customdata=[survol(row, "%") for row in z.values.tolist()],
         hovertemplate="%{y} — %{x} : %{customdata}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(yaxis=dict(autorange="reversed"))
     return mise_en_forme(fig, hauteur=max(400, 22 * len(z) + 120))
 
 
