@@ -60,3 +60,40 @@ def test_a_small_table_keeps_the_figures_written_by_the_styler(monkeypatch, db):
     assert list(styler.data["Valeur"]) == [1234.5678, -2.0]  # numbers, written by core.formatting
     html = styler.to_html()
     assert ">1\u202f234,6<" in html and ">\u22122<" in html
+
+
+def _petit(valeurs):
+    import pandas as pd
+
+    from pages.components import tables
+
+    tables.tableau(pd.DataFrame({"Indicateur": ["a", "b", "c"], "Valeur": valeurs, "Nombre": [1354, 0, 2]}),
+                   "petit", key="petit")
+
+
+def _run_petit(monkeypatch, db, valeurs):
+    monkeypatch.setenv("LDA_DB", str(db))
+    at = AppTest.from_function(_petit, args=(valeurs,), default_timeout=30).run()
+    assert not at.exception
+    return at.dataframe[0]
+
+
+def test_a_small_table_of_simple_figures_is_left_to_the_browser_s_french_format(monkeypatch, db):
+    """Non-negative figures with one decimal at most: the browser's French format writes them as
+    core.formatting does (1 234,5 ; 3 ; –), so no per-cell Styler is paid for."""
+    element = _run_petit(monkeypatch, db, [1234.5, 3.0, None])
+    assert not element.proto.arrow_data.styler.display_values  # no Styler
+    config = json.loads(element.proto.columns)
+    assert config["Valeur"]["type_config"]["format"] == config["Nombre"]["type_config"]["format"] == "localized"
+    assert list(element.value["Nombre"]) == [1354, 0, 2]
+
+
+@pytest.mark.parametrize("valeurs", [[-1234.5, 3.0, None], [1234.56, 3.0, None]])
+def test_a_negative_figure_or_a_second_decimal_keeps_the_styler(monkeypatch, db, valeurs):
+    """The browser would write « -1 234,5 » (a hyphen, where the pages write a minus sign) and keep
+    « 1 234,56 » (the pages round to one decimal): those tables stay written by core.formatting."""
+    element = _run_petit(monkeypatch, db, valeurs)
+    assert element.proto.arrow_data.styler.display_values
+    assert "Valeur" not in json.loads(element.proto.columns)
+    html = tables.affichage(pd.DataFrame({"Valeur": valeurs})).to_html()
+    assert (">\u22121\u202f234,5<" if valeurs[0] < 0 else ">1\u202f234,6<") in html
