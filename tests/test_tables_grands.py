@@ -28,8 +28,10 @@ def _script(rows: int):
         "Nombre": np.arange(rows, dtype="int64") * 1000,
         "Aidé": np.arange(rows) + 0.25,
     })
+    frame["Caché"], frame["Libellé"] = 1.5, 2.5
     tables.tableau(frame, "grand", key="grand",
-                   column_config={"Aidé": st.column_config.NumberColumn("Aidé", help="Une aide.")})
+                   column_config={"Aidé": st.column_config.NumberColumn("Aidé", help="Une aide."),
+                                  "Caché": None, "Libellé": "Un libellé"})
 
 
 def _run(monkeypatch, db, rows: int):
@@ -40,13 +42,15 @@ def _run(monkeypatch, db, rows: int):
 
 
 def test_a_large_table_gets_the_french_number_format_of_the_browser(monkeypatch, db):
-    rows = tables.CELLULES_MISE_EN_FORME // 5 + 1  # 5 columns: just over the limit
+    rows = tables.CELLULES_MISE_EN_FORME // 7 + 1  # 7 columns: just over the limit
     element = _run(monkeypatch, db, rows)
     config = json.loads(element.proto.columns)
     for column in ("Valeur", "Part (%)", "Nombre", "Aidé"):
         assert config[column]["type_config"]["format"] == "localized", column
     assert config["Aidé"]["help"] == "Une aide." and config["Aidé"]["label"] == "Aidé"  # the caller's settings kept
     assert "Territoire" not in config  # text stays text
+    assert config["Libellé"]["label"] == "Un libellé" and config["Libellé"]["type_config"]["format"] == "localized"
+    assert config["Caché"]["hidden"] is True  # a column the caller hides stays hidden
     shown = element.value
     assert shown["Valeur"].iloc[1] == pytest.approx(1234.6) and shown["Nombre"].iloc[1] == 1000  # rounded, still numbers
     assert element.proto.placeholder == tables.MANQUANT  # a missing figure reads "–"

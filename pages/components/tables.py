@@ -185,8 +185,8 @@ def formats_navigateur(frame: pd.DataFrame, column_config: dict) -> dict:
     config = dict(column_config)
     for c in _numeric(frame):
         own = config.get(c)
-        if own is None:
-            config[c] = st.column_config.NumberColumn(format="localized")
+        if c not in config or isinstance(own, str):  # no settings, or a label only
+            config[c] = st.column_config.NumberColumn(own, format="localized")
         elif isinstance(own, dict) and own.get("type_config", {}).get("type") == "number" \
                 and not own["type_config"].get("format"):
             config[c] = {**own, "type_config": {**own["type_config"], "format": "localized"}}
