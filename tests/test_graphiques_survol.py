@@ -56,7 +56,8 @@ def test_comparison_status_and_completeness_hovers():
     fig = graphiques.barres_comparaison(comp, "A", "Sorties")
     assert list(fig.data[0].customdata) == [f"{MINUS}2 pour 100{NNBSP}000 hab.", f"1{NNBSP}234,6 pour 100{NNBSP}000 hab."]
     counts = pd.DataFrame({"statut": ["en_retard", "atteint"], "Statut": ["En retard", "Atteint"], "Nombre": [1354, 2]})
-    assert list(graphiques.barres_statuts(counts).data[0].customdata) == [f"1{NNBSP}354", "2"]
+    bars = graphiques.barres_statuts(counts).data[0]
+    assert list(bars.customdata) == list(bars.text) == [f"1{NNBSP}354", "2"]  # the bar's label too
     heat = pd.DataFrame({"nom": ["Alpha", "Alpha", "Bêta"], "libelle": ["T1 2025", "T2 2025", "T1 2025"],
                          "trimestre": ["2025-T1", "2025-T2", "2025-T1"], "taux_completude": [45.0, 100.0, 12.5]})
     cells = graphiques.carte_completude(heat).data[0].customdata

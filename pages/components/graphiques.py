@@ -189,10 +189,11 @@ def barres_comparaison(frame: pd.DataFrame, code: str, titre: str) -> go.Figure:
 
 def barres_statuts(counts: pd.DataFrame) -> go.Figure:
     """Count per status, each bar labelled with its status text and count (not colour alone)."""
+    shown = [integer(n) for n in counts["Nombre"]]  # « 12 345 » on the bar as in its hover, not « 12345 »
     fig = go.Figure(go.Bar(
-        x=counts["Nombre"], y=counts["Statut"], orientation="h", text=counts["Nombre"], textposition="auto",
+        x=counts["Nombre"], y=counts["Statut"], orientation="h", text=shown, textposition="auto",
         marker_color=[status.COULEURS[s] for s in counts["statut"]],
-        customdata=[integer(n) for n in counts["Nombre"]], hovertemplate="%{y} : %{customdata}<extra></extra>"))
+        customdata=shown, hovertemplate="%{y} : %{customdata}<extra></extra>"))
     fig.update_layout(yaxis=dict(autorange="reversed"))
     return mise_en_forme(fig, hauteur=320)
 
