@@ -234,3 +234,20 @@ def test_a_commune_wins_the_click_over_the_epci_around_it():
     assert len({fig.data[i].marker.size for i in targets}) == 1
     visible = [t for t in fig.data if t.mode == "markers" and t.marker.opacity is None]
     assert [list(t.customdata) for t in visible] == [["37261"]] and visible[0].hoverinfo == "skip"
+
+
+def test_the_map_built_without_validation_is_the_figure_plotly_validates():
+    """The traces are written as plain dicts and the figure assembled unvalidated (speed): a
+    validated rebuild of it must be the very same figure, key for key, for every colouring."""
+    import plotly.graph_objects as go
+
+    for frame in (small_frame(), incomplete_frame()):
+        for couleur in carte.COULEURS_CARTE:
+            fig = carte.figure_carte(frame, couleur=couleur)
+            sent = json.loads(fig.to_json())
+            assert json.loads(go.Figure(fig.to_dict()).to_json()) == sent
+            assert len(sent["data"]) == len(fig.data) and sent["layout"]["template"]
+    # the layout kept per process is copied into each figure, never handed out to be changed
+    fig = carte.figure_carte(small_frame())
+    fig.update_layout(height=100)
+    assert carte.figure_carte(small_frame()).layout.height == carte.HAUTEUR

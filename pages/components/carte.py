@@ -4,9 +4,18 @@ insets, a click on a territory gives its code.
 
 Drawn with filled Scatter traces on hidden plain axes (geometry from data.geo): no geo or map
 trace, so the browser never asks Plotly's CDN for a world map and the map draws offline.
+
+The traces are written as the plain dicts Plotly's validation would make of them, and the figure is
+assembled without validating them again: validating the rings of a thousand territories cost
+about 40 ms at each data change (tests/test_carte.py checks that a validated rebuild of the figure
+is the same figure). What no data change touches (the layout with the insets, the départements'
+outlines) is validated once per process.
 """
 
 from __future__ import annotations
+
+import copy
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -92,25 +101,36 @@ def _couleur_part(value) -> str:
     return sample_colorscale(ECHELLE_PART, [min(max(value, 0.0), PART_MAX) / PART_MAX])[0]
 
 
-def _contour(shapes: list, *, nom: str, couleur: str, groupe: str, legende: bool, rang: int,
-             motif: dict | None = None) -> go.Scatter:
-    """The filled rings of some territories of one colour, separated by gaps (not hoverable: their
-    click targets carry the hover text)."""
+def _scatter(**props) -> dict:
+    """A scatter trace as Plotly's validation writes it (properties left None are absent)."""
+    return {"type": "scatter", **{k: v for k, v in props.items() if v is not None}}
+
+
+def _anneaux(shapes: list) -> tuple[np.ndarray, np.ndarray]:
+    """The rings of ``shapes`` end to end, separated by gaps."""
     gap = np.array([np.nan], dtype=np.float32)
     x = np.concatenate([part for sh in shapes for part in (sh.x, gap)][:-1])
     y = np.concatenate([part for sh in shapes for part in (sh.y, gap)][:-1])
-    return go.Scatter(
+    return x, y
+
+
+def _contour(shapes: list, *, nom: str, couleur: str, groupe: str, legende: bool, rang: int,
+             motif: dict | None = None) -> dict:
+    """The filled rings of some territories of one colour, separated by gaps (not hoverable: their
+    click targets carry the hover text)."""
+    x, y = _anneaux(shapes)
+    return _scatter(
         x=x, y=y, mode="lines", fill="toself", fillcolor=couleur, name=nom,
         line=dict(color=TRAIT_TERRITOIRE, width=0.8), hoverinfo="skip", legendgroup=groupe,
         showlegend=legende, legendrank=rang, fillpattern=motif)
 
 
-def _cibles(rows, shapes, *, nom: str, couleur: str, groupe: str) -> go.Scatter:
+def _cibles(rows, shapes, *, nom: str, couleur: str, groupe: str) -> dict:
     """Invisible click targets (customdata = territory code) carrying the hover text. Targets are
     all the same small size: Plotly measures hover distance from a marker's edge, so a large
     marker would lose to a small neighbour even under the pointer."""
     n = [shapes[r.code].cibles_x.size for r in rows]
-    return go.Scatter(
+    return _scatter(
         x=np.concatenate([shapes[r.code].cibles_x for r in rows]),
         y=np.concatenate([shapes[r.code].cibles_y for r in rows]),
         mode="markers", name=nom, legendgroup=groupe, showlegend=False,
@@ -123,7 +143,7 @@ def _cibles(rows, shapes, *, nom: str, couleur: str, groupe: str) -> go.Scatter:
 
 def _communes(rows, shapes, *, nom: str, couleur: str, groupe: str, legende: bool, rang: int) -> list:
     """Commune markers (not hoverable themselves) and their targets, on top of everything."""
-    marker = go.Scatter(
+    marker = _scatter(
         x=[shapes[r.code].centre[0] for r in rows], y=[shapes[r.code].centre[1] for r in rows],
         mode="markers", name=nom, legendgroup=groupe, showlegend=legende, legendrank=rang,
         marker=dict(size=15, color=couleur, line=dict(color="#161616", width=1.5)),
@@ -158,10 +178,7 @@ def _dessin(frame: pd.DataFrame, shapes: dict, *, couleur: str, hauteur: int, ti
     rows = [r for r in frame.itertuples(index=False) if r.code in shapes]
     # Larger shapes first, so smaller territories inside them (an EPCI in its département) stay on top.
     rows.sort(key=lambda r: -_aire(shapes[r.code]))
-    bx, by = geo.departement_outlines()
-    fig = go.Figure(go.Scatter(
-        x=bx, y=by, mode="lines", fill="toself", fillcolor=FOND, line=dict(color=TRAIT_FOND, width=0.6),
-        hoverinfo="skip", showlegend=False, name="Départements"))
+    traces = [_fond()]
     # Colour groups, in legend order: (group, legend name or None, colour, hatching, territories).
     if couleur == "statut":
         groups = [(c, status.libelle(c), status.couleur(c), None, [r for r in rows if r.statut == c])
@@ -188,53 +205,73 @@ def _dessin(frame: pd.DataFrame, shapes: dict, *, couleur: str, hauteur: int, ti
             batches.setdefault((_couche(r, shapes), of[r.code][0]), []).append(r)
     for (_layer, rang), members in sorted(batches.items()):
         groupe, nom, teinte, motif, _all = groups[rang]
-        fig.add_trace(_contour([shapes[r.code] for r in members], nom=nom or members[0].nom, couleur=teinte,
+        traces.append(_contour([shapes[r.code] for r in members], nom=nom or members[0].nom, couleur=teinte,
                                groupe=groupe, legende=nom is not None and groupe not in legend_done,
                                rang=rang, motif=motif))
         legend_done.add(groupe)
-    _incomplets(fig, [r for r in rows if r.nb_incomplets > 0], shapes)
+    traces += _incomplets([r for r in rows if r.nb_incomplets > 0], shapes)
     # Targets of shapes, then communes: Plotly gives a tie (pointer within 3 pixels of two
     # targets) to the later trace, so a commune wins over the EPCI around it.
     for groupe, nom, teinte, _motif, members in groups:
         surfaces = [r for r in members if not shapes[r.code].is_point]
         if surfaces:
-            fig.add_trace(_cibles(surfaces, shapes, nom=nom or members[0].nom, couleur=teinte, groupe=groupe))
+            traces.append(_cibles(surfaces, shapes, nom=nom or members[0].nom, couleur=teinte, groupe=groupe))
     for rang, (groupe, nom, teinte, _motif, members) in enumerate(groups):
         communes = [r for r in members if shapes[r.code].is_point]
         if communes:
-            fig.add_traces(_communes(communes, shapes, nom=nom or members[0].nom, couleur=teinte,
+            traces += (_communes(communes, shapes, nom=nom or members[0].nom, couleur=teinte,
                                      groupe=groupe, rang=rang,
                                      legende=nom is not None and groupe not in legend_done))
     if couleur == "trajectoire":
-        # The colour bar rides on an invisible point: present even when every value is missing.
-        centre = geo.metropole_bounds()
-        fig.add_trace(go.Scatter(x=[centre[0]], y=[centre[1]], mode="markers", showlegend=False,
-                                 hoverinfo="skip", name=MESURE,
-                                 marker=dict(size=1, opacity=0, color=[0], colorscale=ECHELLE_PART,
-                                             cmin=0, cmax=PART_MAX, **_barre_part())))
-    _cadre(fig, hauteur, titre, legende_titre="Statut" if couleur == "statut" else None)
-    if couleur == "trajectoire":  # under the colour bar
-        fig.update_layout(legend=dict(yanchor="top", y=0.22))
-    return fig
+        traces.append(_barre())
+    # the layout is copied: a caller may change its figure's layout, never the one kept
+    layout = copy.deepcopy(_cadre(hauteur, titre, couleur))
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
-def _incomplets(fig: go.Figure, rows: list, shapes) -> None:
+@lru_cache(maxsize=1)
+def _fond_valide() -> dict:
+    bx, by = geo.departement_outlines()
+    return go.Scatter(x=bx, y=by, mode="lines", fill="toself", fillcolor=FOND,
+                      line=dict(color=TRAIT_FOND, width=0.6), hoverinfo="skip", showlegend=False,
+                      name="Départements").to_plotly_json()
+
+
+def _fond() -> dict:
+    """The départements' outlines under the territories (validated once per process)."""
+    return dict(_fond_valide())  # a copy of the trace (its arrays are read only, shared)
+
+
+@lru_cache(maxsize=1)
+def _barre_valide() -> dict:
+    # The colour bar rides on an invisible point: present even when every value is missing.
+    centre = geo.metropole_bounds()
+    return go.Scatter(x=[centre[0]], y=[centre[1]], mode="markers", showlegend=False, hoverinfo="skip",
+                      name=MESURE, marker=dict(size=1, opacity=0, color=[0], colorscale=ECHELLE_PART,
+                                               cmin=0, cmax=PART_MAX, **_barre_part())).to_plotly_json()
+
+
+def _barre() -> dict:
+    """The colour bar of the share view (validated once per process)."""
+    return copy.deepcopy(_barre_valide())
+
+
+def _incomplets(rows: list, shapes) -> list[dict]:
     """A dotted dark outline around each territory with incomplete reporting (a ring around a
     commune), one legend entry: a shape, so it reads without colour and over any fill."""
     surfaces = [shapes[r.code] for r in rows if not shapes[r.code].is_point]
     communes = [shapes[r.code] for r in rows if shapes[r.code].is_point]
     common = dict(name=INCOMPLET, legendgroup="incomplet", hoverinfo="skip", legendrank=999)
+    traces = []
     if surfaces:
-        gap = np.array([np.nan], dtype=np.float32)
-        fig.add_trace(go.Scatter(
-            x=np.concatenate([part for sh in surfaces for part in (sh.x, gap)][:-1]),
-            y=np.concatenate([part for sh in surfaces for part in (sh.y, gap)][:-1]),
-            mode="lines", line=TRAIT_INCOMPLET, showlegend=True, **common))
+        x, y = _anneaux(surfaces)
+        traces.append(_scatter(x=x, y=y, mode="lines", line=dict(TRAIT_INCOMPLET), showlegend=True, **common))
     if communes:
-        fig.add_trace(go.Scatter(
+        traces.append(_scatter(
             x=[sh.centre[0] for sh in communes], y=[sh.centre[1] for sh in communes], mode="markers",
             marker=dict(symbol="circle-open", size=24, color=TRAIT_INCOMPLET["color"], line=dict(width=2)),
             showlegend=not surfaces, **common))
+    return traces
 
 
 def _normaliser(frame: pd.DataFrame) -> pd.DataFrame:
@@ -250,7 +287,10 @@ def _normaliser(frame: pd.DataFrame) -> pd.DataFrame:
     statut = out["statut"] if "statut" in out else pd.Series(None, index=out.index, dtype=object)
     out["statut"] = statut.where(statut.isin(status.STATUTS), status.NON_RENSEIGNE)
     out["nom"] = out["nom"].where(out["nom"].notna(), out["code"]) if "nom" in out else out["code"]
-    return out
+    # text as Python objects: the loops over rows below (and the shapes' lookup) read an Arrow
+    # string column ten times slower
+    text = [c for c in out.columns if pd.api.types.is_string_dtype(out[c]) and out[c].dtype != object]
+    return out.astype(dict.fromkeys(text, object)) if text else out
 
 
 def _aire(shape: geo.Shape) -> float:
@@ -258,7 +298,11 @@ def _aire(shape: geo.Shape) -> float:
     return (b[2] - b[0]) * (b[3] - b[1])
 
 
-def _cadre(fig: go.Figure, hauteur: int, titre: str | None, legende_titre: str | None) -> None:
+@lru_cache(maxsize=16)
+def _cadre(hauteur: int, titre: str | None, couleur: str) -> dict:
+    """The validated layout of the map (the same for every data: kept per process)."""
+    legende_titre = "Statut" if couleur == "statut" else None
+    fig = go.Figure()
     # the inset frames and names in the one update_layout below: add_shape and add_annotation
     # revalidate the whole layout at each call (40 ms for the ten of them)
     encarts = geo.encarts()
@@ -270,11 +314,11 @@ def _cadre(fig: go.Figure, hauteur: int, titre: str | None, legende_titre: str |
     pad = 0.2
     axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=True)
     fig.update_layout(
-        separators=", ", font=POLICE, height=hauteur, title=titre, template="none",
+        separators=", ", font=POLICE, height=hauteur, template="none", **({"title": titre} if titre else {}),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hovermode="closest",
         margin=dict(l=0, r=0, t=50 if titre else 10, b=0), dragmode=False,
         hoverlabel=dict(font=dict(size=15)),
-        legend=dict(title=dict(text=legende_titre, font=dict(size=16)) if legende_titre else None,
+        legend=dict(**({"title": dict(text=legende_titre, font=dict(size=16))} if legende_titre else {}),
                     font=dict(size=16),
                     yanchor="middle", y=0.5, xanchor="left", x=1.0, itemclick="toggle",
                     bgcolor="rgba(255,255,255,0.6)"),
@@ -282,6 +326,9 @@ def _cadre(fig: go.Figure, hauteur: int, titre: str | None, legende_titre: str |
         yaxis=dict(axis, range=[y0 - pad, y1 + pad], scaleanchor="x", scaleratio=1),
         shapes=frames, annotations=names,
     )
+    if couleur == "trajectoire":  # under the colour bar
+        fig.update_layout(legend=dict(yanchor="top", y=0.22))
+    return fig.to_plotly_json()["layout"]
 
 
 def code_selectionne(event, codes) -> str | None:
@@ -301,12 +348,13 @@ def code_selectionne(event, codes) -> str | None:
     return None
 
 
-def _vue(frame: pd.DataFrame, couleur: str, hauteur: int) -> tuple[dict, str]:
-    """The figure as a plain dict, and the caption naming the territories without a known shape
-    ('' when every one has one)."""
+def _vue(frame: pd.DataFrame, couleur: str, hauteur: int) -> tuple[go.Figure, str]:
+    """The figure, and the caption naming the territories without a known shape ('' when every one
+    has one)."""
     frame = _normaliser(frame)
     shapes, missing = geo.territory_shapes(frame)  # once for both (30 ms for every EPCI of France)
-    fig = _dessin(frame, shapes, couleur=couleur, hauteur=hauteur, titre=None).to_dict()
+    # a figure, not its dict: st.plotly_chart would validate a dict again at every run (10 ms)
+    fig = _dessin(frame, shapes, couleur=couleur, hauteur=hauteur, titre=None)
     if not missing:
         return fig, ""
     noms = frame.set_index("code")["nom"]
@@ -314,9 +362,9 @@ def _vue(frame: pd.DataFrame, couleur: str, hauteur: int) -> tuple[dict, str]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _vue_en_cache(frame: pd.DataFrame, couleur: str, hauteur: int) -> tuple[dict, str]:
-    # same data, same figure, not rebuilt (a resource: the plain dict is shared read-only, not
-    # copied at every run)
+def _vue_en_cache(frame: pd.DataFrame, couleur: str, hauteur: int) -> tuple[go.Figure, str]:
+    # same data, same figure, not rebuilt (a resource: the figure is shared read-only, not copied
+    # at every run)
     return _vue(frame, couleur, hauteur)
 
 

@@ -3,10 +3,14 @@ fonts readable at a projector's distance. Every figure is shown with its figures
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.formatting import count, figure as chiffre, integer, percent
 from indicators import status
 
 BLEU = "#000091"
@@ -21,23 +25,59 @@ ECHELLE_COMPLETUDE = [[0, "#F9C5C1"], [0.5, "#FDE8A8"], [1, "#B6E2C2"]]
 POLICE = dict(family="Marianne, Arial, sans-serif", size=16, color=TEXTE)
 # No mode bar: its tooltips are English only, and every chart's figures are in the table under it.
 CONFIG = {"displaylogo": False, "displayModeBar": False}
-# d3 formats with the French separators of the layout: 41 303 ; 8,1 (no "41k", no "41 303,0")
+# d3 format of the axes with the French separators of the layout: 41 303 ; 8,1 (no "41k", no "41 303,0")
 FORMAT_AXE = ",~r"
-FORMAT_SURVOL = ",.1~f"
 
 
-def mise_en_forme(fig: go.Figure, *, hauteur: int = 420, titre: str | None = None) -> go.Figure:
-    """French separators, palette, font and margins shared by every chart."""
+# Hover labels are written in Python (core.formatting), as every figure of the pages: d3 formats
+# would drop a trailing zero (« 45 % » beside a table's « 45,0 % ») and write the thousands with
+# a plain space and negatives with a hyphen. The texts ride in customdata.
+def survol(values, unite: str = "") -> list[str]:
+    """Hover texts of ``values``: « 1 234,5 » (whole values « 3 »), « 45,0 % » for a percentage,
+    « – » for a missing figure; ``unite`` (other than %) written after the figure."""
+    if unite == "%":
+        return [percent(v, 1) for v in values]
+    after = f" {unite}" if unite else ""
+    return [chiffre(v) + after for v in values]
+
+
+@lru_cache(maxsize=32)
+def _forme(hauteur: int, titre: str | None) -> dict:
+    """The shared layout of a chart of that height and title, validated once per process:
+    validating the template and going through update_xaxes() and the like again for each figure
+    cost about 15 ms, most of a small chart's build."""
+    fig = go.Figure()
     fig.update_xaxes(tickfont=dict(size=15, color=TEXTE), tickformat=FORMAT_AXE)
     fig.update_yaxes(tickfont=dict(size=15, color=TEXTE), tickformat=FORMAT_AXE,
                      title_font=dict(size=15, color=TEXTE))
     fig.update_layout(
-        separators=", ", font=POLICE, height=hauteur, title=titre, template="plotly_white",
-        margin=dict(l=10, r=10, t=60 if titre else 20, b=10), hoverlabel=dict(font_size=15),
+        separators=", ", font=POLICE, height=hauteur, **({"title": titre} if titre else {}),
+        template="plotly_white", margin=dict(l=10, r=10, t=60 if titre else 20, b=10),
+        hoverlabel=dict(font_size=15),
         # legend under the plot: above it, it would run into the title
         legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, font=dict(size=16)),
     )
-    return fig
+    return fig.layout.to_plotly_json()
+
+
+def _fusion(own: dict, shared: dict) -> dict:
+    """``own`` updated by ``shared`` as Figure.update_layout() would: nested settings merged, the
+    shared ones winning; the template replaced whole."""
+    out = dict(own)
+    for key, value in shared.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and key != "template":
+            out[key] = _fusion(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)  # never the kept layout's own objects
+    return out
+
+
+def mise_en_forme(fig: go.Figure, *, hauteur: int = 420, titre: str | None = None) -> go.Figure:
+    """French separators, palette, font and margins shared by every chart: a new figure with the
+    traces and layout of ``fig`` so formatted, assembled without validating it again
+    (tests/test_graphiques_survol.py checks it is the figure Plotly's validation makes)."""
+    layout = _fusion(fig.layout.to_plotly_json(), _forme(hauteur, titre))
+    return go.Figure({"data": [t.to_plotly_json() for t in fig.data], "layout": layout}, _validate=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -71,26 +111,29 @@ def trajectoire(series: pd.DataFrame, libelle: str, unite: str) -> go.Figure:
     s = series
     fig = go.Figure()
     cumulative = s["nature"].iloc[0] in ("flux", "somme")
+    pct = "%" if unite == "%" else ""  # a percentage says so in every hover; other units on the bars
     if s["valeur_trimestre"].notna().any():
         fig.add_bar(x=s["libelle"], y=s["valeur_trimestre"], name="Valeur du trimestre",
-                    marker_color=GRIS_BARRES, hovertemplate="%{x} : %{y:,.1~f} " + unite + "<extra></extra>")
+                    marker_color=GRIS_BARRES, customdata=survol(s["valeur_trimestre"], unite),
+                    hovertemplate="%{x} : %{customdata}<extra></extra>")
     fig.add_scatter(x=s["libelle"], y=s["attendu"], name="Chemin attendu", mode="lines",
-                    line=dict(color=GRIS, dash="dot", width=3),
-                    hovertemplate="%{x} : attendu %{y:,.1~f}<extra></extra>")
+                    line=dict(color=GRIS, dash="dot", width=3), customdata=survol(s["attendu"], pct),
+                    hovertemplate="%{x} : attendu %{customdata}<extra></extra>")
     # drawn at reported quarters only: the line breaks over a quarter not reported (never a flat run)
     fig.add_scatter(x=s["libelle"], y=s["realise_affiche"], name="Réalisé" + (" (cumul)" if cumulative else ""),
                     mode="lines+markers", line=dict(color=BLEU, width=4), marker=dict(size=9), connectgaps=False,
-                    hovertemplate="%{x} : réalisé %{y:,.1~f}<extra></extra>")
+                    customdata=survol(s["realise_affiche"], pct),
+                    hovertemplate="%{x} : réalisé %{customdata}<extra></extra>")
     _trimestres_non_renseignes(fig, s)
     target = s["cible"].iloc[0]
     fig.add_scatter(x=[s["libelle"].iloc[0], s["libelle"].iloc[-1]], y=[target, target], name="Cible",
-                    mode="lines", line=dict(color=ROUGE, width=3),
-                    hovertemplate="Cible : %{y:,.1~f}<extra></extra>")
+                    mode="lines", line=dict(color=ROUGE, width=3), customdata=survol([target, target], pct),
+                    hovertemplate="Cible : %{customdata}<extra></extra>")
     milestone = s["jalon_an1"].iloc[0]
     if pd.notna(milestone) and len(s) >= 4:
         fig.add_scatter(x=[s["libelle"].iloc[3]], y=[milestone], name="Jalon de la 1re année", mode="markers",
                         marker=dict(symbol="diamond", size=14, color=ROUGE, line=dict(color="white", width=1)),
-                        hovertemplate="Jalon : %{y:,.1~f}<extra></extra>")
+                        customdata=survol([milestone], pct), hovertemplate="Jalon : %{customdata}<extra></extra>")
     done = s[s["realise_affiche"].notna()]
     projection = s["projection_fin"].iloc[-1]
     if not done.empty and pd.notna(projection) and done["reference"].iloc[-1] < s["reference"].iloc[-1]:
@@ -98,7 +141,8 @@ def trajectoire(series: pd.DataFrame, libelle: str, unite: str) -> go.Figure:
                         y=[done["realise_affiche"].iloc[-1], projection], name="Projection en fin de fenêtre",
                         mode="lines+markers", line=dict(color=BLEU, dash="dash", width=3),
                         marker=dict(symbol="circle-open", size=10),
-                        hovertemplate="%{x} : projection %{y:,.1~f}<extra></extra>")
+                        customdata=survol([done["realise_affiche"].iloc[-1], projection], pct),
+                        hovertemplate="%{x} : projection %{customdata}<extra></extra>")
     fig.update_yaxes(title=unite, rangemode="tozero" if cumulative else "normal", separatethousands=True)
     fig.update_xaxes(type="category")
     fig = mise_en_forme(fig, titre=libelle)
@@ -137,18 +181,20 @@ def barres_comparaison(frame: pd.DataFrame, code: str, titre: str) -> go.Figure:
     f = frame.sort_values("pour_100000")
     colours = [ROUGE if c == code else BLEU for c in f["territoire"]]
     fig = go.Figure(go.Bar(x=f["pour_100000"], y=f["nom"], orientation="h", marker_color=colours,
-                           hovertemplate="%{y} : %{x:,.1~f} pour 100 000 hab.<extra></extra>"))
+                           customdata=survol(f["pour_100000"], "pour 100\u202f000 hab."),
+                           hovertemplate="%{y} : %{customdata}<extra></extra>"))
     fig.update_xaxes(title="pour 100 000 habitants")
     return mise_en_forme(fig, hauteur=max(300, 28 * len(f) + 80), titre=titre)
 
 
 def barres_statuts(counts: pd.DataFrame) -> go.Figure:
     """Count per status, each bar labelled with its status text and count (not colour alone)."""
+    shown = [integer(n) for n in counts["Nombre"]]  # « 12 345 » on the bar as in its hover, not « 12345 »
     fig = go.Figure(go.Bar(
-        x=counts["Nombre"], y=counts["Statut"], orientation="h", text=counts["Nombre"], textposition="auto",
+        x=counts["Nombre"], y=counts["Statut"], orientation="h", text=shown, textposition="auto",
         marker_color=[status.COULEURS[s] for s in counts["statut"]],
-        hovertemplate="%{y} : %{x}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
+        customdata=shown, hovertemplate="%{y} : %{customdata}<extra></extra>"))
+    fig.update_layout(yaxis=dict(autorange="reversed"))
     return mise_en_forme(fig, hauteur=320)
 
 
@@ -161,17 +207,20 @@ def carte_completude(frame: pd.DataFrame) -> go.Figure:
         z=z.values, x=list(z.columns), y=list(z.index), text=text.values, texttemplate="%{text}",
         colorscale=ECHELLE_COMPLETUDE, zmin=0, zmax=100, textfont=dict(color=TEXTE),
         colorbar=dict(title="Complétude (%)"), xgap=1, ygap=1,
-        hovertemplate="%{y} — %{x} : %{z:.0f} %<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
+        customdata=[survol(row, "%") for row in z.values.tolist()],
+        hovertemplate="%{y} — %{x} : %{customdata}<extra></extra>"))
+    fig.update_layout(yaxis=dict(autorange="reversed"))
     return mise_en_forme(fig, hauteur=max(400, 22 * len(z) + 120))
 
 
 def courbe_completude(frame: pd.DataFrame) -> go.Figure:
     """Completeness rate per quarter of one territory, the delay of the first value in the hover."""
+    delais = ["" if pd.isna(d) else f" (première valeur {count(int(d), 'jour')} après la fin)" for d in frame["delai_jours"]]
     fig = go.Figure(go.Bar(
         x=frame["libelle"], y=frame["taux_completude"], marker_color=BLEU,
-        customdata=frame["delai_jours"], text=frame["taux_completude"].map(lambda v: "" if pd.isna(v) else f"{v:.0f} %"),
-        hovertemplate="%{x} : %{y:.0f} % (première valeur %{customdata} jours après la fin)<extra></extra>"))
+        customdata=list(zip(survol(frame["taux_completude"], "%"), delais)),
+        text=frame["taux_completude"].map(lambda v: "" if pd.isna(v) else f"{v:.0f} %"),
+        hovertemplate="%{x} : %{customdata[0]}%{customdata[1]}<extra></extra>"))
     fig.update_traces(texttemplate="%{text}")
     fig.update_yaxes(title="Complétude (%)", range=[0, 105])
     fig.update_xaxes(type="category")
