@@ -18,7 +18,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -157,31 +156,10 @@ def _grand(frame: pd.DataFrame) -> bool:
     return frame.size > CELLULES_MISE_EN_FORME
 
 
-def _simple(series: pd.Series) -> bool:
-    """Whether the browser's French format writes every figure of a number column as
-    core.formatting.figure does: none negative (the browser writes a hyphen, not a minus sign),
-    none with more than one decimal (it would keep up to three)."""
-    values = series.dropna().to_numpy(dtype=float)
-    tenths = values * 10
-    return bool((values >= 0).all() and np.isclose(tenths, np.round(tenths), rtol=0, atol=1e-6).all())
-
-
-def au_navigateur(frame: pd.DataFrame, styles: dict | None = None) -> bool:
-    """Whether the table's numbers are left to the browser's French format rather than written
-    cell by cell by a Styler (which costs about 25 µs a cell at every run: 13 ms for the national
-    totals): a table too large for the Styler, or one that the browser shows exactly as the
-    Styler would (no cell colours, no dates, only simple figures, see _simple)."""
-    if _grand(frame):
-        return True
-    if styles or _dates(frame):
-        return False
-    return all(_simple(frame[c]) for c in _numeric(frame))
-
-
-def formats_navigateur(frame: pd.DataFrame, column_config: dict) -> dict:
-    """The column settings of a table whose numbers the browser writes (au_navigateur): each
-    number column in the browser's French format ("localized"), a caller's number column keeping
-    its own settings and getting the format if it set none."""
+def formats_grand_tableau(frame: pd.DataFrame, column_config: dict) -> dict:
+    """The column settings of a table too large for the Styler: each number column in the
+    browser's French format ("localized"), a caller's number column keeping its own settings and
+    getting the format if it set none."""
     config = dict(column_config)
     for c in _numeric(frame):
         own = config.get(c)
@@ -195,14 +173,13 @@ def formats_navigateur(frame: pd.DataFrame, column_config: dict) -> dict:
 
 def affichage(frame: pd.DataFrame, styles: dict | None = None):
     """What st.dataframe receives: missing text as "–"; numbers French-formatted through a Styler
-    or, when au_navigateur(), rounded to one decimal for the browser's French format. ``styles``
-    maps a column to a cell -> CSS function."""
+    (small tables) or rounded (large ones). ``styles`` maps a column to a cell -> CSS function."""
     shown = frame.copy()
     numeric, dates = _numeric(shown), _dates(shown)
     for c in shown.columns:
         if c not in numeric + dates and not pd.api.types.is_bool_dtype(shown[c]) and shown[c].isna().any():
             shown[c] = shown[c].astype(object).where(shown[c].notna(), MANQUANT)
-    if au_navigateur(shown, styles):
+    if _grand(shown):
         for c in numeric:
             if pd.api.types.is_float_dtype(shown[c]):
                 shown[c] = shown[c].round(1)
@@ -262,8 +239,8 @@ def tableau(frame: pd.DataFrame, name: str, *, key: str, column_config: dict | N
     dates = {c: st.column_config.DatetimeColumn(c, format="DD/MM/YYYY HH:mm" if _with_time(frame[c]) else "DD/MM/YYYY")
              for c in _dates(frame)}  # what a large table (no Styler) shows; sorting stays by date
     config = dates | (column_config or {})
-    if au_navigateur(frame, styles):
-        config = formats_navigateur(frame, config)
+    if _grand(frame):
+        config = formats_grand_tableau(frame, config)
     shown = st.dataframe(affichage(frame, styles), hide_index=True, width="stretch", column_config=config,
                          height=height, key=key, placeholder=MANQUANT, **kwargs)
     download_buttons(frame if export is None else export, name, key=f"{key}-dl", titre=titre, trimestre=trimestre,
