@@ -20,7 +20,7 @@ import itertools
 import pandas as pd
 import pyarrow as pa
 
-from indicators import derived, picture, progress as progress_mod, status
+from indicators import derived, picture, picture_national, progress as progress_mod, status
 from core import quarters
 from data import store
 
@@ -198,7 +198,8 @@ def national(con, at: str | None = None, progress_frame: pd.DataFrame | None = N
         raise ValueError(f"La progression fournie n'est pas celle du trimestre {at}.")
     # figures and summary computed from the progress at hand and one read of the values
     cat = picture.Catalogue.read(con)
-    return picture.national(con, at, cat, picture.summary(progress_frame, cat)).to_pandas()
+    return picture_national.national(at, cat, picture_national.figures(con, at, cat),
+                                     picture_national.summary(progress_frame, cat)).to_pandas()
 
 
 def per_100k(con, debut: str, fin: str | None = None, territoires: list[str] | None = None) -> pd.DataFrame:
