@@ -234,8 +234,9 @@ def _scope_params(territoires) -> dict:
 def territories(con, territoires=None) -> pa.Table:
     """The territories of ``territoires`` (default: every active one), ordered by code: territoire,
     nom, population, actif."""
-    return fetch_arrow(con, f"SELECT code AS territoire, nom, population, actif FROM {TERRITOIRE} t "
-                            f"WHERE {_scope_sql('t.code', territoires)} ORDER BY code", _scope_params(territoires))
+    scope = "actif" if territoires is None else _scope_sql("code", territoires)
+    return fetch_arrow(con, f"SELECT code AS territoire, nom, population, actif FROM {TERRITOIRE} "
+                            f"WHERE {scope} ORDER BY code", _scope_params(territoires))
 
 
 def arrivals(con, at: str, territoires=None) -> pa.Table:

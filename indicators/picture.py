@@ -146,16 +146,23 @@ def _period(fig, elapsed, nature, denominators: dict):
     its numerator, with its denominator in ``denominators`` by catalogue position):
     trimestres_renseignes, the position of the last counted quarter (-1 without any) and the
     figure of the period."""
-    n_q = fig.shape[2]
-    counted = elapsed[:, None, :] & ~np.isnan(fig)
-    m = counted.sum(axis=2)
-    last = (np.where(m > 0, n_q - 1 - np.argmax(counted[:, :, ::-1], axis=2), -1) if n_q
-            else np.full(m.shape, -1))
-    total = np.where(counted, fig, 0.0).sum(axis=2)
-    latest = np.take_along_axis(fig, np.maximum(last, 0)[:, :, None], axis=2)[:, :, 0] if n_q else total
+    # quarter by quarter (a few planes): reductions along the short last axis cost several times more
+    shape = fig.shape[:2]
+    m, last = np.zeros(shape, dtype=np.int64), np.full(shape, -1)
+    total, latest = np.zeros(shape), np.full(shape, np.nan)
+    sums = {ind: np.zeros(shape[0]) for ind in denominators}
+    for q in range(fig.shape[2]):
+        plane = fig[:, :, q]
+        counted = elapsed[:, q, None] & ~np.isnan(plane)
+        m += counted
+        last[counted] = q
+        total += np.where(counted, plane, 0.0)
+        latest = np.where(counted, plane, latest)
+        for ind, den in denominators.items():
+            sums[ind] += np.where(counted[:, ind], den[:, q], 0.0)
     value = np.where(np.isin(nature, _ADDITIVE)[None, :], total, latest)
-    for ind, den in denominators.items():
-        value[:, ind] = ratio(total[:, ind], np.where(counted[:, ind], den, 0.0).sum(axis=1))
+    for ind in denominators:
+        value[:, ind] = ratio(total[:, ind], sums[ind])
     return m, last, np.where(m > 0, value, np.nan)
 
 
@@ -212,7 +219,10 @@ def fill(grid: np.ndarray, values: pa.Table, rows: pa.Array, cat: Catalogue) -> 
     block = np.empty((values.num_rows, n_q))
     for r in range(n_q):
         block[:, r] = column(values, f"q{r}")
-    grid.reshape(-1, n_q)[(vw * n_i + vi)[keep]] = block[keep]
+    if keep.all():  # the usual case: no copy of the block
+        grid.reshape(-1, n_q)[vw * n_i + vi] = block
+    else:
+        grid.reshape(-1, n_q)[(vw * n_i + vi)[keep]] = block[keep]
 
 
 def targets_of(con, windows: pa.Table) -> pa.Table | None:
