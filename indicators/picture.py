@@ -1,8 +1,9 @@
 """The national picture at one reference quarter, computed in numpy from the few grouped reads of
-data/engine_reads.py: the progress of every territory x roadmap indicator, the national figures
-and the completeness of reporting, by the rules of methodologie.md (the same frames, to the
-column type and the row order, as the set-wise SQL engine that serves several quarters at once:
-tests/test_moteur_differentiel.py compares both).
+data/engine_reads.py: here the progress of every territory x roadmap indicator and the helpers
+of the whole engine (indicators/picture_national.py computes the national figures and the
+completeness of reporting, indicators/tableau.py the three from one read of the values), by the
+rules of methodologie.md (the same frames, to the column type and the row order, as the set-wise
+SQL engine that serves several quarters at once: tests/test_moteur_differentiel.py compares both).
 
 Integer keys throughout: a territory is its position among the rows read, an indicator its
 position in the catalogue (ordered by code), a quarter its position in the range read. The rules
