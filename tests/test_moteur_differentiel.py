@@ -248,3 +248,18 @@ def test_the_national_page_s_view_reads_the_whole_picture_once(monkeypatch):
     filtered = views.pilotage(con, at, (("indicateurs", ("sorties_rue_logement",)),))
     assert calls == [(at,)] and filtered["national"] is None and filtered["completude"] is None
     assert filtered["resume"]["objectifs"] == (expected["indicateur"] == "sorties_rue_logement").sum()
+
+
+def test_a_stock_without_value_in_the_pass_takes_its_latest_value_before_it(monkeypatch):
+    """At 2022-T2 the pass starts at 2022-T1 (A's first roadmap): the stock reported at 2021-T4 by
+    the four active territories A, B, E, F is read before the pass, for the territories missing it."""
+    from data import engine_reads
+
+    con = _edge_store()
+    calls = []
+    before = engine_reads.stocks_before
+    monkeypatch.setattr(engine_reads, "stocks_before", lambda *a: calls.append(a[1]) or before(*a))
+    nat = tableau.tableau_national(con, "2022-T2")[1].set_index("indicateur")
+    row = nat.loc["personnes_rue_denombrees"]
+    assert (row["valeur"], row["territoires_renseignes"], row["trimestre_plus_ancien"]) == (4 * 310, 4, "2021-T4")
+    assert calls == ["2022-T1"]
