@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench._mesure import alternees, mediane  # noqa: E402
 
 from data import store  # noqa: E402
-from indicators import completeness, national, progress
+from indicators import completeness, national, progress, tableau  # noqa: E402
 from core import quarters
 
 FIRST_QUARTER = "2018-T4"
@@ -140,11 +140,12 @@ def build(con) -> dict:
 
 
 def whole_picture(con):
-    """Everything the national page needs at the reference quarter."""
-    prog = progress.progress(con, AT)
-    nat = national.national(con, AT, progress_frame=prog)
-    comp = completeness.completeness(con, AT)
-    return prog, nat, comp
+    """Everything the national page needs at the reference quarter, computed as the page computes
+    it: its cached view (indicators/views.py, pilotage(), unfiltered: once per data version) calls
+    tableau.tableau_national(), which gives the progress, the national table and the completeness
+    from one read of the values (the same frames as progress.progress(), national.national() over
+    that progress and completeness.completeness(): tests/test_moteur_differentiel.py)."""
+    return tableau.tableau_national(con, AT)
 
 
 def bare_scan(con):

@@ -9,7 +9,11 @@ that no text key is joined row by row and no figure is computed twice.
 - latest_values(): per active territory and indicator, the value at the quarter, or for a stock
   the latest at or before it, with the territory's population;
 - reporting(): per territory, the indicators targeted by its started roadmap and those reported
-  at the quarter (as bit masks over the catalogue positions) and the first arrival of its values.
+  at the quarter (as bit masks over the catalogue positions) and the first arrival of its values;
+- for the whole national picture from one pass over the values (indicators/tableau.py):
+  territories(), arrivals() (the first arrival of each territory's values for the quarter, from
+  the quarter's rows only) and, when a stock has no value in the quarters of that pass,
+  stocks_before() (its latest value before them).
 
 The SQL is made of constants (table names of data/registre.py); every value from outside goes
 through named parameters.
@@ -196,17 +200,60 @@ def reporting(con, at: str, codes: list[str], territoires=None) -> pa.Table:
         renseignes AS (
             SELECT territoire, bit_or({bit.format('indicateur')}) AS renseignes FROM courantes GROUP BY territoire
         ),
-        versions AS (
-            SELECT territoire, depot_id, enregistre_le FROM courantes
-            UNION ALL
-            SELECT territoire, depot_id, enregistre_le FROM {VALEUR_HISTORIQUE} WHERE trimestre = $at
-        ),
-        arrivees AS ({first_arrivals_sql('versions', 'territoire')})
-        SELECT t.code AS territoire, t.nom, c.cibles, r.renseignes, a.premiere_arrivee,
-               date_diff('day', {quarters.sql_end_date('$at')}, a.premiere_arrivee::DATE) AS delai_jours
+        arrivees AS ({_arrivals_sql('courantes')})
+        SELECT t.code AS territoire, t.nom, c.cibles, r.renseignes, a.premiere_arrivee, a.delai_jours
         FROM terr t
         LEFT JOIN cibles c ON c.territoire = t.code
         LEFT JOIN renseignes r ON r.territoire = t.code
         LEFT JOIN arrivees a ON a.territoire = t.code
         ORDER BY t.code
     """, {"at": at, "codes": list(codes), **({} if territoires is None else {"territoires": _territories(territoires)})})
+
+
+def _arrivals_sql(current: str, history_filter: str = "true") -> str:
+    """SQL relation (territoire, premiere_arrivee, delai_jours) of the territories with a value for
+    $at: ``current`` (rows of valeur at $at: territoire, depot_id, enregistre_le) and the former
+    versions of valeur_historique at $at (of the territories ``history_filter`` keeps)."""
+    return f"""
+        WITH versions AS (
+            SELECT territoire, depot_id, enregistre_le FROM {current}
+            UNION ALL
+            SELECT territoire, depot_id, enregistre_le FROM {VALEUR_HISTORIQUE} h
+            WHERE trimestre = $at AND {history_filter}
+        )
+        SELECT territoire, premiere_arrivee,
+               date_diff('day', {quarters.sql_end_date('$at')}, premiere_arrivee::DATE) AS delai_jours
+        FROM ({first_arrivals_sql('versions', 'territoire')})
+    """
+
+
+def _scope_params(territoires) -> dict:
+    return {} if territoires is None else {"territoires": _territories(territoires)}
+
+
+def territories(con, territoires=None) -> pa.Table:
+    """The territories of ``territoires`` (default: every active one), ordered by code: territoire,
+    nom, population, actif."""
+    scope = "actif" if territoires is None else _scope_sql("code", territoires)
+    return fetch_arrow(con, f"SELECT code AS territoire, nom, population, actif FROM {TERRITOIRE} "
+                            f"WHERE {scope} ORDER BY code", _scope_params(territoires))
+
+
+def arrivals(con, at: str, territoires=None) -> pa.Table:
+    """Per territory with a value for ``at``, current or revised (of ``territoires`` only when
+    given), in no particular order: territoire, premiere_arrivee (the earliest arrival, dated by
+    its upload or else by the row) and delai_jours (days from the quarter's end to it)."""
+    scope = "true" if territoires is None else "list_contains($territoires, territoire)"
+    current = f"(SELECT territoire, depot_id, enregistre_le FROM {VALEUR} WHERE trimestre = $at AND {scope})"
+    return fetch_arrow(con, _arrivals_sql(current, scope), {"at": at, **_scope_params(territoires)})
+
+
+def stocks_before(con, before: str, stocks: list[str], territoires: list[str]) -> pa.Table:
+    """Per territory of ``territoires`` and indicator of ``stocks`` with a value before quarter
+    ``before``: territoire, indicateur, valeur and trimestre, the latest such value."""
+    return fetch_arrow(con, f"""
+        SELECT territoire, indicateur, arg_max(valeur, trimestre) AS valeur, max(trimestre) AS trimestre
+        FROM {VALEUR}
+        WHERE trimestre < $before AND list_contains($stocks, indicateur) AND list_contains($territoires, territoire)
+        GROUP BY territoire, indicateur
+    """, {"before": before, "stocks": list(stocks), "territoires": _territories(territoires)})

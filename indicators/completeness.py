@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data import engine_reads
-from indicators import derived, picture, progress
+from indicators import derived, picture, picture_national, progress
 from core import quarters
 
 VALEUR_HISTORIQUE = "valeur_historique"
@@ -113,7 +113,7 @@ def completeness(con, at: str | None = None, territoires: list[str] | None = Non
     cat = picture.Catalogue.read(con)
     if len(cat.codes) > engine_reads.MASK_BITS:  # too many indicators for one mask: set-wise in SQL
         return _run(con, [at], territoires)
-    return picture.completeness(con, at, cat, territoires).to_pandas()
+    return picture_national.completeness(con, at, cat, territoires).to_pandas()
 
 
 def completeness_history(con, first: str, last: str, territoires: list[str] | None = None) -> pd.DataFrame:

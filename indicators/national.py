@@ -20,7 +20,7 @@ import itertools
 import pandas as pd
 import pyarrow as pa
 
-from indicators import derived, picture, progress as progress_mod, status
+from indicators import derived, picture, picture_national, progress as progress_mod, status, tableau
 from core import quarters
 from data import store
 
@@ -193,12 +193,14 @@ def national(con, at: str | None = None, progress_frame: pd.DataFrame | None = N
         out[_SUMMARY_COUNTS] = out[_SUMMARY_COUNTS].fillna(0).astype("int64")
         return out
     if progress_frame is None:
-        progress_frame = progress_mod.progress(con, at)
-    elif set(progress_frame["reference"].unique()) != {at}:
+        # the progress and the figures from one read of the values
+        return tableau.tableau_national(con, at)[1]
+    if set(progress_frame["reference"].unique()) != {at}:
         raise ValueError(f"La progression fournie n'est pas celle du trimestre {at}.")
     # figures and summary computed from the progress at hand and one read of the values
     cat = picture.Catalogue.read(con)
-    return picture.national(con, at, cat, picture.summary(progress_frame, cat)).to_pandas()
+    return picture_national.national(at, cat, picture_national.figures(con, at, cat),
+                                     picture_national.summary(progress_frame, cat)).to_pandas()
 
 
 def per_100k(con, debut: str, fin: str | None = None, territoires: list[str] | None = None) -> pd.DataFrame:

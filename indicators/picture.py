@@ -1,8 +1,9 @@
 """The national picture at one reference quarter, computed in numpy from the few grouped reads of
-data/engine_reads.py: the progress of every territory x roadmap indicator, the national figures
-and the completeness of reporting, by the rules of methodologie.md (the same frames, to the
-column type and the row order, as the set-wise SQL engine that serves several quarters at once:
-tests/test_moteur_differentiel.py compares both).
+data/engine_reads.py: here the progress of every territory x roadmap indicator and the helpers
+of the whole engine (indicators/picture_national.py computes the national figures and the
+completeness of reporting, indicators/tableau.py the three from one read of the values), by the
+rules of methodologie.md (the same frames, to the column type and the row order, as the set-wise
+SQL engine that serves several quarters at once: tests/test_moteur_differentiel.py compares both).
 
 Integer keys throughout: a territory is its position among the rows read, an indicator its
 position in the catalogue (ordered by code), a quarter its position in the range read. The rules
@@ -64,12 +65,12 @@ def _large(column) -> pa.Array:
         column, pa.ChunkedArray) else column.cast(pa.large_string())
 
 
-def _column(table: pa.Table, name: str) -> np.ndarray:
+def column(table: pa.Table, name: str) -> np.ndarray:
     """A numeric column as numpy, empty values as NaN."""
     return table[name].to_numpy().astype(float) if table.num_rows else np.zeros(0)
 
 
-def _quarter_figures(stack: np.ndarray, nature: str, comps: list[int]):
+def quarter_figures(stack: np.ndarray, nature: str, comps: list[int]):
     """Per row and quarter of ``stack`` (rows x catalogue x quarters of values, NaN where not
     reported): the figure of an indicator of ``nature`` made of ``comps`` and, for a ratio, its
     numerator and denominator; NaN where the quarter does not count."""
@@ -134,7 +135,7 @@ PROGRESS_SCHEMA = pa.schema([
 ])
 
 
-def _positions(keys: pa.ChunkedArray, among: pa.Array) -> np.ndarray:
+def positions(keys: pa.ChunkedArray, among: pa.Array) -> np.ndarray:
     """The position of each of ``keys`` in ``among`` (-1 where absent): an Arrow hash lookup."""
     found = pc.index_in(keys, value_set=among)
     return pc.fill_null(found, -1).to_numpy() if len(keys) else np.zeros(0, dtype=np.int64)
@@ -146,16 +147,23 @@ def _period(fig, elapsed, nature, denominators: dict):
     its numerator, with its denominator in ``denominators`` by catalogue position):
     trimestres_renseignes, the position of the last counted quarter (-1 without any) and the
     figure of the period."""
-    n_q = fig.shape[2]
-    counted = elapsed[:, None, :] & ~np.isnan(fig)
-    m = counted.sum(axis=2)
-    last = (np.where(m > 0, n_q - 1 - np.argmax(counted[:, :, ::-1], axis=2), -1) if n_q
-            else np.full(m.shape, -1))
-    total = np.where(counted, fig, 0.0).sum(axis=2)
-    latest = np.take_along_axis(fig, np.maximum(last, 0)[:, :, None], axis=2)[:, :, 0] if n_q else total
+    # quarter by quarter (a few planes): reductions along the short last axis cost several times more
+    shape = fig.shape[:2]
+    m, last = np.zeros(shape, dtype=np.int64), np.full(shape, -1)
+    total, latest = np.zeros(shape), np.full(shape, np.nan)
+    sums = {ind: np.zeros(shape[0]) for ind in denominators}
+    for q in range(fig.shape[2]):
+        plane = fig[:, :, q]
+        counted = elapsed[:, q, None] & ~np.isnan(plane)
+        m += counted
+        last[counted] = q
+        total += np.where(counted, plane, 0.0)
+        latest = np.where(counted, plane, latest)
+        for ind, den in denominators.items():
+            sums[ind] += np.where(counted[:, ind], den[:, q], 0.0)
     value = np.where(np.isin(nature, _ADDITIVE)[None, :], total, latest)
-    for ind, den in denominators.items():
-        value[:, ind] = _ratio(total[:, ind], np.where(counted[:, ind], den, 0.0).sum(axis=1))
+    for ind in denominators:
+        value[:, ind] = ratio(total[:, ind], sums[ind])
     return m, last, np.where(m > 0, value, np.nan)
 
 
@@ -191,38 +199,72 @@ def applicable_windows(roadmaps: pa.Table, at: str) -> pa.Table:
     })
 
 
+def window_quarters(windows: pa.Table) -> tuple[int, int]:
+    """The running indexes of the first and the last quarter the started windows of ``windows``
+    (applicable_windows()) have elapsed; (0, -1) when none has started."""
+    k, debut_idx = windows["k"].to_numpy(), windows["debut_idx"].to_numpy()
+    started = k > 0
+    if not started.any():
+        return 0, -1
+    return int(debut_idx[started].min()), int((debut_idx + k)[started].max()) - 1
+
+
+def fill(grid: np.ndarray, values: pa.Table, rows: pa.Array, cat: Catalogue) -> None:
+    """Place the values of ``values`` (engine_reads.quarterly_values(): territoire, indicateur, q0,
+    q1...) in ``grid`` (rows x catalogue x quarters, at least as many rows as ``rows``): row the
+    position of the territory in ``rows``, the values of other territories or indicators left out."""
+    n_i, n_q = grid.shape[1], grid.shape[2]
+    vw = positions(values["territoire"], rows)
+    vi = positions(values["indicateur"], cat.table["code"].combine_chunks())
+    keep = (vw >= 0) & (vi >= 0)
+    block = np.empty((values.num_rows, n_q))
+    for r in range(n_q):
+        block[:, r] = column(values, f"q{r}")
+    if keep.all():  # the usual case: no copy of the block
+        grid.reshape(-1, n_q)[vw * n_i + vi] = block
+    else:
+        grid.reshape(-1, n_q)[(vw * n_i + vi)[keep]] = block[keep]
+
+
+def targets_of(con, windows: pa.Table) -> pa.Table | None:
+    """The targets of the roadmaps of ``windows`` (None without any window)."""
+    return engine_reads.targets(con, windows["feuille_id"].to_pylist()) if windows.num_rows else None
+
+
 def progress(con, at: str, territoires=None) -> pd.DataFrame:
     """progress.progress() at quarter ``at``: four reads (catalogue, roadmaps, targets, values by
     quarter), then every figure at once on a territories x indicators x quarters grid."""
     cat = Catalogue.read(con)
     windows = applicable_windows(engine_reads.roadmaps(con, territoires), at)
-    targets = engine_reads.targets(con, windows["feuille_id"].to_pylist()) if windows.num_rows else None
+    targets = targets_of(con, windows)
     if targets is None or targets.num_rows == 0:
         return PROGRESS_SCHEMA.empty_table().to_pandas()
+    first, last = window_quarters(windows)
+    trimestres = [quarters.from_index(i) for i in range(first, last + 1)]
+    stack = np.full((windows.num_rows, len(cat.codes), len(trimestres)), np.nan)
+    if trimestres:
+        fill(stack, engine_reads.quarterly_values(con, trimestres, territoires), windows["territoire"], cat)
+    return progress_frame(cat, windows, targets, at, stack, trimestres)[0]
+
+
+def progress_frame(cat: Catalogue, windows: pa.Table, targets: pa.Table, at: str, stack: np.ndarray,
+                   trimestres: list[str]) -> tuple[pd.DataFrame, dict]:
+    """The progress frame at ``at`` of the targets of ``windows`` and the columns of the roadmap
+    summary (summary_columns()), from ``stack``: the values of each window's territory (rows in
+    the order of ``windows``) x catalogue x quarter of ``trimestres`` (consecutive, from the first
+    quarter a started window has elapsed, to at least the last; NaN where not reported). The
+    derived indicators' slots of ``stack`` are overwritten."""
+    first = quarters.to_index(trimestres[0]) if trimestres else 0
     # the rows: the targets of each window, in territory then catalogue order
-    w = _positions(targets["feuille_id"], windows["feuille_id"])
+    w = positions(targets["feuille_id"], windows["feuille_id"])
     iid = targets["iid"].to_numpy()
     order = np.lexsort((cat.ordre[iid], w))
     rows, w, iid = targets.take(order), w[order], iid[order]
     k, n, debut_idx = (windows[c].to_numpy() for c in ("k", "n", "debut_idx"))
-    started = k > 0
-    first = int(debut_idx[started].min()) if started.any() else 0
-    last = int((debut_idx + k)[started].max()) - 1 if started.any() else -1
-    trimestres = [quarters.from_index(i) for i in range(first, last + 1)]
-    n_q, n_i = len(trimestres), len(cat.codes)
-    stack = np.full((windows.num_rows, n_i, n_q), np.nan)
-    if n_q:
-        values = engine_reads.quarterly_values(con, trimestres, territoires)
-        vw = _positions(values["territoire"], windows["territoire"])
-        vi = _positions(values["indicateur"], cat.table["code"].combine_chunks())
-        keep = (vw >= 0) & (vi >= 0)
-        grid = np.empty((values.num_rows, n_q))
-        for r in range(n_q):
-            grid[:, r] = _column(values, f"q{r}")
-        stack.reshape(-1, n_q)[(vw * n_i + vi)[keep]] = grid[keep]
+    n_q = len(trimestres)
     # every figure quarter by quarter, then over each window's quarters elapsed at ``at``
     # (a ratio counted by its numerator, its denominator kept aside)
-    derived = {ind: _quarter_figures(stack, cat.nature[ind], cat.components[ind])
+    derived = {ind: quarter_figures(stack, cat.nature[ind], cat.components[ind])
                for ind in np.flatnonzero(np.isin(cat.nature, ("somme", "ratio")))}
     for ind, (fig, num, _) in derived.items():
         stack[:, ind] = fig if num is None else num
@@ -233,7 +275,7 @@ def progress(con, at: str, territoires=None) -> pd.DataFrame:
     m, dernier, realise = (a[w, iid] for a in _period(stack, elapsed, cat.nature, denominators))
     k, n, debut_idx = k[w], n[w], debut_idx[w]
     nature = cat.kind[iid]
-    base, cible, jalon_an1 = _column(rows, "valeur_base"), _column(rows, "cible"), _column(rows, "jalon_an1")
+    base, cible, jalon_an1 = column(rows, "valeur_base"), column(rows, "cible"), column(rows, "jalon_an1")
     additive = nature <= _SOMME
     b0 = np.where(additive, 0.0, base)
     jalon = np.where(n > 4, jalon_an1, np.nan)
@@ -242,7 +284,7 @@ def progress(con, at: str, territoires=None) -> pd.DataFrame:
         attendu = np.where(np.isnan(jalon), b0 + (cible - b0) * k / n,
                            np.where(k <= 4, b0 + (jalon - b0) * k / 4, jalon + (cible - jalon) * (k - 4) / (n - 4)))
         attendu = np.where(k == 0, np.nan, attendu)
-        avancement = np.where(additive, _ratio(realise, cible), _ratio(realise - base, cible - base))
+        avancement = np.where(additive, ratio(realise, cible), ratio(realise - base, cible - base))
         projection = np.where(additive, realise / m * n,
                               np.where(nature == _STOCK, base + (realise - base) / j * n, realise))
         projection = np.where(m == 0, np.nan, projection)
@@ -264,7 +306,9 @@ def progress(con, at: str, territoires=None) -> pd.DataFrame:
     }
     arrays = [pa.array(np.asarray(v), f.type, from_pandas=True) if isinstance(v, np.ndarray) else v.cast(f.type)
               for v, f in zip(columns.values(), PROGRESS_SCHEMA)]
-    return pa.Table.from_arrays(arrays, schema=PROGRESS_SCHEMA).to_pandas()
+    frame = pa.Table.from_arrays(arrays, schema=PROGRESS_SCHEMA).to_pandas()
+    return frame, summary_columns(iid, additive & (k > 0) & ~np.isnan(realise), realise, cible, attendu, statut,
+                                  len(cat.codes))
 
 
 def _sums(groups: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
@@ -273,118 +317,26 @@ def _sums(groups: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
     return np.where(np.bincount(groups, minlength=size) > 0, sums, np.nan)
 
 
-def _ratio(num: np.ndarray, den: np.ndarray, scale: float = 100) -> np.ndarray:
+def ratio(num: np.ndarray, den: np.ndarray, scale: float = 100) -> np.ndarray:
     """``scale * num / den``, empty where ``den`` is 0 or empty (SQL nullif)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den != 0, scale * num / den, np.nan)
 
 
-def figures(con, at: str, cat: Catalogue) -> dict[str, np.ndarray | list]:
-    """The columns of national.figures() at ``at``, in catalogue (code) order, from one read."""
-    table = engine_reads.latest_values(con, at, [c for c, n in zip(cat.codes, cat.nature) if n == "stock"])
-    territories = pc.dictionary_encode(table["territoire"].combine_chunks())
-    tid = territories.indices.to_numpy()
-    iid = _positions(table["indicateur"], cat.table["code"].combine_chunks())
-    keep = iid >= 0
-    tid, iid, n_t, n_i = tid[keep], iid[keep], len(territories.dictionary), len(cat.codes)
-    latest = np.full((n_t, n_i), np.nan)
-    latest[tid, iid] = _column(table, "valeur")[keep]
-    quarter_codes = pc.dictionary_encode(table["trimestre"].combine_chunks())
-    quarter = np.full((n_t, n_i), -1)
-    quarter[tid, iid] = np.array([quarters.to_index(q) for q in quarter_codes.dictionary.to_pylist()],
-                                 dtype=np.int64)[quarter_codes.indices.to_numpy()[keep]]
-    population = np.zeros(n_t, dtype=np.int64)
-    known = np.zeros(n_t, dtype=bool)
-    pop = table["population"].filter(pa.array(keep))
-    population[tid] = pc.fill_null(pop, 0).to_numpy()
-    known[tid] = pc.is_valid(pop).to_numpy(zero_copy_only=False)
-    # flux and derived figures read the quarter itself, a stock its latest value at or before it
-    current = np.where(quarter == quarters.to_index(at), latest, np.nan)
-    out = {name: [None] * n_i for name in ("valeur", "numerateur", "denominateur", "population_couverte",
-                                             "trimestre_plus_ancien")}
-    out["territoires_renseignes"] = np.zeros(n_i, dtype=np.int64)
-    for ind, nature in enumerate(cat.nature):
-        fig, num, den = _quarter_figures((latest if nature == "stock" else current)[:, :, None], nature,
-                                         cat.components[ind])
-        counted = ~np.isnan((fig if num is None else num)[:, 0])
-        if not counted.any():
-            continue
-        if nature == "ratio":
-            out["numerateur"][ind], out["denominateur"][ind] = num[counted, 0].sum(), den[counted, 0].sum()
-            out["valeur"][ind] = _ratio(np.array(out["numerateur"][ind]), np.array(out["denominateur"][ind])).item()
-        else:
-            out["valeur"][ind] = fig[counted, 0].sum()
-        out["territoires_renseignes"][ind] = counted.sum()
-        behind = counted & known
-        out["population_couverte"][ind] = int(population[behind].sum()) if behind.any() else None
-        out["trimestre_plus_ancien"][ind] = quarters.from_index(int(quarter[counted, ind].min())) if nature == "stock" else at
-    return out
-
-
-def national(con, at: str, cat: Catalogue, summary: dict[str, np.ndarray]) -> pa.Table:
-    """national.national() at ``at`` as Arrow, from figures() and ``summary`` (national's columns
-    of the roadmap summary, each a catalogue-ordered array), ordered by the catalogue order."""
-    f = figures(con, at, cat)
-    order = np.argsort(cat.ordre, kind="stable")
-    valeur = np.array(f["valeur"], dtype=float)
-    pop = np.array([np.nan if p is None else p for p in f["population_couverte"]], dtype=float)
-    pour = np.where(cat.nature != "ratio", _ratio(valeur, pop, PER), np.nan)
-    columns = {
-        "indicateur": cat.table["code"], "nature": cat.table["nature"], "sens": cat.table["sens"],
-        "unite": cat.table["unite"], "trimestre": pa.repeat(pa.scalar(at, pa.string()), len(cat.codes)),
-        "valeur": pa.array(valeur, from_pandas=True),
-        "numerateur": pa.array(np.array(f["numerateur"], dtype=float), from_pandas=True),
-        "denominateur": pa.array(np.array(f["denominateur"], dtype=float), from_pandas=True),
-        "territoires_renseignes": pa.array(f["territoires_renseignes"]),
-        "population_couverte": pa.array(f["population_couverte"], pa.decimal128(38, 0)),
-        "pour_100000": pa.array(pour, from_pandas=True),
-        "trimestre_plus_ancien": pa.array(f["trimestre_plus_ancien"], pa.string()),
-        "ordre": cat.table["ordre"],
-        **{name: pa.array(values, from_pandas=True) for name, values in summary.items()},
-    }
-    return pa.table(columns).take(order)
-
-
-def summary(frame: pd.DataFrame, cat: Catalogue) -> dict:
-    """The columns of national.roadmap_summary() over ``frame``, one value per catalogue indicator
-    (in code order): counts 0 and sums empty for an indicator without targets."""
-    size, n_s = len(cat.codes), len(status.STATUTS)
-    iid = _positions(pa.array(frame["indicateur"]), cat.table["code"].combine_chunks())
-    known = iid >= 0
-    additive = pc.is_in(pa.array(frame["nature"]), value_set=pa.array(_ADDITIVE)).to_numpy(zero_copy_only=False)
-    counted = known & additive & (frame["trimestres_ecoules"].to_numpy() > 0) & frame["realise"].notna().to_numpy()
-    sums = {c: _sums(iid[counted], frame[c].to_numpy(dtype=float)[counted], size)
-            for c in ("realise", "cible", "attendu")}
-    statut = _positions(pa.array(frame["statut"]), pa.array(status.STATUTS))
-    by_status = np.bincount((iid * n_s + statut)[known & (statut >= 0)], minlength=size * n_s).reshape(size, n_s)
+def summary_columns(iid, counted, realise, cible, attendu, statut, size: int) -> dict[str, np.ndarray]:
+    """The columns of national.roadmap_summary(), one value per catalogue indicator (in code order:
+    counts 0 and sums empty for an indicator without targets), over progress rows given as arrays:
+    ``iid`` (catalogue position), ``counted`` (a flux or a somme, started, with a realised figure),
+    realise, cible, attendu and ``statut`` (position in status.STATUTS)."""
+    n_s = len(status.STATUTS)
+    sums = {name: _sums(iid[counted], values[counted], size)
+            for name, values in (("realise", realise), ("cible", cible), ("attendu", attendu))}
+    by_status = np.bincount(iid * n_s + statut, minlength=size * n_s).reshape(size, n_s)
     return {
-        "territoires_avec_cible": np.bincount(iid[known], minlength=size),
+        "territoires_avec_cible": np.bincount(iid, minlength=size),
         "territoires_avancement": np.bincount(iid[counted], minlength=size),
         "realise_total": sums["realise"], "cible_total": sums["cible"],
-        "avancement_national_pct": _ratio(sums["realise"], sums["cible"]),
+        "avancement_national_pct": ratio(sums["realise"], sums["cible"]),
         "attendu_total": sums["attendu"],
         **{f"nb_{code}": by_status[:, s] for s, code in enumerate(status.STATUTS)},
     }
-
-
-def completeness(con, at: str, cat: Catalogue, territoires=None) -> pa.Table:
-    """completeness.completeness() at ``at`` as Arrow, from one read (engine_reads.reporting())."""
-    table = engine_reads.reporting(con, at, cat.codes, territoires)
-    # the indicators each target makes expected: the base indicators it is computed from
-    expects = [sum(np.uint64(1) << np.uint64(c) for c in set(comps) if c >= 0) for comps in cat.components]
-    cibles = pc.fill_null(table["cibles"], 0).to_numpy().astype(np.uint64)
-    expected = np.zeros(len(cibles), dtype=np.uint64)
-    for bit, mask in enumerate(expects):
-        targeted = (cibles >> np.uint64(bit)) & np.uint64(1) == 1
-        expected[targeted] |= np.uint64(mask)
-    reported = pc.fill_null(table["renseignes"], 0).to_numpy().astype(np.uint64)
-    attendus = np.bitwise_count(expected).astype(np.int64)
-    renseignes = np.bitwise_count(expected & reported).astype(np.int64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        taux = np.where(attendus > 0, 100 * renseignes / attendus, np.nan)
-    return pa.table({
-        "territoire": table["territoire"], "nom": table["nom"],
-        "trimestre": pa.repeat(pa.scalar(at, pa.string()), table.num_rows),
-        "attendus": attendus, "renseignes": renseignes, "taux_completude": pa.array(taux, from_pandas=True),
-        "premiere_arrivee": table["premiere_arrivee"], "delai_jours": table["delai_jours"],
-    })

@@ -11,7 +11,7 @@ import pandas as pd
 
 from data import reads
 from data.reads import TYPES_TERRITOIRE
-from indicators import completeness, derived, national, noms, progress, status
+from indicators import completeness, derived, national, noms, progress, status, tableau
 from core import quarters
 from indicators.declaration import JUGES, cellule_statut, texte_declaration
 
@@ -77,9 +77,11 @@ def progression(con, at: str) -> pd.DataFrame:
     return _progression(con, at, reads.territoires(con), reads.catalogue(con))
 
 
-def _progression(con, at: str, territoires: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """progression() with the territories and the catalogue already read."""
-    p = progress.progress(con, at)
+def _progression(con, at: str, territoires: pd.DataFrame, catalogue: pd.DataFrame,
+                 p: pd.DataFrame | None = None) -> pd.DataFrame:
+    """progression() with the territories and the catalogue already read (and the progress, ``p``,
+    when at hand)."""
+    p = progress.progress(con, at) if p is None else p
     # one hash lookup per key column, then positional takes: several times cheaper than merge (or
     # one map per added column) on 40,000 text keys
     _attach(p, "territoire", territoires.set_index("code"), ("nom", "type", "vague", "region", "population"))
@@ -358,10 +360,16 @@ def pilotage(con, at: str, filtres: tuple = ()) -> dict:
     (name, values) pairs, hashable so the result can be cached): the headline counts, the status
     counts, the status matrix, one row per territory for the map, and the values each filter can
     take (from the unfiltered rows: call it first without filters, the result is the same), and on
-    the unfiltered call only, the national table of national.national()."""
+    the unfiltered call only, the national table of national.national() and the completeness of
+    completeness.completeness() at ``at`` (with the quarter's label, as completude() gives it).
+
+    The unfiltered call computes the whole national picture (progress, national table,
+    completeness) from one read of the values (tableau.tableau_national()); a filtered one, the
+    progress only."""
     # the territories and the catalogue read once for the whole page
     cat, territoires = reads.catalogue(con), reads.territoires(con)
-    everything = _progression(con, at, territoires, cat)
+    picture = None if filtres else tableau.tableau_national(con, at)
+    everything = _progression(con, at, territoires, cat, None if picture is None else picture[0])
     frame = filtrer(everything, **{k: list(v) for k, v in filtres})
     return {
         "options": options_filtres(everything),
@@ -369,7 +377,8 @@ def pilotage(con, at: str, filtres: tuple = ()) -> dict:
         "comptes": comptes_statuts(frame),
         "matrice": matrice(frame, {c: noms.libelle_matrice(c, lib) for c, lib in zip(cat["code"], cat["libelle"])}),
         "carte": carte_territoires(frame, territoires),
-        # the national totals ignore the filters: computed once, on the unfiltered call, from the
-        # progress already at hand (national() would otherwise compute it again)
-        "national": national.national(con, at, progress_frame=everything) if not filtres else None,
+        # the national totals ignore the filters: computed once, on the unfiltered call, with the
+        # progress, from the same read
+        "national": None if picture is None else picture[1],
+        "completude": None if picture is None else picture[2].assign(libelle=quarters.label(at)),
     }

@@ -19,7 +19,7 @@ import pytest
 
 from core import quarters
 from data import store
-from indicators import completeness, national, progress, status
+from indicators import completeness, national, progress, status, tableau
 from tests import engine_fixtures as ef
 from tests.engine_fixtures import assert_same_frame, random_store
 
@@ -30,8 +30,8 @@ def oracle_progress(con, at, territoires=None):
     return progress.progress_ensembliste(con, [at], territoires)
 
 
-def oracle_national(con, at, prog):
-    former = national.figures(con, at).merge(national.roadmap_summary(con, at, progress_frame=prog),
+def oracle_national(con, at, prog, territoires=None):
+    former = national.figures(con, at, territoires=territoires).merge(national.roadmap_summary(con, at, progress_frame=prog),
                                              on="indicateur", how="left")
     former[COUNTS] = former[COUNTS].fillna(0).astype("int64")
     return former
@@ -50,6 +50,11 @@ def assert_same_picture(con, at, territoires=None) -> int:
         assert_same_frame(national.national(con, at, progress_frame=got), oracle_national(con, at, expected))
         assert_same_frame(national.national(con, at), oracle_national(con, at, expected))
     assert_same_frame(completeness.completeness(con, at, territoires), oracle_completeness(con, at, territoires))
+    # the whole picture from one read of the values: the same three frames
+    shared = tableau.tableau_national(con, at, territoires)
+    assert_same_frame(shared[0], expected)
+    assert_same_frame(shared[1], oracle_national(con, at, expected, territoires))
+    assert_same_frame(shared[2], oracle_completeness(con, at, territoires))
     return len(got)
 
 
@@ -220,3 +225,41 @@ def test_empty_stores():
     ef.add_roadmap(con, "A", "2024-T1", "2024-T4", {"sorties_rue_logement": (None, 5)})
     assert assert_same_picture(con, "2024-T3") == 1  # a target, nothing reported
     assert progress.progress(con, "2024-T3")["statut"].tolist() == [status.NON_RENSEIGNE]
+
+
+def test_the_national_page_s_view_reads_the_whole_picture_once(monkeypatch):
+    """views.pilotage() (the national page's cached view) computes progress, national table and
+    completeness with one call of tableau.tableau_national(), and hands over the oracle's frames;
+    a filtered call computes the progress only."""
+    from indicators import views
+
+    con = _edge_store()
+    calls = []
+    shared = tableau.tableau_national
+    monkeypatch.setattr(tableau, "tableau_national", lambda *a, **k: calls.append(a[1:]) or shared(*a, **k))
+    at = "2024-T3"
+    page = views.pilotage(con, at, ())
+    assert calls == [(at,)]
+    expected = oracle_progress(con, at)
+    assert_same_frame(page["national"], oracle_national(con, at, expected))
+    comp = oracle_completeness(con, at)
+    assert_same_frame(page["completude"], comp.assign(libelle="T3 2024"))
+    assert page["resume"]["objectifs"] == len(expected) > 0
+    filtered = views.pilotage(con, at, (("indicateurs", ("sorties_rue_logement",)),))
+    assert calls == [(at,)] and filtered["national"] is None and filtered["completude"] is None
+    assert filtered["resume"]["objectifs"] == (expected["indicateur"] == "sorties_rue_logement").sum()
+
+
+def test_a_stock_without_value_in_the_pass_takes_its_latest_value_before_it(monkeypatch):
+    """At 2022-T2 the pass starts at 2022-T1 (A's first roadmap): the stock reported at 2021-T4 by
+    the four active territories A, B, E, F is read before the pass, for the territories missing it."""
+    from data import engine_reads
+
+    con = _edge_store()
+    calls = []
+    before = engine_reads.stocks_before
+    monkeypatch.setattr(engine_reads, "stocks_before", lambda *a: calls.append(a[1]) or before(*a))
+    nat = tableau.tableau_national(con, "2022-T2")[1].set_index("indicateur")
+    row = nat.loc["personnes_rue_denombrees"]
+    assert (row["valeur"], row["territoires_renseignes"], row["trimestre_plus_ancien"]) == (4 * 310, 4, "2021-T4")
+    assert calls == ["2022-T1"]
