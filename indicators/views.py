@@ -360,12 +360,12 @@ def pilotage(con, at: str, filtres: tuple = ()) -> dict:
     (name, values) pairs, hashable so the result can be cached): the headline counts, the status
     counts, the status matrix, one row per territory for the map, and the values each filter can
     take (from the unfiltered rows: call it first without filters, the result is the same), and on
-    the unfiltered call only, the national table of national.national() and the completeness of
-    completeness.completeness() at ``at`` (with the quarter's label, as completude() gives it).
+    the unfiltered call only, the national table of national.national().
 
-    The unfiltered call computes the whole national picture (progress, national table,
-    completeness) from one read of the values (tableau.tableau_national()); a filtered one, the
-    progress only."""
+    The unfiltered call computes the whole national picture from one read of the values
+    (tableau.tableau_national(): progress, national table and completeness at ``at``; the page
+    shows the completeness over several quarters, completude(), so that part is not handed
+    over); a filtered one, the progress only."""
     # the territories and the catalogue read once for the whole page
     cat, territoires = reads.catalogue(con), reads.territoires(con)
     picture = None if filtres else tableau.tableau_national(con, at)
@@ -380,5 +380,4 @@ def pilotage(con, at: str, filtres: tuple = ()) -> dict:
         # the national totals ignore the filters: computed once, on the unfiltered call, with the
         # progress, from the same read
         "national": None if picture is None else picture[1],
-        "completude": None if picture is None else picture[2].assign(libelle=quarters.label(at)),
     }

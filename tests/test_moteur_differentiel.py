@@ -228,9 +228,9 @@ def test_empty_stores():
 
 
 def test_the_national_page_s_view_reads_the_whole_picture_once(monkeypatch):
-    """views.pilotage() (the national page's cached view) computes progress, national table and
-    completeness with one call of tableau.tableau_national(), and hands over the oracle's frames;
-    a filtered call computes the progress only."""
+    """views.pilotage() (the national page's cached view) computes progress and national table
+    with one call of tableau.tableau_national(), and hands over the oracle's frames; a filtered
+    call computes the progress only."""
     from indicators import views
 
     con = _edge_store()
@@ -242,11 +242,9 @@ def test_the_national_page_s_view_reads_the_whole_picture_once(monkeypatch):
     assert calls == [(at,)]
     expected = oracle_progress(con, at)
     assert_same_frame(page["national"], oracle_national(con, at, expected))
-    comp = oracle_completeness(con, at)
-    assert_same_frame(page["completude"], comp.assign(libelle="T3 2024"))
     assert page["resume"]["objectifs"] == len(expected) > 0
     filtered = views.pilotage(con, at, (("indicateurs", ("sorties_rue_logement",)),))
-    assert calls == [(at,)] and filtered["national"] is None and filtered["completude"] is None
+    assert calls == [(at,)] and filtered["national"] is None and "completude" not in page
     assert filtered["resume"]["objectifs"] == (expected["indicateur"] == "sorties_rue_logement").sum()
 
 
