@@ -230,7 +230,7 @@ def test_a_progress_of_150_is_refused_in_french_and_nothing_is_stored(page, page
     _verifier(page)
 
     expect(page.get_by_text("Rien n'a été enregistré : 1 problème sur 1 ligne.")).to_be_visible()
-    expect(page.get_by_text(f"Action {ref}, avancement : « 150 » : un pourcentage doit être compris entre 0 et 100.")) \
+    expect(page.get_by_text(f"Action {ref}, colonne « Avancement (%) » : « 150 » : un pourcentage doit être compris entre 0 et 100.")) \
         .to_be_visible()
     expect(page.get_by_text(re.compile(r"Dépôt n° \d+ enregistré"))).to_have_count(0)
     screenshot()
