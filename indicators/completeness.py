@@ -38,11 +38,11 @@ def completeness_sql() -> str:
     return f"""
     WITH terr AS (
         SELECT code AS territoire, nom FROM {progress.TERRITOIRE} t
-        WHERE {progress.territories_filter_sql('t.code')}
+        WHERE {engine_reads.territories_filter_sql('t.code')}
     ),
     -- a roadmap that has not started yet expects nothing
     fdr AS (
-        SELECT * FROM ({progress.applicable_roadmaps_sql(refs, 'f.territoire IN (SELECT territoire FROM terr)')})
+        SELECT * FROM ({engine_reads.applicable_roadmaps_sql(refs, 'f.territoire IN (SELECT territoire FROM terr)')})
         WHERE debut <= reference
     ),
     grille AS (

@@ -219,6 +219,16 @@ def open_as_coordinator(page, base_url: str, code: str, nom: str, link: str | No
         wait_run(page)
 
 
+def mon_territoire(page, base_url: str, code: str, nom: str) -> None:
+    """The coordinator persona of ``code`` on « Mon territoire », its title checked."""
+    from playwright.sync_api import expect
+
+    open_as_coordinator(page, base_url, code, nom)
+    page.wait_for_url(f"**/territoire?territoire={code}*")
+    wait_run(page)
+    expect(page.locator("h1").first).to_have_text(nom)
+
+
 @dataclass
 class OfflineFile:
     """A file opened from disk (file://) with every request but the file itself aborted."""

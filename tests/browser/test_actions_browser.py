@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     choose_option,
     wait_run,
 )
-from tests.browser.helpers import open_as_coordinator, edit_grid_cell, grid_headers, grid_rows
+from tests.browser.helpers import mon_territoire, edit_grid_cell, grid_headers, grid_rows
 
 pytestmark = pytest.mark.browser
 COORDINATEUR_DEMO = DEMO_EMAIL["coordinateur"]  # who the demo profile « Coordination territoriale » writes as
@@ -75,14 +75,6 @@ def territoire(app_server):
             "autre_intitules": autre_intitules}
 
 
-def _mon_territoire(page, base_url, code: str, nom: str) -> None:
-    """The coordinator persona of ``code`` on « Mon territoire »."""
-    open_as_coordinator(page, base_url, code, nom)
-    page.wait_for_url(f"**/territoire?territoire={code}*")
-    wait_run(page)
-    expect(page.locator("h1").first).to_have_text(nom)
-
-
 def _grille(page):
     """The grid of the quarter's status points (the only grid with an editable « Commentaire »)."""
     grid = page.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="Réf.")) \
@@ -123,7 +115,7 @@ def _point(con, code: str, ref: str, q: str):
 
 def test_actions_by_axe_with_status_in_words_and_icon_late_ones_first(page, page_log, base_url, territoire, screenshot):
     t = territoire
-    _mon_territoire(page, base_url, t["code"], t["nom"])
+    mon_territoire(page, base_url, t["code"], t["nom"])
     expect(page.get_by_role("heading", name=f"Actions de la feuille de route — {quarters.label(t['q'])}")).to_be_visible()
 
     par_axe = page.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="Libellé de l'axe"))
@@ -172,7 +164,7 @@ def test_a_status_point_edited_in_the_grid_is_stored_with_a_revision(page, page_
     ref, nouvel_avancement = a["ref_action"], a["avancement"] + 5
     with store.connect(app_server.db_path) as con:
         (avant,) = _point(con, code, ref, q)
-    _mon_territoire(page, base_url, code, t["nom"])
+    mon_territoire(page, base_url, code, t["nom"])
     grid = _grille(page)
     headers = grid_headers(grid)
     assert grid_rows(grid)[row - 1][headers.index("Réf.")] == ref
@@ -221,7 +213,7 @@ def test_a_progress_of_150_is_refused_in_french_and_nothing_is_stored(page, page
         avant = _point(con, code, ref, q)
         historique = con.execute("SELECT count(*) FROM point_action_historique WHERE territoire = ?", [code]).fetchall()
         stored = con.execute("SELECT count(*) FROM depot WHERE resultat = 'enregistre'").fetchall()
-    _mon_territoire(page, base_url, code, t["nom"])
+    mon_territoire(page, base_url, code, t["nom"])
     grid = _grille(page)
     headers = grid_headers(grid)
     assert grid_rows(grid)[row - 1][headers.index("Réf.")] == ref
@@ -245,7 +237,7 @@ def test_a_progress_of_150_is_refused_in_french_and_nothing_is_stored(page, page
 
 def test_a_coordinator_sees_only_the_counts_of_another_territory(page, page_log, base_url, territoire, screenshot):
     t = territoire
-    _mon_territoire(page, base_url, t["code"], t["nom"])
+    mon_territoire(page, base_url, t["code"], t["nom"])
     expect(page.get_by_role("heading", name="Les actions, celles en retard en premier")).to_be_visible()
     choose_option(page, "Territoire", f"{t['autre_nom']} ({t['autre']})", exact=True)
     expect(page.locator("h1").first).to_have_text(t["autre_nom"])

@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     open_page,
     wait_run,
 )
-from tests.browser.helpers import open_as_coordinator, grid_headers, grid_rows, upload
+from tests.browser.helpers import mon_territoire, open_as_coordinator, grid_headers, grid_rows, upload
 
 pytestmark = pytest.mark.browser
 COORDINATEUR_DEMO = DEMO_EMAIL["coordinateur"]  # who the demo profile « Coordination territoriale » writes as
@@ -51,14 +51,6 @@ def territoire(app_server):
         rows = [r for r in con.execute(_AMI_SQL, [exercice]).fetchall() if r[0] != actions]
     code, nom, notifie, prevu = rows[0]
     return {"code": code, "nom": nom, "exercice": exercice, "notifie": notifie, "prevu": prevu}
-
-
-def _mon_territoire(page, base_url, code: str, nom: str) -> None:
-    """The coordinator persona of ``code`` on « Mon territoire »."""
-    open_as_coordinator(page, base_url, code, nom)
-    page.wait_for_url(f"**/territoire?territoire={code}*")
-    wait_run(page)
-    expect(page.locator("h1").first).to_have_text(nom)
 
 
 def _section_depot(page):
@@ -89,7 +81,7 @@ def _stored(con, code: str) -> tuple:
 
 def test_the_budget_section_states_only_this_territory_ami_credits(page, page_log, base_url, territoire):
     t = territoire
-    _mon_territoire(page, base_url, t["code"], t["nom"])
+    mon_territoire(page, base_url, t["code"], t["nom"])
     expect(page.get_by_role("heading", name="Budget (fiche 5)", exact=True)).to_be_visible()
     # a former defect printed one « Crédits AMI notifiés » line per territory of the programme
     credits = page.get_by_text(re.compile("Crédits AMI notifiés pour|dépassent les crédits notifiés au territoire"))
@@ -107,7 +99,7 @@ def test_a_refused_budget_file_shows_its_problems_and_stores_nothing(page, page_
     code, year = t["code"], t["exercice"] + 1
     with store.connect(app_server.db_path) as con:
         before = _stored(con, code)
-    _mon_territoire(page, base_url, code, t["nom"])
+    mon_territoire(page, base_url, code, t["nom"])
     section = _section_depot(page)
     upload(page, _fichier(f"{code};{year};coordination;etat_ami;-5 000;;;",
                           f"{code};{year};ingenierie;collectivite;4 000;;;",
@@ -138,7 +130,7 @@ def test_a_budget_file_previewed_confirmed_then_shown_per_poste_with_its_50_50_c
         page, page_log, base_url, app_server, territoire, screenshot):
     t = territoire
     code, year = t["code"], t["exercice"] + 1  # a new exercice: the section shows these lines alone
-    _mon_territoire(page, base_url, code, t["nom"])
+    mon_territoire(page, base_url, code, t["nom"])
     section = _section_depot(page)
     upload(page, _fichier(f"{code};{year};coordination;etat_ami;30 000;30 000;15 000;",
                           f"{code};{year};coordination;collectivite;25 000;25 000;25 000;",
