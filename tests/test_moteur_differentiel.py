@@ -58,7 +58,7 @@ def assert_same_picture(con, at, territoires=None) -> int:
     return len(got)
 
 
-@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("seed", ef.seeds(10))
 def test_random_stores(seed):
     con = random_store(seed)
     rows = 0
