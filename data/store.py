@@ -7,6 +7,7 @@ DuckDB lets one process hold the file; the dashboard therefore opens a connectio
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import threading
@@ -226,3 +227,76 @@ def unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """con.unregister, serialised across the threads of this process."""
     with _REGISTER_LOCK:
         con.unregister(name)
+
+
+# Reads run beside the caller's own (concurrent_reads): a few threads for the whole process; a
+# read waits for nothing but DuckDB, so a busy pool only delays it.
+_READ_POOL: concurrent.futures.ThreadPoolExecutor | None = None
+_READ_POOL_LOCK = threading.Lock()
+READ_THREADS = 3
+
+
+def _read_pool() -> concurrent.futures.ThreadPoolExecutor:
+    global _READ_POOL
+    with _READ_POOL_LOCK:
+        if _READ_POOL is None:
+            _READ_POOL = concurrent.futures.ThreadPoolExecutor(READ_THREADS, thread_name_prefix="lda-lecture")
+        return _READ_POOL
+
+
+def _autocommit(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``con`` has no transaction open (a cursor would not see what it has not committed):
+    in autocommit, each statement is a transaction of its own, with a new id."""
+    first, second = (con.execute("SELECT txid_current()").fetchone()[0] for _ in range(2))
+    return first != second
+
+
+class ConcurrentReads:
+    """Reads of one connection's database run on other threads while the caller goes on
+    (concurrent_reads)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+        self._parallel = _autocommit(con)
+        self._pending: list[concurrent.futures.Future] = []
+
+    def submit(self, read, *args, **kwargs) -> concurrent.futures.Future:
+        """``read(cursor, *args, **kwargs)`` on a cursor of the connection, on another thread; its
+        result (or its exception) through the future's result(). Inside a transaction, the read runs
+        at once on the connection itself, so that it sees what the transaction wrote."""
+        if not self._parallel:
+            future: concurrent.futures.Future = concurrent.futures.Future()
+            try:
+                future.set_result(read(self._con, *args, **kwargs))
+            except Exception as exc:  # handed over like a thread's: raised by result()
+                future.set_exception(exc)
+            return future
+        with _REGISTER_LOCK:  # a cursor is a new connection to the database (see _REGISTER_LOCK)
+            cursor = self._con.cursor()
+
+        def run():
+            try:
+                return read(cursor, *args, **kwargs)
+            finally:
+                cursor.close()
+
+        future = _read_pool().submit(run)
+        self._pending.append(future)
+        return future
+
+    def wait(self) -> None:
+        """Wait for every read submitted (their exceptions stay in their futures)."""
+        concurrent.futures.wait(self._pending)
+
+
+@contextlib.contextmanager
+def concurrent_reads(con: duckdb.DuckDBPyConnection) -> Iterator[ConcurrentReads]:
+    """Run reads on cursors of ``con`` beside the caller's own work (DuckDB and numpy release the
+    GIL: a small read overlaps the big one, or the computation waiting for it). Each read sees
+    the committed data when it starts, like a read of ``con`` in autocommit. On exit, every read
+    submitted has ended, whatever happened, so ``con`` can be closed at once."""
+    reads = ConcurrentReads(con)
+    try:
+        yield reads
+    finally:
+        reads.wait()
