@@ -112,13 +112,35 @@ def _edge_store():
     return con
 
 
-def test_edge_cases():
-    con = _edge_store()
+SWEEP = ("2021-T3", "2029-T1")  # the edge store's sweep, before its first roadmap to after its last
+
+
+def _edge_quarters(con) -> list[str]:
+    """The quarters of the sweep where the edge store's statuses change: each roadmap's first
+    quarter and the one after it, its last quarter, and both ends of the sweep (make test-fast
+    sweeps these; make test every quarter, test_edge_cases_at_every_quarter)."""
+    found = set(SWEEP)
+    for debut, fin in con.execute("SELECT debut, fin FROM feuille_de_route").fetchall():
+        found |= {debut, quarters.shift(debut, 1), fin}
+    return sorted(found)
+
+
+def _edge_sweep(con, sweep) -> set:
     statuts = set()
-    for at in quarters.quarter_range("2021-T3", "2029-T1"):
+    for at in sweep:
         assert_same_picture(con, at)
         statuts |= set(progress.progress(con, at)["statut"])
-    assert statuts == set(status.STATUTS)
+    return statuts
+
+
+@pytest.mark.slow
+def test_edge_cases_at_every_quarter():
+    assert _edge_sweep(_edge_store(), quarters.quarter_range(*SWEEP)) == set(status.STATUTS)
+
+
+def test_edge_cases():
+    con = _edge_store()
+    assert _edge_sweep(con, _edge_quarters(con)) == set(status.STATUTS)
     for territoires in (["A"], ["C", "E"], ["Z"], []):
         assert_same_picture(con, "2024-T3", territoires)
     # a figure of the edge store checked by hand: A's renewed roadmap at 2024-T3 has its flux
