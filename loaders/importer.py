@@ -119,7 +119,9 @@ def _validate(data, name, ref, con, path, private, kind, allowed_territories, to
     if not raw.readable or not raw.header:
         if not raw.problems:
             report.add(Problem("fichier-vide"))
-        return Validated(raw, None, None, report)
+        # a header without rows still says what the file is (shown, and audited under that kind)
+        found = headers.detect(raw.header, forced=kind) if raw.header else None
+        return Validated(raw, found and found.kind, found and found.layout, report)
     drop_empty_unnamed_columns(raw, con)
     layout = headers.detect(raw.header, forced=kind)
     if siao is not None and kind in (None, headers.SIAO) and layout.kind in (None, headers.SIAO):

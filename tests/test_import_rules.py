@@ -281,3 +281,15 @@ def test_xlsx_with_links_to_other_workbooks_is_refused(db):
     result = import_bytes(linked.getvalue(), "lie.xlsx", db, user="test")
     assert [p.code for p in result.report.errors] == ["classeur-refuse"]
     assert "liaisons vers d'autres classeurs" in result.report.errors[0].message and not result.stored
+
+
+@pytest.mark.parametrize("name, kind, layout", [
+    ("valeurs_entete_seul.csv", "values", "longue"),  # a header without any row: the kind is known
+    ("fichier_vide.csv", None, None),  # nothing at all: no kind to say
+])
+def test_an_empty_file_is_refused_under_the_kind_its_header_says(db, name, kind, layout):
+    result = import_file(FILES / name, db, user="test", today=TODAY)
+    assert problems(result) == [(None, None, "fichier-vide")] and not result.stored
+    assert (result.kind, result.layout) == (kind, layout)
+    with store.connect(db) as con:
+        assert con.execute("SELECT fichier, type_fichier, resultat FROM depot").fetchall() == [(name, kind, "refuse")]
