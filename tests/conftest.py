@@ -23,11 +23,21 @@ FILES = Path(__file__).resolve().parent / "fichiers"
 TODAY = dt.date(2026, 11, 25)
 
 
+@pytest.fixture(scope="session")
+def default_db(tmp_path_factory) -> Path:
+    """The database of a test that names none (a page run without LDA_DB, a command without --db):
+    one of the run's own, never the work tree's data/lda.duckdb, which `make run` would then find
+    and not fill with the demonstration data."""
+    return tmp_path_factory.mktemp("defaut") / "lda.duckdb"
+
+
 @pytest.fixture(autouse=True)
-def demo_switch(monkeypatch):
+def demo_switch(monkeypatch, default_db):
     """Pages run in demonstration mode on any test database (LDA_DEMO=1, as documented); the tests
-    of the closed mode remove the switch."""
+    of the closed mode remove the switch. Without a database of its own, a test's is default_db."""
     monkeypatch.setenv("LDA_DEMO", "1")
+    if not os.environ.get("LDA_DB"):
+        monkeypatch.setenv("LDA_DB", str(default_db))
 
 
 RAM_DISK = Path("/dev/shm")

@@ -110,3 +110,20 @@ def test_the_wait_for_a_run_joins_its_thread_and_still_times_out(monkeypatch):
     assert checks["n"] < 40  # polling: about 400
     with pytest.raises(RuntimeError, match="timed out"):
         AppTest.from_string("import time\ntime.sleep(0.8)").run(timeout=0.2)
+
+
+def test_a_page_run_naming_no_database_never_touches_the_work_tree_s(default_db):
+    """A test without a database of its own runs on the run's default one: the work tree's
+    data/lda.duckdb, which `make run` fills with the demo only when it is missing, stays as it was."""
+    from streamlit.testing.v1 import AppTest
+
+    from data.config import resolve_db_path
+    from tests.conftest import ROOT
+
+    work_tree = ROOT / "data" / "lda.duckdb"
+    before = work_tree.stat().st_mtime_ns if work_tree.exists() else None
+    assert resolve_db_path(None) == default_db
+    at = AppTest.from_file(str(ROOT / "pages" / "accessibilite.py"), default_timeout=30)
+    at.run()
+    assert not at.exception and at.title[0].value == "Accessibilité"
+    assert (work_tree.stat().st_mtime_ns if work_tree.exists() else None) == before
