@@ -34,12 +34,12 @@ def tableau_national(con, at: str, territories=None) -> tuple[pd.DataFrame, pd.D
     territory."""
     with store.concurrent_reads(con) as reads:
         # the reads that wait for nothing run beside the caller's (DuckDB and numpy release the GIL)
-        arrivals = reads.submit(_arrivals, at, territories)
+        arrivals = reads.submit(engine_reads.arrivals, at, territories)
         catalogue = reads.submit(Catalogue.read)
-        terr = reads.submit(engine_reads.territories, territories)
+        territoires = reads.submit(engine_reads.territories, territories)
         windows = picture.applicable_windows(engine_reads.roadmaps(con, territories), at)
         targets_read = reads.submit(picture.targets_of, windows)
-        cat, terr = catalogue.result(), terr.result()
+        cat, terr = catalogue.result(), territoires.result()
         codes = terr["territoire"].combine_chunks()
         now = quarters.to_index(at)
         first, last = picture.window_quarters(windows)  # (0, -1) when no roadmap has started
@@ -49,26 +49,27 @@ def tableau_national(con, at: str, territories=None) -> tuple[pd.DataFrame, pd.D
         # roadmap's territory outside it)
         grid = np.full((n_s + 1, n_i, len(trimestres)), np.nan)
         picture.fill(grid, engine_reads.quarterly_values(con, trimestres, territories), codes, cat)
-        current = grid[:n_s, :, -1].copy()
         latest, quarter = _latest_stocks(con, cat, grid[:n_s], trimestres, terr)
-        w = positions(windows["territoire"], codes)
         targets = targets_read.result()
-        if targets is None or targets.num_rows == 0:
-            prog = picture.PROGRESS_SCHEMA.empty_table().to_pandas()
-            none = np.zeros(0, dtype=np.int64)
-            summary = picture.summary_columns(none, none.astype(bool), *(none.astype(float),) * 3, none, n_i)
-            targets = pa.table({"feuille_id": pa.array([], pa.int64()), "iid": pa.array([], pa.int64())})
-        else:
-            prog, summary = picture.progress_frame(cat, windows, targets, at, grid[np.where(w >= 0, w, n_s)], trimestres)
-        active = terr["actif"].to_numpy(zero_copy_only=False)
-        pop = terr["population"]
-        figures = picture_national.figures_of(
-            at, cat, latest[active], quarter[active], current[active],
-            np.nan_to_num(column(terr, "population"))[active].astype(np.int64),
-            pop.is_valid().to_numpy(zero_copy_only=False)[active] if terr.num_rows else np.zeros(0, dtype=bool))
-        nat = picture_national.national(at, cat, figures, summary).to_pandas()
-        comp = picture_national.completeness_of(at, cat, terr, _targeted(windows, targets, w, n_s, n_i),
-                                                ~np.isnan(current), _in_order(arrivals.result(), codes))
+    # every read has ended: the rest is computation
+    current = grid[:n_s, :, -1].copy()
+    w = positions(windows["territoire"], codes)
+    if targets is None or targets.num_rows == 0:
+        prog = picture.PROGRESS_SCHEMA.empty_table().to_pandas()
+        none = np.zeros(0, dtype=np.int64)
+        summary = picture.summary_columns(none, none.astype(bool), *(none.astype(float),) * 3, none, n_i)
+        targets = pa.table({"feuille_id": pa.array([], pa.int64()), "iid": pa.array([], pa.int64())})
+    else:
+        prog, summary = picture.progress_frame(cat, windows, targets, at, grid[np.where(w >= 0, w, n_s)], trimestres)
+    active = terr["actif"].to_numpy(zero_copy_only=False)
+    pop = terr["population"]
+    figures = picture_national.figures_of(
+        at, cat, latest[active], quarter[active], current[active],
+        np.nan_to_num(column(terr, "population"))[active].astype(np.int64),
+        pop.is_valid().to_numpy(zero_copy_only=False)[active] if terr.num_rows else np.zeros(0, dtype=bool))
+    nat = picture_national.national(at, cat, figures, summary).to_pandas()
+    comp = picture_national.completeness_of(at, cat, terr, _targeted(windows, targets, w, n_s, n_i),
+                                            ~np.isnan(current), _in_order(arrivals.result(), codes))
     return prog, nat, comp.to_pandas()
 
 
@@ -108,12 +109,6 @@ def _targeted(windows: pa.Table, targets: pa.Table, w: np.ndarray, n_s: int, n_i
     rows = np.where(w >= 0, w, n_s)[window[started]]
     targeted[rows, targets["iid"].to_numpy()[started]] = True
     return targeted[:n_s]
-
-
-def _arrivals(con, at: str, territories) -> pa.Table:
-    """The first arrivals of the territories' values for ``at`` (engine_reads.arrivals), combined
-    into single chunks (on the reading thread)."""
-    return engine_reads.arrivals(con, at, territories).combine_chunks()
 
 
 def _in_order(table: pa.Table, codes: pa.Array) -> pa.Table:
