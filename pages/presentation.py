@@ -33,10 +33,7 @@ if choix["genre"] == pr.FICHE:
 else:
     name = f"club-des-territoires-{deck.reference}"
 c1, c2, c3 = st.columns(3)
-c1.download_button("Télécharger le PowerPoint (.pptx)", result["pptx"], f"{name}.pptx", key="pr_pptx",
-                   mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
-c2.download_button("Télécharger la page autonome (.html)", result["html"], f"{name}.html", key="pr_html",
-                   mime="text/html")
+pr.telechargements(deck, name, c1, c2)
 if c3.toggle("Mode projection (sans barre latérale)", key="pr_projection"):
     pr.projection()
 index = pr.navigation(len(deck.diapos), choix["genre"])

@@ -8,7 +8,7 @@ from indicators import national, territoire
 from core import quarters
 from indicators import views
 from pages.components import actions, auth, budget, comparaison, fiches, filtres, graphiques, layout, tables
-from pages.components.store import read
+from pages.components.store import construit, read
 
 person = auth.person()  # first: decides who this is even if the page runs without app.py
 layout.demo_banner(read(queries.summary)["demo"])
@@ -38,7 +38,8 @@ indicateur = st.selectbox("Indicateur", list(labels), format_func=labels.get, ke
 row = prog.set_index("indicateur").loc[indicateur]
 serie = read(territoire.serie_indicateur, code, indicateur, row["debut"], row["fin"], at, person)
 st.caption(f"{row['definition']} ({row['unite']}).")
-graphiques.afficher(graphiques.figure(graphiques.trajectoire, serie, row["libelle"], row["unite"]), key="trajectoire",
+graphiques.afficher(construit(graphiques.trajectoire, ("trajectoire", code, indicateur, row["debut"], row["fin"], at, person),
+                              serie, row["libelle"], row["unite"]), key="trajectoire",
                     alt=graphiques.alt_trajectoire(serie, row["libelle"], row["unite"]))
 detail = person.peut_voir_detail(code)
 historique = read(reads.historique_valeurs, code, indicateur, person) if detail else None
@@ -55,7 +56,8 @@ comp = read(territoire.comparaison, code, indicateur, at_comparaison, person)
 st.caption(comparaison.legende_comparaison(comp, row, at_comparaison, at_comparaison != at))
 if comp["pour_100000"].notna().any():
     titre = comparaison.titre_comparaison(row, at_comparaison)
-    graphiques.afficher(graphiques.figure(graphiques.barres_comparaison, comp, code, titre), key="comparaison",
+    graphiques.afficher(construit(graphiques.barres_comparaison, ("comparaison", code, indicateur, at_comparaison,
+                                                                  person, titre), comp, code, titre), key="comparaison",
                         alt=graphiques.alt_comparaison(comp, code, titre))
 else:
     st.info(f"Aucun territoire du même type n'a encore de chiffre pour cet indicateur au {layout.trimestre(at_comparaison)}.")
@@ -72,7 +74,8 @@ if completude.empty:
     st.info(f"La feuille de route commence au {layout.trimestre(row['debut'])}, après le trimestre de référence : "
             "aucun dépôt n'est encore attendu.")
 else:
-    graphiques.afficher(graphiques.figure(graphiques.courbe_completude, completude), key="completude_territoire",
+    graphiques.afficher(construit(graphiques.courbe_completude, ("completude", code, row["debut"], at), completude),
+                        key="completude_territoire",
                         alt=graphiques.alt_courbe_completude(completude))
     tables.tableau(layout.tableau_completude(completude), f"completude-{code}", key="t_completude_territoire",
                    titre=f"{info['nom']} — complétude des dépôts", trimestre=at)

@@ -73,8 +73,9 @@ def test_the_fiche_s_actions_chart_has_one_tick_per_action_in_the_pptx_too(demo_
 
     at = quarters.last_complete(TODAY)
     with store.connect(demo_db) as con:
-        files = vues.fiche_et_fichiers(con, "80021", at, Personne("n@dihal.gouv.fr", "national"))
-    charts = [shape.chart for slide in pptx.Presentation(io.BytesIO(files["pptx"])).slides for shape in slide.shapes
+        deck = vues.document_fiche(con, "80021", at, Personne("n@dihal.gouv.fr", "national"))["deck"]
+    charts = [shape.chart for slide in pptx.Presentation(io.BytesIO(vues.fichier(deck, "pptx"))).slides
+              for shape in slide.shapes
               if shape.has_chart]
     actions = [c for c in charts if c.chart_title.text_frame.text.startswith("Actions par statut")]
     assert len(actions) == 1 and actions[0].value_axis.major_unit == 1
@@ -103,8 +104,8 @@ def _map_bloc(demo_db):
     from exports.perimetre import Perimetre
 
     with store.connect(demo_db) as con:
-        deck = vues.club_et_fichiers(con, quarters.last_complete(TODAY), Perimetre(), False, (),
-                                     Personne("n@dihal.gouv.fr", "national"))["deck"]
+        deck = vues.document_club(con, quarters.last_complete(TODAY), Perimetre(), False, (),
+                                  Personne("n@dihal.gouv.fr", "national"))["deck"]
     return next(b for d in deck.diapos for b in d.blocs if isinstance(b, m.CarteGeo))
 
 

@@ -131,20 +131,47 @@ def test_switching_between_the_deck_and_the_fiche_starts_at_the_first_slide(page
 
 
 @pytest.fixture
-def file_names(monkeypatch):
-    """The names the download buttons give their files, newest run last (AppTest's protos only hold
-    the file's address: the name is what the media storage is given)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+def downloads(monkeypatch):
+    """What the download buttons given a callable left with Streamlit, newest last: each file's
+    name, MIME type and the callable a click runs (AppTest's protos only hold the file's id)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
 
     given = []
-    keep = MemoryMediaFileStorage.load_and_get_id
+    keep = MediaFileManager.add_deferred
 
-    def record(self, path_or_data, mimetype, kind, filename=None):
-        given.append(filename)
-        return keep(self, path_or_data, mimetype, kind, filename)
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        given.append({"filename": file_name, "mimetype": mimetype, "callable": data_callable})
+        return keep(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
-    return lambda: given[-2:]
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return given
+
+
+@pytest.fixture
+def file_names(downloads):
+    """The names the two download buttons of the last run give their files."""
+    return lambda: [d["filename"] for d in downloads[-2:]]
+
+
+def test_the_downloads_are_written_on_a_click_from_the_deck_the_page_shows(page, downloads):
+    import io
+
+    from pptx import Presentation
+
+    at = page()
+    n = int(position(at).split(" sur ")[1].split("<")[0])
+    pptx_button, html_button = at.get("download_button")
+    assert not pptx_button.proto.url  # nothing written at the run: the file comes on a click
+    pptx_file, html_file = downloads[-2:]
+    assert pptx_file["mimetype"] == "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    assert html_file["mimetype"] == "text/html"
+    assert pptx_file["filename"].startswith("club-des-territoires-") and pptx_file["filename"].endswith(".pptx")
+    slides = Presentation(io.BytesIO(pptx_file["callable"]())).slides
+    assert len(slides) == n
+    assert slides[0].shapes.title.text == "Logement d'abord — Club des territoires"
+    page_html = html_file["callable"]()
+    assert page_html.count('<section class="diapo">') == n
+    assert "<h2>Logement d&#x27;abord — Club des territoires</h2>" in page_html
 
 
 def test_a_fiche_read_at_the_last_complete_quarter_is_named_and_said_so(page, file_names):

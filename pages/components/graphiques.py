@@ -80,17 +80,6 @@ def mise_en_forme(fig: go.Figure, *, hauteur: int = 420, titre: str | None = Non
     return go.Figure({"data": [t.to_plotly_json() for t in fig.data], "layout": layout}, _validate=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _built(name: str, *args) -> go.Figure:
-    return globals()[name](*args)
-
-
-def figure(builder, *args) -> go.Figure:
-    """``builder(*args)``, cached on its arguments (the frames come from cached reads, so a new
-    upload changes them and rebuilds the figure; large figures are not rebuilt at every run)."""
-    return _built(builder.__name__, *args)
-
-
 def afficher(fig, *, key: str, alt: str, donnees: pd.DataFrame | None = None, config: dict | None = None, **kwargs):
     """st.plotly_chart with the shared configuration (no outside request: Plotly is served by
     Streamlit itself) and its text alternative ``alt``, required: what the chart shows and its main

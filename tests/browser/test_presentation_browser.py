@@ -19,7 +19,7 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-SLIDE_TIMEOUT_MS = 60_000  # a new scope builds its deck and both files (plotly.js inside the .html)
+SLIDE_TIMEOUT_MS = 60_000  # a new scope builds its deck; a download writes its file on the click
 
 
 def _position(page) -> tuple[int, int]:
