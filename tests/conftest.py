@@ -259,7 +259,7 @@ def keep_the_databases_open(request, monkeypatch):
     def open_and_keep(path, wait_s):
         con = real_open(path, wait_s)
         key = Path(path).resolve()
-        if key not in _KEEPERS and (key in own or key in shared):
+        if key not in _KEEPERS and key in own | shared:
             _KEEPERS[key] = real_open(path, wait_s)  # cheap: the database is open already
         return con
 

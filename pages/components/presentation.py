@@ -76,6 +76,8 @@ def choix(territoires: pd.DataFrame, person: Personne) -> dict:
 
 @st.cache_data(show_spinner="Préparation du document…", max_entries=16)
 def _document(path: str, version: int, genre: str, args: tuple) -> dict:
+    # a deck model only (its files are written on a click): more of them kept than when each held
+    # its .pptx and its 5 MB HTML page
     build = vues.document_fiche if genre == FICHE else vues.document_club
     with store.connect(path) as con:
         return build(con, *args)
